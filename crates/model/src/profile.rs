@@ -1,0 +1,153 @@
+//! Capability profiles: a respondent's value per capability.
+
+use serde::{Deserialize, Serialize};
+
+/// One respondent's values, one per capability of a role matrix, on the
+/// matrix's scale; `None` where the respondent gave no answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Profile {
+    /// The respondent's id.
+    pub respondent: String,
+    /// One value per capability, in the matrix's capability order.
+    pub values: Vec<Option<f64>>,
+}
+
+/// Many profiles in one flat, row-major block, the shape the scorer works
+/// on: `values[i * capabilities + j]` is respondent `i`'s value for
+/// capability `j`, meaningful only where `answered` is true at the same
+/// index (missing values are stored as `0.0`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProfileBatch {
+    capabilities: usize,
+    respondents: Vec<String>,
+    values: Vec<f64>,
+    answered: Vec<bool>,
+}
+
+impl ProfileBatch {
+    /// An empty batch for profiles of `capabilities` values each.
+    pub fn new(capabilities: usize) -> Self {
+        ProfileBatch {
+            capabilities,
+            ..Default::default()
+        }
+    }
+
+    /// An empty batch with room for `rows` profiles.
+    pub fn with_capacity(capabilities: usize, rows: usize) -> Self {
+        ProfileBatch {
+            capabilities,
+            respondents: Vec::with_capacity(rows),
+            values: Vec::with_capacity(rows * capabilities),
+            answered: Vec::with_capacity(rows * capabilities),
+        }
+    }
+
+    /// Appends one profile.
+    ///
+    /// # Panics
+    /// If `values` does not hold exactly one entry per capability: that is a
+    /// bug in the caller, not bad input.
+    pub fn push(&mut self, respondent: impl Into<String>, values: &[Option<f64>]) {
+        assert_eq!(
+            values.len(),
+            self.capabilities,
+            "profile length must match the matrix"
+        );
+        self.respondents.push(respondent.into());
+        for v in values {
+            self.values.push(v.unwrap_or(0.0));
+            self.answered.push(v.is_some());
+        }
+    }
+
+    /// Appends a [`Profile`].
+    pub fn push_profile(&mut self, profile: &Profile) {
+        self.push(profile.respondent.clone(), &profile.values);
+    }
+
+    /// A batch holding `profiles`.
+    pub fn from_profiles(capabilities: usize, profiles: &[Profile]) -> Self {
+        let mut batch = ProfileBatch::with_capacity(capabilities, profiles.len());
+        profiles.iter().for_each(|p| batch.push_profile(p));
+        batch
+    }
+
+    /// Number of profiles.
+    pub fn len(&self) -> usize {
+        self.respondents.len()
+    }
+
+    /// Whether there are no profiles.
+    pub fn is_empty(&self) -> bool {
+        self.respondents.is_empty()
+    }
+
+    /// Number of values per profile.
+    pub fn capabilities(&self) -> usize {
+        self.capabilities
+    }
+
+    /// The respondent ids, in order.
+    pub fn respondents(&self) -> &[String] {
+        &self.respondents
+    }
+
+    /// All values, row-major (missing ones are `0.0`).
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// The answered mask, row-major.
+    pub fn answered(&self) -> &[bool] {
+        &self.answered
+    }
+
+    /// Profile `i`'s values and answered mask.
+    pub fn row(&self, i: usize) -> (&[f64], &[bool]) {
+        let range = i * self.capabilities..(i + 1) * self.capabilities;
+        (&self.values[range.clone()], &self.answered[range])
+    }
+
+    /// How many capabilities profile `i` answered.
+    pub fn answered_count(&self, i: usize) -> usize {
+        self.row(i).1.iter().filter(|&&a| a).count()
+    }
+
+    /// Profile `i` as a [`Profile`].
+    pub fn profile(&self, i: usize) -> Profile {
+        let (values, answered) = self.row(i);
+        Profile {
+            respondent: self.respondents[i].clone(),
+            values: values
+                .iter()
+                .zip(answered)
+                .map(|(&v, &a)| a.then_some(v))
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_profiles_and_counts_answers() {
+        let p = Profile {
+            respondent: "r1".into(),
+            values: vec![Some(2.0), None, Some(4.5)],
+        };
+        let batch = ProfileBatch::from_profiles(3, std::slice::from_ref(&p));
+        assert_eq!(batch.len(), 1);
+        assert_eq!(batch.row(0), (&[2.0, 0.0, 4.5][..], &[true, false, true][..]));
+        assert_eq!(batch.answered_count(0), 2);
+        assert_eq!(batch.profile(0), p);
+    }
+
+    #[test]
+    #[should_panic(expected = "profile length")]
+    fn wrong_length_is_a_caller_bug() {
+        ProfileBatch::new(2).push("x", &[Some(1.0)]);
+    }
+}
