@@ -1,1 +1,39 @@
-fn main() {}
+//! The `rolefit` command line: parse arguments, call the libraries, render.
+//!
+//! `main` only dispatches. Every failure comes back here as an error whose
+//! cause chain decides the exit code (see [`error`]): 0 success or a closed
+//! output pipe, 2 bad input or usage, 1 internal failure.
+
+mod args;
+mod cmd;
+mod error;
+mod io;
+mod load;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command, MatrixCommand};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Score(a) => cmd::score::run(a),
+        Command::Roles(a) => cmd::roles::run(a),
+        Command::Survey(a) => cmd::survey::run(a),
+        Command::Strategies(a) => cmd::strategies::run(a),
+        Command::Matrix(MatrixCommand::Check(a)) => cmd::matrix::check(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let verdict = error::classify(&err);
+            if verdict != error::Verdict::BrokenPipe {
+                eprintln!("{}", error::render(&err));
+            }
+            ExitCode::from(error::exit_code(&verdict))
+        }
+    }
+}

@@ -1,1 +1,135 @@
-//! placeholder
+//! Bytes to model: role matrices, surveys and responses from CSV, and the
+//! built-in roles guide.
+//!
+//! The importer is the only part of rolefit that looks at input bytes. It
+//! turns them into the validated types of [`rolefit_model`], and it owns
+//! every message about bad input, so those messages can be precise: each
+//! [`ImportError`] names the file, the line (as an editor numbers it), the
+//! column and the offending cell, and says what was expected instead.
+//!
+//! - [`read_matrix`] reads a role matrix in wide or long layout, told apart
+//!   by the header.
+//! - [`read_survey`] reads a survey: statement ids, texts, the capability
+//!   each measures and whether it is reverse-keyed.
+//! - [`ResponseReader`] streams a responses file in batches of
+//!   [`ProfileBatch`](rolefit_model::ProfileBatch)es, mapping its columns
+//!   once from the header into a [`ColumnPlan`].
+//! - [`builtin`] is the data rolefit ships with.
+//!
+//! All inputs share one CSV dialect: comma, tab or semicolon (sniffed from
+//! the header line), an optional UTF-8 byte order mark, LF or CRLF line
+//! ends, double quotes around cells that contain the delimiter or line
+//! breaks, names matched ignoring case, spaces and punctuation
+//! ([`match_key`](rolefit_model::match_key)). `docs/formats.md` in the
+//! repository describes the formats for people.
+//!
+//! This library never prints, never exits, and does not panic on any input:
+//! every problem with the input is an error value.
+#![deny(missing_docs)]
+
+pub mod builtin;
+mod error;
+mod matrix;
+mod responses;
+mod suggest;
+mod survey;
+mod table;
+
+pub use csv::ByteRecord;
+pub use error::{ErrorKind, ImportError, UnknownColumn};
+pub use matrix::{read_matrix, MatrixOptions};
+pub use responses::{ColumnPlan, ColumnRole, ResponseOptions, ResponseReader, RowPosition};
+pub use survey::read_survey;
+/// The error messages quoted in `docs/formats.md` are produced here, and
+/// each must appear there word for word, so the documentation cannot drift
+/// from the code.
+#[cfg(test)]
+mod documented_messages {
+    use super::*;
+    use rolefit_model::ResponseScale;
+
+    const FORMATS_MD: &str = include_str!("../../../docs/formats.md");
+
+    fn response_error(text: &[u8], survey: &rolefit_model::Survey, options: &ResponseOptions) -> String {
+        let matrix = builtin::matrix();
+        match ResponseReader::new(text, "responses.csv", &matrix, Some(survey), options) {
+            Err(e) => e.to_string(),
+            Ok(reader) => reader.read_all().expect_err("an error").to_string(),
+        }
+    }
+
+    fn messages() -> Vec<String> {
+        let survey = builtin::survey();
+        let plain = ResponseOptions::default();
+        let mut out = Vec::new();
+        for text in [
+            "respondent,Q01,Q02,Q03\nr1,4,5,3\nr2,2,3,4\nr3,1,2,3\nr4,5,5,5\nr5,4,4,4\nr6,3,3,3\nr7,4,5,agreee\n",
+            "respondent,Q01\nr1,7\n",
+            "respondent,Q01\nr1,NaN\n",
+            "respondent,Q01,Q02\nr1,4\n",
+            "respondent,Risk Managment,Q01,Comunication Skills,notes\nr1,4,5,3,x\n",
+            "respondent,notes\nr1,x\n",
+            "respondent,Q01\n,4\n",
+            "respondent,Q01,q-01\n",
+            "",
+        ] {
+            out.push(response_error(text.as_bytes(), &survey, &plain));
+        }
+        out.push(response_error(b"respondent,Q01\nJos\xe9,4\n", &survey, &plain));
+        let id = ResponseOptions {
+            id_column: Some("person".into()),
+            ..Default::default()
+        };
+        out.push(response_error(b"Person ID,Q01\nx,1\n", &survey, &id));
+        let ignore = ResponseOptions {
+            ignore_unknown_columns: true,
+            ..Default::default()
+        };
+        out.push(response_error(b"respondent,notes\nr1,x\n", &survey, &ignore));
+        let vision = read_survey(
+            &b"id,text,capability\nQ01,x,Vision\n"[..],
+            "s.csv",
+            ResponseScale::agreement5(),
+        )
+        .expect("a valid survey");
+        out.push(response_error(b"respondent,Q01\n", &vision, &plain));
+
+        for text in [
+            "role,Planning,Budget\nLead,3,4\nAnalyst,2,lots\n",
+            "role,Planning,Budget\nLead,3,inf\n",
+            "role,capability,level,importance\nLead,Planning,3,1\nLead,Budget,9,1\n",
+            "role,Planning,Budget\nLead,3,\n",
+            "role,capability,level,importance\nLead,Planning,3,-1\n",
+            "role,capability,level\nLead,Planning,3\nLead,Budget,2\nlead,planning,4\n",
+            "name,Planning,Budget\nLead,3,4\n",
+            "role,capability,level,weight\nLead,Planning,3,1\n",
+            "role,Planning,Budget\n",
+            "role,capability,level,importance\nLead,Planning,3,0\nLead,Budget,3,0\n",
+        ] {
+            let err = read_matrix(text.as_bytes(), "matrix.csv", &MatrixOptions::default()).expect_err(text);
+            out.push(err.to_string());
+        }
+        for text in [
+            "id,text,capability,reverse\nQ01,I plan,planning,maybe\n",
+            "id,text,capabilty\nQ01,I plan,planning\n",
+            "id,text,capability\nQ01,I plan,planning\nQ 01,I budget,budget\n",
+        ] {
+            let err =
+                read_survey(text.as_bytes(), "survey.csv", ResponseScale::agreement5()).expect_err(text);
+            out.push(err.to_string());
+        }
+        out
+    }
+
+    #[test]
+    fn every_documented_message_is_real() {
+        let messages = messages();
+        assert_eq!(messages.len(), 26);
+        for message in messages {
+            assert!(
+                FORMATS_MD.contains(&format!("\n{message}\n")),
+                "docs/formats.md lacks:\n{message}"
+            );
+        }
+    }
+}

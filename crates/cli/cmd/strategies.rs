@@ -1,0 +1,66 @@
+//! `rolefit strategies`: the strategies and their formulas.
+
+use std::io::Write;
+
+use anyhow::Result;
+use rolefit_score::{Registry, DEFAULT_STRATEGY};
+use serde_json::json;
+
+use crate::args::{ListFormat, StrategiesArgs};
+use crate::io::Output;
+use crate::render::table;
+
+/// Runs `rolefit strategies`.
+pub fn run(args: &StrategiesArgs) -> Result<()> {
+    let registry = Registry::builtin();
+    let mut out = Output::create(None)?;
+    match args.format {
+        ListFormat::Table => {
+            // One line per strategy: name, then the formula, as promised.
+            let width = registry.iter().map(|s| s.name().len()).max().unwrap_or(0);
+            for s in registry.iter() {
+                let mark = if s.name() == DEFAULT_STRATEGY {
+                    " (default)"
+                } else {
+                    ""
+                };
+                writeln!(out, "{:<width$}  {}{mark}", s.name(), s.formula())?;
+            }
+            writeln!(out)?;
+            let mut t = table(["Strategy", "What it measures"]);
+            for s in registry.iter() {
+                t.add_row(vec![s.name().to_string(), s.description().to_string()]);
+            }
+            writeln!(out, "{t}")?;
+        }
+        ListFormat::Json => {
+            let list: Vec<_> = registry
+                .iter()
+                .map(|s| {
+                    json!({
+                        "name": s.name(),
+                        "formula": s.formula(),
+                        "description": s.description(),
+                        "default": s.name() == DEFAULT_STRATEGY,
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &list)?;
+            writeln!(out)?;
+        }
+        ListFormat::Csv => {
+            let mut w = csv::Writer::from_writer(&mut out);
+            w.write_record(["name", "formula", "description", "default"])?;
+            for s in registry.iter() {
+                let default = if s.name() == DEFAULT_STRATEGY {
+                    "true"
+                } else {
+                    "false"
+                };
+                w.write_record([s.name(), s.formula(), s.description(), default])?;
+            }
+            w.flush()?;
+        }
+    }
+    out.finish()
+}

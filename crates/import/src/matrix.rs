@@ -1,0 +1,661 @@
+//! Role matrices from CSV, in wide or long layout.
+//!
+//! People keep role matrices in two shapes, and both are accepted without a
+//! flag because the header tells them apart:
+//!
+//! - **Wide**: the first column is `role`, every other column is a
+//!   capability, each row is a role and each cell a target level. This is
+//!   what a spreadsheet grid looks like, and what most people write by hand.
+//!   Every capability has importance 1.
+//! - **Long**: columns `role`, `capability`, `level` and optionally
+//!   `importance`, in any order, one row per (role, capability) pair. This
+//!   is what databases and scripts export, and the only shape that can say
+//!   how much each capability matters to each role.
+//!
+//! Every cell is checked while it is read, so a bad level is reported with
+//! its line and column; what can only be judged on the whole matrix (for
+//! example a role with no importance anywhere) is left to
+//! [`RoleMatrix::new`], and its error is wrapped with the file and, where
+//! the role is known, the line the role starts on.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+
+use csv::ByteRecord;
+use rolefit_model::{match_key, slug, Capability, ModelError, Requirement, Role, RoleMatrix, Scale};
+
+use crate::error::{ErrorKind, ImportError};
+use crate::table::{number, parse_number, Table};
+
+/// How to read a role matrix file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MatrixOptions {
+    /// The scale the levels are on; default `1..5`.
+    pub scale: Scale,
+    /// The matrix's title; default the file name without its extension.
+    pub name: Option<String>,
+}
+
+/// Both layouts, for messages about a header that fits neither.
+const LAYOUTS: &str =
+    "either a wide matrix (first column `role`, then one column per capability, one row per \
+                       role, for example `role,Communication,Risk Management`) or a long matrix (columns \
+                       `role`, `capability`, `level` and optionally `importance`, one row per role and \
+                       capability)";
+
+/// The columns of the long layout.
+const LONG_COLUMNS: &str = "the columns role, capability, level and optionally importance";
+
+/// Reads a role matrix from CSV.
+///
+/// The layout (wide or long) and the delimiter are detected from the
+/// header; see the module documentation and `docs/formats.md`. `source`
+/// names the input in errors (a path, or `<stdin>`) and becomes the matrix's
+/// [`RoleMatrix::source`]; its file stem is the default name.
+///
+/// Capability ids are [`slug`]s of their names, and so are role ids. In the
+/// long layout, a capability a role does not list has importance 0 (and the
+/// lowest level of the scale) for that role.
+///
+/// # Errors
+/// An [`ImportError`] naming the file, line and column for unreadable or
+/// empty input, a header that fits neither layout, a header with no rows, a
+/// ragged row, an empty or non-numeric cell, a NaN or infinite number, a
+/// level outside `options.scale`, a negative importance, a role (or a long
+/// layout's role and capability pair) given twice, and anything
+/// [`RoleMatrix::new`] refuses.
+pub fn read_matrix<R: Read>(
+    reader: R,
+    source: &str,
+    options: &MatrixOptions,
+) -> Result<RoleMatrix, ImportError> {
+    let mut table = Table::open(reader, source, &format!("a header row of {LAYOUTS}"))?;
+    let scale = options.scale;
+    let parts = match detect(&table)? {
+        Layout::Long(columns) => read_long(&mut table, columns, scale)?,
+        Layout::Wide => read_wide(&mut table, scale)?,
+    };
+    let name = options.name.clone().unwrap_or_else(|| file_stem(source));
+    let role_lines: HashMap<String, u64> = parts
+        .roles
+        .iter()
+        .zip(&parts.role_lines)
+        .map(|(r, &line)| (r.id.clone(), line))
+        .collect();
+    RoleMatrix::new(name, source, scale, parts.capabilities, parts.roles).map_err(|e| {
+        let line = match &e {
+            ModelError::NoImportance { role }
+            | ModelError::BadImportance { role, .. }
+            | ModelError::LevelOutOfScale { role, .. }
+            | ModelError::Shape { role, .. } => role_lines.get(role).copied(),
+            _ => None,
+        };
+        ImportError::model(source, e).at_line_opt(line)
+    })
+}
+
+/// The file name of `source` without its extension, or `source` itself.
+pub(crate) fn file_stem(source: &str) -> String {
+    Path::new(source)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or(source)
+        .to_string()
+}
+
+/// Column indices of the long layout.
+#[derive(Debug, Clone, Copy)]
+struct LongColumns {
+    role: usize,
+    capability: usize,
+    level: usize,
+    importance: Option<usize>,
+}
+
+enum Layout {
+    Wide,
+    Long(LongColumns),
+}
+
+/// Decides the layout from the header.
+fn detect<R: Read>(table: &Table<R>) -> Result<Layout, ImportError> {
+    if let (Some(role), Some(capability), Some(level)) =
+        (table.find("role"), table.find("capability"), table.find("level"))
+    {
+        let importance = table.find("importance");
+        let extra: Vec<String> = (0..table.header().len())
+            .filter(|&i| i != role && i != capability && i != level && Some(i) != importance)
+            .map(|i| format!("column {} {:?}", i + 1, table.name(i)))
+            .collect();
+        if !extra.is_empty() {
+            return Err(ImportError::header(
+                table.source(),
+                format!(
+                    "this looks like a long role matrix, but {} {} not part of that layout",
+                    extra.join(", "),
+                    if extra.len() == 1 { "is" } else { "are" }
+                ),
+                format!("{LONG_COLUMNS} (in any order), and no others"),
+            )
+            .at_line(table.header_line()));
+        }
+        return Ok(Layout::Long(LongColumns {
+            role,
+            capability,
+            level,
+            importance,
+        }));
+    }
+    if table.header().first().is_some_and(|h| match_key(h) == "role") {
+        return Ok(Layout::Wide);
+    }
+    Err(ImportError::header(
+        table.source(),
+        format!(
+            "the header {:?} fits neither role matrix layout",
+            table.header().join(",")
+        ),
+        LAYOUTS,
+    )
+    .at_line(table.header_line()))
+}
+
+/// What a layout reader produces: capabilities, roles and the line each
+/// role starts on.
+struct Parts {
+    capabilities: Vec<Capability>,
+    roles: Vec<Role>,
+    role_lines: Vec<u64>,
+}
+
+/// A name cell that must have letters or digits, trimmed.
+fn name_cell<'r, R: Read>(
+    table: &Table<R>,
+    record: &'r ByteRecord,
+    index: usize,
+    line: u64,
+    what: &str,
+) -> Result<&'r str, ImportError> {
+    table.required_cell(record, index, line, &format!("a {what} name"))
+}
+
+/// Parses a level cell and checks it against the scale.
+fn level_cell<R: Read>(
+    table: &Table<R>,
+    record: &ByteRecord,
+    index: usize,
+    line: u64,
+    scale: Scale,
+) -> Result<f64, ImportError> {
+    let expected = format!("a level from {} to {}", number(scale.min()), number(scale.max()));
+    let text = table.cell(record, index, line)?;
+    let at = |e: ImportError| e.at_line(line).at_column(index, table.name(index));
+    if text.is_empty() {
+        return Err(at(ImportError::new(
+            table.source(),
+            ErrorKind::EmptyCell { expected },
+        )));
+    }
+    let level = parse_number(text)
+        .map_err(|problem| at(ImportError::bad_value(table.source(), text, problem, &expected)))?;
+    if !scale.contains(level) {
+        return Err(at(ImportError::bad_value(
+            table.source(),
+            text,
+            format!("is outside the matrix scale {scale}"),
+            format!(
+                "{expected} (a matrix on another scale needs that scale given, as --matrix-scale MIN..MAX)"
+            ),
+        )));
+    }
+    Ok(level)
+}
+
+/// Parses an importance cell: empty means 1, otherwise a number `>= 0`.
+fn importance_cell<R: Read>(
+    table: &Table<R>,
+    record: &ByteRecord,
+    index: usize,
+    line: u64,
+) -> Result<f64, ImportError> {
+    const EXPECTED: &str = "an importance: a number >= 0 (0 = not part of the role; an empty cell means 1)";
+    let text = table.cell(record, index, line)?;
+    if text.is_empty() {
+        return Ok(1.0);
+    }
+    let at = |e: ImportError| e.at_line(line).at_column(index, table.name(index));
+    let importance = parse_number(text)
+        .map_err(|problem| at(ImportError::bad_value(table.source(), text, problem, EXPECTED)))?;
+    if importance < 0.0 {
+        return Err(at(ImportError::bad_value(
+            table.source(),
+            text,
+            "is negative",
+            EXPECTED,
+        )));
+    }
+    Ok(importance)
+}
+
+/// The error for a file with a header and no rows.
+fn no_rows<R: Read>(table: &Table<R>) -> ImportError {
+    ImportError::new(
+        table.source(),
+        ErrorKind::NoRows {
+            expected:
+                "at least one role: a row per role (wide layout) or per role and capability (long layout)"
+                    .into(),
+        },
+    )
+}
+
+/// Reads the rows of a wide matrix.
+fn read_wide<R: Read>(table: &mut Table<R>, scale: Scale) -> Result<Parts, ImportError> {
+    let mut capabilities = Vec::with_capacity(table.header().len().saturating_sub(1));
+    for (i, name) in table.header().iter().enumerate().skip(1) {
+        if match_key(name).is_empty() {
+            return Err(ImportError::header(
+                table.source(),
+                format!("the capability name {name:?} has no letters or digits"),
+                "a capability name in every header cell after `role`",
+            )
+            .at_line(table.header_line())
+            .at_column(i, name));
+        }
+        capabilities.push(Capability::new(slug(name), name.clone()));
+    }
+    let mut roles = Vec::new();
+    let mut role_lines = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut record = ByteRecord::new();
+    while let Some(line) = table.next(&mut record, true)? {
+        let name = name_cell(table, &record, 0, line, "role")?;
+        if let Some(&first_line) = seen.get(&match_key(name)) {
+            return Err(ImportError::new(
+                table.source(),
+                ErrorKind::Duplicate {
+                    what: format!("role {name:?}"),
+                    first_line,
+                    expected: "one row per role".into(),
+                },
+            )
+            .at_line(line));
+        }
+        seen.insert(match_key(name), line);
+        let mut requirements = Vec::with_capacity(capabilities.len());
+        for i in 1..=capabilities.len() {
+            requirements.push(Requirement::level(level_cell(table, &record, i, line, scale)?));
+        }
+        roles.push(Role::new(slug(name), name, requirements));
+        role_lines.push(line);
+    }
+    if roles.is_empty() {
+        return Err(no_rows(table));
+    }
+    Ok(Parts {
+        capabilities,
+        roles,
+        role_lines,
+    })
+}
+
+/// One role of a long matrix while it is read.
+struct LongRole {
+    name: String,
+    line: u64,
+    /// By capability index: the requirement and the line it came from.
+    cells: HashMap<usize, (Requirement, u64)>,
+}
+
+/// Reads the rows of a long matrix.
+fn read_long<R: Read>(
+    table: &mut Table<R>,
+    columns: LongColumns,
+    scale: Scale,
+) -> Result<Parts, ImportError> {
+    let mut capability_names: Vec<String> = Vec::new();
+    let mut capability_keys: HashMap<String, usize> = HashMap::new();
+    let mut roles: Vec<LongRole> = Vec::new();
+    let mut role_keys: HashMap<String, usize> = HashMap::new();
+    let mut record = ByteRecord::new();
+    while let Some(line) = table.next(&mut record, true)? {
+        let role_name = name_cell(table, &record, columns.role, line, "role")?;
+        let capability_name = name_cell(table, &record, columns.capability, line, "capability")?;
+        let level = level_cell(table, &record, columns.level, line, scale)?;
+        let importance = match columns.importance {
+            Some(i) => importance_cell(table, &record, i, line)?,
+            None => 1.0,
+        };
+        let capability = *capability_keys
+            .entry(match_key(capability_name))
+            .or_insert_with(|| {
+                capability_names.push(capability_name.to_string());
+                capability_names.len() - 1
+            });
+        let role = *role_keys.entry(match_key(role_name)).or_insert_with(|| {
+            roles.push(LongRole {
+                name: role_name.to_string(),
+                line,
+                cells: HashMap::new(),
+            });
+            roles.len() - 1
+        });
+        let cells = &mut roles[role].cells;
+        if let Some(&(_, first_line)) = cells.get(&capability) {
+            return Err(ImportError::new(
+                table.source(),
+                ErrorKind::Duplicate {
+                    what: format!("role {role_name:?}, capability {capability_name:?}"),
+                    first_line,
+                    expected: "one row per role and capability".into(),
+                },
+            )
+            .at_line(line));
+        }
+        cells.insert(capability, (Requirement { level, importance }, line));
+    }
+    if roles.is_empty() {
+        return Err(no_rows(table));
+    }
+    let absent = Requirement {
+        level: scale.min(),
+        importance: 0.0,
+    };
+    let role_lines = roles.iter().map(|r| r.line).collect();
+    let roles = roles
+        .into_iter()
+        .map(|r| {
+            let requirements = (0..capability_names.len())
+                .map(|c| r.cells.get(&c).map_or(absent, |&(req, _)| req))
+                .collect();
+            Role::new(slug(&r.name), r.name, requirements)
+        })
+        .collect();
+    let capabilities = capability_names
+        .into_iter()
+        .map(|name| Capability::new(slug(&name), name))
+        .collect();
+    Ok(Parts {
+        capabilities,
+        roles,
+        role_lines,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn read(text: &str) -> Result<RoleMatrix, ImportError> {
+        read_matrix(text.as_bytes(), "data/m.csv", &MatrixOptions::default())
+    }
+
+    fn err(text: &str) -> String {
+        read(text).unwrap_err().to_string()
+    }
+
+    fn levels(m: &RoleMatrix) -> Vec<Vec<f64>> {
+        m.roles()
+            .iter()
+            .map(|r| r.requirements.iter().map(|q| q.level).collect())
+            .collect()
+    }
+
+    #[test]
+    fn reads_a_wide_matrix() {
+        let m = read("Role,Risk Management,Communication\nProject Manager,4,3.5\nAnalyst,2,5\n").unwrap();
+        assert_eq!(m.name(), "m");
+        assert_eq!(m.source(), "data/m.csv");
+        assert_eq!(m.capabilities()[0].id, "risk-management");
+        assert_eq!(m.capabilities()[0].name, "Risk Management");
+        assert_eq!(m.roles()[0].id, "project-manager");
+        assert_eq!(m.roles()[0].name, "Project Manager");
+        assert_eq!(levels(&m), [[4.0, 3.5], [2.0, 5.0]]);
+        assert!(m
+            .roles()
+            .iter()
+            .flat_map(|r| &r.requirements)
+            .all(|q| q.importance == 1.0));
+    }
+
+    #[test]
+    fn reads_a_long_matrix_in_any_column_order() {
+        let text =
+            "Importance;Level;Capability;ROLE\n2;4;Planning;Lead\n;3;Budget;Lead\n1;5;Budget;Analyst\n";
+        let m = read(text).unwrap();
+        let names: Vec<&str> = m.capabilities().iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Planning", "Budget"]);
+        assert_eq!(
+            m.roles()[0].requirements,
+            [
+                Requirement {
+                    level: 4.0,
+                    importance: 2.0
+                },
+                Requirement {
+                    level: 3.0,
+                    importance: 1.0
+                }
+            ]
+        );
+        // Analyst does not list Planning: importance 0 at the scale's minimum.
+        assert_eq!(
+            m.roles()[1].requirements[0],
+            Requirement {
+                level: 1.0,
+                importance: 0.0
+            }
+        );
+        let m = read("role\tcapability\tlevel\nA\tx\t2\nA\ty\t3\n").unwrap();
+        assert_eq!(levels(&m), [[2.0, 3.0]]);
+    }
+
+    #[test]
+    fn long_names_match_loosely_and_keep_the_first_spelling() {
+        let m =
+            read("role,capability,level\nLead,Risk Management,2\nlead,risk-management2,3\nLEAD,Budget,1\n")
+                .unwrap();
+        assert_eq!(m.roles().len(), 1);
+        assert_eq!(m.capabilities().len(), 3);
+        let err = err("role,capability,level\nLead,Risk Management,2\nlead,risk-management,3\n");
+        assert_eq!(
+            err,
+            "data/m.csv:3: role \"lead\", capability \"risk-management\" is given twice, first on line 2; \
+             expected one row per role and capability"
+        );
+    }
+
+    #[test]
+    fn options_set_scale_and_name() {
+        let options = MatrixOptions {
+            scale: "0..7".parse().unwrap(),
+            name: Some("Mine".into()),
+        };
+        let m = read_matrix(&b"role,a,b\nx,0,7\n"[..], "<stdin>", &options).unwrap();
+        assert_eq!(m.name(), "Mine");
+        assert_eq!(m.scale().max(), 7.0);
+        let m = read_matrix(&b"role,a,b\nx,1,5\n"[..], "<stdin>", &MatrixOptions::default()).unwrap();
+        assert_eq!(m.name(), "<stdin>");
+    }
+
+    #[test]
+    fn quoted_cells_and_crlf_keep_their_lines() {
+        let text = "role,\"Risk, Management\",\"Comm\nunication\"\r\n\"Lead\r\nPerson\",3,4\r\nB,1,x\r\n";
+        let e = read(text).unwrap_err();
+        assert_eq!(e.line(), Some(5));
+        assert_eq!(e.column(), Some((3, "Comm\nunication")));
+        let m = read(&text.replace(",x", ",2")).unwrap();
+        assert_eq!(m.capabilities()[0].name, "Risk, Management");
+        assert_eq!(m.roles()[0].name, "Lead\r\nPerson");
+    }
+
+    #[test]
+    fn empty_and_header_only_files_are_refused() {
+        assert!(err("").starts_with("data/m.csv: is empty; expected a header row of either a wide matrix"));
+        assert_eq!(
+            err("role,a,b\n"),
+            "data/m.csv: has a header but no data rows; expected at least one role: a row per role (wide \
+             layout) or per role and capability (long layout)"
+        );
+        assert!(err("role,capability,level\n\n").contains("no data rows"));
+    }
+
+    #[test]
+    fn an_unknown_layout_explains_both() {
+        let e = err("name,a,b\nx,1,2\n");
+        assert!(e.starts_with("data/m.csv:1: the header \"name,a,b\" fits neither role matrix layout; expected either a wide matrix (first column `role`"), "{e}");
+        assert!(
+            e.contains("or a long matrix (columns `role`, `capability`, `level` and optionally `importance`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn extra_long_columns_are_named() {
+        let e = err("role,capability,level,notes,weight\nA,x,1,,\n");
+        assert_eq!(
+            e,
+            "data/m.csv:1: this looks like a long role matrix, but column 4 \"notes\", column 5 \"weight\" are \
+             not part of that layout; expected the columns role, capability, level and optionally importance \
+             (in any order), and no others"
+        );
+    }
+
+    #[test]
+    fn bad_levels_name_line_column_value_and_range() {
+        assert_eq!(
+            err("role,Planning,Budget\nLead,3,4\nAnalyst,2,lots\n"),
+            "data/m.csv:3: column 3 \"Budget\": \"lots\" is not a number; expected a level from 1 to 5"
+        );
+        assert_eq!(
+            err("role,a,b\nx,NaN,1\n"),
+            "data/m.csv:2: column 2 \"a\": \"NaN\" is not a finite number; expected a level from 1 to 5"
+        );
+        assert!(err("role,a,b\nx,1,-inf\n").contains("\"-inf\" is not a finite number"));
+        assert_eq!(
+            err("role,capability,level,importance\nLead,Planning,3,1\nLead,Budget,9,1\n"),
+            "data/m.csv:3: column 3 \"level\": \"9\" is outside the matrix scale 1..5; expected a level from 1 \
+             to 5 (a matrix on another scale needs that scale given, as --matrix-scale MIN..MAX)"
+        );
+        assert_eq!(
+            err("role,a,b\nx,1,\n"),
+            "data/m.csv:2: column 3 \"b\": the cell is empty; expected a level from 1 to 5"
+        );
+    }
+
+    #[test]
+    fn bad_importances_are_refused() {
+        assert_eq!(
+            err("role,capability,level,importance\nA,x,1,-1\n"),
+            "data/m.csv:2: column 4 \"importance\": \"-1\" is negative; expected an importance: a number >= 0 \
+             (0 = not part of the role; an empty cell means 1)"
+        );
+        assert!(
+            err("role,capability,level,importance\nA,x,1,inf\n").contains("\"inf\" is not a finite number")
+        );
+        assert!(err("role,capability,level,importance\nA,x,1,high\n").contains("\"high\" is not a number"));
+    }
+
+    #[test]
+    fn bad_names_are_refused_with_their_cell() {
+        assert_eq!(
+            err("role,a,b\n,1,2\n"),
+            "data/m.csv:2: column 1 \"role\": the cell is empty; expected a role name"
+        );
+        assert_eq!(
+            err("role,capability,level\nA,--,2\n"),
+            "data/m.csv:2: column 2 \"capability\": \"--\" has no letters or digits; expected a capability name"
+        );
+        assert!(err("role,a,?\nx,1,2\n")
+            .starts_with("data/m.csv:1: column 3 \"?\": the capability name \"?\" has no letters or digits"));
+        assert_eq!(
+            err("role,a,b\nLead,1,2\nlead,2,3\n"),
+            "data/m.csv:3: role \"lead\" is given twice, first on line 2; expected one row per role"
+        );
+    }
+
+    #[test]
+    fn ragged_rows_and_duplicate_headers_are_refused() {
+        assert_eq!(
+            err("role,a,b\nx,1\n"),
+            "data/m.csv:2: the row has 2 fields but the header has 3 columns; expected one field per header \
+             column (put a field that contains the delimiter or a line break in double quotes)"
+        );
+        assert!(err("role,Risk Management,risk management\nx,1,1\n").starts_with(
+            "data/m.csv:1: column 3 \"risk management\": has the same name as column 2 \"Risk Management\""
+        ));
+    }
+
+    #[test]
+    fn model_errors_are_wrapped_with_file_and_role_line() {
+        assert_eq!(
+            err("role,capability,level,importance\nA,x,1,0\nA,y,1,0\nB,x,1,1\n"),
+            "data/m.csv:2: role \"a\" gives every capability importance 0: at least one must matter"
+        );
+        assert_eq!(
+            err("role,a\nx,1\n"),
+            "data/m.csv: a role matrix needs at least 2 capabilities, found 1"
+        );
+        let negative = MatrixOptions {
+            scale: "-1..1".parse().unwrap(),
+            name: None,
+        };
+        let e = read_matrix(&b"role,a,b\nx,0,0\n"[..], "m.csv", &negative).unwrap_err();
+        assert!(matches!(
+            e.kind(),
+            ErrorKind::Model(ModelError::NegativeMatrixScale { .. })
+        ));
+    }
+
+    /// A matrix as wide CSV text.
+    fn to_wide_csv(caps: &[String], rows: &[(String, Vec<f64>)], delimiter: char) -> String {
+        let mut out = String::from("role");
+        for c in caps {
+            out.push(delimiter);
+            out.push_str(&format!("\"{c}\""));
+        }
+        out.push('\n');
+        for (role, levels) in rows {
+            out.push_str(&format!("\"{role}\""));
+            for l in levels {
+                out.push(delimiter);
+                out.push_str(&l.to_string());
+            }
+            out.push_str("\r\n");
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn wide_csv_round_trips_levels(
+            n_caps in 2usize..6,
+            levels in proptest::collection::vec(proptest::collection::vec(1.0f64..=5.0, 6), 1..5),
+            delimiter in prop::sample::select(vec![',', ';', '\t']),
+        ) {
+            let caps: Vec<String> = (0..n_caps).map(|i| format!("Cap {i}, part {}", i * 7)).collect();
+            let rows: Vec<(String, Vec<f64>)> = levels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (format!("Role {i}"), l[..n_caps].to_vec()))
+                .collect();
+            let m = read(&to_wide_csv(&caps, &rows, delimiter)).unwrap();
+            let expected: Vec<Vec<f64>> = rows.iter().map(|r| r.1.clone()).collect();
+            prop_assert_eq!(levels_of(&m), expected);
+            let names: Vec<String> = m.capabilities().iter().map(|c| c.name.clone()).collect();
+            prop_assert_eq!(names, caps);
+        }
+
+        #[test]
+        fn arbitrary_input_never_panics(text in "\\PC{0,200}", bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let _ = read(&text);
+            let _ = read_matrix(&bytes[..], "x", &MatrixOptions::default());
+        }
+    }
+
+    fn levels_of(m: &RoleMatrix) -> Vec<Vec<f64>> {
+        levels(m)
+    }
+}

@@ -1,0 +1,307 @@
+//! Scoring strategies: ways to measure how well a profile fits a role.
+//!
+//! A strategy is a value implementing [`Strategy`], so the built-ins, learned
+//! models and external plugins are interchangeable: the scorer, the
+//! evaluator and the benches take a `&dyn Strategy` and never ask which one
+//! it is. The [`Registry`] finds them by name.
+//!
+//! # Conventions shared by every built-in
+//! With `x` the respondent's values, `r` a role's levels and `w` its
+//! importances, every sum runs over the capabilities the respondent
+//! **answered** only: a blank is neither a low nor a high answer, it is no
+//! evidence, so it is left out of both sides of every ratio. `L..H` is the
+//! matrix scale (`L >= 0`).
+//!
+//! Every built-in scores `0` when `sum(w) = 0` over the answered
+//! capabilities (the respondent answered nothing the role cares about), and
+//! each defines its other degenerate cases; no built-in ever returns NaN or
+//! an infinity.
+//!
+//! # Why batches and matrix products
+//! Scores are computed for a whole [`ProfileBatch`] at once. The batch's
+//! values form `X` (profiles x capabilities, `0` where missing) and its mask
+//! `M` (1 where answered, else 0). Most masked sums are then matrix
+//! products with arrays precomputed by [`CompiledMatrix`]: for example
+//! `sum(w*x*r) = X · (W∘R)ᵀ`, `sum(w*x^2) = (X∘X) · Wᵀ`, and
+//! `sum(w)` over answered `= M · Wᵀ`. Because missing values are `0` and
+//! the mask zeroes the role side, rows with blanks need no special path.
+//! `manhattan` and `coverage` (absolute values, minima) have no product form
+//! and run tight loops over (profile, role) pairs instead.
+//!
+//! Expanded forms such as `sum(w*(x-r)^2) = sum(w*x^2) - 2 sum(w*x*r) +
+//! sum(w*r^2)` lose digits when the result is small next to its terms.
+//! `euclidean` and `pearson` therefore work on centred values (which keeps
+//! the terms small) and recompute a (profile, role) pair directly from the
+//! definition whenever the cancellation could cost more than about `1e-11`
+//! (see each strategy), so the vectorised scores agree with the formulas to
+//! rounding and a profile equal to a role's levels scores exactly `1`.
+
+mod cosine;
+mod coverage;
+mod euclidean;
+mod manhattan;
+mod pearson;
+
+#[cfg(test)]
+mod reference;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+
+use ndarray::{Array2, ArrayView2};
+use rolefit_model::ProfileBatch;
+
+use crate::compiled::row_slice;
+use crate::{CompiledMatrix, ScoreError};
+
+pub use cosine::Cosine;
+pub use coverage::Coverage;
+pub use euclidean::Euclidean;
+pub use manhattan::Manhattan;
+pub use pearson::Pearson;
+
+/// The built-in strategy names, in the order [`Registry::builtin`] lists
+/// them. These names are reserved: [`Registry::register`] refuses them.
+pub const BUILTIN_STRATEGIES: [&str; 5] = ["cosine", "pearson", "euclidean", "manhattan", "coverage"];
+
+/// The strategy used when none is asked for: `euclidean` (see
+/// docs/strategies.md for why).
+pub const DEFAULT_STRATEGY: &str = "euclidean";
+
+/// A way to score profiles against roles.
+///
+/// Implementations must be deterministic and return finite scores; higher
+/// means a better fit. The built-ins are unit structs ([`Cosine`],
+/// [`Pearson`], [`Euclidean`], [`Manhattan`], [`Coverage`]).
+pub trait Strategy: Send + Sync {
+    /// The name users select it by, such as `euclidean`.
+    fn name(&self) -> &str;
+
+    /// The formula in one line of plain text, such as
+    /// `sum(w*x*r) / (sqrt(sum(w*x^2)) * sqrt(sum(w*r^2)))`.
+    fn formula(&self) -> &str;
+
+    /// One short sentence for people on what the score measures.
+    fn description(&self) -> &str;
+
+    /// Scores every profile against every role: the result is
+    /// profiles x roles, row `i` column `j` being profile `i`'s score for
+    /// role `j`.
+    ///
+    /// # Errors
+    /// The built-ins return [`ScoreError::ShapeMismatch`] or
+    /// [`ScoreError::ValueOutOfScale`] (see [`CompiledMatrix::check`]);
+    /// external strategies may also return [`ScoreError::Strategy`].
+    fn score(&self, matrix: &CompiledMatrix, profiles: &ProfileBatch) -> Result<Array2<f64>, ScoreError>;
+
+    /// Per-capability contributions for one profile against one role, in
+    /// capability order, or `None` when the strategy cannot say (external
+    /// plugins). Unanswered capabilities contribute `0`. Each built-in
+    /// documents what its contributions sum to.
+    ///
+    /// # Panics
+    /// The built-ins panic if `values` or `answered` do not have one entry
+    /// per capability, or `role` is out of range: those are caller bugs.
+    fn contributions(
+        &self,
+        matrix: &CompiledMatrix,
+        values: &[f64],
+        answered: &[bool],
+        role: usize,
+    ) -> Option<Vec<f64>>;
+}
+
+impl fmt::Debug for dyn Strategy + '_ {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Strategy").field("name", &self.name()).finish()
+    }
+}
+
+/// Strategies by name, in a fixed order.
+///
+/// Names are looked up exactly but case-insensitively (`Cosine` finds
+/// `cosine`). The order is the order of registration, built-ins first, so
+/// listings and evaluations are stable.
+pub struct Registry {
+    strategies: Vec<Box<dyn Strategy>>,
+}
+
+impl Registry {
+    /// The built-in strategies: `cosine`, `pearson`, `euclidean`,
+    /// `manhattan`, `coverage`, in that order.
+    pub fn builtin() -> Self {
+        Registry {
+            strategies: vec![
+                Box::new(Cosine),
+                Box::new(Pearson),
+                Box::new(Euclidean),
+                Box::new(Manhattan),
+                Box::new(Coverage),
+            ],
+        }
+    }
+
+    /// The strategy called `name` (compared case-insensitively), if any.
+    pub fn get(&self, name: &str) -> Option<&dyn Strategy> {
+        self.strategies
+            .iter()
+            .find(|s| same_name(s.name(), name))
+            .map(|s| s.as_ref())
+    }
+
+    /// The strategies, in registration order.
+    pub fn iter(&self) -> impl Iterator<Item = &dyn Strategy> + '_ {
+        self.strategies.iter().map(|s| s.as_ref())
+    }
+
+    /// The strategies' names, in registration order.
+    pub fn names(&self) -> Vec<&str> {
+        self.strategies.iter().map(|s| s.name()).collect()
+    }
+
+    /// Adds a strategy after the others.
+    ///
+    /// # Errors
+    /// [`ScoreError::InvalidStrategyName`] if the name is empty or contains
+    /// whitespace or control characters; [`ScoreError::DuplicateStrategy`]
+    /// if a registered strategy or a built-in already has the name
+    /// (case-insensitively).
+    pub fn register(&mut self, strategy: Box<dyn Strategy>) -> Result<(), ScoreError> {
+        let name = strategy.name();
+        if name.is_empty() {
+            return Err(ScoreError::InvalidStrategyName {
+                name: name.to_string(),
+                reason: "a name must not be empty",
+            });
+        }
+        if name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(ScoreError::InvalidStrategyName {
+                name: name.to_string(),
+                reason: "a name must not contain spaces or control characters",
+            });
+        }
+        if BUILTIN_STRATEGIES.iter().any(|b| same_name(b, name)) || self.get(name).is_some() {
+            return Err(ScoreError::DuplicateStrategy {
+                name: name.to_string(),
+            });
+        }
+        self.strategies.push(strategy);
+        Ok(())
+    }
+}
+
+impl Default for Registry {
+    /// [`Registry::builtin`].
+    fn default() -> Self {
+        Registry::builtin()
+    }
+}
+
+impl fmt::Debug for Registry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Registry").field("names", &self.names()).finish()
+    }
+}
+
+/// Case-insensitive name comparison without allocating.
+fn same_name(a: &str, b: &str) -> bool {
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .eq(b.chars().flat_map(char::to_lowercase))
+}
+
+/// The batch as arrays: the values `X` as a view (missing values are `0`),
+/// and the mask `M` as 0/1 values. Validates the batch first.
+pub(crate) fn batch_arrays<'b>(
+    matrix: &CompiledMatrix,
+    profiles: &'b ProfileBatch,
+) -> Result<(ArrayView2<'b, f64>, Array2<f64>), ScoreError> {
+    matrix.check(profiles)?;
+    let shape = (profiles.len(), matrix.n_capabilities());
+    let mismatch = |_| ScoreError::ShapeMismatch {
+        expected: matrix.n_capabilities(),
+        found: profiles.capabilities(),
+    };
+    let x = ArrayView2::from_shape(shape, profiles.values()).map_err(mismatch)?;
+    let m = Array2::from_shape_vec(shape, profiles.answered().iter().map(|&a| mask(a)).collect())
+        .map_err(mismatch)?;
+    Ok((x, m))
+}
+
+/// Scores every (profile, role) pair with `pair(x, m, r, w)`: the profile's
+/// values and 0/1 mask, the role's levels and importances. For strategies
+/// without a matrix-product form; tight slice loops, no allocation per pair.
+pub(crate) fn pairwise(
+    matrix: &CompiledMatrix,
+    profiles: &ProfileBatch,
+    pair: impl Fn(&[f64], &[f64], &[f64], &[f64]) -> f64,
+) -> Result<Array2<f64>, ScoreError> {
+    let (_, m) = batch_arrays(matrix, profiles)?;
+    let mut out = Array2::zeros((profiles.len(), matrix.n_roles()));
+    for (i, mut row) in out.outer_iter_mut().enumerate() {
+        let (x, mi) = (profiles.row(i).0, row_slice(&m, i));
+        for (j, out) in row.iter_mut().enumerate() {
+            *out = pair(x, mi, matrix.level_row(j), matrix.importance_row(j));
+        }
+    }
+    Ok(out)
+}
+
+/// What a contribution computation needs for one profile and one role: the
+/// role's levels and importances and the profile's 0/1 mask.
+///
+/// # Panics
+/// If `values` or `answered` do not have one entry per capability or `role`
+/// is out of range (caller bugs).
+pub(crate) fn role_view<'m>(
+    matrix: &'m CompiledMatrix,
+    values: &[f64],
+    answered: &[bool],
+    role: usize,
+) -> (&'m [f64], &'m [f64], Vec<f64>) {
+    matrix.assert_profile(values, answered, role);
+    (
+        matrix.level_row(role),
+        matrix.importance_row(role),
+        mask_row(answered),
+    )
+}
+
+/// `1.0` for an answered capability, `0.0` for a blank.
+pub(crate) fn mask(answered: bool) -> f64 {
+    if answered {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+/// The 0/1 mask of one profile.
+pub(crate) fn mask_row(answered: &[bool]) -> Vec<f64> {
+    answered.iter().map(|&a| mask(a)).collect()
+}
+
+/// Builds `U` with `U[i][j] = x[i][j] - centre(i)` where answered and `0`
+/// where not.
+pub(crate) fn centred(
+    profiles: &ProfileBatch,
+    centre: impl Fn(&[f64], &[bool]) -> f64,
+) -> Result<Array2<f64>, ScoreError> {
+    let c = profiles.capabilities();
+    let mut u = Vec::with_capacity(profiles.values().len());
+    if c > 0 {
+        for (x, a) in profiles
+            .values()
+            .chunks_exact(c)
+            .zip(profiles.answered().chunks_exact(c))
+        {
+            let centre = centre(x, a);
+            u.extend(x.iter().zip(a).map(|(&x, &a)| if a { x - centre } else { 0.0 }));
+        }
+    }
+    Array2::from_shape_vec((profiles.len(), c), u).map_err(|_| ScoreError::ShapeMismatch {
+        expected: c,
+        found: profiles.capabilities(),
+    })
+}

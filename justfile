@@ -1,0 +1,31 @@
+# rolefit developer recipes. `just --list` shows them.
+
+# Build the release binary.
+build:
+    cargo build --release
+
+# The full test suite (what .ci/run runs).
+test:
+    cargo test --workspace
+
+# Formatting and lints, warnings as errors.
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# API docs, warnings as errors.
+doc:
+    RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
+
+# Criterion benchmarks (reports under target/criterion).
+bench:
+    cargo bench --bench strategies
+
+# Score the sample data, with explanations for the first respondents.
+demo: build
+    ./target/release/rolefit roles
+    ./target/release/rolefit score datasets/sample-responses.csv
+    head -4 datasets/sample-responses.csv | ./target/release/rolefit score --explain --top 2
+
+# Everything CI should agree with.
+ci: lint test doc

@@ -1,0 +1,257 @@
+//! The CLI contract of the foundation issue, checked from outside.
+
+use serde_json::Value;
+
+use crate::util::{parse_csv, rolefit, rolefit_stdin, root, write};
+
+const GUIDE_ROLES: [&str; 4] = [
+    "Project Manager",
+    "Product Manager",
+    "Program Manager",
+    "Technical Program Manager",
+];
+const SAMPLE: &str = "datasets/sample-responses.csv";
+
+fn sample_respondents() -> Vec<String> {
+    let text = std::fs::read_to_string(root().join(SAMPLE)).unwrap();
+    parse_csv(&text).1.into_iter().map(|r| r[0].clone()).collect()
+}
+
+#[test]
+fn roles_json_lists_the_guides_four_roles_with_every_capability() {
+    let out = rolefit(&["roles", "--format", "json"]);
+    let roles: Value = serde_json::from_str(out.ok()).unwrap();
+    let roles = roles.as_array().unwrap();
+    let names: Vec<&str> = roles.iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, GUIDE_ROLES);
+    for role in roles {
+        let caps = role["capabilities"].as_array().unwrap();
+        assert_eq!(caps.len(), 20, "{}", role["name"]);
+        for cap in caps {
+            assert!(cap["id"].is_string() && cap["name"].is_string());
+            let level = cap["level"].as_f64().unwrap();
+            let importance = cap["importance"].as_f64().unwrap();
+            assert!((1.0..=5.0).contains(&level));
+            assert!(
+                importance > 0.0,
+                "the roles overlap: every capability matters a little"
+            );
+        }
+        assert_eq!(role["responsibilities"].as_array().unwrap().len(), 5);
+        assert!(!role["key_focus"].as_str().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn roles_csv_is_a_long_matrix_that_reads_back_identically() {
+    let csv = rolefit(&["roles", "--format", "csv"]).ok().to_string();
+    assert!(csv.starts_with("role,capability,level,importance\n"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "guide.csv", &csv);
+    let again = rolefit(&["roles", "--format", "csv", "--matrix", &path]);
+    assert_eq!(again.ok(), csv);
+    let check = rolefit(&["matrix", "check", &path]);
+    assert!(check.ok().contains("roles: 4"), "{}", check.stdout);
+}
+
+#[test]
+fn roles_table_shows_levels_and_responsibilities() {
+    let out = rolefit(&["roles"]);
+    let text = out.ok();
+    for name in GUIDE_ROLES {
+        assert!(text.contains(name));
+    }
+    assert!(text.contains("Technical Expertise"));
+    assert!(text.contains("Defining project scope, objectives, and requirements"));
+}
+
+#[test]
+fn survey_csv_has_the_contract_header_and_two_items_per_capability() {
+    let out = rolefit(&["survey", "--format", "csv"]);
+    let (header, rows) = parse_csv(out.ok());
+    assert_eq!(header, ["id", "text", "capability", "reverse"]);
+    let mut per_cap = std::collections::HashMap::<String, usize>::new();
+    for row in &rows {
+        *per_cap.entry(row[2].clone()).or_default() += 1;
+        assert!(row[3] == "true" || row[3] == "false");
+    }
+    assert_eq!(per_cap.len(), 20);
+    assert!(per_cap.values().all(|&n| n >= 2));
+    assert!(
+        rows.iter().any(|r| r[3] == "true"),
+        "some items are reverse-keyed"
+    );
+    let json: Value = serde_json::from_str(rolefit(&["survey", "--format", "json"]).ok()).unwrap();
+    assert_eq!(json["items"].as_array().unwrap().len(), rows.len());
+    assert_eq!(json["labels"][4]["label"], "Strongly agree");
+}
+
+#[test]
+fn strategies_lists_each_name_with_its_formula() {
+    let out = rolefit(&["strategies"]);
+    let text = out.ok();
+    for (name, piece) in [
+        ("cosine", "sqrt(sum(w*x^2))"),
+        ("pearson", "w"),
+        ("euclidean", "sqrt"),
+        ("manhattan", "|x-r|"),
+        ("coverage", "min(x,r)"),
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name} missing:\n{text}"));
+        assert!(line.contains(piece), "{line}");
+    }
+    assert!(text.contains("(default)"));
+}
+
+#[test]
+fn score_csv_ranks_every_role_for_every_sample_respondent() {
+    let out = rolefit(&["score", SAMPLE, "--format", "csv", "--top", "4"]);
+    let (header, rows) = parse_csv(out.ok());
+    assert_eq!(&header[..4], ["respondent", "rank", "role", "score"]);
+    let respondents = sample_respondents();
+    let mut seen = Vec::new();
+    for row in &rows {
+        if seen.last() != Some(&row[0]) {
+            seen.push(row[0].clone());
+        }
+        if row[5] == "ranked" {
+            let decimals = row[3].split('.').nth(1).map_or(0, str::len);
+            assert!(decimals >= 6, "score {:?} has fewer than 6 decimals", row[3]);
+            let score: f64 = row[3].parse().unwrap();
+            assert!((0.0..=1.0).contains(&score));
+            assert!(GUIDE_ROLES.contains(&row[2].as_str()));
+        }
+    }
+    assert_eq!(seen, respondents, "every respondent, in input order");
+    let ranked = rows.iter().filter(|r| r[5] == "ranked").count();
+    let insufficient: Vec<_> = rows.iter().filter(|r| r[5] == "insufficient").collect();
+    assert_eq!(
+        insufficient.len(),
+        1,
+        "the sample has one respondent who answered too little"
+    );
+    assert_eq!(ranked, (respondents.len() - 1) * 4);
+    assert!(out.stderr.contains("not ranked"), "{}", out.stderr);
+    // Within a respondent, ranks count up and scores never increase.
+    for pair in rows.windows(2).filter(|w| w[0][0] == w[1][0]) {
+        let (a, b): (f64, f64) = (pair[0][3].parse().unwrap(), pair[1][3].parse().unwrap());
+        assert!(a >= b);
+        assert_eq!(
+            pair[1][1].parse::<u32>().unwrap(),
+            pair[0][1].parse::<u32>().unwrap() + 1
+        );
+    }
+}
+
+#[test]
+fn stdin_and_dash_read_the_same_as_a_file() {
+    let text = std::fs::read_to_string(root().join(SAMPLE)).unwrap();
+    let from_file = rolefit(&["score", SAMPLE, "--format", "csv"]);
+    let from_stdin = rolefit_stdin(&["score", "--format", "csv"], &text);
+    let from_dash = rolefit_stdin(&["score", "-", "--format", "csv"], &text);
+    assert_eq!(from_stdin.ok(), from_file.ok());
+    assert_eq!(from_dash.ok(), from_file.ok());
+}
+
+#[test]
+fn json_and_ndjson_carry_the_same_rankings() {
+    let json: Value = serde_json::from_str(rolefit(&["score", SAMPLE, "--format", "json"]).ok()).unwrap();
+    let ndjson = rolefit(&["score", SAMPLE, "--format", "ndjson"]);
+    let lines: Vec<Value> = ndjson
+        .ok()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(json.as_array().unwrap(), &lines);
+    let first = &lines[0];
+    assert_eq!(first["status"], "ranked");
+    assert_eq!(first["ranking"].as_array().unwrap().len(), 4);
+    assert_eq!(first["ranking"][0]["rank"], 1);
+    assert!(lines
+        .iter()
+        .any(|l| l["status"] == "insufficient" && l["ranking"] == Value::Array(vec![])));
+}
+
+#[test]
+fn explain_gives_contributions_strengths_and_gaps() {
+    let json: Value =
+        serde_json::from_str(rolefit(&["score", SAMPLE, "--format", "json", "--explain"]).ok()).unwrap();
+    let first = &json[0]["ranking"][0];
+    let e = &first["explanation"];
+    let contributions = e["contributions"].as_array().unwrap();
+    assert_eq!(contributions.len(), 20);
+    // Under the default (euclidean) the contributions add up to score - 1.
+    let sum: f64 = contributions
+        .iter()
+        .map(|c| c["contribution"].as_f64().unwrap())
+        .sum();
+    assert!(
+        (sum - (first["score"].as_f64().unwrap() - 1.0)).abs() < 1e-9,
+        "{sum}"
+    );
+    let gaps = e["gaps"].as_array().unwrap();
+    for pair in gaps.windows(2) {
+        assert!(pair[0]["weighted_shortfall"].as_f64() >= pair[1]["weighted_shortfall"].as_f64());
+    }
+    assert!(e["strengths"].is_array() && e["drivers"].is_array());
+
+    let table = rolefit(&["score", SAMPLE, "--explain"]);
+    let text = table.ok();
+    assert!(text.contains("strengths:") && text.contains("gaps:") && text.contains("drivers:"));
+    let csv = rolefit(&["score", SAMPLE, "--explain", "--format", "csv"]);
+    let (header, _) = parse_csv(csv.ok());
+    assert_eq!(header.last().unwrap(), "gaps");
+}
+
+#[test]
+fn every_strategy_scores_the_sample() {
+    for s in ["cosine", "pearson", "euclidean", "manhattan", "coverage"] {
+        let out = rolefit(&["score", SAMPLE, "--strategy", s, "--format", "csv"]);
+        let (_, rows) = parse_csv(out.ok());
+        assert!(rows.len() > 30, "{s}");
+    }
+}
+
+#[test]
+fn output_file_is_written_and_stdout_stays_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("scores.csv");
+    let out = rolefit(&["score", SAMPLE, "--format", "csv", "-o", target.to_str().unwrap()]);
+    assert_eq!(out.ok(), "");
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert_eq!(written, rolefit(&["score", SAMPLE, "--format", "csv"]).stdout);
+}
+
+#[test]
+fn direct_capability_profiles_score_too() {
+    let out = rolefit(&[
+        "score",
+        "datasets/sample-profiles.csv",
+        "--format",
+        "csv",
+        "--top",
+        "1",
+    ]);
+    let (_, rows) = parse_csv(out.ok());
+    assert_eq!(rows.len(), 6);
+}
+
+#[test]
+fn a_profile_equal_to_a_role_ranks_that_role_first() {
+    let roles: Value = serde_json::from_str(rolefit(&["roles", "--format", "json"]).ok()).unwrap();
+    for role in roles.as_array().unwrap() {
+        let caps = role["capabilities"].as_array().unwrap();
+        let header: Vec<&str> = caps.iter().map(|c| c["name"].as_str().unwrap()).collect();
+        let values: Vec<String> = caps.iter().map(|c| c["level"].to_string()).collect();
+        let csv = format!("respondent,{}\nme,{}\n", header.join(","), values.join(","));
+        for strategy in ["euclidean", "manhattan"] {
+            let out = rolefit_stdin(&["score", "--strategy", strategy, "--format", "json"], &csv);
+            let json: Value = serde_json::from_str(out.ok()).unwrap();
+            assert_eq!(json[0]["ranking"][0]["role"], role["name"], "{strategy}");
+            assert!((json[0]["ranking"][0]["score"].as_f64().unwrap() - 1.0).abs() < 1e-9);
+        }
+    }
+}
