@@ -3,5 +3,6 @@
 
 mod contract;
 mod errors;
+mod formats;
 mod reference;
 mod util;
