@@ -36,6 +36,64 @@ pub enum Command {
     /// Work with role matrix files.
     #[command(subcommand)]
     Matrix(MatrixCommand),
+    /// Generate deterministic synthetic data for tests, benchmarks and demos.
+    #[command(subcommand)]
+    Synth(SynthCommand),
+}
+
+/// `rolefit synth ...`
+#[derive(Debug, Subcommand)]
+pub enum SynthCommand {
+    /// Write a random wide role matrix (`role,<capability>...`, importance 1).
+    Matrix(SynthMatrixArgs),
+    /// Write respondents drawn around randomly chosen roles of a matrix.
+    Responses(SynthResponsesArgs),
+}
+
+/// `rolefit synth matrix`
+#[derive(Debug, Args)]
+pub struct SynthMatrixArgs {
+    /// Number of roles.
+    #[arg(long, value_name = "R", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub roles: u32,
+    /// Number of capabilities.
+    #[arg(long, value_name = "C", value_parser = clap::value_parser!(u32).range(2..=10_000))]
+    pub capabilities: u32,
+    /// Random seed: the same seed gives the same bytes.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// The scale of the levels.
+    #[arg(long, value_name = "MIN..MAX", default_value = "1..5")]
+    pub scale: Scale,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `rolefit synth responses`
+#[derive(Debug, Args)]
+pub struct SynthResponsesArgs {
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    /// Number of respondents.
+    #[arg(long, value_name = "N")]
+    pub rows: u64,
+    /// Random seed: the same seed gives the same bytes.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Standard deviation of the Gaussian noise added to the role's levels,
+    /// in scale points.
+    #[arg(long, value_name = "SD", default_value_t = 0.75, value_parser = parse_non_negative)]
+    pub noise: f64,
+    /// Fraction of answers left blank at random.
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.0, value_parser = parse_fraction)]
+    pub missing: f64,
+    /// Also write each respondent's generating role to FILE as `respondent,role`.
+    #[arg(long, value_name = "FILE")]
+    pub labels: Option<PathBuf>,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// `rolefit matrix ...`
@@ -124,6 +182,32 @@ pub struct ScoreArgs {
     /// Explain each ranked role: per-capability contributions, strengths and gaps.
     #[arg(long)]
     pub explain: bool,
+    /// Leave out the CSV header, so that outputs of shards concatenate.
+    #[arg(long)]
+    pub no_header: bool,
+    /// What to do with a row that cannot be read: stop with its error
+    /// (`fail`), or set it aside and go on (`skip`, see --rejects).
+    #[arg(long, value_enum, default_value_t = OnError::Fail)]
+    pub on_error: OnError,
+    /// With --on-error skip, write each rejected row to FILE as CSV:
+    /// `line,reason,` then the row's original fields.
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+    /// Worker threads for parsing and scoring [default: all cores].
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// No progress bar and no summary on standard error.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// What to do with a row that cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnError {
+    /// Stop at the first bad row, with its error (exit 2).
+    Fail,
+    /// Set bad rows aside, count them, and go on.
+    Skip,
 }
 
 /// `rolefit roles`
@@ -164,6 +248,13 @@ pub struct MatrixCheckArgs {
     /// The scale the matrix's levels are on.
     #[arg(long, value_name = "MIN..MAX", default_value = "1..5")]
     pub matrix_scale: Scale,
+}
+
+fn parse_non_negative(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("expected a number >= 0, got {s:?}")),
+    }
 }
 
 fn parse_fraction(s: &str) -> Result<f64, String> {

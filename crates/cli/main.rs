@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command, MatrixCommand};
+use crate::args::{Cli, Command, MatrixCommand, SynthCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -25,6 +25,8 @@ fn main() -> ExitCode {
         Command::Survey(a) => cmd::survey::run(a),
         Command::Strategies(a) => cmd::strategies::run(a),
         Command::Matrix(MatrixCommand::Check(a)) => cmd::matrix::check(a),
+        Command::Synth(SynthCommand::Matrix(a)) => cmd::synth::matrix(a),
+        Command::Synth(SynthCommand::Responses(a)) => cmd::synth::responses(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,3 +5,4 @@ pub mod roles;
 pub mod score;
 pub mod strategies;
 pub mod survey;
+pub mod synth;
