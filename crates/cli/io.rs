@@ -21,6 +21,8 @@ pub struct Input {
     pub name: String,
     /// The bytes.
     pub reader: Box<dyn Read + Send>,
+    /// The size in bytes, when known (a regular file).
+    pub len: Option<u64>,
 }
 
 /// Opens `path`, or standard input for `None` or `-`. Refuses to wait on a
@@ -38,6 +40,7 @@ pub fn open_input(path: Option<&Path>, what: &str) -> Result<Input> {
             Ok(Input {
                 name: "<stdin>".into(),
                 reader: Box::new(stdin),
+                len: None,
             })
         }
     }
@@ -47,7 +50,8 @@ pub fn open_input(path: Option<&Path>, what: &str) -> Result<Input> {
 pub fn open_file(path: &Path, what: &str) -> Result<Input> {
     let file =
         File::open(path).map_err(|e| bad_input(format!("cannot read {what} {}: {e}", path.display())))?;
-    if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+    let metadata = file.metadata().ok();
+    if metadata.as_ref().is_some_and(|m| m.is_dir()) {
         return Err(bad_input(format!(
             "cannot read {what} {}: it is a directory",
             path.display()
@@ -56,6 +60,7 @@ pub fn open_file(path: &Path, what: &str) -> Result<Input> {
     Ok(Input {
         name: path.display().to_string(),
         reader: Box::new(file),
+        len: metadata.filter(|m| m.is_file()).map(|m| m.len()),
     })
 }
 
@@ -63,6 +68,9 @@ pub fn open_file(path: &Path, what: &str) -> Result<Input> {
 pub enum Output {
     /// Standard output, buffered.
     Stdout(BufWriter<io::Stdout>),
+    /// Something that is not a regular file (`/dev/null`, a named pipe, a
+    /// terminal), written directly: renaming over it would replace it.
+    Special(BufWriter<File>),
     /// A temporary file that becomes `target` on [`Output::finish`].
     File {
         /// Buffered temporary file.
@@ -78,15 +86,36 @@ impl Output {
         let Some(path) = path.filter(|p| *p != Path::new("-")) else {
             return Ok(Output::Stdout(BufWriter::with_capacity(1 << 16, io::stdout())));
         };
+        let cannot = |e: io::Error| bad_input(format!("cannot write {}: {e}", path.display()));
+        let existing = std::fs::metadata(path).ok();
+        if let Some(meta) = existing.as_ref().filter(|m| !m.is_file()) {
+            if meta.is_dir() {
+                return Err(bad_input(format!(
+                    "cannot write {}: it is a directory",
+                    path.display()
+                )));
+            }
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(cannot)?;
+            return Ok(Output::Special(BufWriter::with_capacity(1 << 16, file)));
+        }
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
-        let tmp = tempfile::Builder::new()
-            .prefix(".rolefit-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(|e| bad_input(format!("cannot write {}: {e}", path.display())))?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".rolefit-").suffix(".tmp");
+        // The file gets the permissions of the one it replaces, or those of
+        // a new file (0666 less the umask), not the temporary file's 0600.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = existing.map_or(0o666, |m| m.permissions().mode());
+            builder.permissions(std::fs::Permissions::from_mode(mode));
+        }
+        let tmp = builder.tempfile_in(dir).map_err(cannot)?;
         Ok(Output::File {
             writer: BufWriter::with_capacity(1 << 16, tmp),
             target: path.to_path_buf(),
@@ -97,13 +126,11 @@ impl Output {
     pub fn finish(self) -> Result<()> {
         match self {
             Output::Stdout(mut w) => w.flush().context("writing to standard output"),
+            Output::Special(mut w) => w.flush().context("writing the output"),
             Output::File { writer, target } => {
                 let tmp = writer
                     .into_inner()
                     .map_err(|e| e.into_error())
-                    .with_context(|| format!("writing {}", target.display()))?;
-                tmp.as_file()
-                    .sync_all()
                     .with_context(|| format!("writing {}", target.display()))?;
                 tmp.persist(&target)
                     .map_err(|e| e.error)
@@ -118,6 +145,7 @@ impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
             Output::Stdout(w) => w.write(buf),
+            Output::Special(w) => w.write(buf),
             Output::File { writer, .. } => writer.write(buf),
         }
     }
@@ -125,6 +153,7 @@ impl Write for Output {
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         match self {
             Output::Stdout(w) => w.write_all(buf),
+            Output::Special(w) => w.write_all(buf),
             Output::File { writer, .. } => writer.write_all(buf),
         }
     }
@@ -132,6 +161,7 @@ impl Write for Output {
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Output::Stdout(w) => w.flush(),
+            Output::Special(w) => w.flush(),
             Output::File { writer, .. } => writer.flush(),
         }
     }
@@ -156,6 +186,42 @@ mod tests {
             1,
             "no temporary file left"
         );
+    }
+
+    #[test]
+    fn special_files_are_written_not_replaced() {
+        let mut out = Output::create(Some(Path::new("/dev/null"))).unwrap();
+        out.write_all(b"discarded").unwrap();
+        out.finish().unwrap();
+        assert!(
+            !std::fs::metadata("/dev/null").unwrap().is_file(),
+            "/dev/null is still a device"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let err = Output::create(Some(dir.path())).err().unwrap();
+        assert!(err.to_string().contains("is a directory"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_get_ordinary_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = dir.path().join("fresh.csv");
+        Output::create(Some(&fresh)).unwrap().finish().unwrap();
+        let plain = dir.path().join("plain.csv");
+        std::fs::File::create(&plain).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            mode(&fresh),
+            mode(&plain),
+            "like any new file (0666 less the umask)"
+        );
+        let kept = dir.path().join("kept.csv");
+        std::fs::write(&kept, "old").unwrap();
+        std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o640)).unwrap();
+        Output::create(Some(&kept)).unwrap().finish().unwrap();
+        assert_eq!(mode(&kept), 0o640);
     }
 
     #[test]

@@ -9,6 +9,8 @@ mod cmd;
 mod error;
 mod io;
 mod load;
+mod pipeline;
+mod progress;
 mod render;
 
 use std::process::ExitCode;

@@ -5,4 +5,5 @@ mod contract;
 mod errors;
 mod formats;
 mod reference;
+mod synth;
 mod util;

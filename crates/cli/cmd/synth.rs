@@ -1,16 +1,326 @@
 //! `rolefit synth`: deterministic synthetic data.
+//!
+//! Two generators, both driven by a [`ChaCha8Rng`] seeded with `--seed`
+//! (portable: the same seed gives the same bytes on every platform), both
+//! streaming row by row so that their memory use does not grow with the
+//! output.
+//!
+//! **`synth matrix`** writes a wide role matrix (`role,<capability>...`,
+//! every importance 1). Roles are `Role 1` .. `Role R` and capabilities
+//! `Capability 1` .. `Capability C`, the numbers zero-padded to the width of
+//! R and C. Every level is drawn independently and uniformly from the
+//! multiples of 0.5 on the scale (`1, 1.5, .., 5` on `1..5`), in row-major
+//! order. Independent levels make every role a different shape: two roles
+//! differ by about `0.45 x width x sqrt(C)` in euclidean distance, so
+//! respondents drawn around them can be told apart. (With very few
+//! capabilities and many roles two roles may come out identical;
+//! `rolefit matrix check` warns about that.)
+//!
+//! **`synth responses`** writes respondents `s1` .. `sN` (zero-padded to the
+//! width of N) drawn around the roles of a matrix. For each respondent: a
+//! role is picked uniformly at random; then, for each capability, the answer
+//! is `round(level + noise x z)` with `z ~ Normal(0, 1)`, clipped to the
+//! whole numbers of the matrix scale (`ceil(min) ..= floor(max)`), and left
+//! blank with probability `--missing`. `round` takes halves away from zero,
+//! so with no noise a level of 3.5 is answered 4. The role and the `z`s
+//! come from one random stream and the blanks from a second stream of the
+//! same seed, so for a given seed and matrix the roles (and the labels file)
+//! do not depend on `--noise` or `--missing`, and raising `--missing` only
+//! blanks more cells of the same answers.
 
-use anyhow::Result;
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::StandardNormal;
+use rolefit_model::Scale;
 
 use crate::args::{SynthMatrixArgs, SynthResponsesArgs};
 use crate::error::bad_input;
+use crate::io::Output;
+use crate::load;
 
 /// Runs `rolefit synth matrix`.
-pub fn matrix(_args: &SynthMatrixArgs) -> Result<()> {
-    Err(bad_input("rolefit synth matrix is being written"))
+pub fn matrix(args: &SynthMatrixArgs) -> Result<()> {
+    let (lo, hi) = half_points(args.scale)?;
+    let roles = args.roles;
+    let capabilities = args.capabilities;
+    let mut out = Output::create(args.output.as_deref())?;
+    let context = || "writing the synthetic role matrix";
+
+    let mut name = String::new();
+    let names = (1..=capabilities).map(|c| {
+        numbered(&mut name, "Capability", c.into(), capabilities.into());
+        name.clone()
+    });
+    let header = csv_line(std::iter::once("role".to_string()).chain(names))?;
+    out.write_all(&header).with_context(context)?;
+
+    // Role names and levels never need quoting, so rows are written as
+    // they are, through one reused buffer.
+    let mut rng = ChaCha8Rng::seed_from_u64(args.seed);
+    let mut row = Vec::new();
+    for r in 1..=roles {
+        numbered(&mut name, "Role", r.into(), roles.into());
+        row.clear();
+        row.extend_from_slice(name.as_bytes());
+        for _ in 0..capabilities {
+            row.push(b',');
+            push_half_point(&mut row, rng.gen_range(lo..=hi));
+        }
+        row.push(b'\n');
+        out.write_all(&row).with_context(context)?;
+    }
+    out.finish().with_context(context)
 }
 
 /// Runs `rolefit synth responses`.
-pub fn responses(_args: &SynthResponsesArgs) -> Result<()> {
-    Err(bad_input("rolefit synth responses is being written"))
+pub fn responses(args: &SynthResponsesArgs) -> Result<()> {
+    if let Some(labels) = &args.labels {
+        let stdout = Path::new("-");
+        let output = args.output.as_deref().unwrap_or(stdout);
+        if labels == output {
+            return Err(bad_input(if output == stdout {
+                "--labels - and the responses would both go to standard output; give one of them a file (-o or --labels)".to_string()
+            } else {
+                format!(
+                    "--labels and --output both name {}; give the labels a file of their own",
+                    labels.display()
+                )
+            }));
+        }
+    }
+    let matrix = load::matrix(&args.matrix)?;
+    let (lo, hi) = whole_points(matrix.scale())?;
+    let capabilities = matrix.capabilities();
+    let roles = matrix.roles();
+    let width = capabilities.len();
+    let levels: Vec<f64> = roles
+        .iter()
+        .flat_map(|r| r.requirements.iter().map(|q| q.level))
+        .collect();
+    // Each role's name as a CSV field (quoted if it must be), for the labels.
+    let role_fields = roles
+        .iter()
+        .map(|r| {
+            let mut field = csv_line([r.name.as_str()])?;
+            field.pop();
+            Ok(field)
+        })
+        .collect::<Result<Vec<_>>>()?;
+
+    let context = || "writing the synthetic responses";
+    let label_context = || "writing the synthetic labels";
+    let mut out = Output::create(args.output.as_deref())?;
+    let header = csv_line(std::iter::once("respondent").chain(capabilities.iter().map(|c| c.name.as_str())))?;
+    out.write_all(&header).with_context(context)?;
+    let mut labels = match &args.labels {
+        Some(path) => {
+            let mut l = Output::create(Some(path))?;
+            l.write_all(b"respondent,role\n").with_context(label_context)?;
+            Some(l)
+        }
+        None => None,
+    };
+
+    // Ids and whole numbers never need quoting, so rows are written as they
+    // are, through reused buffers.
+    let mut values = ChaCha8Rng::seed_from_u64(args.seed);
+    let mut blanks = ChaCha8Rng::seed_from_u64(args.seed);
+    blanks.set_stream(1);
+    let id_width = digits(args.rows);
+    let mut row = Vec::new();
+    let mut label = Vec::new();
+    let mut number = itoa::Buffer::new();
+    for n in 1..=args.rows {
+        row.clear();
+        push_respondent_id(&mut row, n, id_width);
+        let id_len = row.len();
+        let role = values.gen_range(0..roles.len());
+        for &level in &levels[role * width..(role + 1) * width] {
+            let z: f64 = values.sample(StandardNormal);
+            row.push(b',');
+            if !(args.missing > 0.0 && blanks.gen::<f64>() < args.missing) {
+                let answer = answer(level, args.noise, z, lo, hi);
+                row.extend_from_slice(number.format(answer).as_bytes());
+            }
+        }
+        row.push(b'\n');
+        out.write_all(&row).with_context(context)?;
+        if let Some(l) = labels.as_mut() {
+            label.clear();
+            label.extend_from_slice(&row[..id_len]);
+            label.push(b',');
+            label.extend_from_slice(&role_fields[role]);
+            label.push(b'\n');
+            l.write_all(&label).with_context(label_context)?;
+        }
+    }
+    out.finish().with_context(context)?;
+    if let Some(l) = labels {
+        l.finish().with_context(label_context)?;
+    }
+    Ok(())
+}
+
+/// One CSV record, quoted where needed, with its line end.
+fn csv_line<I, T>(fields: I) -> Result<Vec<u8>>
+where
+    I: IntoIterator<Item = T>,
+    T: AsRef<[u8]>,
+{
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(fields)?;
+    Ok(w.into_inner().map_err(|e| e.into_error())?)
+}
+
+/// The multiples of 0.5 on `scale`, as the range of whole numbers `k` with
+/// `k / 2` on it. Levels of a role matrix cannot be negative.
+fn half_points(scale: Scale) -> Result<(i64, i64)> {
+    if scale.min() < 0.0 {
+        return Err(bad_input(format!(
+            "--scale {scale}: a role matrix's levels cannot be negative; give a scale that starts at 0 or above"
+        )));
+    }
+    // `as` saturates, and a saturated bound still lies inside the scale.
+    let lo = (scale.min() * 2.0).ceil() as i64;
+    let hi = (scale.max() * 2.0).floor() as i64;
+    if lo > hi {
+        return Err(bad_input(format!(
+            "--scale {scale} holds no multiple of 0.5 to use as a level"
+        )));
+    }
+    Ok((lo, hi))
+}
+
+/// Appends the text of the level `k / 2` (`k >= 0`): `3` or `3.5`.
+fn push_half_point(out: &mut Vec<u8>, k: i64) {
+    out.extend_from_slice(itoa::Buffer::new().format(k / 2).as_bytes());
+    if k % 2 != 0 {
+        out.extend_from_slice(b".5");
+    }
+}
+
+/// The whole numbers on `scale`, `ceil(min) ..= floor(max)`, as floats.
+fn whole_points(scale: Scale) -> Result<(f64, f64)> {
+    let (lo, hi) = (scale.min().ceil(), scale.max().floor());
+    if lo > hi {
+        return Err(bad_input(format!(
+            "the matrix scale {scale} holds no whole number, and synthetic answers are whole numbers"
+        )));
+    }
+    Ok((lo, hi))
+}
+
+/// One synthetic answer: `level + noise * z`, rounded (halves away from
+/// zero) and clipped to the whole numbers `lo..=hi`.
+fn answer(level: f64, noise: f64, z: f64, lo: f64, hi: f64) -> i64 {
+    // `as` saturates, so a clipped value beyond the i64 range stays inside the scale.
+    (level + noise * z).round().clamp(lo, hi) as i64
+}
+
+/// The number of decimal digits of `n` (1 for 0).
+fn digits(n: u64) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+/// `"{prefix} {i}"` with `i` zero-padded to the width of `count`.
+fn numbered(out: &mut String, prefix: &str, i: u64, count: u64) {
+    out.clear();
+    let width = digits(count);
+    // Writing to a String cannot fail.
+    let _ = write!(out, "{prefix} {i:0width$}");
+}
+
+/// Appends `s` and `n` zero-padded to `width` digits.
+fn push_respondent_id(out: &mut Vec<u8>, n: u64, width: usize) {
+    let mut buf = itoa::Buffer::new();
+    let text = buf.format(n);
+    out.push(b's');
+    out.resize(out.len() + width.saturating_sub(text.len()), b'0');
+    out.extend_from_slice(text.as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scale(min: f64, max: f64) -> Scale {
+        Scale::new(min, max).unwrap()
+    }
+
+    #[test]
+    fn answers_round_and_clip_to_the_whole_points() {
+        assert_eq!(answer(3.0, 0.0, 5.0, 1.0, 5.0), 3);
+        assert_eq!(answer(3.5, 0.0, 0.0, 1.0, 5.0), 4, "halves round away from zero");
+        assert_eq!(answer(3.0, 1.0, 0.49, 1.0, 5.0), 3);
+        assert_eq!(answer(3.0, 1.0, -0.51, 1.0, 5.0), 2);
+        assert_eq!(answer(4.5, 2.0, 3.0, 1.0, 5.0), 5, "clipped at the top");
+        assert_eq!(answer(1.0, 2.0, -3.0, 1.0, 5.0), 1, "clipped at the bottom");
+        let (lo, hi) = whole_points(scale(0.5, 4.5)).unwrap();
+        assert_eq!((lo, hi), (1.0, 4.0));
+        assert_eq!(answer(0.5, 0.0, 0.0, lo, hi), 1);
+        assert_eq!(answer(4.5, 0.0, 0.0, lo, hi), 4);
+        assert_eq!(answer(1e300, 0.0, 0.0, 0.0, 1e300), i64::MAX, "saturates");
+    }
+
+    #[test]
+    fn scales_without_usable_points_are_refused() {
+        assert!(whole_points(scale(1.2, 1.8)).is_err());
+        assert_eq!(whole_points(scale(2.0, 2.5)).unwrap(), (2.0, 2.0));
+        assert!(half_points(scale(1.1, 1.4)).is_err());
+        assert!(half_points(scale(-1.0, 5.0)).is_err());
+        assert_eq!(half_points(scale(1.0, 5.0)).unwrap(), (2, 10));
+        assert_eq!(half_points(scale(0.2, 7.9)).unwrap(), (1, 15));
+    }
+
+    #[test]
+    fn half_points_are_written_as_short_numbers() {
+        for (k, text) in [(0, "0"), (1, "0.5"), (2, "1"), (7, "3.5"), (10, "5"), (15, "7.5")] {
+            let mut out = Vec::new();
+            push_half_point(&mut out, k);
+            assert_eq!(out, text.as_bytes());
+        }
+    }
+
+    #[test]
+    fn names_and_ids_are_zero_padded_to_the_count() {
+        let mut s = String::new();
+        numbered(&mut s, "Role", 7, 120);
+        assert_eq!(s, "Role 007");
+        numbered(&mut s, "Capability", 10, 10);
+        assert_eq!(s, "Capability 10");
+        numbered(&mut s, "Role", 1, 1);
+        assert_eq!(s, "Role 1");
+        let mut id = b"x,".to_vec();
+        push_respondent_id(&mut id, 42, digits(1_000_000));
+        assert_eq!(id, b"x,s0000042");
+        let mut id = Vec::new();
+        push_respondent_id(&mut id, 1_000_000, digits(1_000_000));
+        assert_eq!(id, b"s1000000");
+        assert_eq!(
+            (digits(0), digits(9), digits(10), digits(u64::MAX)),
+            (1, 1, 2, 20)
+        );
+    }
+
+    /// Pins the random streams: a change here changes every seed's output,
+    /// which breaks the promise that a seed gives the same bytes across
+    /// versions of rolefit. Change it only on purpose, and say so.
+    #[test]
+    fn the_random_streams_are_pinned() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let levels: Vec<i64> = (0..8).map(|_| rng.gen_range(2..=10)).collect();
+        let z: f64 = rng.sample(StandardNormal);
+        let mut blanks = ChaCha8Rng::seed_from_u64(1);
+        blanks.set_stream(1);
+        let u: f64 = blanks.gen();
+        let pinned = format!("{levels:?} {z:.6} {u:.6}");
+        assert_eq!(pinned, PINNED, "{pinned}");
+    }
+
+    const PINNED: &str = "[7, 4, 8, 6, 3, 8, 6, 7] -1.884116 0.851912";
 }

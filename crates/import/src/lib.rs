@@ -1,5 +1,5 @@
-//! Bytes to model: role matrices, surveys and responses from CSV, and the
-//! built-in roles guide.
+//! Bytes to model: role matrices (CSV, Excel, O*NET data), surveys and
+//! responses from CSV, and the built-in roles guide.
 //!
 //! The importer is the only part of rolefit that looks at input bytes. It
 //! turns them into the validated types of [`rolefit_model`], and it owns
@@ -8,7 +8,13 @@
 //! column and the offending cell, and says what was expected instead.
 //!
 //! - [`read_matrix`] reads a role matrix in wide or long layout, told apart
-//!   by the header.
+//!   by the header, or O*NET ratings (`Skills.txt`); [`read_matrix_report`]
+//!   also says which [`Layout`] it found and what to warn about (such as
+//!   O*NET estimates flagged `Recommend Suppress`), [`read_matrix_path`]
+//!   reads a file by its path, Excel workbooks (`.xlsx`, also through
+//!   [`read_matrix_xlsx`]) included, and finds O*NET titles beside it, and
+//!   [`merge_matrices`] puts several matrices side by side (Skills +
+//!   Knowledge).
 //! - [`read_survey`] reads a survey: statement ids, texts, the capability
 //!   each measures and whether it is reverse-keyed.
 //! - [`ResponseReader`] streams a responses file in batches of
@@ -28,18 +34,29 @@
 #![deny(missing_docs)]
 
 pub mod builtin;
+mod chunks;
 mod error;
 mod matrix;
+mod merge;
+mod onet;
 mod responses;
+mod rows;
 mod suggest;
 mod survey;
 mod table;
+mod xlsx;
 
+pub use chunks::{ChunkParser, RawChunk, ResponseChunks};
 pub use csv::ByteRecord;
 pub use error::{ErrorKind, ImportError, UnknownColumn};
-pub use matrix::{read_matrix, MatrixOptions};
+pub use matrix::{
+    read_matrix, read_matrix_path, read_matrix_report, FileFormat, Layout, MatrixOptions, MatrixReport,
+};
+pub use merge::merge_matrices;
+pub use onet::OnetDomain;
 pub use responses::{ColumnPlan, ColumnRole, ResponseOptions, ResponseReader, RowPosition};
 pub use survey::read_survey;
+pub use xlsx::read_matrix_xlsx;
 /// The error messages quoted in `docs/formats.md` are produced here, and
 /// each must appear there word for word, so the documentation cannot drift
 /// from the code.

@@ -1,4 +1,4 @@
-//! Role matrices from CSV, in wide or long layout.
+//! Role matrices from CSV or Excel, in wide, long or O*NET layout.
 //!
 //! People keep role matrices in two shapes, and both are accepted without a
 //! flag because the header tells them apart:
@@ -12,6 +12,15 @@
 //!   is what databases and scripts export, and the only shape that can say
 //!   how much each capability matters to each role.
 //!
+//! A third layout, O*NET ratings files such as `Skills.txt`, is recognised
+//! by its `O*NET-SOC Code` column and read by [`crate::onet`].
+//!
+//! The bytes may be CSV (any delimiter the [`Table`] sniffs) or an Excel
+//! workbook (`.xlsx`, recognised by its extension or by its zip signature),
+//! whose first sheet is read by [`crate::xlsx`]. All layouts read through
+//! the [`Rows`] abstraction, so a workbook's problems are reported like a
+//! CSV file's, with the sheet row as the line.
+//!
 //! Every cell is checked while it is read, so a bad level is reported with
 //! its line and column; what can only be judged on the whole matrix (for
 //! example a role with no importance anywhere) is left to
@@ -19,14 +28,19 @@
 //! the role is known, the line the role starts on.
 
 use std::collections::HashMap;
-use std::io::Read;
+use std::fmt;
+use std::fs::File;
+use std::io::{BufReader, Cursor, Read};
 use std::path::Path;
 
 use csv::ByteRecord;
 use rolefit_model::{match_key, slug, Capability, ModelError, Requirement, Role, RoleMatrix, Scale};
 
 use crate::error::{ErrorKind, ImportError};
+use crate::onet::{self, OnetDomain};
+use crate::rows::Rows;
 use crate::table::{number, parse_number, Table};
+use crate::xlsx;
 
 /// How to read a role matrix file.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -38,7 +52,7 @@ pub struct MatrixOptions {
 }
 
 /// Both layouts, for messages about a header that fits neither.
-const LAYOUTS: &str =
+pub(crate) const LAYOUTS: &str =
     "either a wide matrix (first column `role`, then one column per capability, one row per \
                        role, for example `role,Communication,Risk Management`) or a long matrix (columns \
                        `role`, `capability`, `level` and optionally `importance`, one row per role and \
@@ -47,9 +61,101 @@ const LAYOUTS: &str =
 /// The columns of the long layout.
 const LONG_COLUMNS: &str = "the columns role, capability, level and optionally importance";
 
-/// Reads a role matrix from CSV.
+/// The layout a role matrix file was read in, detected from its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Layout {
+    /// `role`, then one column per capability; one row per role.
+    Wide,
+    /// `role`, `capability`, `level` and optionally `importance`; one row
+    /// per role and capability.
+    Long,
+    /// O*NET ratings (`Skills.txt`, `Knowledge.xlsx`, ...): one row per
+    /// occupation, element and scale (`IM` or `LV`), on the fixed scale
+    /// `0..7`.
+    Onet {
+        /// The O*NET domain the elements belong to, if known: the one
+        /// their element ids share, or else the one the file is named
+        /// after.
+        domain: Option<OnetDomain>,
+    },
+}
+
+impl fmt::Display for Layout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Layout::Wide => f.write_str("wide"),
+            Layout::Long => f.write_str("long"),
+            Layout::Onet { domain: None } => f.write_str("O*NET ratings"),
+            Layout::Onet { domain: Some(d) } => write!(f, "O*NET ratings ({d})"),
+        }
+    }
+}
+
+/// The kind of file a role matrix was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FileFormat {
+    /// Delimited text: CSV with a comma, tab or semicolon (the O*NET text
+    /// release is tab-delimited).
+    Text,
+    /// An Excel workbook (`.xlsx`); its first sheet is read.
+    Excel,
+}
+
+impl fmt::Display for FileFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FileFormat::Text => "text",
+            FileFormat::Excel => "Excel",
+        })
+    }
+}
+
+/// A role matrix and what was noticed while reading it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct MatrixReport {
+    /// The matrix.
+    pub matrix: RoleMatrix,
+    /// The layout detected from the header.
+    pub layout: Layout,
+    /// Text or Excel.
+    pub format: FileFormat,
+    /// How many O*NET estimates (rows) are flagged `Recommend Suppress = Y`
+    /// (low precision); 0 for other layouts. They are used as they are; the
+    /// count is also one of the [`warnings`](Self::warnings).
+    pub suppressed: usize,
+    /// Things worth telling the user that do not stop the import, each a
+    /// complete sentence starting with the file name, in the order found
+    /// (for example `Skills.txt: 124 O*NET estimates are flagged Recommend
+    /// Suppress (low precision); they are used as they are`).
+    pub warnings: Vec<String>,
+}
+
+impl MatrixReport {
+    /// The layout and file format in words, for a summary line such as
+    /// `layout: O*NET text (Skills)`: `wide (CSV)`, `long (Excel)`,
+    /// `O*NET text (Skills)`, `O*NET Excel (Knowledge)`, `O*NET text`.
+    pub fn layout_description(&self) -> String {
+        match (self.layout, self.format) {
+            (Layout::Onet { domain }, format) => match domain {
+                Some(d) => format!("O*NET {format} ({d})"),
+                None => format!("O*NET {format}"),
+            },
+            (layout, FileFormat::Text) => format!("{layout} (CSV)"),
+            (layout, FileFormat::Excel) => format!("{layout} (Excel)"),
+        }
+    }
+}
+
+/// The signature every zip file (and so every `.xlsx` workbook) starts with.
+const ZIP_MAGIC: &[u8; 4] = b"PK\x03\x04";
+
+/// Reads a role matrix from CSV (or from an Excel workbook, recognised by
+/// its first bytes).
 ///
-/// The layout (wide or long) and the delimiter are detected from the
+/// The layout (wide, long or O*NET ratings) and the delimiter are detected from the
 /// header; see the module documentation and `docs/formats.md`. `source`
 /// names the input in errors (a path, or `<stdin>`) and becomes the matrix's
 /// [`RoleMatrix::source`]; its file stem is the default name.
@@ -58,25 +164,164 @@ const LONG_COLUMNS: &str = "the columns role, capability, level and optionally i
 /// long layout, a capability a role does not list has importance 0 (and the
 /// lowest level of the scale) for that role.
 ///
+/// This is [`read_matrix_report`] without the report: O*NET warnings (such
+/// as the count of estimates flagged `Recommend Suppress`) are dropped.
+///
 /// # Errors
 /// An [`ImportError`] naming the file, line and column for unreadable or
 /// empty input, a header that fits neither layout, a header with no rows, a
 /// ragged row, an empty or non-numeric cell, a NaN or infinite number, a
 /// level outside `options.scale`, a negative importance, a role (or a long
 /// layout's role and capability pair) given twice, and anything
-/// [`RoleMatrix::new`] refuses.
+/// [`RoleMatrix::new`] refuses; for O*NET data, see [`read_matrix_report`].
 pub fn read_matrix<R: Read>(
     reader: R,
     source: &str,
     options: &MatrixOptions,
 ) -> Result<RoleMatrix, ImportError> {
-    let mut table = Table::open(reader, source, &format!("a header row of {LAYOUTS}"))?;
-    let scale = options.scale;
-    let parts = match detect(&table)? {
-        Layout::Long(columns) => read_long(&mut table, columns, scale)?,
-        Layout::Wide => read_wide(&mut table, scale)?,
+    read_matrix_report(reader, source, options).map(|report| report.matrix)
+}
+
+/// Reads a role matrix from CSV or an Excel workbook, and says how it was
+/// read: the layout, the file format and any warnings.
+///
+/// Like [`read_matrix`], and it also reads O*NET ratings files (see
+/// `docs/formats.md`): each occupation becomes a role, each element a
+/// capability, `LV` rows give the level on the fixed scale `0..7` (the
+/// scale of `options` does not apply to them), `IM` rows the importance, and
+/// `Not Relevant = Y` makes the importance 0. Role names are the O*NET-SOC
+/// codes, with the title when the file has a `Title` column; to find titles
+/// in an `Occupation Data` file beside the ratings, use
+/// [`read_matrix_path`].
+///
+/// An input starting with the zip signature is read as an `.xlsx` workbook
+/// (all of it is held in memory, as the format requires).
+///
+/// # Errors
+/// Those of [`read_matrix`], and for O*NET data: a missing O*NET column, an
+/// empty code or element, a scale id other than `IM` or `LV`, a value
+/// outside its scale (`IM` 1..5, `LV` 0..7), a `Recommend Suppress` or
+/// `Not Relevant` cell other than `Y`, `N` or `n/a`, an (occupation,
+/// element, scale) row given twice, and an occupation and element without
+/// both an `IM` and an `LV` row.
+pub fn read_matrix_report<R: Read>(
+    reader: R,
+    source: &str,
+    options: &MatrixOptions,
+) -> Result<MatrixReport, ImportError> {
+    read_sniffed(reader, source, None, options)
+}
+
+/// Reads a role matrix file: an Excel workbook if the name ends in `.xlsx`
+/// (or `.xlsm`) or the bytes are a zip file, otherwise CSV, in any layout
+/// [`read_matrix_report`] reads.
+///
+/// `source` in errors and in the matrix is the path as given. For O*NET
+/// ratings without a `Title` column, role titles are looked up in
+/// `Occupation Data.txt` or `Occupation Data.xlsx` in the file's folder (a
+/// warning says so when there is none).
+///
+/// # Errors
+/// Those of [`read_matrix_report`]; a file that cannot be opened or read
+/// (or a workbook that is not a valid `.xlsx`) is an error whose
+/// [`ImportError::is_io`] is true.
+pub fn read_matrix_path(path: &Path, options: &MatrixOptions) -> Result<MatrixReport, ImportError> {
+    let source = path.display().to_string();
+    let dir = path.parent();
+    let file = File::open(path).map_err(|e| ImportError::io(&source, e))?;
+    if is_excel_path(path) {
+        return xlsx::read(BufReader::new(file), &source, dir, options);
+    }
+    read_sniffed(file, &source, dir, options)
+}
+
+/// Whether a path names an Excel workbook by its extension.
+fn is_excel_path(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"))
+}
+
+/// Reads the first bytes to tell a workbook from text, then reads either.
+fn read_sniffed<R: Read>(
+    mut reader: R,
+    source: &str,
+    dir: Option<&Path>,
+    options: &MatrixOptions,
+) -> Result<MatrixReport, ImportError> {
+    let mut magic = [0u8; 4];
+    let mut filled = 0;
+    while filled < magic.len() {
+        match reader.read(&mut magic[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(ImportError::io(source, e)),
+        }
+    }
+    let prefix = magic[..filled].to_vec();
+    if prefix == ZIP_MAGIC {
+        let mut bytes = prefix;
+        reader
+            .read_to_end(&mut bytes)
+            .map_err(|e| ImportError::io(source, e))?;
+        return xlsx::read(Cursor::new(bytes), source, dir, options);
+    }
+    let input = Cursor::new(prefix).chain(reader);
+    let mut table = Table::open(input, source, &format!("a header row of {LAYOUTS}"))?;
+    read_rows(&mut table, FileFormat::Text, dir, options)
+}
+
+/// Reads a role matrix from rows whose header has been read: detects the
+/// layout, reads it and builds the matrix. `dir` is the folder of the file,
+/// where O*NET titles are looked for.
+pub(crate) fn read_rows<T: Rows>(
+    rows: &mut T,
+    format: FileFormat,
+    dir: Option<&Path>,
+    options: &MatrixOptions,
+) -> Result<MatrixReport, ImportError> {
+    let source = rows.source().to_string();
+    let (parts, layout, scale, suppressed, warnings) = match detect(rows)? {
+        Detected::Long(columns) => (
+            read_long(rows, columns, options.scale)?,
+            Layout::Long,
+            options.scale,
+            0,
+            Vec::new(),
+        ),
+        Detected::Wide => (
+            read_wide(rows, options.scale)?,
+            Layout::Wide,
+            options.scale,
+            0,
+            Vec::new(),
+        ),
+        Detected::Onet(columns) => {
+            let read = onet::read(rows, &columns, format, dir, options)?;
+            (
+                read.parts,
+                Layout::Onet { domain: read.domain },
+                onet::scale(),
+                read.suppressed,
+                read.warnings,
+            )
+        }
     };
-    let name = options.name.clone().unwrap_or_else(|| file_stem(source));
+    let name = options.name.clone().unwrap_or_else(|| file_stem(&source));
+    let matrix = build(parts, &source, name, scale)?;
+    Ok(MatrixReport {
+        matrix,
+        layout,
+        format,
+        suppressed,
+        warnings,
+    })
+}
+
+/// Validates the parts as a [`RoleMatrix`], wrapping a model error with the
+/// file and, where the role is known, the line the role starts on.
+fn build(parts: Parts, source: &str, name: String, scale: Scale) -> Result<RoleMatrix, ImportError> {
     let role_lines: HashMap<String, u64> = parts
         .roles
         .iter()
@@ -113,13 +358,18 @@ struct LongColumns {
     importance: Option<usize>,
 }
 
-enum Layout {
+/// The layout the header says, with the columns it needs.
+enum Detected {
     Wide,
     Long(LongColumns),
+    Onet(onet::Columns),
 }
 
 /// Decides the layout from the header.
-fn detect<R: Read>(table: &Table<R>) -> Result<Layout, ImportError> {
+fn detect<T: Rows>(table: &T) -> Result<Detected, ImportError> {
+    if let Some(columns) = onet::columns(table)? {
+        return Ok(Detected::Onet(columns));
+    }
     if let (Some(role), Some(capability), Some(level)) =
         (table.find("role"), table.find("capability"), table.find("level"))
     {
@@ -140,7 +390,7 @@ fn detect<R: Read>(table: &Table<R>) -> Result<Layout, ImportError> {
             )
             .at_line(table.header_line()));
         }
-        return Ok(Layout::Long(LongColumns {
+        return Ok(Detected::Long(LongColumns {
             role,
             capability,
             level,
@@ -148,7 +398,7 @@ fn detect<R: Read>(table: &Table<R>) -> Result<Layout, ImportError> {
         }));
     }
     if table.header().first().is_some_and(|h| match_key(h) == "role") {
-        return Ok(Layout::Wide);
+        return Ok(Detected::Wide);
     }
     Err(ImportError::header(
         table.source(),
@@ -163,15 +413,15 @@ fn detect<R: Read>(table: &Table<R>) -> Result<Layout, ImportError> {
 
 /// What a layout reader produces: capabilities, roles and the line each
 /// role starts on.
-struct Parts {
-    capabilities: Vec<Capability>,
-    roles: Vec<Role>,
-    role_lines: Vec<u64>,
+pub(crate) struct Parts {
+    pub(crate) capabilities: Vec<Capability>,
+    pub(crate) roles: Vec<Role>,
+    pub(crate) role_lines: Vec<u64>,
 }
 
 /// A name cell that must have letters or digits, trimmed.
-fn name_cell<'r, R: Read>(
-    table: &Table<R>,
+fn name_cell<'r, T: Rows>(
+    table: &T,
     record: &'r ByteRecord,
     index: usize,
     line: u64,
@@ -181,8 +431,8 @@ fn name_cell<'r, R: Read>(
 }
 
 /// Parses a level cell and checks it against the scale.
-fn level_cell<R: Read>(
-    table: &Table<R>,
+fn level_cell<T: Rows>(
+    table: &T,
     record: &ByteRecord,
     index: usize,
     line: u64,
@@ -213,8 +463,8 @@ fn level_cell<R: Read>(
 }
 
 /// Parses an importance cell: empty means 1, otherwise a number `>= 0`.
-fn importance_cell<R: Read>(
-    table: &Table<R>,
+fn importance_cell<T: Rows>(
+    table: &T,
     record: &ByteRecord,
     index: usize,
     line: u64,
@@ -239,7 +489,7 @@ fn importance_cell<R: Read>(
 }
 
 /// The error for a file with a header and no rows.
-fn no_rows<R: Read>(table: &Table<R>) -> ImportError {
+fn no_rows<T: Rows>(table: &T) -> ImportError {
     ImportError::new(
         table.source(),
         ErrorKind::NoRows {
@@ -251,7 +501,7 @@ fn no_rows<R: Read>(table: &Table<R>) -> ImportError {
 }
 
 /// Reads the rows of a wide matrix.
-fn read_wide<R: Read>(table: &mut Table<R>, scale: Scale) -> Result<Parts, ImportError> {
+fn read_wide<T: Rows>(table: &mut T, scale: Scale) -> Result<Parts, ImportError> {
     let mut capabilities = Vec::with_capacity(table.header().len().saturating_sub(1));
     for (i, name) in table.header().iter().enumerate().skip(1) {
         if match_key(name).is_empty() {
@@ -269,7 +519,7 @@ fn read_wide<R: Read>(table: &mut Table<R>, scale: Scale) -> Result<Parts, Impor
     let mut role_lines = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut record = ByteRecord::new();
-    while let Some(line) = table.next(&mut record, true)? {
+    while let Some(line) = table.next_record(&mut record)? {
         let name = name_cell(table, &record, 0, line, "role")?;
         if let Some(&first_line) = seen.get(&match_key(name)) {
             return Err(ImportError::new(
@@ -309,17 +559,13 @@ struct LongRole {
 }
 
 /// Reads the rows of a long matrix.
-fn read_long<R: Read>(
-    table: &mut Table<R>,
-    columns: LongColumns,
-    scale: Scale,
-) -> Result<Parts, ImportError> {
+fn read_long<T: Rows>(table: &mut T, columns: LongColumns, scale: Scale) -> Result<Parts, ImportError> {
     let mut capability_names: Vec<String> = Vec::new();
     let mut capability_keys: HashMap<String, usize> = HashMap::new();
     let mut roles: Vec<LongRole> = Vec::new();
     let mut role_keys: HashMap<String, usize> = HashMap::new();
     let mut record = ByteRecord::new();
-    while let Some(line) = table.next(&mut record, true)? {
+    while let Some(line) = table.next_record(&mut record)? {
         let role_name = name_cell(table, &record, columns.role, line, "role")?;
         let capability_name = name_cell(table, &record, columns.capability, line, "capability")?;
         let level = level_cell(table, &record, columns.level, line, scale)?;
@@ -657,5 +903,84 @@ mod tests {
 
     fn levels_of(m: &RoleMatrix) -> Vec<Vec<f64>> {
         levels(m)
+    }
+}
+
+#[cfg(test)]
+mod report_tests {
+    use super::*;
+
+    #[test]
+    fn reports_the_layout_of_csv_matrices() {
+        let options = MatrixOptions::default();
+        let report = read_matrix_report(&b"role,a,b\nx,1,2\n"[..], "m.csv", &options).unwrap();
+        assert_eq!((report.layout, report.format), (Layout::Wide, FileFormat::Text));
+        assert_eq!(report.layout_description(), "wide (CSV)");
+        assert_eq!((report.suppressed, report.warnings.len()), (0, 0));
+        let report =
+            read_matrix_report(&b"role;capability;level\nx;a;1\nx;b;2\n"[..], "m.csv", &options).unwrap();
+        assert_eq!(report.layout, Layout::Long);
+        assert_eq!(report.layout_description(), "long (CSV)");
+        assert_eq!(Layout::Onet { domain: None }.to_string(), "O*NET ratings");
+        assert_eq!(
+            Layout::Onet {
+                domain: Some(OnetDomain::Knowledge)
+            }
+            .to_string(),
+            "O*NET ratings (Knowledge)"
+        );
+        assert_eq!(FileFormat::Excel.to_string(), "Excel");
+    }
+
+    #[test]
+    fn reads_csv_files_by_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("team.tsv");
+        std::fs::write(&path, "role\ta\tb\nx\t1\t2\n").unwrap();
+        let report = read_matrix_path(&path, &MatrixOptions::default()).unwrap();
+        assert_eq!(report.matrix.name(), "team");
+        assert_eq!(report.matrix.source(), path.display().to_string());
+        assert_eq!(report.format, FileFormat::Text);
+        let missing = dir.path().join("nope.csv");
+        let e = read_matrix_path(&missing, &MatrixOptions::default()).unwrap_err();
+        assert!(e.is_io());
+        assert!(
+            e.to_string()
+                .starts_with(&format!("{}: cannot be read: ", missing.display())),
+            "{e}"
+        );
+        let e = read_matrix_path(dir.path(), &MatrixOptions::default()).unwrap_err();
+        assert!(e.is_io(), "{e}");
+    }
+
+    #[test]
+    fn short_inputs_are_still_csv() {
+        // Fewer bytes than the zip signature, and a header that starts with PK.
+        assert!(read_matrix(&b"ro"[..], "m.csv", &MatrixOptions::default())
+            .unwrap_err()
+            .to_string()
+            .contains("fits neither role matrix layout"));
+        assert!(read_matrix(&b""[..], "m.csv", &MatrixOptions::default())
+            .unwrap_err()
+            .to_string()
+            .starts_with("m.csv: is empty"));
+        let e = read_matrix(&b"PK,a\n"[..], "m.csv", &MatrixOptions::default()).unwrap_err();
+        assert!(e.to_string().contains("fits neither role matrix layout"), "{e}");
+    }
+
+    #[test]
+    fn reader_errors_while_sniffing_are_io_errors() {
+        struct Failing;
+        impl Read for Failing {
+            fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::PermissionDenied,
+                    "denied",
+                ))
+            }
+        }
+        let e = read_matrix(Failing, "f.csv", &MatrixOptions::default()).unwrap_err();
+        assert!(e.is_io());
+        assert_eq!(e.to_string(), "f.csv: cannot be read: denied");
     }
 }

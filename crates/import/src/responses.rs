@@ -34,6 +34,12 @@ use crate::table::{cell, check_length_of, number, parse_number, Table};
 /// when none is given, in order of preference.
 const ID_COLUMNS: [&str; 3] = ["respondent", "respondentid", "id"];
 
+/// What the header of a responses file should be, for the error on empty
+/// input.
+pub(crate) const RESPONSES_EXPECTED: &str =
+    "a header row naming the respondent id column and capability or survey \
+     item columns, such as `respondent,Q01,Q02`";
+
 /// Batches are allocated for at most this many rows up front.
 const MAX_PREALLOCATED_ROWS: usize = 4096;
 
@@ -101,7 +107,7 @@ pub struct ColumnPlan {
 
 /// Per-row working space, reused across rows.
 #[derive(Debug, Default)]
-struct Scratch {
+pub(crate) struct Scratch {
     sums: Vec<f64>,
     counts: Vec<u32>,
     values: Vec<Option<f64>>,
@@ -151,7 +157,7 @@ fn expected_answer(scale: &ResponseScale) -> String {
 
 impl ColumnPlan {
     /// Maps the header of `table`.
-    fn new<R: Read>(
+    pub(crate) fn new<R: Read>(
         table: &Table<R>,
         matrix: &RoleMatrix,
         survey: Option<&Survey>,
@@ -378,7 +384,7 @@ impl ColumnPlan {
     }
 
     /// [`ColumnPlan::parse_record`] with reused working space.
-    fn parse_into(
+    pub(crate) fn parse_into(
         &self,
         record: &ByteRecord,
         line: u64,
@@ -410,14 +416,22 @@ impl ColumnPlan {
         scratch.sums.resize(self.capabilities, 0.0);
         scratch.counts.clear();
         scratch.counts.resize(self.capabilities, 0);
+        let scale = self.response_scale.scale();
         for m in &self.measures {
-            let text = cell(record, m.column, &self.source, name(m.column), line)?;
-            if is_missing(text) {
-                continue;
-            }
-            let value = self
-                .answer(text)
-                .map_err(|e| e.at_line(line).at_column(m.column, name(m.column)))?;
+            // Most cells are short plain numbers: read those without the
+            // general path (UTF-8 check, trim, float parser, labels).
+            let fast = plain_decimal(record.get(m.column).unwrap_or_default()).filter(|&v| scale.contains(v));
+            let value = match fast {
+                Some(v) => v,
+                None => {
+                    let text = cell(record, m.column, &self.source, name(m.column), line)?;
+                    if is_missing(text) {
+                        continue;
+                    }
+                    self.answer(text)
+                        .map_err(|e| e.at_line(line).at_column(m.column, name(m.column)))?
+                }
+            };
             let value = if m.reverse {
                 self.response_scale.scale().mirror(value)
             } else {
@@ -460,6 +474,39 @@ impl ColumnPlan {
                 .with_suggestions(suggest(text, labels)),
         )
     }
+}
+
+/// Powers of ten that are exact in an `f64`.
+const POW10: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// The value of a cell that is a plain unsigned decimal (`4`, `3.5`, ` 2 `),
+/// or `None` for anything else (which takes the general path).
+///
+/// With at most 15 digits the digits form an integer below 2^53 and the
+/// divisor is an exact power of ten, so the one division is correctly
+/// rounded: the result is bit for bit what `str::parse::<f64>` gives.
+pub(crate) fn plain_decimal(cell: &[u8]) -> Option<f64> {
+    let start = cell.iter().position(|b| !b.is_ascii_whitespace())?;
+    let end = cell.iter().rposition(|b| !b.is_ascii_whitespace())? + 1;
+    let text = &cell[start..end];
+    let (mut mantissa, mut digits, mut decimals, mut point) = (0u64, 0usize, 0usize, false);
+    for &b in text {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                digits += 1;
+                decimals += usize::from(point);
+            }
+            b'.' if !point => point = true,
+            _ => return None,
+        }
+    }
+    if digits == 0 || digits > 15 || (point && decimals == 0) {
+        return None;
+    }
+    Some(mantissa as f64 / POW10[decimals])
 }
 
 /// Streams profiles out of a responses file.
@@ -507,12 +554,7 @@ impl<R: Read> ResponseReader<R> {
         survey: Option<&Survey>,
         options: &ResponseOptions,
     ) -> Result<Self, ImportError> {
-        let table = Table::open(
-            reader,
-            source,
-            "a header row naming the respondent id column and capability or survey item columns, such as \
-             `respondent,Q01,Q02`",
-        )?;
+        let table = Table::open(reader, source, RESPONSES_EXPECTED)?;
         let plan = ColumnPlan::new(&table, matrix, survey, options)?;
         Ok(ResponseReader {
             table,
@@ -774,6 +816,51 @@ mod tests {
             e,
             "r.csv:2: column 2 \"Q1\": \"Agree\" is not a number; expected a number from 0 to 10"
         );
+    }
+
+    #[test]
+    fn plain_decimals_parse_exactly_like_the_float_parser() {
+        for text in [
+            "0",
+            "4",
+            " 5 ",
+            ".5",
+            "3.5",
+            "0.1",
+            "2.675",
+            "007",
+            "123456789012345",
+            "1.00000000000001",
+        ] {
+            assert_eq!(
+                plain_decimal(text.as_bytes()),
+                Some(text.trim().parse::<f64>().unwrap()),
+                "{text}"
+            );
+        }
+        for text in [
+            "",
+            " ",
+            "-1",
+            "+2",
+            "1e3",
+            "1.",
+            "1.2.3",
+            "NaN",
+            "Agree",
+            "1234567890123456",
+            "4\u{a0}",
+        ] {
+            assert_eq!(plain_decimal(text.as_bytes()), None, "{text:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn plain_decimal_agrees_with_parse(int in 0u64..1_000_000, frac in 0u64..1_000_000_000, places in 0usize..9) {
+            let text = if places == 0 { int.to_string() } else { format!("{int}.{:0places$}", frac % 10u64.pow(places as u32)) };
+            prop_assert_eq!(plain_decimal(text.as_bytes()), Some(text.parse::<f64>().unwrap()));
+        }
     }
 
     #[test]

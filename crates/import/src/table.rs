@@ -82,7 +82,7 @@ pub(crate) struct Table<R: Read> {
 /// (the header is read as the first record so that its line and bytes are
 /// checked like any other), rows of any length (checked by us, to report
 /// both counts and the line), and `\n` as the only record terminator.
-fn csv_reader<R: Read>(input: R, delimiter: u8) -> csv::Reader<R> {
+pub(crate) fn csv_reader<R: Read>(input: R, delimiter: u8) -> csv::Reader<R> {
     csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -125,7 +125,9 @@ fn is_blank_line(line: &[u8]) -> bool {
 /// every byte read, without a leading byte order mark, and the range of the
 /// header line in it; `None` for the range if the input holds nothing but
 /// white space.
-fn read_first_line<R: BufRead>(input: &mut R) -> io::Result<(Vec<u8>, Option<std::ops::Range<usize>>)> {
+pub(crate) fn read_first_line<R: BufRead>(
+    input: &mut R,
+) -> io::Result<(Vec<u8>, Option<std::ops::Range<usize>>)> {
     let mut bytes = Vec::new();
     let mut first = true;
     loop {

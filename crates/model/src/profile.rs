@@ -61,6 +61,13 @@ impl ProfileBatch {
         }
     }
 
+    /// Removes every profile, keeping the allocated space for reuse.
+    pub fn clear(&mut self) {
+        self.respondents.clear();
+        self.values.clear();
+        self.answered.clear();
+    }
+
     /// Appends a [`Profile`].
     pub fn push_profile(&mut self, profile: &Profile) {
         self.push(profile.respondent.clone(), &profile.values);
@@ -142,6 +149,11 @@ mod tests {
         assert_eq!(batch.len(), 1);
         assert_eq!(batch.row(0), (&[2.0, 0.0, 4.5][..], &[true, false, true][..]));
         assert_eq!(batch.answered_count(0), 2);
+        assert_eq!(batch.profile(0), p);
+        let mut batch = batch;
+        batch.clear();
+        assert!(batch.is_empty() && batch.values().is_empty() && batch.answered().is_empty());
+        batch.push_profile(&p);
         assert_eq!(batch.profile(0), p);
     }
 

@@ -40,7 +40,9 @@ pub fn tie_key(score: f64) -> f64 {
 
 /// The ranking order: score descending (compared by [`tie_key`]), then role
 /// index ascending. NaN (which no built-in strategy produces) ranks after
-/// every number, and `-0.0` equals `0.0`.
+/// every number, and `-0.0` equals `0.0`. This is the definition the tests
+/// check [`rank`] against; `rank` itself compares precomputed keys.
+#[cfg(test)]
 pub(crate) fn ranking_order(a: &RankedRole, b: &RankedRole) -> Ordering {
     let by_score = match (a.score.is_nan(), b.score.is_nan()) {
         (false, false) => tie_key(b.score)
@@ -57,10 +59,13 @@ pub(crate) fn ranking_order(a: &RankedRole, b: &RankedRole) -> Ordering {
 ///
 /// The order is score descending, ties in matrix order (lower index first),
 /// where scores are compared by [`tie_key`] so that rounding noise below
-/// [`TIE_STEP`] cannot break a tie; NaN scores rank last. `top = Some(k)` keeps the first `k` (all of them if
-/// `k` is at least the number of roles, none if `k = 0`) by partial
-/// selection (`select_nth_unstable_by` with that total order) and sorts only
-/// those, in `O(n + k log k)`; `None` ranks all roles.
+/// [`TIE_STEP`] cannot break a tie; NaN scores rank last. Each score's key
+/// is computed once. `top = Some(k)` keeps the first `k` (all of them if `k`
+/// is at least the number of roles, none if `k = 0`) by partial selection,
+/// never a full sort: for `k <= 16` one pass keeps the best `k` in order
+/// (most roles lose to the current `k`-th at one comparison), for larger
+/// `k` `select_nth_unstable_by` finds them in `O(n)` and only those are
+/// sorted; `None` ranks all roles.
 ///
 /// ```
 /// use ndarray::array;
@@ -69,22 +74,82 @@ pub(crate) fn ranking_order(a: &RankedRole, b: &RankedRole) -> Ordering {
 /// assert_eq!(ranked, vec![RankedRole { role: 1, score: 0.9 }, RankedRole { role: 0, score: 0.5 }]);
 /// ```
 pub fn rank(scores: ArrayView1<'_, f64>, top: Option<usize>) -> Vec<RankedRole> {
-    let mut ranked: Vec<RankedRole> = scores
+    let n = scores.len();
+    let k = top.unwrap_or(n).min(n);
+    if k == 0 {
+        return Vec::new();
+    }
+    let entries = scores
         .iter()
         .enumerate()
-        .map(|(role, &score)| RankedRole { role, score })
-        .collect();
-    if let Some(k) = top {
-        if k == 0 {
-            return Vec::new();
+        .map(|(role, &score)| Entry::new(role, score));
+    let ranked: Vec<Entry> = if k <= SMALL_TOP {
+        // One pass keeping the best k in order: most roles lose to the
+        // current k-th at the first comparison.
+        let mut best: Vec<Entry> = Vec::with_capacity(k + 1);
+        for e in entries {
+            if best.len() == k && !e.before(&best[k - 1]) {
+                continue;
+            }
+            let at = best.iter().position(|b| e.before(b)).unwrap_or(best.len());
+            best.insert(at, e);
+            best.truncate(k);
         }
-        if k < ranked.len() {
-            ranked.select_nth_unstable_by(k - 1, ranking_order);
-            ranked.truncate(k);
+        best
+    } else {
+        let mut all: Vec<Entry> = entries.collect();
+        if k < n {
+            all.select_nth_unstable_by(k - 1, Entry::order);
+            all.truncate(k);
+        }
+        all.sort_unstable_by(Entry::order);
+        all
+    };
+    ranked
+        .into_iter()
+        .map(|e| RankedRole {
+            role: e.role,
+            score: e.score,
+        })
+        .collect()
+}
+
+/// Up to this many roles are kept by a single insertion pass; more by
+/// `select_nth_unstable_by` and a sort of the selected.
+const SMALL_TOP: usize = 16;
+
+/// A score with its comparison key computed once.
+#[derive(Clone, Copy)]
+struct Entry {
+    nan: bool,
+    key: f64,
+    role: usize,
+    score: f64,
+}
+
+impl Entry {
+    fn new(role: usize, score: f64) -> Self {
+        let nan = score.is_nan();
+        Entry {
+            nan,
+            key: if nan { 0.0 } else { tie_key(score) },
+            role,
+            score,
         }
     }
-    ranked.sort_unstable_by(ranking_order);
-    ranked
+
+    /// [`ranking_order`] on precomputed keys.
+    fn order(a: &Entry, b: &Entry) -> Ordering {
+        a.nan
+            .cmp(&b.nan)
+            .then_with(|| b.key.partial_cmp(&a.key).unwrap_or(Ordering::Equal))
+            .then(a.role.cmp(&b.role))
+    }
+
+    /// Whether `self` ranks strictly before `other`.
+    fn before(&self, other: &Entry) -> bool {
+        Entry::order(self, other) == Ordering::Less
+    }
 }
 
 #[cfg(test)]

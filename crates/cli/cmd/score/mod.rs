@@ -1,0 +1,356 @@
+//! `rolefit score`: rank every role for every respondent, in parallel and
+//! in bounded memory.
+//!
+//! The input is cut into chunks of whole records; worker threads parse a
+//! chunk, score it with one call of the strategy, rank each row and render
+//! its output rows to bytes; this thread writes the chunks back in input
+//! order (see [`crate::pipeline`]). Only the table format, which is for
+//! people and needs the whole result to lay it out, holds rows.
+
+mod render;
+
+use std::io::Write;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use rolefit_import::{
+    ChunkParser, ColumnPlan, ImportError, RawChunk, ResponseChunks, ResponseOptions, RowPosition,
+};
+use rolefit_model::ProfileBatch;
+use rolefit_score::{explain, CompiledMatrix, Outcome, Registry, Scorer, Strategy};
+
+use crate::args::{OnError, ScoreArgs};
+use crate::error::bad_input;
+use crate::io::{open_input, Output};
+use crate::load;
+use crate::pipeline::{self, ChunkResult};
+use crate::progress::Progress;
+use crate::render::closest;
+
+pub use render::Renderer;
+use render::TableRow;
+
+/// Input bytes per chunk: large enough that per-chunk costs vanish (about
+/// 2,000 rows of 30 answers), small enough that the chunks in flight and
+/// their working arrays take a few megabytes, so that peak memory is the
+/// same for ten thousand rows as for ten million.
+const CHUNK_BYTES: usize = 128 << 10;
+
+/// Runs `rolefit score`.
+pub fn run(args: &ScoreArgs) -> Result<()> {
+    let started = Instant::now();
+    if args.rejects.is_some() && args.on_error != OnError::Skip {
+        return Err(bad_input(
+            "--rejects needs --on-error skip (with fail, the first bad row stops the run)",
+        ));
+    }
+    let matrix = load::matrix(&args.matrix)?;
+    let survey = load::survey(args.survey.as_deref())?;
+    let registry = Registry::builtin();
+    let strategy = find_strategy(&registry, &args.strategy)?;
+    let compiled = CompiledMatrix::new(&matrix);
+    let top = args.top.map_or(5, |k| k as usize).min(matrix.roles().len());
+    let scorer = Scorer::new(&compiled, strategy)
+        .top(Some(top))
+        .min_answered(args.min_answered);
+
+    let input = open_input(args.input.as_deref(), "responses")?;
+    let options = ResponseOptions {
+        id_column: args.id_column.clone(),
+        scale: args.scale,
+        ignore_unknown_columns: args.ignore_unknown_columns,
+    };
+    let chunks = ResponseChunks::new(
+        input.reader,
+        &input.name,
+        &matrix,
+        Some(&survey),
+        &options,
+        CHUNK_BYTES,
+    )?;
+    let plan = chunks.plan().clone();
+    let renderer = Renderer::new(args.format, &matrix, strategy, args.explain);
+
+    let mut out = Output::create(args.output.as_deref())?;
+    let mut rejects = match &args.rejects {
+        Some(path) => {
+            let mut file = Output::create(Some(path))?;
+            write_rejects_header(&mut file, &plan)?;
+            Some(file)
+        }
+        None => None,
+    };
+    out.write_all(&renderer.header(args.no_header))?;
+    let progress = Progress::new(input.len, args.quiet);
+    let mut totals = Totals::default();
+    let mut table_rows: Vec<TableRow> = Vec::new();
+    let mut first_output = true;
+    let threads = args
+        .threads
+        .map(|t| t as usize)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let job = Job {
+        plan: &plan,
+        scorer: &scorer,
+        compiled: &compiled,
+        strategy,
+        renderer: &renderer,
+        skip_bad_rows: args.on_error == OnError::Skip,
+    };
+
+    pipeline::run(
+        chunks,
+        threads,
+        || Worker::new(compiled.n_capabilities()),
+        |worker, chunk| job.process(worker, chunk),
+        |mut done: Done, bytes_read| {
+            let bytes = renderer.continue_output(&done.output, &mut first_output);
+            out.write_all(bytes)?;
+            if let Some(file) = rejects.as_mut() {
+                file.write_all(&done.rejects)?;
+            }
+            table_rows.append(&mut done.table);
+            totals.add(&done);
+            progress.update(bytes_read, totals.read);
+            match done.error.take() {
+                Some(e) => Err(e.into()),
+                None => Ok(()),
+            }
+        },
+    )?;
+    progress.finish();
+
+    out.write_all(&renderer.footer(&table_rows, first_output))?;
+    out.finish()?;
+    if let Some(file) = rejects {
+        file.finish().context("writing the rejects file")?;
+    }
+    if !args.quiet {
+        eprintln!(
+            "{}",
+            totals.summary(&input.name, started.elapsed().as_secs_f64(), scorer.needed())
+        );
+    }
+    if totals.read > 0 && totals.rejected == totals.read {
+        return Err(bad_input(format!(
+            "every one of the {} rows of {} was rejected; see the rejects file",
+            totals.read, input.name
+        )));
+    }
+    Ok(())
+}
+
+/// Looks a strategy up by name, suggesting the closest on a miss.
+pub fn find_strategy<'r>(registry: &'r Registry, name: &str) -> Result<&'r dyn Strategy> {
+    registry.get(name).ok_or_else(|| {
+        let names = registry.names();
+        let hint = closest(name, names.iter().copied())
+            .map(|s| format!(" (did you mean {s:?}?)"))
+            .unwrap_or_default();
+        bad_input(format!(
+            "unknown strategy {name:?}{hint}; the strategies are: {}",
+            names.join(", ")
+        ))
+    })
+}
+
+/// The rejects file's header: `line,reason`, then the input's header.
+fn write_rejects_header(out: &mut Output, plan: &ColumnPlan) -> Result<()> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["line", "reason"];
+    header.extend(plan.header().iter().map(String::as_str));
+    w.write_record(&header)?;
+    out.write_all(&w.into_inner().map_err(|e| e.into_error())?)?;
+    Ok(())
+}
+
+/// What every worker shares: read-only.
+struct Job<'a> {
+    plan: &'a ColumnPlan,
+    scorer: &'a Scorer<'a>,
+    compiled: &'a CompiledMatrix,
+    strategy: &'a dyn Strategy,
+    renderer: &'a Renderer<'a>,
+    skip_bad_rows: bool,
+}
+
+/// One worker's reusable working space.
+struct Worker {
+    parser: ChunkParser,
+    batch: ProfileBatch,
+    positions: Vec<RowPosition>,
+}
+
+impl Worker {
+    fn new(capabilities: usize) -> Self {
+        Worker {
+            parser: ChunkParser::new(),
+            batch: ProfileBatch::new(capabilities),
+            positions: Vec::new(),
+        }
+    }
+}
+
+/// A chunk, finished: output bytes in input order and its counts.
+struct Done {
+    input: Vec<u8>,
+    output: Vec<u8>,
+    rejects: Vec<u8>,
+    table: Vec<TableRow>,
+    read: u64,
+    scored: u64,
+    rejected: u64,
+    unranked: u64,
+    unranked_ids: Vec<String>,
+    error: Option<ImportError>,
+}
+
+impl ChunkResult for Done {
+    fn take_buffer(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.input)
+    }
+}
+
+impl Job<'_> {
+    fn process(&self, w: &mut Worker, chunk: RawChunk) -> Done {
+        w.batch.clear();
+        w.positions.clear();
+        let mut rejects = Vec::new();
+        let mut rejected = 0u64;
+        let parsed = w.parser.parse(
+            self.plan,
+            &chunk,
+            &mut w.batch,
+            &mut w.positions,
+            |position, record, e| {
+                if !self.skip_bad_rows {
+                    return Err(e);
+                }
+                rejected += 1;
+                reject_row(&mut rejects, position, record, &e);
+                Ok(())
+            },
+        );
+        let error = parsed.err();
+        let mut done = Done {
+            input: chunk.bytes,
+            output: Vec::with_capacity(w.batch.len() * self.renderer.bytes_per_row_hint()),
+            rejects,
+            table: Vec::new(),
+            read: w.batch.len() as u64 + rejected + u64::from(error.is_some()),
+            scored: w.batch.len() as u64,
+            rejected,
+            unranked: 0,
+            unranked_ids: Vec::new(),
+            error,
+        };
+        let outcomes = match self.scorer.score_batch(&w.batch) {
+            Ok(o) => o,
+            Err(e) => {
+                // A bug or a broken strategy, never the user's data: stop.
+                done.error.get_or_insert(ImportError::io(
+                    self.plan.source(),
+                    std::io::Error::other(format!("scoring failed: {e}")),
+                ));
+                return done;
+            }
+        };
+        let mut explanations = Vec::new();
+        for (i, outcome) in outcomes.iter().enumerate() {
+            explanations.clear();
+            match outcome {
+                Outcome::Insufficient { .. } => {
+                    done.unranked += 1;
+                    if done.unranked_ids.len() < 5 {
+                        done.unranked_ids.push(w.batch.respondents()[i].clone());
+                    }
+                }
+                Outcome::Ranked(ranked) if self.renderer.explain() => {
+                    let (values, answered) = w.batch.row(i);
+                    explanations.extend(
+                        ranked
+                            .iter()
+                            .map(|r| explain(self.compiled, self.strategy, values, answered, *r)),
+                    );
+                }
+                Outcome::Ranked(_) => {}
+            }
+            let respondent = &w.batch.respondents()[i];
+            let answered = w.batch.answered_count(i);
+            self.renderer.row(
+                &mut done.output,
+                &mut done.table,
+                respondent,
+                answered,
+                outcome,
+                &explanations,
+            );
+        }
+        done
+    }
+}
+
+/// Appends one rejected row to the rejects CSV: line, reason, the fields.
+fn reject_row(
+    out: &mut Vec<u8>,
+    position: RowPosition,
+    record: &rolefit_import::ByteRecord,
+    e: &ImportError,
+) {
+    let mut w = csv::Writer::from_writer(std::mem::take(out));
+    let line = position.line.to_string();
+    let reason = e.to_string();
+    let mut fields: Vec<&[u8]> = vec![line.as_bytes(), reason.as_bytes()];
+    fields.extend(record.iter());
+    // Writing into a Vec cannot fail.
+    let _ = w.write_record(&fields);
+    *out = w.into_inner().unwrap_or_default();
+}
+
+/// Row counts over the whole run.
+#[derive(Debug, Default)]
+struct Totals {
+    read: u64,
+    scored: u64,
+    rejected: u64,
+    unranked: u64,
+    unranked_ids: Vec<String>,
+}
+
+impl Totals {
+    fn add(&mut self, done: &Done) {
+        self.read += done.read;
+        self.scored += done.scored;
+        self.rejected += done.rejected;
+        self.unranked += done.unranked;
+        for id in &done.unranked_ids {
+            if self.unranked_ids.len() < 5 {
+                self.unranked_ids.push(id.clone());
+            }
+        }
+    }
+
+    /// The one-line summary for standard error.
+    fn summary(&self, source: &str, seconds: f64, needed: usize) -> String {
+        let mut s = format!(
+            "rolefit: {source}: {} rows read, {} scored, {} rejected in {:.2} s",
+            self.read, self.scored, self.rejected, seconds
+        );
+        if seconds > 0.0 && self.read >= 100_000 {
+            s.push_str(&format!(" ({:.0} rows/s)", self.read as f64 / seconds));
+        }
+        if self.unranked > 0 {
+            let more = if self.unranked > self.unranked_ids.len() as u64 {
+                ", ..."
+            } else {
+                ""
+            };
+            s.push_str(&format!(
+                "; {} not ranked: fewer than {needed} capabilities answered ({}{more}), see --min-answered",
+                self.unranked,
+                self.unranked_ids.join(", ")
+            ));
+        }
+        s
+    }
+}

@@ -1,0 +1,521 @@
+//! Rendering scored respondents: CSV, JSON, NDJSON and tables.
+//!
+//! Workers render their rows to bytes ([`Renderer::row`]), so formatting
+//! runs in parallel with everything else; the CSV path writes fields
+//! directly, without a csv writer per row, and role names are escaped once.
+
+use rolefit_model::RoleMatrix;
+use rolefit_score::{Explanation, Outcome, RankedRole, Strategy};
+use serde_json::{json, Value};
+
+use crate::args::ScoreFormat;
+use crate::render::{bar, number, table};
+
+/// Strengths and gaps listed per role in table and CSV output.
+const LISTED: usize = 3;
+
+/// The CSV header of the score output.
+const CSV_HEADER: &str = "respondent,rank,role,score,answered,status";
+
+/// A row of the table format, collected until the end.
+pub enum TableRow {
+    /// One line per respondent: id, answered count, outcome.
+    Compact(String, usize, Outcome),
+    /// A respondent's explained block of text.
+    Block(String),
+}
+
+/// Renders scored respondents in one output format.
+pub struct Renderer<'m> {
+    format: ScoreFormat,
+    ctx: Ctx<'m>,
+    /// Each role's name as a CSV field, escaped once.
+    role_fields: Vec<Vec<u8>>,
+}
+
+/// What every renderer needs to name things.
+struct Ctx<'m> {
+    matrix: &'m RoleMatrix,
+    strategy: &'m dyn Strategy,
+    explain: bool,
+}
+
+impl<'m> Renderer<'m> {
+    /// A renderer for `format`.
+    pub fn new(
+        format: ScoreFormat,
+        matrix: &'m RoleMatrix,
+        strategy: &'m dyn Strategy,
+        explain: bool,
+    ) -> Self {
+        let role_fields = matrix
+            .roles()
+            .iter()
+            .map(|r| {
+                let mut field = Vec::new();
+                csv_field(&mut field, &r.name);
+                field
+            })
+            .collect();
+        Renderer {
+            format,
+            ctx: Ctx {
+                matrix,
+                strategy,
+                explain,
+            },
+            role_fields,
+        }
+    }
+
+    /// Whether rows carry explanations.
+    pub fn explain(&self) -> bool {
+        self.ctx.explain
+    }
+
+    /// A guess of the output bytes per respondent, to size buffers.
+    pub fn bytes_per_row_hint(&self) -> usize {
+        match self.format {
+            ScoreFormat::Csv => 48 * self.ctx.matrix.roles().len().min(10),
+            _ => 256,
+        }
+    }
+
+    /// What comes before the first row: the CSV header line (unless
+    /// `no_header`), or the JSON array's opening bracket.
+    pub fn header(&self, no_header: bool) -> Vec<u8> {
+        match self.format {
+            ScoreFormat::Csv if no_header => Vec::new(),
+            ScoreFormat::Csv => {
+                let mut h = CSV_HEADER.to_string();
+                if self.ctx.explain {
+                    h.push_str(",strengths,gaps");
+                }
+                h.push('\n');
+                h.into_bytes()
+            }
+            ScoreFormat::Json => b"[".to_vec(),
+            ScoreFormat::Ndjson | ScoreFormat::Table => Vec::new(),
+        }
+    }
+
+    /// A chunk's output as it should be written: JSON objects come each
+    /// after a `,`, which the very first one must not have.
+    pub fn continue_output<'b>(&self, output: &'b [u8], first: &mut bool) -> &'b [u8] {
+        if output.is_empty() {
+            return output;
+        }
+        let skip = self.format == ScoreFormat::Json && *first;
+        *first = false;
+        if skip {
+            &output[1..]
+        } else {
+            output
+        }
+    }
+
+    /// What comes after the last row: the JSON array's closing bracket, or
+    /// the whole table.
+    pub fn footer(&self, table_rows: &[TableRow], nothing_written: bool) -> Vec<u8> {
+        match self.format {
+            ScoreFormat::Json if nothing_written => b"]\n".to_vec(),
+            ScoreFormat::Json => b"\n]\n".to_vec(),
+            ScoreFormat::Csv | ScoreFormat::Ndjson => Vec::new(),
+            ScoreFormat::Table if self.ctx.explain => {
+                let blocks: Vec<&str> = table_rows
+                    .iter()
+                    .filter_map(|r| match r {
+                        TableRow::Block(b) => Some(b.as_str()),
+                        TableRow::Compact(..) => None,
+                    })
+                    .collect();
+                blocks.join("\n").into_bytes()
+            }
+            ScoreFormat::Table => format!("{}\n", self.ctx.compact_table(table_rows)).into_bytes(),
+        }
+    }
+
+    /// Renders one respondent: bytes into `out`, or a row into `table`.
+    pub fn row(
+        &self,
+        out: &mut Vec<u8>,
+        table: &mut Vec<TableRow>,
+        respondent: &str,
+        answered: usize,
+        outcome: &Outcome,
+        explanations: &[Explanation],
+    ) {
+        let ctx = &self.ctx;
+        match self.format {
+            ScoreFormat::Csv => self.csv_rows(out, respondent, answered, outcome, explanations),
+            ScoreFormat::Json => {
+                out.extend_from_slice(b",\n");
+                let value = ctx.json(respondent, answered, outcome, explanations);
+                // Serialising a Value into a Vec cannot fail.
+                let _ = serde_json::to_writer_pretty(&mut *out, &value);
+            }
+            ScoreFormat::Ndjson => {
+                let _ =
+                    serde_json::to_writer(&mut *out, &ctx.json(respondent, answered, outcome, explanations));
+                out.push(b'\n');
+            }
+            ScoreFormat::Table if ctx.explain => {
+                table.push(TableRow::Block(ctx.block(
+                    respondent,
+                    answered,
+                    outcome,
+                    explanations,
+                )));
+            }
+            ScoreFormat::Table => table.push(TableRow::Compact(
+                respondent.to_string(),
+                answered,
+                outcome.clone(),
+            )),
+        }
+    }
+
+    /// The long CSV rows of one respondent, written field by field.
+    fn csv_rows(
+        &self,
+        out: &mut Vec<u8>,
+        respondent: &str,
+        answered: usize,
+        outcome: &Outcome,
+        explanations: &[Explanation],
+    ) {
+        let mut id = Vec::with_capacity(respondent.len() + 2);
+        csv_field(&mut id, respondent);
+        let mut count = itoa::Buffer::new();
+        let answered = count.format(answered).as_bytes();
+        match outcome {
+            Outcome::Ranked(ranked) => {
+                let mut rank = itoa::Buffer::new();
+                for (i, r) in ranked.iter().enumerate() {
+                    out.extend_from_slice(&id);
+                    out.push(b',');
+                    out.extend_from_slice(rank.format(i + 1).as_bytes());
+                    out.push(b',');
+                    out.extend_from_slice(&self.role_fields[r.role]);
+                    out.push(b',');
+                    push_fixed6(out, r.score);
+                    out.push(b',');
+                    out.extend_from_slice(answered);
+                    out.extend_from_slice(b",ranked");
+                    if self.ctx.explain {
+                        let e = &explanations[i];
+                        out.push(b',');
+                        csv_field(out, &self.ctx.strengths_text(e, "; "));
+                        out.push(b',');
+                        csv_field(out, &self.ctx.gaps_text(e, "; "));
+                    }
+                    out.push(b'\n');
+                }
+            }
+            Outcome::Insufficient { .. } => {
+                out.extend_from_slice(&id);
+                out.extend_from_slice(b",,,,");
+                out.extend_from_slice(answered);
+                out.extend_from_slice(b",insufficient");
+                if self.ctx.explain {
+                    out.extend_from_slice(b",,");
+                }
+                out.push(b'\n');
+            }
+        }
+    }
+}
+
+/// Appends `text` as one CSV field, quoted (with quotes doubled) when it
+/// holds a comma, a quote or a line break, as RFC 4180 asks.
+pub fn csv_field(out: &mut Vec<u8>, text: &str) {
+    if !text.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        out.extend_from_slice(text.as_bytes());
+        return;
+    }
+    out.push(b'"');
+    for b in text.bytes() {
+        if b == b'"' {
+            out.push(b'"');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
+}
+
+/// Appends `value` with exactly six decimals (rounded half away from zero
+/// at the sixth), without the formatting machinery for the common case of
+/// a moderate finite value.
+pub fn push_fixed6(out: &mut Vec<u8>, value: f64) {
+    if !(value.is_finite() && value.abs() < 1e12) {
+        out.extend_from_slice(format!("{value:.6}").as_bytes());
+        return;
+    }
+    let scaled = (value.abs() * 1e6).round() as u64;
+    if value < 0.0 && scaled != 0 {
+        out.push(b'-');
+    }
+    let mut digits = itoa::Buffer::new();
+    out.extend_from_slice(digits.format(scaled / 1_000_000).as_bytes());
+    out.push(b'.');
+    let frac = digits.format(scaled % 1_000_000).as_bytes();
+    out.extend(std::iter::repeat_n(b'0', 6 - frac.len()));
+    out.extend_from_slice(frac);
+}
+
+impl Ctx<'_> {
+    fn n_caps(&self) -> usize {
+        self.matrix.capabilities().len()
+    }
+
+    fn role_name(&self, r: &RankedRole) -> &str {
+        &self.matrix.roles()[r.role].name
+    }
+
+    fn cap_name(&self, c: usize) -> &str {
+        &self.matrix.capabilities()[c].name
+    }
+
+    fn strengths_text(&self, e: &Explanation, sep: &str) -> String {
+        e.strengths
+            .iter()
+            .take(LISTED)
+            .map(|s| {
+                format!(
+                    "{} ({} vs {})",
+                    self.cap_name(s.capability),
+                    number(s.value, 2),
+                    number(s.level, 2)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+
+    fn gaps_text(&self, e: &Explanation, sep: &str) -> String {
+        e.gaps
+            .iter()
+            .take(LISTED)
+            .map(|g| {
+                format!(
+                    "{} ({} vs {})",
+                    self.cap_name(g.capability),
+                    number(g.value, 2),
+                    number(g.level, 2)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+
+    fn json(
+        &self,
+        respondent: &str,
+        answered: usize,
+        outcome: &Outcome,
+        explanations: &[Explanation],
+    ) -> Value {
+        let mut v = json!({
+            "respondent": respondent,
+            "answered": answered,
+            "capabilities": self.n_caps(),
+            "strategy": self.strategy.name(),
+        });
+        match outcome {
+            Outcome::Ranked(ranked) => {
+                v["status"] = json!("ranked");
+                let ranking: Vec<Value> = ranked
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| {
+                        let role = &self.matrix.roles()[r.role];
+                        let mut entry = json!({
+                            "rank": i + 1,
+                            "role": role.name,
+                            "role_id": role.id,
+                            "score": r.score,
+                        });
+                        if let Some(e) = explanations.get(i) {
+                            entry["explanation"] = self.explanation_json(e);
+                        }
+                        entry
+                    })
+                    .collect();
+                v["ranking"] = Value::Array(ranking);
+            }
+            Outcome::Insufficient { needed, .. } => {
+                v["status"] = json!("insufficient");
+                v["needed"] = json!(needed);
+                v["ranking"] = json!([]);
+            }
+        }
+        v
+    }
+
+    fn explanation_json(&self, e: &Explanation) -> Value {
+        let caps = self.matrix.capabilities();
+        json!({
+            "drivers": e.drivers.iter().map(|&c| json!({
+                "capability": caps[c].id,
+                "name": caps[c].name,
+                "contribution": e.contributions[c].contribution,
+            })).collect::<Vec<_>>(),
+            "strengths": e.strengths.iter().map(|s| json!({
+                "capability": caps[s.capability].id,
+                "name": caps[s.capability].name,
+                "value": s.value,
+                "level": s.level,
+                "importance": s.importance,
+                "surplus": s.surplus,
+            })).collect::<Vec<_>>(),
+            "gaps": e.gaps.iter().map(|g| json!({
+                "capability": caps[g.capability].id,
+                "name": caps[g.capability].name,
+                "value": g.value,
+                "level": g.level,
+                "importance": g.importance,
+                "shortfall": g.shortfall,
+                "weighted_shortfall": g.weighted,
+            })).collect::<Vec<_>>(),
+            "unanswered": e.unanswered.iter().map(|&c| caps[c].id.as_str()).collect::<Vec<_>>(),
+            "contributions": e.contributions.iter().map(|c| json!({
+                "capability": caps[c.capability].id,
+                "value": c.value,
+                "level": c.level,
+                "importance": c.importance,
+                "contribution": c.contribution,
+            })).collect::<Vec<_>>(),
+        })
+    }
+
+    fn compact_table(&self, rows: &[TableRow]) -> String {
+        let k = rows
+            .iter()
+            .map(|row| match row {
+                TableRow::Compact(_, _, Outcome::Ranked(r)) => r.len(),
+                _ => 0,
+            })
+            .max()
+            .unwrap_or(0);
+        let mut header = vec!["Respondent".to_string(), "Answered".to_string()];
+        header.extend((1..=k).map(|i| format!("#{i} ({})", self.strategy.name())));
+        let mut t = table(header);
+        for row in rows {
+            let TableRow::Compact(respondent, answered, outcome) = row else {
+                continue;
+            };
+            let mut cells = vec![respondent.clone(), format!("{answered}/{}", self.n_caps())];
+            match outcome {
+                Outcome::Ranked(ranked) => {
+                    cells.extend(
+                        ranked
+                            .iter()
+                            .map(|r| format!("{} {:.3}", self.role_name(r), r.score)),
+                    );
+                }
+                Outcome::Insufficient { needed, .. } => {
+                    cells.push(format!("not ranked: fewer than {needed} answered"));
+                }
+            }
+            t.add_row(cells);
+        }
+        t.to_string()
+    }
+
+    fn block(
+        &self,
+        respondent: &str,
+        answered: usize,
+        outcome: &Outcome,
+        explanations: &[Explanation],
+    ) -> String {
+        let mut s = format!(
+            "{respondent}: answered {answered} of {} capabilities; strategy {}\n",
+            self.n_caps(),
+            self.strategy.name()
+        );
+        match outcome {
+            Outcome::Insufficient { needed, .. } => {
+                s.push_str(&format!("  not ranked: at least {needed} answers are needed\n"));
+            }
+            Outcome::Ranked(ranked) => {
+                for (i, (r, e)) in ranked.iter().zip(explanations).enumerate() {
+                    s.push_str(&format!(
+                        "  {}. {:<28} {:.3} {}\n",
+                        i + 1,
+                        self.role_name(r),
+                        r.score,
+                        bar(r.score, 20)
+                    ));
+                    let drivers: Vec<String> = e
+                        .drivers
+                        .iter()
+                        .take(LISTED)
+                        .map(|&c| format!("{} ({:+.3})", self.cap_name(c), e.contributions[c].contribution))
+                        .collect();
+                    if !drivers.is_empty() {
+                        s.push_str(&format!("     drivers:   {}\n", drivers.join(", ")));
+                    }
+                    if !e.strengths.is_empty() {
+                        s.push_str(&format!("     strengths: {}\n", self.strengths_text(e, ", ")));
+                    }
+                    if !e.gaps.is_empty() {
+                        s.push_str(&format!("     gaps:      {}\n", self.gaps_text(e, ", ")));
+                    }
+                    if !e.unanswered.is_empty() {
+                        let names: Vec<&str> = e.unanswered.iter().map(|&c| self.cap_name(c)).collect();
+                        s.push_str(&format!("     unanswered: {}\n", names.join(", ")));
+                    }
+                }
+            }
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixed(v: f64) -> String {
+        let mut out = Vec::new();
+        push_fixed6(&mut out, v);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn six_decimals_like_format_for_ordinary_values() {
+        for v in [
+            0.0,
+            1.0,
+            0.5,
+            0.8123456,
+            0.000_000_4,
+            -0.25,
+            -0.000_000_4,
+            123.456_789_9,
+            0.999_999_6,
+        ] {
+            assert_eq!(
+                fixed(v),
+                format!("{v:.6}").replace("-0.000000", "0.000000"),
+                "{v}"
+            );
+        }
+        assert_eq!(fixed(f64::NAN), "NaN");
+        assert_eq!(fixed(1e300), format!("{:.6}", 1e300));
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        let field = |t: &str| {
+            let mut out = Vec::new();
+            csv_field(&mut out, t);
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(field("plain id"), "plain id");
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("two\nlines"), "\"two\nlines\"");
+    }
+}

@@ -1,0 +1,458 @@
+//! Responses as raw chunks of whole records, for parsing on many threads.
+//!
+//! [`ResponseReader`](crate::ResponseReader) parses rows one after another
+//! on the calling thread. For large files that thread becomes the limit, so
+//! [`ResponseChunks`] splits the work differently: one thread only cuts the
+//! input into chunks of about a fixed size that end on a record boundary
+//! (cheap: a `memchr` for line feeds), and any number of threads parse the
+//! chunks with a [`ChunkParser`] each, independently.
+//!
+//! Cutting must agree exactly with the csv parser about where records end.
+//! A chunk without a double quote in it ends its records at every line
+//! feed, so the cut goes after the last one. A chunk with quotes (a quoted
+//! cell may hold line feeds) is scanned with the same state machine the
+//! csv crate uses, `csv_core`, configured like every reader of this crate.
+//!
+//! Each chunk carries the line its first byte is on and the data-row number
+//! of its first row, counted while cutting (rows whose every cell is blank
+//! are skipped and not counted, as everywhere), so errors name the right
+//! line and files without an id column number their respondents the same
+//! however the work is split.
+
+use std::io::{self, BufReader, Read};
+
+use csv::ByteRecord;
+use rolefit_model::{ProfileBatch, RoleMatrix, Survey};
+
+use crate::error::ImportError;
+use crate::responses::{ColumnPlan, ResponseOptions, RowPosition, Scratch, RESPONSES_EXPECTED};
+use crate::table::{csv_reader, is_blank_record, read_first_line, Table};
+
+/// Bytes asked of the input per read, at most.
+const READ_BLOCK: usize = 1 << 20;
+
+/// A run of whole records from a responses file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawChunk {
+    /// 0-based position of the chunk in the input.
+    pub seq: u64,
+    /// The records, each ending in a line feed (but perhaps the last of the
+    /// input).
+    pub bytes: Vec<u8>,
+    /// The 1-based line of the chunk's first byte.
+    pub first_line: u64,
+    /// The 1-based data-row number of the chunk's first row.
+    pub first_row: u64,
+    /// How many data rows (records that are not blank) the chunk holds.
+    pub rows: u64,
+}
+
+/// Reads a responses file's header, then hands out the rest as
+/// [`RawChunk`]s.
+pub struct ResponseChunks<R: Read> {
+    source: String,
+    input: BufReader<R>,
+    plan: ColumnPlan,
+    carry: Vec<u8>,
+    target: usize,
+    delimiter: u8,
+    next_line: u64,
+    next_row: u64,
+    seq: u64,
+    eof: bool,
+    bytes_read: u64,
+}
+
+impl<R: Read> ResponseChunks<R> {
+    /// Reads and maps the header exactly as
+    /// [`ResponseReader::new`](crate::ResponseReader::new) does; later
+    /// chunks hold about `target_bytes` each (more when one record is
+    /// longer).
+    ///
+    /// # Errors
+    /// As [`ResponseReader::new`](crate::ResponseReader::new).
+    pub fn new(
+        reader: R,
+        source: &str,
+        matrix: &RoleMatrix,
+        survey: Option<&Survey>,
+        options: &ResponseOptions,
+        target_bytes: usize,
+    ) -> Result<Self, ImportError> {
+        let mut input = BufReader::with_capacity(1 << 16, reader);
+        let (prefix, _) = read_first_line(&mut input).map_err(|e| ImportError::io(source, e))?;
+        let table = Table::open(&prefix[..], source, RESPONSES_EXPECTED)?;
+        let plan = ColumnPlan::new(&table, matrix, survey, options)?;
+        let next_line = 1 + memchr::memchr_iter(b'\n', &prefix).count() as u64;
+        Ok(ResponseChunks {
+            source: source.to_string(),
+            input,
+            delimiter: plan.delimiter(),
+            plan,
+            carry: Vec::new(),
+            target: target_bytes.max(1),
+            next_line,
+            next_row: 1,
+            seq: 0,
+            eof: false,
+            bytes_read: prefix.len() as u64,
+        })
+    }
+
+    /// The column mapping decided from the header.
+    pub fn plan(&self) -> &ColumnPlan {
+        &self.plan
+    }
+
+    /// Bytes consumed from the input so far (for progress reports).
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_read
+    }
+
+    /// The next chunk, built in `buffer` (pass a spent chunk's bytes back to
+    /// save allocations); `None` at the end of the input.
+    ///
+    /// # Errors
+    /// Unreadable input.
+    pub fn next_chunk(&mut self, mut buffer: Vec<u8>) -> Result<Option<RawChunk>, ImportError> {
+        buffer.clear();
+        buffer.append(&mut self.carry);
+        let mut scanned = 0;
+        loop {
+            if !self.eof && buffer.len() < self.target {
+                self.fill(&mut buffer)?;
+                continue;
+            }
+            if let Some((cut, rows)) = cut_point(&buffer, scanned, self.delimiter, self.eof) {
+                self.carry.extend_from_slice(&buffer[cut..]);
+                buffer.truncate(cut);
+                if buffer.is_empty() {
+                    return Ok(None);
+                }
+                let chunk = RawChunk {
+                    seq: self.seq,
+                    first_line: self.next_line,
+                    first_row: self.next_row,
+                    rows,
+                    bytes: buffer,
+                };
+                self.seq += 1;
+                self.next_line += memchr::memchr_iter(b'\n', &chunk.bytes).count() as u64;
+                self.next_row += rows;
+                return Ok(Some(chunk));
+            }
+            // One record longer than the buffer: read on until it ends.
+            scanned = buffer.len();
+            self.fill(&mut buffer)?;
+        }
+    }
+
+    /// Appends up to one block of input to `buffer`, noting the end.
+    fn fill(&mut self, buffer: &mut Vec<u8>) -> Result<(), ImportError> {
+        let start = buffer.len();
+        let want = self.target.saturating_sub(start).clamp(8 << 10, READ_BLOCK);
+        buffer.resize(start + want, 0);
+        let n = loop {
+            match self.input.read(&mut buffer[start..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    buffer.truncate(start);
+                    return Err(ImportError::io(&self.source, e));
+                }
+            }
+        };
+        buffer.truncate(start + n);
+        self.bytes_read += n as u64;
+        if n == 0 {
+            self.eof = true;
+        }
+        Ok(())
+    }
+}
+
+/// Where to cut `buffer` so that it holds whole records only, and how many
+/// data rows lie before the cut; `None` if no record ends in it yet.
+/// `scanned` bytes at the start are known to hold no record end (a long
+/// record being read); at the end of the input everything is whole.
+fn cut_point(buffer: &[u8], scanned: usize, delimiter: u8, eof: bool) -> Option<(usize, u64)> {
+    if memchr::memchr(b'"', buffer).is_some() {
+        return scan_quoted(buffer, delimiter, eof);
+    }
+    let cut = if eof {
+        buffer.len()
+    } else {
+        scanned + memchr::memrchr(b'\n', &buffer[scanned..])? + 1
+    };
+    let rows = buffer[..cut]
+        .split(|&b| b == b'\n')
+        .filter(|line| !line.iter().all(|&b| b.is_ascii_whitespace() || b == delimiter))
+        .count() as u64;
+    Some((cut, rows))
+}
+
+/// [`cut_point`] for bytes with quotes: the csv state machine finds the
+/// record ends.
+fn scan_quoted(buffer: &[u8], delimiter: u8, eof: bool) -> Option<(usize, u64)> {
+    let mut reader = csv_core::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .terminator(csv_core::Terminator::Any(b'\n'))
+        .build();
+    let mut out = vec![0u8; 1 << 16];
+    let mut ends = [0usize; 256];
+    let (mut pos, mut cut, mut rows) = (0, None, 0u64);
+    let mut blank = true;
+    loop {
+        let input = &buffer[pos..];
+        let (result, read, written, _) = reader.read_record(input, &mut out, &mut ends);
+        pos += read;
+        blank &= out[..written].iter().all(u8::is_ascii_whitespace);
+        match result {
+            csv_core::ReadRecordResult::InputEmpty => {
+                if !eof {
+                    break;
+                }
+                if input.is_empty() {
+                    // The empty input told the reader the input is over;
+                    // the next call returns the last record or End.
+                    continue;
+                }
+            }
+            csv_core::ReadRecordResult::OutputFull | csv_core::ReadRecordResult::OutputEndsFull => {}
+            csv_core::ReadRecordResult::Record => {
+                rows += u64::from(!blank);
+                blank = true;
+                cut = Some(pos);
+            }
+            csv_core::ReadRecordResult::End => {
+                cut = Some(buffer.len());
+                break;
+            }
+        }
+    }
+    cut.map(|c| (c, rows))
+}
+
+/// Parses chunks into profiles; one per thread, reused across chunks.
+#[derive(Debug, Default)]
+pub struct ChunkParser {
+    record: ByteRecord,
+    scratch: Scratch,
+}
+
+impl ChunkParser {
+    /// A parser with empty working space.
+    pub fn new() -> Self {
+        ChunkParser::default()
+    }
+
+    /// Parses every row of `chunk` into `out`, and each row's position into
+    /// `positions`. A row that cannot be parsed goes to `on_error` with its
+    /// position and fields: return `Ok` to skip it and go on, or the error
+    /// to stop. Returns the number of data rows seen (parsed and skipped).
+    ///
+    /// # Errors
+    /// Whatever `on_error` returns.
+    pub fn parse(
+        &mut self,
+        plan: &ColumnPlan,
+        chunk: &RawChunk,
+        out: &mut ProfileBatch,
+        positions: &mut Vec<RowPosition>,
+        mut on_error: impl FnMut(RowPosition, &ByteRecord, ImportError) -> Result<(), ImportError>,
+    ) -> Result<u64, ImportError> {
+        let bytes = &chunk.bytes[..];
+        let mut reader = csv_reader(bytes, plan.delimiter());
+        let mut row = chunk.first_row;
+        loop {
+            match reader.read_byte_record(&mut self.record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                // A byte reader over a slice reports no errors.
+                Err(e) => return Err(ImportError::io(plan.source(), io::Error::other(e.to_string()))),
+            }
+            if is_blank_record(&self.record) {
+                continue;
+            }
+            let end = reader.position();
+            let unterminated = end.byte() == bytes.len() as u64 && bytes.last() != Some(&b'\n');
+            let inside = memchr::memchr_iter(b'\n', self.record.as_slice()).count() as u64;
+            let local = end
+                .line()
+                .saturating_sub(inside)
+                .saturating_sub(u64::from(!unterminated))
+                .max(1);
+            let position = RowPosition {
+                line: chunk.first_line + local - 1,
+                row,
+            };
+            row += 1;
+            match plan.parse_into(&self.record, position.line, position.row, &mut self.scratch, out) {
+                Ok(()) => positions.push(position),
+                Err(e) => on_error(position, &self.record, e)?,
+            }
+        }
+        Ok(row - chunk.first_row)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{builtin, ResponseReader};
+    use proptest::prelude::*;
+
+    /// Respondent ids and their values.
+    type Rows = (Vec<String>, Vec<Vec<Option<f64>>>);
+
+    /// Everything a run produces, to compare chunked with sequential reading.
+    fn chunked(text: &str, target: usize) -> Result<(Rows, Vec<u64>), String> {
+        let matrix = builtin::matrix();
+        let survey = builtin::survey();
+        let options = ResponseOptions::default();
+        let mut chunks =
+            ResponseChunks::new(text.as_bytes(), "t.csv", &matrix, Some(&survey), &options, target)
+                .map_err(|e| e.to_string())?;
+        let mut parser = ChunkParser::new();
+        let (mut ids, mut values, mut lines) = (Vec::new(), Vec::new(), Vec::new());
+        let mut expected_row = 1;
+        while let Some(chunk) = chunks.next_chunk(Vec::new()).map_err(|e| e.to_string())? {
+            assert_eq!(chunk.first_row, expected_row);
+            let mut batch = ProfileBatch::new(matrix.capabilities().len());
+            let mut positions = Vec::new();
+            let plan = chunks.plan().clone();
+            let rows = parser
+                .parse(&plan, &chunk, &mut batch, &mut positions, |_, _, e| Err(e))
+                .map_err(|e| e.to_string())?;
+            assert_eq!(rows, chunk.rows, "the cutter and the parser count the same rows");
+            expected_row += rows;
+            for i in 0..batch.len() {
+                ids.push(batch.respondents()[i].clone());
+                values.push(batch.profile(i).values);
+            }
+            lines.extend(positions.iter().map(|p| p.line));
+        }
+        Ok(((ids, values), lines))
+    }
+
+    fn sequential(text: &str) -> Result<Rows, String> {
+        let matrix = builtin::matrix();
+        let survey = builtin::survey();
+        let reader = ResponseReader::new(
+            text.as_bytes(),
+            "t.csv",
+            &matrix,
+            Some(&survey),
+            &ResponseOptions::default(),
+        )
+        .map_err(|e| e.to_string())?;
+        let batch = reader.read_all().map_err(|e| e.to_string())?;
+        Ok((
+            batch.respondents().to_vec(),
+            (0..batch.len()).map(|i| batch.profile(i).values).collect(),
+        ))
+    }
+
+    #[test]
+    fn chunks_end_on_record_boundaries_and_count_lines_and_rows() {
+        let text = "respondent,Q01,Q02\na,1,2\n\nb,3,4\n,,\nc,5,5";
+        for target in [1, 3, 7, 100] {
+            let ((ids, values), lines) = chunked(text, target).unwrap();
+            assert_eq!(ids, ["a", "b", "c"], "target {target}");
+            assert_eq!(lines, [2, 4, 6], "target {target}");
+            assert_eq!((ids.clone(), values), sequential(text).unwrap());
+        }
+    }
+
+    #[test]
+    fn quoted_line_breaks_never_split_a_record() {
+        let text = "respondent,Q01,Q02\n\"a\nb\",1,2\n\"c,\"\"d\"\"\",3,4\ne,5,5\n";
+        for target in [1, 2, 5, 9, 1000] {
+            let ((ids, _), lines) = chunked(text, target).unwrap();
+            assert_eq!(ids, ["a\nb", "c,\"d\"", "e"], "target {target}");
+            assert_eq!(lines, [2, 4, 5]);
+        }
+    }
+
+    #[test]
+    fn without_an_id_column_rows_are_numbered_across_chunks() {
+        let text = "Q01,Q02\n1,2\n\n3,4\n,\n5,5\n";
+        for target in [1, 4, 100] {
+            let ((ids, _), _) = chunked(text, target).unwrap();
+            assert_eq!(ids, ["1", "2", "3"]);
+        }
+    }
+
+    #[test]
+    fn errors_name_the_line_in_the_whole_file() {
+        let text = "respondent,Q01\na,1\nb,2\nc,oops\n";
+        for target in [1, 5, 100] {
+            let err = chunked(text, target).unwrap_err();
+            assert!(err.starts_with("t.csv:4: column 2 \"Q01\""), "{err}");
+        }
+    }
+
+    #[test]
+    fn rejected_rows_are_reported_and_skipped() {
+        let matrix = builtin::matrix();
+        let text = "respondent,Q01\na,1\nb,x\nc,3\n";
+        let mut chunks = ResponseChunks::new(
+            text.as_bytes(),
+            "t.csv",
+            &matrix,
+            Some(&builtin::survey()),
+            &ResponseOptions::default(),
+            1 << 20,
+        )
+        .unwrap();
+        let chunk = chunks.next_chunk(Vec::new()).unwrap().unwrap();
+        let mut batch = ProfileBatch::new(matrix.capabilities().len());
+        let (mut positions, mut rejected) = (Vec::new(), Vec::new());
+        let plan = chunks.plan().clone();
+        let rows = ChunkParser::new()
+            .parse(&plan, &chunk, &mut batch, &mut positions, |p, record, e| {
+                rejected.push((p.line, record.get(0).unwrap().to_vec(), e.to_string()));
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(rows, 3);
+        assert_eq!(batch.respondents(), ["a", "c"]);
+        assert_eq!(rejected.len(), 1);
+        assert_eq!((rejected[0].0, &rejected[0].1[..]), (3, &b"b"[..]));
+        assert!(chunks.next_chunk(Vec::new()).unwrap().is_none());
+    }
+
+    #[test]
+    fn header_errors_are_the_same_as_the_sequential_readers() {
+        for text in ["", "respondent,Nope\n", "respondent,Q01,q-01\n"] {
+            assert_eq!(chunked(text, 10).unwrap_err(), sequential(text).unwrap_err());
+        }
+    }
+
+    proptest! {
+        /// However the input is cut, chunked reading gives what sequential
+        /// reading gives.
+        #[test]
+        fn chunked_equals_sequential(
+            rows in prop::collection::vec(
+                (prop::sample::select(vec!["a", "b c", "\"q,\"\"x\"\"\"", "\"l\nm\"", ""]),
+                 prop::collection::vec(prop::sample::select(vec!["1", "5", "", "Agree", " 3 "]), 3)),
+                0..12),
+            blank_lines in prop::collection::vec(any::<bool>(), 12),
+            crlf in any::<bool>(),
+            target in 1usize..64,
+        ) {
+            let nl = if crlf { "\r\n" } else { "\n" };
+            let mut text = format!("respondent,Q01,Q02,Q03{nl}");
+            for (i, (id, cells)) in rows.iter().enumerate() {
+                let id = if id.is_empty() { format!("r{i}") } else { (*id).to_string() };
+                text.push_str(&format!("{id},{}{nl}", cells.join(",")));
+                if blank_lines[i] {
+                    text.push_str(nl);
+                }
+            }
+            let ((ids, values), _) = chunked(&text, target).unwrap();
+            prop_assert_eq!((ids, values), sequential(&text).unwrap());
+        }
+    }
+}
