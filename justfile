@@ -19,7 +19,7 @@ doc:
 
 # Criterion benchmarks (reports under target/criterion).
 bench:
-    cargo bench --bench strategies
+    cargo bench
 
 # Score the sample data, with explanations for the first respondents.
 demo: build
@@ -29,3 +29,7 @@ demo: build
 
 # Everything CI should agree with.
 ci: lint test doc
+
+# rolefit vs a pandas + numpy baseline and the CSV floor: PASS/FAIL per target, target/bench-compare.md.
+bench-compare *ARGS:
+    python3 benches/compare.py {{ARGS}}

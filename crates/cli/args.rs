@@ -106,10 +106,12 @@ pub enum MatrixCommand {
 /// Where the role matrix comes from.
 #[derive(Debug, Clone, Args)]
 pub struct MatrixSource {
-    /// A role matrix CSV (wide: `role,<capability>...`; long:
-    /// `role,capability,level[,importance]`). Default: the built-in roles guide matrix.
+    /// A role matrix: CSV or Excel (.xlsx), wide (`role,<capability>...`) or
+    /// long (`role,capability,level[,importance]`), or O*NET ratings
+    /// (Skills.txt, Knowledge.xlsx, ...). Repeat to merge several (for example
+    /// O*NET Skills and Knowledge). Default: the built-in roles guide matrix.
     #[arg(long, value_name = "FILE")]
-    pub matrix: Option<PathBuf>,
+    pub matrix: Vec<PathBuf>,
     /// The scale the matrix's levels are on.
     #[arg(long, value_name = "MIN..MAX", default_value = "1..5")]
     pub matrix_scale: Scale,
@@ -242,9 +244,10 @@ pub struct StrategiesArgs {
 /// `rolefit matrix check`
 #[derive(Debug, Args)]
 pub struct MatrixCheckArgs {
-    /// The role matrix CSV to check.
-    #[arg(value_name = "FILE")]
-    pub file: PathBuf,
+    /// The role matrix to check: CSV, Excel or O*NET ratings; several files
+    /// are merged into one matrix first.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
     /// The scale the matrix's levels are on.
     #[arg(long, value_name = "MIN..MAX", default_value = "1..5")]
     pub matrix_scale: Scale,

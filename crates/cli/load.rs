@@ -3,32 +3,81 @@
 use std::path::Path;
 
 use anyhow::Result;
-use rolefit_import::{builtin, read_matrix, read_survey, MatrixOptions};
+use rolefit_import::{builtin, merge_matrices, read_matrix_path, read_survey, Layout, MatrixOptions};
 use rolefit_model::{ResponseScale, RoleMatrix, Scale, Survey};
 
 use crate::args::MatrixSource;
 use crate::error::bad_input;
 use crate::io::open_file;
 
-/// The matrix named by `--matrix`, or the built-in roles guide matrix.
-pub fn matrix(source: &MatrixSource) -> Result<RoleMatrix> {
-    match &source.matrix {
-        None if source.matrix_scale != Scale::default() => Err(bad_input(
-            "--matrix-scale applies to a --matrix file; the built-in matrix is on 1..5",
-        )),
-        None => Ok(builtin::matrix()),
-        Some(path) => matrix_file(path, source.matrix_scale),
+/// A role matrix and what the user should be told about it.
+pub struct Loaded {
+    /// The matrix (several `--matrix` files merged into one).
+    pub matrix: RoleMatrix,
+    /// Each file's layout, for people (`wide (CSV)`, `O*NET text (Skills)`).
+    pub layouts: Vec<String>,
+    /// Notes from the importer (low-precision O*NET estimates, missing
+    /// titles), each a sentence naming its file.
+    pub notes: Vec<String>,
+    /// Whether any part is O*NET data, which must carry O*NET's credit.
+    pub onet: bool,
+}
+
+impl Loaded {
+    /// Prints the notes and, for O*NET data, the credit on standard error.
+    pub fn print_notes(&self) {
+        for note in &self.notes {
+            eprintln!("note: {note}");
+        }
+        if self.onet {
+            eprintln!("note: {}", rolefit_import::ONET_CREDIT);
+        }
     }
 }
 
-/// Reads a role matrix file.
-pub fn matrix_file(path: &Path, scale: Scale) -> Result<RoleMatrix> {
-    let input = open_file(path, "role matrix")?;
+/// The matrix named by `--matrix` (several are merged), or the built-in
+/// roles guide matrix.
+pub fn matrix(source: &MatrixSource) -> Result<Loaded> {
+    if source.matrix.is_empty() {
+        if source.matrix_scale != Scale::default() {
+            return Err(bad_input(
+                "--matrix-scale applies to a --matrix file; the built-in matrix is on 1..5",
+            ));
+        }
+        return Ok(Loaded {
+            matrix: builtin::matrix(),
+            layouts: vec!["built-in".into()],
+            notes: Vec::new(),
+            onet: false,
+        });
+    }
     let options = MatrixOptions {
-        scale,
+        scale: source.matrix_scale,
         ..MatrixOptions::default()
     };
-    Ok(read_matrix(input.reader, &input.name, &options)?)
+    let mut parts = Vec::with_capacity(source.matrix.len());
+    let mut loaded = Loaded {
+        matrix: builtin::matrix(),
+        layouts: Vec::new(),
+        notes: Vec::new(),
+        onet: false,
+    };
+    for path in &source.matrix {
+        // The same words as for any other unreadable input.
+        drop(open_file(path, "role matrix")?);
+        let report = read_matrix_path(path, &options)?;
+        loaded.onet |= matches!(report.layout, Layout::Onet { .. });
+        loaded.layouts.push(report.layout_description());
+        loaded.notes.extend(report.warnings);
+        parts.push(report.matrix);
+    }
+    loaded.matrix = if parts.len() == 1 {
+        parts.pop().expect("one part")
+    } else {
+        let names: Vec<String> = source.matrix.iter().map(|p| p.display().to_string()).collect();
+        merge_matrices(parts, &names.join(" + "))?
+    };
+    Ok(loaded)
 }
 
 /// The survey named by `--survey`, or the built-in survey.

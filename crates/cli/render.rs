@@ -36,7 +36,7 @@ pub fn bar(fraction: f64, width: usize) -> String {
     };
     let eighths = (f * (width * 8) as f64).round() as usize;
     let mut s = "█".repeat(eighths / 8);
-    if eighths % 8 != 0 {
+    if !eighths.is_multiple_of(8) {
         s.push(PARTS[eighths % 8 - 1]);
     }
     s

@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 use rolefit_model::RoleMatrix;
 
-use crate::args::MatrixCheckArgs;
+use crate::args::{MatrixCheckArgs, MatrixSource};
 use crate::io::Output;
 use crate::load;
 use crate::render::number;
@@ -13,9 +13,21 @@ use crate::render::number;
 /// Runs `rolefit matrix check`. An invalid file is an error (exit 2) from
 /// the importer; a valid one gets a summary and any warnings.
 pub fn check(args: &MatrixCheckArgs) -> Result<()> {
-    let matrix = load::matrix_file(&args.file, args.matrix_scale)?;
+    let source = MatrixSource {
+        matrix: args.files.clone(),
+        matrix_scale: args.matrix_scale,
+    };
+    let loaded = load::matrix(&source)?;
+    let mut text = summary(&loaded.matrix);
+    text.push_str(&format!("  layout: {}\n", loaded.layouts.join(" + ")));
+    for note in &loaded.notes {
+        text.push_str(&format!("note: {note}\n"));
+    }
+    if loaded.onet {
+        text.push_str(&format!("credit: {}\n", rolefit_import::ONET_CREDIT));
+    }
     let mut out = Output::create(None)?;
-    out.write_all(summary(&matrix).as_bytes())?;
+    out.write_all(text.as_bytes())?;
     out.finish()
 }
 

@@ -16,7 +16,9 @@ const GRID_MAX_ROLES: usize = 6;
 
 /// Runs `rolefit roles`.
 pub fn run(args: &RolesArgs) -> Result<()> {
-    let matrix = load::matrix(&args.matrix)?;
+    let loaded = load::matrix(&args.matrix)?;
+    loaded.print_notes();
+    let matrix = loaded.matrix;
     let mut out = Output::create(None)?;
     match args.format {
         ListFormat::Json => {

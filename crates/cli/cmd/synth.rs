@@ -93,7 +93,9 @@ pub fn responses(args: &SynthResponsesArgs) -> Result<()> {
             }));
         }
     }
-    let matrix = load::matrix(&args.matrix)?;
+    let loaded = load::matrix(&args.matrix)?;
+    loaded.print_notes();
+    let matrix = loaded.matrix;
     let (lo, hi) = whole_points(matrix.scale())?;
     let capabilities = matrix.capabilities();
     let roles = matrix.roles();

@@ -53,7 +53,7 @@ pub use matrix::{
     read_matrix, read_matrix_path, read_matrix_report, FileFormat, Layout, MatrixOptions, MatrixReport,
 };
 pub use merge::merge_matrices;
-pub use onet::OnetDomain;
+pub use onet::{OnetDomain, CREDIT as ONET_CREDIT};
 pub use responses::{ColumnPlan, ColumnRole, ResponseOptions, ResponseReader, RowPosition};
 pub use survey::read_survey;
 pub use xlsx::read_matrix_xlsx;

@@ -28,6 +28,14 @@
 //! Every occupation must rate every element on both scales; columns other
 //! than those named above (`N`, `Standard Error`, `Date`, ...) are ignored.
 
+/// The credit line O*NET's licence (CC BY 4.0) requires wherever O*NET data
+/// is shown or used, with the notice that rolefit modifies it (it turns
+/// ratings into a role matrix). Verbatim from the dataset's README.
+pub const CREDIT: &str = "This page includes information from the O*NET 29.3 Database by the U.S. \
+     Department of Labor, Employment and Training Administration (USDOL/ETA). Used under the CC BY 4.0 \
+     license. O*NET(R) is a trademark of USDOL/ETA. rolefit has modified all or some of this \
+     information. USDOL/ETA has not approved, endorsed, or tested these modifications.";
+
 use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
@@ -680,7 +688,7 @@ pub(crate) fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -144,7 +144,7 @@ pub(crate) fn read_first_line<R: BufRead>(
                 .iter()
                 .filter(|&&b| b == b'"')
                 .count();
-            if n == 0 || quotes % 2 == 0 {
+            if n == 0 || quotes.is_multiple_of(2) {
                 break;
             }
         }

@@ -42,6 +42,10 @@ pub struct CompiledMatrix {
     pub(crate) pearson_value_rhs: Array2<f64>,
     /// `[W; W∘P; W∘P∘P]` (3k x c), for pearson's masked sums.
     pub(crate) pearson_mask_rhs: Array2<f64>,
+    /// Each role's importance when every role weighs all its capabilities
+    /// equally (a wide matrix: importance 1 everywhere); then sums like
+    /// `sum(w*x^2)` need no matrix product.
+    pub(crate) uniform: Option<Array1<f64>>,
 }
 
 impl CompiledMatrix {
@@ -79,7 +83,16 @@ impl CompiledMatrix {
         let pearson_value_rhs = stack(&[&importances, &wp]);
         let pearson_mask_rhs = stack(&[&importances, &wp, &wpp]);
 
+        let uniform = importances
+            .outer_iter()
+            .map(|row| {
+                let first = row.first().copied().unwrap_or(0.0);
+                row.iter().all(|&w| w == first).then_some(first)
+            })
+            .collect::<Option<Array1<f64>>>();
+
         CompiledMatrix {
+            uniform,
             scale,
             levels,
             importances,
@@ -197,6 +210,21 @@ pub(crate) fn row_slice(a: &Array2<f64>, j: usize) -> &[f64] {
 }
 
 /// Stacks role x capability blocks by rows.
+/// `S · Wᵀ` for squares `S` (profiles x capabilities, 0 where blank):
+/// `sum(w*s)` per profile and role. When every role weighs its capabilities
+/// equally (`w_j` for role `j`) that is `w_j * sum(s)`, an outer product
+/// instead of a matrix product.
+pub(crate) fn weighted_sums(matrix: &CompiledMatrix, squares: &Array2<f64>) -> Array2<f64> {
+    match &matrix.uniform {
+        Some(w) => {
+            let totals = squares.sum_axis(Axis(1));
+            let (n, k) = (squares.nrows(), w.len());
+            Array2::from_shape_fn((n, k), |(i, j)| totals[i] * w[j])
+        }
+        None => squares.dot(&matrix.importances.t()),
+    }
+}
+
 fn stack(blocks: &[&Array2<f64>]) -> Array2<f64> {
     let views: Vec<_> = blocks.iter().map(|b| b.view()).collect();
     concatenate(Axis(0), &views).expect("blocks of one matrix share their column count")

@@ -35,7 +35,31 @@ pub const TIE_STEP: f64 = 1e-12;
 /// assert!(tie_key(0.5) > tie_key(0.4999999));
 /// ```
 pub fn tie_key(score: f64) -> f64 {
-    (score / TIE_STEP).round()
+    round_half_away(score * PER_TIE_STEP)
+}
+
+/// `1 / TIE_STEP`, to multiply by (a division per score costs more).
+const PER_TIE_STEP: f64 = 1e12;
+
+/// `x.round()` without a call into the maths library (the baseline x86-64
+/// target has no rounding instruction, and ranking rounds every score).
+/// Below 2^52 truncation by a cast and the fraction `x - trunc(x)` are
+/// exact, so the result is exactly `x.round()`; above it every `f64` is
+/// already a whole number.
+#[inline]
+pub fn round_half_away(x: f64) -> f64 {
+    if x.abs() >= 4_503_599_627_370_496.0 || x.is_nan() {
+        return x;
+    }
+    let t = x as i64 as f64;
+    let f = x - t;
+    if f >= 0.5 {
+        t + 1.0
+    } else if f <= -0.5 {
+        t - 1.0
+    } else {
+        t
+    }
 }
 
 /// The ranking order: score descending (compared by [`tie_key`]), then role
@@ -79,39 +103,62 @@ pub fn rank(scores: ArrayView1<'_, f64>, top: Option<usize>) -> Vec<RankedRole> 
     if k == 0 {
         return Vec::new();
     }
-    let entries = scores
+    let owned;
+    let scores: &[f64] = match scores.as_slice() {
+        Some(s) => s,
+        None => {
+            owned = scores.to_vec();
+            &owned
+        }
+    };
+    if k <= SMALL_TOP && !scores.iter().any(|s| s.is_nan()) {
+        return top_few(scores, k);
+    }
+    let mut all: Vec<Entry> = scores
         .iter()
         .enumerate()
-        .map(|(role, &score)| Entry::new(role, score));
-    let ranked: Vec<Entry> = if k <= SMALL_TOP {
-        // One pass keeping the best k in order: most roles lose to the
-        // current k-th at the first comparison.
-        let mut best: Vec<Entry> = Vec::with_capacity(k + 1);
-        for e in entries {
-            if best.len() == k && !e.before(&best[k - 1]) {
-                continue;
-            }
-            let at = best.iter().position(|b| e.before(b)).unwrap_or(best.len());
-            best.insert(at, e);
-            best.truncate(k);
-        }
-        best
-    } else {
-        let mut all: Vec<Entry> = entries.collect();
-        if k < n {
-            all.select_nth_unstable_by(k - 1, Entry::order);
-            all.truncate(k);
-        }
-        all.sort_unstable_by(Entry::order);
-        all
-    };
-    ranked
-        .into_iter()
+        .map(|(role, &score)| Entry::new(role, score))
+        .collect();
+    if k < n {
+        all.select_nth_unstable_by(k - 1, Entry::order);
+        all.truncate(k);
+    }
+    all.sort_unstable_by(Entry::order);
+    all.into_iter()
         .map(|e| RankedRole {
             role: e.role,
             score: e.score,
         })
         .collect()
+}
+
+/// The best `k` of scores without NaN, in one pass that keeps them in
+/// order: a role enters only if its key beats the current `k`-th (roles
+/// come in index order, so an equal key never moves ahead of an earlier
+/// role), and a score more than two steps below the `k`-th key, which
+/// cannot round up to it, is dropped after one multiplication.
+fn top_few(scores: &[f64], k: usize) -> Vec<RankedRole> {
+    let mut keys: Vec<f64> = Vec::with_capacity(k + 1);
+    let mut best: Vec<RankedRole> = Vec::with_capacity(k + 1);
+    let mut floor = f64::NEG_INFINITY;
+    for (role, &score) in scores.iter().enumerate() {
+        if score * PER_TIE_STEP < floor {
+            continue;
+        }
+        let key = tie_key(score);
+        if keys.len() == k && key <= keys[k - 1] {
+            continue;
+        }
+        let at = keys.partition_point(|&b| b >= key);
+        keys.insert(at, key);
+        best.insert(at, RankedRole { role, score });
+        keys.truncate(k);
+        best.truncate(k);
+        if keys.len() == k {
+            floor = keys[k - 1] - 2.0;
+        }
+    }
+    best
 }
 
 /// Up to this many roles are kept by a single insertion pass; more by
@@ -145,11 +192,6 @@ impl Entry {
             .then_with(|| b.key.partial_cmp(&a.key).unwrap_or(Ordering::Equal))
             .then(a.role.cmp(&b.role))
     }
-
-    /// Whether `self` ranks strictly before `other`.
-    fn before(&self, other: &Entry) -> bool {
-        Entry::order(self, other) == Ordering::Less
-    }
 }
 
 #[cfg(test)]
@@ -172,6 +214,36 @@ mod tests {
         assert!(rank(s.view(), Some(0)).is_empty());
         assert_eq!(rank(s.view(), Some(99)).len(), 5);
         assert!(rank(Array1::<f64>::zeros(0).view(), Some(3)).is_empty());
+    }
+
+    proptest! {
+        #[test]
+        fn round_half_away_is_round(x in prop_oneof![-1e16..1e16f64, -10.0..10.0f64, (-8i64..8).prop_map(|i| i as f64 / 2.0)]) {
+            prop_assert_eq!(round_half_away(x), x.round());
+        }
+    }
+
+    #[test]
+    fn round_half_away_edges() {
+        for x in [
+            0.49999999999999994,
+            -0.49999999999999994,
+            0.5,
+            -0.5,
+            2.5,
+            1e300,
+            -0.0,
+            4503599627370495.5,
+        ] {
+            assert_eq!(round_half_away(x), x.round(), "{x}");
+        }
+        assert!(round_half_away(f64::NAN).is_nan());
+    }
+
+    #[test]
+    fn a_number_displaces_a_nan_from_the_top() {
+        let s = array![f64::NAN, f64::NAN, -5.0];
+        assert_eq!(roles(&rank(s.view(), Some(2))), vec![2, 0]);
     }
 
     #[test]

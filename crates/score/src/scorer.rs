@@ -136,6 +136,14 @@ impl<'a> Scorer<'a> {
                 "returned {rows} x {cols} scores for {n} profiles and {k} roles"
             )));
         }
+        // A quick pass over the flat data first; the position only on failure.
+        let all_finite = match scores.as_slice() {
+            Some(flat) => flat.iter().fold(true, |ok, s| ok & s.is_finite()),
+            None => scores.iter().all(|s| s.is_finite()),
+        };
+        if all_finite {
+            return Ok(());
+        }
         if let Some(((i, j), s)) = scores.indexed_iter().find(|(_, s)| !s.is_finite()) {
             return Err(fail(format!("returned the score {s} for profile {i}, role {j}")));
         }

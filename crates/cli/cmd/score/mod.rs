@@ -44,7 +44,11 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
             "--rejects needs --on-error skip (with fail, the first bad row stops the run)",
         ));
     }
-    let matrix = load::matrix(&args.matrix)?;
+    let loaded = load::matrix(&args.matrix)?;
+    if !args.quiet {
+        loaded.print_notes();
+    }
+    let matrix = loaded.matrix;
     let survey = load::survey(args.survey.as_deref())?;
     let registry = Registry::builtin();
     let strategy = find_strategy(&registry, &args.strategy)?;

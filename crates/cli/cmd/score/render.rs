@@ -251,7 +251,7 @@ pub fn push_fixed6(out: &mut Vec<u8>, value: f64) {
         out.extend_from_slice(format!("{value:.6}").as_bytes());
         return;
     }
-    let scaled = (value.abs() * 1e6).round() as u64;
+    let scaled = rolefit_score::round_half_away(value.abs() * 1e6) as u64;
     if value < 0.0 && scaled != 0 {
         out.push(b'-');
     }

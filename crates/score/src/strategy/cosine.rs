@@ -8,7 +8,8 @@
 use ndarray::{Array2, Axis};
 use rolefit_model::ProfileBatch;
 
-use super::{batch_arrays, role_view, Strategy};
+use super::{batch_arrays, mask_sums, role_view, Strategy};
+use crate::compiled::weighted_sums;
 use crate::{CompiledMatrix, ScoreError};
 
 /// `cosine = sum(w*x*r) / (sqrt(sum(w*x^2)) * sqrt(sum(w*r^2)))`, sums over
@@ -70,8 +71,8 @@ impl Strategy for Cosine {
         let (x, m) = batch_arrays(matrix, profiles)?;
         let k = matrix.n_roles();
         let mut sxr = x.dot(&matrix.weighted_levels.t());
-        let sxx = x.mapv(|v| v * v).dot(&matrix.importances().t());
-        let masked = m.dot(&matrix.cosine_mask_rhs.t());
+        let sxx = weighted_sums(matrix, &x.mapv(|v| v * v));
+        let masked = mask_sums(profiles, &m, &matrix.cosine_mask_rhs);
         let (sw, srr) = masked.view().split_at(Axis(1), k);
         ndarray::Zip::from(&mut sxr)
             .and(&sxx)

@@ -9,8 +9,8 @@
 use ndarray::{Array2, Axis, Zip};
 use rolefit_model::ProfileBatch;
 
-use super::{batch_arrays, centred, role_view, Strategy};
-use crate::compiled::row_slice;
+use super::{batch_arrays, centred, mask_sums, role_view, Strategy};
+use crate::compiled::{row_slice, weighted_sums};
 use crate::{CompiledMatrix, ScoreError};
 
 /// A weighted variance at most this times `(H - L)^2` counts as zero.
@@ -144,8 +144,8 @@ impl Strategy for Pearson {
         // U is squared in place, and suu becomes the output in place: two
         // allocations fewer per batch.
         u.mapv_inplace(|v| v * v);
-        let mut suu = u.dot(&matrix.importances().t());
-        let by_mask = m.dot(&matrix.pearson_mask_rhs.t());
+        let mut suu = weighted_sums(matrix, &u);
+        let by_mask = mask_sums(profiles, &m, &matrix.pearson_mask_rhs);
         let (sw, rest) = by_mask.view().split_at(Axis(1), k);
         let (sv, svv) = rest.split_at(Axis(1), k);
         Zip::indexed(&mut suu)

@@ -151,6 +151,38 @@ proptest! {
         }
     }
 
+    /// The shortcuts for wide matrices (every role weighing its
+    /// capabilities equally) and for batches with few blanks give the
+    /// reference's scores too.
+    #[test]
+    fn uniform_weights_and_few_blanks_match_the_scalar_reference(
+        case in case(false),
+        weights in prop::collection::vec(prop_oneof![Just(1.0), 0.1..3.0f64], 8),
+        fill in any::<bool>(),
+    ) {
+        let mut case = case;
+        for (j, (_, w)) in case.roles.iter_mut().enumerate() {
+            w.iter_mut().for_each(|w| *w = weights[j % weights.len()]);
+        }
+        if fill {
+            // Answer all but at most one capability per profile.
+            for (i, x) in case.profiles.iter_mut().enumerate() {
+                let lo = case.lo;
+                for (c, v) in x.iter_mut().enumerate() {
+                    if v.is_none() && c != i % 3 {
+                        *v = Some(lo);
+                    }
+                }
+            }
+        }
+        for (name, scores) in score_all(&case) {
+            for ((i, j), &s) in scores.indexed_iter() {
+                let want = case.reference(name, i, j);
+                prop_assert!((s - want).abs() <= 1e-9, "{} profile {} role {}: {} vs reference {}", name, i, j, s, want);
+            }
+        }
+    }
+
     #[test]
     fn contributions_sum_as_documented(case in case(false)) {
         let cm = CompiledMatrix::new(&case.matrix());
