@@ -28,7 +28,7 @@ use rolefit_model::{ProfileBatch, ResponseScale, RoleMatrix, Scale, Survey};
 
 use crate::error::{ErrorKind, ImportError, UnknownColumn};
 use crate::suggest::suggest;
-use crate::table::{cell, check_length_of, number, parse_number, Table};
+use crate::table::{cell, check_length_of, number, parse_number, Fields, Table};
 
 /// Header names (compared by match key) taken as the respondent id column
 /// when none is given, in order of preference.
@@ -384,9 +384,9 @@ impl ColumnPlan {
     }
 
     /// [`ColumnPlan::parse_record`] with reused working space.
-    pub(crate) fn parse_into(
+    pub(crate) fn parse_into<F: Fields + ?Sized>(
         &self,
-        record: &ByteRecord,
+        record: &F,
         line: u64,
         row_number: u64,
         scratch: &mut Scratch,
@@ -394,6 +394,7 @@ impl ColumnPlan {
     ) -> Result<(), ImportError> {
         check_length_of(record, self.header.len(), &self.source, line)?;
         let name = |i: usize| self.header[i].as_str();
+        let mut row_id = itoa::Buffer::new();
         let respondent = match self.id_column {
             Some(i) => {
                 let id = cell(record, i, &self.source, name(i), line)?;
@@ -408,19 +409,20 @@ impl ColumnPlan {
                     .at_line(line)
                     .at_column(i, name(i)));
                 }
-                id.to_string()
+                id
             }
-            None => row_number.to_string(),
+            None => row_id.format(row_number),
         };
-        scratch.sums.clear();
         scratch.sums.resize(self.capabilities, 0.0);
-        scratch.counts.clear();
+        scratch.sums.fill(0.0);
         scratch.counts.resize(self.capabilities, 0);
+        scratch.counts.fill(0);
         let scale = self.response_scale.scale();
         for m in &self.measures {
             // Most cells are short plain numbers: read those without the
             // general path (UTF-8 check, trim, float parser, labels).
-            let fast = plain_decimal(record.get(m.column).unwrap_or_default()).filter(|&v| scale.contains(v));
+            let fast =
+                plain_decimal(record.field(m.column).unwrap_or_default()).filter(|&v| scale.contains(v));
             let value = match fast {
                 Some(v) => v,
                 None => {
@@ -445,7 +447,12 @@ impl ColumnPlan {
         scratch
             .values
             .extend(scratch.sums.iter().zip(&scratch.counts).map(|(&sum, &count)| {
-                (count > 0).then(|| from.map_to(sum / f64::from(count), &self.matrix_scale))
+                let mean = match count {
+                    0 => return None,
+                    1 => sum,
+                    _ => sum / f64::from(count),
+                };
+                Some(from.map_to(mean, &self.matrix_scale))
             }));
         out.push(respondent, &scratch.values);
         Ok(())
@@ -488,6 +495,9 @@ const POW10: [f64; 16] = [
 /// divisor is an exact power of ten, so the one division is correctly
 /// rounded: the result is bit for bit what `str::parse::<f64>` gives.
 pub(crate) fn plain_decimal(cell: &[u8]) -> Option<f64> {
+    if let [digit @ b'0'..=b'9'] = cell {
+        return Some(f64::from(digit - b'0'));
+    }
     let start = cell.iter().position(|b| !b.is_ascii_whitespace())?;
     let end = cell.iter().rposition(|b| !b.is_ascii_whitespace())? + 1;
     let text = &cell[start..end];

@@ -163,16 +163,57 @@ pub(crate) fn is_blank_record(record: &ByteRecord) -> bool {
     record.iter().all(|cell| cell.iter().all(u8::is_ascii_whitespace))
 }
 
+/// The cells of one row, however the row was split.
+pub(crate) trait Fields {
+    /// How many cells the row has.
+    fn count(&self) -> usize;
+    /// Cell `index`, if the row has it.
+    fn field(&self, index: usize) -> Option<&[u8]>;
+}
+
+impl Fields for ByteRecord {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn field(&self, index: usize) -> Option<&[u8]> {
+        self.get(index)
+    }
+}
+
+/// A line of input without quotes, split at the delimiter: cell `i` ends
+/// at `ends[i]` and starts after the previous cell's end (and its
+/// delimiter). The fast path for chunks without a double quote, where
+/// every delimiter separates cells and every line feed ends a record.
+pub(crate) struct SplitLine<'a> {
+    /// The line, without its line feed.
+    pub line: &'a [u8],
+    /// The end offset of each cell in `line`.
+    pub ends: &'a [usize],
+}
+
+impl Fields for SplitLine<'_> {
+    fn count(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn field(&self, index: usize) -> Option<&[u8]> {
+        let end = *self.ends.get(index)?;
+        let start = if index == 0 { 0 } else { self.ends[index - 1] + 1 };
+        Some(&self.line[start..end])
+    }
+}
+
 /// The trimmed text of cell `index` of `record` (empty if the record is
 /// shorter), or an error naming the line and column if it is not UTF-8.
-pub(crate) fn cell<'r>(
-    record: &'r ByteRecord,
+pub(crate) fn cell<'r, F: Fields + ?Sized>(
+    record: &'r F,
     index: usize,
     source: &str,
     column: &str,
     line: u64,
 ) -> Result<&'r str, ImportError> {
-    let bytes = record.get(index).unwrap_or_default();
+    let bytes = record.field(index).unwrap_or_default();
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.trim()),
         Err(e) => Err(ImportError::new(
@@ -427,19 +468,19 @@ pub(crate) fn named_columns<R: Read>(
 }
 
 /// Refuses a record whose length differs from the header's.
-pub(crate) fn check_length_of(
-    record: &ByteRecord,
+pub(crate) fn check_length_of<F: Fields + ?Sized>(
+    record: &F,
     expected: usize,
     source: &str,
     line: u64,
 ) -> Result<(), ImportError> {
-    if record.len() == expected {
+    if record.count() == expected {
         return Ok(());
     }
     Err(ImportError::new(
         source,
         ErrorKind::RaggedRow {
-            found: record.len(),
+            found: record.count(),
             expected,
         },
     )

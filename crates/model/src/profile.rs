@@ -19,7 +19,10 @@ pub struct Profile {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProfileBatch {
     capabilities: usize,
-    respondents: Vec<String>,
+    /// Every respondent id, one after another (one allocation per batch,
+    /// not one per row); id `i` ends at `id_ends[i]`.
+    ids: String,
+    id_ends: Vec<usize>,
     values: Vec<f64>,
     answered: Vec<bool>,
 }
@@ -37,7 +40,8 @@ impl ProfileBatch {
     pub fn with_capacity(capabilities: usize, rows: usize) -> Self {
         ProfileBatch {
             capabilities,
-            respondents: Vec::with_capacity(rows),
+            ids: String::with_capacity(rows * 8),
+            id_ends: Vec::with_capacity(rows),
             values: Vec::with_capacity(rows * capabilities),
             answered: Vec::with_capacity(rows * capabilities),
         }
@@ -48,13 +52,14 @@ impl ProfileBatch {
     /// # Panics
     /// If `values` does not hold exactly one entry per capability: that is a
     /// bug in the caller, not bad input.
-    pub fn push(&mut self, respondent: impl Into<String>, values: &[Option<f64>]) {
+    pub fn push(&mut self, respondent: impl AsRef<str>, values: &[Option<f64>]) {
         assert_eq!(
             values.len(),
             self.capabilities,
             "profile length must match the matrix"
         );
-        self.respondents.push(respondent.into());
+        self.ids.push_str(respondent.as_ref());
+        self.id_ends.push(self.ids.len());
         for v in values {
             self.values.push(v.unwrap_or(0.0));
             self.answered.push(v.is_some());
@@ -63,14 +68,15 @@ impl ProfileBatch {
 
     /// Removes every profile, keeping the allocated space for reuse.
     pub fn clear(&mut self) {
-        self.respondents.clear();
+        self.ids.clear();
+        self.id_ends.clear();
         self.values.clear();
         self.answered.clear();
     }
 
     /// Appends a [`Profile`].
     pub fn push_profile(&mut self, profile: &Profile) {
-        self.push(profile.respondent.clone(), &profile.values);
+        self.push(&profile.respondent, &profile.values);
     }
 
     /// A batch holding `profiles`.
@@ -82,12 +88,12 @@ impl ProfileBatch {
 
     /// Number of profiles.
     pub fn len(&self) -> usize {
-        self.respondents.len()
+        self.id_ends.len()
     }
 
     /// Whether there are no profiles.
     pub fn is_empty(&self) -> bool {
-        self.respondents.is_empty()
+        self.id_ends.is_empty()
     }
 
     /// Number of values per profile.
@@ -95,9 +101,18 @@ impl ProfileBatch {
         self.capabilities
     }
 
+    /// Respondent `i`'s id.
+    ///
+    /// # Panics
+    /// If `i` is out of range.
+    pub fn respondent(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.id_ends[i - 1] };
+        &self.ids[start..self.id_ends[i]]
+    }
+
     /// The respondent ids, in order.
-    pub fn respondents(&self) -> &[String] {
-        &self.respondents
+    pub fn respondents(&self) -> Vec<&str> {
+        (0..self.len()).map(|i| self.respondent(i)).collect()
     }
 
     /// All values, row-major (missing ones are `0.0`).
@@ -125,7 +140,7 @@ impl ProfileBatch {
     pub fn profile(&self, i: usize) -> Profile {
         let (values, answered) = self.row(i);
         Profile {
-            respondent: self.respondents[i].clone(),
+            respondent: self.respondent(i).to_string(),
             values: values
                 .iter()
                 .zip(answered)

@@ -162,7 +162,7 @@ impl CompiledMatrix {
             Some(at) => {
                 let profile = at / c;
                 Err(ScoreError::ValueOutOfScale {
-                    respondent: profiles.respondents()[profile].clone(),
+                    respondent: profiles.respondent(profile).to_string(),
                     profile,
                     capability: at % c,
                     value: profiles.values()[at],
@@ -214,14 +214,21 @@ pub(crate) fn row_slice(a: &Array2<f64>, j: usize) -> &[f64] {
 /// `sum(w*s)` per profile and role. When every role weighs its capabilities
 /// equally (`w_j` for role `j`) that is `w_j * sum(s)`, an outer product
 /// instead of a matrix product.
-pub(crate) fn weighted_sums(matrix: &CompiledMatrix, squares: &Array2<f64>) -> Array2<f64> {
+pub(crate) fn weighted_sums(
+    matrix: &CompiledMatrix,
+    squares: &Array2<f64>,
+    ws: &mut crate::Workspace,
+) -> Array2<f64> {
     match &matrix.uniform {
         Some(w) => {
-            let totals = squares.sum_axis(Axis(1));
-            let (n, k) = (squares.nrows(), w.len());
-            Array2::from_shape_fn((n, k), |(i, j)| totals[i] * w[j])
+            let mut out = ws.array((squares.nrows(), w.len()));
+            for (mut row, s) in out.outer_iter_mut().zip(squares.outer_iter()) {
+                let total = s.sum();
+                row.iter_mut().zip(w).for_each(|(o, &w)| *o = total * w);
+            }
+            out
         }
-        None => squares.dot(&matrix.importances.t()),
+        None => crate::strategy::product(ws, squares, &matrix.importances),
     }
 }
 

@@ -51,6 +51,7 @@ mod explain;
 mod rank;
 mod scorer;
 pub mod strategy;
+mod workspace;
 
 #[cfg(test)]
 mod test_util;
@@ -63,3 +64,4 @@ pub use scorer::{Outcome, Scorer};
 pub use strategy::{
     Cosine, Coverage, Euclidean, Manhattan, Pearson, Registry, Strategy, BUILTIN_STRATEGIES, DEFAULT_STRATEGY,
 };
+pub use workspace::Workspace;

@@ -12,7 +12,7 @@ use ndarray::Array2;
 use rolefit_model::ProfileBatch;
 use serde::Serialize;
 
-use crate::{rank, CompiledMatrix, RankedRole, ScoreError, Strategy};
+use crate::{rank, CompiledMatrix, RankedRole, ScoreError, Strategy, Workspace};
 
 /// One respondent's result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -107,10 +107,23 @@ impl<'a> Scorer<'a> {
     /// if the strategy returns an array that is not profiles x roles or
     /// holds a non-finite score.
     pub fn score_batch(&self, profiles: &ProfileBatch) -> Result<Vec<Outcome>, ScoreError> {
-        let scores = self.strategy.score(self.matrix, profiles)?;
+        self.score_batch_in(profiles, &mut Workspace::new())
+    }
+
+    /// [`Scorer::score_batch`] with working memory reused from `ws`: pass
+    /// the same workspace for every batch a thread scores.
+    ///
+    /// # Errors
+    /// As [`Scorer::score_batch`].
+    pub fn score_batch_in(
+        &self,
+        profiles: &ProfileBatch,
+        ws: &mut Workspace,
+    ) -> Result<Vec<Outcome>, ScoreError> {
+        let scores = self.strategy.score_in(self.matrix, profiles, ws)?;
         self.check_output(&scores, profiles.len())?;
         let needed = self.needed();
-        Ok(scores
+        let outcomes = scores
             .outer_iter()
             .enumerate()
             .map(|(i, row)| {
@@ -121,7 +134,9 @@ impl<'a> Scorer<'a> {
                     Outcome::Ranked(rank(row, self.top))
                 }
             })
-            .collect())
+            .collect();
+        ws.give(scores);
+        Ok(outcomes)
     }
 
     fn check_output(&self, scores: &Array2<f64>, n: usize) -> Result<(), ScoreError> {

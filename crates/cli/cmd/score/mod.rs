@@ -17,7 +17,7 @@ use rolefit_import::{
     ChunkParser, ColumnPlan, ImportError, RawChunk, ResponseChunks, ResponseOptions, RowPosition,
 };
 use rolefit_model::ProfileBatch;
-use rolefit_score::{explain, CompiledMatrix, Outcome, Registry, Scorer, Strategy};
+use rolefit_score::{explain, CompiledMatrix, Outcome, Registry, Scorer, Strategy, Workspace};
 
 use crate::args::{OnError, ScoreArgs};
 use crate::error::bad_input;
@@ -183,6 +183,7 @@ struct Worker {
     parser: ChunkParser,
     batch: ProfileBatch,
     positions: Vec<RowPosition>,
+    workspace: Workspace,
 }
 
 impl Worker {
@@ -191,6 +192,7 @@ impl Worker {
             parser: ChunkParser::new(),
             batch: ProfileBatch::new(capabilities),
             positions: Vec::new(),
+            workspace: Workspace::new(),
         }
     }
 }
@@ -248,7 +250,7 @@ impl Job<'_> {
             unranked_ids: Vec::new(),
             error,
         };
-        let outcomes = match self.scorer.score_batch(&w.batch) {
+        let outcomes = match self.scorer.score_batch_in(&w.batch, &mut w.workspace) {
             Ok(o) => o,
             Err(e) => {
                 // A bug or a broken strategy, never the user's data: stop.
@@ -266,7 +268,7 @@ impl Job<'_> {
                 Outcome::Insufficient { .. } => {
                     done.unranked += 1;
                     if done.unranked_ids.len() < 5 {
-                        done.unranked_ids.push(w.batch.respondents()[i].clone());
+                        done.unranked_ids.push(w.batch.respondent(i).to_string());
                     }
                 }
                 Outcome::Ranked(ranked) if self.renderer.explain() => {
@@ -279,7 +281,7 @@ impl Job<'_> {
                 }
                 Outcome::Ranked(_) => {}
             }
-            let respondent = &w.batch.respondents()[i];
+            let respondent = w.batch.respondent(i);
             let answered = w.batch.answered_count(i);
             self.renderer.row(
                 &mut done.output,

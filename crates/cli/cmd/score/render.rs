@@ -29,8 +29,10 @@ pub enum TableRow {
 pub struct Renderer<'m> {
     format: ScoreFormat,
     ctx: Ctx<'m>,
-    /// Each role's name as a CSV field, escaped once.
+    /// Each role's name as a CSV field, escaped once, between commas.
     role_fields: Vec<Vec<u8>>,
+    /// `,1,`, `,2,`, ...: the rank fields, between commas.
+    rank_fields: Vec<Vec<u8>>,
 }
 
 /// What every renderer needs to name things.
@@ -54,8 +56,12 @@ impl<'m> Renderer<'m> {
             .map(|r| {
                 let mut field = Vec::new();
                 csv_field(&mut field, &r.name);
+                field.push(b',');
                 field
             })
+            .collect();
+        let rank_fields = (1..=matrix.roles().len())
+            .map(|i| format!(",{i},").into_bytes())
             .collect();
         Renderer {
             format,
@@ -65,6 +71,7 @@ impl<'m> Renderer<'m> {
                 explain,
             },
             role_fields,
+            rank_fields,
         }
     }
 
@@ -184,24 +191,35 @@ impl<'m> Renderer<'m> {
         outcome: &Outcome,
         explanations: &[Explanation],
     ) {
-        let mut id = Vec::with_capacity(respondent.len() + 2);
-        csv_field(&mut id, respondent);
+        // The id is escaped once, into the first row; later rows copy it
+        // from there.
+        let id_start = out.len();
+        csv_field(out, respondent);
+        let id = id_start..out.len();
         let mut count = itoa::Buffer::new();
         let answered = count.format(answered).as_bytes();
         match outcome {
             Outcome::Ranked(ranked) => {
-                let mut rank = itoa::Buffer::new();
+                // `,ANSWERED,ranked` and the line end are the same on every
+                // row of this respondent.
+                let mut tail = [0u8; 40];
+                let tail_len = {
+                    let parts: [&[u8]; 3] = [b",", answered, b",ranked"];
+                    let mut n = 0;
+                    for part in parts {
+                        tail[n..n + part.len()].copy_from_slice(part);
+                        n += part.len();
+                    }
+                    n
+                };
                 for (i, r) in ranked.iter().enumerate() {
-                    out.extend_from_slice(&id);
-                    out.push(b',');
-                    out.extend_from_slice(rank.format(i + 1).as_bytes());
-                    out.push(b',');
+                    if i > 0 {
+                        out.extend_from_within(id.clone());
+                    }
+                    out.extend_from_slice(&self.rank_fields[i]);
                     out.extend_from_slice(&self.role_fields[r.role]);
-                    out.push(b',');
                     push_fixed6(out, r.score);
-                    out.push(b',');
-                    out.extend_from_slice(answered);
-                    out.extend_from_slice(b",ranked");
+                    out.extend_from_slice(&tail[..tail_len]);
                     if self.ctx.explain {
                         let e = &explanations[i];
                         out.push(b',');
@@ -211,9 +229,11 @@ impl<'m> Renderer<'m> {
                     }
                     out.push(b'\n');
                 }
+                if ranked.is_empty() {
+                    out.truncate(id_start);
+                }
             }
             Outcome::Insufficient { .. } => {
-                out.extend_from_slice(&id);
                 out.extend_from_slice(b",,,,");
                 out.extend_from_slice(answered);
                 out.extend_from_slice(b",insufficient");

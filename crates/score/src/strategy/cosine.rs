@@ -8,9 +8,9 @@
 use ndarray::{Array2, Axis};
 use rolefit_model::ProfileBatch;
 
-use super::{batch_arrays, mask_sums, role_view, Strategy};
+use super::{batch_arrays, mask_sums, product, role_view, Strategy};
 use crate::compiled::weighted_sums;
-use crate::{CompiledMatrix, ScoreError};
+use crate::{CompiledMatrix, ScoreError, Workspace};
 
 /// `cosine = sum(w*x*r) / (sqrt(sum(w*x^2)) * sqrt(sum(w*r^2)))`, sums over
 /// the answered capabilities.
@@ -68,17 +68,31 @@ impl Strategy for Cosine {
     }
 
     fn score(&self, matrix: &CompiledMatrix, profiles: &ProfileBatch) -> Result<Array2<f64>, ScoreError> {
-        let (x, m) = batch_arrays(matrix, profiles)?;
+        self.score_in(matrix, profiles, &mut Workspace::new())
+    }
+
+    fn score_in(
+        &self,
+        matrix: &CompiledMatrix,
+        profiles: &ProfileBatch,
+        ws: &mut Workspace,
+    ) -> Result<Array2<f64>, ScoreError> {
+        let (x, m) = batch_arrays(matrix, profiles, ws)?;
         let k = matrix.n_roles();
-        let mut sxr = x.dot(&matrix.weighted_levels.t());
-        let sxx = weighted_sums(matrix, &x.mapv(|v| v * v));
-        let masked = mask_sums(profiles, &m, &matrix.cosine_mask_rhs);
+        let mut sxr = product(ws, &x, &matrix.weighted_levels);
+        let mut squares = ws.array(x.dim());
+        squares.zip_mut_with(&x, |s, &v| *s = v * v);
+        let sxx = weighted_sums(matrix, &squares, ws);
+        let masked = mask_sums(profiles, &m, &matrix.cosine_mask_rhs, ws);
         let (sw, srr) = masked.view().split_at(Axis(1), k);
         ndarray::Zip::from(&mut sxr)
             .and(&sxx)
             .and(&srr)
             .and(&sw)
             .for_each(|out, &sxx, &srr, &sw| *out = finish(*out, sxx, srr, sw));
+        for a in [m, squares, sxx, masked] {
+            ws.give(a);
+        }
         Ok(sxr)
     }
 

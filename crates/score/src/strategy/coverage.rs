@@ -10,7 +10,7 @@ use ndarray::Array2;
 use rolefit_model::ProfileBatch;
 
 use super::{pairwise, role_view, Strategy};
-use crate::{CompiledMatrix, ScoreError};
+use crate::{CompiledMatrix, ScoreError, Workspace};
 
 /// `coverage = sum(w*min(x, r)) / sum(w*r)`, sums over the answered
 /// capabilities.
@@ -59,7 +59,16 @@ impl Strategy for Coverage {
     }
 
     fn score(&self, matrix: &CompiledMatrix, profiles: &ProfileBatch) -> Result<Array2<f64>, ScoreError> {
-        pairwise(matrix, profiles, |x, m, r, w| {
+        self.score_in(matrix, profiles, &mut Workspace::new())
+    }
+
+    fn score_in(
+        &self,
+        matrix: &CompiledMatrix,
+        profiles: &ProfileBatch,
+        ws: &mut Workspace,
+    ) -> Result<Array2<f64>, ScoreError> {
+        pairwise(matrix, profiles, ws, |x, m, r, w| {
             let (met, asked) = sums(x, m, r, w);
             finish(met, asked)
         })

@@ -9,9 +9,9 @@
 use ndarray::Array2;
 use rolefit_model::ProfileBatch;
 
-use super::{batch_arrays, centred, mask_sums, role_view, Strategy};
+use super::{batch_arrays, centred, mask_sums, product, role_view, Strategy};
 use crate::compiled::{row_slice, weighted_sums};
-use crate::{CompiledMatrix, ScoreError};
+use crate::{CompiledMatrix, ScoreError, Workspace};
 
 /// A pair is recomputed directly when the expanded squared distance is at
 /// most this fraction of its terms `sum(w*u^2) + sum(w*v^2)`; above it the
@@ -85,15 +85,24 @@ impl Strategy for Euclidean {
     }
 
     fn score(&self, matrix: &CompiledMatrix, profiles: &ProfileBatch) -> Result<Array2<f64>, ScoreError> {
-        let (_, m) = batch_arrays(matrix, profiles)?;
+        self.score_in(matrix, profiles, &mut Workspace::new())
+    }
+
+    fn score_in(
+        &self,
+        matrix: &CompiledMatrix,
+        profiles: &ProfileBatch,
+        ws: &mut Workspace,
+    ) -> Result<Array2<f64>, ScoreError> {
+        let (_, m) = batch_arrays(matrix, profiles, ws)?;
         let scale = matrix.scale();
         let (mid, width) = (0.5 * (scale.min() + scale.max()), scale.width());
         let k = matrix.n_roles();
-        let mut u = centred(profiles, |_, _| mid)?;
-        let mut out = u.dot(&matrix.euclid_wv.t());
+        let mut u = centred(profiles, |_, _| mid, ws);
+        let mut out = product(ws, &u, &matrix.euclid_wv);
         u.mapv_inplace(|v| v * v);
-        let suu = weighted_sums(matrix, &u);
-        let masked = mask_sums(profiles, &m, &matrix.euclid_mask_rhs);
+        let suu = weighted_sums(matrix, &u, ws);
+        let masked = mask_sums(profiles, &m, &matrix.euclid_mask_rhs, ws);
         // Row by row over plain slices, in branch-free passes the compiler
         // can vectorise; the rare pairs whose expanded distance may have
         // lost digits are found in a last pass and redone directly.
@@ -116,6 +125,9 @@ impl Strategy for Euclidean {
                     row[j] = finish_fast(exact, sw[j], per_width);
                 }
             }
+        }
+        for a in [m, u, suu, masked] {
+            ws.give(a);
         }
         Ok(out)
     }

@@ -10,7 +10,7 @@ use ndarray::Array2;
 use rolefit_model::ProfileBatch;
 
 use super::{pairwise, role_view, Strategy};
-use crate::{CompiledMatrix, ScoreError};
+use crate::{CompiledMatrix, ScoreError, Workspace};
 
 /// `manhattan = 1 - (sum(w*|x-r|) / sum(w)) / (H - L)`, sums over the
 /// answered capabilities.
@@ -57,8 +57,17 @@ impl Strategy for Manhattan {
     }
 
     fn score(&self, matrix: &CompiledMatrix, profiles: &ProfileBatch) -> Result<Array2<f64>, ScoreError> {
+        self.score_in(matrix, profiles, &mut Workspace::new())
+    }
+
+    fn score_in(
+        &self,
+        matrix: &CompiledMatrix,
+        profiles: &ProfileBatch,
+        ws: &mut Workspace,
+    ) -> Result<Array2<f64>, ScoreError> {
         let width = matrix.scale().width();
-        pairwise(matrix, profiles, |x, m, r, w| {
+        pairwise(matrix, profiles, ws, |x, m, r, w| {
             let (d, sw) = sums(x, m, r, w);
             finish(d, sw, width)
         })

@@ -49,11 +49,12 @@ mod tests;
 
 use std::fmt;
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::linalg::general_mat_mul;
+use ndarray::{Array2, ArrayBase, ArrayView2, Data, Ix2};
 use rolefit_model::ProfileBatch;
 
 use crate::compiled::row_slice;
-use crate::{CompiledMatrix, ScoreError};
+use crate::{CompiledMatrix, ScoreError, Workspace};
 
 pub use cosine::Cosine;
 pub use coverage::Coverage;
@@ -94,6 +95,23 @@ pub trait Strategy: Send + Sync {
     /// [`ScoreError::ValueOutOfScale`] (see [`CompiledMatrix::check`]);
     /// external strategies may also return [`ScoreError::Strategy`].
     fn score(&self, matrix: &CompiledMatrix, profiles: &ProfileBatch) -> Result<Array2<f64>, ScoreError>;
+
+    /// [`Strategy::score`] with working arrays taken from, and given back
+    /// to, `ws`, so that a thread scoring batch after batch does not
+    /// allocate for each. The result may be built in a buffer of `ws`; give
+    /// it back with [`Workspace::give`] when done. The default ignores `ws`.
+    ///
+    /// # Errors
+    /// As [`Strategy::score`].
+    fn score_in(
+        &self,
+        matrix: &CompiledMatrix,
+        profiles: &ProfileBatch,
+        ws: &mut Workspace,
+    ) -> Result<Array2<f64>, ScoreError> {
+        let _ = ws;
+        self.score(matrix, profiles)
+    }
 
     /// Per-capability contributions for one profile against one role, in
     /// capability order, or `None` when the strategy cannot say (external
@@ -216,17 +234,30 @@ fn same_name(a: &str, b: &str) -> bool {
 pub(crate) fn batch_arrays<'b>(
     matrix: &CompiledMatrix,
     profiles: &'b ProfileBatch,
+    ws: &mut Workspace,
 ) -> Result<(ArrayView2<'b, f64>, Array2<f64>), ScoreError> {
     matrix.check(profiles)?;
     let shape = (profiles.len(), matrix.n_capabilities());
-    let mismatch = |_| ScoreError::ShapeMismatch {
+    let x = ArrayView2::from_shape(shape, profiles.values()).map_err(|_| ScoreError::ShapeMismatch {
         expected: matrix.n_capabilities(),
         found: profiles.capabilities(),
-    };
-    let x = ArrayView2::from_shape(shape, profiles.values()).map_err(mismatch)?;
-    let m = Array2::from_shape_vec(shape, profiles.answered().iter().map(|&a| mask(a)).collect())
-        .map_err(mismatch)?;
+    })?;
+    let mut m = ws.array(shape);
+    for (m, &a) in m.iter_mut().zip(profiles.answered()) {
+        *m = mask(a);
+    }
     Ok((x, m))
+}
+
+/// `a · bᵀ`, computed into an array from `ws`.
+pub(crate) fn product<S, T>(ws: &mut Workspace, a: &ArrayBase<S, Ix2>, b: &ArrayBase<T, Ix2>) -> Array2<f64>
+where
+    S: Data<Elem = f64>,
+    T: Data<Elem = f64>,
+{
+    let mut out = ws.array((a.nrows(), b.nrows()));
+    general_mat_mul(1.0, a, &b.t(), 0.0, &mut out);
+    out
 }
 
 /// Scores every (profile, role) pair with `pair(x, m, r, w)`: the profile's
@@ -235,16 +266,18 @@ pub(crate) fn batch_arrays<'b>(
 pub(crate) fn pairwise(
     matrix: &CompiledMatrix,
     profiles: &ProfileBatch,
+    ws: &mut Workspace,
     pair: impl Fn(&[f64], &[f64], &[f64], &[f64]) -> f64,
 ) -> Result<Array2<f64>, ScoreError> {
-    let (_, m) = batch_arrays(matrix, profiles)?;
-    let mut out = Array2::zeros((profiles.len(), matrix.n_roles()));
+    let (_, m) = batch_arrays(matrix, profiles, ws)?;
+    let mut out = ws.array((profiles.len(), matrix.n_roles()));
     for (i, mut row) in out.outer_iter_mut().enumerate() {
         let (x, mi) = (profiles.row(i).0, row_slice(&m, i));
         for (j, out) in row.iter_mut().enumerate() {
             *out = pair(x, mi, matrix.level_row(j), matrix.importance_row(j));
         }
     }
+    ws.give(m);
     Ok(out)
 }
 
@@ -282,11 +315,16 @@ pub(crate) fn role_view<'m>(
 /// there (it is their degenerate case), so wherever a row of `rhs` has no
 /// negative entries and the result is within `1e-9` of its total, the sum
 /// is recomputed directly over the answered capabilities.
-pub(crate) fn mask_sums(profiles: &ProfileBatch, m: &Array2<f64>, rhs: &Array2<f64>) -> Array2<f64> {
+pub(crate) fn mask_sums(
+    profiles: &ProfileBatch,
+    m: &Array2<f64>,
+    rhs: &Array2<f64>,
+    ws: &mut Workspace,
+) -> Array2<f64> {
     let (n, c) = m.dim();
     let blanks = profiles.answered().iter().filter(|&&a| !a).count();
     if blanks * 4 > n * c {
-        return m.dot(&rhs.t());
+        return product(ws, m, rhs);
     }
     let k = rhs.nrows();
     let totals = rhs.sum_axis(ndarray::Axis(1));
@@ -295,7 +333,7 @@ pub(crate) fn mask_sums(profiles: &ProfileBatch, m: &Array2<f64>, rhs: &Array2<f
         .outer_iter()
         .map(|row| row.iter().all(|&v| v >= 0.0))
         .collect();
-    let mut out = Array2::zeros((n, k));
+    let mut out = ws.array((n, k));
     for (i, mut row) in out.outer_iter_mut().enumerate() {
         row.assign(&totals);
         let answered = profiles.row(i).1;
@@ -339,23 +377,20 @@ pub(crate) fn mask_row(answered: &[bool]) -> Vec<f64> {
 pub(crate) fn centred(
     profiles: &ProfileBatch,
     centre: impl Fn(&[f64], &[bool]) -> f64,
-) -> Result<Array2<f64>, ScoreError> {
+    ws: &mut Workspace,
+) -> Array2<f64> {
     let c = profiles.capabilities();
-    let mut u = Vec::with_capacity(profiles.values().len());
+    let mut u = ws.array((profiles.len(), c));
     if c > 0 {
-        for (x, a) in profiles
-            .values()
-            .chunks_exact(c)
-            .zip(profiles.answered().chunks_exact(c))
-        {
+        for (i, mut row) in u.outer_iter_mut().enumerate() {
+            let (x, a) = profiles.row(i);
             let centre = centre(x, a);
-            u.extend(x.iter().zip(a).map(|(&x, &a)| if a { x - centre } else { 0.0 }));
+            for ((u, &x), &a) in row.iter_mut().zip(x).zip(a) {
+                *u = if a { x - centre } else { 0.0 };
+            }
         }
     }
-    Array2::from_shape_vec((profiles.len(), c), u).map_err(|_| ScoreError::ShapeMismatch {
-        expected: c,
-        found: profiles.capabilities(),
-    })
+    u
 }
 
 #[cfg(test)]
@@ -366,7 +401,7 @@ mod mask_sums_tests {
 
     use super::{batch_arrays, mask_sums};
     use crate::test_util::matrix;
-    use crate::CompiledMatrix;
+    use crate::{CompiledMatrix, Workspace};
 
     fn batch_with(mask: &[Vec<bool>]) -> ProfileBatch {
         let c = mask.first().map_or(0, Vec::len);
@@ -389,8 +424,9 @@ mod mask_sums_tests {
             let rhs = Array2::from_shape_vec((3, 4), rhs).unwrap();
             let b = batch_with(&mask);
             let cm = CompiledMatrix::new(&matrix(&[&[(3.0, 1.0); 4]]));
-            let (_, m) = batch_arrays(&cm, &b).unwrap();
-            let fast = mask_sums(&b, &m, &rhs);
+            let mut ws = Workspace::new();
+            let (_, m) = batch_arrays(&cm, &b, &mut ws).unwrap();
+            let fast = mask_sums(&b, &m, &rhs, &mut ws);
             let slow = m.dot(&rhs.t());
             for ((i, j), &f) in fast.indexed_iter() {
                 let s = slow[[i, j]];
@@ -409,8 +445,9 @@ mod mask_sums_tests {
         let rhs = Array2::from_shape_vec((1, 4), vec![0.1, 0.2, 0.0, 0.0]).unwrap();
         let b = batch_with(&[vec![false, false, true, true], vec![true; 4]]);
         let cm = CompiledMatrix::new(&matrix(&[&[(3.0, 1.0); 4]]));
-        let (_, m) = batch_arrays(&cm, &b).unwrap();
-        let out = mask_sums(&b, &m, &rhs);
+        let mut ws = Workspace::new();
+        let (_, m) = batch_arrays(&cm, &b, &mut ws).unwrap();
+        let out = mask_sums(&b, &m, &rhs, &mut ws);
         assert_eq!(out[[0, 0]], 0.0);
         assert!((out[[1, 0]] - 0.3).abs() < 1e-15);
     }

@@ -9,9 +9,9 @@
 use ndarray::{Array2, Axis, Zip};
 use rolefit_model::ProfileBatch;
 
-use super::{batch_arrays, centred, mask_sums, role_view, Strategy};
+use super::{batch_arrays, centred, mask_sums, product, role_view, Strategy};
 use crate::compiled::{row_slice, weighted_sums};
-use crate::{CompiledMatrix, ScoreError};
+use crate::{CompiledMatrix, ScoreError, Workspace};
 
 /// A weighted variance at most this times `(H - L)^2` counts as zero.
 const ZERO_VARIANCE: f64 = 1e-12;
@@ -135,17 +135,26 @@ impl Strategy for Pearson {
     }
 
     fn score(&self, matrix: &CompiledMatrix, profiles: &ProfileBatch) -> Result<Array2<f64>, ScoreError> {
-        let (_, m) = batch_arrays(matrix, profiles)?;
+        self.score_in(matrix, profiles, &mut Workspace::new())
+    }
+
+    fn score_in(
+        &self,
+        matrix: &CompiledMatrix,
+        profiles: &ProfileBatch,
+        ws: &mut Workspace,
+    ) -> Result<Array2<f64>, ScoreError> {
+        let (_, m) = batch_arrays(matrix, profiles, ws)?;
         let k = matrix.n_roles();
         let zero = zero_threshold(matrix);
-        let mut u = centred(profiles, answered_mean)?;
-        let by_values = u.dot(&matrix.pearson_value_rhs.t());
+        let mut u = centred(profiles, answered_mean, ws);
+        let by_values = product(ws, &u, &matrix.pearson_value_rhs);
         let (su, suv) = by_values.view().split_at(Axis(1), k);
         // U is squared in place, and suu becomes the output in place: two
         // allocations fewer per batch.
         u.mapv_inplace(|v| v * v);
-        let mut suu = weighted_sums(matrix, &u);
-        let by_mask = mask_sums(profiles, &m, &matrix.pearson_mask_rhs);
+        let mut suu = weighted_sums(matrix, &u, ws);
+        let by_mask = mask_sums(profiles, &m, &matrix.pearson_mask_rhs, ws);
         let (sw, rest) = by_mask.view().split_at(Axis(1), k);
         let (sv, svv) = rest.split_at(Axis(1), k);
         Zip::indexed(&mut suu)
@@ -170,6 +179,9 @@ impl Strategy for Pearson {
                     finish(sw, suv - su * sv * inv, vx, vr, zero)
                 };
             });
+        for a in [m, u, by_values, by_mask] {
+            ws.give(a);
+        }
         Ok(suu)
     }
 

@@ -468,3 +468,29 @@ fn worked_example_of_the_docs() {
         .unwrap();
     assert_close(m[2], -0.083_333, 5e-7);
 }
+
+/// A workspace reused across batches of different sizes changes nothing:
+/// the same scores, bit for bit, as fresh memory every time.
+#[test]
+fn a_reused_workspace_gives_the_same_scores() {
+    let cm = CompiledMatrix::new(&example_matrix());
+    let mut ws = crate::Workspace::new();
+    let rows: Vec<Vec<Option<f64>>> = (0..9)
+        .map(|i| {
+            (0..3)
+                .map(|c| (i + c) % 4 != 0)
+                .map(|a| a.then_some(1.0 + f64::from(i % 5)))
+                .collect()
+        })
+        .collect();
+    for (s, _) in builtins() {
+        for size in [5usize, 1, 9, 3, 9] {
+            let subset: Vec<&[Option<f64>]> = rows.iter().take(size).map(Vec::as_slice).collect();
+            let b = batch(3, &subset);
+            let fresh = s.score(&cm, &b).unwrap();
+            let reused = s.score_in(&cm, &b, &mut ws).unwrap();
+            assert_eq!(fresh, reused, "{}", s.name());
+            ws.give(reused);
+        }
+    }
+}
