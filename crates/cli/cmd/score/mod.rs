@@ -13,6 +13,7 @@ use std::io::Write;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use crossbeam_channel::{Receiver, Sender};
 use rolefit_import::{
     ChunkParser, ColumnPlan, ImportError, RawChunk, ResponseChunks, ResponseOptions, RowPosition,
 };
@@ -100,6 +101,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         strategy,
         renderer: &renderer,
         skip_bad_rows: args.on_error == OnError::Skip,
+        spare: crossbeam_channel::bounded(4 * threads + 4),
     };
 
     pipeline::run(
@@ -110,6 +112,8 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         |mut done: Done, bytes_read| {
             let bytes = renderer.continue_output(&done.output, &mut first_output);
             out.write_all(bytes)?;
+            // A full pool means enough buffers are about; drop this one.
+            let _ = job.spare.0.try_send(std::mem::take(&mut done.output));
             if let Some(file) = rejects.as_mut() {
                 file.write_all(&done.rejects)?;
             }
@@ -176,6 +180,9 @@ struct Job<'a> {
     strategy: &'a dyn Strategy,
     renderer: &'a Renderer<'a>,
     skip_bad_rows: bool,
+    /// Output buffers the writer is done with, for workers to fill again:
+    /// a fresh buffer per chunk would be page-faulted in every time.
+    spare: (Sender<Vec<u8>>, Receiver<Vec<u8>>),
 }
 
 /// One worker's reusable working space.
@@ -218,6 +225,14 @@ impl ChunkResult for Done {
 }
 
 impl Job<'_> {
+    /// An empty output buffer, a spent one if there is one.
+    fn spare_output(&self, rows: usize) -> Vec<u8> {
+        let mut buffer = self.spare.1.try_recv().unwrap_or_default();
+        buffer.clear();
+        buffer.reserve(rows * self.renderer.bytes_per_row_hint());
+        buffer
+    }
+
     fn process(&self, w: &mut Worker, chunk: RawChunk) -> Done {
         w.batch.clear();
         w.positions.clear();
@@ -240,7 +255,7 @@ impl Job<'_> {
         let error = parsed.err();
         let mut done = Done {
             input: chunk.bytes,
-            output: Vec::with_capacity(w.batch.len() * self.renderer.bytes_per_row_hint()),
+            output: self.spare_output(w.batch.len()),
             rejects,
             table: Vec::new(),
             read: w.batch.len() as u64 + rejected + u64::from(error.is_some()),
