@@ -1,5 +1,5 @@
-//! Cost of each strategy per profile, through `Scorer::score_batch` (score,
-//! then rank the top 3), for three matrix sizes:
+//! Cost of each strategy per profile, through `Scorer::score_batch_in` with
+//! a reused workspace (score, then rank the top 3), for three matrix sizes:
 //!
 //! - `guide`: the built-in matrix, 4 roles x 20 capabilities;
 //! - `12x30`: a synthetic matrix of 12 roles x 30 capabilities;
@@ -20,7 +20,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rolefit_import::{builtin, merge_matrices, read_matrix_path, MatrixOptions};
 use rolefit_model::{Capability, ProfileBatch, Requirement, Role, RoleMatrix, Scale};
-use rolefit_score::{CompiledMatrix, Registry, Scorer};
+use rolefit_score::{CompiledMatrix, Registry, Scorer, Workspace};
 
 /// Random profiles on `scale`, integers, about 10% missing.
 fn profiles(capabilities: usize, rows: usize, scale: Scale, seed: u64) -> ProfileBatch {
@@ -103,10 +103,12 @@ fn strategies(c: &mut Criterion) {
             }
             for strategy in registry.iter() {
                 let scorer = Scorer::new(&compiled, strategy).top(Some(3));
+                // As `rolefit score` does: one workspace per thread, reused.
+                let mut ws = Workspace::new();
                 group.bench_with_input(
                     BenchmarkId::from_parameter(strategy.name()),
                     &batch,
-                    |b, batch| b.iter(|| scorer.score_batch(batch).expect("scores")),
+                    |b, batch| b.iter(|| scorer.score_batch_in(batch, &mut ws).expect("scores")),
                 );
             }
             group.finish();

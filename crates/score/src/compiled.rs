@@ -32,16 +32,16 @@ pub struct CompiledMatrix {
     /// `W∘R`.
     pub(crate) weighted_levels: Array2<f64>,
     /// `[W; W∘R∘R]` stacked by rows (2k x c), for cosine's masked sums.
-    pub(crate) cosine_mask_rhs: Array2<f64>,
+    pub(crate) cosine_mask_rhs: MaskRhs,
     /// `W∘V` with `V = R - mid`, `mid = (L + H) / 2`.
     pub(crate) euclid_wv: Array2<f64>,
     /// `[W; W∘V∘V]` with `V = R - mid` (2k x c), for euclidean's masked sums.
-    pub(crate) euclid_mask_rhs: Array2<f64>,
+    pub(crate) euclid_mask_rhs: MaskRhs,
     /// `[W; W∘P]` with `P = R - role's weighted mean level` (2k x c), for
     /// pearson's profile-side sums.
     pub(crate) pearson_value_rhs: Array2<f64>,
     /// `[W; W∘P; W∘P∘P]` (3k x c), for pearson's masked sums.
-    pub(crate) pearson_mask_rhs: Array2<f64>,
+    pub(crate) pearson_mask_rhs: MaskRhs,
     /// Each role's importance when every role weighs all its capabilities
     /// equally (a wide matrix: importance 1 everywhere); then sums like
     /// `sum(w*x^2)` need no matrix product.
@@ -62,11 +62,11 @@ impl CompiledMatrix {
 
         let weighted_levels = &importances * &levels;
         let wrr = &weighted_levels * &levels;
-        let cosine_mask_rhs = stack(&[&importances, &wrr]);
+        let cosine_mask_rhs = MaskRhs::new(stack(&[&importances, &wrr]));
 
         let v = levels.mapv(|r| r - mid);
         let euclid_wv = &importances * &v;
-        let euclid_mask_rhs = stack(&[&importances, &(&euclid_wv * &v)]);
+        let euclid_mask_rhs = MaskRhs::new(stack(&[&importances, &(&euclid_wv * &v)]));
 
         // Pearson is invariant to shifting r, so centre each role on its own
         // weighted mean level: the sums then stay small and the one-pass
@@ -81,7 +81,7 @@ impl CompiledMatrix {
         let wp = &importances * &p;
         let wpp = &wp * &p;
         let pearson_value_rhs = stack(&[&importances, &wp]);
-        let pearson_mask_rhs = stack(&[&importances, &wp, &wpp]);
+        let pearson_mask_rhs = MaskRhs::new(stack(&[&importances, &wp, &wpp]));
 
         let uniform = importances
             .outer_iter()
@@ -210,6 +210,33 @@ pub(crate) fn row_slice(a: &Array2<f64>, j: usize) -> &[f64] {
 }
 
 /// Stacks role x capability blocks by rows.
+/// The right-hand side of a mask product `M · rhsᵀ` (see
+/// [`crate::strategy::mask_sums`]), with what that needs precomputed once
+/// per matrix rather than once per batch.
+#[derive(Debug, Clone)]
+pub(crate) struct MaskRhs {
+    /// `rhs` itself, K x capabilities.
+    pub(crate) rows: Array2<f64>,
+    /// Each row's total.
+    pub(crate) totals: Array1<f64>,
+    /// `rhsᵀ` in standard layout: row `c` holds capability `c`'s column.
+    pub(crate) columns: Array2<f64>,
+    /// Whether each row has no negative entries (so a sum of it is 0
+    /// exactly when every entry summed is 0).
+    pub(crate) non_negative: Vec<bool>,
+}
+
+impl MaskRhs {
+    pub(crate) fn new(rows: Array2<f64>) -> Self {
+        MaskRhs {
+            totals: rows.sum_axis(Axis(1)),
+            columns: rows.t().as_standard_layout().into_owned(),
+            non_negative: rows.outer_iter().map(|r| r.iter().all(|&v| v >= 0.0)).collect(),
+            rows,
+        }
+    }
+}
+
 /// `S · Wᵀ` for squares `S` (profiles x capabilities, 0 where blank):
 /// `sum(w*s)` per profile and role. When every role weighs its capabilities
 /// equally (`w_j` for role `j`) that is `w_j * sum(s)`, an outer product
@@ -254,7 +281,7 @@ mod tests {
         assert_eq!(cm.importances().row(0).to_vec(), vec![2.0, 1.0, 1.0]);
         assert_eq!(cm.weighted_levels.row(0).to_vec(), vec![8.0, 2.0, 3.0]);
         // [W; W∘R∘R]: role 0's W∘R∘R = (2*16, 1*4, 1*9).
-        assert_eq!(cm.cosine_mask_rhs.row(2).to_vec(), vec![32.0, 4.0, 9.0]);
+        assert_eq!(cm.cosine_mask_rhs.rows.row(2).to_vec(), vec![32.0, 4.0, 9.0]);
         // V = R - 3 on 1..5: role 1 is (-1, 2, -2), W∘V = (-1, 4, -2).
         assert_eq!(cm.euclid_wv.row(1).to_vec(), vec![-1.0, 4.0, -2.0]);
         // role 1's weighted mean level is (2 + 10 + 1) / 4 = 3.25, and the

@@ -53,7 +53,7 @@ use ndarray::linalg::general_mat_mul;
 use ndarray::{Array2, ArrayBase, ArrayView2, Data, Ix2};
 use rolefit_model::ProfileBatch;
 
-use crate::compiled::row_slice;
+use crate::compiled::{row_slice, MaskRhs};
 use crate::{CompiledMatrix, ScoreError, Workspace};
 
 pub use cosine::Cosine;
@@ -318,34 +318,29 @@ pub(crate) fn role_view<'m>(
 pub(crate) fn mask_sums(
     profiles: &ProfileBatch,
     m: &Array2<f64>,
-    rhs: &Array2<f64>,
+    rhs: &MaskRhs,
     ws: &mut Workspace,
 ) -> Array2<f64> {
     let (n, c) = m.dim();
     let blanks = profiles.answered().iter().filter(|&&a| !a).count();
     if blanks * 4 > n * c {
-        return product(ws, m, rhs);
+        return product(ws, m, &rhs.rows);
     }
-    let k = rhs.nrows();
-    let totals = rhs.sum_axis(ndarray::Axis(1));
-    let columns = rhs.t().as_standard_layout().into_owned();
-    let guarded: Vec<bool> = rhs
-        .outer_iter()
-        .map(|row| row.iter().all(|&v| v >= 0.0))
-        .collect();
+    let k = rhs.rows.nrows();
     let mut out = ws.array((n, k));
     for (i, mut row) in out.outer_iter_mut().enumerate() {
-        row.assign(&totals);
+        row.assign(&rhs.totals);
         let answered = profiles.row(i).1;
         if answered.iter().all(|&a| a) {
             continue;
         }
         for (ci, _) in answered.iter().enumerate().filter(|(_, &a)| !a) {
-            row -= &columns.row(ci);
+            row -= &rhs.columns.row(ci);
         }
         for (j, v) in row.iter_mut().enumerate() {
-            if guarded[j] && *v <= 1e-9 * totals[j] {
+            if rhs.non_negative[j] && *v <= 1e-9 * rhs.totals[j] {
                 *v = rhs
+                    .rows
                     .row(j)
                     .iter()
                     .zip(answered)
@@ -400,6 +395,7 @@ mod mask_sums_tests {
     use rolefit_model::ProfileBatch;
 
     use super::{batch_arrays, mask_sums};
+    use crate::compiled::MaskRhs;
     use crate::test_util::matrix;
     use crate::{CompiledMatrix, Workspace};
 
@@ -426,7 +422,7 @@ mod mask_sums_tests {
             let cm = CompiledMatrix::new(&matrix(&[&[(3.0, 1.0); 4]]));
             let mut ws = Workspace::new();
             let (_, m) = batch_arrays(&cm, &b, &mut ws).unwrap();
-            let fast = mask_sums(&b, &m, &rhs, &mut ws);
+            let fast = mask_sums(&b, &m, &MaskRhs::new(rhs.clone()), &mut ws);
             let slow = m.dot(&rhs.t());
             for ((i, j), &f) in fast.indexed_iter() {
                 let s = slow[[i, j]];
@@ -447,7 +443,7 @@ mod mask_sums_tests {
         let cm = CompiledMatrix::new(&matrix(&[&[(3.0, 1.0); 4]]));
         let mut ws = Workspace::new();
         let (_, m) = batch_arrays(&cm, &b, &mut ws).unwrap();
-        let out = mask_sums(&b, &m, &rhs, &mut ws);
+        let out = mask_sums(&b, &m, &MaskRhs::new(rhs), &mut ws);
         assert_eq!(out[[0, 0]], 0.0);
         assert!((out[[1, 0]] - 0.3).abs() < 1e-15);
     }
