@@ -1,6 +1,7 @@
 //! Command-line arguments: parsed and checked here with no I/O, so that a
 //! usage mistake is reported (exit 2) before any file is touched.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -39,6 +40,25 @@ pub enum Command {
     /// Generate deterministic synthetic data for tests, benchmarks and demos.
     #[command(subcommand)]
     Synth(SynthCommand),
+    /// Compare strategies on labelled respondents: accuracy, agreement, stability.
+    Evaluate(EvaluateArgs),
+    /// Learn a strategy from labelled role holders and save it as a model file.
+    Train(TrainArgs),
+    /// What would it take: the smallest improvements that make a role rank first.
+    Explain(ExplainArgs),
+    /// Group respondents into clusters and describe each.
+    Cluster(ClusterArgs),
+    /// Write a self-contained HTML report on a cohort of respondents.
+    Report(ReportArgs),
+    /// List the plugins found (external subcommands and strategies), or check one.
+    Plugins(PluginsArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) on standard output.
+    Man,
+    /// An external subcommand: `rolefit NAME ARGS...` runs `rolefit-NAME ARGS...`.
+    #[command(external_subcommand)]
+    External(Vec<OsString>),
 }
 
 /// `rolefit synth ...`
@@ -101,6 +121,8 @@ pub struct SynthResponsesArgs {
 pub enum MatrixCommand {
     /// Validate a role matrix file and summarise it.
     Check(MatrixCheckArgs),
+    /// How similar the roles of a matrix are to each other, and what separates them.
+    Overlap(OverlapArgs),
 }
 
 /// Where the role matrix comes from.
@@ -115,6 +137,30 @@ pub struct MatrixSource {
     /// The scale the matrix's levels are on.
     #[arg(long, value_name = "MIN..MAX", default_value = "1..5")]
     pub matrix_scale: Scale,
+}
+
+/// Where responses come from and how to read them.
+#[derive(Debug, Clone, Args)]
+pub struct ResponsesSource {
+    /// Responses CSV: a `respondent` column, then survey item ids or
+    /// capabilities as columns. `-` or nothing reads standard input.
+    #[arg(value_name = "INPUT")]
+    pub input: Option<PathBuf>,
+    /// A survey CSV (`id,text,capability,reverse`) whose item ids may be
+    /// response columns. Default: the built-in survey.
+    #[arg(long, value_name = "FILE")]
+    pub survey: Option<PathBuf>,
+    /// The scale the responses are on, when it is not the survey's (1..5);
+    /// values are mapped linearly onto the matrix's scale.
+    #[arg(long, value_name = "MIN..MAX")]
+    pub scale: Option<Scale>,
+    /// The column holding respondent ids (default: `respondent`, `respondent_id`
+    /// or `id`; without one, respondents are numbered by data row).
+    #[arg(long, value_name = "NAME")]
+    pub id_column: Option<String>,
+    /// Skip columns that match no capability or survey item instead of failing.
+    #[arg(long)]
+    pub ignore_unknown_columns: bool,
 }
 
 /// Output formats for listings.
@@ -144,27 +190,10 @@ pub enum ScoreFormat {
 /// `rolefit score`
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
-    /// Responses CSV: a `respondent` column, then survey item ids or
-    /// capabilities as columns. `-` or nothing reads standard input.
-    #[arg(value_name = "INPUT")]
-    pub input: Option<PathBuf>,
+    #[command(flatten)]
+    pub responses: ResponsesSource,
     #[command(flatten)]
     pub matrix: MatrixSource,
-    /// A survey CSV (`id,text,capability,reverse`) whose item ids may be
-    /// response columns. Default: the built-in survey.
-    #[arg(long, value_name = "FILE")]
-    pub survey: Option<PathBuf>,
-    /// The scale the responses are on, when it is not the survey's (1..5);
-    /// values are mapped linearly onto the matrix's scale.
-    #[arg(long, value_name = "MIN..MAX")]
-    pub scale: Option<Scale>,
-    /// The column holding respondent ids (default: `respondent`, `respondent_id`
-    /// or `id`; without one, respondents are numbered by data row).
-    #[arg(long, value_name = "NAME")]
-    pub id_column: Option<String>,
-    /// Skip columns that match no capability or survey item instead of failing.
-    #[arg(long)]
-    pub ignore_unknown_columns: bool,
     /// The similarity strategy (see `rolefit strategies`).
     #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
     pub strategy: String,
@@ -195,6 +224,22 @@ pub struct ScoreArgs {
     /// `line,reason,` then the row's original fields.
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
+    /// Score with a learned model (from `rolefit train`) instead of --strategy.
+    #[arg(long, value_name = "MODEL", conflicts_with = "strategy")]
+    pub model: Option<PathBuf>,
+    /// Add each respondent's confidence: the margin between the first and
+    /// second score, and how often the top role survives resampling answers.
+    #[arg(long)]
+    pub confidence: bool,
+    /// Self-rating bias correction.
+    #[arg(long, value_enum, default_value_t = Center::None)]
+    pub center: Center,
+    /// For one respondent: draw them against their top roles as an SVG radar chart.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Seconds to wait for each reply of a plugin strategy.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_positive)]
+    pub plugin_timeout: f64,
     /// Worker threads for parsing and scoring [default: all cores].
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
@@ -299,5 +344,252 @@ mod tests {
         ] {
             assert!(Cli::try_parse_from(args).is_err(), "{args:?}");
         }
+    }
+}
+
+/// Output formats for evaluations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvaluateFormat {
+    /// Aligned tables for people.
+    Table,
+    /// One JSON object.
+    Json,
+    /// Markdown tables, for docs and reports.
+    Markdown,
+}
+
+/// Self-rating bias correction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Center {
+    /// Values as given.
+    None,
+    /// Ipsative centring: each respondent's values minus their own mean.
+    Person,
+}
+
+/// `rolefit evaluate`
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    #[command(flatten)]
+    pub responses: ResponsesSource,
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    /// The true role of each respondent: a CSV `respondent,role`.
+    #[arg(long, value_name = "FILE")]
+    pub labels: PathBuf,
+    /// Strategies to compare, comma-separated, or `all` (built-in, learned and plugin).
+    #[arg(long, value_name = "LIST", default_value = "all")]
+    pub strategies: String,
+    /// The k of top-k accuracy and NDCG@k.
+    #[arg(long, short = 'k', value_name = "K", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    pub k: u32,
+    /// Folds of cross-validation for learned strategies.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..))]
+    pub folds: u32,
+    /// Random seed (folds and bootstrap resamples).
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Self-rating bias correction to apply (`person` is also evaluated as its own variant).
+    #[arg(long, value_enum, default_value_t = Center::None)]
+    pub center: Center,
+    /// The fraction of capabilities a respondent must answer to be evaluated.
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = parse_fraction)]
+    pub min_answered: f64,
+    /// Seconds to wait for each reply of a plugin strategy.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_positive)]
+    pub plugin_timeout: f64,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = EvaluateFormat::Table)]
+    pub format: EvaluateFormat,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Learned strategy methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TrainMethod {
+    /// Each role's mean profile (and spread) over its holders.
+    Centroid,
+    /// The k nearest labelled holders.
+    Knn,
+    /// Multinomial logistic regression.
+    Logistic,
+}
+
+/// `rolefit train`
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    #[command(flatten)]
+    pub responses: ResponsesSource,
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    /// The role each respondent holds: a CSV `respondent,role`.
+    #[arg(long, value_name = "FILE")]
+    pub labels: PathBuf,
+    /// How to learn.
+    #[arg(long, value_enum, default_value_t = TrainMethod::Centroid)]
+    pub method: TrainMethod,
+    /// Neighbours for `knn`.
+    #[arg(long, value_name = "K", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub neighbours: u32,
+    /// Random seed.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Write the model (versioned JSON) to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `rolefit explain`
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub responses: ResponsesSource,
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    /// The role to reach: its name or id.
+    #[arg(long, value_name = "ROLE")]
+    pub target: String,
+    /// The similarity strategy.
+    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
+    pub strategy: String,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Clustering methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClusterMethod {
+    /// k-means (linfa).
+    Kmeans,
+    /// Gaussian mixture model (linfa).
+    Gmm,
+}
+
+/// `rolefit cluster`
+#[derive(Debug, Args)]
+pub struct ClusterArgs {
+    #[command(flatten)]
+    pub responses: ResponsesSource,
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    /// Number of clusters.
+    #[arg(long, short = 'k', value_name = "K", conflicts_with = "k_range", value_parser = clap::value_parser!(u32).range(1..))]
+    pub k: Option<u32>,
+    /// Try every k in A..B and keep the best by silhouette score.
+    #[arg(long, value_name = "A..B")]
+    pub k_range: Option<String>,
+    /// The clustering method.
+    #[arg(long, value_enum, default_value_t = ClusterMethod::Kmeans)]
+    pub method: ClusterMethod,
+    /// Random seed.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// The strategy used to name each cluster's nearest role.
+    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
+    pub strategy: String,
+    /// Output format: a summary (table, json) or `respondent,cluster` rows (csv).
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also draw the respondents in 2-D (PCA), coloured by cluster, as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+}
+
+/// `rolefit matrix overlap`
+#[derive(Debug, Args)]
+pub struct OverlapArgs {
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    /// The similarity strategy used to compare roles.
+    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
+    pub strategy: String,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    /// Also draw the role-by-role similarity as an SVG heatmap.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+}
+
+/// `rolefit report`
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub responses: ResponsesSource,
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    /// The similarity strategy.
+    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
+    pub strategy: String,
+    /// Groups smaller than this are left out of aggregates, for privacy.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub min_group: u32,
+    /// Random seed (clustering).
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// The HTML file to write.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+/// `rolefit plugins`
+#[derive(Debug, Args)]
+pub struct PluginsArgs {
+    #[command(subcommand)]
+    pub command: Option<PluginsCommand>,
+}
+
+/// `rolefit plugins ...`
+#[derive(Debug, Subcommand)]
+pub enum PluginsCommand {
+    /// Run a strategy plugin's handshake and a test batch, and report whether it conforms.
+    Check(PluginCheckArgs),
+}
+
+/// `rolefit plugins check`
+#[derive(Debug, Args)]
+pub struct PluginCheckArgs {
+    /// The strategy's name (the plugin is `rolefit-strategy-NAME`).
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// Seconds to wait for each reply.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_positive)]
+    pub plugin_timeout: f64,
+}
+
+/// Shells for completions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    /// Bash.
+    Bash,
+    /// Zsh.
+    Zsh,
+    /// Fish.
+    Fish,
+    /// PowerShell.
+    Powershell,
+}
+
+/// `rolefit completions`
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+fn parse_positive(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!("expected a number > 0, got {s:?}")),
     }
 }

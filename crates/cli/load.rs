@@ -3,12 +3,15 @@
 use std::path::Path;
 
 use anyhow::Result;
-use rolefit_import::{builtin, merge_matrices, read_matrix_path, read_survey, Layout, MatrixOptions};
-use rolefit_model::{ResponseScale, RoleMatrix, Scale, Survey};
+use rolefit_import::{
+    builtin, merge_matrices, read_matrix_path, read_survey, Layout, MatrixOptions, ResponseOptions,
+    ResponseReader,
+};
+use rolefit_model::{ProfileBatch, ResponseScale, RoleMatrix, Scale, Survey};
 
-use crate::args::MatrixSource;
+use crate::args::{MatrixSource, ResponsesSource};
 use crate::error::bad_input;
-use crate::io::open_file;
+use crate::io::{open_file, open_input};
 
 /// A role matrix and what the user should be told about it.
 pub struct Loaded {
@@ -78,6 +81,32 @@ pub fn matrix(source: &MatrixSource) -> Result<Loaded> {
         merge_matrices(parts, &names.join(" + "))?
     };
     Ok(loaded)
+}
+
+/// How to read responses, from the command line.
+pub fn response_options(source: &ResponsesSource) -> ResponseOptions {
+    ResponseOptions {
+        id_column: source.id_column.clone(),
+        scale: source.scale,
+        ignore_unknown_columns: source.ignore_unknown_columns,
+    }
+}
+
+#[allow(dead_code)] // Used by evaluate, train, explain, cluster and report, being built.
+/// Every response of `source`, read whole (for commands that need all the
+/// respondents at once: evaluation, clustering, reports), mapped onto
+/// `matrix` with the `--survey` (or built-in) survey.
+pub fn responses(source: &ResponsesSource, matrix: &RoleMatrix) -> Result<ProfileBatch> {
+    let survey = survey(source.survey.as_deref())?;
+    let input = open_input(source.input.as_deref(), "responses")?;
+    let reader = ResponseReader::new(
+        input.reader,
+        &input.name,
+        matrix,
+        Some(&survey),
+        &response_options(source),
+    )?;
+    Ok(reader.read_all()?)
 }
 
 /// The survey named by `--survey`, or the built-in survey.

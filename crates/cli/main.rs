@@ -29,6 +29,16 @@ fn main() -> ExitCode {
         Command::Matrix(MatrixCommand::Check(a)) => cmd::matrix::check(a),
         Command::Synth(SynthCommand::Matrix(a)) => cmd::synth::matrix(a),
         Command::Synth(SynthCommand::Responses(a)) => cmd::synth::responses(a),
+        Command::Matrix(MatrixCommand::Overlap(a)) => cmd::overlap::run(a),
+        Command::Evaluate(a) => cmd::evaluate::run(a),
+        Command::Train(a) => cmd::train::run(a),
+        Command::Explain(a) => cmd::explain::run(a),
+        Command::Cluster(a) => cmd::cluster::run(a),
+        Command::Report(a) => cmd::report::run(a),
+        Command::Plugins(a) => cmd::plugins::run(a),
+        Command::Completions(a) => cmd::completions::completions(a),
+        Command::Man => cmd::completions::man(),
+        Command::External(a) => cmd::plugins::external(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

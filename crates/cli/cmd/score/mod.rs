@@ -14,9 +14,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use crossbeam_channel::{Receiver, Sender};
-use rolefit_import::{
-    ChunkParser, ColumnPlan, ImportError, RawChunk, ResponseChunks, ResponseOptions, RowPosition,
-};
+use rolefit_import::{ChunkParser, ColumnPlan, ImportError, RawChunk, ResponseChunks, RowPosition};
 use rolefit_model::ProfileBatch;
 use rolefit_score::{explain, CompiledMatrix, Outcome, Registry, Scorer, Strategy, Workspace};
 
@@ -50,7 +48,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         loaded.print_notes();
     }
     let matrix = loaded.matrix;
-    let survey = load::survey(args.survey.as_deref())?;
+    let survey = load::survey(args.responses.survey.as_deref())?;
     let registry = Registry::builtin();
     let strategy = find_strategy(&registry, &args.strategy)?;
     let compiled = CompiledMatrix::new(&matrix);
@@ -59,12 +57,8 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         .top(Some(top))
         .min_answered(args.min_answered);
 
-    let input = open_input(args.input.as_deref(), "responses")?;
-    let options = ResponseOptions {
-        id_column: args.id_column.clone(),
-        scale: args.scale,
-        ignore_unknown_columns: args.ignore_unknown_columns,
-    };
+    let input = open_input(args.responses.input.as_deref(), "responses")?;
+    let options = load::response_options(&args.responses);
     let chunks = ResponseChunks::new(
         input.reader,
         &input.name,
