@@ -11,6 +11,7 @@ mod io;
 mod load;
 mod pipeline;
 mod progress;
+mod registry;
 mod render;
 
 use std::process::ExitCode;

@@ -10,13 +10,13 @@
 mod render;
 
 use std::io::Write;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use crossbeam_channel::{Receiver, Sender};
 use rolefit_import::{ChunkParser, ColumnPlan, ImportError, RawChunk, ResponseChunks, RowPosition};
 use rolefit_model::ProfileBatch;
-use rolefit_score::{explain, CompiledMatrix, Outcome, Registry, Scorer, Strategy, Workspace};
+use rolefit_score::{explain, CompiledMatrix, Outcome, Scorer, Strategy, Workspace};
 
 use crate::args::{OnError, ScoreArgs};
 use crate::error::bad_input;
@@ -24,7 +24,7 @@ use crate::io::{open_input, Output};
 use crate::load;
 use crate::pipeline::{self, ChunkResult};
 use crate::progress::Progress;
-use crate::render::closest;
+use crate::registry;
 
 pub use render::Renderer;
 use render::TableRow;
@@ -49,8 +49,8 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
     }
     let matrix = loaded.matrix;
     let survey = load::survey(args.responses.survey.as_deref())?;
-    let registry = Registry::builtin();
-    let strategy = find_strategy(&registry, &args.strategy)?;
+    let registry = registry::registry(Duration::from_secs_f64(args.plugin_timeout))?;
+    let strategy = registry::find(&registry, &args.strategy)?;
     let compiled = CompiledMatrix::new(&matrix);
     let top = args.top.map_or(5, |k| k as usize).min(matrix.roles().len());
     let scorer = Scorer::new(&compiled, strategy)
@@ -140,20 +140,6 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         )));
     }
     Ok(())
-}
-
-/// Looks a strategy up by name, suggesting the closest on a miss.
-pub fn find_strategy<'r>(registry: &'r Registry, name: &str) -> Result<&'r dyn Strategy> {
-    registry.get(name).ok_or_else(|| {
-        let names = registry.names();
-        let hint = closest(name, names.iter().copied())
-            .map(|s| format!(" (did you mean {s:?}?)"))
-            .unwrap_or_default();
-        bad_input(format!(
-            "unknown strategy {name:?}{hint}; the strategies are: {}",
-            names.join(", ")
-        ))
-    })
 }
 
 /// The rejects file's header: `line,reason`, then the input's header.
