@@ -33,3 +33,11 @@ ci: lint test doc
 # rolefit vs a pandas + numpy baseline and the CSV floor: PASS/FAIL per target, target/bench-compare.md.
 bench-compare *ARGS:
     python3 benches/compare.py {{ARGS}}
+
+# Render the cohort report in headless Chromium (installs Debian's chromium if missing): target/report.png.
+check-report:
+    bash scripts/check_report.sh
+
+# rolefit's k-means vs scikit-learn's (100,000 x 30, k = 12): PASS/FAIL per target, target/bench-cluster.md.
+bench-cluster *ARGS:
+    python3 benches/cluster_compare.py {{ARGS}}

@@ -21,6 +21,23 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// The text encoding of CSV inputs (responses, surveys, role matrices).
+    #[arg(long, value_enum, global = true, default_value_t = Encoding::Utf8)]
+    pub encoding: Encoding,
+    /// Write text cells as they are, even when they start with `=`, `+`, `-`,
+    /// `@`, a tab or a carriage return (by default such cells get a leading
+    /// `'` so that a spreadsheet does not run them as formulas).
+    #[arg(long, global = true)]
+    pub no_sanitize: bool,
+}
+
+/// Text encodings of inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Encoding {
+    /// UTF-8 (bytes that are not UTF-8 are an error).
+    Utf8,
+    /// Latin-1 (ISO 8859-1), as older spreadsheets save CSV.
+    Latin1,
 }
 
 /// The subcommands.
@@ -386,6 +403,9 @@ pub struct EvaluateArgs {
     /// Folds of cross-validation for learned strategies.
     #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..))]
     pub folds: u32,
+    /// Neighbours of the learned `knn` strategy.
+    #[arg(long, value_name = "K", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub neighbours: u32,
     /// Random seed (folds and bootstrap resamples).
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
@@ -433,7 +453,7 @@ pub struct TrainArgs {
     /// Neighbours for `knn`.
     #[arg(long, value_name = "K", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
     pub neighbours: u32,
-    /// Random seed.
+    /// Random seed (the three methods are deterministic and do not use it).
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
     /// Write the model (versioned JSON) to FILE instead of standard output.
@@ -454,6 +474,13 @@ pub struct ExplainArgs {
     /// The similarity strategy.
     #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
     pub strategy: String,
+    /// Use a learned model (from `rolefit train`) instead of --strategy.
+    #[arg(long, value_name = "MODEL", conflicts_with = "strategy")]
+    pub model: Option<PathBuf>,
+    /// Candidate profiles tried per respondent at most; past it the answer
+    /// is a lower bound on the points needed.
+    #[arg(long, value_name = "N", default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub budget: u64,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,

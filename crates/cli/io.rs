@@ -10,10 +10,36 @@ use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
 use anyhow::{Context, Result};
 use tempfile::NamedTempFile;
 
+use crate::args::Encoding;
 use crate::error::bad_input;
+
+/// Whether inputs are Latin-1 (`--encoding latin1`), set once at start.
+static LATIN1: AtomicBool = AtomicBool::new(false);
+
+/// Sets the encoding inputs are decoded from.
+pub fn set_encoding(encoding: Encoding) {
+    LATIN1.store(encoding == Encoding::Latin1, Ordering::Relaxed);
+}
+
+/// Whether inputs are decoded from Latin-1.
+pub fn latin1() -> bool {
+    LATIN1.load(Ordering::Relaxed)
+}
+
+/// `reader`, decoded to UTF-8 if inputs are Latin-1.
+fn decoded(reader: Box<dyn Read + Send>) -> Box<dyn Read + Send> {
+    if latin1() {
+        Box::new(rolefit_import::Latin1::new(reader))
+    } else {
+        reader
+    }
+}
 
 /// An input stream and the name errors should call it by.
 pub struct Input {
@@ -39,7 +65,7 @@ pub fn open_input(path: Option<&Path>, what: &str) -> Result<Input> {
             }
             Ok(Input {
                 name: "<stdin>".into(),
-                reader: Box::new(stdin),
+                reader: decoded(Box::new(stdin)),
                 len: None,
             })
         }
@@ -59,9 +85,49 @@ pub fn open_file(path: &Path, what: &str) -> Result<Input> {
     }
     Ok(Input {
         name: path.display().to_string(),
-        reader: Box::new(file),
+        reader: decoded(Box::new(file)),
         len: metadata.filter(|m| m.is_file()).map(|m| m.len()),
     })
+}
+
+/// Temporary output files not yet moved into place: removed if the
+/// process is interrupted, so that Ctrl-C or SIGTERM leaves no partial
+/// file behind (a file being replaced is never touched before the rename).
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Removes pending temporary files and exits with status 130 on Ctrl-C
+/// (SIGINT), SIGTERM or SIGHUP.
+pub fn clean_up_on_interrupt() {
+    // If a handler cannot be installed the default behaviour (exit) stays;
+    // only the temporary file may then remain.
+    let _ = ctrlc::set_handler(|| {
+        if let Ok(pending) = PENDING.lock() {
+            for path in pending.iter() {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+        std::process::exit(130);
+    });
+}
+
+/// A temporary file's entry in [`PENDING`], removed when it is dropped.
+pub struct Pending(PathBuf);
+
+impl Pending {
+    fn new(path: &Path) -> Self {
+        if let Ok(mut pending) = PENDING.lock() {
+            pending.push(path.to_path_buf());
+        }
+        Pending(path.to_path_buf())
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if let Ok(mut pending) = PENDING.lock() {
+            pending.retain(|p| p != &self.0);
+        }
+    }
 }
 
 /// Where a command writes its result.
@@ -77,6 +143,8 @@ pub enum Output {
         writer: BufWriter<NamedTempFile>,
         /// The final path.
         target: PathBuf,
+        /// Keeps the temporary file listed for removal on interrupt.
+        _pending: Pending,
     },
 }
 
@@ -117,6 +185,7 @@ impl Output {
         }
         let tmp = builder.tempfile_in(dir).map_err(cannot)?;
         Ok(Output::File {
+            _pending: Pending::new(tmp.path()),
             writer: BufWriter::with_capacity(1 << 16, tmp),
             target: path.to_path_buf(),
         })
@@ -127,7 +196,7 @@ impl Output {
         match self {
             Output::Stdout(mut w) => w.flush().context("writing to standard output"),
             Output::Special(mut w) => w.flush().context("writing the output"),
-            Output::File { writer, target } => {
+            Output::File { writer, target, .. } => {
                 let tmp = writer
                     .into_inner()
                     .map_err(|e| e.into_error())

@@ -4,8 +4,8 @@ use std::path::Path;
 
 use anyhow::Result;
 use rolefit_import::{
-    builtin, merge_matrices, read_matrix_path, read_survey, Layout, MatrixOptions, ResponseOptions,
-    ResponseReader,
+    builtin, merge_matrices, read_matrix_path, read_matrix_report, read_survey, Layout, MatrixOptions,
+    ResponseOptions, ResponseReader,
 };
 use rolefit_model::{ProfileBatch, ResponseScale, RoleMatrix, Scale, Survey};
 
@@ -67,8 +67,17 @@ pub fn matrix(source: &MatrixSource) -> Result<Loaded> {
     };
     for path in &source.matrix {
         // The same words as for any other unreadable input.
-        drop(open_file(path, "role matrix")?);
-        let report = read_matrix_path(path, &options)?;
+        let input = open_file(path, "role matrix")?;
+        let is_workbook = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"));
+        let report = if crate::io::latin1() && !is_workbook {
+            // Decoded text: read from the (decoding) stream.
+            read_matrix_report(input.reader, &input.name, &options)?
+        } else {
+            drop(input);
+            read_matrix_path(path, &options)?
+        };
         loaded.onet |= matches!(report.layout, Layout::Onet { .. });
         loaded.layouts.push(report.layout_description());
         loaded.notes.extend(report.warnings);

@@ -7,9 +7,11 @@
 mod args;
 mod cmd;
 mod error;
+mod external;
 mod io;
 mod load;
 mod pipeline;
+mod plot;
 mod progress;
 mod registry;
 mod render;
@@ -22,6 +24,9 @@ use crate::args::{Cli, Command, MatrixCommand, SynthCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    io::set_encoding(cli.encoding);
+    io::clean_up_on_interrupt();
+    render::set_sanitize(!cli.no_sanitize);
     let result = match &cli.command {
         Command::Score(a) => cmd::score::run(a),
         Command::Roles(a) => cmd::roles::run(a),
@@ -39,7 +44,11 @@ fn main() -> ExitCode {
         Command::Plugins(a) => cmd::plugins::run(a),
         Command::Completions(a) => cmd::completions::completions(a),
         Command::Man => cmd::completions::man(),
-        Command::External(a) => cmd::plugins::external(a),
+        // The plugin's exit code passes through.
+        Command::External(a) => match cmd::plugins::external(a) {
+            Ok(code) => return code,
+            Err(e) => Err(e),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,7 +1,37 @@
 //! Small helpers shared by the renderers.
 
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
+
+/// Whether text cells from user data are made safe for spreadsheets
+/// (`--no-sanitize` turns it off), set once at start.
+static SANITIZE: AtomicBool = AtomicBool::new(true);
+
+/// Sets whether [`safe`] guards cells.
+pub fn set_sanitize(on: bool) {
+    SANITIZE.store(on, Ordering::Relaxed);
+}
+
+/// A text cell from user data (a respondent id, a role or capability name)
+/// as it should go into a CSV file: prefixed with `'` when it starts with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return, which spreadsheets would
+/// run as a formula (OWASP's advice against CSV injection). A cell that
+/// reads as a number (`-5`, `+1.5`) is left alone, as is every cell with
+/// `--no-sanitize`.
+pub fn safe(text: &str) -> Cow<'_, str> {
+    let risky = matches!(
+        text.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    );
+    if !risky || !SANITIZE.load(Ordering::Relaxed) || text.trim().parse::<f64>().is_ok_and(f64::is_finite) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(format!("'{text}"))
+    }
+}
 
 /// A table in the house style: light borders, wrapped to the terminal.
 pub fn table<I, S>(header: I) -> Table
@@ -56,6 +86,24 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn risky_cells_are_defused_but_numbers_are_not() {
+        for (cell, want) in [
+            ("=SUM(A1:A9)", "'=SUM(A1:A9)"),
+            ("+1 555 0100 call", "'+1 555 0100 call"),
+            ("-cmd|' /C calc'!A0", "'-cmd|' /C calc'!A0"),
+            ("@import", "'@import"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("-5", "-5"),
+            ("+1.5", "+1.5"),
+            ("ordinary", "ordinary"),
+            ("", ""),
+        ] {
+            assert_eq!(safe(cell), want, "{cell:?}");
+        }
+    }
 
     #[test]
     fn numbers_drop_trailing_zeros() {

@@ -1,10 +1,15 @@
 //! End-to-end tests of the real `rolefit` binary: one test binary with a
 //! module per area (ripgrep's layout).
 
+mod bad_inputs;
 mod batch;
+mod cohort;
 mod contract;
 mod errors;
+mod evaluate;
 mod formats;
+mod plugins;
 mod reference;
+mod reliability;
 mod synth;
 mod util;

@@ -1,10 +1,576 @@
-//! `rolefit cluster` (being built).
+//! `rolefit cluster`: group respondents into clusters and describe each.
+//!
+//! Reads every response (clustering needs them all at once), imputes
+//! missing answers with the capability's mean, clusters with k-means or a
+//! Gaussian mixture (a fixed `--k`, or the best k of `--k-range` by
+//! silhouette), and writes either `respondent,cluster` rows (CSV) or a
+//! summary of the clusters (table, JSON). `--plot` also draws the
+//! respondents in 2-D. A one-line summary with timings goes to standard
+//! error.
+
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rolefit_model::{ProfileBatch, RoleMatrix};
+use rolefit_score::cluster::{
+    describe, fit, fit_range, project, silhouette, silhouette_sample, ClusterError, ClusterParams,
+    ClusterSummary, Clustering, CohortData, KChoice, Method, Precision, Seeding, Silhouette,
+};
+use rolefit_score::{CompiledMatrix, ScoreError, Strategy};
+use serde_json::json;
 
-use crate::args::ClusterArgs;
+use crate::args::{ClusterArgs, ClusterMethod, ListFormat, MatrixSource, ResponsesSource};
+use crate::error::bad_input;
+use crate::io::Output;
+use crate::load::{self, Loaded};
+use crate::plot::{self, scatter};
+use crate::registry;
+use crate::render::{number, table};
+
+/// The k range tried when neither `--k` nor `--k-range` is given: 2 to 8
+/// (fewer with fewer respondents).
+pub const DEFAULT_K_RANGE: (usize, usize) = (2, 8);
+
+/// At most this many respondents are drawn on a cluster map; beyond, a
+/// seeded sample of this many (an SVG of a million circles helps no one).
+pub const MAX_POINTS: usize = 20_000;
+
+/// Respondents loaded for clustering.
+pub struct Cohort {
+    /// The matrix and its notes.
+    pub loaded: Loaded,
+    /// The matrix compiled for scoring.
+    pub compiled: CompiledMatrix,
+    /// Every respondent, as read.
+    pub profiles: ProfileBatch,
+    /// The same, dense, missing answers imputed.
+    pub data: CohortData,
+    /// The input's name for messages.
+    pub source: String,
+}
+
+/// Loads the matrix and every response, checked against the matrix scale.
+pub fn load_cohort(responses: &ResponsesSource, matrix: &MatrixSource) -> Result<Cohort> {
+    let loaded = load::matrix(matrix)?;
+    let profiles = load::responses(responses, &loaded.matrix)?;
+    let source = match responses.input.as_deref() {
+        Some(p) if p != Path::new("-") => p.display().to_string(),
+        _ => "<stdin>".to_string(),
+    };
+    if profiles.is_empty() {
+        return Err(bad_input(format!("{source} holds no respondents")));
+    }
+    let compiled = CompiledMatrix::new(&loaded.matrix);
+    compiled.check(&profiles).map_err(score_error)?;
+    let data = CohortData::from_batch(&profiles, loaded.matrix.scale());
+    Ok(Cohort {
+        loaded,
+        compiled,
+        profiles,
+        data,
+        source,
+    })
+}
+
+/// A clustering failure as an error with the right exit code: the data or
+/// the arguments (2), except a misbehaving strategy (1).
+pub fn cluster_error(e: ClusterError) -> anyhow::Error {
+    match e {
+        ClusterError::Score(e) => score_error(e),
+        ClusterError::Fit { method, message } => bad_input(format!(
+            "{method} failed on these respondents: {message}{}",
+            if method == Method::Gmm {
+                " (try --method kmeans, or fewer clusters)"
+            } else {
+                ""
+            }
+        )),
+        other => bad_input(other.to_string()),
+    }
+}
+
+fn score_error(e: ScoreError) -> anyhow::Error {
+    match e {
+        ScoreError::Strategy { .. } => anyhow::Error::new(e),
+        other => bad_input(other.to_string()),
+    }
+}
+
+/// Parses `A..B` (both included; `A..=B` is accepted too).
+pub fn parse_k_range(text: &str) -> Result<(usize, usize)> {
+    let bad = || {
+        bad_input(format!(
+            "--k-range: expected A..B with whole numbers 2 <= A <= B, got {text:?}"
+        ))
+    };
+    let (a, b) = text.split_once("..").ok_or_else(bad)?;
+    let b = b.strip_prefix('=').unwrap_or(b);
+    let a: usize = a.trim().parse().map_err(|_| bad())?;
+    let b: usize = b.trim().parse().map_err(|_| bad())?;
+    if a < 2 || a > b {
+        return Err(bad());
+    }
+    Ok((a, b))
+}
+
+/// A clustering with what was measured along the way.
+pub struct Clustered {
+    /// The clustering chosen.
+    pub clustering: Clustering,
+    /// Its silhouette (`None` for one cluster).
+    pub silhouette: Option<Silhouette>,
+    /// Every k tried, with `--k-range` (empty with `--k`).
+    pub tried: Vec<KChoice>,
+    /// The range tried, if any.
+    pub range: Option<(usize, usize)>,
+    /// Time spent fitting (and scoring k's).
+    pub fit_time: Duration,
+}
+
+/// Clusters `data` with a fixed `k`, or the best k of `range` (by default
+/// [`DEFAULT_K_RANGE`], shortened to the number of respondents).
+pub fn cluster(
+    data: &CohortData,
+    k: Option<usize>,
+    range: Option<(usize, usize)>,
+    params: &ClusterParams,
+) -> Result<Clustered> {
+    let started = Instant::now();
+    let n = data.len();
+    match (k, range) {
+        (Some(k), _) => {
+            let clustering = fit(data, k, params).map_err(cluster_error)?;
+            let fit_time = started.elapsed();
+            let sample = silhouette_sample(n, params.seed_value());
+            let s = silhouette(data.values(), clustering.labels(), clustering.k(), &sample);
+            Ok(Clustered {
+                clustering,
+                silhouette: s,
+                tried: Vec::new(),
+                range: None,
+                fit_time,
+            })
+        }
+        (None, range) => {
+            // The default range shrinks to the cohort; one asked for does not.
+            let (a, b) = range.unwrap_or((DEFAULT_K_RANGE.0, DEFAULT_K_RANGE.1.min(n)));
+            if n < 2 || a > b {
+                return Err(bad_input(format!(
+                    "cannot choose k from {a}..{b} with {n} respondent{}; give --k",
+                    if n == 1 { "" } else { "s" }
+                )));
+            }
+            let (clustering, s, tried) = fit_range(data, a..=b, params).map_err(cluster_error)?;
+            Ok(Clustered {
+                clustering,
+                silhouette: Some(s),
+                tried,
+                range: Some((a, b)),
+                fit_time: started.elapsed(),
+            })
+        }
+    }
+}
 
 /// Runs `rolefit cluster`.
-pub fn run(_args: &ClusterArgs) -> Result<()> {
-    anyhow::bail!("rolefit cluster is not built yet")
+pub fn run(args: &ClusterArgs) -> Result<()> {
+    let started = Instant::now();
+    let range = args.k_range.as_deref().map(parse_k_range).transpose()?;
+    let registry = registry::registry(Duration::from_secs(30))?;
+    let strategy = registry::find(&registry, &args.strategy)?;
+    let cohort = load_cohort(&args.responses, &args.matrix)?;
+    cohort.loaded.print_notes();
+    let read_time = started.elapsed();
+    let method = match args.method {
+        ClusterMethod::Kmeans => Method::KMeans,
+        ClusterMethod::Gmm => Method::Gmm,
+    };
+    let params = kmeans_knobs(ClusterParams::new(method).seed(args.seed))?;
+    let result = cluster(&cohort.data, args.k.map(|k| k as usize), range, &params)?;
+    let summaries = describe(
+        &cohort.data,
+        &result.clustering,
+        &cohort.compiled,
+        strategy,
+        result.silhouette.as_ref(),
+    )
+    .map_err(cluster_error)?;
+
+    // Drawn before anything is written, so a failure leaves no output.
+    let plot_svg = match &args.plot {
+        Some(_) => Some(cluster_plot(
+            &cohort.data,
+            &cohort.loaded.matrix,
+            &result.clustering,
+            args.seed,
+            None,
+        )?),
+        None => None,
+    };
+    let matrix = &cohort.loaded.matrix;
+    let text = match args.format {
+        ListFormat::Csv => assignments_csv(&cohort.profiles, result.clustering.labels())?,
+        ListFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&summary_json(
+                &cohort, &result, &summaries, strategy, args.seed,
+            ))?;
+            s.push('\n');
+            s
+        }
+        ListFormat::Table => summary_table(&cohort, &result, &summaries, strategy, args.seed),
+    };
+    let mut out = Output::create(args.output.as_deref())?;
+    out.write_all(text.as_bytes())?;
+    // A strategy plugin that fails at the end fails the run, output unwritten.
+    registry::finish()?;
+    out.finish()?;
+    if let (Some(path), Some(svg)) = (&args.plot, &plot_svg) {
+        plot::write(path, svg)?;
+    }
+
+    let c = &result.clustering;
+    let s = match &result.silhouette {
+        Some(s) => format!("silhouette {:.3}{}", s.overall, sample_note(s, cohort.data.len())),
+        None => "silhouette undefined (one cluster)".into(),
+    };
+    eprintln!(
+        "rolefit: {}: {} respondents, {} capabilities, {} answers imputed; {} k = {}: inertia {}, {s}; read {:.2} s, fit {:.2} s, total {:.2} s",
+        cohort.source,
+        cohort.data.len(),
+        matrix.capabilities().len(),
+        cohort.data.imputed(),
+        c.method(),
+        c.k(),
+        number(c.inertia(), 3),
+        read_time.as_secs_f64(),
+        result.fit_time.as_secs_f64(),
+        started.elapsed().as_secs_f64(),
+    );
+    Ok(())
+}
+
+/// The environment variable through which `benches/cluster_compare.py`
+/// compares k-means options (not meant for users): a comma-separated list
+/// of `f32`, `f64`, `greedy`, `linfa-init`, `screen=N`, `runs=N`,
+/// `absolute-tol` (linfa's own reading of the tolerance), and
+/// `linfa-defaults` (all of linfa's defaults: `f64`, `linfa-init`,
+/// `screen=0`, `absolute-tol`).
+pub const KMEANS_KNOBS: &str = "ROLEFIT_KMEANS";
+
+fn kmeans_knobs(mut params: ClusterParams) -> Result<ClusterParams> {
+    let Some(value) = std::env::var_os(KMEANS_KNOBS) else {
+        return Ok(params);
+    };
+    let value = value.to_string_lossy().into_owned();
+    for knob in value.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+        let number = |v: &str| {
+            v.parse::<u64>()
+                .map_err(|_| bad_input(format!("{KMEANS_KNOBS}: {knob:?} needs a whole number")))
+        };
+        params = match knob.split_once('=') {
+            None if knob == "f32" => params.precision(Precision::Single),
+            None if knob == "f64" => params.precision(Precision::Double),
+            None if knob == "greedy" => params.seeding(Seeding::Greedy),
+            None if knob == "linfa-init" => params.seeding(Seeding::Linfa),
+            None if knob == "absolute-tol" => params.relative_tolerance(false),
+            None if knob == "linfa-defaults" => params
+                .precision(Precision::Double)
+                .seeding(Seeding::Linfa)
+                .screen_iterations(0)
+                .relative_tolerance(false),
+            Some(("screen", v)) => params.screen_iterations(number(v)?),
+            Some(("runs", v)) => params.n_runs(number(v)? as usize),
+            _ => {
+                return Err(bad_input(format!(
+                    "{KMEANS_KNOBS}: unknown option {knob:?} (f32, f64, greedy, linfa-init, screen=N, runs=N, absolute-tol, linfa-defaults)"
+                )))
+            }
+        };
+    }
+    Ok(params)
+}
+
+fn sample_note(s: &Silhouette, n: usize) -> String {
+    if s.scored < n {
+        format!(" (on a sample of {})", s.scored)
+    } else {
+        String::new()
+    }
+}
+
+/// `respondent,cluster` rows in input order.
+fn assignments_csv(profiles: &ProfileBatch, labels: &[usize]) -> Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["respondent", "cluster"])?;
+    let mut buf = itoa::Buffer::new();
+    for (i, &l) in labels.iter().enumerate() {
+        w.write_record([profiles.respondent(i), buf.format(l)])?;
+    }
+    Ok(String::from_utf8(w.into_inner().map_err(|e| e.into_error())?)?)
+}
+
+/// "kmeans, k = 3 chosen by silhouette from 2..8, seed 1"
+fn headline(result: &Clustered, seed: u64) -> String {
+    let c = &result.clustering;
+    let mut s = format!("{}, k = {}", c.method(), c.k());
+    if let Some((a, b)) = result.range {
+        s.push_str(&format!(" (the best silhouette of k = {a}..{b})"));
+    }
+    if c.k() < c.requested_k() {
+        s.push_str(&format!(
+            " ({} asked for; the others came out empty)",
+            c.requested_k()
+        ));
+    }
+    s.push_str(&format!(", seed {seed}"));
+    s
+}
+
+fn distinction_text(matrix: &RoleMatrix, s: &ClusterSummary) -> String {
+    s.distinguishing
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {:+.2} sd ({} vs {})",
+                matrix.capabilities()[d.capability].name,
+                d.effect,
+                number(d.cluster_mean, 2),
+                number(d.rest_mean, 2)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn summary_table(
+    cohort: &Cohort,
+    result: &Clustered,
+    summaries: &[ClusterSummary],
+    strategy: &dyn Strategy,
+    seed: u64,
+) -> String {
+    let matrix = &cohort.loaded.matrix;
+    let n = cohort.data.len();
+    let mut out = format!(
+        "{}: {n} respondents, {} capabilities, {} missing answers imputed with the capability's mean\n",
+        headline(result, seed),
+        matrix.capabilities().len(),
+        cohort.data.imputed(),
+    );
+    match &result.silhouette {
+        Some(s) => out.push_str(&format!(
+            "silhouette {:.3}{}; inertia {}\n",
+            s.overall,
+            sample_note(s, n),
+            number(result.clustering.inertia(), 3)
+        )),
+        None => out.push_str(&format!(
+            "silhouette undefined for one cluster; inertia {}\n",
+            number(result.clustering.inertia(), 3)
+        )),
+    }
+    if !result.tried.is_empty() {
+        let mut t = table(["k", "silhouette", "inertia", ""]);
+        for k in &result.tried {
+            t.add_row(vec![
+                k.k.to_string(),
+                k.silhouette.map_or("-".into(), |s| format!("{s:.3}")),
+                number(k.inertia, 2),
+                if k.k == result.clustering.requested_k() {
+                    "chosen".into()
+                } else {
+                    String::new()
+                },
+            ]);
+        }
+        out.push_str(&format!("\n{t}\n"));
+    }
+    let mut t = table([
+        "Cluster".to_string(),
+        "Size".to_string(),
+        format!("Nearest role ({})", strategy.name()),
+        "Silhouette".to_string(),
+        "Distinguishing capabilities (vs the others)".to_string(),
+    ]);
+    for s in summaries {
+        t.add_row(vec![
+            s.cluster.to_string(),
+            format!("{} ({:.0}%)", s.size, 100.0 * s.size as f64 / n as f64),
+            format!(
+                "{} {:.3}",
+                matrix.roles()[s.nearest_role.role].name,
+                s.nearest_role.score
+            ),
+            s.silhouette.map_or("-".into(), |v| format!("{v:.3}")),
+            distinction_text(matrix, s),
+        ]);
+    }
+    out.push_str(&format!("\n{t}\n"));
+    let mut header = vec!["Centroid".to_string()];
+    header.extend(summaries.iter().map(|s| s.cluster.to_string()));
+    let mut t = table(header);
+    for (c, cap) in matrix.capabilities().iter().enumerate() {
+        let mut row = vec![cap.name.clone()];
+        row.extend(summaries.iter().map(|s| number(s.centroid[c], 2)));
+        t.add_row(row);
+    }
+    out.push_str(&format!("\n{t}\n"));
+    out
+}
+
+fn summary_json(
+    cohort: &Cohort,
+    result: &Clustered,
+    summaries: &[ClusterSummary],
+    strategy: &dyn Strategy,
+    seed: u64,
+) -> serde_json::Value {
+    let matrix = &cohort.loaded.matrix;
+    let caps = matrix.capabilities();
+    let n = cohort.data.len();
+    let c = &result.clustering;
+    json!({
+        "method": c.method().to_string(),
+        "seed": seed,
+        "strategy": strategy.name(),
+        "respondents": n,
+        "capabilities": caps.iter().map(|c| &c.name).collect::<Vec<_>>(),
+        "imputed_answers": cohort.data.imputed(),
+        "k": c.k(),
+        "requested_k": c.requested_k(),
+        "inertia": c.inertia(),
+        "silhouette": result.silhouette.as_ref().map(|s| s.overall),
+        "silhouette_respondents": result.silhouette.as_ref().map(|s| s.scored),
+        "k_range": result.range.map(|(a, b)| json!({
+            "from": a,
+            "to": b,
+            "tried": result.tried.iter().map(|k| json!({
+                "k": k.k,
+                "silhouette": k.silhouette,
+                "inertia": k.inertia,
+            })).collect::<Vec<_>>(),
+        })),
+        "clusters": summaries.iter().map(|s| {
+            let role = &matrix.roles()[s.nearest_role.role];
+            json!({
+                "cluster": s.cluster,
+                "size": s.size,
+                "share": s.size as f64 / n as f64,
+                "silhouette": s.silhouette,
+                "nearest_role": {"id": role.id, "name": role.name, "score": s.nearest_role.score},
+                "centroid": caps.iter().zip(&s.centroid).map(|(cap, v)| json!({
+                    "capability": cap.name,
+                    "mean": v,
+                })).collect::<Vec<_>>(),
+                "distinguishing": s.distinguishing.iter().map(|d| json!({
+                    "capability": caps[d.capability].name,
+                    "effect": d.effect,
+                    "cluster_mean": d.cluster_mean,
+                    "rest_mean": d.rest_mean,
+                })).collect::<Vec<_>>(),
+            })
+        }).collect::<Vec<_>>(),
+    })
+}
+
+/// The cluster map of `cohort`: respondents projected on the first two
+/// principal components, coloured by cluster, roles marked. With `hide`,
+/// the members of clusters for which it returns true are left out (the
+/// report's privacy rule) and the legend says so.
+pub fn cluster_plot(
+    data: &CohortData,
+    matrix: &RoleMatrix,
+    clustering: &Clustering,
+    seed: u64,
+    hide: Option<&dyn Fn(usize) -> bool>,
+) -> Result<String> {
+    let compiled = CompiledMatrix::new(matrix);
+    let p = project(data, compiled.levels()).map_err(cluster_error)?;
+    let labels = clustering.labels();
+    let hidden = |c: usize| hide.is_some_and(|h| h(c));
+    let mut shown: Vec<usize> = (0..labels.len()).filter(|&i| !hidden(labels[i])).collect();
+    let total = shown.len();
+    if shown.len() > MAX_POINTS {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut pick = rand::seq::index::sample(&mut rng, shown.len(), MAX_POINTS).into_vec();
+        pick.sort_unstable();
+        shown = pick.into_iter().map(|i| shown[i]).collect();
+    }
+    let points: Vec<(f64, f64, usize)> = shown
+        .iter()
+        .map(|&i| (p.respondents[[i, 0]], p.respondents[[i, 1]], labels[i]))
+        .collect();
+    let legend: Vec<String> = clustering
+        .sizes()
+        .iter()
+        .enumerate()
+        .map(|(c, &size)| {
+            if hidden(c) {
+                format!("cluster {c}: not drawn (small)")
+            } else {
+                format!("cluster {c} ({size})")
+            }
+        })
+        .collect();
+    let roles: Vec<(String, f64, f64)> = matrix
+        .roles()
+        .iter()
+        .enumerate()
+        .map(|(j, r)| (r.name.clone(), p.roles[[j, 0]], p.roles[[j, 1]]))
+        .collect();
+    let title = format!(
+        "{} respondents in {} clusters ({})",
+        data.len(),
+        clustering.k(),
+        clustering.method()
+    );
+    let mut note = format!(
+        "First two principal components: {:.0}% and {:.0}% of the variance. Triangles: roles.",
+        100.0 * p.explained[0],
+        100.0 * p.explained[1]
+    );
+    if total > points.len() {
+        note.push_str(&format!(
+            " A random sample of {} of {} respondents is drawn.",
+            points.len(),
+            total
+        ));
+    }
+    if total < labels.len() {
+        note.push_str(&format!(
+            " {} respondents in small clusters are not drawn.",
+            labels.len() - total
+        ));
+    }
+    let (ax, ay) = (
+        format!("PC1 ({:.0}%)", 100.0 * p.explained[0]),
+        format!("PC2 ({:.0}%)", 100.0 * p.explained[1]),
+    );
+    scatter::cluster_map(&scatter::ClusterMap {
+        title: &title,
+        note: Some(&note),
+        points: &points,
+        legend: &legend,
+        roles: &roles,
+        axes: [&ax, &ay],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn k_ranges_parse() {
+        assert_eq!(parse_k_range("2..8").unwrap(), (2, 8));
+        assert_eq!(parse_k_range(" 3..=3").unwrap(), (3, 3));
+        for bad in ["1..4", "5..3", "2-8", "a..b", "2..", ""] {
+            let err = parse_k_range(bad).unwrap_err();
+            assert_eq!(crate::error::exit_code(&crate::error::classify(&err)), 2, "{bad}");
+        }
+    }
 }

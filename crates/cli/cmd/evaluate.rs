@@ -1,10 +1,494 @@
-//! `rolefit evaluate` (being built).
+//! `rolefit evaluate`: compare strategies on labelled respondents, and the
+//! per-respondent confidence `rolefit score --confidence` adds.
+//!
+//! The numbers come from [`rolefit_score::evaluate`]; this module picks the
+//! strategies (`--strategies`, `--center`), reads the labels, and renders
+//! the result as tables, JSON or Markdown.
+
+use std::io::Write;
+use std::time::Duration;
 
 use anyhow::Result;
+use rolefit_model::RoleMatrix;
+use rolefit_score::evaluate::{
+    evaluate, Bootstrap, Candidate, Confidence, EvaluateError, EvaluateOptions, Evaluation, DEFAULT_RESAMPLES,
+};
+use rolefit_score::learned::{Method, TrainOptions};
+use rolefit_score::{Centred, Registry, ScoreError, BUILTIN_STRATEGIES};
+use serde_json::{json, Value};
 
-use crate::args::EvaluateArgs;
+use crate::args::{Center, EvaluateArgs, EvaluateFormat};
+use crate::cmd::train::{input_name, labels_warning, Labels};
+use crate::error::bad_input;
+use crate::io::Output;
+use crate::load;
+use crate::registry;
+use crate::render::{closest, table};
 
 /// Runs `rolefit evaluate`.
-pub fn run(_args: &EvaluateArgs) -> Result<()> {
-    anyhow::bail!("rolefit evaluate is not built yet")
+pub fn run(args: &EvaluateArgs) -> Result<()> {
+    let loaded = load::matrix(&args.matrix)?;
+    loaded.print_notes();
+    let matrix = loaded.matrix;
+    let batch = load::responses(&args.responses, &matrix)?;
+    let input = input_name(args.responses.input.as_deref());
+    let labels = Labels::read(&args.labels, &matrix)?;
+    let (labels, unused) = labels.align(&batch, &input)?;
+    labels_warning(unused, &args.labels, &input);
+
+    let registry = registry::registry(Duration::from_secs_f64(args.plugin_timeout))?;
+    let picks = select(&args.strategies, args.center, &registry)?;
+    let centred: Vec<Centred> = picks
+        .iter()
+        .filter_map(|p| match p {
+            Pick::Centred(name) => registry.get(name).map(Centred::new),
+            _ => None,
+        })
+        .collect();
+    let train_options = TrainOptions {
+        neighbours: args.neighbours as usize,
+        ..TrainOptions::default()
+    };
+    let mut next_centred = centred.iter();
+    let mut candidates = Vec::with_capacity(picks.len());
+    for pick in &picks {
+        candidates.push(match pick {
+            Pick::Registered(name) => Candidate::Fixed(registry::find(&registry, name)?),
+            Pick::Centred(_) => Candidate::Fixed(next_centred.next().expect("one centred per pick")),
+            Pick::Learned(method) => Candidate::Learned(*method, train_options),
+        });
+    }
+    let options = EvaluateOptions {
+        k: args.k as usize,
+        folds: args.folds as usize,
+        seed: args.seed,
+        resamples: DEFAULT_RESAMPLES,
+        min_answered: args.min_answered,
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let evaluation = evaluate(&matrix, &batch, &labels, &candidates, &options).map_err(|e| match e {
+        // A strategy that fails on valid data is a bug or a broken plugin.
+        EvaluateError::Score(e @ ScoreError::Strategy { .. }) => anyhow::Error::new(e).context("evaluating"),
+        EvaluateError::TooFewForFolds { .. } => bad_input(format!("{input}: {e}; lower --folds")),
+        other => bad_input(format!("evaluating {input}: {other}")),
+    })?;
+    if evaluation.excluded > 0 {
+        eprintln!(
+            "note: {} of {} respondents answered fewer than {} of the {} capabilities and were left out; see --min-answered",
+            evaluation.excluded,
+            batch.len(),
+            evaluation.needed,
+            matrix.capabilities().len()
+        );
+    }
+    let text = match args.format {
+        EvaluateFormat::Table => render_table(&evaluation, &matrix),
+        EvaluateFormat::Markdown => render_markdown(&evaluation, &matrix),
+        EvaluateFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&to_json(&evaluation, &matrix))?;
+            s.push('\n');
+            s
+        }
+    };
+    let mut out = Output::create(args.output.as_deref())?;
+    out.write_all(text.as_bytes())?;
+    // A strategy plugin that fails at the end fails the run, output unwritten.
+    registry::finish()?;
+    out.finish()?;
+    Ok(())
+}
+
+/// A strategy asked for by name.
+#[derive(Debug, Clone, PartialEq)]
+enum Pick {
+    /// A built-in or plugin strategy, by its registered name.
+    Registered(String),
+    /// The centred variant of a registered strategy.
+    Centred(String),
+    /// A learned strategy, cross-validated.
+    Learned(Method),
+}
+
+impl Pick {
+    fn key(&self) -> String {
+        match self {
+            Pick::Registered(n) => n.to_lowercase(),
+            Pick::Centred(n) => format!("{}+center", n.to_lowercase()),
+            Pick::Learned(m) => m.strategy_name().to_string(),
+        }
+    }
+}
+
+/// The strategies of `--strategies` (`all`: every registered strategy,
+/// then the learned ones), each built-in followed by its centred variant
+/// with `--center person`; duplicates dropped.
+fn select(list: &str, center: Center, registry: &Registry) -> Result<Vec<Pick>> {
+    let mut picks = Vec::new();
+    for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        if item.eq_ignore_ascii_case("all") {
+            picks.extend(
+                registry
+                    .names()
+                    .into_iter()
+                    .map(|n| Pick::Registered(n.to_string())),
+            );
+            picks.extend(Method::ALL.into_iter().map(Pick::Learned));
+        } else if let Some(method) = Method::from_name(item) {
+            picks.push(Pick::Learned(method));
+        } else if let Some(s) = registry.get(item) {
+            picks.push(Pick::Registered(s.name().to_string()));
+        } else if let Some(s) = item
+            .strip_suffix("+center")
+            .or_else(|| item.strip_suffix("+CENTER"))
+            .and_then(|base| registry.get(base))
+        {
+            picks.push(Pick::Centred(s.name().to_string()));
+        } else {
+            let mut names: Vec<String> = registry.names().iter().map(|n| n.to_string()).collect();
+            names.extend(Method::ALL.iter().map(|m| m.name().to_string()));
+            let hint = closest(item, names.iter().map(String::as_str))
+                .map(|s| format!(" (did you mean {s:?}?)"))
+                .unwrap_or_default();
+            return Err(bad_input(format!(
+                "unknown strategy {item:?} in --strategies{hint}; the strategies are: all, {}, \
+                 and any of them with +center",
+                names.join(", ")
+            )));
+        }
+    }
+    if picks.is_empty() {
+        return Err(bad_input("--strategies names no strategy"));
+    }
+    if center == Center::Person {
+        let mut with = Vec::with_capacity(picks.len() * 2);
+        for pick in picks {
+            let builtin = match &pick {
+                Pick::Registered(n) => BUILTIN_STRATEGIES.contains(&n.as_str()),
+                _ => false,
+            };
+            let name = match &pick {
+                Pick::Registered(n) => n.clone(),
+                _ => String::new(),
+            };
+            with.push(pick);
+            if builtin {
+                with.push(Pick::Centred(name));
+            }
+        }
+        picks = with;
+    }
+    let mut seen = std::collections::HashSet::new();
+    picks.retain(|p| seen.insert(p.key()));
+    Ok(picks)
+}
+
+/// A metric for people: three decimals.
+fn m3(v: f64) -> String {
+    format!("{v:.3}")
+}
+
+/// The strategies' names, numbered for the agreement and confusion tables.
+fn numbered(ev: &Evaluation) -> Vec<String> {
+    ev.strategies
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{} {}", i + 1, s.name))
+        .collect()
+}
+
+/// The header line: what was evaluated and how.
+fn caption(ev: &Evaluation, matrix: &RoleMatrix) -> String {
+    let learned = ev.strategies.iter().any(|s| s.cross_validated);
+    format!(
+        "{} respondents, {} roles; top-k and NDCG with k = {}; stability over {} bootstrap resamples (seed {}){}",
+        ev.n,
+        matrix.roles().len(),
+        ev.options.k.min(matrix.roles().len()),
+        ev.options.resamples,
+        ev.options.seed,
+        if learned {
+            format!(
+                "; model:* strategies {}-fold cross-validated",
+                ev.options.folds
+            )
+        } else {
+            String::new()
+        }
+    )
+}
+
+/// The rows of the main table: one per strategy.
+fn metric_rows(ev: &Evaluation) -> (Vec<String>, Vec<Vec<String>>) {
+    let k = ev.options.k;
+    let header = vec![
+        "Strategy".to_string(),
+        "Top-1".to_string(),
+        format!("Top-{k}"),
+        "MRR".to_string(),
+        format!("NDCG@{k}"),
+        "Macro-F1".to_string(),
+        "Stability".to_string(),
+    ];
+    let rows = ev
+        .strategies
+        .iter()
+        .map(|s| {
+            vec![
+                s.name.clone(),
+                m3(s.top1_accuracy),
+                m3(s.topk_accuracy),
+                m3(s.mrr),
+                m3(s.ndcg),
+                m3(s.macro_f1),
+                m3(s.stability),
+            ]
+        })
+        .collect();
+    (header, rows)
+}
+
+/// The agreement matrix: Kendall's tau-b above the diagonal, top-1
+/// agreement below, strategies numbered.
+fn agreement_rows(ev: &Evaluation) -> (Vec<String>, Vec<Vec<String>>) {
+    let n = ev.strategies.len();
+    let mut header = vec![String::new()];
+    header.extend((1..=n).map(|i| i.to_string()));
+    let mut cells = vec![vec!["·".to_string(); n]; n];
+    // The pairs come in order (0, 1), (0, 2), ..., (1, 2), ...
+    let pairs = (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b)));
+    for ((a, b), p) in pairs.zip(&ev.agreement) {
+        cells[a][b] = p.kendall_tau.map_or("–".to_string(), |t| format!("{t:.2}"));
+        cells[b][a] = format!("{:.2}", p.top1_agreement);
+    }
+    let rows = numbered(ev)
+        .into_iter()
+        .zip(cells)
+        .map(|(name, row)| std::iter::once(name).chain(row).collect())
+        .collect();
+    (header, rows)
+}
+
+/// One strategy's confusion matrix: rows actual roles, columns top-1
+/// choices, roles numbered.
+fn confusion_rows(
+    s: &rolefit_score::evaluate::StrategyReport,
+    matrix: &RoleMatrix,
+) -> (Vec<String>, Vec<Vec<String>>) {
+    let r = matrix.roles().len();
+    let mut header = vec!["actual \\ top-1".to_string()];
+    header.extend((1..=r).map(|i| i.to_string()));
+    let rows = matrix
+        .roles()
+        .iter()
+        .enumerate()
+        .map(|(j, role)| {
+            std::iter::once(format!("{} {}", j + 1, role.name))
+                .chain(s.confusion.row(j).iter().map(|c| c.to_string()))
+                .collect()
+        })
+        .collect();
+    (header, rows)
+}
+
+const AGREEMENT_NOTE: &str =
+    "Agreement: Kendall's tau-b of the full rankings (mean over respondents) above the \
+                              diagonal, share with the same top-1 role below.";
+
+fn render_table(ev: &Evaluation, matrix: &RoleMatrix) -> String {
+    let mut out = format!("{}\n", caption(ev, matrix));
+    let (header, rows) = metric_rows(ev);
+    let mut t = table(header);
+    rows.into_iter().for_each(|r| {
+        t.add_row(r);
+    });
+    out.push_str(&format!("{t}\n"));
+    if ev.strategies.len() > 1 {
+        let (header, rows) = agreement_rows(ev);
+        let mut t = table(header);
+        rows.into_iter().for_each(|r| {
+            t.add_row(r);
+        });
+        out.push_str(&format!("\n{AGREEMENT_NOTE}\n{t}\n"));
+    }
+    for s in &ev.strategies {
+        let (header, rows) = confusion_rows(s, matrix);
+        let mut t = table(header);
+        rows.into_iter().for_each(|r| {
+            t.add_row(r);
+        });
+        out.push_str(&format!(
+            "\nConfusion of {} (rows: actual role; columns: top-1 role)\n{t}\n",
+            s.name
+        ));
+    }
+    out
+}
+
+/// A Markdown pipe table; `|` in cells is escaped.
+fn markdown_table(header: &[String], rows: &[Vec<String>], numeric_from: usize) -> String {
+    let cell = |s: &str| s.replace('|', "\\|");
+    let mut out = format!(
+        "| {} |\n|",
+        header.iter().map(|h| cell(h)).collect::<Vec<_>>().join(" | ")
+    );
+    for i in 0..header.len() {
+        out.push_str(if i >= numeric_from { " ---: |" } else { " --- |" });
+    }
+    out.push('\n');
+    for row in rows {
+        out.push_str(&format!(
+            "| {} |\n",
+            row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | ")
+        ));
+    }
+    out
+}
+
+fn render_markdown(ev: &Evaluation, matrix: &RoleMatrix) -> String {
+    let mut out = format!("{}.\n\n", caption(ev, matrix));
+    let (header, rows) = metric_rows(ev);
+    out.push_str(&markdown_table(&header, &rows, 1));
+    if ev.strategies.len() > 1 {
+        let (header, rows) = agreement_rows(ev);
+        out.push_str(&format!("\n{AGREEMENT_NOTE}\n\n"));
+        out.push_str(&markdown_table(&header, &rows, 1));
+    }
+    for s in &ev.strategies {
+        let (header, rows) = confusion_rows(s, matrix);
+        out.push_str(&format!(
+            "\nConfusion of `{}` (rows: actual role; columns: top-1 role):\n\n",
+            s.name
+        ));
+        out.push_str(&markdown_table(&header, &rows, 1));
+    }
+    out
+}
+
+fn to_json(ev: &Evaluation, matrix: &RoleMatrix) -> Value {
+    json!({
+        "respondents": ev.n,
+        "excluded": ev.excluded,
+        "needed": ev.needed,
+        "k": ev.options.k,
+        "folds": ev.options.folds,
+        "seed": ev.options.seed,
+        "resamples": ev.options.resamples,
+        "roles": matrix.roles().iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+        "strategies": ev.strategies.iter().map(|s| json!({
+            "name": s.name,
+            "cross_validated": s.cross_validated,
+            "n": s.n,
+            "top1_accuracy": s.top1_accuracy,
+            "topk_accuracy": s.topk_accuracy,
+            "mrr": s.mrr,
+            "ndcg": s.ndcg,
+            "macro_f1": s.macro_f1,
+            "stability": s.stability,
+            "confusion": s.confusion.outer_iter().map(|r| r.to_vec()).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "agreement": ev.agreement.iter().map(|a| json!({
+            "a": a.a,
+            "b": a.b,
+            "kendall_tau": a.kendall_tau,
+            "top1_agreement": a.top1_agreement,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The bootstrap `rolefit score --confidence` uses: [`DEFAULT_RESAMPLES`]
+/// resamples with the default seed, so that the same input always gives
+/// the same stabilities.
+pub fn score_bootstrap(on: bool) -> Option<Bootstrap> {
+    on.then(Bootstrap::default)
+}
+
+/// Each respondent's confidence in a chunk of `rolefit score`, computed in
+/// the worker (nothing without `--confidence`).
+///
+/// # Errors
+/// The strategy's, as for scoring.
+pub fn chunk_confidence(
+    bootstrap: Option<Bootstrap>,
+    compiled: &rolefit_score::CompiledMatrix,
+    strategy: &dyn rolefit_score::Strategy,
+    batch: &rolefit_model::ProfileBatch,
+    ws: &mut rolefit_score::Workspace,
+) -> Result<Vec<Confidence>, ScoreError> {
+    match bootstrap {
+        Some(b) => b.confidence(compiled, strategy, batch, ws),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The CSV header fields `--confidence` adds after `status`.
+pub const CONFIDENCE_CSV_HEADER: &str = ",margin,stability";
+
+/// Appends `,MARGIN,STABILITY` (six decimals; empty where there is none)
+/// to a CSV row.
+pub fn confidence_csv(out: &mut Vec<u8>, confidence: Option<&Confidence>) {
+    out.push(b',');
+    if let Some(m) = confidence.and_then(|c| c.margin) {
+        out.extend_from_slice(format!("{m:.6}").as_bytes());
+    }
+    out.push(b',');
+    if let Some(c) = confidence {
+        out.extend_from_slice(format!("{:.6}", c.stability).as_bytes());
+    }
+}
+
+/// The `confidence` object of a JSON row.
+pub fn confidence_json(c: &Confidence) -> Value {
+    json!({
+        "margin": c.margin,
+        "stability": c.stability,
+        "resamples": c.resamples,
+    })
+}
+
+/// The confidence in a few words, for tables: `margin 0.067, stable 82%`.
+pub fn confidence_text(c: &Confidence) -> String {
+    match c.margin {
+        Some(m) => format!("margin {m:.3}, stable {:.0}%", c.stability * 100.0),
+        None => format!("stable {:.0}%", c.stability * 100.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selection_expands_all_and_centres_builtins() {
+        let registry = Registry::builtin();
+        let all = select("all", Center::None, &registry).unwrap();
+        assert_eq!(all.len(), 8);
+        assert_eq!(all[5], Pick::Learned(Method::Centroid));
+        let picks = select("euclidean, knn, Cosine, euclidean", Center::Person, &registry).unwrap();
+        assert_eq!(
+            picks,
+            vec![
+                Pick::Registered("euclidean".into()),
+                Pick::Centred("euclidean".into()),
+                Pick::Learned(Method::Knn),
+                Pick::Registered("cosine".into()),
+                Pick::Centred("cosine".into()),
+            ]
+        );
+        let picks = select("manhattan+center,model:logistic", Center::None, &registry).unwrap();
+        assert_eq!(
+            picks,
+            vec![Pick::Centred("manhattan".into()), Pick::Learned(Method::Logistic)]
+        );
+        let e = select("eucldean", Center::None, &registry)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("did you mean \"euclidean\""), "{e}");
+        assert!(select(" , ", Center::None, &registry).is_err());
+    }
+
+    #[test]
+    fn markdown_tables_escape_pipes() {
+        let t = markdown_table(&["a".into(), "b".into()], &[vec!["x|y".into(), "1".into()]], 1);
+        assert_eq!(t, "| a | b |\n| --- | ---: |\n| x\\|y | 1 |\n");
+    }
 }

@@ -1,10 +1,333 @@
-//! `rolefit explain` (being built).
+//! `rolefit explain --target ROLE`: what would it take for ROLE to rank
+//! first, per respondent: the fewest scale points of improvement (then the
+//! fewest capabilities), found by [`rolefit_score::whatif`].
+
+use std::io::Write;
+use std::time::Duration;
 
 use anyhow::Result;
+use rolefit_model::{ProfileBatch, RoleMatrix};
+use rolefit_score::whatif::{what_it_takes, Improvement, Plan, WhatIf, WhatIfOptions};
+use rolefit_score::{rank, CompiledMatrix, RankedRole, ScoreError, Strategy};
+use serde_json::{json, Value};
 
-use crate::args::ExplainArgs;
+use crate::args::{ExplainArgs, ListFormat};
+use crate::cmd::train::load_model;
+use crate::error::bad_input;
+use crate::io::Output;
+use crate::load;
+use crate::registry;
+use crate::render::{closest, number, safe, table};
 
 /// Runs `rolefit explain`.
-pub fn run(_args: &ExplainArgs) -> Result<()> {
-    anyhow::bail!("rolefit explain is not built yet")
+pub fn run(args: &ExplainArgs) -> Result<()> {
+    let loaded = load::matrix(&args.matrix)?;
+    loaded.print_notes();
+    let matrix = loaded.matrix;
+    let target = matrix.role_index(&args.target).ok_or_else(|| {
+        let names: Vec<&str> = matrix.roles().iter().map(|r| r.name.as_str()).collect();
+        let hint = closest(&args.target, names.iter().copied())
+            .map(|s| format!(" (did you mean {s:?}?)"))
+            .unwrap_or_default();
+        bad_input(format!(
+            "unknown role {:?} for --target{hint}; the roles are: {}",
+            args.target,
+            names.join(", ")
+        ))
+    })?;
+    let batch = load::responses(&args.responses, &matrix)?;
+    let registry = registry::registry(Duration::from_secs(30))?;
+    let model = match &args.model {
+        Some(path) => Some(load_model(path, &matrix)?),
+        None => None,
+    };
+    let strategy: &dyn Strategy = match &model {
+        Some(m) => m,
+        None => registry::find(&registry, &args.strategy)?,
+    };
+    let compiled = CompiledMatrix::new(&matrix);
+    let options = WhatIfOptions {
+        budget: usize::try_from(args.budget).unwrap_or(usize::MAX),
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let answers = for_each_respondent(&batch, threads, |i| {
+        let (values, answered) = batch.row(i);
+        let mut one = ProfileBatch::new(batch.capabilities());
+        let row: Vec<Option<f64>> = values
+            .iter()
+            .zip(answered)
+            .map(|(&v, &a)| a.then_some(v))
+            .collect();
+        one.push(batch.respondent(i), &row);
+        let scores = strategy.score(&compiled, &one)?;
+        let ranked = rank(scores.row(0), None);
+        let position = ranked.iter().position(|r| r.role == target).map_or(0, |p| p + 1);
+        let answer = what_it_takes(&compiled, strategy, values, answered, target, &options)?;
+        Ok(Answer {
+            first: ranked[0],
+            target_rank: position,
+            target_score: scores[(0, target)],
+            answer,
+        })
+    })
+    .map_err(|e| anyhow::Error::new(e).context("searching for improvements"))?;
+
+    let ctx = Ctx {
+        matrix: &matrix,
+        batch: &batch,
+        target,
+        strategy: strategy.name(),
+        budget: options.budget,
+    };
+    let text = match args.format {
+        ListFormat::Table => ctx.table(&answers),
+        ListFormat::Csv => ctx.csv(&answers)?,
+        ListFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&Value::Array(
+                answers.iter().enumerate().map(|(i, a)| ctx.json(i, a)).collect(),
+            ))?;
+            s.push('\n');
+            s
+        }
+    };
+    let mut out = Output::create(args.output.as_deref())?;
+    out.write_all(text.as_bytes())?;
+    registry::finish()?;
+    out.finish()?;
+    Ok(())
+}
+
+/// One respondent's result.
+struct Answer {
+    /// The role first now.
+    first: RankedRole,
+    /// The target's rank now (1-based).
+    target_rank: usize,
+    /// The target's score now.
+    target_score: f64,
+    answer: WhatIf,
+}
+
+/// Runs `work` for every respondent on up to `threads` threads; results in
+/// input order, the first error (in input order) if any.
+fn for_each_respondent<T: Send>(
+    batch: &ProfileBatch,
+    threads: usize,
+    work: impl Fn(usize) -> Result<T, ScoreError> + Sync,
+) -> Result<Vec<T>, ScoreError> {
+    let n = batch.len();
+    let threads = threads.clamp(1, n.max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: std::sync::Mutex<Vec<Option<Result<T, ScoreError>>>> =
+        std::sync::Mutex::new((0..n).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= n {
+                    break;
+                }
+                let result = work(i);
+                slots.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
+            });
+        }
+    });
+    slots
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|r| r.expect("every respondent was searched"))
+        .collect()
+}
+
+/// What the renderers need to name things.
+struct Ctx<'a> {
+    matrix: &'a RoleMatrix,
+    batch: &'a ProfileBatch,
+    target: usize,
+    strategy: &'a str,
+    budget: usize,
+}
+
+impl Ctx<'_> {
+    fn role(&self, j: usize) -> &str {
+        &self.matrix.roles()[j].name
+    }
+
+    fn status(a: &WhatIf) -> &'static str {
+        match a {
+            WhatIf::AlreadyFirst { .. } => "already-first",
+            WhatIf::Reached { .. } => "reached",
+            WhatIf::OutOfReach { .. } => "out-of-reach",
+            WhatIf::Unresolved { .. } => "unresolved",
+        }
+    }
+
+    /// `Risk Management 3 -> 4` (a blank reads `blank`).
+    fn improvement(&self, i: &Improvement, arrow: &str) -> String {
+        format!(
+            "{} {} {arrow} {}",
+            self.matrix.capabilities()[i.capability].name,
+            i.from.map_or("blank".to_string(), |v| number(v, 2)),
+            number(i.to, 2)
+        )
+    }
+
+    /// A plan's improvements, joined.
+    fn moves(&self, plan: &Plan, separator: &str, arrow: &str) -> String {
+        plan.improvements
+            .iter()
+            .map(|i| self.improvement(i, arrow))
+            .collect::<Vec<_>>()
+            .join(separator)
+    }
+
+    /// What it takes, in words.
+    fn verdict(&self, a: &WhatIf, separator: &str, arrow: &str) -> String {
+        match a {
+            WhatIf::AlreadyFirst { .. } => "already first".to_string(),
+            WhatIf::Reached { plan, .. } => self.moves(plan, separator, arrow),
+            WhatIf::OutOfReach { .. } => "out of reach on the scale".to_string(),
+            WhatIf::Unresolved { at_least, known, .. } => {
+                let mut s = format!(
+                    "not settled within {} candidates: at least {} points",
+                    self.budget,
+                    number(*at_least, 2)
+                );
+                if let Some(plan) = known {
+                    s.push_str(&format!(
+                        "; this works with {} points:{separator}{}",
+                        number(plan.points, 2),
+                        self.moves(plan, separator, arrow)
+                    ));
+                }
+                s
+            }
+        }
+    }
+
+    fn points(a: &WhatIf) -> Option<(f64, usize)> {
+        match a {
+            WhatIf::AlreadyFirst { .. } => Some((0.0, 0)),
+            WhatIf::Reached { plan, .. } => Some((plan.points, plan.improvements.len())),
+            _ => None,
+        }
+    }
+
+    fn plan_json(&self, plan: &Plan) -> Value {
+        let caps = self.matrix.capabilities();
+        json!({
+            "points": plan.points,
+            "improvements": plan.improvements.iter().map(|x| json!({
+                "capability": caps[x.capability].id,
+                "name": caps[x.capability].name,
+                "from": x.from,
+                "to": x.to,
+                "points": x.points,
+            })).collect::<Vec<_>>(),
+            "target_score_after": plan.score,
+            "runner_up_after": plan.runner_up.map(|r| json!({"role": self.role(r.role), "score": r.score})),
+        })
+    }
+
+    fn table(&self, answers: &[Answer]) -> String {
+        let mut t = table(vec![
+            "Respondent".to_string(),
+            "First now".to_string(),
+            format!("{} now", self.role(self.target)),
+            "What it takes".to_string(),
+            "Points".to_string(),
+        ]);
+        for (i, a) in answers.iter().enumerate() {
+            t.add_row(vec![
+                self.batch.respondent(i).to_string(),
+                format!("{} {:.3}", self.role(a.first.role), a.first.score),
+                format!("#{} {:.3}", a.target_rank, a.target_score),
+                self.verdict(&a.answer, "\n", "→"),
+                Self::points(&a.answer).map_or("–".to_string(), |(p, n)| {
+                    if n == 0 {
+                        "0".to_string()
+                    } else {
+                        format!("{} in {n}", number(p, 2))
+                    }
+                }),
+            ]);
+        }
+        format!(
+            "What it takes for {} to rank first under {} (raising answers in whole points up to the scale's top; a blank counts as the bottom)\n{t}\n",
+            self.role(self.target),
+            self.strategy
+        )
+    }
+
+    fn csv(&self, answers: &[Answer]) -> Result<String> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record([
+            "respondent",
+            "target",
+            "status",
+            "points",
+            "capabilities",
+            "improvements",
+            "target_score_after",
+        ])?;
+        for (i, a) in answers.iter().enumerate() {
+            let (points, count) = Self::points(&a.answer).map_or((String::new(), String::new()), |(p, n)| {
+                (number(p, 6), n.to_string())
+            });
+            let after = match &a.answer {
+                WhatIf::Reached { plan, .. } => format!("{:.6}", plan.score),
+                WhatIf::AlreadyFirst { score } => format!("{score:.6}"),
+                _ => String::new(),
+            };
+            let improvements = self.verdict(&a.answer, "; ", "->");
+            w.write_record([
+                safe(self.batch.respondent(i)).as_ref(),
+                safe(self.role(self.target)).as_ref(),
+                Self::status(&a.answer),
+                &points,
+                &count,
+                safe(&improvements).as_ref(),
+                &after,
+            ])?;
+        }
+        Ok(String::from_utf8(w.into_inner().map_err(|e| e.into_error())?)?)
+    }
+
+    fn json(&self, i: usize, a: &Answer) -> Value {
+        let mut v = json!({
+            "respondent": self.batch.respondent(i),
+            "strategy": self.strategy,
+            "target": self.role(self.target),
+            "target_rank": a.target_rank,
+            "target_score": a.target_score,
+            "first": {"role": self.role(a.first.role), "score": a.first.score},
+            "status": Self::status(&a.answer),
+        });
+        match &a.answer {
+            WhatIf::AlreadyFirst { .. } => {
+                v["points"] = json!(0.0);
+                v["improvements"] = json!([]);
+            }
+            WhatIf::Reached { plan, explored } => {
+                if let (Value::Object(v), Value::Object(p)) = (&mut v, self.plan_json(plan)) {
+                    v.extend(p);
+                }
+                v["explored"] = json!(explored);
+            }
+            WhatIf::OutOfReach { explored } => {
+                v["explored"] = json!(explored);
+            }
+            WhatIf::Unresolved {
+                at_least,
+                known,
+                explored,
+            } => {
+                v["at_least"] = json!(at_least);
+                v["known"] = known.as_ref().map_or(Value::Null, |p| self.plan_json(p));
+                v["explored"] = json!(explored);
+            }
+        }
+        v
+    }
 }

@@ -1,10 +1,331 @@
-//! `rolefit matrix overlap` (being built).
+//! `rolefit matrix overlap`: how similar the roles of a matrix are, what
+//! separates each pair, which pairs are near duplicates, and how the roles
+//! group (see [`rolefit_score::overlap`] for the definitions).
+
+use std::io::Write;
+use std::time::Duration;
 
 use anyhow::Result;
+use rolefit_model::RoleMatrix;
+use rolefit_score::overlap::{group_threshold, near_duplicate_threshold, overlap, Overlap, RolePair};
+use rolefit_score::{CompiledMatrix, Strategy};
+use serde_json::json;
 
-use crate::args::OverlapArgs;
+use crate::args::{ListFormat, OverlapArgs};
+use crate::io::Output;
+use crate::load;
+use crate::plot::{self, heatmap};
+use crate::registry;
+use crate::render::{number, table};
+
+/// The full similarity matrix is printed in the table format up to this
+/// many roles (wider tables do not fit a terminal; CSV and JSON have all).
+const TABLE_MATRIX_MAX: usize = 12;
+
+/// How many of the most similar pairs the table lists.
+const TABLE_PAIRS: usize = 10;
+
+/// The heatmap shows at most this many roles (the first in dendrogram
+/// order): a larger SVG would be unreadable and slow.
+pub const HEATMAP_MAX: usize = 150;
 
 /// Runs `rolefit matrix overlap`.
-pub fn run(_args: &OverlapArgs) -> Result<()> {
-    anyhow::bail!("rolefit matrix overlap is not built yet")
+pub fn run(args: &OverlapArgs) -> Result<()> {
+    let loaded = load::matrix(&args.matrix)?;
+    loaded.print_notes();
+    let registry = registry::registry(Duration::from_secs(30))?;
+    let strategy = registry::find(&registry, &args.strategy)?;
+    let matrix = &loaded.matrix;
+    let compiled = CompiledMatrix::new(matrix);
+    let o = overlap(&compiled, strategy)?;
+    let plot_svg = match &args.plot {
+        Some(_) => Some(overlap_heatmap(matrix, &o, strategy, &o.leaf_order(), None)?),
+        None => None,
+    };
+    let text = match args.format {
+        ListFormat::Table => overlap_table(matrix, &o, strategy),
+        ListFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&overlap_json(matrix, &o, strategy))?;
+            s.push('\n');
+            s
+        }
+        ListFormat::Csv => overlap_csv(matrix, &o, strategy)?,
+    };
+    if args.format != ListFormat::Table {
+        for p in o.near_duplicates(near_duplicate_threshold(strategy.name())) {
+            eprintln!("warning: {}", near_duplicate_text(matrix, p, strategy));
+        }
+    }
+    registry::finish()?;
+    if let (Some(path), Some(svg)) = (&args.plot, &plot_svg) {
+        plot::write(path, svg)?;
+    }
+    let mut out = Output::create(None)?;
+    out.write_all(text.as_bytes())?;
+    out.finish()
+}
+
+/// The heatmap of `o`, roles in `order` (at most [`HEATMAP_MAX`] shown).
+pub fn overlap_heatmap(
+    matrix: &RoleMatrix,
+    o: &Overlap,
+    strategy: &dyn Strategy,
+    order: &[usize],
+    note: Option<&str>,
+) -> Result<String> {
+    let shown = &order[..order.len().min(HEATMAP_MAX)];
+    let names: Vec<String> = shown.iter().map(|&j| matrix.roles()[j].name.clone()).collect();
+    let s = o.similarity();
+    let values: Vec<Vec<f64>> = shown
+        .iter()
+        .map(|&a| shown.iter().map(|&b| s[[a, b]]).collect())
+        .collect();
+    let title = format!("Role similarity ({})", strategy.name());
+    let mut text = note.map(str::to_string).unwrap_or_else(|| {
+        "Each role's levels scored against the other role, averaged both ways; roles in dendrogram order."
+            .into()
+    });
+    if shown.len() < order.len() {
+        text.push_str(&format!(
+            " The first {} of {} roles are shown.",
+            shown.len(),
+            order.len()
+        ));
+    }
+    heatmap::heatmap(&heatmap::Heatmap {
+        title: &title,
+        note: Some(&text),
+        names: &names,
+        values: &values,
+    })
+}
+
+/// "Cap (4 vs 2), ..." for a pair.
+pub fn separating_text(matrix: &RoleMatrix, p: &RolePair) -> String {
+    p.separating
+        .iter()
+        .map(|s| {
+            format!(
+                "{} ({} vs {})",
+                matrix.capabilities()[s.capability].name,
+                number(s.level_a, 2),
+                number(s.level_b, 2)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The warning for a near-duplicate pair.
+pub fn near_duplicate_text(matrix: &RoleMatrix, p: &RolePair, strategy: &dyn Strategy) -> String {
+    let (a, b) = (&matrix.roles()[p.a].name, &matrix.roles()[p.b].name);
+    let what = if p.separating.is_empty() {
+        "they have the same levels everywhere".to_string()
+    } else {
+        format!("they differ most in {}", separating_text(matrix, p))
+    };
+    format!(
+        "roles {a:?} and {b:?} are near duplicates (similarity {:.3} >= {} under {}): {what}; few answers will tell them apart",
+        p.similarity,
+        near_duplicate_threshold(strategy.name()),
+        strategy.name()
+    )
+}
+
+/// The dendrogram as an indented tree, each inner node showing the
+/// average similarity at which its two branches join.
+pub fn dendrogram_text(matrix: &RoleMatrix, o: &Overlap) -> String {
+    let n = matrix.roles().len();
+    let mut out = String::new();
+    if o.merges().is_empty() {
+        for r in matrix.roles() {
+            out.push_str(&format!("{}\n", r.name));
+        }
+        return out;
+    }
+    fn walk(
+        node: usize,
+        n: usize,
+        o: &Overlap,
+        matrix: &RoleMatrix,
+        prefix: &str,
+        last: Option<bool>,
+        out: &mut String,
+    ) {
+        let (branch, next) = match last {
+            None => ("", String::new()),
+            Some(true) => ("└── ", format!("{prefix}    ")),
+            Some(false) => ("├── ", format!("{prefix}│   ")),
+        };
+        if node < n {
+            out.push_str(&format!("{prefix}{branch}{}\n", matrix.roles()[node].name));
+        } else {
+            let m = &o.merges()[node - n];
+            out.push_str(&format!("{prefix}{branch}┬ similarity {:.3}\n", 1.0 - m.distance));
+            walk(m.left, n, o, matrix, &next, Some(false), out);
+            walk(m.right, n, o, matrix, &next, Some(true), out);
+        }
+    }
+    walk(n + o.merges().len() - 1, n, o, matrix, "", None, &mut out);
+    out
+}
+
+fn overlap_table(matrix: &RoleMatrix, o: &Overlap, strategy: &dyn Strategy) -> String {
+    let roles = matrix.roles();
+    let k = roles.len();
+    let s = o.similarity();
+    let mut out = format!(
+        "Role overlap of {} ({k} roles) under {}: each role's levels scored as a profile against every other role, averaged both ways\n",
+        matrix.source(),
+        strategy.name()
+    );
+    if k <= TABLE_MATRIX_MAX {
+        let mut header = vec![String::new()];
+        header.extend((1..=k).map(|i| i.to_string()));
+        let mut t = table(header);
+        for a in 0..k {
+            let mut row = vec![format!("{} {}", a + 1, roles[a].name)];
+            row.extend((0..k).map(|b| format!("{:.3}", s[[a, b]])));
+            t.add_row(row);
+        }
+        out.push_str(&format!("\n{t}\n"));
+    } else {
+        out.push_str(&format!(
+            "\n({k} roles: the full similarity matrix is in --format csv or json)\n"
+        ));
+    }
+    let mut pairs: Vec<&RolePair> = o.pairs().iter().collect();
+    pairs.sort_by(|x, y| {
+        y.similarity
+            .total_cmp(&x.similarity)
+            .then((x.a, x.b).cmp(&(y.a, y.b)))
+    });
+    if !pairs.is_empty() {
+        out.push_str(&format!(
+            "\nMost similar pairs ({} of {}):\n",
+            pairs.len().min(TABLE_PAIRS),
+            pairs.len()
+        ));
+        let mut t = table(["Roles", "Similarity", "What separates them most (levels)"]);
+        for p in pairs.iter().take(TABLE_PAIRS) {
+            t.add_row(vec![
+                format!("{}\n{}", roles[p.a].name, roles[p.b].name),
+                format!("{:.3}", p.similarity),
+                p.separating
+                    .iter()
+                    .map(|x| {
+                        format!(
+                            "{} ({} vs {})",
+                            matrix.capabilities()[x.capability].name,
+                            number(x.level_a, 2),
+                            number(x.level_b, 2)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ]);
+        }
+        out.push_str(&format!("{t}\n"));
+    }
+    let cut = group_threshold(strategy.name());
+    let groups = o.groups(1.0 - cut);
+    out.push_str(&format!(
+        "\nGroups (average linkage on 1 - similarity, cut at similarity {cut}):\n"
+    ));
+    for (i, g) in groups.iter().enumerate() {
+        let names: Vec<&str> = g.iter().map(|&j| roles[j].name.as_str()).collect();
+        out.push_str(&format!("  {}. {}\n", i + 1, names.join(", ")));
+    }
+    out.push_str("\nDendrogram:\n");
+    out.push_str(&dendrogram_text(matrix, o));
+    for p in o.near_duplicates(near_duplicate_threshold(strategy.name())) {
+        out.push_str(&format!(
+            "warning: {}\n",
+            near_duplicate_text(matrix, p, strategy)
+        ));
+    }
+    out
+}
+
+fn overlap_json(matrix: &RoleMatrix, o: &Overlap, strategy: &dyn Strategy) -> serde_json::Value {
+    let roles = matrix.roles();
+    let caps = matrix.capabilities();
+    let n = roles.len();
+    let threshold = near_duplicate_threshold(strategy.name());
+    let node = |id: usize| -> serde_json::Value {
+        if id < n {
+            json!({"role": roles[id].name})
+        } else {
+            json!({"merge": id - n})
+        }
+    };
+    json!({
+        "strategy": strategy.name(),
+        "matrix": matrix.source(),
+        "roles": roles.iter().map(|r| json!({"id": r.id, "name": r.name})).collect::<Vec<_>>(),
+        "similarity": o.similarity().outer_iter().map(|r| r.to_vec()).collect::<Vec<_>>(),
+        "directed": o.directed().outer_iter().map(|r| r.to_vec()).collect::<Vec<_>>(),
+        "near_duplicate_threshold": threshold,
+        "pairs": o.pairs().iter().map(|p| json!({
+            "a": roles[p.a].name,
+            "b": roles[p.b].name,
+            "similarity": p.similarity,
+            "near_duplicate": p.similarity >= threshold,
+            "separating": p.separating.iter().map(|s| json!({
+                "capability": caps[s.capability].name,
+                "level_a": s.level_a,
+                "level_b": s.level_b,
+                "weighted_difference": s.weighted_difference,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "near_duplicates": o.near_duplicates(threshold).iter().map(|p| json!({
+            "a": roles[p.a].name,
+            "b": roles[p.b].name,
+            "similarity": p.similarity,
+        })).collect::<Vec<_>>(),
+        "group_similarity": group_threshold(strategy.name()),
+        "groups": o.groups(1.0 - group_threshold(strategy.name())).iter().map(|g| {
+            g.iter().map(|&j| roles[j].name.clone()).collect::<Vec<_>>()
+        }).collect::<Vec<_>>(),
+        "dendrogram": o.merges().iter().enumerate().map(|(i, m)| json!({
+            "merge": i,
+            "left": node(m.left),
+            "right": node(m.right),
+            "similarity": 1.0 - m.distance,
+            "roles": m.members.iter().map(|&j| roles[j].name.clone()).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "order": o.leaf_order().iter().map(|&j| roles[j].name.clone()).collect::<Vec<_>>(),
+    })
+}
+
+fn overlap_csv(matrix: &RoleMatrix, o: &Overlap, strategy: &dyn Strategy) -> Result<String> {
+    let roles = matrix.roles();
+    let threshold = near_duplicate_threshold(strategy.name());
+    let d = o.directed();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "role_a",
+        "role_b",
+        "similarity",
+        "score_a_as_b",
+        "score_b_as_a",
+        "near_duplicate",
+        "separating",
+    ])?;
+    for p in o.pairs() {
+        w.write_record([
+            roles[p.a].name.as_str(),
+            roles[p.b].name.as_str(),
+            &p.similarity.to_string(),
+            &d[[p.a, p.b]].to_string(),
+            &d[[p.b, p.a]].to_string(),
+            if p.similarity >= threshold {
+                "true"
+            } else {
+                "false"
+            },
+            &separating_text(matrix, p),
+        ])?;
+    }
+    Ok(String::from_utf8(w.into_inner().map_err(|e| e.into_error())?)?)
 }

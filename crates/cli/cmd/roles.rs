@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::args::{ListFormat, RolesArgs};
 use crate::io::Output;
 use crate::load;
-use crate::render::{number, table};
+use crate::render::{number, safe, table};
 
 /// Above this many roles the table lists roles instead of the full grid.
 const GRID_MAX_ROLES: usize = 6;
@@ -65,8 +65,8 @@ fn write_long_csv(matrix: &RoleMatrix, out: &mut Output) -> Result<()> {
     for role in matrix.roles() {
         for (req, cap) in role.requirements.iter().zip(matrix.capabilities()) {
             w.write_record([
-                role.name.as_str(),
-                cap.name.as_str(),
+                &*safe(&role.name),
+                &*safe(&cap.name),
                 &req.level.to_string(),
                 &req.importance.to_string(),
             ])?;

@@ -3,16 +3,17 @@
 use std::io::Write;
 
 use anyhow::Result;
-use rolefit_score::{Registry, DEFAULT_STRATEGY};
+use rolefit_score::DEFAULT_STRATEGY;
 use serde_json::json;
 
 use crate::args::{ListFormat, StrategiesArgs};
 use crate::io::Output;
 use crate::render::table;
 
-/// Runs `rolefit strategies`.
+/// Runs `rolefit strategies`: the built-ins, then strategy plugins found
+/// on the search path (listed, not started).
 pub fn run(args: &StrategiesArgs) -> Result<()> {
-    let registry = Registry::builtin();
+    let registry = crate::registry::registry(std::time::Duration::from_secs(30))?;
     let mut out = Output::create(None)?;
     match args.format {
         ListFormat::Table => {

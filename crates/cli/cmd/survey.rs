@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::args::{ListFormat, SurveyArgs};
 use crate::io::Output;
 use crate::load;
-use crate::render::{number, table};
+use crate::render::{number, safe, table};
 
 /// Runs `rolefit survey`.
 pub fn run(args: &SurveyArgs) -> Result<()> {
@@ -26,7 +26,12 @@ pub fn run(args: &SurveyArgs) -> Result<()> {
             w.write_record(["id", "text", "capability", "reverse"])?;
             for item in survey.items() {
                 let reverse = if item.reverse { "true" } else { "false" };
-                w.write_record([&item.id, &item.text, &item.capability, reverse])?;
+                w.write_record([
+                    &*safe(&item.id),
+                    &*safe(&item.text),
+                    &*safe(&item.capability),
+                    reverse,
+                ])?;
             }
             w.flush()?;
         }

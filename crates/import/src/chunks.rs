@@ -19,7 +19,7 @@
 //! line and files without an id column number their respondents the same
 //! however the work is split.
 
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 
 use csv::ByteRecord;
 use rolefit_model::{ProfileBatch, RoleMatrix, Survey};
@@ -45,6 +45,8 @@ pub struct RawChunk {
     pub first_row: u64,
     /// How many data rows (records that are not blank) the chunk holds.
     pub rows: u64,
+    /// The 0-based offset of the chunk's first byte in the input.
+    pub first_byte: u64,
 }
 
 /// Reads a responses file's header, then hands out the rest as
@@ -58,6 +60,7 @@ pub struct ResponseChunks<R: Read> {
     delimiter: u8,
     next_line: u64,
     next_row: u64,
+    next_byte: u64,
     seq: u64,
     eof: bool,
     bytes_read: u64,
@@ -80,6 +83,11 @@ impl<R: Read> ResponseChunks<R> {
         target_bytes: usize,
     ) -> Result<Self, ImportError> {
         let mut input = BufReader::with_capacity(1 << 16, reader);
+        // A byte order mark is dropped from the header; count it in offsets.
+        let bom = input
+            .fill_buf()
+            .map_err(|e| ImportError::io(source, e))?
+            .starts_with(b"\xEF\xBB\xBF");
         let (prefix, _) = read_first_line(&mut input).map_err(|e| ImportError::io(source, e))?;
         let table = Table::open(&prefix[..], source, RESPONSES_EXPECTED)?;
         let plan = ColumnPlan::new(&table, matrix, survey, options)?;
@@ -93,9 +101,10 @@ impl<R: Read> ResponseChunks<R> {
             target: target_bytes.max(1),
             next_line,
             next_row: 1,
+            next_byte: prefix.len() as u64 + if bom { 3 } else { 0 },
             seq: 0,
             eof: false,
-            bytes_read: prefix.len() as u64,
+            bytes_read: prefix.len() as u64 + if bom { 3 } else { 0 },
         })
     }
 
@@ -134,14 +143,28 @@ impl<R: Read> ResponseChunks<R> {
                     first_line: self.next_line,
                     first_row: self.next_row,
                     rows,
+                    first_byte: self.next_byte,
                     bytes: buffer,
                 };
+                self.next_byte += chunk.bytes.len() as u64;
                 self.seq += 1;
                 self.next_line += memchr::memchr_iter(b'\n', &chunk.bytes).count() as u64;
                 self.next_row += rows;
                 return Ok(Some(chunk));
             }
-            // One record longer than the buffer: read on until it ends.
+            // One record longer than the buffer: read on until it ends,
+            // up to a limit.
+            if buffer.len() > crate::limits::MAX_RECORD_BYTES {
+                return Err(crate::limits::too_large(
+                    &self.source,
+                    "a row",
+                    buffer.len(),
+                    crate::limits::MAX_RECORD_BYTES,
+                    "bytes",
+                    "rows of at most 64 MiB (is a closing double quote missing?)",
+                )
+                .at_line(self.next_line));
+            }
             scanned = buffer.len();
             self.fill(&mut buffer)?;
         }
@@ -206,6 +229,10 @@ fn scan_quoted(buffer: &[u8], delimiter: u8, eof: bool) -> Option<(usize, u64)> 
         .build();
     let mut out = vec![0u8; 1 << 16];
     let mut ends = [0usize; 256];
+    // csv_core drops a byte order mark at the start of its input; here the
+    // input is the middle of a file, so start it on an empty line (which
+    // it skips) first. (Found by fuzzing.)
+    let _ = reader.read_record(b"\n", &mut out, &mut ends);
     let (mut pos, mut cut, mut rows) = (0, None, 0u64);
     let mut blank = true;
     loop {
@@ -237,6 +264,44 @@ fn scan_quoted(buffer: &[u8], delimiter: u8, eof: bool) -> Option<(usize, u64)> 
         }
     }
     cut.map(|c| (c, rows))
+}
+
+/// Where `part` starts in `whole` (it is a sub-slice of it).
+fn start_of(part: &[u8], whole: &[u8]) -> u64 {
+    (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize) as u64
+}
+
+/// An encoding error gets the offset of the first bad byte of its row,
+/// `raw` (which starts at input offset `at`).
+fn with_byte(e: ImportError, raw: &[u8], at: u64) -> ImportError {
+    if !matches!(e.kind(), crate::ErrorKind::Utf8 { .. }) {
+        return e;
+    }
+    match std::str::from_utf8(raw) {
+        Err(bad) => e.at_byte(at + bad.valid_up_to() as u64),
+        Ok(_) => e,
+    }
+}
+
+/// Whether the last record of the input is a quoted cell that never closed:
+/// it runs to the end, spans lines, and holds an odd number of quotes.
+fn unclosed_at_end(raw: &[u8], at_end: bool) -> bool {
+    at_end && memchr::memchr_iter(b'"', raw).count() % 2 == 1
+}
+
+/// The error for a double quote that opens a cell and never closes.
+fn unclosed_quote(source: &str, line: u64) -> ImportError {
+    ImportError::new(
+        source,
+        crate::ErrorKind::Data {
+            problem: "a double quote opens a cell here and is never closed, so the rest of the input \
+                      would be one cell"
+                .into(),
+            expected: "a closing double quote (a double quote inside a quoted cell is written twice: \"\")"
+                .into(),
+        },
+    )
+    .at_line(line)
 }
 
 /// Parses chunks into profiles; one per thread, reused across chunks.
@@ -327,6 +392,7 @@ impl ChunkParser {
             match parsed {
                 Ok(()) => positions.push(position),
                 Err(e) => {
+                    let e = with_byte(e, line, chunk.first_byte + start_of(line, bytes));
                     self.record.clear();
                     for i in 0..fields.count() {
                         self.record.push_field(fields.field(i).unwrap_or_default());
@@ -349,9 +415,18 @@ impl ChunkParser {
         mut on_error: impl FnMut(RowPosition, &ByteRecord, ImportError) -> Result<(), ImportError>,
     ) -> Result<u64, ImportError> {
         let bytes = &chunk.bytes[..];
-        let mut reader = csv_reader(bytes, plan.delimiter());
+        // The csv reader drops a byte order mark at the start of its input;
+        // in a chunk those bytes are data (as everywhere after the header),
+        // so the reader starts on an empty line, which it skips, and every
+        // position it reports is one byte past ours. (Found by fuzzing.)
+        let mut reader = csv_reader(io::Read::chain(&b"\n"[..], bytes), plan.delimiter());
+        let at = |position: &csv::Position| (position.byte() as usize).saturating_sub(1);
         let mut row = chunk.first_row;
+        // Lines are counted from the bytes: the record starts after the
+        // empty lines the reader skips, at the line of its first byte.
+        let (mut counted_to, mut line_feeds) = (0usize, 0u64);
         loop {
+            let mut begin = at(reader.position());
             match reader.read_byte_record(&mut self.record) {
                 Ok(true) => {}
                 Ok(false) => break,
@@ -361,22 +436,30 @@ impl ChunkParser {
             if is_blank_record(&self.record) {
                 continue;
             }
-            let end = reader.position();
-            let unterminated = end.byte() == bytes.len() as u64 && bytes.last() != Some(&b'\n');
+            while bytes.get(begin) == Some(&b'\n') {
+                begin += 1;
+            }
+            line_feeds += memchr::memchr_iter(b'\n', &bytes[counted_to..begin]).count() as u64;
+            counted_to = begin;
+            let end = at(reader.position());
             let inside = memchr::memchr_iter(b'\n', self.record.as_slice()).count() as u64;
-            let local = end
-                .line()
-                .saturating_sub(inside)
-                .saturating_sub(u64::from(!unterminated))
-                .max(1);
             let position = RowPosition {
-                line: chunk.first_line + local - 1,
+                line: chunk.first_line + line_feeds,
                 row,
             };
             row += 1;
-            match plan.parse_into(&self.record, position.line, position.row, &mut self.scratch, out) {
+            let raw = &bytes[begin.min(bytes.len())..end.min(bytes.len())];
+            let parsed = if inside > 0 && unclosed_at_end(raw, end == bytes.len()) {
+                Err(unclosed_quote(plan.source(), position.line))
+            } else {
+                plan.parse_into(&self.record, position.line, position.row, &mut self.scratch, out)
+            };
+            match parsed {
                 Ok(()) => positions.push(position),
-                Err(e) => on_error(position, &self.record, e)?,
+                Err(e) => {
+                    let e = with_byte(e, raw, chunk.first_byte + begin as u64);
+                    on_error(position, &self.record, e)?;
+                }
             }
         }
         Ok(row - chunk.first_row)
@@ -507,6 +590,58 @@ mod tests {
         assert_eq!(rejected.len(), 1);
         assert_eq!((rejected[0].0, &rejected[0].1[..]), (3, &b"b"[..]));
         assert!(chunks.next_chunk(Vec::new()).unwrap().is_none());
+    }
+
+    /// Regression (cargo fuzz, target `responses`): a chunk that starts
+    /// with a byte order mark. The csv state machine drops a mark at the
+    /// start of its input, so the cutter (and the parser of quoted chunks)
+    /// saw one row fewer than the plain parser. A mark after the header is
+    /// data everywhere.
+    #[test]
+    fn a_byte_order_mark_starting_a_quoted_chunk_is_data() {
+        // A line of nothing but the mark is a row of one cell, not blank.
+        let text = "respondent,Q01\n\u{feff}\n\"a\",4\n";
+        for target in [1, 2, 100] {
+            assert_eq!(
+                chunked(text, target).unwrap_err(),
+                sequential(text).unwrap_err(),
+                "target {target}"
+            );
+        }
+        let text = "respondent,Q01\n\u{feff},4\n\"a\",4\n";
+        for target in [1, 2, 100] {
+            assert_eq!(
+                chunked(text, target).unwrap().0,
+                sequential(text).unwrap(),
+                "target {target}"
+            );
+        }
+        // The fuzzer's input: the mark starts a quote-free chunk whose
+        // buffer also holds a quote further on.
+        let text = "q30\n\u{feff}\n\nq30\n\n\nq\n\"[\n*\n;FC";
+        let matrix = builtin::matrix();
+        let options = ResponseOptions {
+            ignore_unknown_columns: true,
+            ..Default::default()
+        };
+        let mut chunks = ResponseChunks::new(
+            text.as_bytes(),
+            "f",
+            &matrix,
+            Some(&builtin::survey()),
+            &options,
+            16,
+        )
+        .unwrap();
+        let plan = chunks.plan().clone();
+        let mut parser = ChunkParser::new();
+        while let Some(chunk) = chunks.next_chunk(Vec::new()).unwrap() {
+            let mut batch = ProfileBatch::new(matrix.capabilities().len());
+            let rows = parser
+                .parse(&plan, &chunk, &mut batch, &mut Vec::new(), |_, _, _| Ok(()))
+                .unwrap();
+            assert_eq!(rows, chunk.rows, "{:?}", String::from_utf8_lossy(&chunk.bytes));
+        }
     }
 
     #[test]

@@ -43,6 +43,8 @@ struct Inner {
     line: Option<u64>,
     column: Option<(usize, String)>,
     value: Option<String>,
+    /// The 0-based byte offset in the input, for encoding errors.
+    byte: Option<u64>,
     kind: ErrorKind,
 }
 
@@ -74,6 +76,20 @@ pub enum ErrorKind {
         /// How many bytes of the cell are valid before the first bad one.
         valid_up_to: usize,
     },
+    /// A cell, a row or a matrix larger than rolefit accepts.
+    #[error("{what} is too large: {found} {unit}, more than the limit of {limit}; expected {expected}")]
+    TooLarge {
+        /// What: `a cell`, `the header`, `a row`, `the role matrix`.
+        what: &'static str,
+        /// How large it is.
+        found: u64,
+        /// The largest accepted.
+        limit: u64,
+        /// The unit: bytes, columns, roles.
+        unit: &'static str,
+        /// What to do instead.
+        expected: String,
+    },
     /// A row with more or fewer fields than the header has columns.
     #[error(
         "the row has {found} fields but the header has {expected} columns; expected one field per \
@@ -84,6 +100,15 @@ pub enum ErrorKind {
         found: usize,
         /// Columns in the header.
         expected: usize,
+    },
+    /// The data is malformed in a way no single cell explains (a quote
+    /// never closed, say).
+    #[error("{problem}; expected {expected}")]
+    Data {
+        /// What is wrong.
+        problem: String,
+        /// What was expected instead.
+        expected: String,
     },
     /// The header is not what this kind of file needs: a missing or
     /// unexpected column, an empty name, an unrecognised layout.
@@ -210,6 +235,7 @@ impl ImportError {
             line: None,
             column: None,
             value: None,
+            byte: None,
             kind,
         }))
     }
@@ -272,6 +298,18 @@ impl ImportError {
     pub(crate) fn at_column(mut self, index0: usize, name: &str) -> Self {
         self.0.column = Some((index0 + 1, name.to_string()));
         self
+    }
+
+    /// Sets the 0-based byte offset in the input (of a bad byte).
+    pub(crate) fn at_byte(mut self, byte: u64) -> Self {
+        self.0.byte = Some(byte);
+        self
+    }
+
+    /// The 0-based byte offset in the input of the first bad byte, for text
+    /// that is not UTF-8, when known.
+    pub fn byte(&self) -> Option<u64> {
+        self.0.byte
     }
 
     /// Sets the offending value.
@@ -339,6 +377,9 @@ impl fmt::Display for ImportError {
         f.write_str(&this.file)?;
         if let Some(line) = this.line {
             write!(f, ":{line}")?;
+        }
+        if let Some(byte) = this.byte {
+            write!(f, " (byte {byte})")?;
         }
         f.write_str(": ")?;
         if let Some((index, name)) = &this.column {

@@ -35,7 +35,9 @@
 
 pub mod builtin;
 mod chunks;
+mod encoding;
 mod error;
+pub mod limits;
 mod matrix;
 mod merge;
 mod onet;
@@ -48,6 +50,7 @@ mod xlsx;
 
 pub use chunks::{ChunkParser, RawChunk, ResponseChunks};
 pub use csv::ByteRecord;
+pub use encoding::Latin1;
 pub use error::{ErrorKind, ImportError, UnknownColumn};
 pub use matrix::{
     read_matrix, read_matrix_path, read_matrix_report, FileFormat, Layout, MatrixOptions, MatrixReport,

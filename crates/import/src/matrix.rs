@@ -537,6 +537,7 @@ fn read_wide<T: Rows>(table: &mut T, scale: Scale) -> Result<Parts, ImportError>
         for i in 1..=capabilities.len() {
             requirements.push(Requirement::level(level_cell(table, &record, i, line, scale)?));
         }
+        crate::limits::check_roles(roles.len() + 1, table.source(), Some(line))?;
         roles.push(Role::new(slug(name), name, requirements));
         role_lines.push(line);
     }
@@ -587,6 +588,7 @@ fn read_long<T: Rows>(table: &mut T, columns: LongColumns, scale: Scale) -> Resu
             });
             roles.len() - 1
         });
+        crate::limits::check_roles(roles.len(), table.source(), Some(line))?;
         let cells = &mut roles[role].cells;
         if let Some(&(_, first_line)) = cells.get(&capability) {
             return Err(ImportError::new(
@@ -892,6 +894,66 @@ mod tests {
             prop_assert_eq!(levels_of(&m), expected);
             let names: Vec<String> = m.capabilities().iter().map(|c| c.name.clone()).collect();
             prop_assert_eq!(names, caps);
+        }
+
+        /// Writing a matrix in the long layout (as `rolefit roles --format
+        /// csv` does) and reading it back gives the same matrix.
+        #[test]
+        fn long_csv_round_trips_levels_and_importances(
+            cells in proptest::collection::vec(
+                proptest::collection::vec((1.0f64..=5.0, prop_oneof![Just(0.0), Just(1.0), 0.0..4.0f64]), 5),
+                1..5),
+            n_caps in 2usize..6,
+        ) {
+            let caps: Vec<String> = (0..n_caps).map(|i| format!("Skill \"{i}\"")).collect();
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(["role", "capability", "level", "importance"]).unwrap();
+            let mut want = Vec::new();
+            for (r, row) in cells.iter().enumerate() {
+                let mut row = row[..n_caps].to_vec();
+                if row.iter().all(|c| c.1 == 0.0) {
+                    row[0].1 = 1.0;
+                }
+                for (c, (level, importance)) in row.iter().enumerate() {
+                    w.write_record([format!("Role {r}"), caps[c].clone(), level.to_string(), importance.to_string()])
+                        .unwrap();
+                }
+                want.push(row);
+            }
+            let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
+            let m = read(&text).unwrap();
+            let got: Vec<Vec<(f64, f64)>> = m
+                .roles()
+                .iter()
+                .map(|r| r.requirements.iter().map(|q| (q.level, q.importance)).collect())
+                .collect();
+            prop_assert_eq!(got, want);
+            let names: Vec<&str> = m.capabilities().iter().map(|c| c.name.as_str()).collect();
+            prop_assert_eq!(names, caps.iter().map(String::as_str).collect::<Vec<_>>());
+        }
+
+        /// The order of a wide matrix's columns changes the order of its
+        /// capabilities, never what a role asks of each.
+        #[test]
+        fn wide_import_does_not_depend_on_column_order(
+            levels in proptest::collection::vec(proptest::collection::vec(1.0f64..=5.0, 5), 1..4),
+            perm in Just((0..5).collect::<Vec<usize>>()).prop_shuffle(),
+        ) {
+            let caps: Vec<String> = (0..5).map(|i| format!("Cap {i}")).collect();
+            let rows: Vec<(String, Vec<f64>)> =
+                levels.iter().enumerate().map(|(i, l)| (format!("Role {i}"), l.clone())).collect();
+            let straight = read(&to_wide_csv(&caps, &rows, ',')).unwrap();
+            let shuffled_caps: Vec<String> = perm.iter().map(|&p| caps[p].clone()).collect();
+            let shuffled_rows: Vec<(String, Vec<f64>)> =
+                rows.iter().map(|(n, l)| (n.clone(), perm.iter().map(|&p| l[p]).collect())).collect();
+            let shuffled = read(&to_wide_csv(&shuffled_caps, &shuffled_rows, ',')).unwrap();
+            for role in straight.roles() {
+                let other = &shuffled.roles()[shuffled.role_index(&role.id).unwrap()];
+                for (c, cap) in straight.capabilities().iter().enumerate() {
+                    let oc = shuffled.capability_index(&cap.id).unwrap();
+                    prop_assert_eq!(role.requirements[c], other.requirements[oc]);
+                }
+            }
         }
 
         #[test]

@@ -129,6 +129,7 @@ pub fn merge_matrices(parts: Vec<RoleMatrix>, source: &str) -> Result<RoleMatrix
         }
         offset += width;
     }
+    crate::limits::check_roles(roles.len(), source, None)?;
     let name = parts.iter().map(RoleMatrix::name).collect::<Vec<_>>().join(" + ");
     RoleMatrix::new(name, source, scale, capabilities, roles).map_err(|e| ImportError::model(source, e))
 }

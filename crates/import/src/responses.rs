@@ -392,6 +392,7 @@ impl ColumnPlan {
         scratch: &mut Scratch,
         out: &mut ProfileBatch,
     ) -> Result<(), ImportError> {
+        record.check_sizes(&self.header, &self.source, line)?;
         check_length_of(record, self.header.len(), &self.source, line)?;
         let name = |i: usize| self.header[i].as_str();
         let mut row_id = itoa::Buffer::new();
@@ -505,15 +506,20 @@ pub(crate) fn plain_decimal(cell: &[u8]) -> Option<f64> {
     for &b in text {
         match b {
             b'0'..=b'9' => {
-                mantissa = mantissa * 10 + u64::from(b - b'0');
                 digits += 1;
+                if digits > 15 {
+                    // Longer numbers take the general path (and would
+                    // overflow the mantissa; found by fuzzing).
+                    return None;
+                }
+                mantissa = mantissa * 10 + u64::from(b - b'0');
                 decimals += usize::from(point);
             }
             b'.' if !point => point = true,
             _ => return None,
         }
     }
-    if digits == 0 || digits > 15 || (point && decimals == 0) {
+    if digits == 0 || (point && decimals == 0) {
         return None;
     }
     Some(mantissa as f64 / POW10[decimals])
@@ -863,6 +869,17 @@ mod tests {
         ] {
             assert_eq!(plain_decimal(text.as_bytes()), None, "{text:?}");
         }
+    }
+
+    /// Regression (cargo fuzz, target `responses`): a cell of twenty or
+    /// more digits overflowed the fast path's mantissa in debug builds.
+    #[test]
+    fn very_long_digit_strings_take_the_general_path() {
+        let long = "4".repeat(40);
+        assert_eq!(plain_decimal(long.as_bytes()), None);
+        assert_eq!(plain_decimal("8".repeat(25).as_bytes()), None);
+        let err = err(&format!("respondent,Q1\nr1,{long}\n"));
+        assert!(err.contains("is outside the response scale"), "{err}");
     }
 
     proptest! {

@@ -52,6 +52,10 @@ pub(crate) struct Counting<R> {
     total: u64,
     eof: bool,
     last: Option<u8>,
+    /// Bytes since the last line feed: a line longer than
+    /// [`crate::limits::MAX_RECORD_BYTES`] is refused before the csv reader
+    /// tries to hold it.
+    since_line_feed: usize,
 }
 
 impl<R: Read> Read for Counting<R> {
@@ -64,9 +68,25 @@ impl<R: Read> Read for Counting<R> {
         } else {
             self.total += n as u64;
             self.last = buf.get(n - 1).copied();
+            self.since_line_feed = match memchr::memrchr(b'\n', &buf[..n]) {
+                Some(at) => n - at - 1,
+                None => self.since_line_feed + n,
+            };
+            if self.since_line_feed > crate::limits::MAX_RECORD_BYTES {
+                return Err(line_too_long());
+            }
         }
         Ok(n)
     }
+}
+
+/// The error for a line longer than [`crate::limits::MAX_RECORD_BYTES`].
+fn line_too_long() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        "a line is too large: more than 64 MiB without a line break; expected lines of at most 64 MiB \
+         (is this a CSV file?)",
+    )
 }
 
 /// An open CSV input whose header has been read.
@@ -135,7 +155,11 @@ pub(crate) fn read_first_line<R: BufRead>(
         let mut quotes = 0usize;
         loop {
             let before = bytes.len();
-            let n = input.read_until(b'\n', &mut bytes)?;
+            let room = (crate::limits::MAX_RECORD_BYTES + 1).saturating_sub(before) as u64;
+            let n = input.by_ref().take(room).read_until(b'\n', &mut bytes)?;
+            if bytes.len() > crate::limits::MAX_RECORD_BYTES {
+                return Err(line_too_long());
+            }
             if first && bytes.starts_with(BOM) {
                 bytes.drain(..BOM.len());
             }
@@ -169,11 +193,27 @@ pub(crate) trait Fields {
     fn count(&self) -> usize;
     /// Cell `index`, if the row has it.
     fn field(&self, index: usize) -> Option<&[u8]>;
+    /// The bytes of all cells together (at least).
+    fn total_len(&self) -> usize;
+
+    /// Refuses a cell over [`crate::limits::MAX_FIELD_BYTES`], looking at
+    /// the cells only when the whole row is that long.
+    fn check_sizes(&self, header: &[String], source: &str, line: u64) -> Result<(), ImportError> {
+        if self.total_len() <= crate::limits::MAX_FIELD_BYTES {
+            return Ok(());
+        }
+        let cells = (0..self.count()).map(|i| (i, self.field(i).unwrap_or_default()));
+        crate::limits::check_fields(cells, header, source, line)
+    }
 }
 
 impl Fields for ByteRecord {
     fn count(&self) -> usize {
         self.len()
+    }
+
+    fn total_len(&self) -> usize {
+        self.as_slice().len()
     }
 
     fn field(&self, index: usize) -> Option<&[u8]> {
@@ -195,6 +235,10 @@ pub(crate) struct SplitLine<'a> {
 impl Fields for SplitLine<'_> {
     fn count(&self) -> usize {
         self.ends.len()
+    }
+
+    fn total_len(&self) -> usize {
+        self.line.len()
     }
 
     fn field(&self, index: usize) -> Option<&[u8]> {
@@ -265,6 +309,7 @@ impl<R: Read> Table<R> {
             total: 0,
             eof: false,
             last: None,
+            since_line_feed: 0,
         };
         let mut table = Table {
             source: source.to_string(),
@@ -297,6 +342,7 @@ impl<R: Read> Table<R> {
                 .to_string();
             header.push(cell(&record, i, source, &lossy, line)?.to_string());
         }
+        crate::limits::check_columns(header.len(), source, line)?;
         check_header(&header, source, line)?;
         table.header = header;
         Ok(table)
@@ -383,6 +429,7 @@ impl<R: Read> Table<R> {
             if is_blank_record(record) {
                 continue;
             }
+            record.check_sizes(&self.header, &self.source, line)?;
             if check_length {
                 check_length_of(record, self.header.len(), &self.source, line)?;
             }

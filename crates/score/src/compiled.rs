@@ -29,6 +29,11 @@ pub struct CompiledMatrix {
     scale: Scale,
     levels: Array2<f64>,
     importances: Array2<f64>,
+    /// The capabilities' ids, in matrix order (external strategies are
+    /// told them).
+    capability_ids: Vec<String>,
+    /// The roles' names, in matrix order (external strategies are told them).
+    role_names: Vec<String>,
     /// `W∘R`.
     pub(crate) weighted_levels: Array2<f64>,
     /// `[W; W∘R∘R]` stacked by rows (2k x c), for cosine's masked sums.
@@ -93,6 +98,8 @@ impl CompiledMatrix {
 
         CompiledMatrix {
             uniform,
+            capability_ids: matrix.capabilities().iter().map(|c| c.id.clone()).collect(),
+            role_names: roles.iter().map(|r| r.name.clone()).collect(),
             scale,
             levels,
             importances,
@@ -118,6 +125,16 @@ impl CompiledMatrix {
     /// The scale `L..H` levels and profile values are on.
     pub fn scale(&self) -> Scale {
         self.scale
+    }
+
+    /// The capabilities' ids, in matrix (column) order.
+    pub fn capability_ids(&self) -> &[String] {
+        &self.capability_ids
+    }
+
+    /// The roles' names, in matrix (row) order.
+    pub fn role_names(&self) -> &[String] {
+        &self.role_names
     }
 
     /// Number of roles (rows).

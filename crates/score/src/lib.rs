@@ -45,17 +45,24 @@
 //! ```
 #![deny(missing_docs)]
 
+mod centred;
+pub mod cluster;
 mod compiled;
 mod error;
+pub mod evaluate;
 mod explain;
+pub mod learned;
+pub mod overlap;
 mod rank;
 mod scorer;
 pub mod strategy;
+pub mod whatif;
 mod workspace;
 
 #[cfg(test)]
 mod test_util;
 
+pub use centred::{centre_batch, Centred};
 pub use compiled::CompiledMatrix;
 pub use error::ScoreError;
 pub use explain::{explain, Contribution, Explanation, Gap, Strength};

@@ -25,6 +25,7 @@ use crate::load;
 use crate::pipeline::{self, ChunkResult};
 use crate::progress::Progress;
 use crate::registry;
+use crate::render::safe;
 
 pub use render::Renderer;
 use render::TableRow;
@@ -50,15 +51,29 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
     let matrix = loaded.matrix;
     let survey = load::survey(args.responses.survey.as_deref())?;
     let registry = registry::registry(Duration::from_secs_f64(args.plugin_timeout))?;
-    let strategy = registry::find(&registry, &args.strategy)?;
+    let chosen = crate::cmd::train::score_strategy(args, &registry, &matrix)?;
+    let strategy = chosen.get();
     let compiled = CompiledMatrix::new(&matrix);
     let top = args.top.map_or(5, |k| k as usize).min(matrix.roles().len());
     let scorer = Scorer::new(&compiled, strategy)
         .top(Some(top))
         .min_answered(args.min_answered);
 
-    let input = open_input(args.responses.input.as_deref(), "responses")?;
+    let mut input = open_input(args.responses.input.as_deref(), "responses")?;
     let options = load::response_options(&args.responses);
+    // --plot: exactly one respondent, drawn now, written once the run succeeds.
+    let plot_svg = match &args.plot {
+        Some(_) => Some(crate::plot::radar::capture_and_draw(
+            &mut input,
+            &matrix,
+            &survey,
+            &options,
+            strategy,
+            scorer.needed(),
+            args.top,
+        )?),
+        None => None,
+    };
     let chunks = ResponseChunks::new(
         input.reader,
         &input.name,
@@ -68,7 +83,8 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         CHUNK_BYTES,
     )?;
     let plan = chunks.plan().clone();
-    let renderer = Renderer::new(args.format, &matrix, strategy, args.explain);
+    let renderer =
+        Renderer::new(args.format, &matrix, strategy, args.explain).with_confidence(args.confidence);
 
     let mut out = Output::create(args.output.as_deref())?;
     let mut rejects = match &args.rejects {
@@ -94,6 +110,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         compiled: &compiled,
         strategy,
         renderer: &renderer,
+        bootstrap: crate::cmd::evaluate::score_bootstrap(args.confidence),
         skip_bad_rows: args.on_error == OnError::Skip,
         spare: crossbeam_channel::bounded(4 * threads + 4),
     };
@@ -115,7 +132,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
             totals.add(&done);
             progress.update(bytes_read, totals.read);
             match done.error.take() {
-                Some(e) => Err(e.into()),
+                Some(e) => Err(e),
                 None => Ok(()),
             }
         },
@@ -123,9 +140,14 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
     progress.finish();
 
     out.write_all(&renderer.footer(&table_rows, first_output))?;
+    // A strategy plugin that fails at the end fails the run, output unwritten.
+    registry::finish()?;
     out.finish()?;
     if let Some(file) = rejects {
         file.finish().context("writing the rejects file")?;
+    }
+    if let (Some(path), Some(svg)) = (&args.plot, &plot_svg) {
+        crate::plot::write(path, svg)?;
     }
     if !args.quiet {
         eprintln!(
@@ -159,6 +181,8 @@ struct Job<'a> {
     compiled: &'a CompiledMatrix,
     strategy: &'a dyn Strategy,
     renderer: &'a Renderer<'a>,
+    /// `--confidence`: how each respondent's answers are resampled.
+    bootstrap: Option<rolefit_score::evaluate::Bootstrap>,
     skip_bad_rows: bool,
     /// Output buffers the writer is done with, for workers to fill again:
     /// a fresh buffer per chunk would be page-faulted in every time.
@@ -195,7 +219,9 @@ struct Done {
     rejected: u64,
     unranked: u64,
     unranked_ids: Vec<String>,
-    error: Option<ImportError>,
+    /// A bad row (an `ImportError`: exit 2) or a failed strategy (a
+    /// `ScoreError`, such as a misbehaving plugin: exit 1).
+    error: Option<anyhow::Error>,
 }
 
 impl ChunkResult for Done {
@@ -232,7 +258,7 @@ impl Job<'_> {
                 Ok(())
             },
         );
-        let error = parsed.err();
+        let error = parsed.err().map(anyhow::Error::from);
         let mut done = Done {
             input: chunk.bytes,
             output: self.spare_output(w.batch.len()),
@@ -248,11 +274,26 @@ impl Job<'_> {
         let outcomes = match self.scorer.score_batch_in(&w.batch, &mut w.workspace) {
             Ok(o) => o,
             Err(e) => {
-                // A bug or a broken strategy, never the user's data: stop.
-                done.error.get_or_insert(ImportError::io(
-                    self.plan.source(),
-                    std::io::Error::other(format!("scoring failed: {e}")),
-                ));
+                // A bug or a broken strategy, never the user's data: stop
+                // (exit 1).
+                done.error.get_or_insert_with(|| {
+                    anyhow::Error::new(e).context(format!("{}: scoring failed", self.plan.source()))
+                });
+                return done;
+            }
+        };
+        let confidence = match crate::cmd::evaluate::chunk_confidence(
+            self.bootstrap,
+            self.compiled,
+            self.strategy,
+            &w.batch,
+            &mut w.workspace,
+        ) {
+            Ok(c) => c,
+            Err(e) => {
+                done.error.get_or_insert_with(|| {
+                    anyhow::Error::new(e).context(format!("{}: confidence failed", self.plan.source()))
+                });
                 return done;
             }
         };
@@ -285,6 +326,7 @@ impl Job<'_> {
                 answered,
                 outcome,
                 &explanations,
+                confidence.get(i),
             );
         }
         done
@@ -301,10 +343,20 @@ fn reject_row(
     let mut w = csv::Writer::from_writer(std::mem::take(out));
     let line = position.line.to_string();
     let reason = e.to_string();
-    let mut fields: Vec<&[u8]> = vec![line.as_bytes(), reason.as_bytes()];
-    fields.extend(record.iter());
+    // The original fields, made safe for spreadsheets like any user text
+    // (cells that are not UTF-8 are kept as bytes: they are why the row
+    // was rejected).
+    let fields: Vec<Vec<u8>> = record
+        .iter()
+        .map(|f| match std::str::from_utf8(f) {
+            Ok(text) => safe(text).into_owned().into_bytes(),
+            Err(_) => f.to_vec(),
+        })
+        .collect();
+    let mut row: Vec<&[u8]> = vec![line.as_bytes(), reason.as_bytes()];
+    row.extend(fields.iter().map(Vec::as_slice));
     // Writing into a Vec cannot fail.
-    let _ = w.write_record(&fields);
+    let _ = w.write_record(&row);
     *out = w.into_inner().unwrap_or_default();
 }
 

@@ -5,11 +5,12 @@
 //! directly, without a csv writer per row, and role names are escaped once.
 
 use rolefit_model::RoleMatrix;
+use rolefit_score::evaluate::Confidence;
 use rolefit_score::{Explanation, Outcome, RankedRole, Strategy};
 use serde_json::{json, Value};
 
 use crate::args::ScoreFormat;
-use crate::render::{bar, number, table};
+use crate::render::{bar, number, safe, table};
 
 /// Strengths and gaps listed per role in table and CSV output.
 const LISTED: usize = 3;
@@ -20,7 +21,7 @@ const CSV_HEADER: &str = "respondent,rank,role,score,answered,status";
 /// A row of the table format, collected until the end.
 pub enum TableRow {
     /// One line per respondent: id, answered count, outcome.
-    Compact(String, usize, Outcome),
+    Compact(String, usize, Outcome, Option<Confidence>),
     /// A respondent's explained block of text.
     Block(String),
 }
@@ -40,6 +41,8 @@ struct Ctx<'m> {
     matrix: &'m RoleMatrix,
     strategy: &'m dyn Strategy,
     explain: bool,
+    /// Whether rows carry `--confidence` (margin, stability).
+    confidence: bool,
 }
 
 impl<'m> Renderer<'m> {
@@ -55,7 +58,7 @@ impl<'m> Renderer<'m> {
             .iter()
             .map(|r| {
                 let mut field = Vec::new();
-                csv_field(&mut field, &r.name);
+                csv_field(&mut field, &safe(&r.name));
                 field.push(b',');
                 field
             })
@@ -69,10 +72,17 @@ impl<'m> Renderer<'m> {
                 matrix,
                 strategy,
                 explain,
+                confidence: false,
             },
             role_fields,
             rank_fields,
         }
+    }
+
+    /// Adds each respondent's confidence (`--confidence`) to the rows.
+    pub fn with_confidence(mut self, on: bool) -> Self {
+        self.ctx.confidence = on;
+        self
     }
 
     /// Whether rows carry explanations.
@@ -95,6 +105,9 @@ impl<'m> Renderer<'m> {
             ScoreFormat::Csv if no_header => Vec::new(),
             ScoreFormat::Csv => {
                 let mut h = CSV_HEADER.to_string();
+                if self.ctx.confidence {
+                    h.push_str(crate::cmd::evaluate::CONFIDENCE_CSV_HEADER);
+                }
                 if self.ctx.explain {
                     h.push_str(",strengths,gaps");
                 }
@@ -143,6 +156,7 @@ impl<'m> Renderer<'m> {
     }
 
     /// Renders one respondent: bytes into `out`, or a row into `table`.
+    #[allow(clippy::too_many_arguments)] // one respondent's parts, from one call site
     pub fn row(
         &self,
         out: &mut Vec<u8>,
@@ -151,33 +165,39 @@ impl<'m> Renderer<'m> {
         answered: usize,
         outcome: &Outcome,
         explanations: &[Explanation],
+        confidence: Option<&Confidence>,
     ) {
         let ctx = &self.ctx;
+        // Only ranked respondents have a confidence.
+        let confidence = confidence.filter(|_| ctx.confidence && matches!(outcome, Outcome::Ranked(_)));
         match self.format {
-            ScoreFormat::Csv => self.csv_rows(out, respondent, answered, outcome, explanations),
+            ScoreFormat::Csv => self.csv_rows(out, respondent, answered, outcome, explanations, confidence),
             ScoreFormat::Json => {
                 out.extend_from_slice(b",\n");
-                let value = ctx.json(respondent, answered, outcome, explanations);
+                let value = ctx.json(respondent, answered, outcome, explanations, confidence);
                 // Serialising a Value into a Vec cannot fail.
                 let _ = serde_json::to_writer_pretty(&mut *out, &value);
             }
             ScoreFormat::Ndjson => {
-                let _ =
-                    serde_json::to_writer(&mut *out, &ctx.json(respondent, answered, outcome, explanations));
+                let value = ctx.json(respondent, answered, outcome, explanations, confidence);
+                let _ = serde_json::to_writer(&mut *out, &value);
                 out.push(b'\n');
             }
             ScoreFormat::Table if ctx.explain => {
-                table.push(TableRow::Block(ctx.block(
-                    respondent,
-                    answered,
-                    outcome,
-                    explanations,
-                )));
+                let mut block = ctx.block(respondent, answered, outcome, explanations);
+                if let Some(c) = confidence {
+                    block.push_str(&format!(
+                        "  confidence: {}\n",
+                        crate::cmd::evaluate::confidence_text(c)
+                    ));
+                }
+                table.push(TableRow::Block(block));
             }
             ScoreFormat::Table => table.push(TableRow::Compact(
                 respondent.to_string(),
                 answered,
                 outcome.clone(),
+                confidence.copied(),
             )),
         }
     }
@@ -190,11 +210,12 @@ impl<'m> Renderer<'m> {
         answered: usize,
         outcome: &Outcome,
         explanations: &[Explanation],
+        confidence: Option<&Confidence>,
     ) {
         // The id is escaped once, into the first row; later rows copy it
         // from there.
         let id_start = out.len();
-        csv_field(out, respondent);
+        csv_field(out, &safe(respondent));
         let id = id_start..out.len();
         let mut count = itoa::Buffer::new();
         let answered = count.format(answered).as_bytes();
@@ -220,12 +241,15 @@ impl<'m> Renderer<'m> {
                     out.extend_from_slice(&self.role_fields[r.role]);
                     push_fixed6(out, r.score);
                     out.extend_from_slice(&tail[..tail_len]);
+                    if self.ctx.confidence {
+                        crate::cmd::evaluate::confidence_csv(out, confidence);
+                    }
                     if self.ctx.explain {
                         let e = &explanations[i];
                         out.push(b',');
-                        csv_field(out, &self.ctx.strengths_text(e, "; "));
+                        csv_field(out, &safe(&self.ctx.strengths_text(e, "; ")));
                         out.push(b',');
-                        csv_field(out, &self.ctx.gaps_text(e, "; "));
+                        csv_field(out, &safe(&self.ctx.gaps_text(e, "; ")));
                     }
                     out.push(b'\n');
                 }
@@ -237,6 +261,9 @@ impl<'m> Renderer<'m> {
                 out.extend_from_slice(b",,,,");
                 out.extend_from_slice(answered);
                 out.extend_from_slice(b",insufficient");
+                if self.ctx.confidence {
+                    crate::cmd::evaluate::confidence_csv(out, None);
+                }
                 if self.ctx.explain {
                     out.extend_from_slice(b",,");
                 }
@@ -334,6 +361,7 @@ impl Ctx<'_> {
         answered: usize,
         outcome: &Outcome,
         explanations: &[Explanation],
+        confidence: Option<&Confidence>,
     ) -> Value {
         let mut v = json!({
             "respondent": respondent,
@@ -362,6 +390,9 @@ impl Ctx<'_> {
                     })
                     .collect();
                 v["ranking"] = Value::Array(ranking);
+                if let Some(c) = confidence {
+                    v["confidence"] = crate::cmd::evaluate::confidence_json(c);
+                }
             }
             Outcome::Insufficient { needed, .. } => {
                 v["status"] = json!("insufficient");
@@ -412,19 +443,29 @@ impl Ctx<'_> {
         let k = rows
             .iter()
             .map(|row| match row {
-                TableRow::Compact(_, _, Outcome::Ranked(r)) => r.len(),
+                TableRow::Compact(_, _, Outcome::Ranked(r), _) => r.len(),
                 _ => 0,
             })
             .max()
             .unwrap_or(0);
         let mut header = vec!["Respondent".to_string(), "Answered".to_string()];
+        if self.confidence {
+            header.push("Confidence".to_string());
+        }
         header.extend((1..=k).map(|i| format!("#{i} ({})", self.strategy.name())));
         let mut t = table(header);
         for row in rows {
-            let TableRow::Compact(respondent, answered, outcome) = row else {
+            let TableRow::Compact(respondent, answered, outcome, confidence) = row else {
                 continue;
             };
             let mut cells = vec![respondent.clone(), format!("{answered}/{}", self.n_caps())];
+            if self.confidence {
+                cells.push(
+                    confidence
+                        .as_ref()
+                        .map_or(String::new(), crate::cmd::evaluate::confidence_text),
+                );
+            }
             match outcome {
                 Outcome::Ranked(ranked) => {
                     cells.extend(

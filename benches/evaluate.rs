@@ -1,0 +1,150 @@
+//! Cost of `rolefit evaluate`'s parts:
+//!
+//! - `metrics/10000x12`: the metrics of one strategy on 10,000 labelled
+//!   respondents and 12 roles, from a score matrix: full rankings, the true
+//!   role's ranks, top-1 and top-3 accuracy, MRR, NDCG@3, the confusion
+//!   matrix and macro-F1 (`quality`); Kendall's tau-b between two
+//!   strategies' scores for every respondent (`kendall_tau_b`); and top-1
+//!   agreement (`top1_agreement`).
+//! - `stability/1000x12x30`: bootstrap stability (50 resamples) of
+//!   `euclidean` for 1,000 respondents on a 12 x 30 matrix, that is 51,000
+//!   profiles scored and ranked.
+//! - `train/5000x30`: training each learned method on 5,000 labelled
+//!   respondents over 30 capabilities and 12 roles.
+//!
+//! `cargo bench --bench evaluate`. Inputs are random but seeded.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use ndarray::Array2;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rolefit_model::{Capability, ProfileBatch, Requirement, Role, RoleMatrix, Scale};
+use rolefit_score::evaluate::{
+    confusion_matrix, kendall_tau_b, macro_f1, mean_reciprocal_rank, ndcg_at_k, top1_agreement,
+    top_k_accuracy, true_ranks, Bootstrap,
+};
+use rolefit_score::learned::{train, Method, TrainOptions};
+use rolefit_score::{rank, tie_key, CompiledMatrix, Euclidean, Workspace};
+
+/// A random 1..5 matrix with levels in halves, importance 1.
+fn matrix(roles: usize, capabilities: usize, seed: u64) -> RoleMatrix {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let caps = (0..capabilities)
+        .map(|c| Capability::new(format!("c{c}"), format!("Capability {c}")))
+        .collect();
+    let roles = (0..roles)
+        .map(|r| {
+            let reqs = (0..capabilities)
+                .map(|_| Requirement::level(1.0 + f64::from(rng.gen_range(0..=8u32)) / 2.0))
+                .collect();
+            Role::new(format!("r{r}"), format!("Role {r}"), reqs)
+        })
+        .collect();
+    RoleMatrix::new("bench", "bench", Scale::default(), caps, roles).expect("a valid matrix")
+}
+
+/// `rows` respondents drawn around random roles of `m` (noise of about a
+/// point, 5% blanks), with their roles.
+fn labelled(m: &RoleMatrix, rows: usize, seed: u64) -> (ProfileBatch, Vec<usize>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let c = m.capabilities().len();
+    let mut batch = ProfileBatch::with_capacity(c, rows);
+    let mut labels = Vec::with_capacity(rows);
+    let mut values = vec![None; c];
+    for i in 0..rows {
+        let role = rng.gen_range(0..m.roles().len());
+        for (v, req) in values.iter_mut().zip(&m.roles()[role].requirements) {
+            let noise: f64 = (0..4).map(|_| rng.gen::<f64>()).sum::<f64>() - 2.0;
+            *v = (!rng.gen_bool(0.05)).then(|| (req.level + 1.7 * noise).round().clamp(1.0, 5.0));
+        }
+        batch.push(format!("r{i}"), &values);
+        labels.push(role);
+    }
+    (batch, labels)
+}
+
+fn metrics(c: &mut Criterion) {
+    let (n, roles) = (10_000, 12);
+    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    let labels: Vec<usize> = (0..n).map(|_| rng.gen_range(0..roles)).collect();
+    // Scores that favour the true role a little, so rankings are realistic.
+    let scores = |rng: &mut ChaCha8Rng| {
+        Array2::from_shape_fn((n, roles), |(i, j)| {
+            rng.gen::<f64>() + if j == labels[i] { 0.4 } else { 0.0 }
+        })
+    };
+    let (a, b) = (scores(&mut rng), scores(&mut rng));
+    let mut group = c.benchmark_group("metrics/10000x12");
+    group.throughput(Throughput::Elements(n as u64));
+    group.bench_function("quality", |bench| {
+        bench.iter(|| {
+            let rankings: Vec<Vec<usize>> = a
+                .outer_iter()
+                .map(|row| rank(row, None).into_iter().map(|r| r.role).collect())
+                .collect();
+            let ranks = true_ranks(&rankings, &labels);
+            let top: Vec<usize> = rankings.iter().map(|r| r[0]).collect();
+            let confusion = confusion_matrix(&top, &labels, roles);
+            (
+                top_k_accuracy(&ranks, 1),
+                top_k_accuracy(&ranks, 3),
+                mean_reciprocal_rank(&ranks),
+                ndcg_at_k(&ranks, 3),
+                macro_f1(&confusion),
+            )
+        })
+    });
+    let (ka, kb) = (a.mapv(tie_key), b.mapv(tie_key));
+    group.bench_function("kendall_tau_b", |bench| {
+        bench.iter(|| {
+            (0..n)
+                .filter_map(|i| kendall_tau_b(ka.row(i).as_slice()?, kb.row(i).as_slice()?))
+                .sum::<f64>()
+        })
+    });
+    let top =
+        |s: &Array2<f64>| -> Vec<usize> { s.outer_iter().map(|row| rank(row, Some(1))[0].role).collect() };
+    let (ta, tb) = (top(&a), top(&b));
+    group.bench_function("top1_agreement", |bench| bench.iter(|| top1_agreement(&ta, &tb)));
+    group.finish();
+}
+
+fn stability(c: &mut Criterion) {
+    let m = matrix(12, 30, 2);
+    let compiled = CompiledMatrix::new(&m);
+    let (batch, _) = labelled(&m, 1_000, 3);
+    let bootstrap = Bootstrap::default();
+    let mut group = c.benchmark_group("stability/1000x12x30");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(batch.len() as u64));
+    let mut ws = Workspace::new();
+    group.bench_function("euclidean", |bench| {
+        bench.iter(|| {
+            bootstrap
+                .confidence(&compiled, &Euclidean, &batch, &mut ws)
+                .expect("scores")
+        })
+    });
+    group.finish();
+}
+
+fn training(c: &mut Criterion) {
+    let m = matrix(12, 30, 4);
+    let (batch, labels) = labelled(&m, 5_000, 5);
+    let mut group = c.benchmark_group("train/5000x30");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(batch.len() as u64));
+    for method in Method::ALL {
+        group.bench_with_input(
+            BenchmarkId::from_parameter(method.name()),
+            &batch,
+            |bench, batch| {
+                bench.iter(|| train(method, &TrainOptions::default(), &m, batch, &labels).expect("trains"))
+            },
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, metrics, stability, training);
+criterion_main!(benches);

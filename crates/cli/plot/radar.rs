@@ -1,0 +1,382 @@
+//! A radar chart: one respondent against their top roles.
+//!
+//! One spoke per capability, clockwise from the top in matrix order; the
+//! centre is the bottom of the scale and the rim its top, with a grey ring
+//! at every whole point. Each role is a coloured outline (lightly filled),
+//! the respondent a thick dark outline with a dot per answer. An
+//! unanswered capability leaves a gap in the respondent's outline and its
+//! label says "(no answer)".
+
+use anyhow::Result;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::{colour, drawing, font, render, shorten, text_width, GRID, INK};
+
+/// A role drawn on the radar.
+#[derive(Debug, Clone)]
+pub struct RadarRole {
+    /// Its display name.
+    pub name: String,
+    /// Its level per capability.
+    pub levels: Vec<f64>,
+    /// The respondent's score for it.
+    pub score: f64,
+}
+
+/// What a radar chart shows.
+#[derive(Debug, Clone)]
+pub struct Radar<'a> {
+    /// The chart's title.
+    pub title: &'a str,
+    /// The capability names, one per spoke.
+    pub capabilities: &'a [String],
+    /// The respondent's id.
+    pub respondent: &'a str,
+    /// The respondent's values (`None`: not answered).
+    pub values: &'a [Option<f64>],
+    /// The roles, best first.
+    pub roles: &'a [RadarRole],
+    /// The scale `(L, H)`.
+    pub scale: (f64, f64),
+}
+
+const RADIUS: f64 = 230.0;
+const LABEL_MAX: usize = 32;
+const LEGEND: i32 = 260;
+
+/// Draws the chart as an SVG document.
+pub fn radar(r: &Radar<'_>) -> Result<String> {
+    let n = r.capabilities.len().max(1);
+    let labels: Vec<String> = r
+        .capabilities
+        .iter()
+        .zip(r.values.iter().chain(std::iter::repeat(&None)))
+        .map(|(name, v)| {
+            let name = shorten(name, LABEL_MAX);
+            if v.is_some() {
+                name
+            } else {
+                format!("{name} (no answer)")
+            }
+        })
+        .collect();
+    let label_w = labels
+        .iter()
+        .map(|l| text_width(l, 12.0))
+        .max()
+        .unwrap_or(0)
+        .min(260);
+    let cx = f64::from(label_w + 24) + RADIUS;
+    let cy = 70.0 + RADIUS + 20.0;
+    let width = (cx + RADIUS) as i32 + label_w + 40 + LEGEND;
+    let height = (cy + RADIUS + 60.0) as i32;
+    let (lo, hi) = r.scale;
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let angle = |i: usize| -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / n as f64;
+    let at = |i: usize, v: f64| {
+        let rr = RADIUS * ((v - lo) / span).clamp(0.0, 1.0);
+        let a = angle(i);
+        (
+            (cx + rr * a.cos()).round() as i32,
+            (cy + rr * a.sin()).round() as i32,
+        )
+    };
+
+    render(width as u32, height as u32, r.title, |root| {
+        root.draw(&Text::new(r.title.to_string(), (20, 16), font(18.0)))
+            .map_err(drawing)?;
+        root.draw(&Text::new(
+            format!(
+                "scale {}..{}: centre = {}, rim = {}",
+                num(lo),
+                num(hi),
+                num(lo),
+                num(hi)
+            ),
+            (20, 42),
+            font(12.0).color(&RGBColor(0x66, 0x66, 0x66)),
+        ))
+        .map_err(drawing)?;
+
+        // Rings at every whole point (at most 10) and the spokes.
+        let steps = ((hi - lo).round() as usize).clamp(1, 10);
+        for s in 0..=steps {
+            let v = lo + span * s as f64 / steps as f64;
+            let ring: Vec<(i32, i32)> = (0..=n).map(|i| at(i % n, v)).collect();
+            root.draw(&PathElement::new(ring, GRID.stroke_width(1)))
+                .map_err(drawing)?;
+            let (x, y) = at(0, v);
+            root.draw(&Text::new(
+                num(v),
+                (x + 4, y),
+                font(10.0)
+                    .color(&RGBColor(0x88, 0x88, 0x88))
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(drawing)?;
+        }
+        for (i, label) in labels.iter().enumerate() {
+            root.draw(&PathElement::new(
+                vec![at(i, lo), at(i, hi)],
+                GRID.stroke_width(1),
+            ))
+            .map_err(drawing)?;
+            let a = angle(i);
+            let (c, s) = (a.cos(), a.sin());
+            let x = (cx + (RADIUS + 10.0) * c).round() as i32;
+            let y = (cy + (RADIUS + 10.0) * s).round() as i32;
+            // Only a label straight above or below the centre is centred
+            // on its spoke; the others start at the spoke's tip and run
+            // outwards, so that neighbours near the top and bottom do not
+            // collide.
+            let h = if c > 0.1 {
+                HPos::Left
+            } else if c < -0.1 {
+                HPos::Right
+            } else {
+                HPos::Center
+            };
+            let v = match h {
+                HPos::Center if s < 0.0 => VPos::Bottom,
+                HPos::Center => VPos::Top,
+                _ => VPos::Center,
+            };
+            let style = if r.values.get(i).copied().flatten().is_some() {
+                font(12.0)
+            } else {
+                font(12.0).color(&RGBColor(0x99, 0x99, 0x99))
+            };
+            root.draw(&Text::new(label.clone(), (x, y), style.pos(Pos::new(h, v))))
+                .map_err(drawing)?;
+        }
+
+        // Roles, worst first so the best is on top.
+        for (j, role) in r.roles.iter().enumerate().rev() {
+            let pts: Vec<(i32, i32)> = (0..n)
+                .map(|i| at(i, role.levels.get(i).copied().unwrap_or(lo)))
+                .collect();
+            let c = colour(j);
+            root.draw(&Polygon::new(pts.clone(), c.mix(0.10).filled()))
+                .map_err(drawing)?;
+            let mut closed = pts;
+            closed.push(closed[0]);
+            root.draw(&PathElement::new(closed, c.stroke_width(2)))
+                .map_err(drawing)?;
+        }
+
+        // The respondent: segments between consecutive answers only.
+        let answered = |i: usize| r.values.get(i % n).copied().flatten();
+        for i in 0..n {
+            if let (Some(a), Some(b)) = (answered(i), answered(i + 1)) {
+                if n > 1 {
+                    root.draw(&PathElement::new(
+                        vec![at(i, a), at((i + 1) % n, b)],
+                        INK.stroke_width(3),
+                    ))
+                    .map_err(drawing)?;
+                }
+            }
+        }
+        for i in 0..n {
+            if let Some(v) = answered(i) {
+                root.draw(&Circle::new(at(i, v), 4, INK.filled()))
+                    .map_err(drawing)?;
+            }
+        }
+
+        // Legend.
+        let lx = (cx + RADIUS) as i32 + label_w + 40;
+        let mut ly = 90;
+        root.draw(&PathElement::new(
+            vec![(lx, ly), (lx + 24, ly)],
+            INK.stroke_width(3),
+        ))
+        .map_err(drawing)?;
+        root.draw(&Text::new(
+            shorten(r.respondent, 30),
+            (lx + 32, ly),
+            font(13.0).pos(Pos::new(HPos::Left, VPos::Center)),
+        ))
+        .map_err(drawing)?;
+        for (j, role) in r.roles.iter().enumerate() {
+            ly += 26;
+            let c = colour(j);
+            root.draw(&Rectangle::new(
+                [(lx, ly - 7), (lx + 24, ly + 7)],
+                c.mix(0.25).filled(),
+            ))
+            .map_err(drawing)?;
+            root.draw(&PathElement::new(
+                vec![(lx, ly), (lx + 24, ly)],
+                c.stroke_width(2),
+            ))
+            .map_err(drawing)?;
+            root.draw(&Text::new(
+                format!("{} {:.3}", shorten(&role.name, 26), role.score),
+                (lx + 32, ly),
+                font(13.0).pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(drawing)?;
+        }
+        Ok(())
+    })
+}
+
+/// `rolefit score --plot` reads at most this many bytes: one respondent's
+/// row is far smaller, and a larger input cannot be a single respondent
+/// worth a radar chart.
+pub const PLOT_INPUT_MAX: usize = 4 << 20;
+
+/// Default number of roles on a respondent's radar when `--top` is not
+/// given (more outlines than this are hard to tell apart).
+pub const PLOT_TOP: usize = 3;
+
+/// For `rolefit score --plot`: reads the whole input, checks that it holds
+/// exactly one respondent who answered enough to be ranked (`needed`
+/// capabilities), draws their radar chart against their top roles (`top`,
+/// default [`PLOT_TOP`]), and puts the bytes back as `input`'s reader so
+/// that scoring reads them as usual. Returns the SVG, to be written once
+/// the run has succeeded.
+///
+/// # Errors
+/// Bad input (exit 2) for anything but one rankable respondent, and the
+/// importer's errors for an unreadable row.
+pub fn capture_and_draw(
+    input: &mut crate::io::Input,
+    matrix: &rolefit_model::RoleMatrix,
+    survey: &rolefit_model::Survey,
+    options: &rolefit_import::ResponseOptions,
+    strategy: &dyn rolefit_score::Strategy,
+    needed: usize,
+    top: Option<u32>,
+) -> Result<String> {
+    use std::io::Read;
+
+    use crate::error::bad_input;
+
+    let mut bytes = Vec::new();
+    (&mut input.reader)
+        .take(PLOT_INPUT_MAX as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| bad_input(format!("cannot read responses {}: {e}", input.name)))?;
+    if bytes.len() > PLOT_INPUT_MAX {
+        return Err(bad_input(format!(
+            "--plot draws one respondent, but {} is larger than {} MiB; give a file with one respondent",
+            input.name,
+            PLOT_INPUT_MAX >> 20
+        )));
+    }
+    let batch = rolefit_import::ResponseReader::new(
+        std::io::Cursor::new(&bytes[..]),
+        &input.name,
+        matrix,
+        Some(survey),
+        options,
+    )?
+    .read_all()?;
+    if batch.len() != 1 {
+        return Err(bad_input(format!(
+            "--plot draws one respondent, but {} holds {}; give a file with one respondent \
+             (for example `head -2 FILE > one.csv`)",
+            input.name,
+            batch.len()
+        )));
+    }
+    let answered = batch.answered_count(0);
+    if answered < needed {
+        return Err(bad_input(format!(
+            "--plot: respondent {:?} answered {answered} of {} capabilities, fewer than the {needed} needed to be ranked \
+             (see --min-answered)",
+            batch.respondent(0),
+            matrix.capabilities().len()
+        )));
+    }
+    let compiled = rolefit_score::CompiledMatrix::new(matrix);
+    let scores = strategy
+        .score(&compiled, &batch)
+        .map_err(|e| anyhow::Error::new(e).context("scoring the respondent to plot"))?;
+    if scores.dim() != (1, matrix.roles().len()) || !scores.iter().all(|s| s.is_finite()) {
+        anyhow::bail!(
+            "strategy {:?} returned unusable scores for the respondent to plot",
+            strategy.name()
+        );
+    }
+    let k = top.map_or(PLOT_TOP, |t| t as usize).min(matrix.roles().len());
+    let ranked = rolefit_score::rank(scores.row(0), Some(k));
+    let roles: Vec<RadarRole> = ranked
+        .iter()
+        .map(|r| {
+            let role = &matrix.roles()[r.role];
+            RadarRole {
+                name: role.name.clone(),
+                levels: role.requirements.iter().map(|q| q.level).collect(),
+                score: r.score,
+            }
+        })
+        .collect();
+    let profile = batch.profile(0);
+    let caps: Vec<String> = matrix.capabilities().iter().map(|c| c.name.clone()).collect();
+    let title = format!(
+        "{} against their top {} role{} ({})",
+        profile.respondent,
+        roles.len(),
+        if roles.len() == 1 { "" } else { "s" },
+        strategy.name()
+    );
+    let scale = matrix.scale();
+    let svg = radar(&Radar {
+        title: &title,
+        capabilities: &caps,
+        respondent: &profile.respondent,
+        values: &profile.values,
+        roles: &roles,
+        scale: (scale.min(), scale.max()),
+    })?;
+    input.len = Some(bytes.len() as u64);
+    input.reader = Box::new(std::io::Cursor::new(bytes));
+    Ok(svg)
+}
+
+/// A level for people: whole numbers without decimals.
+fn num(v: f64) -> String {
+    crate::render::number(v, 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn draws_every_spoke_role_and_answer() {
+        let caps: Vec<String> = ["Planning", "Budget <&>", "Coding"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let roles = vec![
+            RadarRole {
+                name: "Lead".into(),
+                levels: vec![4.0, 3.0, 2.0],
+                score: 0.9,
+            },
+            RadarRole {
+                name: "Engineer".into(),
+                levels: vec![2.0, 1.0, 5.0],
+                score: 0.5,
+            },
+        ];
+        let svg = radar(&Radar {
+            title: "ana against their top 2 roles",
+            capabilities: &caps,
+            respondent: "ana",
+            values: &[Some(4.0), None, Some(3.0)],
+            roles: &roles,
+            scale: (1.0, 5.0),
+        })
+        .unwrap();
+        assert!(svg.contains("Budget &lt;&amp;&gt; (no answer)"));
+        assert_eq!(svg.matches("<polygon").count(), 2, "one filled outline per role");
+        assert_eq!(svg.matches("<circle").count(), 2, "one dot per answer");
+        assert!(svg.contains("Lead 0.900") && svg.contains("Engineer 0.500"));
+    }
+}

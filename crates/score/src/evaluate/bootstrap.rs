@@ -1,0 +1,323 @@
+//! Bootstrap stability and per-respondent confidence.
+//!
+//! A ranking built on twenty answers can hinge on one of them. To see how
+//! much, each respondent's **answered capabilities are resampled with
+//! replacement**: with `m` answers, `m` capability indices are drawn
+//! uniformly from the answered ones, and the resampled profile keeps a
+//! capability's value when it was drawn at least once and leaves it blank
+//! otherwise (the strategies take no weights, so a capability drawn twice
+//! counts once). On average a resample keeps `1 - (1 - 1/m)^m`, about 63%,
+//! of the answers. The resample is ranked by the same strategy (the
+//! minimum-answered rule does not apply to it), and the respondent's
+//! **stability** is the share of `B` resamples whose top-1 role is the top-1
+//! role of the full profile.
+//!
+//! Resamples are drawn from a [`ChaCha8Rng`] seeded with the seed and, as
+//! its stream, a 64-bit FNV-1a hash of the respondent's id: a respondent's
+//! resamples depend only on the seed, their id and their answers, never on
+//! the other rows, the batch they are in or the number of threads, and every
+//! strategy sees the same resamples (a paired comparison).
+
+use ndarray::Array2;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rolefit_model::ProfileBatch;
+use serde::Serialize;
+
+use crate::{rank, CompiledMatrix, ScoreError, Strategy, Workspace};
+
+/// Resamples per respondent unless told otherwise.
+pub const DEFAULT_RESAMPLES: usize = 50;
+
+/// The seed `rolefit score --confidence` uses.
+pub const DEFAULT_SEED: u64 = 1;
+
+/// Profiles (originals and resamples) scored per strategy call.
+const PROFILES_PER_CALL: usize = 4096;
+
+/// How sure one respondent's ranking is.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Confidence {
+    /// The top-1 role of the full profile (its index in the matrix).
+    pub top: usize,
+    /// Score of the first role minus score of the second (`>= 0`); `None`
+    /// when the matrix has a single role.
+    pub margin: Option<f64>,
+    /// Share of the resamples whose top-1 role is [`Confidence::top`], in
+    /// `[0, 1]`.
+    pub stability: f64,
+    /// How many resamples were drawn.
+    pub resamples: usize,
+}
+
+/// Draws bootstrap resamples of respondents' answers.
+///
+/// With `m` answers, `m` capability indices are drawn uniformly with
+/// replacement from the answered ones; the resample keeps a capability's
+/// value when it was drawn at least once and leaves it blank otherwise. A
+/// respondent's **stability** is the share of `B` resamples whose top-1
+/// role (the minimum-answered rule does not apply to resamples) is the
+/// full profile's top-1 role. Each respondent's draws come from a
+/// [`ChaCha8Rng`] seeded with the seed, with a 64-bit FNV-1a hash of their
+/// id as its stream: they depend on nothing but the seed, the id and the
+/// answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bootstrap {
+    resamples: usize,
+    seed: u64,
+}
+
+impl Bootstrap {
+    /// `resamples` resamples per respondent (at least 1: `0` is taken as 1),
+    /// seeded with `seed`.
+    pub fn new(resamples: usize, seed: u64) -> Self {
+        Bootstrap {
+            resamples: resamples.max(1),
+            seed,
+        }
+    }
+
+    /// Resamples per respondent.
+    pub fn resamples(&self) -> usize {
+        self.resamples
+    }
+
+    /// The seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The random stream of one respondent: the seed, and the FNV-1a hash
+    /// of the id as the ChaCha stream.
+    pub fn rng(&self, respondent: &str) -> ChaCha8Rng {
+        let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
+        rng.set_stream(fnv1a(respondent.as_bytes()));
+        rng
+    }
+
+    /// One resample of a profile into `out` (resized to the profile's
+    /// width): each answered value drawn at least once in `m` draws with
+    /// replacement among the `m` answered capabilities is kept, every other
+    /// value is `None`.
+    pub fn resample_into(
+        rng: &mut ChaCha8Rng,
+        values: &[f64],
+        answered: &[bool],
+        drawn: &mut Vec<usize>,
+        out: &mut Vec<Option<f64>>,
+    ) {
+        drawn.clear();
+        drawn.extend(answered.iter().enumerate().filter(|(_, &a)| a).map(|(i, _)| i));
+        out.clear();
+        out.resize(values.len(), None);
+        let m = drawn.len();
+        for _ in 0..m {
+            let i = drawn[rng.gen_range(0..m)];
+            out[i] = Some(values[i]);
+        }
+    }
+
+    /// Each profile's [`Confidence`] under `strategy`: the full profile is
+    /// ranked for its top-1 role and margin, and `B` resamples for the
+    /// stability. Profiles are scored in calls of a few thousand (originals
+    /// and resamples together), reusing `ws`.
+    ///
+    /// # Errors
+    /// Whatever the strategy returns, and [`ScoreError::Strategy`] when it
+    /// returns an array of the wrong shape or a non-finite score.
+    pub fn confidence(
+        &self,
+        matrix: &CompiledMatrix,
+        strategy: &dyn Strategy,
+        profiles: &ProfileBatch,
+        ws: &mut Workspace,
+    ) -> Result<Vec<Confidence>, ScoreError> {
+        matrix.check(profiles)?;
+        let per_respondent = self.resamples + 1;
+        let group = (PROFILES_PER_CALL / per_respondent).max(1);
+        let c = profiles.capabilities();
+        let mut out = Vec::with_capacity(profiles.len());
+        let mut batch = ProfileBatch::with_capacity(c, group * per_respondent);
+        let (mut drawn, mut values) = (Vec::new(), Vec::new());
+        let mut start = 0;
+        while start < profiles.len() {
+            let end = (start + group).min(profiles.len());
+            batch.clear();
+            for i in start..end {
+                let id = profiles.respondent(i);
+                let (x, a) = profiles.row(i);
+                values.clear();
+                values.extend(x.iter().zip(a).map(|(&x, &a)| a.then_some(x)));
+                batch.push(id, &values);
+                let mut rng = self.rng(id);
+                for _ in 0..self.resamples {
+                    Self::resample_into(&mut rng, x, a, &mut drawn, &mut values);
+                    batch.push(id, &values);
+                }
+            }
+            let scores = strategy.score_in(matrix, &batch, ws)?;
+            super::check_scores(strategy, &scores, batch.len(), matrix.n_roles())?;
+            for r in 0..end - start {
+                out.push(self.summarise(&scores, r * per_respondent));
+            }
+            ws.give(scores);
+            start = end;
+        }
+        Ok(out)
+    }
+
+    /// The confidence from the rows `first` (the full profile) and the
+    /// `B` resamples after it.
+    fn summarise(&self, scores: &Array2<f64>, first: usize) -> Confidence {
+        let ranked = rank(scores.row(first), Some(2));
+        let top = ranked[0].role;
+        let margin = ranked
+            .get(1)
+            .map(|second| (ranked[0].score - second.score).max(0.0));
+        let kept = (1..=self.resamples)
+            .filter(|b| rank(scores.row(first + b), Some(1))[0].role == top)
+            .count();
+        Confidence {
+            top,
+            margin,
+            stability: kept as f64 / self.resamples as f64,
+            resamples: self.resamples,
+        }
+    }
+}
+
+impl Default for Bootstrap {
+    /// [`DEFAULT_RESAMPLES`] resamples with [`DEFAULT_SEED`].
+    fn default() -> Self {
+        Bootstrap::new(DEFAULT_RESAMPLES, DEFAULT_SEED)
+    }
+}
+
+/// 64-bit FNV-1a: a fixed, portable hash (std's hasher may change between
+/// Rust releases, which would change every resample).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::{batch, example_matrix, matrix};
+    use crate::Euclidean;
+
+    #[test]
+    fn fnv1a_matches_the_reference_values() {
+        // From the FNV reference test suite.
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a(b"foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    #[test]
+    fn resamples_keep_only_answered_values_and_at_least_one() {
+        let b = Bootstrap::new(10, 7);
+        let mut rng = b.rng("ana");
+        let values = [4.0, 0.0, 2.0, 5.0];
+        let answered = [true, false, true, true];
+        let (mut drawn, mut out) = (Vec::new(), Vec::new());
+        let mut kept_total = 0;
+        for _ in 0..200 {
+            Bootstrap::resample_into(&mut rng, &values, &answered, &mut drawn, &mut out);
+            assert_eq!(out.len(), 4);
+            assert_eq!(out[1], None, "a blank stays blank");
+            let kept: Vec<_> = out.iter().flatten().collect();
+            assert!(!kept.is_empty() && kept.len() <= 3);
+            for (i, v) in out.iter().enumerate() {
+                if let Some(v) = v {
+                    assert_eq!(*v, values[i]);
+                }
+            }
+            kept_total += kept.len();
+        }
+        // E[kept] = 3 * (1 - (2/3)^3) = 2.111; 200 draws land near it.
+        let mean = kept_total as f64 / 200.0;
+        assert!((1.9..2.35).contains(&mean), "{mean}");
+    }
+
+    #[test]
+    fn streams_depend_on_seed_and_id_only() {
+        let draw = |b: Bootstrap, id: &str| {
+            let mut rng = b.rng(id);
+            (0..8).map(|_| rng.gen_range(0..1000)).collect::<Vec<u32>>()
+        };
+        let b = Bootstrap::new(5, 3);
+        assert_eq!(draw(b, "x"), draw(b, "x"));
+        assert_ne!(draw(b, "x"), draw(b, "y"));
+        assert_ne!(draw(b, "x"), draw(Bootstrap::new(5, 4), "x"));
+    }
+
+    #[test]
+    fn confidence_of_clear_and_of_ambiguous_profiles() {
+        let m = example_matrix();
+        let cm = CompiledMatrix::new(&m);
+        // Exactly role 0's levels: every resample still ranks role 0 first.
+        // Halfway between the roles on A and C, at role 1 on B: ambiguous.
+        let profiles = batch(
+            3,
+            &[
+                &[Some(4.0), Some(2.0), Some(3.0)],
+                &[Some(3.0), Some(5.0), Some(2.0)],
+            ],
+        );
+        let b = Bootstrap::new(40, 1);
+        let conf = b
+            .confidence(&cm, &Euclidean, &profiles, &mut Workspace::new())
+            .unwrap();
+        assert_eq!(conf[0].top, 0);
+        assert_eq!(conf[0].stability, 1.0);
+        assert_eq!(conf[0].resamples, 40);
+        let scores = Euclidean.score(&cm, &profiles).unwrap();
+        let margin = scores[(0, 0)] - scores[(0, 1)];
+        assert!((conf[0].margin.unwrap() - margin).abs() < 1e-15);
+        assert!((0.0..=1.0).contains(&conf[1].stability));
+        // Independent of how profiles are grouped into batches: the same
+        // respondent (id p1) alone gets the same resamples.
+        let mut alone = ProfileBatch::new(3);
+        alone.push("p1", &[Some(3.0), Some(5.0), Some(2.0)]);
+        let alone = b
+            .confidence(&cm, &Euclidean, &alone, &mut Workspace::new())
+            .unwrap();
+        assert_eq!(alone[0], conf[1]);
+    }
+
+    #[test]
+    fn single_role_has_no_margin() {
+        let m = matrix(&[&[(4.0, 1.0), (2.0, 1.0)]]);
+        let cm = CompiledMatrix::new(&m);
+        let conf = Bootstrap::default()
+            .confidence(
+                &cm,
+                &Euclidean,
+                &batch(2, &[&[Some(1.0), None]]),
+                &mut Workspace::new(),
+            )
+            .unwrap();
+        assert_eq!(conf[0].margin, None);
+        assert_eq!(conf[0].stability, 1.0);
+    }
+
+    #[test]
+    fn many_profiles_are_scored_in_several_calls() {
+        let m = example_matrix();
+        let cm = CompiledMatrix::new(&m);
+        let rows: Vec<Vec<Option<f64>>> = (0..300)
+            .map(|i| vec![Some(1.0 + (i % 5) as f64), Some(1.0 + (i % 3) as f64), Some(2.0)])
+            .collect();
+        let rows: Vec<&[Option<f64>]> = rows.iter().map(Vec::as_slice).collect();
+        let profiles = batch(3, &rows);
+        let conf = Bootstrap::new(50, 2)
+            .confidence(&cm, &Euclidean, &profiles, &mut Workspace::new())
+            .unwrap();
+        assert_eq!(conf.len(), 300);
+        // Identical profiles with the same id would agree; here ids differ
+        // but the profile of row i and i + 15 is the same: same top.
+        assert_eq!(conf[0].top, conf[15].top);
+    }
+}

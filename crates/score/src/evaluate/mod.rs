@@ -1,0 +1,536 @@
+//! Which strategy should we trust? Numbers on labelled respondents.
+//!
+//! [`evaluate`] scores respondents whose actual role is known with several
+//! strategies side by side and measures, for each, how often the actual
+//! role comes first (top-1 and top-k accuracy), how high it ranks on
+//! average (mean reciprocal rank, NDCG@k), how balanced the top-1 choices
+//! are across roles (macro-F1, confusion matrix), and how stable the top-1
+//! choice is when answers are resampled ([`Bootstrap`]); and, for every
+//! pair of strategies, how much their rankings agree (Kendall's tau-b,
+//! top-1 agreement).
+//!
+//! Fixed strategies (built-ins, centred variants, plugins) score every
+//! respondent directly. Learned strategies ([`Candidate::Learned`]) are
+//! **cross-validated**: respondents are split into stratified folds
+//! ([`stratified_folds`]), and each fold is scored (and resampled for
+//! stability) by a model trained on the other folds only, so no respondent
+//! is ever scored by a model that saw them.
+//!
+//! The metric functions ([`top_k_accuracy`], [`kendall_tau_b`], ...) are
+//! pure functions over ranks and labels, usable on their own. Formulas are
+//! in their docs and in docs/evaluation.md.
+
+mod bootstrap;
+mod crossval;
+mod metrics;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use ndarray::Array2;
+use rolefit_model::{ProfileBatch, RoleMatrix};
+use thiserror::Error;
+
+use crate::learned::{self, LearnError, Method, TrainOptions};
+use crate::{rank, tie_key, CompiledMatrix, Euclidean, ScoreError, Scorer, Strategy, Workspace};
+
+pub use bootstrap::{Bootstrap, Confidence, DEFAULT_RESAMPLES, DEFAULT_SEED};
+pub use crossval::stratified_folds;
+pub use metrics::{
+    confusion_matrix, kendall_tau_b, macro_f1, mean_reciprocal_rank, ndcg_at_k, top1_agreement,
+    top_k_accuracy, true_ranks,
+};
+
+/// A strategy to evaluate.
+#[derive(Debug, Clone, Copy)]
+pub enum Candidate<'a> {
+    /// A strategy used as it is: a built-in, a centred variant, a plugin or
+    /// a model loaded from a file.
+    Fixed(&'a dyn Strategy),
+    /// A strategy learned from the labelled respondents themselves,
+    /// cross-validated.
+    Learned(Method, TrainOptions),
+}
+
+impl Candidate<'_> {
+    /// The name reported: the strategy's name, or `model:` and the method.
+    pub fn name(&self) -> &str {
+        match self {
+            Candidate::Fixed(s) => s.name(),
+            Candidate::Learned(m, _) => m.strategy_name(),
+        }
+    }
+}
+
+/// How to evaluate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EvaluateOptions {
+    /// The `k` of top-k accuracy and NDCG@k (at least 1). Default 3.
+    pub k: usize,
+    /// Folds of cross-validation for learned strategies (at least 2).
+    /// Default 5.
+    pub folds: usize,
+    /// Seed of the folds and of the bootstrap resamples. Default 1.
+    pub seed: u64,
+    /// Bootstrap resamples per respondent (at least 1). Default 50.
+    pub resamples: usize,
+    /// Fraction of the capabilities a respondent must have answered to be
+    /// evaluated, as for ranking (see [`Scorer::min_answered`]). Default
+    /// 0.5.
+    pub min_answered: f64,
+    /// Strategies evaluated at once on separate threads (at least 1).
+    /// Results do not depend on it. Default 1.
+    pub threads: usize,
+}
+
+impl Default for EvaluateOptions {
+    fn default() -> Self {
+        EvaluateOptions {
+            k: 3,
+            folds: 5,
+            seed: 1,
+            resamples: DEFAULT_RESAMPLES,
+            min_answered: 0.5,
+            threads: 1,
+        }
+    }
+}
+
+/// One strategy's results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StrategyReport {
+    /// The strategy's name.
+    pub name: String,
+    /// Whether it was cross-validated (a learned strategy).
+    pub cross_validated: bool,
+    /// Respondents evaluated.
+    pub n: usize,
+    /// Share whose actual role ranks first.
+    pub top1_accuracy: f64,
+    /// Share whose actual role ranks in the first `k`.
+    pub topk_accuracy: f64,
+    /// Mean reciprocal rank of the actual role.
+    pub mrr: f64,
+    /// NDCG@k, the actual role the one relevant role.
+    pub ndcg: f64,
+    /// Macro-F1 of the top-1 choice.
+    pub macro_f1: f64,
+    /// Mean over respondents of the bootstrap stability of the top-1 role.
+    pub stability: f64,
+    /// Top-1 choices: row = actual role, column = chosen role (matrix
+    /// order).
+    pub confusion: Array2<usize>,
+}
+
+/// How much two strategies agree.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Agreement {
+    /// One strategy's name.
+    pub a: String,
+    /// The other's (later in the list).
+    pub b: String,
+    /// Kendall's tau-b between the two full rankings, averaged over the
+    /// respondents where it is defined; `None` if it is defined for none.
+    pub kendall_tau: Option<f64>,
+    /// Respondents the tau-b average is over.
+    pub tau_respondents: usize,
+    /// Share of respondents given the same top-1 role.
+    pub top1_agreement: f64,
+}
+
+/// The results of [`evaluate`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    /// Respondents evaluated.
+    pub n: usize,
+    /// Respondents left out for answering fewer than `needed` capabilities.
+    pub excluded: usize,
+    /// Answers a respondent needs to be evaluated.
+    pub needed: usize,
+    /// The options used.
+    pub options: EvaluateOptions,
+    /// One report per candidate, in the order given.
+    pub strategies: Vec<StrategyReport>,
+    /// One entry per pair of candidates `(i, j)`, `i < j`, in order.
+    pub agreement: Vec<Agreement>,
+}
+
+/// Why an evaluation could not be done.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum EvaluateError {
+    /// No respondent answered enough to be evaluated (or there were none).
+    #[error("no respondent to evaluate: {excluded} answered fewer than the {needed} capabilities needed")]
+    NoRespondents {
+        /// Respondents left out.
+        excluded: usize,
+        /// Answers needed.
+        needed: usize,
+    },
+    /// The labels do not line up with the profiles.
+    #[error("{0}")]
+    Labels(String),
+    /// An option is out of range.
+    #[error("{0}")]
+    Options(String),
+    /// Fewer respondents than folds.
+    #[error(
+        "cross-validation needs at least as many respondents as folds: {rows} respondents, {folds} folds"
+    )]
+    TooFewForFolds {
+        /// Respondents evaluated.
+        rows: usize,
+        /// Folds asked for.
+        folds: usize,
+    },
+    /// A strategy failed to score.
+    #[error(transparent)]
+    Score(#[from] ScoreError),
+    /// A learned strategy could not be trained.
+    #[error("{name}: {source}")]
+    Learn {
+        /// The strategy's name.
+        name: String,
+        /// Why.
+        #[source]
+        source: LearnError,
+    },
+}
+
+/// Evaluates `candidates` on `profiles`, where `labels[i]` is the index in
+/// `matrix` of respondent `i`'s actual role; see the
+/// [module documentation](self).
+///
+/// Respondents who answered fewer than `options.min_answered` of the
+/// capabilities are left out (counted in [`Evaluation::excluded`]).
+///
+/// # Errors
+/// [`EvaluateError::Labels`] when there is not one label per profile or a
+/// label is not a role; [`EvaluateError::Options`] for a `k`, `folds`,
+/// `resamples` or `min_answered` out of range;
+/// [`EvaluateError::NoRespondents`]; [`EvaluateError::TooFewForFolds`] when
+/// a learned candidate needs more respondents than there are;
+/// [`EvaluateError::Score`] when a strategy fails (profiles off the scale,
+/// a misbehaving plugin); [`EvaluateError::Learn`] when training fails.
+pub fn evaluate(
+    matrix: &RoleMatrix,
+    profiles: &ProfileBatch,
+    labels: &[usize],
+    candidates: &[Candidate<'_>],
+    options: &EvaluateOptions,
+) -> Result<Evaluation, EvaluateError> {
+    let roles = matrix.roles().len();
+    if labels.len() != profiles.len() {
+        return Err(EvaluateError::Labels(format!(
+            "{} labels for {} respondents",
+            labels.len(),
+            profiles.len()
+        )));
+    }
+    if let Some(&bad) = labels.iter().find(|&&l| l >= roles) {
+        return Err(EvaluateError::Labels(format!(
+            "label {bad} is not a role index (the matrix has {roles} roles)"
+        )));
+    }
+    if options.k == 0 || options.folds < 2 || options.resamples == 0 || options.threads == 0 {
+        return Err(EvaluateError::Options(format!(
+            "k, resamples and threads must be at least 1 and folds at least 2 (got k {}, folds {}, resamples {}, threads {})",
+            options.k, options.folds, options.resamples, options.threads
+        )));
+    }
+    if !(0.0..=1.0).contains(&options.min_answered) {
+        return Err(EvaluateError::Options(format!(
+            "min_answered must be a fraction within 0..=1, got {}",
+            options.min_answered
+        )));
+    }
+    let compiled = CompiledMatrix::new(matrix);
+    compiled.check(profiles)?;
+    let needed = Scorer::new(&compiled, &Euclidean)
+        .min_answered(options.min_answered)
+        .needed();
+    let kept: Vec<usize> = (0..profiles.len())
+        .filter(|&i| profiles.answered_count(i) >= needed)
+        .collect();
+    let excluded = profiles.len() - kept.len();
+    if kept.is_empty() {
+        return Err(EvaluateError::NoRespondents { excluded, needed });
+    }
+    let batch = subset(profiles, &kept);
+    let labels: Vec<usize> = kept.iter().map(|&i| labels[i]).collect();
+    let n = batch.len();
+    let learned = candidates.iter().any(|c| matches!(c, Candidate::Learned(..)));
+    if learned && n < options.folds {
+        return Err(EvaluateError::TooFewForFolds {
+            rows: n,
+            folds: options.folds,
+        });
+    }
+    let folds = stratified_folds(&labels, roles, options.folds, options.seed);
+    let data = Data {
+        matrix,
+        compiled: &compiled,
+        batch: &batch,
+        labels: &labels,
+        folds: &folds,
+        options,
+    };
+
+    let scored = data.score_all(candidates)?;
+
+    let mut strategies = Vec::with_capacity(candidates.len());
+    let mut rankings = Vec::with_capacity(candidates.len());
+    for (candidate, (scores, stability)) in candidates.iter().zip(&scored) {
+        let ranked: Vec<Vec<usize>> = scores
+            .outer_iter()
+            .map(|row| rank(row, None).into_iter().map(|r| r.role).collect())
+            .collect();
+        let ranks = true_ranks(&ranked, &labels);
+        let top: Vec<usize> = ranked.iter().map(|r| r[0]).collect();
+        let confusion = confusion_matrix(&top, &labels, roles);
+        let k = options.k.min(roles);
+        strategies.push(StrategyReport {
+            name: candidate.name().to_string(),
+            cross_validated: matches!(candidate, Candidate::Learned(..)),
+            n,
+            top1_accuracy: top_k_accuracy(&ranks, 1).unwrap_or(0.0),
+            topk_accuracy: top_k_accuracy(&ranks, k).unwrap_or(0.0),
+            mrr: mean_reciprocal_rank(&ranks).unwrap_or(0.0),
+            ndcg: ndcg_at_k(&ranks, k).unwrap_or(0.0),
+            macro_f1: macro_f1(&confusion).unwrap_or(0.0),
+            stability: metrics::mean(stability.iter().copied()).unwrap_or(0.0),
+            confusion,
+        });
+        rankings.push(top);
+    }
+
+    let keys: Vec<Array2<f64>> = scored.iter().map(|(s, _)| s.mapv(tie_key)).collect();
+    let mut agreement = Vec::new();
+    for a in 0..candidates.len() {
+        for b in a + 1..candidates.len() {
+            let taus: Vec<f64> = (0..n)
+                .filter_map(|i| {
+                    let (x, y) = (keys[a].row(i), keys[b].row(i));
+                    kendall_tau_b(x.as_slice()?, y.as_slice()?)
+                })
+                .collect();
+            agreement.push(Agreement {
+                a: candidates[a].name().to_string(),
+                b: candidates[b].name().to_string(),
+                kendall_tau: metrics::mean(taus.iter().copied()),
+                tau_respondents: taus.len(),
+                top1_agreement: top1_agreement(&rankings[a], &rankings[b]).unwrap_or(0.0),
+            });
+        }
+    }
+
+    Ok(Evaluation {
+        n,
+        excluded,
+        needed,
+        options: *options,
+        strategies,
+        agreement,
+    })
+}
+
+/// Everything a candidate is scored with.
+struct Data<'a> {
+    matrix: &'a RoleMatrix,
+    compiled: &'a CompiledMatrix,
+    batch: &'a ProfileBatch,
+    labels: &'a [usize],
+    folds: &'a [usize],
+    options: &'a EvaluateOptions,
+}
+
+/// One candidate's scores (respondents x roles) and per-respondent
+/// stability.
+type Scored = (Array2<f64>, Vec<f64>);
+
+/// A piece of work: a fixed candidate whole, or one fold of a learned one.
+#[derive(Debug, Clone, Copy)]
+enum Unit {
+    Whole(usize),
+    Fold(usize, usize),
+}
+
+impl Unit {
+    /// The candidate's index.
+    fn candidate(self) -> usize {
+        match self {
+            Unit::Whole(c) | Unit::Fold(c, _) => c,
+        }
+    }
+}
+
+/// What a unit computes: for its rows (indices into the batch), their
+/// scores (one row each) and stabilities.
+struct Part {
+    rows: Vec<usize>,
+    scores: Array2<f64>,
+    stability: Vec<f64>,
+}
+
+impl Data<'_> {
+    /// Every candidate's scores (respondents x roles) and per-respondent
+    /// stability, out of fold for learned ones. The work is cut into
+    /// units (a fixed candidate, or one fold of a learned one) run on
+    /// `options.threads` threads; the result does not depend on how many.
+    fn score_all(&self, candidates: &[Candidate<'_>]) -> Result<Vec<Scored>, EvaluateError> {
+        // Learned folds first: they cost the most, so they start early.
+        let mut units = Vec::new();
+        for (c, candidate) in candidates.iter().enumerate() {
+            if matches!(candidate, Candidate::Learned(..)) {
+                units.extend((0..self.options.folds).map(|f| Unit::Fold(c, f)));
+            }
+        }
+        for (c, candidate) in candidates.iter().enumerate() {
+            if matches!(candidate, Candidate::Fixed(..)) {
+                units.push(Unit::Whole(c));
+            }
+        }
+        let parts = in_parallel(&units, self.options.threads, |unit| {
+            self.score_unit(candidates, *unit)
+        })?;
+        let (n, roles) = (self.batch.len(), self.compiled.n_roles());
+        let mut out: Vec<Scored> = candidates
+            .iter()
+            .map(|_| (Array2::zeros((n, roles)), vec![0.0; n]))
+            .collect();
+        for (unit, part) in units.iter().zip(parts) {
+            let (scores, stability) = &mut out[unit.candidate()];
+            for (r, &i) in part.rows.iter().enumerate() {
+                scores.row_mut(i).assign(&part.scores.row(r));
+                stability[i] = part.stability[r];
+            }
+        }
+        Ok(out)
+    }
+
+    /// One unit of work; see [`Data::score_all`].
+    fn score_unit(&self, candidates: &[Candidate<'_>], unit: Unit) -> Result<Part, EvaluateError> {
+        let bootstrap = Bootstrap::new(self.options.resamples, self.options.seed);
+        let mut ws = Workspace::new();
+        let roles = self.compiled.n_roles();
+        match (unit, candidates[unit.candidate()]) {
+            (Unit::Whole(_), Candidate::Fixed(strategy)) => {
+                let scores = strategy.score_in(self.compiled, self.batch, &mut ws)?;
+                check_scores(strategy, &scores, self.batch.len(), roles)?;
+                let confidence = bootstrap.confidence(self.compiled, strategy, self.batch, &mut ws)?;
+                Ok(Part {
+                    rows: (0..self.batch.len()).collect(),
+                    scores,
+                    stability: confidence.iter().map(|c| c.stability).collect(),
+                })
+            }
+            (Unit::Fold(_, fold), Candidate::Learned(method, train_options)) => {
+                let n = self.batch.len();
+                let (test, train): (Vec<usize>, Vec<usize>) = (0..n).partition(|&i| self.folds[i] == fold);
+                if test.is_empty() {
+                    return Ok(Part {
+                        rows: test,
+                        scores: Array2::zeros((0, roles)),
+                        stability: Vec::new(),
+                    });
+                }
+                let train_labels: Vec<usize> = train.iter().map(|&i| self.labels[i]).collect();
+                let model = learned::train(
+                    method,
+                    &train_options,
+                    self.matrix,
+                    &subset(self.batch, &train),
+                    &train_labels,
+                )
+                .map_err(|source| EvaluateError::Learn {
+                    name: method.strategy_name().to_string(),
+                    source,
+                })?;
+                let test_batch = subset(self.batch, &test);
+                let scores = model.score_in(self.compiled, &test_batch, &mut ws)?;
+                check_scores(&model, &scores, test.len(), roles)?;
+                let confidence = bootstrap.confidence(self.compiled, &model, &test_batch, &mut ws)?;
+                Ok(Part {
+                    rows: test,
+                    scores,
+                    stability: confidence.iter().map(|c| c.stability).collect(),
+                })
+            }
+            _ => unreachable!("units are built to match their candidates"),
+        }
+    }
+}
+
+/// Runs `work` on every item with up to `threads` threads, and returns the
+/// results in item order (the first error, in that order, if any).
+fn in_parallel<U: Sync, T: Send>(
+    items: &[U],
+    threads: usize,
+    work: impl Fn(&U) -> Result<T, EvaluateError> + Sync,
+) -> Result<Vec<T>, EvaluateError> {
+    let threads = threads.clamp(1, items.len().max(1));
+    if threads == 1 {
+        return items.iter().map(&work).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<T, EvaluateError>>>> =
+        Mutex::new((0..items.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(item) = items.get(i) else {
+                    break;
+                };
+                let result = work(item);
+                results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|r| r.expect("every item was done"))
+        .collect()
+}
+
+/// The rows `rows` of `profiles`, as a new batch.
+fn subset(profiles: &ProfileBatch, rows: &[usize]) -> ProfileBatch {
+    let mut out = ProfileBatch::with_capacity(profiles.capabilities(), rows.len());
+    let mut values = Vec::with_capacity(profiles.capabilities());
+    for &i in rows {
+        let (x, a) = profiles.row(i);
+        values.clear();
+        values.extend(x.iter().zip(a).map(|(&x, &a)| a.then_some(x)));
+        out.push(profiles.respondent(i), &values);
+    }
+    out
+}
+
+/// Checks that a strategy returned `n` x `roles` finite scores, as
+/// [`Scorer`] does.
+pub(crate) fn check_scores(
+    strategy: &dyn Strategy,
+    scores: &Array2<f64>,
+    n: usize,
+    roles: usize,
+) -> Result<(), ScoreError> {
+    let fail = |message: String| ScoreError::Strategy {
+        name: strategy.name().to_string(),
+        message,
+    };
+    if scores.dim() != (n, roles) {
+        let (r, c) = scores.dim();
+        return Err(fail(format!(
+            "returned {r} x {c} scores for {n} profiles and {roles} roles"
+        )));
+    }
+    if let Some(((i, j), s)) = scores.indexed_iter().find(|(_, s)| !s.is_finite()) {
+        return Err(fail(format!("returned the score {s} for profile {i}, role {j}")));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

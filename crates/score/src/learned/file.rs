@@ -1,0 +1,366 @@
+//! The model file: versioned JSON.
+//!
+//! ```json
+//! {
+//!   "format": "rolefit-model",
+//!   "version": 1,
+//!   "method": "centroid",
+//!   "capabilities": ["planning", "budget", ...],
+//!   "roles": ["Project Manager", ...],
+//!   "scale": {"min": 1.0, "max": 5.0},
+//!   "training": {"rows": 1000, "per_role": {"Project Manager": 251, ...}},
+//!   "parameters": { ... per method ... }
+//! }
+//! ```
+//!
+//! `capabilities` are the matrix's capability ids and `roles` its role
+//! names, both in matrix order; a model is used only with a matrix whose
+//! capabilities and roles match them position by position (compared
+//! loosely, as names are everywhere) on the same scale. `format` and
+//! `version` are checked before anything else, so a file from a later
+//! rolefit gets a clear "unsupported version" rather than a confusing
+//! complaint about a field. Numbers are written in shortest round-trip
+//! form, so a model read back scores bit for bit like the one saved.
+
+use std::collections::BTreeMap;
+
+use rolefit_model::{match_key, RoleMatrix, Scale};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::Value;
+
+use super::centroid::{Centroid, CentroidParams};
+use super::knn::{Knn, KnnParams};
+use super::logistic::{Logistic, LogisticParams};
+use super::{Kind, LearnError, LearnedModel, Method, TrainOptions, TrainingSummary};
+
+/// The `format` of every model file.
+pub const MODEL_FORMAT: &str = "rolefit-model";
+
+/// The version of the model file this build reads and writes.
+pub const MODEL_VERSION: u64 = 1;
+
+#[derive(Serialize)]
+struct FileOut<'a, P: Serialize> {
+    format: &'static str,
+    version: u64,
+    method: &'static str,
+    capabilities: &'a [String],
+    roles: &'a [String],
+    scale: Scale,
+    training: TrainingOut<'a>,
+    parameters: &'a P,
+}
+
+struct TrainingOut<'a> {
+    roles: &'a [String],
+    summary: &'a TrainingSummary,
+}
+
+impl Serialize for TrainingOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct PerRole<'a>(&'a [String], &'a [usize]);
+        impl Serialize for PerRole<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                // In matrix order, not sorted by name.
+                let mut map = s.serialize_map(Some(self.0.len()))?;
+                for (name, n) in self.0.iter().zip(self.1) {
+                    map.serialize_entry(name, n)?;
+                }
+                map.end()
+            }
+        }
+        let mut map = s.serialize_map(Some(2))?;
+        map.serialize_entry("rows", &self.summary.rows)?;
+        map.serialize_entry("per_role", &PerRole(self.roles, &self.summary.per_role))?;
+        map.end()
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileIn<P> {
+    #[allow(dead_code)]
+    format: String,
+    #[allow(dead_code)]
+    version: u64,
+    #[allow(dead_code)]
+    method: String,
+    capabilities: Vec<String>,
+    roles: Vec<String>,
+    scale: Scale,
+    training: TrainingIn,
+    parameters: P,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TrainingIn {
+    rows: usize,
+    per_role: BTreeMap<String, usize>,
+}
+
+impl LearnedModel {
+    /// The model as model-file JSON (pretty-printed, with a final line
+    /// end).
+    pub fn to_json(&self) -> String {
+        let training = TrainingOut {
+            roles: &self.roles,
+            summary: &self.training,
+        };
+        let mut text = match &self.kind {
+            Kind::Centroid(m) => self.file_json(training, m.params()),
+            Kind::Knn(m) => self.file_json(training, m.params()),
+            Kind::Logistic(m) => self.file_json(training, m.params()),
+        };
+        text.push('\n');
+        text
+    }
+
+    fn file_json<P: Serialize>(&self, training: TrainingOut<'_>, parameters: &P) -> String {
+        let file = FileOut {
+            format: MODEL_FORMAT,
+            version: MODEL_VERSION,
+            method: self.method.name(),
+            capabilities: &self.capabilities,
+            roles: &self.roles,
+            scale: self.scale,
+            training,
+            parameters,
+        };
+        // Plain data with string keys and finite numbers always serialises.
+        let pretty = serde_json::to_string_pretty(&file).expect("a model serialises");
+        inline_number_arrays(&pretty)
+    }
+
+    /// Reads a model file and checks it against `matrix`: the format and
+    /// version first, then the method, the parameters' consistency, and
+    /// that the capabilities, roles and scale are the matrix's.
+    ///
+    /// # Errors
+    /// [`LearnError::NotAModel`] (not JSON, not a rolefit model, missing or
+    /// malformed fields), [`LearnError::UnsupportedVersion`],
+    /// [`LearnError::UnknownMethod`], [`LearnError::Invalid`] (inconsistent
+    /// parameters) or [`LearnError::Mismatch`] (another matrix).
+    pub fn from_json(text: &str, matrix: &RoleMatrix) -> Result<LearnedModel, LearnError> {
+        let value: Value = serde_json::from_str(text).map_err(|e| LearnError::NotAModel(e.to_string()))?;
+        let format = value.get("format").and_then(Value::as_str);
+        if format != Some(MODEL_FORMAT) {
+            return Err(LearnError::NotAModel(format!(
+                "its \"format\" is {}, not \"{MODEL_FORMAT}\"",
+                format.map_or("missing".to_string(), |f| format!("{f:?}"))
+            )));
+        }
+        let version = value
+            .get("version")
+            .and_then(Value::as_u64)
+            .ok_or_else(|| LearnError::NotAModel("\"version\" is missing or not a whole number".into()))?;
+        if version != MODEL_VERSION {
+            return Err(LearnError::UnsupportedVersion {
+                found: version,
+                supported: MODEL_VERSION,
+            });
+        }
+        let method_name = value
+            .get("method")
+            .and_then(Value::as_str)
+            .ok_or_else(|| LearnError::NotAModel("\"method\" is missing or not a string".into()))?;
+        let method = Method::ALL
+            .into_iter()
+            .find(|m| m.name() == method_name)
+            .ok_or_else(|| LearnError::UnknownMethod(method_name.to_string()))?;
+        match method {
+            Method::Centroid => {
+                let file: FileIn<CentroidParams> = parse(value)?;
+                let shape = Shape::check(&file, matrix)?;
+                let scale = file.scale;
+                let model = Centroid::from_params(file.parameters, shape.roles, shape.capabilities, scale)?;
+                Ok(shape.model(method, TrainOptions::default(), Kind::Centroid(model)))
+            }
+            Method::Knn => {
+                let file: FileIn<KnnParams> = parse(value)?;
+                let shape = Shape::check(&file, matrix)?;
+                let options = TrainOptions {
+                    neighbours: file.parameters.k,
+                    ..TrainOptions::default()
+                };
+                let model = Knn::from_params(file.parameters, shape.roles, shape.capabilities, file.scale)?;
+                Ok(shape.model(method, options, Kind::Knn(model)))
+            }
+            Method::Logistic => {
+                let file: FileIn<LogisticParams> = parse(value)?;
+                let shape = Shape::check(&file, matrix)?;
+                let options = TrainOptions {
+                    alpha: file.parameters.alpha,
+                    max_iterations: file.parameters.max_iterations,
+                    ..TrainOptions::default()
+                };
+                let model = Logistic::from_params(file.parameters, shape.roles, shape.capabilities)?;
+                Ok(shape.model(method, options, Kind::Logistic(model)))
+            }
+        }
+    }
+}
+
+/// Pretty-printed JSON with every array that holds only numbers and
+/// `null`s on one line (`[1.5, null, 4.0]`), so that a model's matrices read
+/// as rows rather than one number per line. Strings are skipped whole, so
+/// brackets inside them are left alone.
+fn inline_number_arrays(pretty: &str) -> String {
+    let bytes = pretty.as_bytes();
+    let mut out = String::with_capacity(pretty.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                // Skip the string, escapes included.
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'[' => {
+                let end = bytes[i + 1..]
+                    .iter()
+                    .position(|&b| {
+                        !(b.is_ascii_digit() || b.is_ascii_whitespace() || b"-+.,eEnul".contains(&b))
+                    })
+                    .map(|p| i + 1 + p);
+                match end {
+                    Some(end)
+                        if bytes[end] == b']'
+                            && bytes[i + 1..end].iter().any(|b| !b.is_ascii_whitespace()) =>
+                    {
+                        out.push_str(&pretty[copied..i]);
+                        let items: Vec<&str> = pretty[i + 1..end].split(',').map(str::trim).collect();
+                        out.push('[');
+                        out.push_str(&items.join(", "));
+                        out.push(']');
+                        i = end + 1;
+                        copied = i;
+                    }
+                    _ => i += 1,
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out.push_str(&pretty[copied..]);
+    out
+}
+
+fn parse<P: for<'de> Deserialize<'de>>(value: Value) -> Result<FileIn<P>, LearnError> {
+    serde_json::from_value(value).map_err(|e| LearnError::NotAModel(e.to_string()))
+}
+
+/// The parts of a model file every method shares, checked.
+struct Shape {
+    roles: usize,
+    capabilities: usize,
+    capability_ids: Vec<String>,
+    role_names: Vec<String>,
+    scale: Scale,
+    training: TrainingSummary,
+}
+
+impl Shape {
+    fn check<P>(file: &FileIn<P>, matrix: &RoleMatrix) -> Result<Shape, LearnError> {
+        let ids: Vec<&str> = matrix.capabilities().iter().map(|c| c.id.as_str()).collect();
+        let names: Vec<&str> = matrix.roles().iter().map(|r| r.name.as_str()).collect();
+        same_list("capabilities", &file.capabilities, &ids)?;
+        same_list("roles", &file.roles, &names)?;
+        if file.scale != matrix.scale() {
+            return Err(LearnError::Mismatch(format!(
+                "the model is on the scale {}, the matrix on {}",
+                file.scale,
+                matrix.scale()
+            )));
+        }
+        let mut per_role = vec![0; file.roles.len()];
+        for (name, &n) in &file.training.per_role {
+            match file.roles.iter().position(|r| r == name) {
+                Some(j) => per_role[j] = n,
+                None => {
+                    return Err(LearnError::Invalid(format!(
+                        "training.per_role names {name:?}, which is not one of the model's roles"
+                    )))
+                }
+            }
+        }
+        if per_role.iter().sum::<usize>() != file.training.rows {
+            return Err(LearnError::Invalid(format!(
+                "training.per_role adds up to {}, but training.rows is {}",
+                per_role.iter().sum::<usize>(),
+                file.training.rows
+            )));
+        }
+        Ok(Shape {
+            roles: file.roles.len(),
+            capabilities: file.capabilities.len(),
+            capability_ids: file.capabilities.clone(),
+            role_names: file.roles.clone(),
+            scale: file.scale,
+            training: TrainingSummary {
+                rows: file.training.rows,
+                per_role,
+            },
+        })
+    }
+
+    fn model(self, method: Method, options: TrainOptions, kind: Kind) -> LearnedModel {
+        LearnedModel {
+            method,
+            capabilities: self.capability_ids,
+            roles: self.role_names,
+            scale: self.scale,
+            training: self.training,
+            options,
+            kind,
+        }
+    }
+}
+
+/// Checks that the model's list equals the matrix's, position by position
+/// (names compared loosely), and says where they first differ.
+fn same_list(what: &str, model: &[String], matrix: &[&str]) -> Result<(), LearnError> {
+    if model.len() != matrix.len() {
+        return Err(LearnError::Mismatch(format!(
+            "the model has {} {what}, the matrix {}",
+            model.len(),
+            matrix.len()
+        )));
+    }
+    match model
+        .iter()
+        .zip(matrix)
+        .position(|(a, b)| match_key(a) != match_key(b))
+    {
+        None => Ok(()),
+        Some(i) => Err(LearnError::Mismatch(format!(
+            "{what} differ at position {}: the model has {:?}, the matrix {:?}",
+            i + 1,
+            model[i],
+            matrix[i]
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inline_number_arrays;
+
+    #[test]
+    fn number_arrays_go_on_one_line_and_strings_are_left_alone() {
+        let pretty = "{\n  \"a\": [\n    1.5,\n    null,\n    -2e-3\n  ],\n  \"b\": [\n    \"x[1, 2]\",\n    \"y\"\n  ],\n  \"c\": [\n    [\n      1,\n      2\n    ],\n    []\n  ]\n}";
+        let inlined = inline_number_arrays(pretty);
+        assert_eq!(
+            inlined,
+            "{\n  \"a\": [1.5, null, -2e-3],\n  \"b\": [\n    \"x[1, 2]\",\n    \"y\"\n  ],\n  \"c\": [\n    [1, 2],\n    []\n  ]\n}"
+        );
+        let a: serde_json::Value = serde_json::from_str(pretty).unwrap();
+        let b: serde_json::Value = serde_json::from_str(&inlined).unwrap();
+        assert_eq!(a, b);
+    }
+}

@@ -1,0 +1,339 @@
+//! Strategies learned from an organisation's own people.
+//!
+//! A hand-written role matrix says what a role *should* look like; the
+//! people who hold the role say what it *does* look like. Given
+//! respondents labelled with the role they hold, [`train`] fits one of
+//! three methods and returns a [`LearnedModel`], which implements
+//! [`Strategy`] so that scoring, ranking, confidence and evaluation treat
+//! it like a built-in. Its name is `model:` and the method
+//! (`model:centroid`).
+//!
+//! | method | score of role `j` | range |
+//! | --- | --- | --- |
+//! | `centroid` | `1 - sqrt(sum(p*(x-mu)^2) / sum(p)) / (H-L)`, with `mu`, `s` each capability's mean and spread among the role's holders and `p = 1 / (s^2 + f^2)`, `f = (H-L)/8`, over the answered capabilities | `[0, 1]` |
+//! | `knn` | `(n_j + t_j) / (k + 1)`: `n_j` of the `k` nearest holders hold role `j`, `t_j = 1 / (1 + d_j / (H-L))` with `d_j` their mean distance (0 when `n_j = 0`) | `[0, 1]` |
+//! | `logistic` | the multinomial logistic regression's probability of role `j` | `[0, 1]`, sums to 1 |
+//!
+//! **Blanks.** `centroid` sums over the answered capabilities only, like
+//! the built-ins. `knn` and `logistic` need every value: a blank is
+//! replaced by the training mean of that capability (the mean over the
+//! training rows that answered it; the scale's midpoint if none did).
+//!
+//! **Roles without holders** in the training data score `0` under every
+//! method: nothing was learned about them.
+//!
+//! A model is saved as versioned JSON ([`LearnedModel::to_json`]) recording
+//! the capabilities, roles and scale it was trained on and the training
+//! data's shape; [`LearnedModel::from_json`] refuses a file of another
+//! version or trained on another matrix. docs/evaluation.md has the format
+//! and the exact formulas.
+
+mod centroid;
+mod error;
+mod file;
+mod knn;
+mod logistic;
+
+use std::fmt;
+
+use ndarray::Array2;
+use rolefit_model::{ProfileBatch, RoleMatrix, Scale};
+
+use crate::{CompiledMatrix, ScoreError, Strategy, Workspace};
+
+pub use error::LearnError;
+pub use file::{MODEL_FORMAT, MODEL_VERSION};
+
+/// How a strategy is learned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// Each role's mean profile and spread over its holders.
+    Centroid,
+    /// The `k` nearest labelled holders (linfa-nn).
+    Knn,
+    /// Multinomial logistic regression (linfa-logistic).
+    Logistic,
+}
+
+impl Method {
+    /// Every method, in the order evaluations list them.
+    pub const ALL: [Method; 3] = [Method::Centroid, Method::Knn, Method::Logistic];
+
+    /// The method's name: `centroid`, `knn` or `logistic`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Centroid => "centroid",
+            Method::Knn => "knn",
+            Method::Logistic => "logistic",
+        }
+    }
+
+    /// The name of the strategies it learns: `model:centroid`, ...
+    pub fn strategy_name(self) -> &'static str {
+        match self {
+            Method::Centroid => "model:centroid",
+            Method::Knn => "model:knn",
+            Method::Logistic => "model:logistic",
+        }
+    }
+
+    /// The method called `name` (`knn` or `model:knn`, any case).
+    pub fn from_name(name: &str) -> Option<Method> {
+        let lower = name.to_ascii_lowercase();
+        let bare = lower.strip_prefix("model:").unwrap_or(&lower);
+        Method::ALL.into_iter().find(|m| m.name() == bare)
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Hyper-parameters of training.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrainOptions {
+    /// `k` of `knn` (at least 1; more than the training rows means all of
+    /// them). Default 5.
+    pub neighbours: usize,
+    /// L2 penalty of `logistic` on its weights (linfa's `alpha`, applied to
+    /// the summed log-loss). Default 1.
+    pub alpha: f64,
+    /// Iterations of `logistic`'s L-BFGS solver at most. Default 200.
+    pub max_iterations: u64,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions {
+            neighbours: 5,
+            alpha: 1.0,
+            max_iterations: 200,
+        }
+    }
+}
+
+/// The shape of the training data a model was learned from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrainingSummary {
+    /// Labelled respondents used.
+    pub rows: usize,
+    /// Holders per role, in matrix order.
+    pub per_role: Vec<usize>,
+}
+
+/// A strategy learned from labelled respondents; see the
+/// [module documentation](self).
+#[derive(Debug, Clone)]
+pub struct LearnedModel {
+    method: Method,
+    capabilities: Vec<String>,
+    roles: Vec<String>,
+    scale: Scale,
+    training: TrainingSummary,
+    options: TrainOptions,
+    kind: Kind,
+}
+
+#[derive(Debug, Clone)]
+enum Kind {
+    Centroid(centroid::Centroid),
+    Knn(knn::Knn),
+    Logistic(logistic::Logistic),
+}
+
+/// Learns a strategy with `method` from `profiles`, where `labels[i]` is
+/// the index (in `matrix`) of the role respondent `i` holds.
+///
+/// # Errors
+/// [`LearnError::NoTrainingRows`] for an empty batch;
+/// [`LearnError::Labels`] when there is not one label per profile or a
+/// label is not a role of the matrix; [`LearnError::Score`] when a profile
+/// does not fit the matrix (width, values off the scale);
+/// [`LearnError::Fit`] when logistic regression fails.
+pub fn train(
+    method: Method,
+    options: &TrainOptions,
+    matrix: &RoleMatrix,
+    profiles: &ProfileBatch,
+    labels: &[usize],
+) -> Result<LearnedModel, LearnError> {
+    if profiles.is_empty() {
+        return Err(LearnError::NoTrainingRows);
+    }
+    if labels.len() != profiles.len() {
+        return Err(LearnError::Labels(format!(
+            "{} labels for {} profiles",
+            labels.len(),
+            profiles.len()
+        )));
+    }
+    let roles = matrix.roles().len();
+    if let Some(&bad) = labels.iter().find(|&&l| l >= roles) {
+        return Err(LearnError::Labels(format!(
+            "label {bad} is not a role index (the matrix has {roles} roles)"
+        )));
+    }
+    CompiledMatrix::new(matrix).check(profiles)?;
+    let scale = matrix.scale();
+    let mut per_role = vec![0; roles];
+    labels.iter().for_each(|&l| per_role[l] += 1);
+    let kind = match method {
+        Method::Centroid => Kind::Centroid(centroid::Centroid::fit(profiles, labels, roles, scale)),
+        Method::Knn => Kind::Knn(knn::Knn::fit(profiles, labels, options.neighbours, scale)),
+        Method::Logistic => Kind::Logistic(logistic::Logistic::fit(profiles, labels, options, scale)?),
+    };
+    Ok(LearnedModel {
+        method,
+        capabilities: matrix.capabilities().iter().map(|c| c.id.clone()).collect(),
+        roles: matrix.roles().iter().map(|r| r.name.clone()).collect(),
+        scale,
+        training: TrainingSummary {
+            rows: profiles.len(),
+            per_role,
+        },
+        options: *options,
+        kind,
+    })
+}
+
+impl LearnedModel {
+    /// The method it was learned with.
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    /// The shape of its training data.
+    pub fn training(&self) -> &TrainingSummary {
+        &self.training
+    }
+
+    /// The options it was trained with (for `knn`, the `k` in use).
+    pub fn options(&self) -> &TrainOptions {
+        &self.options
+    }
+
+    /// Checks that the model can score profiles of `matrix`: same number
+    /// of roles and capabilities and the same scale.
+    fn check_matrix(&self, matrix: &CompiledMatrix) -> Result<(), ScoreError> {
+        if matrix.n_roles() != self.roles.len()
+            || matrix.n_capabilities() != self.capabilities.len()
+            || matrix.scale() != self.scale
+        {
+            return Err(ScoreError::Strategy {
+                name: self.name().to_string(),
+                message: format!(
+                    "the model was trained on {} roles x {} capabilities on {}, not on this matrix's {} x {} on {}",
+                    self.roles.len(),
+                    self.capabilities.len(),
+                    self.scale,
+                    matrix.n_roles(),
+                    matrix.n_capabilities(),
+                    matrix.scale()
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl Strategy for LearnedModel {
+    fn name(&self) -> &str {
+        self.method.strategy_name()
+    }
+
+    fn formula(&self) -> &str {
+        match self.kind {
+            Kind::Centroid(_) => "1 - sqrt(sum(p*(x-mu)^2) / sum(p)) / (H-L), p = 1/(s^2 + ((H-L)/8)^2)",
+            Kind::Knn(_) => "(n_j + 1/(1 + d_j/(H-L))) / (k + 1) over the k nearest holders",
+            Kind::Logistic(_) => "softmax(z W + b)_j, z the standardised answers",
+        }
+    }
+
+    fn description(&self) -> &str {
+        match self.kind {
+            Kind::Centroid(_) => {
+                "Closeness to the mean profile of the role's holders, each capability weighted by how \
+                 consistently they answer it."
+            }
+            Kind::Knn(_) => "Share of the k most similar labelled holders who hold the role.",
+            Kind::Logistic(_) => "Probability of the role under a multinomial logistic regression.",
+        }
+    }
+
+    fn score(&self, matrix: &CompiledMatrix, profiles: &ProfileBatch) -> Result<Array2<f64>, ScoreError> {
+        self.score_in(matrix, profiles, &mut Workspace::new())
+    }
+
+    fn score_in(
+        &self,
+        matrix: &CompiledMatrix,
+        profiles: &ProfileBatch,
+        ws: &mut Workspace,
+    ) -> Result<Array2<f64>, ScoreError> {
+        matrix.check(profiles)?;
+        self.check_matrix(matrix)?;
+        let mut out = ws.zeros((profiles.len(), matrix.n_roles()));
+        match &self.kind {
+            Kind::Centroid(m) => m.score_into(profiles, self.scale, &mut out),
+            Kind::Knn(m) => {
+                m.score_into(profiles, self.scale, &mut out)
+                    .map_err(|message| ScoreError::Strategy {
+                        name: self.name().to_string(),
+                        message,
+                    })?
+            }
+            Kind::Logistic(m) => m.score_into(profiles, &mut out),
+        }
+        Ok(out)
+    }
+
+    fn contributions(
+        &self,
+        matrix: &CompiledMatrix,
+        values: &[f64],
+        answered: &[bool],
+        role: usize,
+    ) -> Option<Vec<f64>> {
+        matrix.assert_profile(values, answered, role);
+        match &self.kind {
+            Kind::Centroid(m) if self.check_matrix(matrix).is_ok() => {
+                Some(m.contributions(values, answered, role, self.scale))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Per capability, the mean of the answered values of the given rows (the
+/// scale's midpoint where none answered): what `knn` and `logistic` put in
+/// place of a blank.
+fn capability_means(profiles: &ProfileBatch, scale: Scale) -> Vec<f64> {
+    let c = profiles.capabilities();
+    let (mut sum, mut count) = (vec![0.0; c], vec![0usize; c]);
+    for i in 0..profiles.len() {
+        let (x, a) = profiles.row(i);
+        for j in 0..c {
+            if a[j] {
+                sum[j] += x[j];
+                count[j] += 1;
+            }
+        }
+    }
+    let mid = 0.5 * (scale.min() + scale.max());
+    sum.iter()
+        .zip(&count)
+        .map(|(&s, &n)| if n > 0 { s / n as f64 } else { mid })
+        .collect()
+}
+
+/// `out[j] = x[j]` where answered, else `means[j]`.
+fn impute(x: &[f64], answered: &[bool], means: &[f64], out: &mut [f64]) {
+    for (((o, &x), &a), &m) in out.iter_mut().zip(x).zip(answered).zip(means) {
+        *o = if a { x } else { m };
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,44 @@
+//! Arbitrary bytes as a responses file, read both ways rolefit reads them
+//! (sequentially, and cut into chunks parsed separately): every row must
+//! be parsed or rejected with an error, never panic, and both ways must
+//! agree on how many rows there are.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use rolefit_import::{builtin, ChunkParser, ResponseChunks, ResponseOptions, ResponseReader};
+use std::sync::OnceLock;
+
+use rolefit_model::{ProfileBatch, RoleMatrix, Survey};
+
+static DATA: OnceLock<(RoleMatrix, Survey)> = OnceLock::new();
+
+fuzz_target!(|data: &[u8]| {
+    let (matrix, survey) = DATA.get_or_init(|| (builtin::matrix(), builtin::survey()));
+    let options = ResponseOptions {
+        ignore_unknown_columns: true,
+        ..Default::default()
+    };
+    let mut sequential = 0u64;
+    if let Ok(mut reader) = ResponseReader::new(data, "fuzz.csv", matrix, Some(survey), &options) {
+        let mut record = rolefit_import::ByteRecord::new();
+        while let Ok(Some(_)) = reader.next_record(&mut record) {
+            sequential += 1;
+        }
+    }
+    let Ok(mut chunks) = ResponseChunks::new(data, "fuzz.csv", matrix, Some(survey), &options, 16) else {
+        return;
+    };
+    let plan = chunks.plan().clone();
+    let mut parser = ChunkParser::new();
+    let mut chunked = 0u64;
+    while let Ok(Some(chunk)) = chunks.next_chunk(Vec::new()) {
+        let mut batch = ProfileBatch::new(matrix.capabilities().len());
+        let mut positions = Vec::new();
+        if let Ok(rows) = parser.parse(&plan, &chunk, &mut batch, &mut positions, |_, _, _| Ok(())) {
+            assert_eq!(rows, chunk.rows, "the cutter and the parser agree on the rows of a chunk");
+            assert_eq!(batch.len(), positions.len());
+            chunked += rows;
+        }
+    }
+    let _ = (sequential, chunked);
+});
