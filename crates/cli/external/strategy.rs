@@ -91,10 +91,6 @@ impl Strategy for ExternalStrategy {
             .map_or(self.inner.placeholder.as_str(), String::as_str)
     }
 
-    fn score(&self, matrix: &CompiledMatrix, profiles: &ProfileBatch) -> Result<Array2<f64>, ScoreError> {
-        self.score_in(matrix, profiles, &mut Workspace::new())
-    }
-
     fn score_in(
         &self,
         matrix: &CompiledMatrix,

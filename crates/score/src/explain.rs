@@ -282,7 +282,12 @@ mod tests {
         fn description(&self) -> &str {
             "Cannot explain itself."
         }
-        fn score(&self, _: &CompiledMatrix, p: &ProfileBatch) -> Result<Array2<f64>, ScoreError> {
+        fn score_in(
+            &self,
+            _: &CompiledMatrix,
+            p: &ProfileBatch,
+            _: &mut crate::Workspace,
+        ) -> Result<Array2<f64>, ScoreError> {
             Ok(Array2::zeros((p.len(), 2)))
         }
         fn contributions(&self, _: &CompiledMatrix, _: &[f64], _: &[bool], _: usize) -> Option<Vec<f64>> {

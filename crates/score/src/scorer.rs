@@ -185,7 +185,12 @@ mod tests {
         fn description(&self) -> &str {
             "Returns a fixed array."
         }
-        fn score(&self, _: &CompiledMatrix, _: &ProfileBatch) -> Result<Array2<f64>, ScoreError> {
+        fn score_in(
+            &self,
+            _: &CompiledMatrix,
+            _: &ProfileBatch,
+            _: &mut Workspace,
+        ) -> Result<Array2<f64>, ScoreError> {
             Ok(self.0.clone())
         }
         fn contributions(&self, _: &CompiledMatrix, _: &[f64], _: &[bool], _: usize) -> Option<Vec<f64>> {

@@ -262,10 +262,6 @@ impl Strategy for LearnedModel {
         }
     }
 
-    fn score(&self, matrix: &CompiledMatrix, profiles: &ProfileBatch) -> Result<Array2<f64>, ScoreError> {
-        self.score_in(matrix, profiles, &mut Workspace::new())
-    }
-
     fn score_in(
         &self,
         matrix: &CompiledMatrix,

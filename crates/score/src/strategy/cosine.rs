@@ -67,10 +67,6 @@ impl Strategy for Cosine {
         "Weighted cosine similarity: how alike the profile's shape is to the role's, ignoring overall level."
     }
 
-    fn score(&self, matrix: &CompiledMatrix, profiles: &ProfileBatch) -> Result<Array2<f64>, ScoreError> {
-        self.score_in(matrix, profiles, &mut Workspace::new())
-    }
-
     fn score_in(
         &self,
         matrix: &CompiledMatrix,

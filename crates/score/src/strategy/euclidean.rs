@@ -84,10 +84,6 @@ impl Strategy for Euclidean {
          as a share of the scale."
     }
 
-    fn score(&self, matrix: &CompiledMatrix, profiles: &ProfileBatch) -> Result<Array2<f64>, ScoreError> {
-        self.score_in(matrix, profiles, &mut Workspace::new())
-    }
-
     fn score_in(
         &self,
         matrix: &CompiledMatrix,

@@ -88,29 +88,30 @@ pub trait Strategy: Send + Sync {
 
     /// Scores every profile against every role: the result is
     /// profiles x roles, row `i` column `j` being profile `i`'s score for
-    /// role `j`.
+    /// role `j`. Working arrays come from, and go back to, `ws`, so that a
+    /// thread scoring batch after batch does not allocate for each; the
+    /// result may be built in a buffer of `ws` (give it back with
+    /// [`Workspace::give`] when done). A strategy that needs no working
+    /// memory ignores `ws`.
     ///
     /// # Errors
     /// The built-ins return [`ScoreError::ShapeMismatch`] or
     /// [`ScoreError::ValueOutOfScale`] (see [`CompiledMatrix::check`]);
     /// external strategies may also return [`ScoreError::Strategy`].
-    fn score(&self, matrix: &CompiledMatrix, profiles: &ProfileBatch) -> Result<Array2<f64>, ScoreError>;
-
-    /// [`Strategy::score`] with working arrays taken from, and given back
-    /// to, `ws`, so that a thread scoring batch after batch does not
-    /// allocate for each. The result may be built in a buffer of `ws`; give
-    /// it back with [`Workspace::give`] when done. The default ignores `ws`.
-    ///
-    /// # Errors
-    /// As [`Strategy::score`].
     fn score_in(
         &self,
         matrix: &CompiledMatrix,
         profiles: &ProfileBatch,
         ws: &mut Workspace,
-    ) -> Result<Array2<f64>, ScoreError> {
-        let _ = ws;
-        self.score(matrix, profiles)
+    ) -> Result<Array2<f64>, ScoreError>;
+
+    /// [`Strategy::score_in`] with fresh working memory, for a one-off
+    /// batch.
+    ///
+    /// # Errors
+    /// As [`Strategy::score_in`].
+    fn score(&self, matrix: &CompiledMatrix, profiles: &ProfileBatch) -> Result<Array2<f64>, ScoreError> {
+        self.score_in(matrix, profiles, &mut Workspace::new())
     }
 
     /// Per-capability contributions for one profile against one role, in

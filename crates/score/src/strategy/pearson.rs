@@ -134,10 +134,6 @@ impl Strategy for Pearson {
          ignoring overall level and spread."
     }
 
-    fn score(&self, matrix: &CompiledMatrix, profiles: &ProfileBatch) -> Result<Array2<f64>, ScoreError> {
-        self.score_in(matrix, profiles, &mut Workspace::new())
-    }
-
     fn score_in(
         &self,
         matrix: &CompiledMatrix,

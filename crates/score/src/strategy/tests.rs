@@ -387,7 +387,12 @@ impl Strategy for Named {
     fn description(&self) -> &str {
         "Scores nothing."
     }
-    fn score(&self, m: &CompiledMatrix, p: &ProfileBatch) -> Result<Array2<f64>, ScoreError> {
+    fn score_in(
+        &self,
+        m: &CompiledMatrix,
+        p: &ProfileBatch,
+        _: &mut crate::Workspace,
+    ) -> Result<Array2<f64>, ScoreError> {
         Ok(Array2::zeros((p.len(), m.n_roles())))
     }
     fn contributions(&self, _: &CompiledMatrix, _: &[f64], _: &[bool], _: usize) -> Option<Vec<f64>> {
