@@ -178,6 +178,14 @@ pub struct ResponsesSource {
     /// Skip columns that match no capability or survey item instead of failing.
     #[arg(long)]
     pub ignore_unknown_columns: bool,
+    /// What to do with a row that cannot be read: stop with its error
+    /// (`fail`), or set it aside and go on (`skip`, see --rejects).
+    #[arg(long, value_enum, default_value_t = OnError::Fail)]
+    pub on_error: OnError,
+    /// With --on-error skip, write each rejected row to FILE as CSV:
+    /// `line,reason,` then the row's original fields.
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
 }
 
 /// Output formats for listings.
@@ -233,14 +241,6 @@ pub struct ScoreArgs {
     /// Leave out the CSV header, so that outputs of shards concatenate.
     #[arg(long)]
     pub no_header: bool,
-    /// What to do with a row that cannot be read: stop with its error
-    /// (`fail`), or set it aside and go on (`skip`, see --rejects).
-    #[arg(long, value_enum, default_value_t = OnError::Fail)]
-    pub on_error: OnError,
-    /// With --on-error skip, write each rejected row to FILE as CSV:
-    /// `line,reason,` then the row's original fields.
-    #[arg(long, value_name = "FILE")]
-    pub rejects: Option<PathBuf>,
     /// Score with a learned model (from `rolefit train`) instead of --strategy.
     #[arg(long, value_name = "MODEL", conflicts_with = "strategy")]
     pub model: Option<PathBuf>,

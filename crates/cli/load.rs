@@ -1,17 +1,18 @@
 //! Loading the role matrix and the survey a command works with.
 
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::Result;
 use rolefit_import::{
-    builtin, merge_matrices, read_matrix_path, read_matrix_report, read_survey, Layout, MatrixOptions,
-    ResponseOptions, ResponseReader,
+    builtin, merge_matrices, read_matrix_path, read_matrix_report, read_survey, ByteRecord, Layout,
+    MatrixOptions, ResponseOptions, ResponseReader,
 };
 use rolefit_model::{ProfileBatch, ResponseScale, RoleMatrix, Scale, Survey};
 
-use crate::args::{MatrixSource, ResponsesSource};
+use crate::args::{MatrixSource, OnError, ResponsesSource};
 use crate::error::bad_input;
-use crate::io::{open_file, open_input};
+use crate::io::{open_file, open_input, Output};
 
 /// A role matrix and what the user should be told about it.
 pub struct Loaded {
@@ -106,16 +107,64 @@ pub fn response_options(source: &ResponsesSource) -> ResponseOptions {
 /// respondents at once: evaluation, clustering, reports), mapped onto
 /// `matrix` with the `--survey` (or built-in) survey.
 pub fn responses(source: &ResponsesSource, matrix: &RoleMatrix) -> Result<ProfileBatch> {
+    let skip = source.on_error == OnError::Skip;
+    if source.rejects.is_some() && !skip {
+        return Err(bad_input(
+            "--rejects needs --on-error skip (with fail, the first bad row stops the run)",
+        ));
+    }
     let survey = survey(source.survey.as_deref())?;
     let input = open_input(source.input.as_deref(), "responses")?;
-    let reader = ResponseReader::new(
+    let mut reader = ResponseReader::new(
         input.reader,
         &input.name,
         matrix,
         Some(&survey),
         &response_options(source),
     )?;
-    Ok(reader.read_all()?)
+    let plan = reader.plan().clone();
+    let mut rejects = match &source.rejects {
+        Some(path) => {
+            let mut file = Output::create(Some(path))?;
+            crate::rejects::write_header(&mut file, &plan)?;
+            Some(file)
+        }
+        None => None,
+    };
+    let mut batch = ProfileBatch::new(matrix.capabilities().len());
+    let mut record = ByteRecord::new();
+    let (mut read, mut rejected) = (0u64, 0u64);
+    while let Some(position) = reader.next_record(&mut record)? {
+        read += 1;
+        if let Err(e) = plan.parse_record(&record, position.line, position.row, &mut batch) {
+            if !skip {
+                return Err(e.into());
+            }
+            rejected += 1;
+            if let Some(file) = rejects.as_mut() {
+                let mut row = Vec::new();
+                crate::rejects::append(&mut row, position, &record, &e);
+                file.write_all(&row)?;
+            }
+        }
+    }
+    if let Some(file) = rejects {
+        file.finish()?;
+    }
+    if rejected > 0 {
+        if rejected == read {
+            return Err(bad_input(format!(
+                "every one of the {read} rows of {} was rejected",
+                input.name
+            )));
+        }
+        eprintln!(
+            "note: {}: {read} rows read, {} kept, {rejected} rejected",
+            input.name,
+            read - rejected
+        );
+    }
+    Ok(batch)
 }
 
 /// The survey named by `--survey`, or the built-in survey.

@@ -14,6 +14,7 @@ mod pipeline;
 mod plot;
 mod progress;
 mod registry;
+mod rejects;
 mod render;
 
 use std::process::ExitCode;

@@ -161,3 +161,50 @@ fn skipping_accounts_for_every_row_of_the_corpus() {
         );
     }
 }
+
+/// The commands that read all responses at once (cluster, evaluate,
+/// report, train, explain) account for rows like `score` does.
+#[test]
+fn every_batch_command_can_skip_and_set_aside_bad_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("respondent,Q01,Q02,Q03,Q04,Q05,Q06,Q07,Q08,Q09,Q10\n");
+    for i in 0..8 {
+        let v = 1 + i % 5;
+        text.push_str(&format!("r{i},{v},{v},{v},{v},{v},{v},{v},{v},{v},{v}\n"));
+    }
+    text.push_str("bad,4,4,oops,4,4,4,4,4,4,4\n");
+    let input = crate::util::write(dir.path(), "in.csv", &text);
+    let args = [
+        "cluster",
+        input.as_str(),
+        "--k",
+        "2",
+        "--format",
+        "csv",
+        "--min-answered",
+        "0",
+    ];
+    let strict = rolefit(&args[..6]);
+    assert!(
+        strict.bad_input().contains("in.csv:10: column 4 \"Q03\""),
+        "{}",
+        strict.stderr
+    );
+    let rejects = dir.path().join("rejects.csv");
+    let run = rolefit(
+        &[
+            &args[..6],
+            &["--on-error", "skip", "--rejects", rejects.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    let (_, rows) = crate::util::parse_csv(run.ok());
+    assert_eq!(rows.len(), 8);
+    assert!(
+        run.stderr.contains("9 rows read, 8 kept, 1 rejected"),
+        "{}",
+        run.stderr
+    );
+    let rejected = std::fs::read_to_string(&rejects).unwrap();
+    assert!(rejected.lines().nth(1).unwrap().starts_with("10,"), "{rejected}");
+}

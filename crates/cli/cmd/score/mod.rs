@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use crossbeam_channel::{Receiver, Sender};
-use rolefit_import::{ChunkParser, ColumnPlan, ImportError, RawChunk, ResponseChunks, RowPosition};
+use rolefit_import::{ChunkParser, ColumnPlan, RawChunk, ResponseChunks, RowPosition};
 use rolefit_model::ProfileBatch;
 use rolefit_score::{explain, CompiledMatrix, Outcome, Scorer, Strategy, Workspace};
 
@@ -25,7 +25,7 @@ use crate::load;
 use crate::pipeline::{self, ChunkResult};
 use crate::progress::Progress;
 use crate::registry;
-use crate::render::safe;
+use crate::rejects;
 
 pub use render::Renderer;
 use render::TableRow;
@@ -39,7 +39,7 @@ const CHUNK_BYTES: usize = 128 << 10;
 /// Runs `rolefit score`.
 pub fn run(args: &ScoreArgs) -> Result<()> {
     let started = Instant::now();
-    if args.rejects.is_some() && args.on_error != OnError::Skip {
+    if args.responses.rejects.is_some() && args.responses.on_error != OnError::Skip {
         return Err(bad_input(
             "--rejects needs --on-error skip (with fail, the first bad row stops the run)",
         ));
@@ -87,10 +87,10 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         Renderer::new(args.format, &matrix, strategy, args.explain).with_confidence(args.confidence);
 
     let mut out = Output::create(args.output.as_deref())?;
-    let mut rejects = match &args.rejects {
+    let mut rejects = match &args.responses.rejects {
         Some(path) => {
             let mut file = Output::create(Some(path))?;
-            write_rejects_header(&mut file, &plan)?;
+            rejects::write_header(&mut file, &plan)?;
             Some(file)
         }
         None => None,
@@ -111,7 +111,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         strategy,
         renderer: &renderer,
         bootstrap: crate::cmd::evaluate::score_bootstrap(args.confidence),
-        skip_bad_rows: args.on_error == OnError::Skip,
+        skip_bad_rows: args.responses.on_error == OnError::Skip,
         spare: crossbeam_channel::bounded(4 * threads + 4),
     };
 
@@ -161,16 +161,6 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
             totals.read, input.name
         )));
     }
-    Ok(())
-}
-
-/// The rejects file's header: `line,reason`, then the input's header.
-fn write_rejects_header(out: &mut Output, plan: &ColumnPlan) -> Result<()> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["line", "reason"];
-    header.extend(plan.header().iter().map(String::as_str));
-    w.write_record(&header)?;
-    out.write_all(&w.into_inner().map_err(|e| e.into_error())?)?;
     Ok(())
 }
 
@@ -254,7 +244,7 @@ impl Job<'_> {
                     return Err(e);
                 }
                 rejected += 1;
-                reject_row(&mut rejects, position, record, &e);
+                rejects::append(&mut rejects, position, record, &e);
                 Ok(())
             },
         );
@@ -331,33 +321,6 @@ impl Job<'_> {
         }
         done
     }
-}
-
-/// Appends one rejected row to the rejects CSV: line, reason, the fields.
-fn reject_row(
-    out: &mut Vec<u8>,
-    position: RowPosition,
-    record: &rolefit_import::ByteRecord,
-    e: &ImportError,
-) {
-    let mut w = csv::Writer::from_writer(std::mem::take(out));
-    let line = position.line.to_string();
-    let reason = e.to_string();
-    // The original fields, made safe for spreadsheets like any user text
-    // (cells that are not UTF-8 are kept as bytes: they are why the row
-    // was rejected).
-    let fields: Vec<Vec<u8>> = record
-        .iter()
-        .map(|f| match std::str::from_utf8(f) {
-            Ok(text) => safe(text).into_owned().into_bytes(),
-            Err(_) => f.to_vec(),
-        })
-        .collect();
-    let mut row: Vec<&[u8]> = vec![line.as_bytes(), reason.as_bytes()];
-    row.extend(fields.iter().map(Vec::as_slice));
-    // Writing into a Vec cannot fail.
-    let _ = w.write_record(&row);
-    *out = w.into_inner().unwrap_or_default();
 }
 
 /// Row counts over the whole run.
