@@ -67,6 +67,8 @@ pub enum Command {
     Cluster(ClusterArgs),
     /// Write a self-contained HTML report on a cohort of respondents.
     Report(ReportArgs),
+    /// Take the self-assessment in the terminal, one statement at a time, and see your roles.
+    Assess(AssessArgs),
     /// List the plugins found (external subcommands and strategies), or check one.
     Plugins(PluginsArgs),
     /// Print a shell completion script.
@@ -160,19 +162,30 @@ pub struct MatrixSource {
 #[derive(Debug, Clone, Args)]
 pub struct ResponsesSource {
     /// Responses CSV: a `respondent` column, then survey item ids or
-    /// capabilities as columns. `-` or nothing reads standard input.
+    /// capabilities as columns; or a survey tool's export (see --source).
+    /// `-` or nothing reads standard input.
     #[arg(value_name = "INPUT")]
     pub input: Option<PathBuf>,
-    /// A survey CSV (`id,text,capability,reverse`) whose item ids may be
-    /// response columns. Default: the built-in survey.
+    /// A survey CSV (`id,text,capability,reverse`) whose item ids or
+    /// question texts may be response columns. Default: the built-in survey.
     #[arg(long, value_name = "FILE")]
     pub survey: Option<PathBuf>,
-    /// The scale the responses are on, when it is not the survey's (1..5);
-    /// values are mapped linearly onto the matrix's scale.
-    #[arg(long, value_name = "MIN..MAX")]
-    pub scale: Option<Scale>,
+    /// The survey tool that wrote INPUT; `auto` tells it from the header rows.
+    #[arg(long, value_enum, default_value_t = SourceArg::Auto)]
+    pub source: SourceArg,
+    /// The scale every answer is on, when it is not the survey's (1..5): a
+    /// numeric range, or a label scale (agreement5, agreement7, frequency,
+    /// like, proficiency, or one of --labels-map). Without it each column's
+    /// labels choose its label scale. Values are mapped linearly onto the
+    /// matrix's scale.
+    #[arg(long, value_name = "MIN..MAX|NAME")]
+    pub scale: Option<ScaleArg>,
+    /// Custom label scales: a CSV `scale,label,value` (`scale` optional).
+    #[arg(long, value_name = "FILE")]
+    pub labels_map: Option<PathBuf>,
     /// The column holding respondent ids (default: `respondent`, `respondent_id`
-    /// or `id`; without one, respondents are numbered by data row).
+    /// or `id`, or the survey tool's id column; without one, respondents are
+    /// numbered by data row).
     #[arg(long, value_name = "NAME")]
     pub id_column: Option<String>,
     /// Skip columns that match no capability or survey item instead of failing.
@@ -186,6 +199,90 @@ pub struct ResponsesSource {
     /// `line,reason,` then the row's original fields.
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
+    /// Flag careless responses (straight-lining, too many missing answers,
+    /// speeding with --min-seconds) and show the flags in the output.
+    #[arg(long)]
+    pub flags: bool,
+    /// Flag `missing` when more than this fraction of the answer columns is
+    /// empty [default: 0.5]. Turns on --flags.
+    #[arg(long, value_name = "FRACTION", value_parser = parse_fraction)]
+    pub max_missing: Option<f64>,
+    /// Flag `speeding` when a response took fewer seconds than this (from a
+    /// Qualtrics `Duration (in seconds)` column, or start and end times).
+    /// Turns on --flags.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_non_negative)]
+    pub min_seconds: Option<f64>,
+    /// Leave flagged respondents out (they are counted in the summary).
+    /// Turns on --flags.
+    #[arg(long)]
+    pub exclude_flagged: bool,
+}
+
+impl ResponsesSource {
+    /// Whether rows get quality flags.
+    pub fn flags_on(&self) -> bool {
+        self.flags || self.max_missing.is_some() || self.min_seconds.is_some() || self.exclude_flagged
+    }
+}
+
+/// The survey tools `--source` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SourceArg {
+    /// Detect the layout from the header rows.
+    Auto,
+    /// One header row: a respondent column, then item ids or capabilities.
+    Plain,
+    /// Qualtrics CSV or TSV: three header rows (ids, texts, import ids).
+    Qualtrics,
+    /// SurveyMonkey: two header rows (questions, answers or matrix rows).
+    #[value(name = "surveymonkey")]
+    SurveyMonkey,
+    /// Google Forms: Timestamp, Email Address, question texts.
+    GoogleForms,
+    /// Microsoft Forms: ID, Start time, Completion time, Email, Name, questions.
+    MsForms,
+    /// Typeform: #, questions, Start Date (UTC), Submit Date (UTC), Network ID.
+    Typeform,
+}
+
+impl SourceArg {
+    /// The importer's name for it.
+    pub fn source(self) -> rolefit_import::Source {
+        use rolefit_import::Source;
+        match self {
+            SourceArg::Auto => Source::Auto,
+            SourceArg::Plain => Source::Plain,
+            SourceArg::Qualtrics => Source::Qualtrics,
+            SourceArg::SurveyMonkey => Source::SurveyMonkey,
+            SourceArg::GoogleForms => Source::GoogleForms,
+            SourceArg::MsForms => Source::MsForms,
+            SourceArg::Typeform => Source::Typeform,
+        }
+    }
+}
+
+/// `--scale`: a numeric range or the name of a label scale.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScaleArg {
+    /// `MIN..MAX`.
+    Range(Scale),
+    /// A label scale's name, checked when the labels map is read.
+    Named(String),
+}
+
+impl std::str::FromStr for ScaleArg {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.contains("..") || s.trim().starts_with(|c: char| c.is_ascii_digit() || c == '-') {
+            return s.parse().map(ScaleArg::Range);
+        }
+        if rolefit_model::match_key(s).is_empty() {
+            return Err(format!(
+                "expected a scale as MIN..MAX (for example 1..5) or the name of a label scale, got {s:?}"
+            ));
+        }
+        Ok(ScaleArg::Named(s.trim().to_string()))
+    }
 }
 
 /// Output formats for listings.
@@ -566,6 +663,42 @@ pub struct ReportArgs {
     /// The HTML file to write.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: PathBuf,
+}
+
+/// `rolefit assess`
+#[derive(Debug, Args)]
+pub struct AssessArgs {
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    /// A survey CSV (`id,text,capability,reverse`) to answer. Default: the
+    /// built-in survey.
+    #[arg(long, value_name = "FILE")]
+    pub survey: Option<PathBuf>,
+    /// The scale to answer on: a label scale (agreement5, agreement7,
+    /// frequency, like, proficiency, or one of --labels-map) or a numeric
+    /// range. Default: the survey's scale.
+    #[arg(long, value_name = "MIN..MAX|NAME")]
+    pub scale: Option<ScaleArg>,
+    /// Custom label scales: a CSV `scale,label,value` (`scale` optional).
+    #[arg(long, value_name = "FILE")]
+    pub labels_map: Option<PathBuf>,
+    /// Also save the answers to FILE as a responses CSV (`rolefit score FILE`
+    /// scores it).
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+    /// Do not ask: read the answers from FILE, a responses CSV with one row
+    /// (as --save writes). Needs no terminal.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// The respondent id written with --save.
+    #[arg(long, value_name = "ID", default_value = "me")]
+    pub respondent: String,
+    /// The similarity strategy (see `rolefit strategies`).
+    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
+    pub strategy: String,
+    /// How many of the best roles to explain.
+    #[arg(long, short = 'k', value_name = "K", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    pub top: u32,
 }
 
 /// `rolefit plugins`

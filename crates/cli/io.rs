@@ -95,12 +95,25 @@ pub fn open_file(path: &Path, what: &str) -> Result<Input> {
 /// file behind (a file being replaced is never touched before the rename).
 static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
+/// Whether an interrupt should show the cursor again (set by interactive
+/// commands, whose prompts hide it).
+static RESTORE_CURSOR: AtomicBool = AtomicBool::new(false);
+
+/// Makes an interrupt show the terminal's cursor before exiting.
+pub fn restore_cursor_on_interrupt() {
+    RESTORE_CURSOR.store(true, Ordering::Relaxed);
+}
+
 /// Removes pending temporary files and exits with status 130 on Ctrl-C
 /// (SIGINT), SIGTERM or SIGHUP.
 pub fn clean_up_on_interrupt() {
     // If a handler cannot be installed the default behaviour (exit) stays;
     // only the temporary file may then remain.
     let _ = ctrlc::set_handler(|| {
+        if RESTORE_CURSOR.load(Ordering::Relaxed) {
+            // An interactive prompt may have hidden the cursor.
+            eprintln!("\x1b[?25h");
+        }
         if let Ok(pending) = PENDING.lock() {
             for path in pending.iter() {
                 let _ = std::fs::remove_file(path);

@@ -5,12 +5,13 @@ use std::path::Path;
 
 use anyhow::Result;
 use rolefit_import::{
-    builtin, merge_matrices, read_matrix_path, read_matrix_report, read_survey, ByteRecord, Layout,
-    MatrixOptions, ResponseOptions, ResponseReader,
+    builtin, find_scale, merge_matrices, read_labels_map, read_matrix_path, read_matrix_report, read_survey,
+    scale_names, ByteRecord, ColumnPlan, ColumnRole, FlagOptions, Layout, MatrixOptions, ResponseOptions,
+    ResponseReader, Source,
 };
-use rolefit_model::{ProfileBatch, ResponseScale, RoleMatrix, Scale, Survey};
+use rolefit_model::{ProfileBatch, QualityFlags, ResponseScale, RoleMatrix, Scale, Survey};
 
-use crate::args::{MatrixSource, OnError, ResponsesSource};
+use crate::args::{MatrixSource, OnError, ResponsesSource, ScaleArg};
 use crate::error::bad_input;
 use crate::io::{open_file, open_input, Output};
 
@@ -93,12 +94,118 @@ pub fn matrix(source: &MatrixSource) -> Result<Loaded> {
     Ok(loaded)
 }
 
-/// How to read responses, from the command line.
-pub fn response_options(source: &ResponsesSource) -> ResponseOptions {
-    ResponseOptions {
+/// How to read responses, from the command line (reads `--labels-map`).
+pub fn response_options(source: &ResponsesSource) -> Result<ResponseOptions> {
+    let labels = match &source.labels_map {
+        Some(path) => {
+            let input = open_file(path, "labels map")?;
+            read_labels_map(input.reader, &input.name)?
+        }
+        None => Vec::new(),
+    };
+    let (scale, scale_name) = match &source.scale {
+        None => (None, None),
+        Some(ScaleArg::Range(scale)) => (Some(*scale), None),
+        Some(ScaleArg::Named(name)) => {
+            if find_scale(name, &labels).is_none() {
+                return Err(bad_input(format!(
+                    "--scale {name}: there is no label scale of that name; expected MIN..MAX or one of: {}",
+                    scale_names(&labels).join(", ")
+                )));
+            }
+            (None, Some(name.clone()))
+        }
+    };
+    let flags = source.flags_on().then(|| FlagOptions {
+        max_missing: source.max_missing.unwrap_or(FlagOptions::default().max_missing),
+        min_seconds: source.min_seconds,
+    });
+    Ok(ResponseOptions {
         id_column: source.id_column.clone(),
-        scale: source.scale,
+        scale,
+        scale_name,
+        labels,
         ignore_unknown_columns: source.ignore_unknown_columns,
+        source: source.source.source(),
+        flags,
+    })
+}
+
+/// Notes on how a survey-tool export was read (nothing for a plain file):
+/// the tool, and the columns read on a label scale other than the
+/// response scale.
+pub fn plan_notes(name: &str, plan: &ColumnPlan) -> Vec<String> {
+    let mut notes = Vec::new();
+    let answers = plan
+        .columns()
+        .iter()
+        .filter(|c| matches!(c, ColumnRole::Capability(_) | ColumnRole::Item { .. }))
+        .count();
+    if plan.layout() != Source::Plain {
+        let meta = plan
+            .columns()
+            .iter()
+            .filter(|c| **c == ColumnRole::Metadata)
+            .count();
+        let id = plan
+            .id_column()
+            .map_or("respondents numbered by row".to_string(), |(_, n)| {
+                format!("ids from {n:?}")
+            });
+        notes.push(format!(
+            "{name}: a {} export ({} header row{}): {answers} answer columns, {meta} metadata columns, {id}",
+            plan.layout().title(),
+            plan.layout().header_rows(),
+            if plan.layout().header_rows() == 1 { "" } else { "s" },
+        ));
+    }
+    let mut by_scale: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (i, name) in plan.header().iter().enumerate() {
+        if let Some(scale) = plan.column_scale(i) {
+            match by_scale.iter_mut().find(|(s, _)| *s == scale) {
+                Some((_, columns)) => columns.push(name),
+                None => by_scale.push((scale, vec![name])),
+            }
+        }
+    }
+    for (scale, columns) in by_scale {
+        let shown: Vec<String> = columns.iter().take(4).map(|c| format!("{c:?}")).collect();
+        let more = if columns.len() > 4 {
+            format!(" and {} more", columns.len() - 4)
+        } else {
+            String::new()
+        };
+        notes.push(format!(
+            "{name}: {} column{} read on the {scale} label scale ({}{more}), from the labels in their first rows",
+            columns.len(),
+            if columns.len() == 1 { "" } else { "s" },
+            shown.join(", ")
+        ));
+    }
+    notes
+}
+
+/// The summary of quality flags: `3 flagged (2 straight-lining, 1 speeding)`.
+pub fn flag_summary(counts: &[u64; 3], flagged: u64) -> String {
+    let parts: Vec<String> = QualityFlags::ALL
+        .iter()
+        .zip(counts)
+        .filter(|(_, &n)| n > 0)
+        .map(|((_, name), n)| format!("{n} {name}"))
+        .collect();
+    if parts.is_empty() {
+        format!("{flagged} flagged")
+    } else {
+        format!("{flagged} flagged ({})", parts.join(", "))
+    }
+}
+
+/// Counts each flag of `flags` into `counts` (in [`QualityFlags::ALL`] order).
+pub fn count_flags(counts: &mut [u64; 3], flags: QualityFlags) {
+    for (i, (flag, _)) in QualityFlags::ALL.iter().enumerate() {
+        if flags.contains(*flag) {
+            counts[i] += 1;
+        }
     }
 }
 
@@ -120,9 +227,12 @@ pub fn responses(source: &ResponsesSource, matrix: &RoleMatrix) -> Result<Profil
         &input.name,
         matrix,
         Some(&survey),
-        &response_options(source),
+        &response_options(source)?,
     )?;
     let plan = reader.plan().clone();
+    for note in plan_notes(&input.name, &plan) {
+        eprintln!("note: {note}");
+    }
     let mut rejects = match &source.rejects {
         Some(path) => {
             let mut file = Output::create(Some(path))?;
@@ -150,6 +260,29 @@ pub fn responses(source: &ResponsesSource, matrix: &RoleMatrix) -> Result<Profil
     }
     if let Some(file) = rejects {
         file.finish()?;
+    }
+    if plan.flags_on() {
+        let mut counts = [0u64; 3];
+        for i in 0..batch.len() {
+            count_flags(&mut counts, batch.flags(i));
+        }
+        let flagged = batch.flagged_count() as u64;
+        if source.exclude_flagged {
+            batch.remove_flagged();
+            if flagged > 0 && flagged == read - rejected {
+                return Err(bad_input(format!(
+                    "every one of the {flagged} respondents of {} was flagged and left out (--exclude-flagged)",
+                    input.name
+                )));
+            }
+            eprintln!(
+                "note: {}: {} and left out (--exclude-flagged)",
+                input.name,
+                flag_summary(&counts, flagged)
+            );
+        } else if flagged > 0 {
+            eprintln!("note: {}: {}", input.name, flag_summary(&counts, flagged));
+        }
     }
     if rejected > 0 {
         if rejected == read {

@@ -42,6 +42,7 @@ fn main() -> ExitCode {
         Command::Explain(a) => cmd::explain::run(a),
         Command::Cluster(a) => cmd::cluster::run(a),
         Command::Report(a) => cmd::report::run(a),
+        Command::Assess(a) => cmd::assess::run(a),
         Command::Plugins(a) => cmd::plugins::run(a),
         Command::Completions(a) => cmd::completions::completions(a),
         Command::Man => cmd::completions::man(),

@@ -1,12 +1,14 @@
 //! End-to-end tests of the real `rolefit` binary: one test binary with a
 //! module per area (ripgrep's layout).
 
+mod assess;
 mod bad_inputs;
 mod batch;
 mod cohort;
 mod contract;
 mod errors;
 mod evaluate;
+mod exports;
 mod formats;
 mod plugins;
 mod reference;

@@ -1,5 +1,6 @@
 //! One module per subcommand, each with a `run` taking its parsed arguments.
 
+pub mod assess;
 pub mod cluster;
 pub mod completions;
 pub mod evaluate;

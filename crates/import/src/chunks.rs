@@ -19,14 +19,14 @@
 //! line and files without an id column number their respondents the same
 //! however the work is split.
 
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufReader, Chain, Cursor, Read};
 
 use csv::ByteRecord;
 use rolefit_model::{ProfileBatch, RoleMatrix, Survey};
 
 use crate::error::ImportError;
-use crate::responses::{ColumnPlan, ResponseOptions, RowPosition, Scratch, RESPONSES_EXPECTED};
-use crate::table::{csv_reader, is_blank_record, read_first_line, Fields, SplitLine, Table};
+use crate::responses::{read_plan, ColumnPlan, ResponseOptions, RowPosition, Scratch};
+use crate::table::{csv_reader, is_blank_record, Fields, SplitLine};
 
 /// Bytes asked of the input per read, at most.
 const READ_BLOCK: usize = 1 << 20;
@@ -53,7 +53,8 @@ pub struct RawChunk {
 /// [`RawChunk`]s.
 pub struct ResponseChunks<R: Read> {
     source: String,
-    input: BufReader<R>,
+    /// The data bytes read with the header, then the rest of the input.
+    input: Chain<Cursor<Vec<u8>>, BufReader<R>>,
     plan: ColumnPlan,
     carry: Vec<u8>,
     target: usize,
@@ -67,10 +68,13 @@ pub struct ResponseChunks<R: Read> {
 }
 
 impl<R: Read> ResponseChunks<R> {
-    /// Reads and maps the header exactly as
+    /// Reads and maps the head (one header row, or the several of a
+    /// survey-tool export) exactly as
     /// [`ResponseReader::new`](crate::ResponseReader::new) does; later
     /// chunks hold about `target_bytes` each (more when one record is
-    /// longer).
+    /// longer). The first chunk starts on the first line after the header
+    /// rows, with lines and byte offsets counted from the start of the
+    /// input.
     ///
     /// # Errors
     /// As [`ResponseReader::new`](crate::ResponseReader::new).
@@ -83,28 +87,20 @@ impl<R: Read> ResponseChunks<R> {
         target_bytes: usize,
     ) -> Result<Self, ImportError> {
         let mut input = BufReader::with_capacity(1 << 16, reader);
-        // A byte order mark is dropped from the header; count it in offsets.
-        let bom = input
-            .fill_buf()
-            .map_err(|e| ImportError::io(source, e))?
-            .starts_with(b"\xEF\xBB\xBF");
-        let (prefix, _) = read_first_line(&mut input).map_err(|e| ImportError::io(source, e))?;
-        let table = Table::open(&prefix[..], source, RESPONSES_EXPECTED)?;
-        let plan = ColumnPlan::new(&table, matrix, survey, options)?;
-        let next_line = 1 + memchr::memchr_iter(b'\n', &prefix).count() as u64;
+        let (head, plan) = read_plan(&mut input, source, matrix, survey, options)?;
         Ok(ResponseChunks {
             source: source.to_string(),
-            input,
             delimiter: plan.delimiter(),
             plan,
             carry: Vec::new(),
             target: target_bytes.max(1),
-            next_line,
+            next_line: head.data_line,
             next_row: 1,
-            next_byte: prefix.len() as u64 + if bom { 3 } else { 0 },
+            next_byte: head.data_byte,
             seq: 0,
             eof: false,
-            bytes_read: prefix.len() as u64 + if bom { 3 } else { 0 },
+            bytes_read: head.data_byte,
+            input: Cursor::new(head.rest).chain(input),
         })
     }
 

@@ -139,6 +139,16 @@ pub enum ErrorKind {
         /// Every such column, in header order.
         columns: Vec<UnknownColumn>,
     },
+    /// Question columns of a survey-tool export that match no capability
+    /// and no survey item. When there is only one, the error's column
+    /// names it.
+    #[error("{}", unmapped_questions_message(layout, columns))]
+    UnmappedQuestions {
+        /// The tool: `Qualtrics`, `Google Forms`, ...
+        layout: String,
+        /// Every such column, in header order.
+        columns: Vec<UnknownColumn>,
+    },
     /// A cell whose content is not acceptable; the error's value is the cell.
     #[error("{problem}{}; expected {expected}", did_you_mean(suggestions))]
     Value {
@@ -194,6 +204,57 @@ pub struct UnknownColumn {
     pub name: String,
     /// Close capability names, aliases or item ids, best first (at most 3).
     pub suggestions: Vec<String>,
+    /// The question's text, when the export gives one other than the name.
+    pub text: Option<String>,
+}
+
+/// A question text in a message, shortened to a readable length.
+fn short_text(text: &str) -> String {
+    const MAX: usize = 70;
+    if text.chars().count() <= MAX {
+        return format!("{text:?}");
+    }
+    let cut: String = text.chars().take(MAX - 3).collect();
+    format!("{:?}", format!("{cut}..."))
+}
+
+fn unmapped_questions_message(layout: &str, columns: &[UnknownColumn]) -> String {
+    let text = |c: &UnknownColumn| {
+        c.text
+            .as_deref()
+            .map_or(String::new(), |t| format!(" ({})", short_text(t)))
+    };
+    let problem = match columns {
+        [only] => format!(
+            "this question column of the {layout} export{} matches no capability or survey item{}",
+            text(only),
+            did_you_mean(&only.suggestions)
+        ),
+        _ => {
+            let listed: Vec<String> = columns
+                .iter()
+                .map(|c| {
+                    format!(
+                        "column {} {:?}{}{}",
+                        c.index,
+                        c.name,
+                        text(c),
+                        did_you_mean(&c.suggestions)
+                    )
+                })
+                .collect();
+            format!(
+                "{} question columns of the {layout} export match no capability or survey item: {}",
+                columns.len(),
+                listed.join(", ")
+            )
+        }
+    };
+    format!(
+        "{problem}; expected questions the survey knows, by item id or by question text (give the survey \
+         definition with --survey FILE, columns id,text,capability,reverse), or capability names of the role \
+         matrix (pass --ignore-unknown-columns to skip question columns that match nothing)"
+    )
 }
 
 fn did_you_mean(suggestions: &[String]) -> String {
@@ -477,11 +538,13 @@ mod tests {
                 index: 2,
                 name: "Risk Managment".into(),
                 suggestions: vec!["Risk Management".into()],
+                text: None,
             },
             UnknownColumn {
                 index: 5,
                 name: "zzz".into(),
                 suggestions: vec![],
+                text: None,
             },
         ];
         let e = ImportError::new("r.csv", ErrorKind::UnknownColumns { columns }).at_line(1);

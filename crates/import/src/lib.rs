@@ -19,7 +19,12 @@
 //!   each measures and whether it is reverse-keyed.
 //! - [`ResponseReader`] streams a responses file in batches of
 //!   [`ProfileBatch`](rolefit_model::ProfileBatch)es, mapping its columns
-//!   once from the header into a [`ColumnPlan`].
+//!   once from the header into a [`ColumnPlan`]. Survey-tool exports
+//!   (Qualtrics, SurveyMonkey, Google Forms, Microsoft Forms, Typeform) are
+//!   recognised by their header rows ([`Source`]); answers may be numbers
+//!   or labels of a built-in or custom label scale ([`builtin_scales`],
+//!   [`read_labels_map`]); rows can carry response quality flags
+//!   ([`FlagOptions`]).
 //! - [`builtin`] is the data rolefit ships with.
 //!
 //! All inputs share one CSV dialect: comma, tab or semicolon (sniffed from
@@ -37,6 +42,10 @@ pub mod builtin;
 mod chunks;
 mod encoding;
 mod error;
+#[cfg(test)]
+mod export_tests;
+mod labels;
+mod layout;
 pub mod limits;
 mod matrix;
 mod merge;
@@ -52,12 +61,17 @@ pub use chunks::{ChunkParser, RawChunk, ResponseChunks};
 pub use csv::ByteRecord;
 pub use encoding::Latin1;
 pub use error::{ErrorKind, ImportError, UnknownColumn};
+pub use labels::{builtin_scales, find_scale, read_labels_map, scale_names, NamedScale};
+pub use layout::Source;
 pub use matrix::{
     read_matrix, read_matrix_path, read_matrix_report, FileFormat, Layout, MatrixOptions, MatrixReport,
 };
 pub use merge::merge_matrices;
 pub use onet::{OnetDomain, CREDIT as ONET_CREDIT};
-pub use responses::{ColumnPlan, ColumnRole, ResponseOptions, ResponseReader, RowPosition};
+pub use responses::{
+    ColumnPlan, ColumnRole, FlagOptions, ResponseOptions, ResponseReader, RowPosition,
+    STRAIGHT_LINING_MIN_ANSWERS,
+};
 pub use survey::read_survey;
 pub use xlsx::read_matrix_xlsx;
 /// The error messages quoted in `docs/formats.md` are produced here, and

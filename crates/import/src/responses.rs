@@ -1,38 +1,41 @@
 //! Responses from CSV, streamed: one row per respondent, turned into
 //! capability profiles on the role matrix's scale.
 //!
-//! A responses file can be large, so it is never held whole. The header is
-//! read once and mapped into a [`ColumnPlan`]: which column holds the
-//! respondent id, which measure a capability directly, which answer a
-//! survey item (and whether it is reverse-keyed). Every later row is parsed
-//! by [`ColumnPlan::parse_record`] alone, a pure function of the plan and
-//! the row, which costs a few parses and additions per cell. The plan is
-//! separate from the [`ResponseReader`] so that rows can later be parsed on
-//! several threads while one thread reads them (see
-//! [`ResponseReader::next_record`]).
+//! A responses file can be large, so it is never held whole. Its head (the
+//! header rows, one for a plain file, up to three for a survey-tool export,
+//! see [`crate::layout`]) is read once and mapped into a [`ColumnPlan`]:
+//! which column holds the respondent id, which measure a capability
+//! directly, which answer a survey item (and whether it is reverse-keyed),
+//! which are metadata, and on which label scale each answer column is read.
+//! Every later row is parsed by [`ColumnPlan::parse_record`] alone, a pure
+//! function of the plan and the row, which costs a few parses and additions
+//! per cell. The plan is separate from the [`ResponseReader`] so that rows
+//! can be parsed on several threads while one thread reads them (see
+//! [`ResponseReader::next_record`] and [`crate::ResponseChunks`]).
 //!
-//! Columns are matched loosely (case, spaces and punctuation ignored), a
-//! capability before a survey item, and anything that matches neither is
-//! an error listing every such column with suggestions, unless the caller
-//! asked to ignore them: a typo in a column name should never silently drop
-//! an answer.
+//! Columns are matched loosely (case, spaces and punctuation ignored): by
+//! name, a capability before a survey item id; then by question text
+//! against the survey's statements, exactly and then loosely. Anything that
+//! matches nothing is an error listing every such column with suggestions,
+//! unless the caller asked to ignore them: a typo in a column name should
+//! never silently drop an answer.
 //!
 //! A capability's value is the mean of its answered cells (reverse-keyed
-//! items mirrored first), mapped linearly from the response scale onto the
-//! matrix scale: `Lm + (v - Lr) * (Hm - Lm) / (Hr - Lr)`.
+//! items mirrored first, answers on another scale than the response scale
+//! mapped onto it), mapped linearly from the response scale onto the matrix
+//! scale: `Lm + (v - Lr) * (Hm - Lm) / (Hr - Lr)`.
 
-use std::io::Read;
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read};
 
 use csv::ByteRecord;
-use rolefit_model::{ProfileBatch, ResponseScale, RoleMatrix, Scale, Survey};
+use rolefit_model::{match_key, ProfileBatch, QualityFlags, ResponseScale, RoleMatrix, Scale, Survey};
 
 use crate::error::{ErrorKind, ImportError, UnknownColumn};
+use crate::labels::{builtin_scales, find_scale, scale_names, NamedScale};
+use crate::layout::{read_head, timestamp, Head, Meta, Source};
 use crate::suggest::suggest;
 use crate::table::{cell, check_length_of, number, parse_number, Fields, Table};
-
-/// Header names (compared by match key) taken as the respondent id column
-/// when none is given, in order of preference.
-const ID_COLUMNS: [&str; 3] = ["respondent", "respondentid", "id"];
 
 /// What the header of a responses file should be, for the error on empty
 /// input.
@@ -43,19 +46,60 @@ pub(crate) const RESPONSES_EXPECTED: &str =
 /// Batches are allocated for at most this many rows up front.
 const MAX_PREALLOCATED_ROWS: usize = 4096;
 
+/// Data bytes read ahead, past the header, to choose each column's label
+/// scale from the labels in its first rows.
+pub(crate) const SAMPLE_BYTES: usize = 128 << 10;
+
+/// Straight-lining needs at least this many answers, all the same.
+pub const STRAIGHT_LINING_MIN_ANSWERS: usize = 3;
+
 /// How to read a responses file.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResponseOptions {
-    /// The column holding the respondent id. Default: a column named
-    /// `respondent`, `respondent id`, `respondent_id` or `id` (compared
-    /// loosely); if there is none, respondents are numbered `1`, `2`, ...
+    /// The column holding the respondent id. Default: the layout's id
+    /// column (for a plain file, one named `respondent`, `respondent id`,
+    /// `respondent_id` or `id`, compared loosely); if there is none,
+    /// respondents are numbered `1`, `2`, ...
     pub id_column: Option<String>,
-    /// The scale answers are given on. Default: the survey's response
-    /// scale, or the five-point agreement scale without a survey.
+    /// The numeric scale every answer is given on. Default: the survey's
+    /// response scale, or the five-point agreement scale without a survey,
+    /// with each column's labels choosing its label scale.
     pub scale: Option<Scale>,
+    /// A label scale every answer is given on, by name: one of
+    /// [`ResponseOptions::labels`] or a built-in one (`agreement7`, see
+    /// [`crate::builtin_scales`]). Wins over `scale`.
+    pub scale_name: Option<String>,
+    /// Custom label scales (from a labels map, see
+    /// [`crate::read_labels_map`]), preferred over the built-in ones.
+    pub labels: Vec<NamedScale>,
     /// Skip columns that match no capability and no survey item instead of
     /// refusing the file.
     pub ignore_unknown_columns: bool,
+    /// The survey tool that wrote the file; `Auto` (the default) tells it
+    /// from the header rows.
+    pub source: Source,
+    /// Set response quality flags on each row (none when `None`).
+    pub flags: Option<FlagOptions>,
+}
+
+/// When a row gets which quality flag.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FlagOptions {
+    /// `missing` when more than this fraction of the answer columns is
+    /// empty.
+    pub max_missing: f64,
+    /// `speeding` when the response took fewer seconds than this (needs a
+    /// duration column, or start and end times).
+    pub min_seconds: Option<f64>,
+}
+
+impl Default for FlagOptions {
+    fn default() -> Self {
+        FlagOptions {
+            max_missing: 0.5,
+            min_seconds: None,
+        }
+    }
 }
 
 /// What one column of a responses file holds.
@@ -76,14 +120,48 @@ pub enum ColumnRole {
     },
     /// A column that matches nothing and was skipped on request.
     Ignored,
+    /// A survey tool's metadata (start date, IP address, duration, ...).
+    Metadata,
 }
 
 /// One column that contributes to a capability.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Measure {
     column: usize,
     capability: usize,
     reverse: bool,
+    /// The index of the column's scale in [`ColumnPlan::scales`].
+    scale: usize,
+    /// That scale's range.
+    range: Scale,
+    /// Whether the range differs from the response scale's, so that
+    /// answers are mapped onto it.
+    rescale: bool,
+}
+
+/// A scale answers are read on, and what its cells may hold, for messages.
+#[derive(Debug, Clone, PartialEq)]
+struct ColumnScale {
+    scale: ResponseScale,
+    name: Option<String>,
+    expected: String,
+}
+
+/// Where a row's duration comes from, for `speeding`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Timing {
+    None,
+    /// Seconds, in this column.
+    Duration(usize),
+    /// Start and end times, in these columns.
+    Span(usize, usize),
+}
+
+/// The rules for quality flags, with the columns they read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct FlagRules {
+    options: FlagOptions,
+    timing: Timing,
 }
 
 /// The mapping of a responses file's columns, decided once from its header.
@@ -93,16 +171,17 @@ struct Measure {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ColumnPlan {
     source: String,
+    layout: Source,
     header: Vec<String>,
     columns: Vec<ColumnRole>,
     id_column: Option<usize>,
     measures: Vec<Measure>,
-    response_scale: ResponseScale,
+    /// The response scale first, then the other scales columns are on.
+    scales: Vec<ColumnScale>,
     matrix_scale: Scale,
     capabilities: usize,
     delimiter: u8,
-    /// What a cell may hold, for messages.
-    expected: String,
+    flags: Option<FlagRules>,
 }
 
 /// Per-row working space, reused across rows.
@@ -111,6 +190,14 @@ pub(crate) struct Scratch {
     sums: Vec<f64>,
     counts: Vec<u32>,
     values: Vec<Option<f64>>,
+}
+
+/// What the flags need to know of a row's answers.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    answered: usize,
+    first: f64,
+    varied: bool,
 }
 
 /// Where a row is: its line in the file and its 1-based number among the
@@ -130,15 +217,35 @@ fn is_missing(text: &str) -> bool {
     text.is_empty() || text.eq_ignore_ascii_case("na") || text.eq_ignore_ascii_case("n/a")
 }
 
-/// The response scale in use: the one asked for (keeping the survey's
-/// labels if it is the survey's scale), else the survey's, else agreement.
-fn response_scale(options: &ResponseOptions, survey: Option<&Survey>) -> ResponseScale {
-    match (options.scale, survey) {
-        (Some(scale), Some(survey)) if survey.scale().scale() == scale => survey.scale().clone(),
-        (Some(scale), _) => ResponseScale::numeric(scale),
-        (None, Some(survey)) => survey.scale().clone(),
-        (None, None) => ResponseScale::agreement5(),
+/// The response scale in use, and its name if it has one: the one named,
+/// or the one asked for (keeping the survey's labels if it is the survey's
+/// scale), else the survey's, else agreement.
+fn response_scale(
+    options: &ResponseOptions,
+    survey: Option<&Survey>,
+    source: &str,
+) -> Result<(ResponseScale, Option<String>), ImportError> {
+    if let Some(name) = &options.scale_name {
+        return match find_scale(name, &options.labels) {
+            Some(named) => Ok((named.scale, Some(named.description))),
+            None => Err(ImportError::new(
+                source,
+                ErrorKind::Data {
+                    problem: format!("there is no label scale named {name:?}"),
+                    expected: format!(
+                        "a scale MIN..MAX or the name of a label scale: {}",
+                        scale_names(&options.labels).join(", ")
+                    ),
+                },
+            )),
+        };
     }
+    Ok(match (options.scale, survey) {
+        (Some(scale), Some(survey)) if survey.scale().scale() == scale => (survey.scale().clone(), None),
+        (Some(scale), _) => (ResponseScale::numeric(scale), None),
+        (None, Some(survey)) => (survey.scale().clone(), None),
+        (None, None) => (ResponseScale::agreement5(), None),
+    })
 }
 
 /// `"a number from 1 to 5 or one of: ..."` for a response scale.
@@ -155,81 +262,273 @@ fn expected_answer(scale: &ResponseScale) -> String {
     format!("{range} or one of: {}", labels.join(", "))
 }
 
+/// What a column was matched to.
+enum Match {
+    Capability(usize),
+    Item(usize),
+}
+
+/// The survey's statements by text, exactly and loosely (the first item
+/// with a text wins).
+struct Texts<'s> {
+    exact: HashMap<&'s str, usize>,
+    loose: HashMap<String, usize>,
+}
+
+impl<'s> Texts<'s> {
+    fn new(survey: Option<&'s Survey>) -> Self {
+        let mut texts = Texts {
+            exact: HashMap::new(),
+            loose: HashMap::new(),
+        };
+        for (i, item) in survey.into_iter().flat_map(|s| s.items().iter().enumerate()) {
+            let text = item.text.trim();
+            let key = match_key(text);
+            if key.is_empty() {
+                continue;
+            }
+            texts.exact.entry(text).or_insert(i);
+            texts.loose.entry(key).or_insert(i);
+        }
+        texts
+    }
+}
+
+/// Matches a question column: its names as capabilities, then as item ids
+/// (loosely in a plain file, exactly in an export); then its texts as
+/// survey statements, exactly, then loosely, then as capability names.
+fn match_column(
+    head: &crate::layout::ColumnHead,
+    matrix: &RoleMatrix,
+    survey: Option<&Survey>,
+    texts: &Texts<'_>,
+    loose_ids: bool,
+) -> Option<Match> {
+    for key in &head.keys {
+        if let Some(c) = matrix.capability_index(key) {
+            return Some(Match::Capability(c));
+        }
+        // A survey tool's ids carry meaning in their punctuation (Qualtrics'
+        // `Q1_1` is not `Q11`): in exports, ids match exactly (but for case).
+        let item = match survey {
+            Some(s) if loose_ids => s.item_index(key),
+            Some(s) => s
+                .items()
+                .iter()
+                .position(|it| it.id.trim().eq_ignore_ascii_case(key.trim())),
+            None => None,
+        };
+        if let Some(i) = item {
+            return Some(Match::Item(i));
+        }
+    }
+    if let Some(&i) = head.texts.iter().find_map(|t| texts.exact.get(t.as_str())) {
+        return Some(Match::Item(i));
+    }
+    if let Some(&i) = head.texts.iter().find_map(|t| texts.loose.get(&match_key(t))) {
+        return Some(Match::Item(i));
+    }
+    head.texts
+        .iter()
+        .find_map(|t| matrix.capability_index(t))
+        .map(Match::Capability)
+}
+
+/// The distinct labels (cells that are neither numbers nor missing) of
+/// column `column` in the sample rows, by match key; at most a few dozen.
+fn sample_labels(sample: &[ByteRecord], column: usize) -> Vec<String> {
+    let mut labels: Vec<String> = Vec::new();
+    for record in sample {
+        let Some(text) = record.get(column).and_then(|c| std::str::from_utf8(c).ok()) else {
+            continue;
+        };
+        let text = text.trim();
+        if is_missing(text) || parse_number(text).is_ok() {
+            continue;
+        }
+        let key = match_key(text);
+        if !key.is_empty() && !labels.contains(&key) {
+            labels.push(key);
+            if labels.len() >= 40 {
+                break;
+            }
+        }
+    }
+    labels
+}
+
+/// Chooses the label scale of each answer column from the labels its sample
+/// cells hold (`None`: the response scale). A column's scale is one that
+/// holds every label seen in it; of several, one that some other column
+/// needs (it is the only one that fits there) wins, else the first in the
+/// order: custom scales, the response scale, the built-in ones. A column
+/// with a label no scale knows takes the scale that knows most of its
+/// labels, and the unknown label is reported where it occurs.
+fn detect_scales(
+    columns: &[usize],
+    sample: &[ByteRecord],
+    base: &ResponseScale,
+    custom: &[NamedScale],
+) -> Vec<Option<NamedScale>> {
+    let mut candidates: Vec<NamedScale> = custom.to_vec();
+    let builtins = builtin_scales();
+    if !base.labels().is_empty() && !builtins.iter().any(|b| b.scale == *base) {
+        candidates.push(NamedScale {
+            name: "survey".into(),
+            description: "the survey's scale".into(),
+            scale: base.clone(),
+        });
+    }
+    candidates.extend(builtins);
+    let fits: Vec<Vec<usize>> = columns
+        .iter()
+        .map(|&column| {
+            let labels = sample_labels(sample, column);
+            if labels.is_empty() {
+                return Vec::new();
+            }
+            let known: Vec<usize> = candidates
+                .iter()
+                .map(|c| labels.iter().filter(|l| c.scale.value_of(l).is_some()).count())
+                .collect();
+            let all: Vec<usize> = (0..candidates.len())
+                .filter(|&i| known[i] == labels.len())
+                .collect();
+            if !all.is_empty() {
+                return all;
+            }
+            let best = known.iter().copied().max().unwrap_or(0);
+            if best == 0 {
+                return Vec::new();
+            }
+            vec![known.iter().position(|&k| k == best).unwrap_or(0)]
+        })
+        .collect();
+    let needed: Vec<usize> = fits.iter().filter(|f| f.len() == 1).map(|f| f[0]).collect();
+    fits.iter()
+        .map(|fit| {
+            let choice = fit.iter().find(|i| needed.contains(i)).or(fit.first())?;
+            let chosen = &candidates[*choice];
+            (chosen.scale != *base).then(|| chosen.clone())
+        })
+        .collect()
+}
+
 impl ColumnPlan {
-    /// Maps the header of `table`.
-    pub(crate) fn new<R: Read>(
-        table: &Table<R>,
+    /// Maps the columns of `head`.
+    pub(crate) fn new(
+        head: &Head,
+        source: &str,
         matrix: &RoleMatrix,
         survey: Option<&Survey>,
         options: &ResponseOptions,
     ) -> Result<Self, ImportError> {
-        let source = table.source();
-        let header = table.header();
-        let at_header = |e: ImportError| e.at_line(table.header_line());
+        let header: Vec<String> = head.columns.iter().map(|c| c.name.clone()).collect();
+        let at_header = |e: ImportError| e.at_line(head.header_line);
         let id_column = match &options.id_column {
-            Some(name) => Some(table.find(&rolefit_model::match_key(name)).ok_or_else(|| {
-                let hint = suggest(name, header.iter().map(String::as_str));
-                let hint = if hint.is_empty() {
-                    String::new()
-                } else {
-                    let quoted: Vec<String> = hint.iter().map(|h| format!("{h:?}")).collect();
-                    format!(" (did you mean {}?)", quoted.join(" or "))
-                };
-                let names: Vec<String> = header.iter().map(|h| format!("{h:?}")).collect();
-                at_header(ImportError::header(
-                    source,
-                    format!("there is no respondent id column {name:?}{hint}"),
-                    format!("the name of a header column: {}", names.join(", ")),
-                ))
-            })?),
-            None => ID_COLUMNS.iter().find_map(|key| table.find(key)),
+            Some(name) => {
+                let key = match_key(name);
+                let found = header.iter().position(|h| h == name.trim()).or_else(|| {
+                    (!key.is_empty())
+                        .then(|| header.iter().position(|h| match_key(h) == key))
+                        .flatten()
+                });
+                Some(found.ok_or_else(|| {
+                    let hint = suggest(name, header.iter().map(String::as_str));
+                    let hint = if hint.is_empty() {
+                        String::new()
+                    } else {
+                        let quoted: Vec<String> = hint.iter().map(|h| format!("{h:?}")).collect();
+                        format!(" (did you mean {}?)", quoted.join(" or "))
+                    };
+                    let names: Vec<String> = header.iter().map(|h| format!("{h:?}")).collect();
+                    at_header(ImportError::header(
+                        source,
+                        format!("there is no respondent id column {name:?}{hint}"),
+                        format!("the name of a header column: {}", names.join(", ")),
+                    ))
+                })?)
+            }
+            None => head.default_id,
         };
 
+        let texts = Texts::new(survey);
         let mut columns = Vec::with_capacity(header.len());
         let mut measures = Vec::new();
         let mut unknown = Vec::new();
-        for (i, name) in header.iter().enumerate() {
+        let mut item_columns: HashMap<usize, usize> = HashMap::new();
+        let (mut duration, mut start, mut end) = (None, None, None);
+        let measure = |column: usize, capability: usize, reverse: bool| Measure {
+            column,
+            capability,
+            reverse,
+            scale: 0,
+            range: Scale::default(),
+            rescale: false,
+        };
+        for (i, column) in head.columns.iter().enumerate() {
             if Some(i) == id_column {
                 columns.push(ColumnRole::Id);
                 continue;
             }
-            if let Some(capability) = matrix.capability_index(name) {
-                columns.push(ColumnRole::Capability(capability));
-                measures.push(Measure {
-                    column: i,
-                    capability,
-                    reverse: false,
-                });
+            if let Some(meta) = column.meta {
+                match meta {
+                    Meta::Duration => duration = Some(i),
+                    Meta::Start => start = Some(i),
+                    Meta::End => end = Some(i),
+                    Meta::Other => {}
+                }
+                columns.push(ColumnRole::Metadata);
                 continue;
             }
-            let item = survey.and_then(|s| s.item_index(name).map(|index| (index, &s.items()[index])));
-            if let Some((index, item)) = item {
-                let Some(capability) = matrix.capability_index(&item.capability) else {
-                    return Err(at_header(
-                        ImportError::new(
-                            source,
-                            ErrorKind::ItemCapability {
-                                item: item.id.clone(),
-                                capability: item.capability.clone(),
-                            },
-                        )
-                        .at_column(i, name),
-                    ));
-                };
-                columns.push(ColumnRole::Item {
-                    item: index,
-                    capability,
-                    reverse: item.reverse,
-                });
-                measures.push(Measure {
-                    column: i,
-                    capability,
-                    reverse: item.reverse,
-                });
-                continue;
+            match match_column(column, matrix, survey, &texts, head.layout == Source::Plain) {
+                Some(Match::Capability(capability)) => {
+                    columns.push(ColumnRole::Capability(capability));
+                    measures.push(measure(i, capability, false));
+                }
+                Some(Match::Item(index)) => {
+                    let item = &survey.expect("an item match needs a survey").items()[index];
+                    let Some(capability) = matrix.capability_index(&item.capability) else {
+                        return Err(at_header(
+                            ImportError::new(
+                                source,
+                                ErrorKind::ItemCapability {
+                                    item: item.id.clone(),
+                                    capability: item.capability.clone(),
+                                },
+                            )
+                            .at_column(i, &header[i]),
+                        ));
+                    };
+                    if let Some(&first) = item_columns.get(&index) {
+                        return Err(at_header(
+                            ImportError::header(
+                                source,
+                                format!(
+                                    "answers survey item {:?}, as column {} {:?} does",
+                                    item.id,
+                                    first + 1,
+                                    header[first]
+                                ),
+                                "each survey item answered in one column (drop one, or pass \
+                                 --ignore-unknown-columns after renaming it to something the survey does not know)",
+                            )
+                            .at_column(i, &header[i]),
+                        ));
+                    }
+                    item_columns.insert(index, i);
+                    columns.push(ColumnRole::Item {
+                        item: index,
+                        capability,
+                        reverse: item.reverse,
+                    });
+                    measures.push(measure(i, capability, item.reverse));
+                }
+                None => {
+                    columns.push(ColumnRole::Ignored);
+                    unknown.push(i);
+                }
             }
-            columns.push(ColumnRole::Ignored);
-            unknown.push(i);
         }
 
         if !unknown.is_empty() && !options.ignore_unknown_columns {
@@ -251,12 +550,22 @@ impl ColumnPlan {
                     index: i + 1,
                     name: header[i].clone(),
                     suggestions: suggest(&header[i], candidates.iter().copied()),
+                    text: head.columns[i]
+                        .texts
+                        .first()
+                        .filter(|t| **t != header[i])
+                        .cloned(),
                 })
                 .collect();
-            let mut err = at_header(ImportError::new(
-                source,
-                ErrorKind::UnknownColumns { columns: listed },
-            ));
+            let kind = if head.layout == Source::Plain {
+                ErrorKind::UnknownColumns { columns: listed }
+            } else {
+                ErrorKind::UnmappedQuestions {
+                    layout: head.layout.title().to_string(),
+                    columns: listed,
+                }
+            };
+            let mut err = at_header(ImportError::new(source, kind));
             if let [only] = unknown[..] {
                 err = err.at_column(only, &header[only]);
             }
@@ -281,18 +590,80 @@ impl ColumnPlan {
             return Err(at_header(ImportError::header(source, problem, expected)));
         }
 
-        let response_scale = response_scale(options, survey);
+        let (base, base_name) = response_scale(options, survey, source)?;
+        let mut scales = vec![ColumnScale {
+            expected: expected_answer(&base),
+            scale: base.clone(),
+            name: base_name,
+        }];
+        if options.scale.is_none() && options.scale_name.is_none() {
+            let answer_columns: Vec<usize> = measures.iter().map(|m| m.column).collect();
+            let detected = detect_scales(&answer_columns, &head.sample, &base, &options.labels);
+            for (m, chosen) in measures.iter_mut().zip(detected) {
+                let Some(chosen) = chosen else { continue };
+                m.scale = match scales.iter().position(|s| s.scale == chosen.scale) {
+                    Some(at) => at,
+                    None => {
+                        scales.push(ColumnScale {
+                            expected: format!(
+                                "{} ({}, chosen from the labels in the column's first rows; --scale NAME \
+                                 sets the scale of every column)",
+                                expected_answer(&chosen.scale),
+                                chosen.description
+                            ),
+                            scale: chosen.scale,
+                            name: Some(chosen.name),
+                        });
+                        scales.len() - 1
+                    }
+                };
+            }
+        }
+        let base_range = base.scale();
+        for m in &mut measures {
+            m.range = scales[m.scale].scale.scale();
+            m.rescale = m.range != base_range;
+        }
+
+        let flags = match options.flags {
+            None => None,
+            Some(flag_options) => {
+                let timing = match (duration, start, end) {
+                    (Some(d), _, _) => Timing::Duration(d),
+                    (None, Some(s), Some(e)) => Timing::Span(s, e),
+                    _ => Timing::None,
+                };
+                if flag_options.min_seconds.is_some() && timing == Timing::None {
+                    return Err(at_header(ImportError::header(
+                        source,
+                        format!(
+                            "speeding (--min-seconds) needs each response's duration, and this {} file has \
+                             no duration column and no start and end times",
+                            head.layout.title()
+                        ),
+                        "a Qualtrics `Duration (in seconds)` column, or the start and end times of a \
+                         SurveyMonkey, Microsoft Forms or Typeform export",
+                    )));
+                }
+                Some(FlagRules {
+                    options: flag_options,
+                    timing,
+                })
+            }
+        };
+
         Ok(ColumnPlan {
             source: source.to_string(),
-            header: header.to_vec(),
+            layout: head.layout,
+            header,
             columns,
             id_column,
             measures,
-            expected: expected_answer(&response_scale),
-            response_scale,
+            scales,
             matrix_scale: matrix.scale(),
             capabilities: matrix.capabilities().len(),
-            delimiter: table.delimiter(),
+            delimiter: head.delimiter,
+            flags,
         })
     }
 
@@ -301,7 +672,14 @@ impl ColumnPlan {
         &self.source
     }
 
-    /// The trimmed header cells.
+    /// The layout of the file: plain, or the survey tool that wrote it.
+    pub fn layout(&self) -> Source {
+        self.layout
+    }
+
+    /// The column names: the trimmed header cells of a plain file; for an
+    /// export, the question ids (Qualtrics), `Question [Row]`
+    /// (SurveyMonkey) or the header cells.
     pub fn header(&self) -> &[String] {
         &self.header
     }
@@ -332,9 +710,24 @@ impl ColumnPlan {
         self.delimiter
     }
 
-    /// The scale answers are read on.
+    /// The scale answers are read on (columns on another label scale are
+    /// mapped onto it).
     pub fn response_scale(&self) -> &ResponseScale {
-        &self.response_scale
+        &self.scales[0].scale
+    }
+
+    /// The label scale column `column` (0-based) is read on, by name
+    /// (`agreement7`), when it is not the response scale.
+    pub fn column_scale(&self, column: usize) -> Option<&str> {
+        let m = self.measures.iter().find(|m| m.column == column)?;
+        (m.scale != 0)
+            .then(|| self.scales[m.scale].name.as_deref())
+            .flatten()
+    }
+
+    /// Whether rows get quality flags.
+    pub fn flags_on(&self) -> bool {
+        self.flags.is_some()
     }
 
     /// The matrix scale profile values are mapped onto.
@@ -362,12 +755,13 @@ impl ColumnPlan {
     /// `line` is the line the row starts on and `row_number` its 1-based
     /// number among the data rows, both for errors (and the row number is
     /// the respondent id when there is no id column); see
-    /// [`ResponseReader::next_record`]. Nothing is appended on error.
+    /// [`ResponseReader::next_record`]. Nothing is appended on error. With
+    /// [`ResponseOptions::flags`], the profile carries its quality flags.
     ///
     /// # Errors
     /// A row with another number of fields than the header, an empty id, a
     /// cell that is not UTF-8, and an answer that is not a finite number
-    /// inside the response scale, not a label of it, and not missing
+    /// inside its column's scale, not a label of it, and not missing
     /// (empty, `NA`, `N/A`).
     ///
     /// # Panics
@@ -418,32 +812,17 @@ impl ColumnPlan {
         scratch.sums.fill(0.0);
         scratch.counts.resize(self.capabilities, 0);
         scratch.counts.fill(0);
-        let scale = self.response_scale.scale();
-        for m in &self.measures {
-            // Most cells are short plain numbers: read those without the
-            // general path (UTF-8 check, trim, float parser, labels).
-            let fast =
-                plain_decimal(record.field(m.column).unwrap_or_default()).filter(|&v| scale.contains(v));
-            let value = match fast {
-                Some(v) => v,
-                None => {
-                    let text = cell(record, m.column, &self.source, name(m.column), line)?;
-                    if is_missing(text) {
-                        continue;
-                    }
-                    self.answer(text)
-                        .map_err(|e| e.at_line(line).at_column(m.column, name(m.column)))?
-                }
-            };
-            let value = if m.reverse {
-                self.response_scale.scale().mirror(value)
-            } else {
-                value
-            };
-            scratch.sums[m.capability] += value;
-            scratch.counts[m.capability] += 1;
-        }
-        let from = self.response_scale.scale();
+        let flags = match &self.flags {
+            None => {
+                self.measure::<F, false>(record, line, scratch)?;
+                QualityFlags::NONE
+            }
+            Some(rules) => {
+                let tally = self.measure::<F, true>(record, line, scratch)?;
+                self.flags_of(rules, &tally, record)
+            }
+        };
+        let from = self.response_scale().scale();
         scratch.values.clear();
         scratch
             .values
@@ -456,31 +835,146 @@ impl ColumnPlan {
                 Some(from.map_to(mean, &self.matrix_scale))
             }));
         out.push(respondent, &scratch.values);
+        if !flags.is_empty() {
+            out.flag_last(flags);
+        }
         Ok(())
     }
 
-    /// The value of an answer cell (trimmed, not missing) on the response
-    /// scale.
-    fn answer(&self, text: &str) -> Result<f64, ImportError> {
-        let scale = self.response_scale.scale();
+    /// Reads every answer cell of a row into the sums and counts of
+    /// `scratch`; with `TRACK`, also notes what the quality flags need.
+    #[inline(always)]
+    fn measure<F: Fields + ?Sized, const TRACK: bool>(
+        &self,
+        record: &F,
+        line: u64,
+        scratch: &mut Scratch,
+    ) -> Result<Tally, ImportError> {
+        let mut tally = Tally::default();
+        let base = self.scales[0].scale.scale();
+        for m in &self.measures {
+            // Most cells are short plain numbers: read those without the
+            // general path (UTF-8 check, trim, float parser, labels).
+            let fast =
+                plain_decimal(record.field(m.column).unwrap_or_default()).filter(|&v| m.range.contains(v));
+            let value = match fast {
+                Some(v) => v,
+                None => {
+                    let name = self.header[m.column].as_str();
+                    let text = cell(record, m.column, &self.source, name, line)?;
+                    if is_missing(text) {
+                        continue;
+                    }
+                    self.answer(text, m.scale)
+                        .map_err(|e| e.at_line(line).at_column(m.column, name))?
+                }
+            };
+            if TRACK {
+                if tally.answered == 0 {
+                    tally.first = value;
+                } else if value != tally.first {
+                    tally.varied = true;
+                }
+                tally.answered += 1;
+            }
+            let value = if m.reverse { m.range.mirror(value) } else { value };
+            let value = if m.rescale {
+                m.range.map_to(value, &base)
+            } else {
+                value
+            };
+            scratch.sums[m.capability] += value;
+            scratch.counts[m.capability] += 1;
+        }
+        Ok(tally)
+    }
+
+    /// The quality flags of a row.
+    fn flags_of<F: Fields + ?Sized>(&self, rules: &FlagRules, tally: &Tally, record: &F) -> QualityFlags {
+        let mut flags = QualityFlags::NONE;
+        if tally.answered >= STRAIGHT_LINING_MIN_ANSWERS && !tally.varied {
+            flags.insert(QualityFlags::STRAIGHT_LINING);
+        }
+        let missing = (self.measures.len() - tally.answered) as f64 / self.measures.len() as f64;
+        if missing > rules.options.max_missing {
+            flags.insert(QualityFlags::MISSING);
+        }
+        if let Some(min) = rules.options.min_seconds {
+            let text = |i: usize| {
+                record
+                    .field(i)
+                    .and_then(|c| std::str::from_utf8(c).ok())
+                    .map(str::trim)
+            };
+            let seconds = match rules.timing {
+                Timing::None => None,
+                Timing::Duration(c) => text(c).and_then(|t| parse_number(t).ok()),
+                Timing::Span(s, e) => match (text(s).and_then(timestamp), text(e).and_then(timestamp)) {
+                    (Some(s), Some(e)) => Some((e - s) as f64),
+                    _ => None,
+                },
+            };
+            if seconds.is_some_and(|s| s < min) {
+                flags.insert(QualityFlags::SPEEDING);
+            }
+        }
+        flags
+    }
+
+    /// The value of an answer cell (trimmed, not missing) on the scale with
+    /// index `scale`.
+    fn answer(&self, text: &str, scale: usize) -> Result<f64, ImportError> {
+        let column_scale = &self.scales[scale];
+        let response_scale = &column_scale.scale;
+        let range = response_scale.scale();
         let problem = match parse_number(text) {
-            Ok(v) if scale.contains(v) => return Ok(v),
+            Ok(v) if range.contains(v) => return Ok(v),
             Ok(_) => "is outside the response scale",
             Err(problem) => {
-                if let Some(v) = self.response_scale.value_of(text) {
+                if let Some(v) = response_scale.value_of(text) {
                     return Ok(v);
                 }
-                match (problem, self.response_scale.labels().is_empty()) {
+                match (problem, response_scale.labels().is_empty()) {
                     ("is not a number", false) => "is not a number or a label of the response scale",
                     _ => problem,
                 }
             }
         };
-        let labels = self.response_scale.labels().iter().map(|l| l.label.as_str());
+        let labels = response_scale.labels().iter().map(|l| l.label.as_str());
         Err(
-            ImportError::bad_value(&self.source, text, problem, &self.expected)
+            ImportError::bad_value(&self.source, text, problem, &column_scale.expected)
                 .with_suggestions(suggest(text, labels)),
         )
+    }
+}
+
+/// How many data bytes to read ahead: a sample to choose label scales from,
+/// unless one scale was given for every column.
+/// Reads the head of a responses file (its header rows, and a sample of
+/// its rows when the scale is to be inferred) and plans its columns.
+pub(crate) fn read_plan<R: BufRead>(
+    input: &mut R,
+    source: &str,
+    matrix: &RoleMatrix,
+    survey: Option<&Survey>,
+    options: &ResponseOptions,
+) -> Result<(Head, ColumnPlan), ImportError> {
+    let head = read_head(
+        input,
+        source,
+        options.source,
+        sample_bytes(options),
+        RESPONSES_EXPECTED,
+    )?;
+    let plan = ColumnPlan::new(&head, source, matrix, survey, options)?;
+    Ok((head, plan))
+}
+
+fn sample_bytes(options: &ResponseOptions) -> usize {
+    if options.scale.is_none() && options.scale_name.is_none() {
+        SAMPLE_BYTES
+    } else {
+        0
     }
 }
 
@@ -570,8 +1064,16 @@ impl<R: Read> ResponseReader<R> {
         survey: Option<&Survey>,
         options: &ResponseOptions,
     ) -> Result<Self, ImportError> {
-        let table = Table::open(reader, source, RESPONSES_EXPECTED)?;
-        let plan = ColumnPlan::new(&table, matrix, survey, options)?;
+        let mut input = BufReader::new(reader);
+        let (head, plan) = read_plan(&mut input, source, matrix, survey, options)?;
+        let table = Table::resume(
+            head.rest,
+            input,
+            source,
+            head.delimiter,
+            plan.header.clone(),
+            head.data_line,
+        );
         Ok(ResponseReader {
             table,
             plan,

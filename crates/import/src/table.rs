@@ -95,7 +95,9 @@ pub(crate) struct Table<R: Read> {
     reader: csv::Reader<Input<R>>,
     header: Vec<String>,
     header_line: u64,
-    delimiter: u8,
+    /// Added to every line the csv reader reports: a table resumed after
+    /// the header starts counting there.
+    line_offset: u64,
 }
 
 /// Makes the csv reader every importer uses: no automatic header handling
@@ -149,19 +151,31 @@ pub(crate) fn read_first_line<R: BufRead>(
     input: &mut R,
 ) -> io::Result<(Vec<u8>, Option<std::ops::Range<usize>>)> {
     let mut bytes = Vec::new();
-    let mut first = true;
+    let range = append_first_line(input, &mut bytes, true)?;
+    Ok((bytes, range))
+}
+
+/// [`read_first_line`], appending to `bytes`; a byte order mark is dropped
+/// only `at_start` of the input. The range is that of the line in `bytes`.
+pub(crate) fn append_first_line<R: BufRead>(
+    input: &mut R,
+    bytes: &mut Vec<u8>,
+    at_start: bool,
+) -> io::Result<Option<std::ops::Range<usize>>> {
+    let begin = bytes.len();
+    let mut first = at_start;
     loop {
         let start = bytes.len();
         let mut quotes = 0usize;
         loop {
             let before = bytes.len();
-            let room = (crate::limits::MAX_RECORD_BYTES + 1).saturating_sub(before) as u64;
-            let n = input.by_ref().take(room).read_until(b'\n', &mut bytes)?;
-            if bytes.len() > crate::limits::MAX_RECORD_BYTES {
+            let room = (crate::limits::MAX_RECORD_BYTES + 1).saturating_sub(before - begin) as u64;
+            let n = input.by_ref().take(room).read_until(b'\n', bytes)?;
+            if bytes.len() - begin > crate::limits::MAX_RECORD_BYTES {
                 return Err(line_too_long());
             }
-            if first && bytes.starts_with(BOM) {
-                bytes.drain(..BOM.len());
+            if first && bytes[begin..].starts_with(BOM) {
+                bytes.drain(begin..begin + BOM.len());
             }
             first = false;
             quotes += bytes[before.min(bytes.len())..]
@@ -173,11 +187,10 @@ pub(crate) fn read_first_line<R: BufRead>(
             }
         }
         if start == bytes.len() {
-            return Ok((bytes, None));
+            return Ok(None);
         }
         if !is_blank_line(&bytes[start..]) {
-            let range = start..bytes.len();
-            return Ok((bytes, Some(range)));
+            return Ok(Some(start..bytes.len()));
         }
     }
 }
@@ -316,7 +329,7 @@ impl<R: Read> Table<R> {
             reader: csv_reader(input, delimiter),
             header: Vec::new(),
             header_line: 1,
-            delimiter,
+            line_offset: 0,
         };
         let mut record = ByteRecord::new();
         let line = loop {
@@ -348,6 +361,40 @@ impl<R: Read> Table<R> {
         Ok(table)
     }
 
+    /// A table over the data rows of a file whose header was read
+    /// elsewhere: `rest` (the bytes read past the header, which start on
+    /// line `first_line`), then the rest of `input`. Rows are checked
+    /// against `header`.
+    pub(crate) fn resume(
+        rest: Vec<u8>,
+        input: BufReader<R>,
+        source: &str,
+        delimiter: u8,
+        header: Vec<String>,
+        first_line: u64,
+    ) -> Self {
+        // The csv reader drops a byte order mark at the start of its input;
+        // after the header such bytes are data, so it starts on an empty
+        // line (which it skips), and counts one line more.
+        let mut lead = Vec::with_capacity(rest.len() + 1);
+        lead.push(b'\n');
+        lead.extend_from_slice(&rest);
+        let input = Counting {
+            inner: Cursor::new(lead).chain(input),
+            total: 0,
+            eof: false,
+            last: None,
+            since_line_feed: 0,
+        };
+        Table {
+            source: source.to_string(),
+            reader: csv_reader(input, delimiter),
+            header,
+            header_line: first_line.saturating_sub(1).max(1),
+            line_offset: first_line.saturating_sub(2),
+        }
+    }
+
     /// The source name errors use.
     pub(crate) fn source(&self) -> &str {
         &self.source
@@ -361,11 +408,6 @@ impl<R: Read> Table<R> {
     /// The line the header is on.
     pub(crate) fn header_line(&self) -> u64 {
         self.header_line
-    }
-
-    /// The delimiter in use.
-    pub(crate) fn delimiter(&self) -> u8 {
-        self.delimiter
     }
 
     /// The 0-based index of the header whose [`match_key`] is `key`.
@@ -459,6 +501,7 @@ impl<R: Read> Table<R> {
             .saturating_sub(inside)
             .saturating_sub(u64::from(!unterminated))
             .max(1)
+            + self.line_offset
     }
 }
 
@@ -535,7 +578,7 @@ pub(crate) fn check_length_of<F: Fields + ?Sized>(
 }
 
 /// Refuses empty header cells and two cells with the same loose key.
-fn check_header(header: &[String], source: &str, line: u64) -> Result<(), ImportError> {
+pub(crate) fn check_header(header: &[String], source: &str, line: u64) -> Result<(), ImportError> {
     let mut keys: Vec<String> = Vec::with_capacity(header.len());
     for (i, name) in header.iter().enumerate() {
         if name.is_empty() {
@@ -607,7 +650,7 @@ mod tests {
             ("a,b\n1,2\n", b','),
         ] {
             let t = open(text).unwrap();
-            assert_eq!(t.delimiter(), delim);
+            assert_eq!(sniff_delimiter(text.lines().next().unwrap().as_bytes()), delim);
             assert_eq!(t.header(), ["a", "b"]);
         }
         assert_eq!(rows("a;b\n\"1;5\";2\n"), [(2, cells(&["1;5", "2"]))]);

@@ -14,6 +14,7 @@
 #![deny(missing_docs)]
 
 mod error;
+mod flags;
 mod key;
 mod matrix;
 mod profile;
@@ -21,6 +22,7 @@ mod scale;
 mod survey;
 
 pub use error::ModelError;
+pub use flags::QualityFlags;
 pub use key::{match_key, slug};
 pub use matrix::{Capability, Requirement, Role, RoleMatrix};
 pub use profile::{Profile, ProfileBatch};

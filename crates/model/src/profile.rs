@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::QualityFlags;
+
 /// One respondent's values, one per capability of a role matrix, on the
 /// matrix's scale; `None` where the respondent gave no answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -25,6 +27,9 @@ pub struct ProfileBatch {
     id_ends: Vec<usize>,
     values: Vec<f64>,
     answered: Vec<bool>,
+    /// The rows with quality flags, as (row, flags), in row order; most
+    /// rows have none, so they cost nothing.
+    flagged: Vec<(usize, QualityFlags)>,
 }
 
 impl ProfileBatch {
@@ -44,6 +49,7 @@ impl ProfileBatch {
             id_ends: Vec::with_capacity(rows),
             values: Vec::with_capacity(rows * capabilities),
             answered: Vec::with_capacity(rows * capabilities),
+            flagged: Vec::new(),
         }
     }
 
@@ -72,6 +78,55 @@ impl ProfileBatch {
         self.id_ends.clear();
         self.values.clear();
         self.answered.clear();
+        self.flagged.clear();
+    }
+
+    /// Sets the quality flags of the last profile pushed (nothing for no
+    /// flags).
+    ///
+    /// # Panics
+    /// If the batch is empty: that is a bug in the caller.
+    pub fn flag_last(&mut self, flags: QualityFlags) {
+        assert!(!self.is_empty(), "flag_last needs a profile");
+        if !flags.is_empty() {
+            self.flagged.push((self.len() - 1, flags));
+        }
+    }
+
+    /// Profile `i`'s quality flags.
+    pub fn flags(&self, i: usize) -> QualityFlags {
+        match self.flagged.binary_search_by_key(&i, |&(row, _)| row) {
+            Ok(at) => self.flagged[at].1,
+            Err(_) => QualityFlags::NONE,
+        }
+    }
+
+    /// How many profiles have some quality flag.
+    pub fn flagged_count(&self) -> usize {
+        self.flagged.len()
+    }
+
+    /// Removes the profiles with quality flags, keeping the others in
+    /// order; returns the flags of those removed, in order.
+    pub fn remove_flagged(&mut self) -> Vec<QualityFlags> {
+        if self.flagged.is_empty() {
+            return Vec::new();
+        }
+        let flagged = std::mem::take(&mut self.flagged);
+        let old = std::mem::replace(self, ProfileBatch::with_capacity(self.capabilities, self.len()));
+        let mut next = flagged.iter().peekable();
+        for i in 0..old.len() {
+            if next.peek().is_some_and(|&&(row, _)| row == i) {
+                next.next();
+                continue;
+            }
+            let (values, answered) = old.row(i);
+            self.ids.push_str(old.respondent(i));
+            self.id_ends.push(self.ids.len());
+            self.values.extend_from_slice(values);
+            self.answered.extend_from_slice(answered);
+        }
+        flagged.into_iter().map(|(_, f)| f).collect()
     }
 
     /// Appends a [`Profile`].
@@ -170,6 +225,32 @@ mod tests {
         assert!(batch.is_empty() && batch.values().is_empty() && batch.answered().is_empty());
         batch.push_profile(&p);
         assert_eq!(batch.profile(0), p);
+    }
+
+    #[test]
+    fn flags_are_kept_per_row_and_flagged_rows_can_be_removed() {
+        let mut batch = ProfileBatch::new(1);
+        for (i, flags) in [
+            QualityFlags::NONE,
+            QualityFlags::SPEEDING,
+            QualityFlags::NONE,
+            QualityFlags::MISSING | QualityFlags::STRAIGHT_LINING,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            batch.push(format!("r{i}"), &[Some(i as f64)]);
+            batch.flag_last(flags);
+        }
+        assert_eq!(batch.flags(1), QualityFlags::SPEEDING);
+        assert!(batch.flags(2).is_empty());
+        assert_eq!(batch.flagged_count(), 2);
+        let removed = batch.remove_flagged();
+        assert_eq!(removed.len(), 2);
+        assert_eq!(batch.respondents(), ["r0", "r2"]);
+        assert_eq!(batch.row(1).0, &[2.0]);
+        assert_eq!(batch.flagged_count(), 0);
+        assert!(batch.remove_flagged().is_empty());
     }
 
     #[test]

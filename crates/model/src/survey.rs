@@ -81,24 +81,36 @@ impl ResponseScale {
         }
     }
 
+    /// An ordinal scale from its labels, lowest first: the first label is
+    /// 1, the next 2, and so on, on the scale `1..labels.len()`.
+    ///
+    /// # Errors
+    /// Fewer than two labels, or a label empty or given twice (compared
+    /// loosely).
+    pub fn ordinal(labels: &[&str]) -> Result<Self, ModelError> {
+        let scale = Scale::new(1.0, labels.len() as f64)?;
+        let labels = labels
+            .iter()
+            .zip(1..)
+            .map(|(label, value)| ScaleLabel {
+                label: (*label).to_string(),
+                value: f64::from(value),
+            })
+            .collect();
+        ResponseScale::new(scale, labels)
+    }
+
     /// The five-point agreement scale: `Strongly disagree` = 1, `Disagree` =
     /// 2, `Neither agree nor disagree` = 3, `Agree` = 4, `Strongly agree` = 5.
     pub fn agreement5() -> Self {
-        let labels = [
+        ResponseScale::ordinal(&[
             "Strongly disagree",
             "Disagree",
             "Neither agree nor disagree",
             "Agree",
             "Strongly agree",
-        ]
-        .iter()
-        .zip(1..)
-        .map(|(label, value)| ScaleLabel {
-            label: (*label).to_string(),
-            value: f64::from(value),
-        })
-        .collect();
-        ResponseScale::new(Scale::default(), labels).expect("the built-in agreement scale is valid")
+        ])
+        .expect("the built-in agreement scale is valid")
     }
 
     /// The numeric range.
@@ -115,6 +127,12 @@ impl ResponseScale {
     pub fn value_of(&self, label: &str) -> Option<f64> {
         if self.keys.is_empty() {
             return None;
+        }
+        // Most label cells are written as the label is: find those without
+        // building a key.
+        let trimmed = label.trim();
+        if let Some(l) = self.labels.iter().find(|l| l.label.eq_ignore_ascii_case(trimmed)) {
+            return Some(l.value);
         }
         self.keys.get(&match_key(label)).copied()
     }

@@ -27,8 +27,8 @@ use crate::progress::Progress;
 use crate::registry;
 use crate::rejects;
 
-pub use render::Renderer;
 use render::TableRow;
+pub use render::{csv_field, Renderer};
 
 /// Input bytes per chunk: large enough that per-chunk costs vanish (about
 /// 2,000 rows of 30 answers), small enough that the chunks in flight and
@@ -60,7 +60,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         .min_answered(args.min_answered);
 
     let mut input = open_input(args.responses.input.as_deref(), "responses")?;
-    let options = load::response_options(&args.responses);
+    let options = load::response_options(&args.responses)?;
     // --plot: exactly one respondent, drawn now, written once the run succeeds.
     let plot_svg = match &args.plot {
         Some(_) => Some(crate::plot::radar::capture_and_draw(
@@ -83,8 +83,14 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         CHUNK_BYTES,
     )?;
     let plan = chunks.plan().clone();
-    let renderer =
-        Renderer::new(args.format, &matrix, strategy, args.explain).with_confidence(args.confidence);
+    if !args.quiet {
+        for note in load::plan_notes(&input.name, &plan) {
+            eprintln!("note: {note}");
+        }
+    }
+    let renderer = Renderer::new(args.format, &matrix, strategy, args.explain)
+        .with_confidence(args.confidence)
+        .with_flags(plan.flags_on());
 
     let mut out = Output::create(args.output.as_deref())?;
     let mut rejects = match &args.responses.rejects {
@@ -112,6 +118,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         renderer: &renderer,
         bootstrap: crate::cmd::evaluate::score_bootstrap(args.confidence),
         skip_bad_rows: args.responses.on_error == OnError::Skip,
+        exclude_flagged: args.responses.exclude_flagged,
         spare: crossbeam_channel::bounded(4 * threads + 4),
     };
 
@@ -152,8 +159,19 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
     if !args.quiet {
         eprintln!(
             "{}",
-            totals.summary(&input.name, started.elapsed().as_secs_f64(), scorer.needed())
+            totals.summary(
+                &input.name,
+                started.elapsed().as_secs_f64(),
+                scorer.needed(),
+                plan.flags_on().then_some(args.responses.exclude_flagged)
+            )
         );
+    }
+    if totals.read > 0 && totals.excluded > 0 && totals.rejected + totals.excluded == totals.read {
+        return Err(bad_input(format!(
+            "every one of the {} rows of {} was rejected or flagged and left out (--exclude-flagged)",
+            totals.read, input.name
+        )));
     }
     if totals.read > 0 && totals.rejected == totals.read {
         return Err(bad_input(format!(
@@ -174,6 +192,8 @@ struct Job<'a> {
     /// `--confidence`: how each respondent's answers are resampled.
     bootstrap: Option<rolefit_score::evaluate::Bootstrap>,
     skip_bad_rows: bool,
+    /// `--exclude-flagged`: flagged rows are counted, not scored.
+    exclude_flagged: bool,
     /// Output buffers the writer is done with, for workers to fill again:
     /// a fresh buffer per chunk would be page-faulted in every time.
     spare: (Sender<Vec<u8>>, Receiver<Vec<u8>>),
@@ -209,6 +229,12 @@ struct Done {
     rejected: u64,
     unranked: u64,
     unranked_ids: Vec<String>,
+    /// How many rows have each flag, in `QualityFlags::ALL` order.
+    flag_counts: [u64; 3],
+    /// Rows with some flag.
+    flagged: u64,
+    /// Flagged rows left out.
+    excluded: u64,
     /// A bad row (an `ImportError`: exit 2) or a failed strategy (a
     /// `ScoreError`, such as a misbehaving plugin: exit 1).
     error: Option<anyhow::Error>,
@@ -249,16 +275,35 @@ impl Job<'_> {
             },
         );
         let error = parsed.err().map(anyhow::Error::from);
+        let read = w.batch.len() as u64 + rejected + u64::from(error.is_some());
+        let mut flag_counts = [0u64; 3];
+        let flagged = w.batch.flagged_count() as u64;
+        let mut excluded = 0;
+        if flagged > 0 {
+            if self.exclude_flagged {
+                for flags in w.batch.remove_flagged() {
+                    load::count_flags(&mut flag_counts, flags);
+                }
+                excluded = flagged;
+            } else {
+                for i in 0..w.batch.len() {
+                    load::count_flags(&mut flag_counts, w.batch.flags(i));
+                }
+            }
+        }
         let mut done = Done {
             input: chunk.bytes,
             output: self.spare_output(w.batch.len()),
             rejects,
             table: Vec::new(),
-            read: w.batch.len() as u64 + rejected + u64::from(error.is_some()),
+            read,
             scored: w.batch.len() as u64,
             rejected,
             unranked: 0,
             unranked_ids: Vec::new(),
+            flag_counts,
+            flagged,
+            excluded,
             error,
         };
         let outcomes = match self.scorer.score_batch_in(&w.batch, &mut w.workspace) {
@@ -317,6 +362,7 @@ impl Job<'_> {
                 outcome,
                 &explanations,
                 confidence.get(i),
+                w.batch.flags(i),
             );
         }
         done
@@ -331,6 +377,9 @@ struct Totals {
     rejected: u64,
     unranked: u64,
     unranked_ids: Vec<String>,
+    flag_counts: [u64; 3],
+    flagged: u64,
+    excluded: u64,
 }
 
 impl Totals {
@@ -339,6 +388,11 @@ impl Totals {
         self.scored += done.scored;
         self.rejected += done.rejected;
         self.unranked += done.unranked;
+        self.flagged += done.flagged;
+        self.excluded += done.excluded;
+        for (total, n) in self.flag_counts.iter_mut().zip(done.flag_counts) {
+            *total += n;
+        }
         for id in &done.unranked_ids {
             if self.unranked_ids.len() < 5 {
                 self.unranked_ids.push(id.clone());
@@ -346,14 +400,26 @@ impl Totals {
         }
     }
 
-    /// The one-line summary for standard error.
-    fn summary(&self, source: &str, seconds: f64, needed: usize) -> String {
+    /// The one-line summary for standard error; `flags` is whether rows
+    /// were flagged, and if so whether flagged rows were left out.
+    fn summary(&self, source: &str, seconds: f64, needed: usize, flags: Option<bool>) -> String {
+        let excluded = if flags == Some(true) {
+            format!(", {} left out as flagged", self.excluded)
+        } else {
+            String::new()
+        };
         let mut s = format!(
-            "rolefit: {source}: {} rows read, {} scored, {} rejected in {:.2} s",
+            "rolefit: {source}: {} rows read, {} scored, {} rejected{excluded} in {:.2} s",
             self.read, self.scored, self.rejected, seconds
         );
         if seconds > 0.0 && self.read >= 100_000 {
             s.push_str(&format!(" ({:.0} rows/s)", self.read as f64 / seconds));
+        }
+        if flags.is_some() {
+            s.push_str(&format!(
+                "; {}",
+                load::flag_summary(&self.flag_counts, self.flagged)
+            ));
         }
         if self.unranked > 0 {
             let more = if self.unranked > self.unranked_ids.len() as u64 {

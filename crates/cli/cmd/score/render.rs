@@ -4,7 +4,7 @@
 //! runs in parallel with everything else; the CSV path writes fields
 //! directly, without a csv writer per row, and role names are escaped once.
 
-use rolefit_model::RoleMatrix;
+use rolefit_model::{QualityFlags, RoleMatrix};
 use rolefit_score::evaluate::Confidence;
 use rolefit_score::{Explanation, Outcome, RankedRole, Strategy};
 use serde_json::{json, Value};
@@ -21,7 +21,7 @@ const CSV_HEADER: &str = "respondent,rank,role,score,answered,status";
 /// A row of the table format, collected until the end.
 pub enum TableRow {
     /// One line per respondent: id, answered count, outcome.
-    Compact(String, usize, Outcome, Option<Confidence>),
+    Compact(String, usize, Outcome, Option<Confidence>, QualityFlags),
     /// A respondent's explained block of text.
     Block(String),
 }
@@ -43,6 +43,10 @@ struct Ctx<'m> {
     explain: bool,
     /// Whether rows carry `--confidence` (margin, stability).
     confidence: bool,
+    /// Whether rows carry quality flags (`--flags` and the options that
+    /// imply it): then the CSV has a `flags` column, JSON a `flags` array,
+    /// and the table a Flags column, on every row.
+    flags: bool,
 }
 
 impl<'m> Renderer<'m> {
@@ -73,6 +77,7 @@ impl<'m> Renderer<'m> {
                 strategy,
                 explain,
                 confidence: false,
+                flags: false,
             },
             role_fields,
             rank_fields,
@@ -82,6 +87,12 @@ impl<'m> Renderer<'m> {
     /// Adds each respondent's confidence (`--confidence`) to the rows.
     pub fn with_confidence(mut self, on: bool) -> Self {
         self.ctx.confidence = on;
+        self
+    }
+
+    /// Adds each respondent's quality flags to the rows.
+    pub fn with_flags(mut self, on: bool) -> Self {
+        self.ctx.flags = on;
         self
     }
 
@@ -105,6 +116,9 @@ impl<'m> Renderer<'m> {
             ScoreFormat::Csv if no_header => Vec::new(),
             ScoreFormat::Csv => {
                 let mut h = CSV_HEADER.to_string();
+                if self.ctx.flags {
+                    h.push_str(",flags");
+                }
                 if self.ctx.confidence {
                     h.push_str(crate::cmd::evaluate::CONFIDENCE_CSV_HEADER);
                 }
@@ -166,25 +180,38 @@ impl<'m> Renderer<'m> {
         outcome: &Outcome,
         explanations: &[Explanation],
         confidence: Option<&Confidence>,
+        flags: QualityFlags,
     ) {
         let ctx = &self.ctx;
         // Only ranked respondents have a confidence.
         let confidence = confidence.filter(|_| ctx.confidence && matches!(outcome, Outcome::Ranked(_)));
         match self.format {
-            ScoreFormat::Csv => self.csv_rows(out, respondent, answered, outcome, explanations, confidence),
+            ScoreFormat::Csv => self.csv_rows(
+                out,
+                respondent,
+                answered,
+                outcome,
+                explanations,
+                confidence,
+                flags,
+            ),
             ScoreFormat::Json => {
                 out.extend_from_slice(b",\n");
-                let value = ctx.json(respondent, answered, outcome, explanations, confidence);
+                let value = ctx.json(respondent, answered, outcome, explanations, confidence, flags);
                 // Serialising a Value into a Vec cannot fail.
                 let _ = serde_json::to_writer_pretty(&mut *out, &value);
             }
             ScoreFormat::Ndjson => {
-                let value = ctx.json(respondent, answered, outcome, explanations, confidence);
+                let value = ctx.json(respondent, answered, outcome, explanations, confidence, flags);
                 let _ = serde_json::to_writer(&mut *out, &value);
                 out.push(b'\n');
             }
             ScoreFormat::Table if ctx.explain => {
                 let mut block = ctx.block(respondent, answered, outcome, explanations);
+                if ctx.flags && !flags.is_empty() {
+                    let names: Vec<&str> = flags.names().collect();
+                    block.push_str(&format!("  flags: {}\n", names.join(", ")));
+                }
                 if let Some(c) = confidence {
                     block.push_str(&format!(
                         "  confidence: {}\n",
@@ -198,11 +225,13 @@ impl<'m> Renderer<'m> {
                 answered,
                 outcome.clone(),
                 confidence.copied(),
+                flags,
             )),
         }
     }
 
     /// The long CSV rows of one respondent, written field by field.
+    #[allow(clippy::too_many_arguments)] // one respondent's parts, from one call site
     fn csv_rows(
         &self,
         out: &mut Vec<u8>,
@@ -211,6 +240,7 @@ impl<'m> Renderer<'m> {
         outcome: &Outcome,
         explanations: &[Explanation],
         confidence: Option<&Confidence>,
+        flags: QualityFlags,
     ) {
         // The id is escaped once, into the first row; later rows copy it
         // from there.
@@ -241,6 +271,9 @@ impl<'m> Renderer<'m> {
                     out.extend_from_slice(&self.role_fields[r.role]);
                     push_fixed6(out, r.score);
                     out.extend_from_slice(&tail[..tail_len]);
+                    if self.ctx.flags {
+                        push_flags(out, flags);
+                    }
                     if self.ctx.confidence {
                         crate::cmd::evaluate::confidence_csv(out, confidence);
                     }
@@ -261,6 +294,9 @@ impl<'m> Renderer<'m> {
                 out.extend_from_slice(b",,,,");
                 out.extend_from_slice(answered);
                 out.extend_from_slice(b",insufficient");
+                if self.ctx.flags {
+                    push_flags(out, flags);
+                }
                 if self.ctx.confidence {
                     crate::cmd::evaluate::confidence_csv(out, None);
                 }
@@ -270,6 +306,17 @@ impl<'m> Renderer<'m> {
                 out.push(b'\n');
             }
         }
+    }
+}
+
+/// Appends `,` and the flags' names joined by `;` (nothing for none).
+fn push_flags(out: &mut Vec<u8>, flags: QualityFlags) {
+    out.push(b',');
+    for (i, name) in flags.names().enumerate() {
+        if i > 0 {
+            out.push(b';');
+        }
+        out.extend_from_slice(name.as_bytes());
     }
 }
 
@@ -362,6 +409,7 @@ impl Ctx<'_> {
         outcome: &Outcome,
         explanations: &[Explanation],
         confidence: Option<&Confidence>,
+        flags: QualityFlags,
     ) -> Value {
         let mut v = json!({
             "respondent": respondent,
@@ -369,6 +417,9 @@ impl Ctx<'_> {
             "capabilities": self.n_caps(),
             "strategy": self.strategy.name(),
         });
+        if self.flags {
+            v["flags"] = json!(flags.names().collect::<Vec<_>>());
+        }
         match outcome {
             Outcome::Ranked(ranked) => {
                 v["status"] = json!("ranked");
@@ -443,22 +494,28 @@ impl Ctx<'_> {
         let k = rows
             .iter()
             .map(|row| match row {
-                TableRow::Compact(_, _, Outcome::Ranked(r), _) => r.len(),
+                TableRow::Compact(_, _, Outcome::Ranked(r), _, _) => r.len(),
                 _ => 0,
             })
             .max()
             .unwrap_or(0);
         let mut header = vec!["Respondent".to_string(), "Answered".to_string()];
+        if self.flags {
+            header.push("Flags".to_string());
+        }
         if self.confidence {
             header.push("Confidence".to_string());
         }
         header.extend((1..=k).map(|i| format!("#{i} ({})", self.strategy.name())));
         let mut t = table(header);
         for row in rows {
-            let TableRow::Compact(respondent, answered, outcome, confidence) = row else {
+            let TableRow::Compact(respondent, answered, outcome, confidence, flags) = row else {
                 continue;
             };
             let mut cells = vec![respondent.clone(), format!("{answered}/{}", self.n_caps())];
+            if self.flags {
+                cells.push(flags.names().collect::<Vec<_>>().join(", "));
+            }
             if self.confidence {
                 cells.push(
                     confidence

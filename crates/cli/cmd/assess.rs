@@ -1,0 +1,556 @@
+//! `rolefit assess`: the self-assessment, one statement at a time, in a
+//! terminal; then the ranked roles, why, and a bar chart of the person's
+//! capabilities against the best-fitting role.
+//!
+//! The questions are asked on standard error (so that the result, on
+//! standard output, can be redirected) with dialoguer. The answers become
+//! a one-row responses CSV, which is exactly what `--save` writes and what
+//! is scored, through the same importer `rolefit score` uses: a saved
+//! assessment scores the same with `rolefit score`. `--answers FILE` reads
+//! such a file instead of asking, which is how scripts and tests drive it.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use dialoguer::console::{style, Term};
+use dialoguer::theme::ColorfulTheme;
+use dialoguer::{Confirm, Select};
+use rolefit_import::{ByteRecord, ColumnRole, ResponseOptions, ResponseReader, Source};
+use rolefit_model::{ProfileBatch, QualityFlags, ResponseScale, RoleMatrix, Survey};
+use rolefit_score::{explain, CompiledMatrix, Outcome, Scorer, Strategy};
+
+use crate::args::{AssessArgs, ScaleArg, ScoreFormat};
+use crate::cmd::score::{csv_field, Renderer};
+use crate::error::bad_input;
+use crate::io::{open_input, Output};
+use crate::load;
+use crate::registry;
+use crate::render::{bar, number, safe};
+
+/// The width of bars in the capability chart.
+const BAR: usize = 24;
+
+/// Runs `rolefit assess`.
+pub fn run(args: &AssessArgs) -> Result<()> {
+    let loaded = load::matrix(&args.matrix)?;
+    loaded.print_notes();
+    let matrix = loaded.matrix;
+    let survey = load::survey(args.survey.as_deref())?;
+    let capabilities = survey
+        .capability_indices(&matrix)
+        .map_err(|e| bad_input(format!("the survey does not fit the role matrix: {e}")))?;
+    let (scale, scale_name) = answer_scale(args, &survey)?;
+    let registry = registry::registry(Duration::from_secs(30))?;
+    let strategy = registry::find(&registry, &args.strategy)?;
+
+    let answers = match &args.answers {
+        Some(path) => read_answers(path, &matrix, &survey, args, &scale_name)?,
+        None => {
+            if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+                return Err(bad_input(
+                    "rolefit assess asks its questions in a terminal, and standard input or standard error \
+                     is not one; to run it without a terminal, give the answers with --answers FILE (a \
+                     responses CSV with one row, such as --save writes)",
+                ));
+            }
+            match ask(&survey, &scale)? {
+                Some(answers) => answers,
+                None => {
+                    eprintln!("Stopped: nothing was saved.");
+                    return Ok(());
+                }
+            }
+        }
+    };
+    let csv = answers_csv(&args.respondent, &survey, &answers);
+    let profile = ResponseReader::new(
+        csv.as_bytes(),
+        "the answers",
+        &matrix,
+        Some(&survey),
+        &ResponseOptions {
+            scale: scale_name.is_none().then(|| scale.scale()),
+            scale_name: scale_name.clone(),
+            labels: labels(args)?,
+            source: Source::Plain,
+            ..Default::default()
+        },
+    )?
+    .read_all()?;
+
+    let compiled = CompiledMatrix::new(&matrix);
+    let top = (args.top as usize).min(matrix.roles().len());
+    let result = report(
+        &matrix,
+        &compiled,
+        strategy,
+        &profile,
+        top,
+        &capabilities,
+        &answers,
+    )?;
+    let mut out = Output::create(None)?;
+    out.write_all(result.as_bytes())?;
+    if loaded.onet {
+        out.write_all(format!("\n{}\n", rolefit_import::ONET_CREDIT).as_bytes())?;
+    }
+    out.finish()?;
+    if let Some(path) = &args.save {
+        let mut file = Output::create(Some(path))?;
+        file.write_all(csv.as_bytes())?;
+        file.finish()
+            .with_context(|| format!("saving the answers to {}", path.display()))?;
+        eprintln!(
+            "Saved your answers to {}; `rolefit score {}{}` scores them again.",
+            path.display(),
+            path.display(),
+            args.survey
+                .as_ref()
+                .map(|s| format!(" --survey {}", s.display()))
+                .unwrap_or_default()
+        );
+    }
+    registry::finish()
+}
+
+/// The scale statements are answered on, and its name for the importer
+/// (`None` for a numeric range or the survey's own scale).
+fn answer_scale(args: &AssessArgs, survey: &Survey) -> Result<(ResponseScale, Option<String>)> {
+    let custom = labels(args)?;
+    match &args.scale {
+        None => Ok((survey.scale().clone(), None)),
+        Some(ScaleArg::Range(range)) if *range == survey.scale().scale() => {
+            Ok((survey.scale().clone(), None))
+        }
+        Some(ScaleArg::Range(range)) => {
+            if range.max() - range.min() > 20.0 || range.min().fract() != 0.0 || range.max().fract() != 0.0 {
+                return Err(bad_input(format!(
+                    "--scale {range}: assess offers every whole number of the scale, so it needs whole \
+                     numbers 20 or fewer apart (or a label scale such as agreement7)"
+                )));
+            }
+            Ok((ResponseScale::numeric(*range), None))
+        }
+        Some(ScaleArg::Named(name)) => match rolefit_import::find_scale(name, &custom) {
+            Some(named) => Ok((named.scale, Some(name.clone()))),
+            None => Err(bad_input(format!(
+                "--scale {name}: there is no label scale of that name; expected MIN..MAX or one of: {}",
+                rolefit_import::scale_names(&custom).join(", ")
+            ))),
+        },
+    }
+}
+
+/// The custom label scales of `--labels-map`.
+fn labels(args: &AssessArgs) -> Result<Vec<rolefit_import::NamedScale>> {
+    match &args.labels_map {
+        None => Ok(Vec::new()),
+        Some(path) => {
+            let input = crate::io::open_file(path, "labels map")?;
+            Ok(rolefit_import::read_labels_map(input.reader, &input.name)?)
+        }
+    }
+}
+
+/// The choices offered for a statement: the scale's labels (or its whole
+/// numbers), each with its value.
+fn choices(scale: &ResponseScale) -> Vec<(String, f64)> {
+    if !scale.labels().is_empty() {
+        return scale
+            .labels()
+            .iter()
+            .map(|l| (l.label.clone(), l.value))
+            .collect();
+    }
+    let (lo, hi) = (scale.scale().min() as i64, scale.scale().max() as i64);
+    (lo..=hi).map(|v| (v.to_string(), v as f64)).collect()
+}
+
+/// What the person picked for one statement.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Step {
+    Answer(f64),
+    Skip,
+    Back,
+}
+
+/// Asks every statement in turn, each on a clean screen; `None` if the
+/// person quits.
+fn ask(survey: &Survey, scale: &ResponseScale) -> Result<Option<Vec<Option<f64>>>> {
+    crate::io::restore_cursor_on_interrupt();
+    let term = Term::stderr();
+    let theme = ColorfulTheme::default();
+    let options = choices(scale);
+    let items = survey.items();
+    let n = items.len();
+    let mut answers: Vec<Option<f64>> = vec![None; n];
+    let mut skipped = vec![false; n];
+    let mut i = 0;
+    while i < n {
+        let width = usize::from(term.size().1).clamp(40, 100);
+        let done = answers.iter().filter(|a| a.is_some()).count();
+        let _ = term.clear_screen();
+        let mut screen = format!(
+            "{}\n{}\n\n{}  {}\n\n",
+            style(format!("Self-assessment: {}", survey.name())).bold(),
+            style(wrap(
+                "↑/↓ move, Enter chooses. \"Skip\" leaves a statement unanswered, \"Back\" returns to the \
+                 previous one, Esc quits.",
+                width
+            ))
+            .dim(),
+            bar_of(i, n, 20),
+            style(format!("statement {} of {n}, {done} answered", i + 1)).dim(),
+        );
+        screen.push_str(&style(wrap(&items[i].text, width)).bold().to_string());
+        let _ = term.write_line(&screen);
+        let mut labels: Vec<String> = options.iter().map(|(l, _)| l.clone()).collect();
+        labels.push("Skip".to_string());
+        if i > 0 {
+            labels.push("Back".to_string());
+        }
+        let default = match answers[i] {
+            Some(v) => options.iter().position(|(_, o)| *o == v).unwrap_or(0),
+            None if skipped[i] => options.len(),
+            None => options.len() / 2,
+        };
+        let picked = Select::with_theme(&theme)
+            .with_prompt("How well does this describe you?")
+            .items(&labels)
+            .default(default)
+            .report(false)
+            .interact_on_opt(&term);
+        let picked = match picked {
+            Ok(p) => p,
+            Err(dialoguer::Error::IO(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
+                // Ctrl-C: the interrupt handler is ending the process (status
+                // 130); nothing was written.
+                let _ = term.show_cursor();
+                std::process::exit(130);
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context("asking in the terminal")),
+        };
+        let step = match picked {
+            Some(k) if k < options.len() => Step::Answer(options[k].1),
+            Some(k) if k == options.len() => Step::Skip,
+            Some(_) => Step::Back,
+            None => {
+                let quit = Confirm::with_theme(&theme)
+                    .with_prompt("Quit without a result?")
+                    .default(false)
+                    .interact_on(&term)
+                    .unwrap_or(true);
+                if quit {
+                    return Ok(None);
+                }
+                continue;
+            }
+        };
+        match step {
+            Step::Answer(v) => {
+                answers[i] = Some(v);
+                skipped[i] = false;
+                i += 1;
+            }
+            Step::Skip => {
+                answers[i] = None;
+                skipped[i] = true;
+                i += 1;
+            }
+            Step::Back => i = i.saturating_sub(1),
+        }
+    }
+    let _ = term.clear_screen();
+    let answered = answers.iter().filter(|a| a.is_some()).count();
+    let _ = term.write_line(&format!(
+        "Done: {answered} of {n} statements answered{}.\n",
+        if answered < n {
+            format!(", {} skipped", n - answered)
+        } else {
+            String::new()
+        }
+    ));
+    Ok(Some(answers))
+}
+
+/// `text` wrapped at spaces into lines of at most `width` characters.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if line > 0 && line + 1 + len > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += len;
+    }
+    out
+}
+
+/// A progress bar of `width` cells, `done` of `total` filled.
+fn bar_of(done: usize, total: usize, width: usize) -> String {
+    let filled = (done * width).checked_div(total).unwrap_or(0);
+    format!("{}{}", "■".repeat(filled), "·".repeat(width - filled))
+}
+
+/// The answers as a responses CSV: `respondent` and the item ids, one row.
+fn answers_csv(respondent: &str, survey: &Survey, answers: &[Option<f64>]) -> String {
+    let mut out = Vec::new();
+    out.extend_from_slice(b"respondent");
+    for item in survey.items() {
+        out.push(b',');
+        csv_field(&mut out, &safe(&item.id));
+    }
+    out.push(b'\n');
+    csv_field(&mut out, &safe(respondent));
+    for answer in answers {
+        out.push(b',');
+        if let Some(v) = answer {
+            out.extend_from_slice(number(*v, 6).as_bytes());
+        }
+    }
+    out.push(b'\n');
+    String::from_utf8(out).expect("CSV of UTF-8 text is UTF-8")
+}
+
+/// Reads `--answers`: a responses CSV with one row of answers to the
+/// survey's statements; returns them in survey order.
+fn read_answers(
+    path: &std::path::Path,
+    matrix: &RoleMatrix,
+    survey: &Survey,
+    args: &AssessArgs,
+    scale_name: &Option<String>,
+) -> Result<Vec<Option<f64>>> {
+    let input = open_input(Some(path), "answers")?;
+    let (scale, _) = answer_scale(args, survey)?;
+    let options = ResponseOptions {
+        scale: scale_name.is_none().then(|| scale.scale()),
+        scale_name: scale_name.clone(),
+        labels: labels(args)?,
+        ..Default::default()
+    };
+    let mut reader = ResponseReader::new(input.reader, &input.name, matrix, Some(survey), &options)?;
+    let plan = reader.plan().clone();
+    if let Some(i) = plan
+        .columns()
+        .iter()
+        .position(|c| matches!(c, ColumnRole::Capability(_)))
+    {
+        return Err(bad_input(format!(
+            "{}: column {} {:?} answers a capability directly; assess --answers reads answers to the \
+             survey's statements (item ids as columns, as --save writes); score such a file with `rolefit score`",
+            input.name,
+            i + 1,
+            plan.header()[i]
+        )));
+    }
+    let mut record = ByteRecord::new();
+    let Some(position) = reader.next_record(&mut record)? else {
+        return Err(bad_input(format!(
+            "{}: has no row of answers; expected one row (a respondent's answers)",
+            input.name
+        )));
+    };
+    let mut batch = ProfileBatch::new(matrix.capabilities().len());
+    plan.parse_record(&record, position.line, position.row, &mut batch)?;
+    if reader.next_record(&mut ByteRecord::new())?.is_some() {
+        return Err(bad_input(format!(
+            "{}: holds more than one respondent; assess reads one (score many with `rolefit score`)",
+            input.name
+        )));
+    }
+    let mut answers = vec![None; survey.items().len()];
+    for (i, role) in plan.columns().iter().enumerate() {
+        let ColumnRole::Item { item, .. } = role else {
+            continue;
+        };
+        let text = std::str::from_utf8(record.get(i).unwrap_or_default())
+            .unwrap_or_default()
+            .trim();
+        answers[*item] = text
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .or_else(|| plan.response_scale().value_of(text));
+    }
+    Ok(answers)
+}
+
+/// The result: ranked roles with their explanations, then the person's
+/// capabilities against the best-fitting role as a bar chart.
+fn report(
+    matrix: &RoleMatrix,
+    compiled: &CompiledMatrix,
+    strategy: &dyn Strategy,
+    profile: &ProfileBatch,
+    top: usize,
+    item_capabilities: &[usize],
+    answers: &[Option<f64>],
+) -> Result<String> {
+    let scorer = Scorer::new(compiled, strategy).top(Some(matrix.roles().len()));
+    let outcomes = scorer
+        .score_batch(profile)
+        .map_err(|e| anyhow::Error::new(e).context("scoring the answers"))?;
+    let (values, answered) = profile.row(0);
+    let mut s = String::new();
+    let answered_items = answers.iter().filter(|a| a.is_some()).count();
+    s.push_str(&format!(
+        "Your result ({answered_items} of {} statements answered; strategy {})\n\n",
+        answers.len(),
+        strategy.name()
+    ));
+    let ranked = match &outcomes[0] {
+        Outcome::Ranked(ranked) => ranked.clone(),
+        Outcome::Insufficient { answered, needed } => {
+            s.push_str(&format!(
+                "Not enough answers to rank the roles: {answered} of {} capabilities answered, {needed} needed. \
+                 Answer more statements (fewer skips) and try again.\n",
+                matrix.capabilities().len()
+            ));
+            return Ok(s);
+        }
+    };
+    s.push_str("Roles, best fit first\n");
+    let width = matrix
+        .roles()
+        .iter()
+        .map(|r| r.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(40);
+    for (i, r) in ranked.iter().enumerate() {
+        s.push_str(&format!(
+            "  {:>2}. {:<width$}  {:.3}  {}\n",
+            i + 1,
+            matrix.roles()[r.role].name,
+            r.score,
+            bar(r.score, BAR)
+        ));
+    }
+    s.push('\n');
+    // Why: the score renderer's explained block, for the top roles.
+    let shown: Vec<_> = ranked.iter().take(top).copied().collect();
+    let explanations: Vec<_> = shown
+        .iter()
+        .map(|r| explain(compiled, strategy, values, answered, *r))
+        .collect();
+    let renderer = Renderer::new(ScoreFormat::Table, matrix, strategy, true);
+    let mut rows = Vec::new();
+    renderer.row(
+        &mut Vec::new(),
+        &mut rows,
+        "Why these roles",
+        profile.answered_count(0),
+        &Outcome::Ranked(shown.clone()),
+        &explanations,
+        None,
+        QualityFlags::NONE,
+    );
+    s.push_str(&String::from_utf8_lossy(&renderer.footer(&rows, false)));
+    // The chart: each capability, the person against the first role.
+    let best = &matrix.roles()[ranked[0].role];
+    let scale = matrix.scale();
+    let fraction = |v: f64| (v - scale.min()) / scale.width();
+    let name_width = matrix
+        .capabilities()
+        .iter()
+        .map(|c| c.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(36);
+    s.push_str(&format!(
+        "\nYour capabilities against {} (scale {}; █ you, │ the role's level)\n",
+        best.name, scale
+    ));
+    let measured: Vec<bool> = (0..matrix.capabilities().len())
+        .map(|c| item_capabilities.contains(&c))
+        .collect();
+    for (c, cap) in matrix.capabilities().iter().enumerate() {
+        if !measured[c] {
+            continue;
+        }
+        let level = best.requirements[c].level;
+        let name: String = cap.name.chars().take(name_width).collect();
+        let (you, chart) = if answered[c] {
+            (
+                number(values[c], 2),
+                marked(&bar(fraction(values[c]), BAR), fraction(level)),
+            )
+        } else {
+            ("-".to_string(), marked("", fraction(level)))
+        };
+        let weight = best.requirements[c].importance;
+        let note = if weight == 0.0 { "  (does not count)" } else { "" };
+        s.push_str(&format!(
+            "  {name:<name_width$}  {chart}  you {you:>4}  role {}{note}\n",
+            number(level, 2)
+        ));
+    }
+    Ok(s)
+}
+
+/// `bar` padded to the chart's width, with `│` at the role's level.
+fn marked(bar: &str, level: f64) -> String {
+    let mut cells: Vec<char> = bar.chars().collect();
+    cells.resize(BAR, ' ');
+    let at = ((level.clamp(0.0, 1.0) * BAR as f64).round() as usize).min(BAR - 1);
+    if cells[at] == ' ' {
+        cells[at] = '│';
+    } else {
+        cells[at] = '┃';
+    }
+    cells.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn choices_are_labels_or_whole_numbers() {
+        let labels = choices(&ResponseScale::agreement5());
+        assert_eq!(labels[0], ("Strongly disagree".to_string(), 1.0));
+        let numbers = choices(&ResponseScale::numeric(
+            rolefit_model::Scale::new(0.0, 3.0).unwrap(),
+        ));
+        assert_eq!(
+            numbers.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(),
+            ["0", "1", "2", "3"]
+        );
+    }
+
+    #[test]
+    fn text_wraps_at_spaces() {
+        assert_eq!(wrap("one two three four", 9), "one two\nthree\nfour");
+        assert_eq!(wrap("  a  b ", 80), "a b");
+    }
+
+    #[test]
+    fn progress_and_markers() {
+        assert_eq!(bar_of(0, 4, 4), "····");
+        assert_eq!(bar_of(2, 4, 4), "■■··");
+        let m = marked("██", 0.5);
+        assert_eq!(m.chars().count(), BAR);
+        assert_eq!(m.chars().nth(BAR / 2), Some('│'));
+        assert_eq!(marked("████", 0.0).chars().next(), Some('┃'));
+    }
+
+    #[test]
+    fn answers_become_a_one_row_responses_csv() {
+        let survey = rolefit_import::builtin::survey();
+        let mut answers = vec![None; survey.items().len()];
+        answers[0] = Some(4.0);
+        answers[2] = Some(2.5);
+        let csv = answers_csv("=me", &survey, &answers);
+        let mut lines = csv.lines();
+        assert!(lines.next().unwrap().starts_with("respondent,Q01,Q02,Q03,"));
+        assert!(lines.next().unwrap().starts_with("'=me,4,,2.5,,"));
+    }
+}

@@ -1,0 +1,965 @@
+//! Survey-tool export layouts: which tool wrote a responses file, how many
+//! header rows it has, and what each column holds.
+//!
+//! A responses file is read the same way whatever wrote it; only its head
+//! differs. [`read_head`] reads the first lines (and a sample of the data
+//! rows after them), tells the layout apart, and describes every column as
+//! a [`ColumnHead`]: the name to show, the names to match as item ids or
+//! capabilities, the question texts to match against a survey's statements,
+//! and whether it is metadata (start date, IP address, ...) rather than a
+//! question. Everything after the head is data, parsed by the one pipeline
+//! every layout shares. A new survey tool is a new detector here, not a new
+//! pipeline.
+//!
+//! The layouts:
+//!
+//! | layout | header rows | recognised by | respondent id |
+//! | --- | --- | --- | --- |
+//! | plain | 1 | anything else | `respondent`, `respondent id`, `id` |
+//! | Qualtrics | 3: ids, texts, `{"ImportId":...}` | the third row's `ImportId` cells | `ResponseId` |
+//! | SurveyMonkey | 2: questions, answer or matrix row | `Respondent ID` and `Collector ID` | `Respondent ID` |
+//! | Google Forms | 1 | first column `Timestamp` | `Email Address` |
+//! | Microsoft Forms | 1 | `ID`, `Start time`, `Completion time` | `ID` |
+//! | Typeform | 1 | first column `#`, and `Submit Date (UTC)` or `Network ID` | `#` |
+
+use std::fmt;
+use std::io::{self, BufRead, Read};
+use std::str::FromStr;
+
+use csv::ByteRecord;
+use rolefit_model::match_key;
+
+use crate::error::{ErrorKind, ImportError};
+use crate::table::{append_first_line, cell, csv_reader, is_blank_record, sniff_delimiter};
+
+/// The UTF-8 byte order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Bytes read at a time while looking for the end of the header rows.
+const MORE_BYTES: u64 = 64 << 10;
+
+/// The survey tool a responses file comes from, or `Auto` to tell it from
+/// the file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// Detect the layout from the header rows.
+    #[default]
+    Auto,
+    /// One header row of item ids or capability names.
+    Plain,
+    /// A Qualtrics CSV or TSV export, with three header rows.
+    Qualtrics,
+    /// A SurveyMonkey export, with two header rows.
+    SurveyMonkey,
+    /// A Google Forms response sheet saved as CSV.
+    GoogleForms,
+    /// A Microsoft Forms response sheet saved as CSV.
+    MsForms,
+    /// A Typeform export.
+    Typeform,
+}
+
+impl Source {
+    /// Every source, as `--source` names them.
+    pub const ALL: [Source; 7] = [
+        Source::Auto,
+        Source::Plain,
+        Source::Qualtrics,
+        Source::SurveyMonkey,
+        Source::GoogleForms,
+        Source::MsForms,
+        Source::Typeform,
+    ];
+
+    /// The name `--source` takes: `auto`, `plain`, `qualtrics`,
+    /// `surveymonkey`, `google-forms`, `ms-forms`, `typeform`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Auto => "auto",
+            Source::Plain => "plain",
+            Source::Qualtrics => "qualtrics",
+            Source::SurveyMonkey => "surveymonkey",
+            Source::GoogleForms => "google-forms",
+            Source::MsForms => "ms-forms",
+            Source::Typeform => "typeform",
+        }
+    }
+
+    /// The tool's name, for people: `Qualtrics`, `Google Forms`.
+    pub fn title(self) -> &'static str {
+        match self {
+            Source::Auto => "auto-detected",
+            Source::Plain => "plain CSV",
+            Source::Qualtrics => "Qualtrics",
+            Source::SurveyMonkey => "SurveyMonkey",
+            Source::GoogleForms => "Google Forms",
+            Source::MsForms => "Microsoft Forms",
+            Source::Typeform => "Typeform",
+        }
+    }
+
+    /// How many header rows the layout has.
+    pub fn header_rows(self) -> usize {
+        match self {
+            Source::Qualtrics => 3,
+            Source::SurveyMonkey => 2,
+            _ => 1,
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Source {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let key = match_key(s);
+        Source::ALL
+            .into_iter()
+            .find(|source| match_key(source.name()) == key)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Source::ALL.iter().map(|s| s.name()).collect();
+                format!("expected one of {}, got {s:?}", names.join(", "))
+            })
+    }
+}
+
+/// What a metadata column holds, where it matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Meta {
+    /// Anything else: IP address, status, embedded data, ...
+    Other,
+    /// The time taken, in seconds (Qualtrics `Duration (in seconds)`).
+    Duration,
+    /// When the response was started.
+    Start,
+    /// When the response was submitted.
+    End,
+}
+
+/// One column, as its header rows describe it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ColumnHead {
+    /// The name messages and the rejects file use: the header cell, or for
+    /// Qualtrics the question id, for SurveyMonkey `Question [Row]`.
+    pub name: String,
+    /// Names to match as capability names and item ids, best first.
+    pub keys: Vec<String>,
+    /// Question texts to match against the survey's statements, best first.
+    pub texts: Vec<String>,
+    /// `Some` for a metadata column: never an answer.
+    pub meta: Option<Meta>,
+}
+
+/// The head of a responses file: the layout, the columns, and the bytes
+/// read past the header, which the data rows start with.
+#[derive(Debug)]
+pub(crate) struct Head {
+    /// The layout found (never `Auto`).
+    pub layout: Source,
+    /// The delimiter sniffed from the first header line.
+    pub delimiter: u8,
+    /// Every column.
+    pub columns: Vec<ColumnHead>,
+    /// The line the first header row is on.
+    pub header_line: u64,
+    /// The layout's respondent id column, if it has one.
+    pub default_id: Option<usize>,
+    /// Input bytes read after the header rows: the start of the data.
+    pub rest: Vec<u8>,
+    /// The line `rest` starts on.
+    pub data_line: u64,
+    /// The input offset `rest` starts at (a byte order mark counted).
+    pub data_byte: u64,
+    /// The complete data rows among `rest` that are not blank (a sample of
+    /// the answers, for choosing label scales).
+    pub sample: Vec<ByteRecord>,
+}
+
+/// A record of the bytes read so far.
+struct Rec {
+    record: ByteRecord,
+    line: u64,
+    end: usize,
+}
+
+/// Splits `bytes` into records: the ones that are not blank and are
+/// surely complete (one that reaches the end of `bytes` may go on, unless
+/// the input ended there).
+fn records(bytes: &[u8], delimiter: u8, eof: bool) -> Vec<Rec> {
+    // The csv reader drops a byte order mark at the start of its input;
+    // start it on an empty line (which it skips) so that one is data, as
+    // everywhere after the first.
+    let mut reader = csv_reader(io::Read::chain(&b"\n"[..], bytes), delimiter);
+    let mut out = Vec::new();
+    let (mut counted_to, mut line_feeds) = (0usize, 0u64);
+    let mut record = ByteRecord::new();
+    while let Ok(true) = reader.read_byte_record(&mut record) {
+        let end = (reader.position().byte() as usize)
+            .saturating_sub(1)
+            .min(bytes.len());
+        if end == bytes.len() && !eof {
+            break;
+        }
+        if is_blank_record(&record) {
+            continue;
+        }
+        line_feeds += memchr::memchr_iter(b'\n', &bytes[counted_to..end]).count() as u64;
+        counted_to = end;
+        let inside = memchr::memchr_iter(b'\n', record.as_slice()).count() as u64;
+        let terminated = end > 0 && bytes[end - 1] == b'\n';
+        let line = (1 + line_feeds)
+            .saturating_sub(inside + u64::from(terminated))
+            .max(1);
+        out.push(Rec {
+            record: record.clone(),
+            line,
+            end,
+        });
+    }
+    out
+}
+
+/// Reads the head of a responses file: the header rows of `wanted` (or of
+/// the layout detected, for `Auto`) and about `sample_bytes` more.
+pub(crate) fn read_head<R: BufRead>(
+    input: &mut R,
+    source: &str,
+    wanted: Source,
+    sample_bytes: usize,
+    expected: &str,
+) -> Result<Head, ImportError> {
+    let io_error = |e: io::Error| ImportError::io(source, e);
+    let bom = input.fill_buf().map_err(io_error)?.starts_with(BOM);
+    let mut bytes = Vec::new();
+    let Some(range) = append_first_line(input, &mut bytes, true).map_err(io_error)? else {
+        return Err(ImportError::new(
+            source,
+            ErrorKind::Empty {
+                expected: expected.to_string(),
+            },
+        ));
+    };
+    let delimiter = sniff_delimiter(&bytes[range]);
+    // The other header rows of Qualtrics and SurveyMonkey exports.
+    for _ in 0..2 {
+        if append_first_line(input, &mut bytes, false)
+            .map_err(io_error)?
+            .is_none()
+        {
+            break;
+        }
+    }
+    input
+        .by_ref()
+        .take(sample_bytes as u64)
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
+    let recs = loop {
+        let eof = input.fill_buf().map_err(io_error)?.is_empty();
+        let recs = records(&bytes, delimiter, eof);
+        if recs.len() >= 3 || eof {
+            break recs;
+        }
+        if bytes.len() > 3 * crate::limits::MAX_RECORD_BYTES {
+            return Err(crate::limits::too_large(
+                source,
+                "the header",
+                bytes.len(),
+                3 * crate::limits::MAX_RECORD_BYTES,
+                "bytes",
+                "header rows of at most 64 MiB each (is a closing double quote missing?)",
+            ));
+        }
+        input
+            .by_ref()
+            .take(MORE_BYTES)
+            .read_to_end(&mut bytes)
+            .map_err(io_error)?;
+    };
+    let Some(first) = recs.first() else {
+        // Only possible if the line sniffed was not a record after all.
+        return Err(ImportError::new(
+            source,
+            ErrorKind::Empty {
+                expected: expected.to_string(),
+            },
+        ));
+    };
+    let header_line = first.line;
+    let mut names = Vec::with_capacity(first.record.len());
+    for i in 0..first.record.len() {
+        let lossy = String::from_utf8_lossy(first.record.get(i).unwrap_or_default())
+            .trim()
+            .to_string();
+        let text = cell(&first.record, i, source, &lossy, header_line)?;
+        // A second byte order mark (the first is dropped while reading).
+        let text = if i == 0 {
+            text.trim_start_matches('\u{feff}').trim()
+        } else {
+            text
+        };
+        names.push(text.to_string());
+    }
+    crate::limits::check_columns(names.len(), source, header_line)?;
+    let rows: Vec<Vec<String>> = recs
+        .iter()
+        .take(3)
+        .map(|r| {
+            r.record
+                .iter()
+                .map(|c| String::from_utf8_lossy(c).trim().to_string())
+                .collect()
+        })
+        .collect();
+    let layout = match wanted {
+        Source::Auto => detect(&names, &rows),
+        named => named,
+    };
+    let header_rows = layout.header_rows();
+    if recs.len() < header_rows {
+        return Err(ImportError::header(
+            source,
+            format!(
+                "a {} export has {header_rows} header rows, but the file has {} row{}",
+                layout.title(),
+                recs.len(),
+                if recs.len() == 1 { "" } else { "s" }
+            ),
+            layout_expected(layout),
+        )
+        .at_line(header_line));
+    }
+    for rec in &recs[1..header_rows] {
+        if rec.record.len() != names.len() {
+            return Err(ImportError::new(
+                source,
+                ErrorKind::RaggedRow {
+                    found: rec.record.len(),
+                    expected: names.len(),
+                },
+            )
+            .at_line(rec.line));
+        }
+    }
+    if layout == Source::Qualtrics && !is_import_id_row(&rows[2]) {
+        return Err(ImportError::header(
+            source,
+            "the third header row does not hold Qualtrics import ids",
+            layout_expected(Source::Qualtrics),
+        )
+        .at_line(recs[2].line));
+    }
+    let columns = column_heads(layout, &names, &rows, source, header_line)?;
+    let default_id = default_id(layout, &columns);
+    let data_offset = recs[header_rows - 1].end;
+    let data_line = 1 + memchr::memchr_iter(b'\n', &bytes[..data_offset]).count() as u64;
+    let sample = recs.into_iter().skip(header_rows).map(|r| r.record).collect();
+    bytes.drain(..data_offset);
+    Ok(Head {
+        layout,
+        delimiter,
+        columns,
+        header_line,
+        default_id,
+        rest: bytes,
+        data_line,
+        data_byte: data_offset as u64 + if bom { 3 } else { 0 },
+        sample,
+    })
+}
+
+/// What a layout's header looks like, for messages.
+fn layout_expected(layout: Source) -> String {
+    match layout {
+        Source::Qualtrics => {
+            "a Qualtrics export: question ids (`Q1`, `Q5_3`) in the first row, question texts in \
+                              the second, `{\"ImportId\":\"QID1\"}` cells in the third (export with \"Use \
+                              legacy format\" unchecked), or another --source"
+                .into()
+        }
+        Source::SurveyMonkey => {
+            "a SurveyMonkey export: questions in the first row, the answer (`Response`) or \
+                                 matrix row in the second, or another --source"
+                .into()
+        }
+        other => format!("a {} export, or another --source", other.title()),
+    }
+}
+
+/// Whether a row is Qualtrics' third header row: `{"ImportId":...}` cells.
+fn is_import_id_row(row: &[String]) -> bool {
+    row.iter().any(|c| c.starts_with('{') && c.contains("ImportId"))
+}
+
+/// The value of `"ImportId"` in a Qualtrics third-row cell.
+fn import_id(cell: &str) -> Option<String> {
+    let after = &cell[cell.find("ImportId")? + "ImportId".len()..];
+    let after = after.trim_start_matches(['"', '\'', ' ', ':']);
+    let end = after.find(['"', '\''])?;
+    Some(after[..end].to_string()).filter(|s| !s.is_empty())
+}
+
+/// Whether `names` holds a column with each of `keys` (loosely).
+fn has_all(names: &[String], keys: &[&str]) -> bool {
+    keys.iter().all(|k| names.iter().any(|n| match_key(n) == *k))
+}
+
+/// Tells the layout from the header rows.
+fn detect(names: &[String], rows: &[Vec<String>]) -> Source {
+    if rows.len() >= 3 && is_import_id_row(&rows[2]) {
+        return Source::Qualtrics;
+    }
+    if has_all(names, &["respondentid", "collectorid"]) && rows.len() >= 2 {
+        return Source::SurveyMonkey;
+    }
+    let first = names.first().map(|n| match_key(n)).unwrap_or_default();
+    if first == "timestamp" {
+        return Source::GoogleForms;
+    }
+    if first == "id" && has_all(names, &["starttime", "completiontime"]) {
+        return Source::MsForms;
+    }
+    if names.first().is_some_and(|n| n == "#")
+        && names.iter().any(|n| {
+            matches!(
+                match_key(n).as_str(),
+                "submitdateutc" | "networkid" | "startdateutc"
+            )
+        })
+    {
+        return Source::Typeform;
+    }
+    Source::Plain
+}
+
+/// Qualtrics' metadata columns (by match key).
+const QUALTRICS_META: [&str; 19] = [
+    "startdate",
+    "enddate",
+    "status",
+    "ipaddress",
+    "progress",
+    "durationinseconds",
+    "finished",
+    "recordeddate",
+    "responseid",
+    "recipientlastname",
+    "recipientfirstname",
+    "recipientemail",
+    "externalreference",
+    "externaldatareference",
+    "locationlatitude",
+    "locationlongitude",
+    "distributionchannel",
+    "userlanguage",
+    "recordid",
+];
+
+/// SurveyMonkey's metadata columns (by match key; `Custom Data N` too).
+const SURVEYMONKEY_META: [&str; 8] = [
+    "respondentid",
+    "collectorid",
+    "startdate",
+    "enddate",
+    "ipaddress",
+    "emailaddress",
+    "firstname",
+    "lastname",
+];
+
+/// Microsoft Forms' metadata columns (by match key; `Points - ...` and
+/// `Feedback - ...` too).
+const MS_FORMS_META: [&str; 8] = [
+    "id",
+    "starttime",
+    "completiontime",
+    "email",
+    "name",
+    "lastmodifiedtime",
+    "totalpoints",
+    "quizfeedback",
+];
+
+/// Typeform's metadata columns (by match key; `#` too).
+const TYPEFORM_META: [&str; 7] = [
+    "responsetype",
+    "startdateutc",
+    "stagedateutc",
+    "submitdateutc",
+    "networkid",
+    "tags",
+    "ending",
+];
+
+/// Google Forms' metadata columns (by match key).
+const GOOGLE_FORMS_META: [&str; 3] = ["timestamp", "emailaddress", "score"];
+
+/// The texts a question cell offers for matching: itself, and the part
+/// after ` - ` (Qualtrics writes a matrix statement as `Question - Row`).
+fn texts_of(text: &str) -> Vec<String> {
+    let mut texts = vec![text.to_string()];
+    if let Some((_, after)) = text.split_once(" - ") {
+        texts.push(after.trim().to_string());
+    }
+    if let Some((_, after)) = text.rsplit_once(" - ") {
+        texts.push(after.trim().to_string());
+    }
+    let mut seen = Vec::new();
+    texts.retain(|t| {
+        !t.is_empty() && !seen.contains(t) && {
+            seen.push(t.clone());
+            true
+        }
+    });
+    texts
+}
+
+/// A plain question column: matched by its header.
+fn question(name: &str) -> ColumnHead {
+    ColumnHead {
+        name: name.to_string(),
+        keys: vec![name.to_string()],
+        texts: vec![name.to_string()],
+        meta: None,
+    }
+}
+
+fn metadata(name: &str, meta: Meta) -> ColumnHead {
+    ColumnHead {
+        name: name.to_string(),
+        keys: vec![name.to_string()],
+        texts: Vec::new(),
+        meta: Some(meta),
+    }
+}
+
+/// The error for an empty header cell.
+fn empty_header(source: &str, line: u64, index: usize) -> ImportError {
+    ImportError::header(
+        source,
+        "the header cell is empty",
+        "a name in every header cell (a delimiter at the end of the header line makes an empty column)",
+    )
+    .at_line(line)
+    .at_column(index, "")
+}
+
+/// Describes every column of a layout.
+fn column_heads(
+    layout: Source,
+    names: &[String],
+    rows: &[Vec<String>],
+    source: &str,
+    line: u64,
+) -> Result<Vec<ColumnHead>, ImportError> {
+    if layout == Source::Plain {
+        crate::table::check_header(names, source, line)?;
+        return Ok(names.iter().map(|n| question(n)).collect());
+    }
+    if layout != Source::SurveyMonkey {
+        if let Some(i) = names.iter().position(String::is_empty) {
+            return Err(empty_header(source, line, i));
+        }
+    }
+    let mut heads = Vec::with_capacity(names.len());
+    let mut carried: Option<&str> = None;
+    for (i, name) in names.iter().enumerate() {
+        let key = match_key(name);
+        let head = match layout {
+            Source::Qualtrics => {
+                let text = rows[1].get(i).map_or("", String::as_str);
+                let id = import_id(rows[2].get(i).map_or("", String::as_str));
+                let is_question = id.as_deref().is_some_and(|id| {
+                    id.starts_with("QID")
+                        && ![
+                            "_DO",
+                            "_FIRST_CLICK",
+                            "_LAST_CLICK",
+                            "_PAGE_SUBMIT",
+                            "_CLICK_COUNT",
+                        ]
+                        .iter()
+                        .any(|suffix| id.ends_with(suffix))
+                });
+                let known = QUALTRICS_META.contains(&key.as_str()) || name.starts_with("Q_");
+                if key == "durationinseconds" {
+                    metadata(name, Meta::Duration)
+                } else if known || (id.is_some() && !is_question) {
+                    metadata(name, Meta::Other)
+                } else {
+                    let mut keys = vec![name.clone()];
+                    keys.extend(id);
+                    ColumnHead {
+                        name: name.clone(),
+                        keys,
+                        texts: texts_of(text),
+                        meta: None,
+                    }
+                }
+            }
+            Source::SurveyMonkey => {
+                let sub = rows[1].get(i).map_or("", String::as_str);
+                if !name.is_empty() {
+                    if SURVEYMONKEY_META.contains(&key.as_str()) || key.starts_with("customdata") {
+                        carried = None;
+                        let meta = match key.as_str() {
+                            "startdate" => Meta::Start,
+                            "enddate" => Meta::End,
+                            _ => Meta::Other,
+                        };
+                        heads.push(metadata(name, meta));
+                        continue;
+                    }
+                    carried = Some(name);
+                }
+                let Some(q) = carried else {
+                    return Err(empty_header(source, line, i));
+                };
+                let whole = matches!(match_key(sub).as_str(), "" | "response" | "openendedresponse");
+                if whole {
+                    ColumnHead {
+                        name: q.to_string(),
+                        keys: vec![q.to_string()],
+                        texts: texts_of(q),
+                        meta: None,
+                    }
+                } else {
+                    let full = format!("{q} [{sub}]");
+                    let mut texts = texts_of(sub);
+                    texts.push(format!("{q} - {sub}"));
+                    texts.push(full.clone());
+                    ColumnHead {
+                        name: full.clone(),
+                        keys: vec![full],
+                        texts,
+                        meta: None,
+                    }
+                }
+            }
+            Source::GoogleForms => {
+                if GOOGLE_FORMS_META.contains(&key.as_str()) {
+                    metadata(
+                        name,
+                        if key == "timestamp" {
+                            Meta::End
+                        } else {
+                            Meta::Other
+                        },
+                    )
+                } else {
+                    let mut head = question(name);
+                    // A grid question: `Question [Row]`.
+                    if let Some(row) = name
+                        .strip_suffix(']')
+                        .and_then(|n| n.rsplit_once(" ["))
+                        .map(|(_, row)| row.trim())
+                    {
+                        head.texts.push(row.to_string());
+                    }
+                    head
+                }
+            }
+            Source::MsForms => {
+                if MS_FORMS_META.contains(&key.as_str())
+                    || name.starts_with("Points - ")
+                    || name.starts_with("Feedback - ")
+                {
+                    let meta = match key.as_str() {
+                        "starttime" => Meta::Start,
+                        "completiontime" => Meta::End,
+                        _ => Meta::Other,
+                    };
+                    metadata(name, meta)
+                } else {
+                    question(name)
+                }
+            }
+            Source::Typeform => {
+                if name == "#" || TYPEFORM_META.contains(&key.as_str()) {
+                    let meta = match key.as_str() {
+                        "startdateutc" => Meta::Start,
+                        "submitdateutc" => Meta::End,
+                        _ => Meta::Other,
+                    };
+                    metadata(name, meta)
+                } else {
+                    question(name)
+                }
+            }
+            Source::Plain | Source::Auto => question(name),
+        };
+        heads.push(head);
+    }
+    Ok(heads)
+}
+
+/// The column a layout keeps its respondent ids in.
+fn default_id(layout: Source, columns: &[ColumnHead]) -> Option<usize> {
+    let keys: &[&str] = match layout {
+        Source::Plain | Source::Auto => &["respondent", "respondentid", "id"],
+        Source::Qualtrics => &["responseid", "recordid"],
+        Source::SurveyMonkey => &["respondentid"],
+        Source::GoogleForms => &["emailaddress"],
+        Source::MsForms => &["id"],
+        Source::Typeform => {
+            return columns.iter().position(|c| c.name == "#");
+        }
+    };
+    keys.iter()
+        .find_map(|key| columns.iter().position(|c| match_key(&c.name) == *key))
+}
+
+/// Seconds since 0000-03-01 of a date and time as survey tools write them:
+/// `2024-03-05 14:03:22` (also with `T`, fractions or a zone, which are
+/// ignored), `03/05/2024 02:03:22 PM` or `3/5/2024 14:03` (month first).
+/// `None` for anything else.
+pub(crate) fn timestamp(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (date, time) = text.split_once([' ', 'T'])?;
+    let (year, month, day) = if date.contains('-') {
+        let mut parts = date.splitn(3, '-');
+        let y: i64 = parts.next()?.parse().ok()?;
+        let m: i64 = parts.next()?.parse().ok()?;
+        let d: i64 = parts.next()?.parse().ok()?;
+        (y, m, d)
+    } else {
+        let mut parts = date.splitn(3, '/');
+        let m: i64 = parts.next()?.parse().ok()?;
+        let d: i64 = parts.next()?.parse().ok()?;
+        let y: i64 = parts.next()?.parse().ok()?;
+        (if y < 100 { 2000 + y } else { y }, m, d)
+    };
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let time = time.trim();
+    let (clock, meridiem) = match time.rsplit_once(' ') {
+        Some((clock, m)) if m.eq_ignore_ascii_case("am") || m.eq_ignore_ascii_case("pm") => {
+            (clock, Some(m.eq_ignore_ascii_case("pm")))
+        }
+        _ => (time, None),
+    };
+    let clock = clock.split(['.', 'Z', '+']).next()?;
+    let mut parts = clock.splitn(3, ':');
+    let mut hour: i64 = parts.next()?.trim().parse().ok()?;
+    let minute: i64 = parts.next()?.parse().ok()?;
+    let second: i64 = match parts.next() {
+        Some(s) => s.get(..2).unwrap_or(s).parse().ok()?,
+        None => 0,
+    };
+    if let Some(pm) = meridiem {
+        if !(1..=12).contains(&hour) {
+            return None;
+        }
+        hour = hour % 12 + if pm { 12 } else { 0 };
+    }
+    if !(0..24).contains(&hour) || !(0..60).contains(&minute) || !(0..=60).contains(&second) {
+        return None;
+    }
+    // Days from civil (Howard Hinnant's algorithm), from 0000-03-01.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe;
+    Some(days * 86_400 + hour * 3600 + minute * 60 + second)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(text: &str, wanted: Source) -> Result<Head, String> {
+        read_head(&mut text.as_bytes(), "t.csv", wanted, 1 << 16, "a header").map_err(|e| e.to_string())
+    }
+
+    fn names(h: &Head) -> Vec<&str> {
+        h.columns.iter().map(|c| c.name.as_str()).collect()
+    }
+
+    #[test]
+    fn sources_parse_and_print() {
+        for s in Source::ALL {
+            assert_eq!(s.name().parse::<Source>().unwrap(), s);
+        }
+        assert_eq!("Google Forms".parse::<Source>().unwrap(), Source::GoogleForms);
+        assert!("excel"
+            .parse::<Source>()
+            .unwrap_err()
+            .contains("expected one of auto, plain"));
+    }
+
+    #[test]
+    fn plain_files_have_one_header_row() {
+        let h = head("\n\u{feff}respondent,Q1\nr1,4\n", Source::Auto).unwrap();
+        assert_eq!(h.layout, Source::Plain);
+        assert_eq!(h.header_line, 2);
+        assert_eq!(h.data_line, 3);
+        assert_eq!(h.rest, b"r1,4\n");
+        assert_eq!(h.default_id, Some(0));
+        assert_eq!(h.sample.len(), 1);
+        let h = head("\u{feff}respondent,Q1\r\nr1,4", Source::Auto).unwrap();
+        assert_eq!((h.data_line, h.data_byte), (2, 18));
+        assert!(head("", Source::Auto).unwrap_err().contains("is empty"));
+        assert!(head("respondent,Q1,q-1\n", Source::Auto)
+            .unwrap_err()
+            .contains("has the same name as column 2"));
+    }
+
+    const QUALTRICS: &str = "StartDate,EndDate,Duration (in seconds),ResponseId,Q1_1,Q1_2,Q2\n\
+        Start Date,End Date,Duration (in seconds),Response ID,\"Rate yourself - I plan, carefully\",Rate yourself - I lead,Comments\n\
+        \"{\"\"ImportId\"\":\"\"startDate\"\",\"\"timeZone\"\":\"\"America/Denver\"\"}\",\"{\"\"ImportId\"\":\"\"endDate\"\"}\",\"{\"\"ImportId\"\":\"\"duration\"\"}\",\"{\"\"ImportId\"\":\"\"_recordId\"\"}\",\"{\"\"ImportId\"\":\"\"QID1_1\"\"}\",\"{\"\"ImportId\"\":\"\"QID1_2\"\"}\",\"{\"\"ImportId\"\":\"\"QID2_TEXT\"\"}\"\n\
+        2024-01-01 10:00:00,2024-01-01 10:05:00,300,R_1,4,5,hi\n";
+
+    #[test]
+    fn qualtrics_exports_have_three_header_rows() {
+        let h = head(QUALTRICS, Source::Auto).unwrap();
+        assert_eq!(h.layout, Source::Qualtrics);
+        assert_eq!(
+            names(&h),
+            [
+                "StartDate",
+                "EndDate",
+                "Duration (in seconds)",
+                "ResponseId",
+                "Q1_1",
+                "Q1_2",
+                "Q2"
+            ]
+        );
+        assert_eq!(h.columns[2].meta, Some(Meta::Duration));
+        assert_eq!(h.columns[0].meta, Some(Meta::Other));
+        assert_eq!(h.columns[4].meta, None);
+        assert_eq!(h.columns[4].keys, ["Q1_1", "QID1_1"]);
+        assert_eq!(
+            h.columns[4].texts,
+            ["Rate yourself - I plan, carefully", "I plan, carefully"]
+        );
+        assert_eq!(h.default_id, Some(3));
+        assert_eq!(h.data_line, 4);
+        assert!(h.rest.starts_with(b"2024-01-01"));
+        // Named, but not one.
+        let e = head("respondent,Q1\nr1,4\nr2,5\n", Source::Qualtrics).unwrap_err();
+        assert!(
+            e.starts_with("t.csv:3: the third header row does not hold Qualtrics import ids"),
+            "{e}"
+        );
+        let e = head("respondent,Q1\n", Source::Qualtrics).unwrap_err();
+        assert!(e.contains("has 3 header rows, but the file has 1 row"), "{e}");
+        // As TSV, with the header rows ragged.
+        let e = head(
+            "ResponseId\tQ1\nResponse ID\n{\"ImportId\":\"x\"}\t{\"ImportId\":\"QID1\"}\n",
+            Source::Auto,
+        )
+        .unwrap_err();
+        assert!(
+            e.starts_with("t.csv:2: the row has 1 fields but the header has 2 columns"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn surveymonkey_exports_carry_questions_over_blank_cells() {
+        let text = "Respondent ID,Collector ID,Start Date,End Date,How do you rate yourself?,,Comments\n\
+                    ,,,,I plan,I lead,Open-Ended Response\n\
+                    1,2,03/05/2024 02:03:22 PM,03/05/2024 02:13:22 PM,Agree,Disagree,fine\n";
+        let h = head(text, Source::Auto).unwrap();
+        assert_eq!(h.layout, Source::SurveyMonkey);
+        assert_eq!(
+            names(&h),
+            [
+                "Respondent ID",
+                "Collector ID",
+                "Start Date",
+                "End Date",
+                "How do you rate yourself? [I plan]",
+                "How do you rate yourself? [I lead]",
+                "Comments"
+            ]
+        );
+        assert_eq!(h.columns[5].texts[0], "I lead");
+        assert_eq!(h.columns[2].meta, Some(Meta::Start));
+        assert_eq!(h.data_line, 3);
+        assert_eq!(h.default_id, Some(0));
+        let e = head("Respondent ID,,Q\n,x,y\n", Source::SurveyMonkey).unwrap_err();
+        assert!(
+            e.starts_with("t.csv:1: column 2 \"\": the header cell is empty"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn one_row_layouts_are_told_apart() {
+        let h = head(
+            "Timestamp,Email Address,Rate [I plan],Rate [I lead]\nx,a@b.c,Agree,Agree\n",
+            Source::Auto,
+        )
+        .unwrap();
+        assert_eq!(h.layout, Source::GoogleForms);
+        assert_eq!(h.columns[2].texts, ["Rate [I plan]", "I plan"]);
+        assert_eq!(h.default_id, Some(1));
+        let h = head(
+            "ID,Start time,Completion time,Email,Name,I plan\n1,x,y,z,w,4\n",
+            Source::Auto,
+        )
+        .unwrap();
+        assert_eq!(h.layout, Source::MsForms);
+        assert_eq!(h.columns.iter().filter(|c| c.meta.is_some()).count(), 5);
+        let h = head(
+            "#,I plan,Start Date (UTC),Submit Date (UTC),Network ID\nabc,4,x,y,z\n",
+            Source::Auto,
+        )
+        .unwrap();
+        assert_eq!(h.layout, Source::Typeform);
+        assert_eq!(h.default_id, Some(0));
+        assert_eq!(h.columns[1].meta, None);
+        let e = head("Timestamp,,Q\n", Source::Auto).unwrap_err();
+        assert!(e.contains("the header cell is empty"), "{e}");
+    }
+
+    #[test]
+    fn the_sample_holds_complete_rows_only() {
+        let text = "respondent,Q1\nr1,4\nr2,5\nr3,\"long";
+        let mut input = text.as_bytes();
+        let h = read_head(&mut input, "t", Source::Auto, 3, "x").unwrap();
+        // Whatever was read, the rows in the sample are whole.
+        assert!(h.sample.iter().all(|r| r.len() == 2));
+        let h = head(text, Source::Auto).unwrap();
+        assert_eq!(h.sample.len(), 3, "at the end of the input every row is whole");
+    }
+
+    #[test]
+    fn timestamps_of_the_tools_parse() {
+        let a = timestamp("2024-03-05 14:03:22").unwrap();
+        assert_eq!(timestamp("2024-03-05T14:03:22.123Z"), Some(a));
+        assert_eq!(timestamp("03/05/2024 02:03:22 PM"), Some(a));
+        assert_eq!(timestamp("3/5/2024 14:03:22"), Some(a));
+        assert_eq!(timestamp("3/5/24 14:03:22"), Some(a));
+        assert_eq!(timestamp("3/5/2024 14:03"), Some(a - 22));
+        assert_eq!(
+            timestamp("2024-03-06 00:00:00").unwrap() - timestamp("2024-03-05 23:59:00").unwrap(),
+            60
+        );
+        assert_eq!(
+            timestamp("2024-03-01 00:00:00").unwrap() - timestamp("2024-02-29 00:00:00").unwrap(),
+            86_400
+        );
+        assert_eq!(timestamp("12/31/2023 12:00:00 AM").unwrap() % 86_400, 0);
+        for bad in [
+            "",
+            "yesterday",
+            "2024-13-01 00:00:00",
+            "2024-01-01",
+            "1/1/2024 25:00:00",
+        ] {
+            assert_eq!(timestamp(bad), None, "{bad}");
+        }
+    }
+}
