@@ -262,11 +262,6 @@ fn scan_quoted(buffer: &[u8], delimiter: u8, eof: bool) -> Option<(usize, u64)> 
     cut.map(|c| (c, rows))
 }
 
-/// Where `part` starts in `whole` (it is a sub-slice of it).
-fn start_of(part: &[u8], whole: &[u8]) -> u64 {
-    (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize) as u64
-}
-
 /// An encoding error gets the offset of the first bad byte of its row,
 /// `raw` (which starts at input offset `at`).
 fn with_byte(e: ImportError, raw: &[u8], at: u64) -> ImportError {
@@ -353,42 +348,44 @@ impl ChunkParser {
         let bytes = &chunk.bytes[..];
         let mut this_line = chunk.first_line;
         let mut start = 0;
-        // One pass over the bytes: delimiters end cells, line feeds end
-        // lines (cells are short, so a plain loop beats a search per cell).
-        self.ends.clear();
-        for (at, &b) in bytes
-            .iter()
-            .enumerate()
-            .chain(std::iter::once((bytes.len(), &b'\n')))
-        {
-            if b == delimiter {
-                self.ends.push(at - start);
-                continue;
-            }
-            if b != b'\n' {
-                continue;
-            }
-            let line = &bytes[start..at];
-            self.ends.push(line.len());
+        // Lines by a vectorised search for line feeds; within a line, one
+        // plain pass notes where each cell ends (cells are short, so this
+        // beats a search per cell). The piece after the last line feed is
+        // a line too (empty when the chunk ends with one).
+        while start <= bytes.len() {
+            let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+            let line = &bytes[start..end];
+            let line_start = start;
+            start = end + 1;
             let position = RowPosition { line: this_line, row };
             this_line += 1;
-            start = at + 1;
             // A line of nothing but blanks and delimiters (and the empty
             // piece after a final line feed) is skipped, not counted.
             if line.iter().all(|&b| b.is_ascii_whitespace() || b == delimiter) {
-                self.ends.clear();
                 continue;
             }
+            // Every byte writes the next slot and a delimiter keeps it: no
+            // branch, and the count stays in a register. `ends` only grows.
+            if self.ends.len() <= line.len() {
+                self.ends.resize(line.len() + 1, 0);
+            }
+            let ends = &mut self.ends[..=line.len()];
+            let mut cells = 0;
+            for (at, &b) in line.iter().enumerate() {
+                ends[cells] = at;
+                cells += usize::from(b == delimiter);
+            }
+            ends[cells] = line.len();
             row += 1;
             let fields = SplitLine {
                 line,
-                ends: &self.ends,
+                ends: &ends[..=cells],
             };
             let parsed = plan.parse_into(&fields, position.line, position.row, &mut self.scratch, out);
             match parsed {
                 Ok(()) => positions.push(position),
                 Err(e) => {
-                    let e = with_byte(e, line, chunk.first_byte + start_of(line, bytes));
+                    let e = with_byte(e, line, chunk.first_byte + line_start as u64);
                     self.record.clear();
                     for i in 0..fields.count() {
                         self.record.push_field(fields.field(i).unwrap_or_default());
@@ -396,7 +393,6 @@ impl ChunkParser {
                     on_error(position, &self.record, e)?;
                 }
             }
-            self.ends.clear();
         }
         Ok(row - chunk.first_row)
     }

@@ -989,6 +989,7 @@ const POW10: [f64; 16] = [
 /// With at most 15 digits the digits form an integer below 2^53 and the
 /// divisor is an exact power of ten, so the one division is correctly
 /// rounded: the result is bit for bit what `str::parse::<f64>` gives.
+#[inline(always)]
 pub(crate) fn plain_decimal(cell: &[u8]) -> Option<f64> {
     if let [digit @ b'0'..=b'9'] = cell {
         return Some(f64::from(digit - b'0'));

@@ -106,12 +106,13 @@ pub fn rank(scores: ArrayView1<'_, f64>, top: Option<usize>) -> Vec<RankedRole> 
             &owned
         }
     };
-    if k <= SMALL_TOP && !scores.iter().any(|s| s.is_nan()) {
-        return if n <= TINY_N {
-            top_of_tiny(scores, k)
-        } else {
-            top_few(scores, k)
-        };
+    if k <= SMALL_TOP {
+        if let Some(best) = top_of_tiny(scores, k) {
+            return best;
+        }
+        if !scores.iter().any(|s| s.is_nan()) {
+            return top_few(scores, k);
+        }
     }
     let mut all: Vec<Entry> = scores
         .iter()
@@ -134,31 +135,51 @@ pub fn rank(scores: ArrayView1<'_, f64>, top: Option<usize>) -> Vec<RankedRole> 
 /// Up to this many roles, [`top_of_tiny`]: all keys, then `k` scans.
 const TINY_N: usize = 32;
 
-/// The best `k` of at most [`TINY_N`] scores without NaN: every key at
-/// once, then `k` scans for the largest remaining (the first of equal keys,
-/// so ties keep matrix order). Branch-light, for the common small matrix.
-fn top_of_tiny(scores: &[f64], k: usize) -> Vec<RankedRole> {
+/// The best `k` of at most [`TINY_N`] scores: every key at once, then `k`
+/// scans for the largest, each taken key set to `-inf` (below every other).
+/// `None` (for the general path) for more scores, or a key that is NaN or
+/// `-inf` (a NaN or `-inf` score, or one so low its key overflows). A strict `>` keeps the first of equal keys,
+/// so ties keep matrix order; the scan is a running maximum the compiler
+/// makes branch-free, as ranking a small matrix is mostly this loop.
+fn top_of_tiny(scores: &[f64], k: usize) -> Option<Vec<RankedRole>> {
+    let n = scores.len();
+    if n > TINY_N {
+        return None;
+    }
     let mut keys = [f64::NEG_INFINITY; TINY_N];
-    for (key, &s) in keys.iter_mut().zip(scores) {
+    for (key, &s) in keys[..n].iter_mut().zip(scores) {
         *key = tie_key(s);
     }
-    let n = scores.len();
-    let mut taken: u32 = 0;
+    if !keys[..n].iter().all(|&key| key > f64::NEG_INFINITY) {
+        return None;
+    }
+    // Two running maxima, over even and odd roles, halve the chain of
+    // dependent comparisons; the keys past `n` are `-inf` and never win.
+    let pairs = n.div_ceil(2);
     let mut out = Vec::with_capacity(k);
     for _ in 0..k {
-        let mut best = usize::MAX;
-        for (j, &key) in keys[..n].iter().enumerate() {
-            if taken & (1 << j) == 0 && (best == usize::MAX || key > keys[best]) {
-                best = j;
-            }
+        let (mut even, mut even_key) = (0, f64::NEG_INFINITY);
+        let (mut odd, mut odd_key) = (1, f64::NEG_INFINITY);
+        for (p, pair) in keys[..2 * pairs].chunks_exact(2).enumerate() {
+            let better = pair[0] > even_key;
+            even = if better { 2 * p } else { even };
+            even_key = if better { pair[0] } else { even_key };
+            let better = pair[1] > odd_key;
+            odd = if better { 2 * p + 1 } else { odd };
+            odd_key = if better { pair[1] } else { odd_key };
         }
-        taken |= 1 << best;
+        let best = if odd_key > even_key || (odd_key == even_key && odd < even) {
+            odd
+        } else {
+            even
+        };
+        keys[best] = f64::NEG_INFINITY;
         out.push(RankedRole {
             role: best,
             score: scores[best],
         });
     }
-    out
+    Some(out)
 }
 
 /// The best `k` of scores without NaN, in one pass that keeps them in
@@ -289,6 +310,15 @@ mod tests {
     }
 
     #[test]
+    fn infinite_and_overflowing_scores_rank_in_order() {
+        // -1e300's key overflows to -inf, like -inf's: they tie, and come
+        // after every other score, in matrix order.
+        let s = array![-1e300, f64::NEG_INFINITY, 5.0, -1e300, f64::INFINITY];
+        assert_eq!(roles(&rank(s.view(), Some(5))), vec![4, 2, 0, 1, 3]);
+        assert_eq!(roles(&rank(s.view(), Some(3))), vec![4, 2, 0]);
+    }
+
+    #[test]
     fn nan_ranks_last_and_signed_zeros_tie() {
         let s = array![f64::NAN, -0.0, 0.0, -1.0];
         assert_eq!(roles(&rank(s.view(), None)), vec![1, 2, 3, 0]);
@@ -298,7 +328,15 @@ mod tests {
     proptest! {
         #[test]
         fn top_k_is_the_prefix_of_a_stable_sort(
-            scores in prop::collection::vec(prop_oneof![(0u8..4).prop_map(f64::from), -1.0..1.0f64], 0..80),
+            scores in prop::collection::vec(
+                prop_oneof![
+                    4 => (0u8..4).prop_map(f64::from),
+                    4 => -1.0..1.0f64,
+                    // Keys that overflow to infinity, and infinite scores.
+                    1 => prop::sample::select(vec![f64::INFINITY, f64::NEG_INFINITY, 1e300, -1e300]),
+                ],
+                0..80,
+            ),
         ) {
             // Reference: a stable sort by score descending keeps ties in index order.
             let mut full: Vec<RankedRole> =
