@@ -309,6 +309,20 @@ pub enum ScoreFormat {
     Ndjson,
 }
 
+impl ScoreFormat {
+    /// The format a file name asks for by its extension (case ignored):
+    /// `.csv`, `.json`, `.ndjson` or `.jsonl`; `None` for any other.
+    pub fn of_path(path: &std::path::Path) -> Option<ScoreFormat> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "csv" => Some(ScoreFormat::Csv),
+            "json" => Some(ScoreFormat::Json),
+            "ndjson" | "jsonl" => Some(ScoreFormat::Ndjson),
+            _ => None,
+        }
+    }
+}
+
 /// `rolefit score`
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
@@ -326,9 +340,10 @@ pub struct ScoreArgs {
     /// be ranked; others are reported as insufficient.
     #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = parse_fraction)]
     pub min_answered: f64,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = ScoreFormat::Table)]
-    pub format: ScoreFormat,
+    /// Output format [default: from the extension of -o (.csv, .json,
+    /// .ndjson or .jsonl), else table].
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<ScoreFormat>,
     /// Write to FILE instead of standard output (written whole or not at all).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -360,6 +375,16 @@ pub struct ScoreArgs {
     /// No progress bar and no summary on standard error.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+impl ScoreArgs {
+    /// The output format: `--format`, else the one `-o`'s extension names,
+    /// else a table.
+    pub fn output_format(&self) -> ScoreFormat {
+        self.format
+            .or_else(|| self.output.as_deref().and_then(ScoreFormat::of_path))
+            .unwrap_or(ScoreFormat::Table)
+    }
 }
 
 /// What to do with a row that cannot be read.
@@ -444,8 +469,39 @@ mod tests {
         };
         assert_eq!(a.strategy, "euclidean");
         assert_eq!(a.min_answered, 0.5);
-        assert_eq!(a.format, ScoreFormat::Table);
+        assert_eq!(a.format, None);
+        assert_eq!(a.output_format(), ScoreFormat::Table);
         assert_eq!(a.matrix.matrix_scale, Scale::default());
+    }
+
+    #[test]
+    fn the_score_format_follows_the_output_extension_unless_given() {
+        let format = |argv: &[&str]| {
+            let cli = Cli::try_parse_from(argv).unwrap();
+            let Command::Score(a) = cli.command else {
+                panic!("not score")
+            };
+            a.output_format()
+        };
+        assert_eq!(format(&["rolefit", "score", "-o", "out.CSV"]), ScoreFormat::Csv);
+        assert_eq!(
+            format(&["rolefit", "score", "-o", "a/out.json"]),
+            ScoreFormat::Json
+        );
+        assert_eq!(
+            format(&["rolefit", "score", "-o", "out.jsonl"]),
+            ScoreFormat::Ndjson
+        );
+        assert_eq!(
+            format(&["rolefit", "score", "-o", "out.ndjson"]),
+            ScoreFormat::Ndjson
+        );
+        assert_eq!(format(&["rolefit", "score", "-o", "out.txt"]), ScoreFormat::Table);
+        assert_eq!(format(&["rolefit", "score", "-o", "out"]), ScoreFormat::Table);
+        assert_eq!(
+            format(&["rolefit", "score", "-o", "out.csv", "--format", "json"]),
+            ScoreFormat::Json
+        );
     }
 
     #[test]

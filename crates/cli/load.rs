@@ -152,11 +152,13 @@ pub fn plan_notes(name: &str, plan: &ColumnPlan) -> Vec<String> {
             .map_or("respondents numbered by row".to_string(), |(_, n)| {
                 format!("ids from {n:?}")
             });
+        let rows = plan.layout().header_rows();
         notes.push(format!(
-            "{name}: a {} export ({} header row{}): {answers} answer columns, {meta} metadata columns, {id}",
+            "{name}: a {} export ({}): {}, {}, {id}",
             plan.layout().title(),
-            plan.layout().header_rows(),
-            if plan.layout().header_rows() == 1 { "" } else { "s" },
+            counted(rows, "header row"),
+            counted(answers, "answer column"),
+            counted(meta, "metadata column"),
         ));
     }
     let mut by_scale: Vec<(&str, Vec<&str>)> = Vec::new();
@@ -275,11 +277,13 @@ pub fn responses(source: &ResponsesSource, matrix: &RoleMatrix) -> Result<Profil
                     input.name
                 )));
             }
-            eprintln!(
-                "note: {}: {} and left out (--exclude-flagged)",
-                input.name,
-                flag_summary(&counts, flagged)
-            );
+            if flagged > 0 {
+                eprintln!(
+                    "note: {}: {} and left out (--exclude-flagged)",
+                    input.name,
+                    flag_summary(&counts, flagged)
+                );
+            }
         } else if flagged > 0 {
             eprintln!("note: {}: {}", input.name, flag_summary(&counts, flagged));
         }
@@ -313,4 +317,10 @@ pub fn survey(path: Option<&Path>) -> Result<Survey> {
             )?)
         }
     }
+}
+
+/// `n` and `noun`, plural unless `n` is 1: `1 answer column`, `3 answer
+/// columns`.
+fn counted(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }

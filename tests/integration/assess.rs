@@ -70,6 +70,40 @@ fn answers_from_a_file_give_the_result_and_save_what_score_reads() {
         .contains("answers a capability directly"));
 }
 
+#[test]
+fn the_saved_answers_rescore_with_the_command_it_suggests() {
+    // A bug: the hint left out --scale, so answers saved on the 7-point
+    // scale were refused by the command it suggested.
+    let dir = tempfile::tempdir().unwrap();
+    let answers = write(
+        dir.path(),
+        "seven.csv",
+        "respondent,Q01,Q02,Q03\nme,7,6,Somewhat agree\n",
+    );
+    let saved = dir.path().join("saved.csv");
+    let saved = saved.to_str().unwrap();
+    let run = rolefit(&[
+        "assess",
+        "--answers",
+        &answers,
+        "--scale",
+        "agreement7",
+        "--save",
+        saved,
+    ]);
+    run.ok();
+    let hint = run
+        .stderr
+        .split('`')
+        .nth(1)
+        .unwrap_or_else(|| panic!("no command in {:?}", run.stderr));
+    let words: Vec<&str> = hint.split(' ').collect();
+    assert_eq!(words[..3], ["rolefit", "score", saved], "{hint}");
+    assert!(hint.ends_with("--scale agreement7"), "{hint}");
+    let rescored = rolefit(&words[1..]);
+    assert!(rescored.ok().contains("me"), "{}", rescored.stdout);
+}
+
 /// Output of a child, collected on a thread.
 struct Screen {
     text: Arc<Mutex<String>>,

@@ -329,7 +329,7 @@ fn label_scales_come_built_in_or_from_a_labels_map() {
     let run = rolefit(&["score", &bad]);
     assert!(
         run.bad_input().contains(
-            "bad.csv:3: column 2 \"Communication\": \"Oftentimes\" is not a number or a label of the response \
+            "bad.csv:3: column 2 \"Communication\": \"Oftentimes\" is not a number or a label of the column's \
              scale (did you mean \"Often\"?); expected a number from 1 to 5 or one of: Never, Rarely, Sometimes, \
              Often, Always (the frequency scale"
         ),

@@ -10,6 +10,7 @@
 //! such a file instead of asking, which is how scripts and tests drive it.
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -17,7 +18,7 @@ use dialoguer::console::{style, Term};
 use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Confirm, Select};
 use rolefit_import::{ByteRecord, ColumnRole, ResponseOptions, ResponseReader, Source};
-use rolefit_model::{ProfileBatch, QualityFlags, ResponseScale, RoleMatrix, Survey};
+use rolefit_model::{ProfileBatch, QualityFlags, ResponseScale, RoleMatrix, Scale, Survey};
 use rolefit_score::{explain, CompiledMatrix, Outcome, Scorer, Strategy};
 
 use crate::args::{AssessArgs, ScaleArg, ScoreFormat};
@@ -102,16 +103,58 @@ pub fn run(args: &AssessArgs) -> Result<()> {
         file.finish()
             .with_context(|| format!("saving the answers to {}", path.display()))?;
         eprintln!(
-            "Saved your answers to {}; `rolefit score {}{}` scores them again.",
+            "Saved your answers to {}; `{}` scores them again.",
             path.display(),
-            path.display(),
-            args.survey
-                .as_ref()
-                .map(|s| format!(" --survey {}", s.display()))
-                .unwrap_or_default()
+            rescore_command(args, path)
         );
     }
     registry::finish()
+}
+
+/// The `rolefit score` command that scores answers saved to `path` as this
+/// run scored them: the same survey, answer scale, labels map, matrix and
+/// strategy; each argument quoted for a POSIX shell where it needs it.
+fn rescore_command(args: &AssessArgs, path: &Path) -> String {
+    let mut words: Vec<String> = vec!["rolefit".into(), "score".into(), path.display().to_string()];
+    let mut option = |name: &str, value: String| {
+        words.push(name.into());
+        words.push(value);
+    };
+    if let Some(survey) = &args.survey {
+        option("--survey", survey.display().to_string());
+    }
+    match &args.scale {
+        Some(ScaleArg::Range(range)) => option("--scale", range.to_string()),
+        Some(ScaleArg::Named(name)) => option("--scale", name.clone()),
+        None => {}
+    }
+    if let Some(map) = &args.labels_map {
+        option("--labels-map", map.display().to_string());
+    }
+    for matrix in &args.matrix.matrix {
+        option("--matrix", matrix.display().to_string());
+    }
+    if args.matrix.matrix_scale != Scale::default() {
+        option("--matrix-scale", args.matrix.matrix_scale.to_string());
+    }
+    if args.strategy != rolefit_score::DEFAULT_STRATEGY {
+        option("--strategy", args.strategy.clone());
+    }
+    words.iter().map(|w| shell_word(w)).collect::<Vec<_>>().join(" ")
+}
+
+/// `word` as one POSIX shell word: as it is if it holds only characters no
+/// shell treats specially, else in single quotes.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 /// The scale statements are answered on, and its name for the importer
@@ -411,7 +454,7 @@ fn report(
         Outcome::Insufficient { answered, needed } => {
             s.push_str(&format!(
                 "Not enough answers to rank the roles: {answered} of {} capabilities answered, {needed} needed. \
-                 Answer more statements (fewer skips) and try again.\n",
+                 Answer more of the statements and try again.\n",
                 matrix.capabilities().len()
             ));
             return Ok(s);
@@ -466,7 +509,8 @@ fn report(
         .unwrap_or(0)
         .min(36);
     s.push_str(&format!(
-        "\nYour capabilities against {} (scale {}; █ you, │ the role's level)\n",
+        "\nYour capabilities against {} (scale {}; █ you, │ the role's level, ┃ the role's level inside \
+         your bar)\n",
         best.name, scale
     ));
     let measured: Vec<bool> = (0..matrix.capabilities().len())
@@ -552,5 +596,51 @@ mod tests {
         let mut lines = csv.lines();
         assert!(lines.next().unwrap().starts_with("respondent,Q01,Q02,Q03,"));
         assert!(lines.next().unwrap().starts_with("'=me,4,,2.5,,"));
+    }
+
+    fn assess_args(argv: &[&str]) -> AssessArgs {
+        use clap::Parser;
+        let cli = crate::args::Cli::try_parse_from(argv).unwrap();
+        match cli.command {
+            crate::args::Command::Assess(a) => a,
+            other => panic!("not assess: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_rescore_hint_repeats_what_changes_the_scores() {
+        let plain = assess_args(&["rolefit", "assess"]);
+        assert_eq!(
+            rescore_command(&plain, Path::new("me.csv")),
+            "rolefit score me.csv"
+        );
+        let all = assess_args(&[
+            "rolefit",
+            "assess",
+            "--scale",
+            "agreement7",
+            "--labels-map",
+            "my labels.csv",
+            "--survey",
+            "s.csv",
+            "--matrix",
+            "a.csv",
+            "--matrix",
+            "b.xlsx",
+            "--matrix-scale",
+            "0..7",
+            "--strategy",
+            "cosine",
+        ]);
+        assert_eq!(
+            rescore_command(&all, Path::new("it's.csv")),
+            "rolefit score 'it'\\''s.csv' --survey s.csv --scale agreement7 --labels-map 'my labels.csv' \
+             --matrix a.csv --matrix b.xlsx --matrix-scale 0..7 --strategy cosine"
+        );
+        let range = assess_args(&["rolefit", "assess", "--scale", "0..10"]);
+        assert_eq!(
+            rescore_command(&range, Path::new("a.csv")),
+            "rolefit score a.csv --scale 0..10"
+        );
     }
 }

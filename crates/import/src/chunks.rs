@@ -166,24 +166,21 @@ impl<R: Read> ResponseChunks<R> {
         }
     }
 
-    /// Appends up to one block of input to `buffer`, noting the end.
+    /// Appends up to one block of input to `buffer`, noting the end. The
+    /// bytes are read into the buffer's spare room as they are, without
+    /// zeroing it first (`read_to_end` on a `take` reads until the block
+    /// is full or the input ends, and retries interrupted reads).
     fn fill(&mut self, buffer: &mut Vec<u8>) -> Result<(), ImportError> {
-        let start = buffer.len();
-        let want = self.target.saturating_sub(start).clamp(8 << 10, READ_BLOCK);
-        buffer.resize(start + want, 0);
-        let n = loop {
-            match self.input.read(&mut buffer[start..]) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    buffer.truncate(start);
-                    return Err(ImportError::io(&self.source, e));
-                }
-            }
-        };
-        buffer.truncate(start + n);
+        let want = self
+            .target
+            .saturating_sub(buffer.len())
+            .clamp(8 << 10, READ_BLOCK);
+        buffer.reserve(want);
+        let n = io::Read::take(&mut self.input, want as u64)
+            .read_to_end(buffer)
+            .map_err(|e| ImportError::io(&self.source, e))?;
         self.bytes_read += n as u64;
-        if n == 0 {
+        if n < want {
             self.eof = true;
         }
         Ok(())

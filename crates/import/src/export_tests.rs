@@ -271,7 +271,7 @@ fn an_unknown_label_names_row_column_and_the_labels_of_its_scale() {
     let e = read(text, &builtin::survey(), &plain_options()).unwrap_err();
     assert_eq!(
         e,
-        "x.csv:4: column 2 \"Q01\": \"Frequently\" is not a number or a label of the response scale; expected \
+        "x.csv:4: column 2 \"Q01\": \"Frequently\" is not a number or a label of the column's scale; expected \
          a number from 1 to 5 or one of: Never, Rarely, Sometimes, Often, Always (the frequency scale, chosen \
          from the labels in the column's first rows; --scale NAME sets the scale of every column)"
     );
@@ -360,6 +360,24 @@ fn flags_mark_straight_lining_missing_answers_and_speeding() {
     };
     let (_, _, got, _) = read(&qualtrics(true), &builtin::survey(), &qualtrics_flags).unwrap();
     assert_eq!(got, [QualityFlags::NONE, QualityFlags::SPEEDING]);
+    // Without its duration column, a Qualtrics export's start and end dates
+    // give the time taken (a bug: they were read as other metadata).
+    let no_duration = format!(
+        "StartDate,EndDate,ResponseId,Q1_1\n\
+         Start Date,End Date,Response ID,\"Rate yourself - {}\"\n\
+         \"{{\"\"ImportId\"\":\"\"startDate\"\"}}\",\"{{\"\"ImportId\"\":\"\"endDate\"\"}}\",\"{{\"\"ImportId\"\":\"\"_recordId\"\"}}\",\"{{\"\"ImportId\"\":\"\"QID1_1\"\"}}\"\n\
+         2024-01-01 10:00:00,2024-01-01 10:05:00,R_a,4\n\
+         2024-01-01 11:00:00,2024-01-01 11:00:20,R_b,5\n\
+         2024-01-01 12:00:00,,R_c,5\n",
+        self::text(0).replace('"', "\"\"")
+    );
+    let (ids, _, got, _) = read(&no_duration, &builtin::survey(), &qualtrics_flags).unwrap();
+    assert_eq!(ids, ["R_a", "R_b", "R_c"]);
+    // No end time: not known to be speeding.
+    assert_eq!(
+        got,
+        [QualityFlags::NONE, QualityFlags::SPEEDING, QualityFlags::NONE]
+    );
 }
 
 #[test]

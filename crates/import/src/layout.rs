@@ -589,6 +589,10 @@ fn column_heads(
                 let known = QUALTRICS_META.contains(&key.as_str()) || name.starts_with("Q_");
                 if key == "durationinseconds" {
                     metadata(name, Meta::Duration)
+                } else if key == "startdate" {
+                    metadata(name, Meta::Start)
+                } else if key == "enddate" {
+                    metadata(name, Meta::End)
                 } else if known || (id.is_some() && !is_question) {
                     metadata(name, Meta::Other)
                 } else {
@@ -835,7 +839,8 @@ mod tests {
             ]
         );
         assert_eq!(h.columns[2].meta, Some(Meta::Duration));
-        assert_eq!(h.columns[0].meta, Some(Meta::Other));
+        assert_eq!(h.columns[0].meta, Some(Meta::Start));
+        assert_eq!(h.columns[1].meta, Some(Meta::End));
         assert_eq!(h.columns[4].meta, None);
         assert_eq!(h.columns[4].keys, ["Q1_1", "QID1_1"]);
         assert_eq!(

@@ -641,8 +641,8 @@ impl ColumnPlan {
                              no duration column and no start and end times",
                             head.layout.title()
                         ),
-                        "a Qualtrics `Duration (in seconds)` column, or the start and end times of a \
-                         SurveyMonkey, Microsoft Forms or Typeform export",
+                        "a Qualtrics `Duration (in seconds)` column or the start and end times of a \
+                         Qualtrics, SurveyMonkey, Microsoft Forms or Typeform export",
                     )));
                 }
                 Some(FlagRules {
@@ -927,14 +927,19 @@ impl ColumnPlan {
         let column_scale = &self.scales[scale];
         let response_scale = &column_scale.scale;
         let range = response_scale.scale();
+        // A column read on another scale than the file's says so (the
+        // expectation then names that scale).
+        let own = scale != 0;
         let problem = match parse_number(text) {
             Ok(v) if range.contains(v) => return Ok(v),
+            Ok(_) if own => "is outside the column's scale",
             Ok(_) => "is outside the response scale",
             Err(problem) => {
                 if let Some(v) = response_scale.value_of(text) {
                     return Ok(v);
                 }
                 match (problem, response_scale.labels().is_empty()) {
+                    ("is not a number", false) if own => "is not a number or a label of the column's scale",
                     ("is not a number", false) => "is not a number or a label of the response scale",
                     _ => problem,
                 }
@@ -948,8 +953,6 @@ impl ColumnPlan {
     }
 }
 
-/// How many data bytes to read ahead: a sample to choose label scales from,
-/// unless one scale was given for every column.
 /// Reads the head of a responses file (its header rows, and a sample of
 /// its rows when the scale is to be inferred) and plans its columns.
 pub(crate) fn read_plan<R: BufRead>(
@@ -970,6 +973,8 @@ pub(crate) fn read_plan<R: BufRead>(
     Ok((head, plan))
 }
 
+/// How many data bytes to read ahead: a sample to choose label scales from,
+/// unless one scale was given for every column.
 fn sample_bytes(options: &ResponseOptions) -> usize {
     if options.scale.is_none() && options.scale_name.is_none() {
         SAMPLE_BYTES

@@ -332,6 +332,8 @@ mod tests {
                 prop_oneof![
                     4 => (0u8..4).prop_map(f64::from),
                     4 => -1.0..1.0f64,
+                    // Scores a fraction of a tie step apart: equal keys or not.
+                    2 => (-8i32..8).prop_map(|i| 0.5 + f64::from(i) * 3e-13),
                     // Keys that overflow to infinity, and infinite scores.
                     1 => prop::sample::select(vec![f64::INFINITY, f64::NEG_INFINITY, 1e300, -1e300]),
                 ],

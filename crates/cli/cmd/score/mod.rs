@@ -88,7 +88,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
             eprintln!("note: {note}");
         }
     }
-    let renderer = Renderer::new(args.format, &matrix, strategy, args.explain)
+    let renderer = Renderer::new(args.output_format(), &matrix, strategy, args.explain)
         .with_confidence(args.confidence)
         .with_flags(plan.flags_on());
 
