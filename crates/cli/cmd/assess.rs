@@ -91,6 +91,13 @@ pub fn run(args: &AssessArgs) -> Result<()> {
         &capabilities,
         &answers,
     )?;
+    // On a terminal, long lines (the explanations) wrap at its width.
+    let result = if std::io::stdout().is_terminal() {
+        let columns = usize::from(Term::stdout().size().1);
+        fit_lines(&result, columns.max(40))
+    } else {
+        result
+    };
     let mut out = Output::create(None)?;
     out.write_all(result.as_bytes())?;
     if loaded.onet {
@@ -336,6 +343,34 @@ fn wrap(text: &str, width: usize) -> String {
     out
 }
 
+/// Every line of `text` longer than `width` characters wrapped at spaces,
+/// its continuation lines indented four more than the line itself.
+fn fit_lines(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let (body, end) = match line.strip_suffix('\n') {
+            Some(body) => (body, "\n"),
+            None => (line, ""),
+        };
+        if body.chars().count() <= width {
+            out.push_str(line);
+            continue;
+        }
+        let indent = body.len() - body.trim_start().len();
+        let hanging = " ".repeat(indent + 4);
+        let wrapped = wrap(body, width.saturating_sub(indent + 4).max(20));
+        for (i, piece) in wrapped.lines().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(if i == 0 { &body[..indent] } else { &hanging });
+            out.push_str(piece);
+        }
+        out.push_str(end);
+    }
+    out
+}
+
 /// A progress bar of `width` cells, `done` of `total` filled.
 fn bar_of(done: usize, total: usize, width: usize) -> String {
     let filled = (done * width).checked_div(total).unwrap_or(0);
@@ -574,6 +609,18 @@ mod tests {
     fn text_wraps_at_spaces() {
         assert_eq!(wrap("one two three four", 9), "one two\nthree\nfour");
         assert_eq!(wrap("  a  b ", 80), "a b");
+    }
+
+    #[test]
+    fn long_lines_wrap_with_a_hanging_indent() {
+        let text = "Title\n  drivers: one two three four five six seven eight nine ten eleven twelve\nend";
+        let fitted = fit_lines(text, 40);
+        assert_eq!(
+            fitted,
+            "Title\n  drivers: one two three four five\n      six seven eight nine ten eleven\n      twelve\nend"
+        );
+        assert!(fitted.lines().all(|l| l.chars().count() <= 40), "{fitted}");
+        assert_eq!(fit_lines("short\n", 40), "short\n");
     }
 
     #[test]
