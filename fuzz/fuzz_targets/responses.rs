@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rolefit_import::{builtin, ChunkParser, ResponseChunks, ResponseOptions, ResponseReader};
+use rolefit_import::{builtin, ChunkParser, FlagOptions, ResponseChunks, ResponseOptions, ResponseReader};
 use std::sync::OnceLock;
 
 use rolefit_model::{ProfileBatch, RoleMatrix, Survey};
@@ -14,8 +14,10 @@ static DATA: OnceLock<(RoleMatrix, Survey)> = OnceLock::new();
 
 fuzz_target!(|data: &[u8]| {
     let (matrix, survey) = DATA.get_or_init(|| (builtin::matrix(), builtin::survey()));
+    // Half the inputs (by their length) also compute the quality flags.
     let options = ResponseOptions {
         ignore_unknown_columns: true,
+        flags: (data.len() % 2 == 1).then(FlagOptions::default),
         ..Default::default()
     };
     let mut sequential = 0u64;
