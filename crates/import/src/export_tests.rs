@@ -441,3 +441,107 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// Plain lines read straight into the batch (`parse_dense_line`) give
+    /// what the general path gives, row for row and error for error: cells
+    /// that are numbers, blanks, `NA`, labels, out-of-range values, odd ids
+    /// and ragged rows, with and without a column that is not read.
+    #[test]
+    fn dense_lines_read_as_the_general_path_does(
+        extra in any::<bool>(),
+        semicolons in any::<bool>(),
+        rows in prop::collection::vec(
+            (
+                prop::sample::select(vec!["a", "b7", " c ", "=x", "\u{fc}", "", "  "]),
+                prop::collection::vec(
+                    prop::sample::select(vec![
+                        "1", "2", "5", "3.5", " 4 ", "", " ", "NA", "n/a", "7", "0", "x", "Agree",
+                        "4\r", "1.", ".5", "00004", "+3", "4e0",
+                    ]),
+                    1..5,
+                ),
+            ),
+            1..8,
+        ),
+    ) {
+        let d = if semicolons { ";" } else { "," };
+        let mut text = ["respondent", "Communication", "Risk Management", "Negotiation"].join(d);
+        if extra {
+            text.push_str(&format!("{d}notes"));
+        }
+        text.push('\n');
+        for (id, cells) in &rows {
+            text.push_str(id);
+            for cell in cells {
+                text.push_str(d);
+                text.push_str(cell);
+            }
+            text.push('\n');
+        }
+        let options = ResponseOptions {
+            ignore_unknown_columns: true,
+            ..plain_options()
+        };
+        let whole = sequential(&text, &builtin::survey(), &options);
+        for target in [1usize, 7, 1 << 16] {
+            prop_assert_eq!(chunked(&text, &builtin::survey(), &options, target), whole.clone());
+        }
+    }
+}
+
+#[test]
+fn the_dense_path_takes_plain_lines_and_leaves_the_rest() {
+    let matrix = builtin::matrix();
+    let text = "respondent,Communication,notes,Negotiation\n";
+    let options = ResponseOptions {
+        ignore_unknown_columns: true,
+        ..plain_options()
+    };
+    let chunks = ResponseChunks::new(text.as_bytes(), "x.csv", &matrix, None, &options, 64).unwrap();
+    let plan = chunks.plan();
+    let mut scratch = crate::responses::Scratch::default();
+    let mut batch = ProfileBatch::new(matrix.capabilities().len());
+    let communication = matrix.capability_index("communication").unwrap();
+    let negotiation = matrix.capability_index("negotiation").unwrap();
+    for line in ["a,4,anything,2", " b ,, x,3.5 ", "c,1,,\r"] {
+        assert!(
+            plan.parse_dense_line(line.as_bytes(), 1, &mut scratch, &mut batch),
+            "{line}"
+        );
+    }
+    assert_eq!(batch.respondents(), ["a", "b", "c"]);
+    assert_eq!(batch.profile(0).values[communication], Some(4.0));
+    assert_eq!(batch.profile(1).values[communication], None);
+    assert_eq!(batch.profile(1).values[negotiation], Some(3.5));
+    assert_eq!(batch.profile(2).values[negotiation], None);
+    for line in [
+        "a,NA,,1",
+        "a,Agree,,1",
+        "a,9,,1",
+        ",4,,1",
+        "a,4,,1,5",
+        "a,4,1",
+        "a,4e0,,1",
+    ] {
+        assert!(
+            !plan.parse_dense_line(line.as_bytes(), 1, &mut scratch, &mut batch),
+            "{line}"
+        );
+    }
+    assert_eq!(batch.len(), 3, "a line left to the general path adds nothing");
+    // Reverse-keyed items or several items per capability: no dense path.
+    let survey_text = "respondent,Q01,Q02\n";
+    let chunks = ResponseChunks::new(
+        survey_text.as_bytes(),
+        "x.csv",
+        &matrix,
+        Some(&builtin::survey()),
+        &options,
+        64,
+    )
+    .unwrap();
+    assert!(!chunks
+        .plan()
+        .parse_dense_line(b"a,4,4", 1, &mut scratch, &mut batch));
+}

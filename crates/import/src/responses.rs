@@ -182,6 +182,62 @@ pub struct ColumnPlan {
     capabilities: usize,
     delimiter: u8,
     flags: Option<FlagRules>,
+    dense: Option<DensePlan>,
+}
+
+/// The common shape of a responses file, read by
+/// [`ColumnPlan::parse_dense_line`]: at most one answer column per
+/// capability, none reverse-keyed or on a scale of its own, and no quality
+/// flags; so each answer is the capability's value, mapped from the
+/// response scale to the matrix's.
+#[derive(Debug, Clone, PartialEq)]
+struct DensePlan {
+    /// What each column of the header holds.
+    cells: Vec<DenseCell>,
+    /// The response scale.
+    from: Scale,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum DenseCell {
+    /// The respondent id.
+    Id,
+    /// An answer: the value of this capability, a number inside `range`.
+    Answer { capability: usize, range: Scale },
+    /// Metadata or a column that is not read.
+    Skip,
+}
+
+impl DensePlan {
+    fn new(
+        columns: usize,
+        id_column: Option<usize>,
+        measures: &[Measure],
+        scales: &[ColumnScale],
+        no_flags: bool,
+    ) -> Option<DensePlan> {
+        if !no_flags || columns == 0 {
+            return None;
+        }
+        let mut cells = vec![DenseCell::Skip; columns];
+        if let Some(id) = id_column {
+            cells[id] = DenseCell::Id;
+        }
+        let mut seen = std::collections::HashSet::new();
+        for m in measures {
+            if m.reverse || m.rescale || !seen.insert(m.capability) || cells[m.column] != DenseCell::Skip {
+                return None;
+            }
+            cells[m.column] = DenseCell::Answer {
+                capability: m.capability,
+                range: m.range,
+            };
+        }
+        Some(DensePlan {
+            cells,
+            from: scales.first()?.scale.scale(),
+        })
+    }
 }
 
 /// Per-row working space, reused across rows.
@@ -652,6 +708,7 @@ impl ColumnPlan {
             }
         };
 
+        let dense = DensePlan::new(header.len(), id_column, &measures, &scales, flags.is_none());
         Ok(ColumnPlan {
             source: source.to_string(),
             layout: head.layout,
@@ -664,7 +721,77 @@ impl ColumnPlan {
             capabilities: matrix.capabilities().len(),
             delimiter: head.delimiter,
             flags,
+            dense,
         })
+    }
+
+    /// Reads a line without quotes straight into `out` when the file has
+    /// the common shape ([`DensePlan`]) and every cell of the line is
+    /// plain: an id, numbers inside the scale, blanks. One pass over the
+    /// bytes, cells parsed as they are found. `false` (and nothing done)
+    /// for anything else (no dense plan, a label, `NA`, a value out of
+    /// range, a wrong number of cells, an empty id, a very long line),
+    /// which the general path then reads, or reports, as always: so the
+    /// result is the general path's, only sooner.
+    pub(crate) fn parse_dense_line(
+        &self,
+        line: &[u8],
+        row_number: u64,
+        scratch: &mut Scratch,
+        out: &mut ProfileBatch,
+    ) -> bool {
+        let Some(dense) = &self.dense else {
+            return false;
+        };
+        if line.len() > crate::limits::MAX_FIELD_BYTES {
+            return false;
+        }
+        let delimiter = self.delimiter;
+        scratch.values.clear();
+        scratch.values.resize(self.capabilities, None);
+        let mut id = None;
+        let mut start = 0;
+        let last = dense.cells.len() - 1;
+        for (j, plan) in dense.cells.iter().enumerate() {
+            let rest = &line[start.min(line.len())..];
+            // One-character cells (a digit) are the usual case.
+            let (cell, next) = if j != last && rest.len() >= 2 && rest[1] == delimiter && rest[0] != delimiter
+            {
+                (&rest[..1], start + 2)
+            } else if j == last {
+                if start > line.len() || rest.contains(&delimiter) {
+                    return false;
+                }
+                (rest, line.len())
+            } else {
+                match rest.iter().position(|&b| b == delimiter) {
+                    Some(at) if start <= line.len() => (&rest[..at], start + at + 1),
+                    _ => return false,
+                }
+            };
+            match *plan {
+                DenseCell::Skip => {}
+                DenseCell::Id => match std::str::from_utf8(cell).map(str::trim) {
+                    Ok(text) if !text.is_empty() => id = Some(text),
+                    _ => return false,
+                },
+                DenseCell::Answer { capability, range } => match plain_decimal(cell) {
+                    Some(v) if range.contains(v) => {
+                        scratch.values[capability] = Some(dense.from.map_to(v, &self.matrix_scale));
+                    }
+                    None if cell.iter().all(u8::is_ascii_whitespace) => {}
+                    _ => return false,
+                },
+            }
+            start = next;
+        }
+        let mut row_id = itoa::Buffer::new();
+        let respondent = match id {
+            Some(text) => text,
+            None => row_id.format(row_number),
+        };
+        out.push(respondent, &scratch.values);
+        true
     }
 
     /// The source name errors use.

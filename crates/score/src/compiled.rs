@@ -158,6 +158,22 @@ impl CompiledMatrix {
     /// [`ScoreError::ShapeMismatch`] or [`ScoreError::ValueOutOfScale`] (for
     /// the first offending value, in row-major order).
     pub fn check(&self, profiles: &ProfileBatch) -> Result<(), ScoreError> {
+        self.check_shape(profiles)?;
+        let (lo, hi) = self.accepted_range();
+        // One branch-free pass (this runs on every batch); the position is
+        // looked for only when something is wrong.
+        let values = profiles.values().iter().zip(profiles.answered());
+        if !values
+            .clone()
+            .fold(false, |any, (&v, &a)| any | outside(v, a, lo, hi))
+        {
+            return Ok(());
+        }
+        self.value_error(profiles)
+    }
+
+    /// The shape half of [`CompiledMatrix::check`].
+    pub(crate) fn check_shape(&self, profiles: &ProfileBatch) -> Result<(), ScoreError> {
         let c = self.n_capabilities();
         if profiles.capabilities() != c || profiles.values().len() != profiles.len() * c {
             return Err(ScoreError::ShapeMismatch {
@@ -165,16 +181,23 @@ impl CompiledMatrix {
                 found: profiles.capabilities(),
             });
         }
+        Ok(())
+    }
+
+    /// The values an answered capability may take: the scale, widened by
+    /// [`SCALE_TOLERANCE`] of its width at both ends.
+    pub(crate) fn accepted_range(&self) -> (f64, f64) {
         let tol = SCALE_TOLERANCE * self.scale.width();
-        let (lo, hi) = (self.scale.min() - tol, self.scale.max() + tol);
-        // One branch-free pass (this runs on every batch); the position is
-        // looked for only when something is wrong.
-        let off = |(&v, &a): (&f64, &bool)| a & !((v >= lo) & (v <= hi));
+        (self.scale.min() - tol, self.scale.max() + tol)
+    }
+
+    /// The error for the first answered value outside
+    /// [`CompiledMatrix::accepted_range`] (`Ok` if there is none).
+    pub(crate) fn value_error(&self, profiles: &ProfileBatch) -> Result<(), ScoreError> {
+        let c = self.n_capabilities();
+        let (lo, hi) = self.accepted_range();
         let values = profiles.values().iter().zip(profiles.answered());
-        if !values.clone().fold(false, |any, pair| any | off(pair)) {
-            return Ok(());
-        }
-        match values.clone().position(off) {
+        match values.clone().position(|(&v, &a)| outside(v, a, lo, hi)) {
             None => Ok(()),
             Some(at) => {
                 let profile = at / c;
@@ -215,6 +238,13 @@ impl CompiledMatrix {
             self.n_roles()
         );
     }
+}
+
+/// Whether an answered value lies outside `lo..=hi` (NaN does), without
+/// branches.
+#[inline]
+pub(crate) fn outside(value: f64, answered: bool, lo: f64, hi: f64) -> bool {
+    answered & !((value >= lo) & (value <= hi))
 }
 
 /// Row `j` of an array this crate built, as a slice.

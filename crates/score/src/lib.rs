@@ -66,7 +66,7 @@ pub use centred::{centre_batch, Centred};
 pub use compiled::CompiledMatrix;
 pub use error::ScoreError;
 pub use explain::{explain, Contribution, Explanation, Gap, Strength};
-pub use rank::{rank, round_half_away, tie_key, RankedRole, TIE_STEP};
+pub use rank::{rank, rank_into, round_half_away, tie_key, RankedRole, TIE_STEP};
 pub use scorer::{Outcome, Scorer};
 pub use strategy::{
     Cosine, Coverage, Euclidean, Manhattan, Pearson, Registry, Strategy, BUILTIN_STRATEGIES, DEFAULT_STRATEGY,

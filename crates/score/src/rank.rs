@@ -93,10 +93,27 @@ pub(crate) fn ranking_order(a: &RankedRole, b: &RankedRole) -> Ordering {
 /// assert_eq!(ranked, vec![RankedRole { role: 1, score: 0.9 }, RankedRole { role: 0, score: 0.5 }]);
 /// ```
 pub fn rank(scores: ArrayView1<'_, f64>, top: Option<usize>) -> Vec<RankedRole> {
+    let mut out = Vec::new();
+    rank_into(scores, top, &mut out);
+    out
+}
+
+/// [`rank`] into `out` (cleared first), reusing its allocation: for
+/// callers that rank many rows.
+///
+/// ```
+/// use ndarray::array;
+/// use rolefit_score::{rank, rank_into};
+/// let mut out = Vec::new();
+/// rank_into(array![0.5, 0.9, 0.5].view(), Some(2), &mut out);
+/// assert_eq!(out, rank(array![0.5, 0.9, 0.5].view(), Some(2)));
+/// ```
+pub fn rank_into(scores: ArrayView1<'_, f64>, top: Option<usize>, out: &mut Vec<RankedRole>) {
+    out.clear();
     let n = scores.len();
     let k = top.unwrap_or(n).min(n);
     if k == 0 {
-        return Vec::new();
+        return;
     }
     let owned;
     let scores: &[f64] = match scores.as_slice() {
@@ -107,11 +124,12 @@ pub fn rank(scores: ArrayView1<'_, f64>, top: Option<usize>) -> Vec<RankedRole> 
         }
     };
     if k <= SMALL_TOP {
-        if let Some(best) = top_of_tiny(scores, k) {
-            return best;
+        if top_of_tiny(scores, k, out) {
+            return;
         }
         if !scores.iter().any(|s| s.is_nan()) {
-            return top_few(scores, k);
+            top_few(scores, k, out);
+            return;
         }
     }
     let mut all: Vec<Entry> = scores
@@ -124,39 +142,38 @@ pub fn rank(scores: ArrayView1<'_, f64>, top: Option<usize>) -> Vec<RankedRole> 
         all.truncate(k);
     }
     all.sort_unstable_by(Entry::order);
-    all.into_iter()
-        .map(|e| RankedRole {
-            role: e.role,
-            score: e.score,
-        })
-        .collect()
+    out.extend(all.into_iter().map(|e| RankedRole {
+        role: e.role,
+        score: e.score,
+    }));
 }
 
 /// Up to this many roles, [`top_of_tiny`]: all keys, then `k` scans.
 const TINY_N: usize = 32;
 
-/// The best `k` of at most [`TINY_N`] scores: every key at once, then `k`
-/// scans for the largest, each taken key set to `-inf` (below every other).
-/// `None` (for the general path) for more scores, or a key that is NaN or
-/// `-inf` (a NaN or `-inf` score, or one so low its key overflows). A strict `>` keeps the first of equal keys,
-/// so ties keep matrix order; the scan is a running maximum the compiler
-/// makes branch-free, as ranking a small matrix is mostly this loop.
-fn top_of_tiny(scores: &[f64], k: usize) -> Option<Vec<RankedRole>> {
+/// The best `k` of at most [`TINY_N`] scores, appended to `out`: every key
+/// at once, then `k` scans for the largest, each taken key set to `-inf`
+/// (below every other). A strict `>` keeps the first of equal keys, so ties
+/// keep matrix order; the scan is a running maximum the compiler makes
+/// branch-free, as ranking a small matrix is mostly this loop. `false`
+/// (nothing appended; for the general path) for more scores, or a key that
+/// is NaN or `-inf` (a NaN or `-inf` score, or one so low its key
+/// overflows).
+fn top_of_tiny(scores: &[f64], k: usize, out: &mut Vec<RankedRole>) -> bool {
     let n = scores.len();
     if n > TINY_N {
-        return None;
+        return false;
     }
     let mut keys = [f64::NEG_INFINITY; TINY_N];
     for (key, &s) in keys[..n].iter_mut().zip(scores) {
         *key = tie_key(s);
     }
     if !keys[..n].iter().all(|&key| key > f64::NEG_INFINITY) {
-        return None;
+        return false;
     }
     // Two running maxima, over even and odd roles, halve the chain of
     // dependent comparisons; the keys past `n` are `-inf` and never win.
     let pairs = n.div_ceil(2);
-    let mut out = Vec::with_capacity(k);
     for _ in 0..k {
         let (mut even, mut even_key) = (0, f64::NEG_INFINITY);
         let (mut odd, mut odd_key) = (1, f64::NEG_INFINITY);
@@ -179,7 +196,7 @@ fn top_of_tiny(scores: &[f64], k: usize) -> Option<Vec<RankedRole>> {
             score: scores[best],
         });
     }
-    Some(out)
+    true
 }
 
 /// The best `k` of scores without NaN, in one pass that keeps them in
@@ -187,8 +204,8 @@ fn top_of_tiny(scores: &[f64], k: usize) -> Option<Vec<RankedRole>> {
 /// come in index order, so an equal key never moves ahead of an earlier
 /// role), and a score more than two steps below the `k`-th key, which
 /// cannot round up to it, is dropped after one multiplication.
-fn top_few(scores: &[f64], k: usize) -> Vec<RankedRole> {
-    // Kept on the stack while they change; one allocation at the end.
+fn top_few(scores: &[f64], k: usize, out: &mut Vec<RankedRole>) {
+    // Kept on the stack while they change; copied out at the end.
     let mut keys = [0.0f64; SMALL_TOP + 1];
     let mut best = [RankedRole { role: 0, score: 0.0 }; SMALL_TOP + 1];
     let mut len = 0;
@@ -214,7 +231,7 @@ fn top_few(scores: &[f64], k: usize) -> Vec<RankedRole> {
             floor = keys[k - 1] - 2.0;
         }
     }
-    best[..len].to_vec()
+    out.extend_from_slice(&best[..len]);
 }
 
 /// Up to this many roles are kept by a single insertion pass; more by

@@ -12,7 +12,7 @@ use ndarray::Array2;
 use rolefit_model::ProfileBatch;
 use serde::Serialize;
 
-use crate::{rank, CompiledMatrix, RankedRole, ScoreError, Strategy, Workspace};
+use crate::{rank_into, CompiledMatrix, RankedRole, ScoreError, Strategy, Workspace};
 
 /// One respondent's result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -120,23 +120,46 @@ impl<'a> Scorer<'a> {
         profiles: &ProfileBatch,
         ws: &mut Workspace,
     ) -> Result<Vec<Outcome>, ScoreError> {
+        let mut outcomes = Vec::new();
+        self.score_batch_into(profiles, ws, &mut outcomes)?;
+        Ok(outcomes)
+    }
+
+    /// [`Scorer::score_batch_in`] into `outcomes`, one per profile,
+    /// reusing its space: the rankings of earlier batches are overwritten
+    /// in place, so a caller scoring batch after batch allocates nothing
+    /// per respondent.
+    ///
+    /// # Errors
+    /// As [`Scorer::score_batch`]; `outcomes` is then unspecified.
+    pub fn score_batch_into(
+        &self,
+        profiles: &ProfileBatch,
+        ws: &mut Workspace,
+        outcomes: &mut Vec<Outcome>,
+    ) -> Result<(), ScoreError> {
         let scores = self.strategy.score_in(self.matrix, profiles, ws)?;
         self.check_output(&scores, profiles.len())?;
         let needed = self.needed();
-        let outcomes = scores
-            .outer_iter()
-            .enumerate()
-            .map(|(i, row)| {
-                let answered = profiles.answered_count(i);
-                if answered < needed {
-                    Outcome::Insufficient { answered, needed }
-                } else {
-                    Outcome::Ranked(rank(row, self.top))
-                }
-            })
-            .collect();
+        outcomes.truncate(profiles.len());
+        for (i, row) in scores.outer_iter().enumerate() {
+            let answered = profiles.answered_count(i);
+            if i == outcomes.len() {
+                outcomes.push(Outcome::Ranked(Vec::new()));
+            }
+            if answered < needed {
+                outcomes[i] = Outcome::Insufficient { answered, needed };
+                continue;
+            }
+            if !matches!(outcomes[i], Outcome::Ranked(_)) {
+                outcomes[i] = Outcome::Ranked(Vec::new());
+            }
+            if let Outcome::Ranked(ranked) = &mut outcomes[i] {
+                rank_into(row, self.top, ranked);
+            }
+        }
         ws.give(scores);
-        Ok(outcomes)
+        Ok(())
     }
 
     fn check_output(&self, scores: &Array2<f64>, n: usize) -> Result<(), ScoreError> {

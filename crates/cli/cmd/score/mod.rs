@@ -205,6 +205,8 @@ struct Worker {
     batch: ProfileBatch,
     positions: Vec<RowPosition>,
     workspace: Workspace,
+    /// The outcomes of the last batch; their rankings' space is reused.
+    outcomes: Vec<Outcome>,
 }
 
 impl Worker {
@@ -214,6 +216,7 @@ impl Worker {
             batch: ProfileBatch::new(capabilities),
             positions: Vec::new(),
             workspace: Workspace::new(),
+            outcomes: Vec::new(),
         }
     }
 }
@@ -306,8 +309,11 @@ impl Job<'_> {
             excluded,
             error,
         };
-        let outcomes = match self.scorer.score_batch_in(&w.batch, &mut w.workspace) {
-            Ok(o) => o,
+        let scored = self
+            .scorer
+            .score_batch_into(&w.batch, &mut w.workspace, &mut w.outcomes);
+        let outcomes = match scored {
+            Ok(()) => &w.outcomes,
             Err(e) => {
                 // A bug or a broken strategy, never the user's data: stop
                 // (exit 1).

@@ -349,6 +349,19 @@ pub fn push_fixed6(out: &mut Vec<u8>, value: f64) {
     if value < 0.0 && scaled != 0 {
         out.push(b'-');
     }
+    if scaled < 10_000_000 {
+        // One digit before the point (every score of the built-in
+        // strategies): eight bytes, written at once.
+        let mut text = *b"0.000000";
+        let mut rest = scaled;
+        for at in (2..8).rev() {
+            text[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        text[0] = b'0' + rest as u8;
+        out.extend_from_slice(&text);
+        return;
+    }
     let mut digits = itoa::Buffer::new();
     out.extend_from_slice(digits.format(scaled / 1_000_000).as_bytes());
     out.push(b'.');
@@ -599,6 +612,29 @@ mod tests {
         let mut out = Vec::new();
         push_fixed6(&mut out, v);
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn the_eight_byte_form_is_the_integer_and_six_digits() {
+        // Below 10 the digits are written at once; the same text as the
+        // integer part, a point and six zero-padded digits.
+        let mut v = 0.0;
+        while v < 10.5 {
+            let scaled = rolefit_score::round_half_away(v * 1e6) as u64;
+            let expected = format!("{}.{:06}", scaled / 1_000_000, scaled % 1_000_000);
+            assert_eq!(fixed(v), expected, "{v}");
+            assert_eq!(
+                fixed(-v),
+                if scaled == 0 {
+                    expected
+                } else {
+                    format!("-{expected}")
+                }
+            );
+            v += 0.000_173_1;
+        }
+        assert_eq!(fixed(9.999_999_6), "10.000000");
+        assert_eq!(fixed(9.999_999_4), "9.999999");
     }
 
     #[test]

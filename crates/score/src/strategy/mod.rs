@@ -53,7 +53,7 @@ use ndarray::linalg::general_mat_mul;
 use ndarray::{Array2, ArrayBase, ArrayView2, Data, Ix2};
 use rolefit_model::ProfileBatch;
 
-use crate::compiled::{row_slice, MaskRhs};
+use crate::compiled::{outside, row_slice, MaskRhs};
 use crate::{CompiledMatrix, ScoreError, Workspace};
 
 pub use cosine::Cosine;
@@ -237,15 +237,25 @@ pub(crate) fn batch_arrays<'b>(
     profiles: &'b ProfileBatch,
     ws: &mut Workspace,
 ) -> Result<(ArrayView2<'b, f64>, Array2<f64>), ScoreError> {
-    matrix.check(profiles)?;
+    matrix.check_shape(profiles)?;
     let shape = (profiles.len(), matrix.n_capabilities());
     let x = ArrayView2::from_shape(shape, profiles.values()).map_err(|_| ScoreError::ShapeMismatch {
         expected: matrix.n_capabilities(),
         found: profiles.capabilities(),
     })?;
+    // The mask, and the check of every value against the scale
+    // (`CompiledMatrix::check`), in one pass.
     let mut m = ws.array(shape);
-    for (m, &a) in m.iter_mut().zip(profiles.answered()) {
+    let (lo, hi) = matrix.accepted_range();
+    let mut any_outside = false;
+    let flat = m.as_slice_mut().expect("a fresh array is in standard layout");
+    for ((m, &a), &v) in flat.iter_mut().zip(profiles.answered()).zip(profiles.values()) {
         *m = mask(a);
+        any_outside |= outside(v, a, lo, hi);
+    }
+    if any_outside {
+        // The error, with the first offending value's position.
+        matrix.value_error(profiles)?;
     }
     Ok((x, m))
 }
