@@ -151,18 +151,42 @@ pub fn rank_into(scores: ArrayView1<'_, f64>, top: Option<usize>, out: &mut Vec<
 /// Up to this many roles, [`top_of_tiny`]: all keys, then `k` scans.
 const TINY_N: usize = 32;
 
-/// The best `k` of at most [`TINY_N`] scores, appended to `out`: every key
-/// at once, then `k` scans for the largest, each taken key set to `-inf`
-/// (below every other). A strict `>` keeps the first of equal keys, so ties
-/// keep matrix order; the scan is a running maximum the compiler makes
-/// branch-free, as ranking a small matrix is mostly this loop. `false`
-/// (nothing appended; for the general path) for more scores, or a key that
-/// is NaN or `-inf` (a NaN or `-inf` score, or one so low its key
-/// overflows).
+/// The best `k` of at most [`TINY_N`] scores, appended to `out`, by `k`
+/// scans for the largest ([`argmax`]; ranking a small matrix is mostly
+/// this): first over the scores themselves, kept when the best `k + 1` are
+/// clearly apart; else over every score's key, where the first of equal
+/// keys wins, so ties keep matrix order. `false` (nothing appended; for the
+/// general path) for more scores, or a key that is NaN or `-inf` (a NaN or
+/// `-inf` score, or one so low its key overflows).
 fn top_of_tiny(scores: &[f64], k: usize, out: &mut Vec<RankedRole>) -> bool {
     let n = scores.len();
     if n > TINY_N {
         return false;
+    }
+    // Usually no two of the best scores are near a tie: then the order of
+    // the scores themselves is the order of their keys, and the keys need
+    // not be computed. The products `s * 10^12` are what keys round; a gap
+    // of more than 2 between them gives keys at least 1 apart (rounding
+    // moves each by at most 0.5).
+    let mut products = [f64::NEG_INFINITY; TINY_N];
+    for (p, &s) in products[..n].iter_mut().zip(scores) {
+        *p = s * PER_TIE_STEP;
+    }
+    if products[..n].iter().fold(true, |ok, p| ok & p.is_finite()) {
+        // The best k, and the next best (if any) to see that it is below.
+        let mut best = [(0usize, 0.0f64); SMALL_TOP + 1];
+        let taken = (k + 1).min(n);
+        for slot in best.iter_mut().take(taken) {
+            let role = argmax(&mut products, n);
+            *slot = (role, scores[role] * PER_TIE_STEP);
+        }
+        if best[..taken].windows(2).all(|w| w[0].1 - w[1].1 > 2.0) {
+            out.extend(best[..k].iter().map(|&(role, _)| RankedRole {
+                role,
+                score: scores[role],
+            }));
+            return true;
+        }
     }
     let mut keys = [f64::NEG_INFINITY; TINY_N];
     for (key, &s) in keys[..n].iter_mut().zip(scores) {
@@ -171,32 +195,40 @@ fn top_of_tiny(scores: &[f64], k: usize, out: &mut Vec<RankedRole>) -> bool {
     if !keys[..n].iter().all(|&key| key > f64::NEG_INFINITY) {
         return false;
     }
-    // Two running maxima, over even and odd roles, halve the chain of
-    // dependent comparisons; the keys past `n` are `-inf` and never win.
-    let pairs = n.div_ceil(2);
     for _ in 0..k {
-        let (mut even, mut even_key) = (0, f64::NEG_INFINITY);
-        let (mut odd, mut odd_key) = (1, f64::NEG_INFINITY);
-        for (p, pair) in keys[..2 * pairs].chunks_exact(2).enumerate() {
-            let better = pair[0] > even_key;
-            even = if better { 2 * p } else { even };
-            even_key = if better { pair[0] } else { even_key };
-            let better = pair[1] > odd_key;
-            odd = if better { 2 * p + 1 } else { odd };
-            odd_key = if better { pair[1] } else { odd_key };
-        }
-        let best = if odd_key > even_key || (odd_key == even_key && odd < even) {
-            odd
-        } else {
-            even
-        };
-        keys[best] = f64::NEG_INFINITY;
+        let role = argmax(&mut keys, n);
         out.push(RankedRole {
-            role: best,
-            score: scores[best],
+            role,
+            score: scores[role],
         });
     }
     true
+}
+
+/// The index of the largest of `values[..n]` (the first of equal ones),
+/// which is then set to `-inf`, below every other. Every value must be
+/// above `-inf`, and `values` past `n` are `-inf`. Two running maxima, over
+/// even and odd indices, halve the chain of dependent comparisons, and
+/// compile to branch-free selects.
+fn argmax(values: &mut [f64; TINY_N], n: usize) -> usize {
+    let pairs = n.div_ceil(2);
+    let (mut even, mut even_value) = (0, f64::NEG_INFINITY);
+    let (mut odd, mut odd_value) = (1, f64::NEG_INFINITY);
+    for (p, pair) in values[..2 * pairs].chunks_exact(2).enumerate() {
+        let better = pair[0] > even_value;
+        even = if better { 2 * p } else { even };
+        even_value = if better { pair[0] } else { even_value };
+        let better = pair[1] > odd_value;
+        odd = if better { 2 * p + 1 } else { odd };
+        odd_value = if better { pair[1] } else { odd_value };
+    }
+    let best = if odd_value > even_value || (odd_value == even_value && odd < even) {
+        odd
+    } else {
+        even
+    };
+    values[best] = f64::NEG_INFINITY;
+    best
 }
 
 /// The best `k` of scores without NaN, in one pass that keeps them in
