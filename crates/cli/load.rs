@@ -265,8 +265,8 @@ pub fn responses(source: &ResponsesSource, matrix: &RoleMatrix) -> Result<Profil
     }
     if plan.flags_on() {
         let mut counts = [0u64; 3];
-        for i in 0..batch.len() {
-            count_flags(&mut counts, batch.flags(i));
+        for (_, flags) in batch.flagged_rows() {
+            count_flags(&mut counts, flags);
         }
         let flagged = batch.flagged_count() as u64;
         if source.exclude_flagged {

@@ -753,21 +753,18 @@ impl ColumnPlan {
         let mut start = 0;
         let last = dense.cells.len() - 1;
         for (j, plan) in dense.cells.iter().enumerate() {
-            let rest = &line[start.min(line.len())..];
-            // One-character cells (a digit) are the usual case.
-            let (cell, next) = if j != last && rest.len() >= 2 && rest[1] == delimiter && rest[0] != delimiter
-            {
-                (&rest[..1], start + 2)
-            } else if j == last {
-                if start > line.len() || rest.contains(&delimiter) {
+            // `start` never passes the end: it follows a delimiter.
+            let rest = &line[start..];
+            let (cell, next) = if j == last {
+                if rest.contains(&delimiter) {
                     return false;
                 }
                 (rest, line.len())
             } else {
-                match rest.iter().position(|&b| b == delimiter) {
-                    Some(at) if start <= line.len() => (&rest[..at], start + at + 1),
-                    _ => return false,
-                }
+                let Some(at) = rest.iter().position(|&b| b == delimiter) else {
+                    return false;
+                };
+                (&rest[..at], start + at + 1)
             };
             match *plan {
                 DenseCell::Skip => {}

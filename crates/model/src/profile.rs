@@ -100,6 +100,11 @@ impl ProfileBatch {
         }
     }
 
+    /// The profiles with some quality flag, as (index, flags), in order.
+    pub fn flagged_rows(&self) -> impl Iterator<Item = (usize, QualityFlags)> + '_ {
+        self.flagged.iter().copied()
+    }
+
     /// How many profiles have some quality flag.
     pub fn flagged_count(&self) -> usize {
         self.flagged.len()

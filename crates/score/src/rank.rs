@@ -148,7 +148,7 @@ pub fn rank_into(scores: ArrayView1<'_, f64>, top: Option<usize>, out: &mut Vec<
     }));
 }
 
-/// Up to this many roles, [`top_of_tiny`]: all keys, then `k` scans.
+/// Up to this many roles, [`top_of_tiny`]: `k` scans for the largest.
 const TINY_N: usize = 32;
 
 /// The best `k` of at most [`TINY_N`] scores, appended to `out`, by `k`
@@ -177,8 +177,7 @@ fn top_of_tiny(scores: &[f64], k: usize, out: &mut Vec<RankedRole>) -> bool {
         let mut best = [(0usize, 0.0f64); SMALL_TOP + 1];
         let taken = (k + 1).min(n);
         for slot in best.iter_mut().take(taken) {
-            let role = argmax(&mut products, n);
-            *slot = (role, scores[role] * PER_TIE_STEP);
+            *slot = argmax(&mut products, n);
         }
         if best[..taken].windows(2).all(|w| w[0].1 - w[1].1 > 2.0) {
             out.extend(best[..k].iter().map(|&(role, _)| RankedRole {
@@ -196,7 +195,7 @@ fn top_of_tiny(scores: &[f64], k: usize, out: &mut Vec<RankedRole>) -> bool {
         return false;
     }
     for _ in 0..k {
-        let role = argmax(&mut keys, n);
+        let (role, _) = argmax(&mut keys, n);
         out.push(RankedRole {
             role,
             score: scores[role],
@@ -205,12 +204,12 @@ fn top_of_tiny(scores: &[f64], k: usize, out: &mut Vec<RankedRole>) -> bool {
     true
 }
 
-/// The index of the largest of `values[..n]` (the first of equal ones),
-/// which is then set to `-inf`, below every other. Every value must be
+/// The index and value of the largest of `values[..n]` (the first of
+/// equal ones), which is then set to `-inf`, below every other. Every value must be
 /// above `-inf`, and `values` past `n` are `-inf`. Two running maxima, over
 /// even and odd indices, halve the chain of dependent comparisons, and
 /// compile to branch-free selects.
-fn argmax(values: &mut [f64; TINY_N], n: usize) -> usize {
+fn argmax(values: &mut [f64; TINY_N], n: usize) -> (usize, f64) {
     let pairs = n.div_ceil(2);
     let (mut even, mut even_value) = (0, f64::NEG_INFINITY);
     let (mut odd, mut odd_value) = (1, f64::NEG_INFINITY);
@@ -223,11 +222,11 @@ fn argmax(values: &mut [f64; TINY_N], n: usize) -> usize {
         odd_value = if better { pair[1] } else { odd_value };
     }
     let best = if odd_value > even_value || (odd_value == even_value && odd < even) {
-        odd
+        (odd, odd_value)
     } else {
-        even
+        (even, even_value)
     };
-    values[best] = f64::NEG_INFINITY;
+    values[best.0] = f64::NEG_INFINITY;
     best
 }
 

@@ -144,18 +144,20 @@ impl<'a> Scorer<'a> {
         outcomes.truncate(profiles.len());
         for (i, row) in scores.outer_iter().enumerate() {
             let answered = profiles.answered_count(i);
-            if i == outcomes.len() {
-                outcomes.push(Outcome::Ranked(Vec::new()));
-            }
-            if answered < needed {
-                outcomes[i] = Outcome::Insufficient { answered, needed };
-                continue;
-            }
-            if !matches!(outcomes[i], Outcome::Ranked(_)) {
-                outcomes[i] = Outcome::Ranked(Vec::new());
-            }
-            if let Outcome::Ranked(ranked) = &mut outcomes[i] {
-                rank_into(row, self.top, ranked);
+            let outcome = if answered < needed {
+                Outcome::Insufficient { answered, needed }
+            } else {
+                // The ranking's space of the outcome this one replaces.
+                let mut ranked = match outcomes.get_mut(i) {
+                    Some(Outcome::Ranked(old)) => std::mem::take(old),
+                    _ => Vec::new(),
+                };
+                rank_into(row, self.top, &mut ranked);
+                Outcome::Ranked(ranked)
+            };
+            match outcomes.get_mut(i) {
+                Some(slot) => *slot = outcome,
+                None => outcomes.push(outcome),
             }
         }
         ws.give(scores);

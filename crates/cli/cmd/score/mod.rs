@@ -282,17 +282,12 @@ impl Job<'_> {
         let mut flag_counts = [0u64; 3];
         let flagged = w.batch.flagged_count() as u64;
         let mut excluded = 0;
-        if flagged > 0 {
-            if self.exclude_flagged {
-                for flags in w.batch.remove_flagged() {
-                    load::count_flags(&mut flag_counts, flags);
-                }
-                excluded = flagged;
-            } else {
-                for i in 0..w.batch.len() {
-                    load::count_flags(&mut flag_counts, w.batch.flags(i));
-                }
-            }
+        for (_, flags) in w.batch.flagged_rows() {
+            load::count_flags(&mut flag_counts, flags);
+        }
+        if flagged > 0 && self.exclude_flagged {
+            w.batch.remove_flagged();
+            excluded = flagged;
         }
         let mut done = Done {
             input: chunk.bytes,

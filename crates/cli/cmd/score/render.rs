@@ -309,15 +309,12 @@ impl<'m> Renderer<'m> {
     }
 }
 
-/// Appends `,` and the flags' names joined by `;` (nothing for none).
+/// Appends `,` and the flags as they display: names joined by `;`
+/// (nothing for none).
 fn push_flags(out: &mut Vec<u8>, flags: QualityFlags) {
-    out.push(b',');
-    for (i, name) in flags.names().enumerate() {
-        if i > 0 {
-            out.push(b';');
-        }
-        out.extend_from_slice(name.as_bytes());
-    }
+    use std::io::Write;
+    // Writing into a Vec cannot fail.
+    let _ = write!(out, ",{flags}");
 }
 
 /// Appends `text` as one CSV field, quoted (with quotes doubled) when it
