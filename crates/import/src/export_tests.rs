@@ -2,7 +2,7 @@
 //! (sequentially, and in chunks parsed separately).
 
 use proptest::prelude::*;
-use rolefit_model::{ProfileBatch, QualityFlags, ResponseScale, Survey};
+use rolefit_model::{ProfileBatch, QualityFlags, ResponseScale, Scale, Survey};
 
 use crate::{
     builtin, read_labels_map, read_survey, ChunkParser, FlagOptions, ResponseChunks, ResponseOptions,
@@ -451,13 +451,15 @@ proptest! {
     fn dense_lines_read_as_the_general_path_does(
         extra in any::<bool>(),
         semicolons in any::<bool>(),
+        // Answers on 0..9, mapped onto the matrix's 1..5 (digit tables).
+        nine in any::<bool>(),
         rows in prop::collection::vec(
             (
                 prop::sample::select(vec!["a", "b7", " c ", "=x", "\u{fc}", "", "  "]),
                 prop::collection::vec(
                     prop::sample::select(vec![
                         "1", "2", "5", "3.5", " 4 ", "", " ", "NA", "n/a", "7", "0", "x", "Agree",
-                        "4\r", "1.", ".5", "00004", "+3", "4e0",
+                        "4\r", "1.", ".5", "00004", "+3", "4e0", "9", "8.5", "10",
                     ]),
                     1..5,
                 ),
@@ -481,6 +483,7 @@ proptest! {
         }
         let options = ResponseOptions {
             ignore_unknown_columns: true,
+            scale: nine.then(|| Scale::new(0.0, 9.0).unwrap()),
             ..plain_options()
         };
         let whole = sequential(&text, &builtin::survey(), &options);
@@ -519,6 +522,8 @@ fn the_dense_path_takes_plain_lines_and_leaves_the_rest() {
         "a,NA,,1",
         "a,Agree,,1",
         "a,9,,1",
+        "a,4,,0",
+        "a,4,,6",
         ",4,,1",
         "a,4,,1,5",
         "a,4,1",

@@ -203,7 +203,13 @@ enum DenseCell {
     /// The respondent id.
     Id,
     /// An answer: the value of this capability, a number inside `range`.
-    Answer { capability: usize, range: Scale },
+    /// `digits[d]` is what the one-digit answer `d` means on the matrix
+    /// scale, NaN when `d` is outside `range`.
+    Answer {
+        capability: usize,
+        range: Scale,
+        digits: [f64; 10],
+    },
     /// Metadata or a column that is not read.
     Skip,
 }
@@ -214,11 +220,13 @@ impl DensePlan {
         id_column: Option<usize>,
         measures: &[Measure],
         scales: &[ColumnScale],
+        matrix_scale: Scale,
         no_flags: bool,
     ) -> Option<DensePlan> {
         if !no_flags || columns == 0 {
             return None;
         }
+        let from = scales.first()?.scale.scale();
         let mut cells = vec![DenseCell::Skip; columns];
         if let Some(id) = id_column {
             cells[id] = DenseCell::Id;
@@ -228,15 +236,21 @@ impl DensePlan {
             if m.reverse || m.rescale || !seen.insert(m.capability) || cells[m.column] != DenseCell::Skip {
                 return None;
             }
+            let digits = std::array::from_fn(|d| {
+                let d = d as f64;
+                if m.range.contains(d) {
+                    from.map_to(d, &matrix_scale)
+                } else {
+                    f64::NAN
+                }
+            });
             cells[m.column] = DenseCell::Answer {
                 capability: m.capability,
                 range: m.range,
+                digits,
             };
         }
-        Some(DensePlan {
-            cells,
-            from: scales.first()?.scale.scale(),
-        })
+        Some(DensePlan { cells, from })
     }
 }
 
@@ -246,6 +260,9 @@ pub(crate) struct Scratch {
     sums: Vec<f64>,
     counts: Vec<u32>,
     values: Vec<Option<f64>>,
+    /// A dense line's values and answered flags.
+    dense_values: Vec<f64>,
+    dense_answered: Vec<bool>,
 }
 
 /// What the flags need to know of a row's answers.
@@ -708,7 +725,14 @@ impl ColumnPlan {
             }
         };
 
-        let dense = DensePlan::new(header.len(), id_column, &measures, &scales, flags.is_none());
+        let dense = DensePlan::new(
+            header.len(),
+            id_column,
+            &measures,
+            &scales,
+            matrix.scale(),
+            flags.is_none(),
+        );
         Ok(ColumnPlan {
             source: source.to_string(),
             layout: head.layout,
@@ -747,15 +771,26 @@ impl ColumnPlan {
             return false;
         }
         let delimiter = self.delimiter;
-        scratch.values.clear();
-        scratch.values.resize(self.capabilities, None);
+        let (values, answered) = (&mut scratch.dense_values, &mut scratch.dense_answered);
+        values.clear();
+        values.resize(self.capabilities, 0.0);
+        answered.clear();
+        answered.resize(self.capabilities, false);
         let mut id = None;
         let mut start = 0;
         let last = dense.cells.len() - 1;
         for (j, plan) in dense.cells.iter().enumerate() {
             // `start` never passes the end: it follows a delimiter.
             let rest = &line[start..];
-            let (cell, next) = if j == last {
+            // Most cells are one digit and the delimiter (or the line's end).
+            let digit = match rest {
+                [d, b, ..] if j != last && *b == delimiter && d.is_ascii_digit() => Some(d - b'0'),
+                [d] if j == last && d.is_ascii_digit() => Some(d - b'0'),
+                _ => None,
+            };
+            let (cell, next) = if digit.is_some() {
+                (&rest[..1], start + 2)
+            } else if j == last {
                 if rest.contains(&delimiter) {
                     return false;
                 }
@@ -766,19 +801,35 @@ impl ColumnPlan {
                 };
                 (&rest[..at], start + at + 1)
             };
-            match *plan {
+            match plan {
                 DenseCell::Skip => {}
                 DenseCell::Id => match std::str::from_utf8(cell).map(str::trim) {
                     Ok(text) if !text.is_empty() => id = Some(text),
                     _ => return false,
                 },
-                DenseCell::Answer { capability, range } => match plain_decimal(cell) {
-                    Some(v) if range.contains(v) => {
-                        scratch.values[capability] = Some(dense.from.map_to(v, &self.matrix_scale));
+                DenseCell::Answer {
+                    capability,
+                    range,
+                    digits,
+                } => {
+                    let value = match digit {
+                        // NaN: outside the range.
+                        Some(d) => digits[usize::from(d)],
+                        None => match plain_decimal(cell) {
+                            Some(v) if range.contains(v) => dense.from.map_to(v, &self.matrix_scale),
+                            None if cell.iter().all(u8::is_ascii_whitespace) => {
+                                start = next;
+                                continue;
+                            }
+                            _ => return false,
+                        },
+                    };
+                    if value.is_nan() {
+                        return false;
                     }
-                    None if cell.iter().all(u8::is_ascii_whitespace) => {}
-                    _ => return false,
-                },
+                    values[*capability] = value;
+                    answered[*capability] = true;
+                }
             }
             start = next;
         }
@@ -787,7 +838,7 @@ impl ColumnPlan {
             Some(text) => text,
             None => row_id.format(row_number),
         };
-        out.push(respondent, &scratch.values);
+        out.push_parts(respondent, values, answered);
         true
     }
 

@@ -71,6 +71,25 @@ impl ProfileBatch {
         self.answered.extend(values.iter().map(Option::is_some));
     }
 
+    /// Appends a profile given as its values and answered flags (one of
+    /// each per capability); the value of an unanswered capability is
+    /// stored as `0` whatever `values` holds there.
+    ///
+    /// # Panics
+    /// If `values` or `answered` does not have one entry per capability:
+    /// that is a bug in the caller.
+    pub fn push_parts(&mut self, respondent: &str, values: &[f64], answered: &[bool]) {
+        assert!(
+            values.len() == self.capabilities && answered.len() == self.capabilities,
+            "profile length must match the matrix"
+        );
+        self.ids.push_str(respondent);
+        self.id_ends.push(self.ids.len());
+        self.values
+            .extend(values.iter().zip(answered).map(|(&v, &a)| if a { v } else { 0.0 }));
+        self.answered.extend_from_slice(answered);
+    }
+
     /// Removes every profile, keeping the allocated space for reuse.
     pub fn clear(&mut self) {
         self.ids.clear();
@@ -125,10 +144,7 @@ impl ProfileBatch {
                 continue;
             }
             let (values, answered) = old.row(i);
-            self.ids.push_str(old.respondent(i));
-            self.id_ends.push(self.ids.len());
-            self.values.extend_from_slice(values);
-            self.answered.extend_from_slice(answered);
+            self.push_parts(old.respondent(i), values, answered);
         }
         flagged.into_iter().map(|(_, f)| f).collect()
     }

@@ -151,41 +151,20 @@ pub fn rank_into(scores: ArrayView1<'_, f64>, top: Option<usize>, out: &mut Vec<
 /// Up to this many roles, [`top_of_tiny`]: `k` scans for the largest.
 const TINY_N: usize = 32;
 
-/// The best `k` of at most [`TINY_N`] scores, appended to `out`, by `k`
-/// scans for the largest ([`argmax`]; ranking a small matrix is mostly
-/// this): first over the scores themselves, kept when the best `k + 1` are
-/// clearly apart; else over every score's key, where the first of equal
-/// keys wins, so ties keep matrix order. `false` (nothing appended; for the
-/// general path) for more scores, or a key that is NaN or `-inf` (a NaN or
-/// `-inf` score, or one so low its key overflows).
+/// The best `k` of at most [`TINY_N`] scores, appended to `out` (ranking
+/// a small matrix is mostly this). First [`top_by_tagged_max`], kept when
+/// the best `k + 1` are clearly apart; else `k` scans of every score's key
+/// for the largest ([`argmax`]), where the first of equal keys wins, so ties
+/// keep matrix order. `false` (nothing appended; for the general path) for
+/// more scores, or a key that is NaN or `-inf` (a NaN or `-inf` score, or
+/// one so low its key overflows).
 fn top_of_tiny(scores: &[f64], k: usize, out: &mut Vec<RankedRole>) -> bool {
     let n = scores.len();
     if n > TINY_N {
         return false;
     }
-    // Usually no two of the best scores are near a tie: then the order of
-    // the scores themselves is the order of their keys, and the keys need
-    // not be computed. The products `s * 10^12` are what keys round; a gap
-    // of more than 2 between them gives keys at least 1 apart (rounding
-    // moves each by at most 0.5).
-    let mut products = [f64::NEG_INFINITY; TINY_N];
-    for (p, &s) in products[..n].iter_mut().zip(scores) {
-        *p = s * PER_TIE_STEP;
-    }
-    if products[..n].iter().fold(true, |ok, p| ok & p.is_finite()) {
-        // The best k, and the next best (if any) to see that it is below.
-        let mut best = [(0usize, 0.0f64); SMALL_TOP + 1];
-        let taken = (k + 1).min(n);
-        for slot in best.iter_mut().take(taken) {
-            *slot = argmax(&mut products, n);
-        }
-        if best[..taken].windows(2).all(|w| w[0].1 - w[1].1 > 2.0) {
-            out.extend(best[..k].iter().map(|&(role, _)| RankedRole {
-                role,
-                score: scores[role],
-            }));
-            return true;
-        }
+    if top_by_tagged_max(scores, k, out) {
+        return true;
     }
     let mut keys = [f64::NEG_INFINITY; TINY_N];
     for (key, &s) in keys[..n].iter_mut().zip(scores) {
@@ -195,7 +174,7 @@ fn top_of_tiny(scores: &[f64], k: usize, out: &mut Vec<RankedRole>) -> bool {
         return false;
     }
     for _ in 0..k {
-        let (role, _) = argmax(&mut keys, n);
+        let role = argmax(&mut keys, n);
         out.push(RankedRole {
             role,
             score: scores[role],
@@ -204,12 +183,92 @@ fn top_of_tiny(scores: &[f64], k: usize, out: &mut Vec<RankedRole>) -> bool {
     true
 }
 
-/// The index and value of the largest of `values[..n]` (the first of
+/// Products `s * 10^12` below this in magnitude have a unit in the last
+/// place of at most `2^-6`, so [`top_by_tagged_max`]'s tags move them by
+/// less than `0.5`.
+const TAGGED_LIMIT: f64 = 70_368_744_177_664.0; // 2^46
+
+/// The usual case of [`top_of_tiny`], without computing any key: when no
+/// two of the best `k + 1` scores are near a tie, the order of the scores is
+/// the order of their keys. Each product `p = s * 10^12` (what keys round)
+/// gets its role's index written into the 5 lowest bits of its mantissa,
+/// so every tagged value is distinct and the largest one names its role:
+/// each of the `k + 1` selections is a plain running maximum below the
+/// previous one, with no index to carry. The tags move a product by less than `0.5` (all `|p|` must be
+/// below [`TAGGED_LIMIT`]), so when the selected products, untagged, are
+/// more than `3` apart, no other score can come within `2` of the `k`-th,
+/// and rounding moves each product by at most `0.5`: the keys are in the
+/// same strict order, and the top `k` are right. Appends them and returns
+/// `true` then; `false` (nothing appended) otherwise.
+fn top_by_tagged_max(scores: &[f64], k: usize, out: &mut Vec<RankedRole>) -> bool {
+    let n = scores.len();
+    let mut tagged = [f64::NEG_INFINITY; TINY_N];
+    let mut in_range = true;
+    for (i, (t, &s)) in tagged[..n].iter_mut().zip(scores).enumerate() {
+        let p = s * PER_TIE_STEP;
+        in_range &= p.abs() < TAGGED_LIMIT; // false for NaN and infinities
+        let bits = p.to_bits();
+        *t = f64::from_bits((bits & !TAG_MASK) | (i as u64 ^ tag_flip(bits)));
+    }
+    if !in_range {
+        return false;
+    }
+    let taken = (k + 1).min(n);
+    let mut best = [0usize; SMALL_TOP + 1];
+    let mut below = f64::INFINITY;
+    for slot in best.iter_mut().take(taken) {
+        (*slot, below) = tagged_max_below(&tagged, n, below);
+    }
+    let apart = best[..taken]
+        .windows(2)
+        .all(|w| (scores[w[0]] - scores[w[1]]) * PER_TIE_STEP > 3.0);
+    if apart {
+        out.extend(best[..k].iter().map(|&role| RankedRole {
+            role,
+            score: scores[role],
+        }));
+    }
+    apart
+}
+
+/// The mantissa bits [`top_by_tagged_max`] writes the role index into.
+const TAG_MASK: u64 = (TINY_N - 1) as u64;
+
+/// What the index is XORed with in the tag: `31 - i` for a positive value
+/// and `i` for a negative one, so that among values equal but for their
+/// tags the lower index is the larger.
+#[inline]
+fn tag_flip(bits: u64) -> u64 {
+    (bits >> 63).wrapping_sub(1) & TAG_MASK
+}
+
+/// The largest tagged value of `values[..n]` below `below` (values are
+/// distinct; past `n` they are `-inf`), and its index. Selecting by a bound
+/// rather than by overwriting the chosen value keeps the scans free of
+/// stores (a store into the array stalls the next scan's wide loads), and
+/// four running maxima shorten the dependency chain.
+#[inline]
+fn tagged_max_below(values: &[f64; TINY_N], n: usize, below: f64) -> (usize, f64) {
+    let mut m = [f64::NEG_INFINITY; 4];
+    for quad in values[..n.div_ceil(4) * 4].chunks_exact(4) {
+        for (m, &v) in m.iter_mut().zip(quad) {
+            let v = if v < below { v } else { f64::NEG_INFINITY };
+            *m = if v > *m { v } else { *m };
+        }
+    }
+    let a = if m[1] > m[0] { m[1] } else { m[0] };
+    let b = if m[3] > m[2] { m[3] } else { m[2] };
+    let max = if b > a { b } else { a };
+    let bits = max.to_bits();
+    (((bits & TAG_MASK) ^ tag_flip(bits)) as usize, max)
+}
+
+/// The index of the largest of `values[..n]` (the first of
 /// equal ones), which is then set to `-inf`, below every other. Every value must be
 /// above `-inf`, and `values` past `n` are `-inf`. Two running maxima, over
 /// even and odd indices, halve the chain of dependent comparisons, and
 /// compile to branch-free selects.
-fn argmax(values: &mut [f64; TINY_N], n: usize) -> (usize, f64) {
+fn argmax(values: &mut [f64; TINY_N], n: usize) -> usize {
     let pairs = n.div_ceil(2);
     let (mut even, mut even_value) = (0, f64::NEG_INFINITY);
     let (mut odd, mut odd_value) = (1, f64::NEG_INFINITY);
@@ -222,11 +281,11 @@ fn argmax(values: &mut [f64; TINY_N], n: usize) -> (usize, f64) {
         odd_value = if better { pair[1] } else { odd_value };
     }
     let best = if odd_value > even_value || (odd_value == even_value && odd < even) {
-        (odd, odd_value)
+        odd
     } else {
-        (even, even_value)
+        even
     };
-    values[best.0] = f64::NEG_INFINITY;
+    values[best] = f64::NEG_INFINITY;
     best
 }
 
@@ -345,6 +404,31 @@ mod tests {
     }
 
     #[test]
+    fn tagged_maxima_take_clear_orders_and_leave_near_ties() {
+        let mut out = Vec::new();
+        // Negative, zero and positive scores, clearly apart.
+        let s = [-0.5, 0.0, -0.25, 0.3, -1.0, 0.75];
+        assert!(top_by_tagged_max(&s, 3, &mut out));
+        assert_eq!(roles(&out), vec![5, 3, 1]);
+        // The k+1-th within 3 tie steps of the k-th: not decided here.
+        out.clear();
+        assert!(!top_by_tagged_max(&[0.5, 0.9, 0.5 + 2e-12], 2, &mut out));
+        assert!(out.is_empty());
+        // Beyond the tagging limit, and non-finite: not decided here.
+        assert!(!top_by_tagged_max(&[71.0, 0.5], 1, &mut out));
+        assert!(!top_by_tagged_max(&[f64::NAN, 0.5], 1, &mut out));
+        assert!(top_by_tagged_max(&[69.0, -69.0, 0.5], 3, &mut out));
+        assert_eq!(roles(&out), vec![0, 2, 1]);
+        // All 32 slots used: every index is recovered from its tag.
+        let s: Vec<f64> = (0..32).map(|i| f64::from(i * 7 % 32) / 32.0 - 0.3).collect();
+        out.clear();
+        assert!(top_by_tagged_max(&s, 16, &mut out));
+        let mut expected: Vec<usize> = (0..32).collect();
+        expected.sort_by(|&a, &b| s[b].partial_cmp(&s[a]).unwrap());
+        assert_eq!(roles(&out), expected[..16].to_vec());
+    }
+
+    #[test]
     fn a_number_displaces_a_nan_from_the_top() {
         let s = array![f64::NAN, f64::NAN, -5.0];
         assert_eq!(roles(&rank(s.view(), Some(2))), vec![2, 0]);
@@ -384,6 +468,8 @@ mod tests {
                     2 => (-8i32..8).prop_map(|i| 0.5 + f64::from(i) * 3e-13),
                     // Keys that overflow to infinity, and infinite scores.
                     1 => prop::sample::select(vec![f64::INFINITY, f64::NEG_INFINITY, 1e300, -1e300]),
+                    // Around the magnitude where tagging stops (2^46 / 10^12).
+                    1 => -200.0..200.0f64,
                 ],
                 0..80,
             ),

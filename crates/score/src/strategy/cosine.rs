@@ -8,7 +8,7 @@
 use ndarray::{Array2, Axis};
 use rolefit_model::ProfileBatch;
 
-use super::{batch_arrays, mask_sums, product, role_view, Strategy};
+use super::{batch_values, mask_sums, product, role_view, Strategy};
 use crate::compiled::weighted_sums;
 use crate::{CompiledMatrix, ScoreError, Workspace};
 
@@ -73,20 +73,22 @@ impl Strategy for Cosine {
         profiles: &ProfileBatch,
         ws: &mut Workspace,
     ) -> Result<Array2<f64>, ScoreError> {
-        let (x, m) = batch_arrays(matrix, profiles, ws)?;
+        let x = batch_values(matrix, profiles)?;
         let k = matrix.n_roles();
         let mut sxr = product(ws, &x, &matrix.weighted_levels);
         let mut squares = ws.array(x.dim());
         squares.zip_mut_with(&x, |s, &v| *s = v * v);
         let sxx = weighted_sums(matrix, &squares, ws);
-        let masked = mask_sums(profiles, &m, &matrix.cosine_mask_rhs, ws);
-        let (sw, srr) = masked.view().split_at(Axis(1), k);
+        let masked = mask_sums(profiles, &matrix.cosine_mask_rhs, ws);
+        let masked_view = masked.view();
+        let (sw, srr) = masked_view.split_at(Axis(1), k);
         ndarray::Zip::from(&mut sxr)
             .and(&sxx)
             .and(&srr)
             .and(&sw)
             .for_each(|out, &sxx, &srr, &sw| *out = finish(*out, sxx, srr, sw));
-        for a in [m, squares, sxx, masked] {
+        masked.give(ws);
+        for a in [squares, sxx] {
             ws.give(a);
         }
         Ok(sxr)

@@ -9,8 +9,8 @@
 use ndarray::Array2;
 use rolefit_model::ProfileBatch;
 
-use super::{batch_arrays, centred, mask_sums, product, role_view, Strategy};
-use crate::compiled::{row_slice, weighted_sums};
+use super::{batch_values, centred, mask_row, mask_sums, product, role_view, weighted_square_sums, Strategy};
+use crate::compiled::row_slice;
 use crate::{CompiledMatrix, ScoreError, Workspace};
 
 /// A pair is recomputed directly when the expanded squared distance is at
@@ -90,15 +90,14 @@ impl Strategy for Euclidean {
         profiles: &ProfileBatch,
         ws: &mut Workspace,
     ) -> Result<Array2<f64>, ScoreError> {
-        let (_, m) = batch_arrays(matrix, profiles, ws)?;
+        batch_values(matrix, profiles)?;
         let scale = matrix.scale();
         let (mid, width) = (0.5 * (scale.min() + scale.max()), scale.width());
         let k = matrix.n_roles();
-        let mut u = centred(profiles, |_, _| mid, ws);
+        let (mut u, row_squares) = centred(profiles, |_, _| mid, ws);
         let mut out = product(ws, &u, &matrix.euclid_wv);
-        u.mapv_inplace(|v| v * v);
-        let suu = weighted_sums(matrix, &u, ws);
-        let masked = mask_sums(profiles, &m, &matrix.euclid_mask_rhs, ws);
+        let suu = weighted_square_sums(matrix, &mut u, &row_squares, ws);
+        let masked = mask_sums(profiles, &matrix.euclid_mask_rhs, ws);
         // Row by row over plain slices, in branch-free passes the compiler
         // can vectorise; the rare pairs whose expanded distance may have
         // lost digits are found in a last pass and redone directly.
@@ -107,7 +106,7 @@ impl Strategy for Euclidean {
         for (i, mut row) in out.outer_iter_mut().enumerate() {
             let row = row.as_slice_mut().expect("a fresh product is in standard layout");
             let suu = row_slice(&suu, i);
-            let (sw, svv) = row_slice(&masked, i).split_at(k);
+            let (sw, svv) = masked.row(i).split_at(k);
             for j in 0..k {
                 d[j] = suu[j] - 2.0 * row[j] + svv[j];
             }
@@ -116,13 +115,14 @@ impl Strategy for Euclidean {
             }
             for j in 0..k {
                 if sw[j] > 0.0 && d[j] <= RECHECK * (suu[j] + svv[j]) {
-                    let x = profiles.row(i).0;
-                    let exact = sums(x, row_slice(&m, i), matrix.level_row(j), matrix.importance_row(j)).0;
+                    let (x, answered) = profiles.row(i);
+                    let exact = sums(x, &mask_row(answered), matrix.level_row(j), matrix.importance_row(j)).0;
                     row[j] = finish_fast(exact, sw[j], per_width);
                 }
             }
         }
-        for a in [m, u, suu, masked] {
+        masked.give(ws);
+        for a in [u, row_squares, suu] {
             ws.give(a);
         }
         Ok(out)

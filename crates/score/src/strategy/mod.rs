@@ -50,10 +50,10 @@ mod tests;
 use std::fmt;
 
 use ndarray::linalg::general_mat_mul;
-use ndarray::{Array2, ArrayBase, ArrayView2, Data, Ix2};
+use ndarray::{Array1, Array2, ArrayBase, ArrayView2, Data, Ix2};
 use rolefit_model::ProfileBatch;
 
-use crate::compiled::{outside, row_slice, MaskRhs};
+use crate::compiled::{row_slice, MaskRhs};
 use crate::{CompiledMatrix, ScoreError, Workspace};
 
 pub use cosine::Cosine;
@@ -230,34 +230,28 @@ fn same_name(a: &str, b: &str) -> bool {
         .eq(b.chars().flat_map(char::to_lowercase))
 }
 
-/// The batch as arrays: the values `X` as a view (missing values are `0`),
-/// and the mask `M` as 0/1 values. Validates the batch first.
-pub(crate) fn batch_arrays<'b>(
+/// The batch's values `X` as a view (missing values are `0`), after
+/// validating the batch against the matrix ([`CompiledMatrix::check`]).
+pub(crate) fn batch_values<'b>(
     matrix: &CompiledMatrix,
     profiles: &'b ProfileBatch,
-    ws: &mut Workspace,
-) -> Result<(ArrayView2<'b, f64>, Array2<f64>), ScoreError> {
-    matrix.check_shape(profiles)?;
+) -> Result<ArrayView2<'b, f64>, ScoreError> {
+    matrix.check(profiles)?;
     let shape = (profiles.len(), matrix.n_capabilities());
-    let x = ArrayView2::from_shape(shape, profiles.values()).map_err(|_| ScoreError::ShapeMismatch {
+    ArrayView2::from_shape(shape, profiles.values()).map_err(|_| ScoreError::ShapeMismatch {
         expected: matrix.n_capabilities(),
         found: profiles.capabilities(),
-    })?;
-    // The mask, and the check of every value against the scale
-    // (`CompiledMatrix::check`), in one pass.
-    let mut m = ws.array(shape);
-    let (lo, hi) = matrix.accepted_range();
-    let mut any_outside = false;
+    })
+}
+
+/// The batch's answered mask `M` (profiles x capabilities) as 0/1 values.
+pub(crate) fn batch_mask(profiles: &ProfileBatch, ws: &mut Workspace) -> Array2<f64> {
+    let mut m = ws.array((profiles.len(), profiles.capabilities()));
     let flat = m.as_slice_mut().expect("a fresh array is in standard layout");
-    for ((m, &a), &v) in flat.iter_mut().zip(profiles.answered()).zip(profiles.values()) {
+    for (m, &a) in flat.iter_mut().zip(profiles.answered()) {
         *m = mask(a);
-        any_outside |= outside(v, a, lo, hi);
     }
-    if any_outside {
-        // The error, with the first offending value's position.
-        matrix.value_error(profiles)?;
-    }
-    Ok((x, m))
+    m
 }
 
 /// `a · bᵀ`, computed into an array from `ws`.
@@ -280,7 +274,8 @@ pub(crate) fn pairwise(
     ws: &mut Workspace,
     pair: impl Fn(&[f64], &[f64], &[f64], &[f64]) -> f64,
 ) -> Result<Array2<f64>, ScoreError> {
-    let (_, m) = batch_arrays(matrix, profiles, ws)?;
+    batch_values(matrix, profiles)?;
+    let m = batch_mask(profiles, ws);
     let mut out = ws.array((profiles.len(), matrix.n_roles()));
     for (i, mut row) in out.outer_iter_mut().enumerate() {
         let (x, mi) = (profiles.row(i).0, row_slice(&m, i));
@@ -317,25 +312,28 @@ pub(crate) fn role_view<'m>(
 /// of `rhs` summed over the capabilities the profile answered.
 ///
 /// Most profiles answer (nearly) everything, so this is computed without a
-/// matrix product: a profile that answered everything gets `rhs`'s row
-/// totals, computed once per batch, and one with blanks gets the totals
-/// less its blank columns, at `O(K * (1 + blanks))` instead of
-/// `O(K * capabilities)`. Only when more than a quarter of the batch's
-/// answers are blank is the product used. A subtraction can leave rounding
-/// residue where the exact sum is 0, and strategies must see an exact 0
-/// there (it is their degenerate case), so wherever a row of `rhs` has no
-/// negative entries and the result is within `1e-9` of its total, the sum
-/// is recomputed directly over the answered capabilities.
-pub(crate) fn mask_sums(
-    profiles: &ProfileBatch,
-    m: &Array2<f64>,
-    rhs: &MaskRhs,
-    ws: &mut Workspace,
-) -> Array2<f64> {
-    let (n, c) = m.dim();
+/// matrix product: when nobody in the batch left a blank, every profile's
+/// sums are `rhs`'s row totals, computed once per matrix, and nothing is
+/// computed per profile; otherwise a profile that answered everything gets
+/// the totals, and one with blanks gets the totals less its blank columns,
+/// at `O(K * (1 + blanks))` instead of `O(K * capabilities)`. Only when
+/// more than a quarter of the batch's answers are blank is the product
+/// used. A subtraction can leave rounding residue where the exact sum is 0,
+/// and strategies must see an exact 0 there (it is their degenerate case),
+/// so wherever a row of `rhs` has no negative entries and the result is
+/// within `1e-9` of its total, the sum is recomputed directly over the
+/// answered capabilities.
+pub(crate) fn mask_sums<'r>(profiles: &ProfileBatch, rhs: &'r MaskRhs, ws: &mut Workspace) -> MaskSums<'r> {
+    let (n, c) = (profiles.len(), profiles.capabilities());
     let blanks = profiles.answered().iter().filter(|&&a| !a).count();
+    if blanks == 0 {
+        return MaskSums::Totals { totals: &rhs.totals, n };
+    }
     if blanks * 4 > n * c {
-        return product(ws, m, &rhs.rows);
+        let m = batch_mask(profiles, ws);
+        let sums = product(ws, &m, &rhs.rows);
+        ws.give(m);
+        return MaskSums::PerProfile(sums);
     }
     let k = rhs.rows.nrows();
     let mut out = ws.array((n, k));
@@ -361,7 +359,42 @@ pub(crate) fn mask_sums(
             }
         }
     }
-    out
+    MaskSums::PerProfile(out)
+}
+
+/// What [`mask_sums`] computes: profiles x K sums.
+pub(crate) enum MaskSums<'r> {
+    /// Every profile answered everything: each row is `rhs`'s totals.
+    Totals { totals: &'r Array1<f64>, n: usize },
+    /// One row per profile, in an array from the workspace.
+    PerProfile(Array2<f64>),
+}
+
+impl MaskSums<'_> {
+    /// All the sums, profiles x K.
+    pub(crate) fn view(&self) -> ArrayView2<'_, f64> {
+        match self {
+            MaskSums::Totals { totals, n } => totals
+                .broadcast((*n, totals.len()))
+                .expect("a row broadcasts to any number of rows"),
+            MaskSums::PerProfile(sums) => sums.view(),
+        }
+    }
+
+    /// Profile `i`'s sums.
+    pub(crate) fn row(&self, i: usize) -> &[f64] {
+        match self {
+            MaskSums::Totals { totals, .. } => totals.as_slice().expect("totals are contiguous"),
+            MaskSums::PerProfile(sums) => row_slice(sums, i),
+        }
+    }
+
+    /// Gives the array (if any) back to the workspace.
+    pub(crate) fn give(self, ws: &mut Workspace) {
+        if let MaskSums::PerProfile(sums) = self {
+            ws.give(sums);
+        }
+    }
 }
 
 /// `1.0` for an answered capability, `0.0` for a blank.
@@ -379,24 +412,69 @@ pub(crate) fn mask_row(answered: &[bool]) -> Vec<f64> {
 }
 
 /// Builds `U` with `U[i][j] = x[i][j] - centre(i)` where answered and `0`
-/// where not.
+/// where not, and in the same pass each row's sum of squares `sum(u^2)` (a
+/// profiles x 1 array).
 pub(crate) fn centred(
     profiles: &ProfileBatch,
     centre: impl Fn(&[f64], &[bool]) -> f64,
     ws: &mut Workspace,
-) -> Array2<f64> {
+) -> (Array2<f64>, Array2<f64>) {
     let c = profiles.capabilities();
     let mut u = ws.array((profiles.len(), c));
+    let mut squares = ws.array((profiles.len(), 1));
     if c > 0 {
-        for (i, mut row) in u.outer_iter_mut().enumerate() {
+        let flat = u.as_slice_mut().expect("a fresh array is in standard layout");
+        for ((i, row), total) in flat.chunks_exact_mut(c).enumerate().zip(squares.iter_mut()) {
             let (x, a) = profiles.row(i);
             let centre = centre(x, a);
             for ((u, &x), &a) in row.iter_mut().zip(x).zip(a) {
-                *u = if a { x - centre } else { 0.0 };
+                // A select by bit mask: no branch, so the loop vectorises.
+                *u = f64::from_bits((x - centre).to_bits() & u64::from(a).wrapping_neg());
             }
+            *total = sum_of_squares(row);
+        }
+    } else {
+        squares.fill(0.0);
+    }
+    (u, squares)
+}
+
+/// `sum(v^2)`, in four interleaved sums (which vectorise).
+fn sum_of_squares(values: &[f64]) -> f64 {
+    let mut sums = [0.0; 4];
+    let quads = values.chunks_exact(4);
+    let rest: f64 = quads.remainder().iter().map(|v| v * v).sum();
+    for quad in quads {
+        for (s, v) in sums.iter_mut().zip(quad) {
+            *s += v * v;
         }
     }
-    u
+    (sums[0] + sums[1]) + (sums[2] + sums[3]) + rest
+}
+
+/// `sum(w*u^2)` per profile and role, for `U` and its rows' sums of
+/// squares from [`centred`]. When every role weighs its capabilities
+/// equally (`w_j` for role `j`) that is `w_j * sum(u^2)`, an outer product;
+/// otherwise `(U∘U) · Wᵀ`, for which `U` is squared in place.
+pub(crate) fn weighted_square_sums(
+    matrix: &CompiledMatrix,
+    u: &mut Array2<f64>,
+    row_squares: &Array2<f64>,
+    ws: &mut Workspace,
+) -> Array2<f64> {
+    match &matrix.uniform {
+        Some(w) => {
+            let mut out = ws.array((u.nrows(), w.len()));
+            for (mut row, &total) in out.outer_iter_mut().zip(row_squares.iter()) {
+                row.iter_mut().zip(w).for_each(|(o, &w)| *o = total * w);
+            }
+            out
+        }
+        None => {
+            u.mapv_inplace(|v| v * v);
+            product(ws, u, &matrix.importances())
+        }
+    }
 }
 
 #[cfg(test)]
@@ -405,7 +483,7 @@ mod mask_sums_tests {
     use proptest::prelude::*;
     use rolefit_model::ProfileBatch;
 
-    use super::{batch_arrays, mask_sums};
+    use super::{batch_mask, centred, mask_sums, weighted_square_sums};
     use crate::compiled::MaskRhs;
     use crate::test_util::matrix;
     use crate::{CompiledMatrix, Workspace};
@@ -421,24 +499,28 @@ mod mask_sums_tests {
     }
 
     proptest! {
-        /// Whatever the share of blanks, the result is the matrix product's
-        /// (to rounding), and exactly 0 where that is exactly 0.
+        /// Whatever the share of blanks (none, a few, or enough for the
+        /// product), the result is the matrix product's (to rounding), and
+        /// exactly 0 where that is exactly 0.
         #[test]
         fn equals_the_product(
-            mask in prop::collection::vec(prop::collection::vec(prop::bool::weighted(0.9), 4), 1..12),
+            mask in prop_oneof![Just(1.0), Just(0.9), Just(0.5)].prop_flat_map(|p| {
+                prop::collection::vec(prop::collection::vec(prop::bool::weighted(p), 4), 1..12)
+            }),
             rhs in prop::collection::vec(prop_oneof![Just(0.0), 0.1..5.0f64, -2.0..2.0f64], 12),
         ) {
-            let rhs = Array2::from_shape_vec((3, 4), rhs).unwrap();
+            let rhs = MaskRhs::new(Array2::from_shape_vec((3, 4), rhs).unwrap());
             let b = batch_with(&mask);
-            let cm = CompiledMatrix::new(&matrix(&[&[(3.0, 1.0); 4]]));
             let mut ws = Workspace::new();
-            let (_, m) = batch_arrays(&cm, &b, &mut ws).unwrap();
-            let fast = mask_sums(&b, &m, &MaskRhs::new(rhs.clone()), &mut ws);
-            let slow = m.dot(&rhs.t());
+            let m = batch_mask(&b, &mut ws);
+            let sums = mask_sums(&b, &rhs, &mut ws);
+            let fast = sums.view();
+            let slow = m.dot(&rhs.rows.t());
             for ((i, j), &f) in fast.indexed_iter() {
+                prop_assert_eq!(sums.row(i)[j], f);
                 let s = slow[[i, j]];
                 prop_assert!((f - s).abs() <= 1e-12 * (1.0 + s.abs()), "{f} vs {s}");
-                if rhs.row(j).iter().all(|&v| v >= 0.0) && s == 0.0 {
+                if rhs.rows.row(j).iter().all(|&v| v >= 0.0) && s == 0.0 {
                     prop_assert_eq!(f, 0.0);
                 }
             }
@@ -451,11 +533,30 @@ mod mask_sums_tests {
         // answered capability (weight 0) is.
         let rhs = Array2::from_shape_vec((1, 4), vec![0.1, 0.2, 0.0, 0.0]).unwrap();
         let b = batch_with(&[vec![false, false, true, true], vec![true; 4]]);
-        let cm = CompiledMatrix::new(&matrix(&[&[(3.0, 1.0); 4]]));
         let mut ws = Workspace::new();
-        let (_, m) = batch_arrays(&cm, &b, &mut ws).unwrap();
-        let out = mask_sums(&b, &m, &MaskRhs::new(rhs), &mut ws);
-        assert_eq!(out[[0, 0]], 0.0);
-        assert!((out[[1, 0]] - 0.3).abs() < 1e-15);
+        let rhs = MaskRhs::new(rhs);
+        let out = mask_sums(&b, &rhs, &mut ws);
+        assert_eq!(out.row(0)[0], 0.0);
+        assert!((out.row(1)[0] - 0.3).abs() < 1e-15);
+    }
+
+    #[test]
+    fn centred_values_their_squares_and_weighted_sums() {
+        let mut b = ProfileBatch::new(3);
+        b.push("a", &[Some(5.0), None, Some(1.0)]);
+        b.push("b", &[None, None, None]);
+        let mut ws = Workspace::new();
+        let (mut u, squares) = centred(&b, |_, _| 3.0, &mut ws);
+        assert_eq!(u.row(0).to_vec(), vec![2.0, 0.0, -2.0]);
+        assert_eq!(u.row(1).to_vec(), vec![0.0; 3]);
+        assert_eq!(squares.column(0).to_vec(), vec![8.0, 0.0]);
+        // Uniform importances (2 for the one role): 2 * 8; and with
+        // importances (1, 1, 3): 4 + 3 * 4 = 16 as well, by the product.
+        let uniform = CompiledMatrix::new(&matrix(&[&[(3.0, 2.0); 3]]));
+        let by_outer = weighted_square_sums(&uniform, &mut u.clone(), &squares, &mut ws);
+        assert_eq!(by_outer.column(0).to_vec(), vec![16.0, 0.0]);
+        let weighted = CompiledMatrix::new(&matrix(&[&[(3.0, 1.0), (3.0, 1.0), (3.0, 3.0)]]));
+        let by_product = weighted_square_sums(&weighted, &mut u, &squares, &mut ws);
+        assert_eq!(by_product.column(0).to_vec(), vec![16.0, 0.0]);
     }
 }

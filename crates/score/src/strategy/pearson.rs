@@ -9,8 +9,7 @@
 use ndarray::{Array2, Axis, Zip};
 use rolefit_model::ProfileBatch;
 
-use super::{batch_arrays, centred, mask_sums, product, role_view, Strategy};
-use crate::compiled::{row_slice, weighted_sums};
+use super::{batch_values, centred, mask_row, mask_sums, product, role_view, weighted_square_sums, Strategy};
 use crate::{CompiledMatrix, ScoreError, Workspace};
 
 /// A weighted variance at most this times `(H - L)^2` counts as zero.
@@ -140,18 +139,17 @@ impl Strategy for Pearson {
         profiles: &ProfileBatch,
         ws: &mut Workspace,
     ) -> Result<Array2<f64>, ScoreError> {
-        let (_, m) = batch_arrays(matrix, profiles, ws)?;
+        batch_values(matrix, profiles)?;
         let k = matrix.n_roles();
         let zero = zero_threshold(matrix);
-        let mut u = centred(profiles, answered_mean, ws);
+        let (mut u, row_squares) = centred(profiles, answered_mean, ws);
         let by_values = product(ws, &u, &matrix.pearson_value_rhs);
         let (su, suv) = by_values.view().split_at(Axis(1), k);
-        // U is squared in place, and suu becomes the output in place: two
-        // allocations fewer per batch.
-        u.mapv_inplace(|v| v * v);
-        let mut suu = weighted_sums(matrix, &u, ws);
-        let by_mask = mask_sums(profiles, &m, &matrix.pearson_mask_rhs, ws);
-        let (sw, rest) = by_mask.view().split_at(Axis(1), k);
+        // suu becomes the output in place: one allocation fewer per batch.
+        let mut suu = weighted_square_sums(matrix, &mut u, &row_squares, ws);
+        let by_mask = mask_sums(profiles, &matrix.pearson_mask_rhs, ws);
+        let by_mask_view = by_mask.view();
+        let (sw, rest) = by_mask_view.split_at(Axis(1), k);
         let (sv, svv) = rest.split_at(Axis(1), k);
         Zip::indexed(&mut suu)
             .and(sw)
@@ -168,14 +166,15 @@ impl Strategy for Pearson {
                 let vx = suu - su * su * inv;
                 let vr = svv - sv * sv * inv;
                 *out = if vx <= RECHECK * suu || vr <= RECHECK * svv {
-                    let x = profiles.row(i).0;
-                    let mo = moments(x, row_slice(&m, i), matrix.level_row(j), matrix.importance_row(j));
+                    let (x, answered) = profiles.row(i);
+                    let mo = moments(x, &mask_row(answered), matrix.level_row(j), matrix.importance_row(j));
                     finish(mo.sw, mo.cov, mo.vx, mo.vr, zero)
                 } else {
                     finish(sw, suv - su * sv * inv, vx, vr, zero)
                 };
             });
-        for a in [m, u, by_values, by_mask] {
+        by_mask.give(ws);
+        for a in [u, row_squares, by_values] {
             ws.give(a);
         }
         Ok(suu)
