@@ -85,8 +85,12 @@ impl ProfileBatch {
         );
         self.ids.push_str(respondent);
         self.id_ends.push(self.ids.len());
-        self.values
-            .extend(values.iter().zip(answered).map(|(&v, &a)| if a { v } else { 0.0 }));
+        self.values.extend(
+            values
+                .iter()
+                .zip(answered)
+                .map(|(&v, &a)| if a { v } else { 0.0 }),
+        );
         self.answered.extend_from_slice(answered);
     }
 

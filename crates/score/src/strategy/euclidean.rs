@@ -116,7 +116,13 @@ impl Strategy for Euclidean {
             for j in 0..k {
                 if sw[j] > 0.0 && d[j] <= RECHECK * (suu[j] + svv[j]) {
                     let (x, answered) = profiles.row(i);
-                    let exact = sums(x, &mask_row(answered), matrix.level_row(j), matrix.importance_row(j)).0;
+                    let exact = sums(
+                        x,
+                        &mask_row(answered),
+                        matrix.level_row(j),
+                        matrix.importance_row(j),
+                    )
+                    .0;
                     row[j] = finish_fast(exact, sw[j], per_width);
                 }
             }

@@ -327,7 +327,10 @@ pub(crate) fn mask_sums<'r>(profiles: &ProfileBatch, rhs: &'r MaskRhs, ws: &mut 
     let (n, c) = (profiles.len(), profiles.capabilities());
     let blanks = profiles.answered().iter().filter(|&&a| !a).count();
     if blanks == 0 {
-        return MaskSums::Totals { totals: &rhs.totals, n };
+        return MaskSums::Totals {
+            totals: &rhs.totals,
+            n,
+        };
     }
     if blanks * 4 > n * c {
         let m = batch_mask(profiles, ws);

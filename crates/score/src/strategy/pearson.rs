@@ -167,7 +167,12 @@ impl Strategy for Pearson {
                 let vr = svv - sv * sv * inv;
                 *out = if vx <= RECHECK * suu || vr <= RECHECK * svv {
                     let (x, answered) = profiles.row(i);
-                    let mo = moments(x, &mask_row(answered), matrix.level_row(j), matrix.importance_row(j));
+                    let mo = moments(
+                        x,
+                        &mask_row(answered),
+                        matrix.level_row(j),
+                        matrix.importance_row(j),
+                    );
                     finish(mo.sw, mo.cov, mo.vx, mo.vr, zero)
                 } else {
                     finish(sw, suv - su * sv * inv, vx, vr, zero)
