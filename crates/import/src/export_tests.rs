@@ -550,3 +550,46 @@ fn the_dense_path_takes_plain_lines_and_leaves_the_rest() {
         .plan()
         .parse_dense_line(b"a,4,4", 1, &mut scratch, &mut batch));
 }
+
+#[test]
+fn one_digit_answers_read_whole_lines_of_digits_and_nothing_else() {
+    use crate::responses::one_digit_answers;
+    let table = |lo: usize| std::array::from_fn(|d| if d >= lo && d <= 5 { d as f64 } else { f64::NAN });
+    // Columns in a different order from the capabilities.
+    let answers = [(2, table(1)), (0, table(1)), (1, table(0))];
+    let (mut values, mut answered) = (vec![0.0; 3], vec![false; 3]);
+    assert_eq!(
+        one_digit_answers(&answers, b"4,1,0", b',', &mut values, &mut answered),
+        Some(true)
+    );
+    assert_eq!(
+        (values.as_slice(), answered.as_slice()),
+        (&[1.0, 0.0, 4.0][..], &[true; 3][..])
+    );
+    // A digit outside its column's range.
+    assert_eq!(
+        one_digit_answers(&answers, b"0,1,0", b',', &mut values, &mut answered),
+        Some(false)
+    );
+    // Other shapes: nothing is left written.
+    for rest in [
+        &b"4,1"[..],
+        b"4,1,0,",
+        b"4,10,",
+        b"4;1;0",
+        b"4,,0",
+        b"4, 1,0",
+        b"x,1,0",
+        b"",
+        b"4,1,:",
+    ] {
+        let (mut values, mut answered) = (vec![0.0; 3], vec![false; 3]);
+        assert_eq!(
+            one_digit_answers(&answers, rest, b',', &mut values, &mut answered),
+            None,
+            "{}",
+            String::from_utf8_lossy(rest)
+        );
+        assert_eq!((values, answered), (vec![0.0; 3], vec![false; 3]));
+    }
+}

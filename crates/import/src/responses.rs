@@ -196,6 +196,10 @@ struct DensePlan {
     cells: Vec<DenseCell>,
     /// The response scale.
     from: Scale,
+    /// When every column after the first is an answer: those columns'
+    /// capabilities and digit tables, for lines whose answers are all one
+    /// digit ([`one_digit_answers`]).
+    answers_after_first: Option<Vec<(usize, [f64; 10])>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -250,7 +254,21 @@ impl DensePlan {
                 digits,
             };
         }
-        Some(DensePlan { cells, from })
+        let answers_after_first = cells[1..]
+            .iter()
+            .map(|cell| match *cell {
+                DenseCell::Answer {
+                    capability, digits, ..
+                } => Some((capability, digits)),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()
+            .filter(|answers| !answers.is_empty());
+        Some(DensePlan {
+            cells,
+            from,
+            answers_after_first,
+        })
     }
 }
 
@@ -832,6 +850,15 @@ impl ColumnPlan {
                 }
             }
             start = next;
+            if j == 0 {
+                if let Some(answers) = &dense.answers_after_first {
+                    match one_digit_answers(answers, &line[start..], delimiter, values, answered) {
+                        Some(true) => break,
+                        Some(false) => return false,
+                        None => {}
+                    }
+                }
+            }
         }
         let mut row_id = itoa::Buffer::new();
         let respondent = match id {
@@ -1198,6 +1225,49 @@ pub(crate) fn plain_decimal(cell: &[u8]) -> Option<f64> {
         return None;
     }
     Some(mantissa as f64 / POW10[decimals])
+}
+
+/// The rest of a line after its first cell, when it is one digit per
+/// column of `answers` and delimiters between (the usual line of a large
+/// survey file): each digit looked up in its column's table as the shape is
+/// checked, without branches. `None` when the line has another shape (then
+/// `values` and `answered` are cleared again); `Some(false)` when a digit
+/// is outside its column's range (the general path reports it);
+/// `Some(true)` when the answers are written into `values` and `answered`.
+pub(crate) fn one_digit_answers(
+    answers: &[(usize, [f64; 10])],
+    rest: &[u8],
+    delimiter: u8,
+    values: &mut [f64],
+    answered: &mut [bool],
+) -> Option<bool> {
+    let ((last_capability, last_digits), head) = answers.split_last()?;
+    if rest.len() + 1 != 2 * answers.len() {
+        return None;
+    }
+    let (mut shaped, mut outside) = (true, false);
+    let mut read = |capability: usize, digits: &[f64; 10], digit: u8| {
+        let d = digit.wrapping_sub(b'0');
+        shaped &= d < 10;
+        let value = digits[usize::from(d.min(9))];
+        outside |= value.is_nan();
+        values[capability] = value;
+        answered[capability] = true;
+    };
+    // Each digit but the last with the delimiter after it, then the last.
+    let mut delimited = true;
+    for (&(capability, ref digits), pair) in head.iter().zip(rest.chunks_exact(2)) {
+        delimited &= pair[1] == delimiter;
+        read(capability, digits, pair[0]);
+    }
+    read(*last_capability, last_digits, rest[rest.len() - 1]);
+    shaped &= delimited;
+    if !shaped {
+        values.fill(0.0);
+        answered.fill(false);
+        return None;
+    }
+    Some(!outside)
 }
 
 /// Streams profiles out of a responses file.

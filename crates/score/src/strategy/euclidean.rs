@@ -9,7 +9,7 @@
 use ndarray::Array2;
 use rolefit_model::ProfileBatch;
 
-use super::{batch_values, centred, mask_row, mask_sums, product, role_view, weighted_square_sums, Strategy};
+use super::{checked_centred, mask_row, mask_sums, product, role_view, weighted_square_sums, Strategy};
 use crate::compiled::row_slice;
 use crate::{CompiledMatrix, ScoreError, Workspace};
 
@@ -90,11 +90,10 @@ impl Strategy for Euclidean {
         profiles: &ProfileBatch,
         ws: &mut Workspace,
     ) -> Result<Array2<f64>, ScoreError> {
-        batch_values(matrix, profiles)?;
         let scale = matrix.scale();
         let (mid, width) = (0.5 * (scale.min() + scale.max()), scale.width());
         let k = matrix.n_roles();
-        let (mut u, row_squares) = centred(profiles, |_, _| mid, ws);
+        let (mut u, row_squares) = checked_centred(matrix, profiles, |_, _| mid, ws)?;
         let mut out = product(ws, &u, &matrix.euclid_wv);
         let suu = weighted_square_sums(matrix, &mut u, &row_squares, ws);
         let masked = mask_sums(profiles, &matrix.euclid_mask_rhs, ws);

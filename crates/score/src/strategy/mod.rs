@@ -53,7 +53,7 @@ use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, Array2, ArrayBase, ArrayView2, Data, Ix2};
 use rolefit_model::ProfileBatch;
 
-use crate::compiled::{row_slice, MaskRhs};
+use crate::compiled::{outside, row_slice, MaskRhs};
 use crate::{CompiledMatrix, ScoreError, Workspace};
 
 pub use cosine::Cosine;
@@ -325,7 +325,7 @@ pub(crate) fn role_view<'m>(
 /// answered capabilities.
 pub(crate) fn mask_sums<'r>(profiles: &ProfileBatch, rhs: &'r MaskRhs, ws: &mut Workspace) -> MaskSums<'r> {
     let (n, c) = (profiles.len(), profiles.capabilities());
-    let blanks = profiles.answered().iter().filter(|&&a| !a).count();
+    let blanks = count_blanks(profiles.answered());
     if blanks == 0 {
         return MaskSums::Totals {
             totals: &rhs.totals,
@@ -363,6 +363,15 @@ pub(crate) fn mask_sums<'r>(profiles: &ProfileBatch, rhs: &'r MaskRhs, ws: &mut 
         }
     }
     MaskSums::PerProfile(out)
+}
+
+/// How many of `answered` are `false`: counted in bytes, 255 at a time,
+/// which vectorises (a plain count of a filter does not).
+fn count_blanks(answered: &[bool]) -> usize {
+    answered
+        .chunks(255)
+        .map(|chunk| usize::from(chunk.iter().fold(0u8, |n, &a| n + u8::from(!a))))
+        .sum()
 }
 
 /// What [`mask_sums`] computes: profiles x K sums.
@@ -414,17 +423,22 @@ pub(crate) fn mask_row(answered: &[bool]) -> Vec<f64> {
     answered.iter().map(|&a| mask(a)).collect()
 }
 
-/// Builds `U` with `U[i][j] = x[i][j] - centre(i)` where answered and `0`
-/// where not, and in the same pass each row's sum of squares `sum(u^2)` (a
-/// profiles x 1 array).
-pub(crate) fn centred(
+/// Validates the batch as [`CompiledMatrix::check`] does and, in the same
+/// pass, builds `U` with `U[i][j] = x[i][j] - centre(i)` where answered and
+/// `0` where not, and each row's sum of squares `sum(u^2)` (a profiles x 1
+/// array).
+pub(crate) fn checked_centred(
+    matrix: &CompiledMatrix,
     profiles: &ProfileBatch,
     centre: impl Fn(&[f64], &[bool]) -> f64,
     ws: &mut Workspace,
-) -> (Array2<f64>, Array2<f64>) {
+) -> Result<(Array2<f64>, Array2<f64>), ScoreError> {
+    matrix.check_shape(profiles)?;
+    let (lo, hi) = matrix.accepted_range();
     let c = profiles.capabilities();
     let mut u = ws.array((profiles.len(), c));
     let mut squares = ws.array((profiles.len(), 1));
+    let mut any_outside = false;
     if c > 0 {
         let flat = u.as_slice_mut().expect("a fresh array is in standard layout");
         for ((i, row), total) in flat.chunks_exact_mut(c).enumerate().zip(squares.iter_mut()) {
@@ -433,13 +447,18 @@ pub(crate) fn centred(
             for ((u, &x), &a) in row.iter_mut().zip(x).zip(a) {
                 // A select by bit mask: no branch, so the loop vectorises.
                 *u = f64::from_bits((x - centre).to_bits() & u64::from(a).wrapping_neg());
+                any_outside |= outside(x, a, lo, hi);
             }
             *total = sum_of_squares(row);
         }
     } else {
         squares.fill(0.0);
     }
-    (u, squares)
+    if any_outside {
+        // The error, with the first offending value's position.
+        matrix.value_error(profiles)?;
+    }
+    Ok((u, squares))
 }
 
 /// `sum(v^2)`, in four interleaved sums (which vectorise).
@@ -456,7 +475,7 @@ fn sum_of_squares(values: &[f64]) -> f64 {
 }
 
 /// `sum(w*u^2)` per profile and role, for `U` and its rows' sums of
-/// squares from [`centred`]. When every role weighs its capabilities
+/// squares from [`checked_centred`]. When every role weighs its capabilities
 /// equally (`w_j` for role `j`) that is `w_j * sum(u^2)`, an outer product;
 /// otherwise `(U∘U) · Wᵀ`, for which `U` is squared in place.
 pub(crate) fn weighted_square_sums(
@@ -486,7 +505,7 @@ mod mask_sums_tests {
     use proptest::prelude::*;
     use rolefit_model::ProfileBatch;
 
-    use super::{batch_mask, centred, mask_sums, weighted_square_sums};
+    use super::{batch_mask, checked_centred, mask_sums, weighted_square_sums};
     use crate::compiled::MaskRhs;
     use crate::test_util::matrix;
     use crate::{CompiledMatrix, Workspace};
@@ -531,6 +550,17 @@ mod mask_sums_tests {
     }
 
     #[test]
+    fn blanks_are_counted_across_chunks() {
+        let mut answered = vec![true; 1000];
+        for i in [0, 254, 255, 256, 510, 999] {
+            answered[i] = false;
+        }
+        assert_eq!(super::count_blanks(&answered), 6);
+        assert_eq!(super::count_blanks(&[false; 600]), 600);
+        assert_eq!(super::count_blanks(&[]), 0);
+    }
+
+    #[test]
     fn rounding_residue_becomes_an_exact_zero() {
         // 0.3 - 0.1 - 0.2 is not 0 in floating point; the sum over the
         // answered capability (weight 0) is.
@@ -549,13 +579,13 @@ mod mask_sums_tests {
         b.push("a", &[Some(5.0), None, Some(1.0)]);
         b.push("b", &[None, None, None]);
         let mut ws = Workspace::new();
-        let (mut u, squares) = centred(&b, |_, _| 3.0, &mut ws);
+        let uniform = CompiledMatrix::new(&matrix(&[&[(3.0, 2.0); 3]]));
+        let (mut u, squares) = checked_centred(&uniform, &b, |_, _| 3.0, &mut ws).unwrap();
         assert_eq!(u.row(0).to_vec(), vec![2.0, 0.0, -2.0]);
         assert_eq!(u.row(1).to_vec(), vec![0.0; 3]);
         assert_eq!(squares.column(0).to_vec(), vec![8.0, 0.0]);
         // Uniform importances (2 for the one role): 2 * 8; and with
         // importances (1, 1, 3): 4 + 3 * 4 = 16 as well, by the product.
-        let uniform = CompiledMatrix::new(&matrix(&[&[(3.0, 2.0); 3]]));
         let by_outer = weighted_square_sums(&uniform, &mut u.clone(), &squares, &mut ws);
         assert_eq!(by_outer.column(0).to_vec(), vec![16.0, 0.0]);
         let weighted = CompiledMatrix::new(&matrix(&[&[(3.0, 1.0), (3.0, 1.0), (3.0, 3.0)]]));

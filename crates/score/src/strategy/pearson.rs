@@ -9,7 +9,7 @@
 use ndarray::{Array2, Axis, Zip};
 use rolefit_model::ProfileBatch;
 
-use super::{batch_values, centred, mask_row, mask_sums, product, role_view, weighted_square_sums, Strategy};
+use super::{checked_centred, mask_row, mask_sums, product, role_view, weighted_square_sums, Strategy};
 use crate::{CompiledMatrix, ScoreError, Workspace};
 
 /// A weighted variance at most this times `(H - L)^2` counts as zero.
@@ -139,10 +139,9 @@ impl Strategy for Pearson {
         profiles: &ProfileBatch,
         ws: &mut Workspace,
     ) -> Result<Array2<f64>, ScoreError> {
-        batch_values(matrix, profiles)?;
         let k = matrix.n_roles();
         let zero = zero_threshold(matrix);
-        let (mut u, row_squares) = centred(profiles, answered_mean, ws);
+        let (mut u, row_squares) = checked_centred(matrix, profiles, answered_mean, ws)?;
         let by_values = product(ws, &u, &matrix.pearson_value_rhs);
         let (su, suv) = by_values.view().split_at(Axis(1), k);
         // suu becomes the output in place: one allocation fewer per batch.
