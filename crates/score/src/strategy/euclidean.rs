@@ -95,22 +95,37 @@ impl Strategy for Euclidean {
         let k = matrix.n_roles();
         let (mut u, row_squares) = checked_centred(matrix, profiles, |_, _| mid, ws)?;
         let mut out = product(ws, &u, &matrix.euclid_wv);
-        let suu = weighted_square_sums(matrix, &mut u, &row_squares, ws);
+        // sum(w*u^2): with uniform importances `w_j * sum(u^2)`, computed
+        // row by row below; otherwise a product.
+        let full_suu = match matrix.uniform {
+            Some(_) => None,
+            None => Some(weighted_square_sums(matrix, &mut u, &row_squares, ws)),
+        };
         let masked = mask_sums(profiles, &matrix.euclid_mask_rhs, ws);
         // Row by row over plain slices, in branch-free passes the compiler
         // can vectorise; the rare pairs whose expanded distance may have
         // lost digits are found in a last pass and redone directly.
         let per_width = 1.0 / width;
-        let mut d = vec![0.0; k];
+        let (mut d, mut uniform_suu) = (vec![0.0; k], vec![0.0; k]);
         for (i, mut row) in out.outer_iter_mut().enumerate() {
             let row = row.as_slice_mut().expect("a fresh product is in standard layout");
-            let suu = row_slice(&suu, i);
+            let suu: &[f64] = match (&matrix.uniform, &full_suu) {
+                (Some(w), _) => {
+                    let total = row_squares[[i, 0]];
+                    for (s, &w) in uniform_suu.iter_mut().zip(w) {
+                        *s = total * w;
+                    }
+                    &uniform_suu
+                }
+                (None, Some(full)) => row_slice(full, i),
+                (None, None) => unreachable!("computed above when importances are not uniform"),
+            };
             let (sw, svv) = masked.row(i).split_at(k);
-            for j in 0..k {
-                d[j] = suu[j] - 2.0 * row[j] + svv[j];
+            for (((d, &suu), &uv), &svv) in d.iter_mut().zip(suu).zip(row.iter()).zip(svv) {
+                *d = suu - 2.0 * uv + svv;
             }
-            for j in 0..k {
-                row[j] = finish_fast(d[j], sw[j], per_width);
+            for ((score, &d), &sw) in row.iter_mut().zip(&d).zip(sw) {
+                *score = finish_fast(d, sw, per_width);
             }
             for j in 0..k {
                 if sw[j] > 0.0 && d[j] <= RECHECK * (suu[j] + svv[j]) {
@@ -127,7 +142,7 @@ impl Strategy for Euclidean {
             }
         }
         masked.give(ws);
-        for a in [u, row_squares, suu] {
+        for a in [Some(u), Some(row_squares), full_suu].into_iter().flatten() {
             ws.give(a);
         }
         Ok(out)
