@@ -194,12 +194,13 @@ const TAGGED_LIMIT: f64 = 70_368_744_177_664.0; // 2^46
 /// gets its role's index written into the 5 lowest bits of its mantissa,
 /// so every tagged value is distinct and the largest one names its role:
 /// each of the `k + 1` selections is a plain running maximum below the
-/// previous one, with no index to carry. The tags move a product by less than `0.5` (all `|p|` must be
-/// below [`TAGGED_LIMIT`]), so when the selected products, untagged, are
-/// more than `3` apart, no other score can come within `2` of the `k`-th,
-/// and rounding moves each product by at most `0.5`: the keys are in the
-/// same strict order, and the top `k` are right. Appends them and returns
-/// `true` then; `false` (nothing appended) otherwise.
+/// previous one, with no index to carry. The tags move a product by less
+/// than `0.5` (all `|p|` must be below [`TAGGED_LIMIT`]), so when the
+/// selected products, untagged, are more than `3` apart, no other score
+/// comes within `2` of the `k`-th, and rounding moves each product by at
+/// most `0.5`: the keys are in the same strict order, and the top `k` are
+/// right. Appends them and returns `true` then; `false` (nothing appended)
+/// otherwise.
 fn top_by_tagged_max(scores: &[f64], k: usize, out: &mut Vec<RankedRole>) -> bool {
     let n = scores.len();
     let mut tagged = [f64::NEG_INFINITY; TINY_N];
@@ -263,8 +264,8 @@ fn tagged_max_below(values: &[f64; TINY_N], n: usize, below: f64) -> (usize, f64
     (((bits & TAG_MASK) ^ tag_flip(bits)) as usize, max)
 }
 
-/// The index of the largest of `values[..n]` (the first of
-/// equal ones), which is then set to `-inf`, below every other. Every value must be
+/// The index of the largest of `values[..n]` (the first of equal ones),
+/// which is then set to `-inf`, below every other. Every value must be
 /// above `-inf`, and `values` past `n` are `-inf`. Two running maxima, over
 /// even and odd indices, halve the chain of dependent comparisons, and
 /// compile to branch-free selects.
