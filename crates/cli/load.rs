@@ -171,20 +171,49 @@ pub fn plan_notes(name: &str, plan: &ColumnPlan) -> Vec<String> {
         }
     }
     for (scale, columns) in by_scale {
-        let shown: Vec<String> = columns.iter().take(4).map(|c| format!("{c:?}")).collect();
-        let more = if columns.len() > 4 {
-            format!(" and {} more", columns.len() - 4)
-        } else {
-            String::new()
-        };
         notes.push(format!(
-            "{name}: {} column{} read on the {scale} label scale ({}{more}), from the labels in their first rows",
-            columns.len(),
-            if columns.len() == 1 { "" } else { "s" },
-            shown.join(", ")
+            "{name}: {} read on the {scale} label scale ({}), from the labels in their first rows",
+            counted(columns.len(), "column"),
+            some_names(&columns)
+        ));
+    }
+    // Columns whose labels fit scales that read them differently.
+    let mut guesses: Vec<(&str, &[String], Vec<&str>)> = Vec::new();
+    for a in plan.ambiguous_scales() {
+        let column = plan.header()[a.column].as_str();
+        match guesses
+            .iter_mut()
+            .find(|(chosen, others, _)| *chosen == a.chosen && *others == a.alternatives.as_slice())
+        {
+            Some((_, _, columns)) => columns.push(column),
+            None => guesses.push((&a.chosen, &a.alternatives, vec![column])),
+        }
+    }
+    for (chosen, others, columns) in guesses {
+        let one = columns.len() == 1;
+        notes.push(format!(
+            "{name}: {} ({}) {} only labels that {chosen} shares with {}, and {} read on {chosen}; if the \
+             survey used {}, say so with --scale {}",
+            counted(columns.len(), "column"),
+            some_names(&columns),
+            if one { "holds" } else { "hold" },
+            others.join(" and "),
+            if one { "it was" } else { "they were" },
+            others.join(" or "),
+            others[0],
         ));
     }
     notes
+}
+
+/// Up to four column names, quoted, and how many more.
+fn some_names(columns: &[&str]) -> String {
+    let shown: Vec<String> = columns.iter().take(4).map(|c| format!("{c:?}")).collect();
+    if columns.len() > 4 {
+        format!("{} and {} more", shown.join(", "), columns.len() - 4)
+    } else {
+        shown.join(", ")
+    }
 }
 
 /// The summary of quality flags: `3 flagged (2 straight-lining, 1 speeding)`.

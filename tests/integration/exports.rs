@@ -362,3 +362,46 @@ fn label_scales_come_built_in_or_from_a_labels_map() {
         run.stderr
     );
 }
+
+#[test]
+fn labels_both_agreement_scales_share_are_read_on_five_points_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = write(
+        dir.path(),
+        "shared.csv",
+        "respondent,Communication,Negotiation\nr1,Agree,Disagree\nr2,Disagree,Agree\n",
+    );
+    let run = rolefit(&["score", &shared, "--format", "csv", "--min-answered", "0.05"]);
+    let five = run.ok().to_string();
+    assert!(
+        run.stderr.contains(
+            "2 columns (\"Communication\", \"Negotiation\") hold only labels that agreement5 shares with \
+             agreement7, and they were read on agreement5; if the survey used agreement7, say so with \
+             --scale agreement7"
+        ),
+        "{}",
+        run.stderr
+    );
+    // What the note suggests reads them on seven points, without a note.
+    let run = rolefit(&[
+        "score",
+        &shared,
+        "--format",
+        "csv",
+        "--min-answered",
+        "0.05",
+        "--scale",
+        "agreement7",
+    ]);
+    assert_ne!(run.ok(), five);
+    assert!(!run.stderr.contains("agreement5 shares"), "{}", run.stderr);
+    // A seven-point label in the file settles it: no note.
+    let seven = write(
+        dir.path(),
+        "seven.csv",
+        "respondent,Communication,Negotiation\nr1,Agree,Somewhat disagree\nr2,Disagree,Agree\n",
+    );
+    let run = rolefit(&["score", &seven, "--format", "csv", "--min-answered", "0.05"]);
+    run.ok();
+    assert!(!run.stderr.contains("shares with"), "{}", run.stderr);
+}

@@ -5,8 +5,8 @@ use proptest::prelude::*;
 use rolefit_model::{ProfileBatch, QualityFlags, ResponseScale, Scale, Survey};
 
 use crate::{
-    builtin, read_labels_map, read_survey, ChunkParser, FlagOptions, ResponseChunks, ResponseOptions,
-    ResponseReader, Source,
+    builtin, read_labels_map, read_survey, AmbiguousScale, ChunkParser, FlagOptions, ResponseChunks,
+    ResponseOptions, ResponseReader, Source,
 };
 
 /// Ids, values, flags and lines of every row, or the first error.
@@ -263,6 +263,62 @@ fn one_column_on_the_seven_point_scale_puts_the_others_on_it_too() {
     )
     .unwrap();
     assert_eq!(r.plan().column_scale(1), None);
+}
+
+#[test]
+fn labels_that_two_scales_read_differently_are_reported_as_a_guess() {
+    let matrix = builtin::matrix();
+    let plan = |text: &str, options: &ResponseOptions| {
+        ResponseReader::new(
+            text.as_bytes(),
+            "x.csv",
+            &matrix,
+            Some(&builtin::survey()),
+            options,
+        )
+        .unwrap()
+        .plan()
+        .ambiguous_scales()
+        .to_vec()
+    };
+    // Only labels both agreement scales have: read on agreement5, a guess.
+    let shared = "respondent,Q01,Q02,Q03\na,Agree,Strongly agree,4\nb,Disagree,Agree,Strongly disagree\n";
+    let guess = |column| AmbiguousScale {
+        column,
+        chosen: "agreement5".into(),
+        alternatives: vec!["agreement7".into()],
+    };
+    // Q03's one label is the bottom of both scales, which read it alike.
+    assert_eq!(plan(shared, &plain_options()), vec![guess(1), guess(2)]);
+    // A seven-point label in one column settles every column.
+    let settled = "respondent,Q01,Q02\na,Agree,Somewhat agree\nb,Disagree,Agree\n";
+    assert!(plan(settled, &plain_options()).is_empty());
+    // So does --scale, and numbers alone say nothing of labels.
+    let named = ResponseOptions {
+        scale_name: Some("agreement5".into()),
+        ..plain_options()
+    };
+    assert!(plan(shared, &named).is_empty());
+    assert!(plan("respondent,Q01\na,4\n", &plain_options()).is_empty());
+    // Labels two scales put at the same points are no guess: a labels map
+    // that agrees with agreement5 on these labels.
+    let labels = read_labels_map(
+        &b"label,value\nStrongly disagree,1\nDisagree,2\nAgree,4\nStrongly agree,5\n"[..],
+        "m.csv",
+    )
+    .unwrap();
+    let custom = ResponseOptions {
+        labels,
+        ..plain_options()
+    };
+    let agrees = "respondent,Q01\na,Agree\nb,Disagree\n";
+    let found = plan(agrees, &custom);
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        found[0].alternatives,
+        ["agreement7"],
+        "agreement5 reads these labels alike"
+    );
 }
 
 #[test]

@@ -69,7 +69,7 @@ pub use matrix::{
 pub use merge::merge_matrices;
 pub use onet::{OnetDomain, CREDIT as ONET_CREDIT};
 pub use responses::{
-    ColumnPlan, ColumnRole, FlagOptions, ResponseOptions, ResponseReader, RowPosition,
+    AmbiguousScale, ColumnPlan, ColumnRole, FlagOptions, ResponseOptions, ResponseReader, RowPosition,
     STRAIGHT_LINING_MIN_ANSWERS,
 };
 pub use survey::read_survey;

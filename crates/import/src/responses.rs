@@ -183,6 +183,7 @@ pub struct ColumnPlan {
     delimiter: u8,
     flags: Option<FlagRules>,
     dense: Option<DensePlan>,
+    ambiguous: Vec<AmbiguousScale>,
 }
 
 /// The common shape of a responses file, read by
@@ -448,19 +449,33 @@ fn sample_labels(sample: &[ByteRecord], column: usize) -> Vec<String> {
     labels
 }
 
+/// A label scale chosen for a column.
+struct Detected {
+    /// The scale, when it is not the response scale.
+    scale: Option<NamedScale>,
+    /// The chosen scale's name, and the other scales that hold every label
+    /// seen in the column but would read some of them as other values
+    /// (`agreement7` for a column of `Agree` and `Disagree` read on
+    /// `agreement5`): empty when the labels settle it, or another column's
+    /// labels did.
+    ambiguous: Option<(String, Vec<String>)>,
+}
+
 /// Chooses the label scale of each answer column from the labels its sample
 /// cells hold (`None`: the response scale). A column's scale is one that
 /// holds every label seen in it; of several, one that some other column
 /// needs (it is the only one that fits there) wins, else the first in the
-/// order: custom scales, the response scale, the built-in ones. A column
-/// with a label no scale knows takes the scale that knows most of its
-/// labels, and the unknown label is reported where it occurs.
+/// order: custom scales, the response scale, the built-in ones (and then
+/// the choice is reported as ambiguous if another of them would read the
+/// labels differently). A column with a label no scale knows takes the
+/// scale that knows most of its labels, and the unknown label is reported
+/// where it occurs.
 fn detect_scales(
     columns: &[usize],
     sample: &[ByteRecord],
     base: &ResponseScale,
     custom: &[NamedScale],
-) -> Vec<Option<NamedScale>> {
+) -> Vec<Detected> {
     let mut candidates: Vec<NamedScale> = custom.to_vec();
     let builtins = builtin_scales();
     if !base.labels().is_empty() && !builtins.iter().any(|b| b.scale == *base) {
@@ -471,10 +486,13 @@ fn detect_scales(
         });
     }
     candidates.extend(builtins);
-    let fits: Vec<Vec<usize>> = columns
+    let labels: Vec<Vec<String>> = columns
         .iter()
-        .map(|&column| {
-            let labels = sample_labels(sample, column);
+        .map(|&column| sample_labels(sample, column))
+        .collect();
+    let fits: Vec<Vec<usize>> = labels
+        .iter()
+        .map(|labels| {
             if labels.is_empty() {
                 return Vec::new();
             }
@@ -497,12 +515,55 @@ fn detect_scales(
         .collect();
     let needed: Vec<usize> = fits.iter().filter(|f| f.len() == 1).map(|f| f[0]).collect();
     fits.iter()
-        .map(|fit| {
-            let choice = fit.iter().find(|i| needed.contains(i)).or(fit.first())?;
-            let chosen = &candidates[*choice];
-            (chosen.scale != *base).then(|| chosen.clone())
+        .zip(&labels)
+        .map(|(fit, labels)| {
+            let by_need = fit.iter().find(|i| needed.contains(i));
+            let Some(&choice) = by_need.or(fit.first()) else {
+                return Detected {
+                    scale: None,
+                    ambiguous: None,
+                };
+            };
+            let chosen = &candidates[choice];
+            let others: Vec<String> = fit
+                .iter()
+                .filter(|&&other| other != choice && by_need.is_none())
+                .filter(|&&other| !reads_alike(&chosen.scale, &candidates[other].scale, labels))
+                .map(|&other| candidates[other].name.clone())
+                .collect();
+            Detected {
+                scale: (chosen.scale != *base).then(|| chosen.clone()),
+                ambiguous: (!others.is_empty()).then(|| (chosen.name.clone(), others)),
+            }
         })
         .collect()
+}
+
+/// Whether two scales put every one of `labels` at the same point of their
+/// range (as a fraction of it), so that reading a column on either gives
+/// the same values.
+fn reads_alike(a: &ResponseScale, b: &ResponseScale, labels: &[String]) -> bool {
+    let at = |scale: &ResponseScale, label: &str| {
+        let range = scale.scale();
+        scale.value_of(label).map(|v| (v - range.min()) / range.width())
+    };
+    labels.iter().all(|l| match (at(a, l), at(b, l)) {
+        (Some(x), Some(y)) => (x - y).abs() <= 1e-12,
+        _ => false,
+    })
+}
+
+/// A column whose labels fit more than one label scale, read on the first
+/// of them (see [`ColumnPlan::ambiguous_scales`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AmbiguousScale {
+    /// The column, 0-based.
+    pub column: usize,
+    /// The scale it was read on.
+    pub chosen: String,
+    /// The other scales its labels fit, which would read them as other
+    /// values.
+    pub alternatives: Vec<String>,
 }
 
 impl ColumnPlan {
@@ -687,11 +748,19 @@ impl ColumnPlan {
             scale: base.clone(),
             name: base_name,
         }];
+        let mut ambiguous = Vec::new();
         if options.scale.is_none() && options.scale_name.is_none() {
             let answer_columns: Vec<usize> = measures.iter().map(|m| m.column).collect();
             let detected = detect_scales(&answer_columns, &head.sample, &base, &options.labels);
-            for (m, chosen) in measures.iter_mut().zip(detected) {
-                let Some(chosen) = chosen else { continue };
+            for (m, detected) in measures.iter_mut().zip(detected) {
+                if let Some((chosen, alternatives)) = detected.ambiguous {
+                    ambiguous.push(AmbiguousScale {
+                        column: m.column,
+                        chosen,
+                        alternatives,
+                    });
+                }
+                let Some(chosen) = detected.scale else { continue };
                 m.scale = match scales.iter().position(|s| s.scale == chosen.scale) {
                     Some(at) => at,
                     None => {
@@ -764,6 +833,7 @@ impl ColumnPlan {
             delimiter: head.delimiter,
             flags,
             dense,
+            ambiguous,
         })
     }
 
@@ -925,6 +995,16 @@ impl ColumnPlan {
         (m.scale != 0)
             .then(|| self.scales[m.scale].name.as_deref())
             .flatten()
+    }
+
+    /// The answer columns whose label scale was a guess: their labels (in
+    /// the rows sampled) fit several scales that would read them as
+    /// different values, and no other column's labels settled which, so
+    /// the first in the order of preference was taken (`agreement5` over
+    /// `agreement7` for a column of `Agree` and `Disagree`). `--scale`
+    /// settles it.
+    pub fn ambiguous_scales(&self) -> &[AmbiguousScale] {
+        &self.ambiguous
     }
 
     /// Whether rows get quality flags.
