@@ -55,6 +55,14 @@ impl Progress {
         }
     }
 
+    /// Prints `note: TEXT` on standard error, above the bar if there is one.
+    pub fn note(&self, text: &str) {
+        match &self.0 {
+            Some(bar) => bar.suspend(|| eprintln!("note: {text}")),
+            None => eprintln!("note: {text}"),
+        }
+    }
+
     /// Removes the bar.
     pub fn finish(&self) {
         if let Some(bar) = &self.0 {

@@ -204,6 +204,26 @@ fn the_summary_counts_rows_and_quiet_silences_it() {
     assert_eq!(quiet.stderr, "");
 }
 
+#[test]
+fn a_large_table_suggests_a_streaming_format_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (m, r) = synth(dir.path(), 20_001, "0");
+    let out = rolefit(&["score", &r, "--matrix", &m, "--top", "1"]);
+    assert!(out.ok().contains("s20001"), "the table holds every row");
+    let note = "note: a table keeps every row in memory until the end (";
+    assert_eq!(out.stderr.matches(note).count(), 1, "{}", out.stderr);
+    assert!(out
+        .stderr
+        .contains("--format csv or ndjson (or -o FILE.csv) streams large inputs"));
+    // Streaming formats and --quiet: no note.
+    let csv = rolefit(&["score", &r, "--matrix", &m, "--top", "1", "--format", "csv"]);
+    csv.ok();
+    assert!(!csv.stderr.contains("note:"), "{}", csv.stderr);
+    let quiet = rolefit(&["score", &r, "--matrix", &m, "--top", "1", "--quiet"]);
+    quiet.ok();
+    assert_eq!(quiet.stderr, "");
+}
+
 /// The O*NET data shipped beside the project, if it is there.
 fn onet() -> Option<std::path::PathBuf> {
     let dir = std::env::var_os("ROLEFIT_ONET_DIR")

@@ -36,6 +36,11 @@ pub use render::{csv_field, Renderer};
 /// same for ten thousand rows as for ten million.
 const CHUNK_BYTES: usize = 128 << 10;
 
+/// A table (the default format unless `-o` names a .csv, .json, .ndjson or
+/// .jsonl file) holds every row until the end; past this many rows a note
+/// suggests a streaming format.
+const TABLE_NOTE_ROWS: usize = 20_000;
+
 /// Runs `rolefit score`.
 pub fn run(args: &ScoreArgs) -> Result<()> {
     let started = Instant::now();
@@ -105,6 +110,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
     let progress = Progress::new(input.len, args.quiet);
     let mut totals = Totals::default();
     let mut table_rows: Vec<TableRow> = Vec::new();
+    let mut noted_table = false;
     let mut first_output = true;
     let threads = args
         .threads
@@ -136,6 +142,14 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
                 file.write_all(&done.rejects)?;
             }
             table_rows.append(&mut done.table);
+            if !args.quiet && !noted_table && table_rows.len() >= TABLE_NOTE_ROWS {
+                noted_table = true;
+                progress.note(&format!(
+                    "a table keeps every row in memory until the end ({} rows so far); --format csv or \
+                     ndjson (or -o FILE.csv) streams large inputs in constant memory",
+                    table_rows.len()
+                ));
+            }
             totals.add(&done);
             progress.update(bytes_read, totals.read);
             match done.error.take() {
