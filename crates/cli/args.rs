@@ -360,6 +360,14 @@ pub struct ScoreArgs {
     /// second score, and how often the top role survives resampling answers.
     #[arg(long)]
     pub confidence: bool,
+    /// Resamples per respondent for --confidence's stability (more: steadier
+    /// stabilities, proportionally slower).
+    #[arg(long, value_name = "N", default_value_t = rolefit_score::evaluate::DEFAULT_RESAMPLES as u32,
+          requires = "confidence", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub resamples: u32,
+    /// Random seed of --confidence's resamples (the same seed gives the same bytes).
+    #[arg(long, value_name = "S", default_value_t = rolefit_score::evaluate::DEFAULT_SEED, requires = "confidence")]
+    pub seed: u64,
     /// Self-rating bias correction.
     #[arg(long, value_enum, default_value_t = Center::None)]
     pub center: Center,

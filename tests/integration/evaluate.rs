@@ -533,6 +533,68 @@ fn confidence_adds_margin_and_stability() {
 }
 
 #[test]
+fn confidence_resamples_and_seed_are_options() {
+    let stabilities = |extra: &[&str]| -> Vec<(String, f64, u64)> {
+        let mut args = vec![
+            "score",
+            "datasets/sample-responses.csv",
+            "--format",
+            "ndjson",
+            "-q",
+            "--confidence",
+        ];
+        args.extend_from_slice(extra);
+        rolefit(&args)
+            .ok()
+            .lines()
+            .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+            .filter(|v| v["status"] == "ranked")
+            .map(|v| {
+                let c = &v["confidence"];
+                (
+                    v["respondent"].as_str().unwrap().to_string(),
+                    c["stability"].as_f64().unwrap(),
+                    c["resamples"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let default = stabilities(&[]);
+    assert!(default.iter().all(|(_, _, b)| *b == 50));
+    assert_eq!(
+        default,
+        stabilities(&["--resamples", "50", "--seed", "1"]),
+        "the defaults"
+    );
+    // One resample: each stability is 0 or 1.
+    let one = stabilities(&["--resamples", "1"]);
+    assert!(
+        one.iter().all(|(_, s, b)| *b == 1 && (*s == 0.0 || *s == 1.0)),
+        "{one:?}"
+    );
+    // Another seed draws other resamples: some stability moves, none leaves [0, 1].
+    let other = stabilities(&["--seed", "7"]);
+    assert_ne!(other, default);
+    assert!(other.iter().all(|(_, s, _)| (0.0..=1.0).contains(s)));
+    // Both need --confidence, and at least one resample.
+    for bad in [&["--seed", "7"][..], &["--resamples", "10"]] {
+        let mut args = vec!["score", "datasets/sample-responses.csv", "-q"];
+        args.extend_from_slice(bad);
+        let run = rolefit(&args);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("--confidence"), "{}", run.stderr);
+    }
+    let run = rolefit(&[
+        "score",
+        "datasets/sample-responses.csv",
+        "--confidence",
+        "--resamples",
+        "0",
+    ]);
+    assert_eq!(run.code, 2);
+}
+
+#[test]
 fn explain_suggestions_make_the_target_rank_first() {
     let dir = tempfile::tempdir().unwrap();
     let (responses, _) = labelled(dir.path(), "12", "14", "1.0", "0.1");

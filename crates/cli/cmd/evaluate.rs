@@ -395,11 +395,11 @@ fn to_json(ev: &Evaluation, matrix: &RoleMatrix) -> Value {
     })
 }
 
-/// The bootstrap `rolefit score --confidence` uses: [`DEFAULT_RESAMPLES`]
-/// resamples with the default seed, so that the same input always gives
-/// the same stabilities.
-pub fn score_bootstrap(on: bool) -> Option<Bootstrap> {
-    on.then(Bootstrap::default)
+/// The bootstrap `rolefit score --confidence` uses: `--resamples` resamples
+/// (default [`DEFAULT_RESAMPLES`]) seeded with `--seed`, so that the same
+/// input and options always give the same stabilities.
+pub fn score_bootstrap(on: bool, resamples: u32, seed: u64) -> Option<Bootstrap> {
+    on.then(|| Bootstrap::new(resamples as usize, seed))
 }
 
 /// Each respondent's confidence in a chunk of `rolefit score`, computed in

@@ -122,7 +122,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         compiled: &compiled,
         strategy,
         renderer: &renderer,
-        bootstrap: crate::cmd::evaluate::score_bootstrap(args.confidence),
+        bootstrap: crate::cmd::evaluate::score_bootstrap(args.confidence, args.resamples, args.seed),
         skip_bad_rows: args.responses.on_error == OnError::Skip,
         exclude_flagged: args.responses.exclude_flagged,
         spare: crossbeam_channel::bounded(4 * threads + 4),
