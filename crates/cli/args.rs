@@ -374,9 +374,8 @@ pub struct ScoreArgs {
     /// For one respondent: draw them against their top roles as an SVG radar chart.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
-    /// Seconds to wait for each reply of a plugin strategy.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_positive)]
-    pub plugin_timeout: f64,
+    #[command(flatten)]
+    pub plugin: PluginTimeout,
     /// Worker threads for parsing and scoring [default: all cores].
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
@@ -545,6 +544,22 @@ pub enum Center {
     Person,
 }
 
+/// How long to wait for a plugin strategy, for every command that can
+/// score with one.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct PluginTimeout {
+    /// Seconds to wait for each reply of a plugin strategy.
+    #[arg(long = "plugin-timeout", value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_positive)]
+    pub seconds: f64,
+}
+
+impl PluginTimeout {
+    /// The timeout as a duration.
+    pub fn duration(self) -> std::time::Duration {
+        std::time::Duration::from_secs_f64(self.seconds)
+    }
+}
+
 /// `rolefit evaluate`
 #[derive(Debug, Args)]
 pub struct EvaluateArgs {
@@ -576,9 +591,8 @@ pub struct EvaluateArgs {
     /// The fraction of capabilities a respondent must answer to be evaluated.
     #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = parse_fraction)]
     pub min_answered: f64,
-    /// Seconds to wait for each reply of a plugin strategy.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_positive)]
-    pub plugin_timeout: f64,
+    #[command(flatten)]
+    pub plugin: PluginTimeout,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = EvaluateFormat::Table)]
     pub format: EvaluateFormat,
@@ -635,6 +649,8 @@ pub struct ExplainArgs {
     /// The similarity strategy.
     #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
     pub strategy: String,
+    #[command(flatten)]
+    pub plugin: PluginTimeout,
     /// Use a learned model (from `rolefit train`) instead of --strategy.
     #[arg(long, value_name = "MODEL", conflicts_with = "strategy")]
     pub model: Option<PathBuf>,
@@ -681,6 +697,8 @@ pub struct ClusterArgs {
     /// The strategy used to name each cluster's nearest role.
     #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
     pub strategy: String,
+    #[command(flatten)]
+    pub plugin: PluginTimeout,
     /// Output format: a summary (table, json) or `respondent,cluster` rows (csv).
     #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
@@ -700,6 +718,8 @@ pub struct OverlapArgs {
     /// The similarity strategy used to compare roles.
     #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
     pub strategy: String,
+    #[command(flatten)]
+    pub plugin: PluginTimeout,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
@@ -718,6 +738,8 @@ pub struct ReportArgs {
     /// The similarity strategy.
     #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
     pub strategy: String,
+    #[command(flatten)]
+    pub plugin: PluginTimeout,
     /// Groups smaller than this are left out of aggregates, for privacy.
     #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
     pub min_group: u32,
@@ -760,6 +782,8 @@ pub struct AssessArgs {
     /// The similarity strategy (see `rolefit strategies`).
     #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
     pub strategy: String,
+    #[command(flatten)]
+    pub plugin: PluginTimeout,
     /// How many of the best roles to explain.
     #[arg(long, short = 'k', value_name = "K", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
     pub top: u32,
@@ -785,9 +809,8 @@ pub struct PluginCheckArgs {
     /// The strategy's name (the plugin is `rolefit-strategy-NAME`).
     #[arg(value_name = "NAME")]
     pub name: String,
-    /// Seconds to wait for each reply.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_positive)]
-    pub plugin_timeout: f64,
+    #[command(flatten)]
+    pub plugin: PluginTimeout,
 }
 
 /// Shells for completions.

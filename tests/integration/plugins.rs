@@ -610,6 +610,32 @@ fn a_plugin_that_hangs_is_stopped_within_the_timeout() {
 }
 
 #[test]
+fn every_command_that_scores_takes_the_plugin_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    script(dir.path(), "rolefit-strategy-mute", "#!/bin/sh\nexec sleep 30\n");
+    let report = dir.path().join("report.html").display().to_string();
+    let commands: [&[&str]; 4] = [
+        &["explain", SAMPLE, "--target", "program-manager"],
+        &["cluster", SAMPLE],
+        &["matrix", "overlap"],
+        &["report", SAMPLE, "--output", &report],
+    ];
+    for command in commands {
+        let mut args = command.to_vec();
+        args.extend(["--strategy", "mute", "--plugin-timeout", TIMEOUT]);
+        let (run, took) = Plugins::on(dir.path()).run_timed(&args, None);
+        assert_eq!(run.code, 1, "{command:?}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("did not answer the hello within 1 s (--plugin-timeout), and was stopped"),
+            "{command:?}: {}",
+            run.stderr
+        );
+        assert!(took < DEADLINE, "{command:?} took {took:?}");
+    }
+}
+
+#[test]
 fn a_plugin_that_stops_reading_is_stopped_within_the_timeout() {
     // The score message (3000 profiles) is far larger than a pipe's buffer,
     // and the plugin never reads it: writing must not block rolefit.

@@ -11,7 +11,6 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
-use std::time::Duration;
 
 use anyhow::{Context, Result};
 use dialoguer::console::{style, Term};
@@ -42,7 +41,7 @@ pub fn run(args: &AssessArgs) -> Result<()> {
         .capability_indices(&matrix)
         .map_err(|e| bad_input(format!("the survey does not fit the role matrix: {e}")))?;
     let (scale, scale_name) = answer_scale(args, &survey)?;
-    let registry = registry::registry(Duration::from_secs(30))?;
+    let registry = registry::registry(args.plugin.duration())?;
     let strategy = registry::find(&registry, &args.strategy)?;
 
     let answers = match &args.answers {

@@ -180,7 +180,7 @@ pub fn cluster(
 pub fn run(args: &ClusterArgs) -> Result<()> {
     let started = Instant::now();
     let range = args.k_range.as_deref().map(parse_k_range).transpose()?;
-    let registry = registry::registry(Duration::from_secs(30))?;
+    let registry = registry::registry(args.plugin.duration())?;
     let strategy = registry::find(&registry, &args.strategy)?;
     let cohort = load_cohort(&args.responses, &args.matrix)?;
     cohort.loaded.print_notes();

@@ -6,7 +6,6 @@
 //! the result as tables, JSON or Markdown.
 
 use std::io::Write;
-use std::time::Duration;
 
 use anyhow::Result;
 use rolefit_model::RoleMatrix;
@@ -36,7 +35,7 @@ pub fn run(args: &EvaluateArgs) -> Result<()> {
     let (labels, unused) = labels.align(&batch, &input)?;
     labels_warning(unused, &args.labels, &input);
 
-    let registry = registry::registry(Duration::from_secs_f64(args.plugin_timeout))?;
+    let registry = registry::registry(args.plugin.duration())?;
     let picks = select(&args.strategies, args.center, &registry)?;
     let centred: Vec<Centred> = picks
         .iter()

@@ -3,7 +3,6 @@
 //! fewest capabilities), found by [`rolefit_score::whatif`].
 
 use std::io::Write;
-use std::time::Duration;
 
 use anyhow::Result;
 use rolefit_model::{ProfileBatch, RoleMatrix};
@@ -36,7 +35,7 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
         ))
     })?;
     let batch = load::responses(&args.responses, &matrix)?;
-    let registry = registry::registry(Duration::from_secs(30))?;
+    let registry = registry::registry(args.plugin.duration())?;
     let model = match &args.model {
         Some(path) => Some(load_model(path, &matrix)?),
         None => None,

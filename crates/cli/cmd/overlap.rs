@@ -3,7 +3,6 @@
 //! group (see [`rolefit_score::overlap`] for the definitions).
 
 use std::io::Write;
-use std::time::Duration;
 
 use anyhow::Result;
 use rolefit_model::RoleMatrix;
@@ -33,7 +32,7 @@ pub const HEATMAP_MAX: usize = 150;
 pub fn run(args: &OverlapArgs) -> Result<()> {
     let loaded = load::matrix(&args.matrix)?;
     loaded.print_notes();
-    let registry = registry::registry(Duration::from_secs(30))?;
+    let registry = registry::registry(args.plugin.duration())?;
     let strategy = registry::find(&registry, &args.strategy)?;
     let matrix = &loaded.matrix;
     let compiled = CompiledMatrix::new(matrix);

@@ -13,7 +13,7 @@ use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::Result;
 use rolefit_model::{ProfileBatch, RoleMatrix};
@@ -73,7 +73,7 @@ fn list() -> Result<()> {
 /// Runs a strategy plugin through the whole protocol on the built-in
 /// matrix and reports each step; fails (exit 1) at the first problem.
 fn check(args: &PluginCheckArgs) -> Result<()> {
-    let timeout = Duration::from_secs_f64(args.plugin_timeout);
+    let timeout = args.plugin.duration();
     let (name, path) = resolve_strategy(&args.name)?;
     let matrix = rolefit_import::builtin::matrix();
     let compiled = CompiledMatrix::new(&matrix);

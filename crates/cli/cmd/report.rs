@@ -19,7 +19,6 @@ mod privacy;
 
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::time::Duration;
 
 use anyhow::Result;
 use rolefit_model::{ProfileBatch, RoleMatrix};
@@ -63,7 +62,7 @@ pub const GAP_ROWS: usize = 10;
 
 /// Runs `rolefit report`.
 pub fn run(args: &ReportArgs) -> Result<()> {
-    let registry = registry::registry(Duration::from_secs(30))?;
+    let registry = registry::registry(args.plugin.duration())?;
     let strategy = registry::find(&registry, &args.strategy)?;
     let cohort = load_cohort(&args.responses, &args.matrix)?;
     cohort.loaded.print_notes();

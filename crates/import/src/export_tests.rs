@@ -282,7 +282,7 @@ fn labels_that_two_scales_read_differently_are_reported_as_a_guess() {
         .to_vec()
     };
     // Only labels both agreement scales have: read on agreement5, a guess.
-    let shared = "respondent,Q01,Q02,Q03\na,Agree,Strongly agree,4\nb,Disagree,Agree,Strongly disagree\n";
+    let shared = "respondent,Q01,Q02,Q03\na,Agree,Strongly agree,\nb,Disagree,Agree,Strongly disagree\n";
     let guess = |column| AmbiguousScale {
         column,
         chosen: "agreement5".into(),
@@ -299,6 +299,10 @@ fn labels_that_two_scales_read_differently_are_reported_as_a_guess() {
         ..plain_options()
     };
     assert!(plan(shared, &named).is_empty());
+    // Numbers among the answers are checked against the scale: no guess.
+    let with_numbers =
+        "respondent,Q01,Q02,Q03\na,Agree,Strongly agree,4\nb,Disagree,Agree,Strongly disagree\n";
+    assert!(plan(with_numbers, &plain_options()).is_empty());
     assert!(plan("respondent,Q01\na,4\n", &plain_options()).is_empty());
     // Labels two scales put at the same points are no guess: a labels map
     // that agrees with agreement5 on these labels.

@@ -465,9 +465,9 @@ struct Detected {
 /// cells hold (`None`: the response scale). A column's scale is one that
 /// holds every label seen in it; of several, one that some other column
 /// needs (it is the only one that fits there) wins, else the first in the
-/// order: custom scales, the response scale, the built-in ones (and then
-/// the choice is reported as ambiguous if another of them would read the
-/// labels differently). A column with a label no scale knows takes the
+/// order: custom scales, the response scale, the built-in ones (and then,
+/// when no answer cell of the sample is a number, the choice is reported as
+/// ambiguous if another of them would read the labels differently). A column with a label no scale knows takes the
 /// scale that knows most of its labels, and the unknown label is reported
 /// where it occurs.
 fn detect_scales(
@@ -514,6 +514,16 @@ fn detect_scales(
         })
         .collect();
     let needed: Vec<usize> = fits.iter().filter(|f| f.len() == 1).map(|f| f[0]).collect();
+    // Numbers among the answers are checked against the scale as they are
+    // read (a 6 on five points is an error), so they already vouch for it.
+    let numbers_seen = columns.iter().any(|&column| {
+        sample.iter().any(|record| {
+            record
+                .get(column)
+                .and_then(|c| std::str::from_utf8(c).ok())
+                .is_some_and(|text| parse_number(text.trim()).is_ok())
+        })
+    });
     fits.iter()
         .zip(&labels)
         .map(|(fit, labels)| {
@@ -527,7 +537,7 @@ fn detect_scales(
             let chosen = &candidates[choice];
             let others: Vec<String> = fit
                 .iter()
-                .filter(|&&other| other != choice && by_need.is_none())
+                .filter(|&&other| other != choice && by_need.is_none() && !numbers_seen)
                 .filter(|&&other| !reads_alike(&chosen.scale, &candidates[other].scale, labels))
                 .map(|&other| candidates[other].name.clone())
                 .collect();
@@ -999,8 +1009,9 @@ impl ColumnPlan {
 
     /// The answer columns whose label scale was a guess: their labels (in
     /// the rows sampled) fit several scales that would read them as
-    /// different values, and no other column's labels settled which, so
-    /// the first in the order of preference was taken (`agreement5` over
+    /// different values, no other column's labels settled which, and no
+    /// answer in the sample is a number (numbers are checked against the
+    /// scale), so the first in the order of preference was taken (`agreement5` over
     /// `agreement7` for a column of `Agree` and `Disagree`). `--scale`
     /// settles it.
     pub fn ambiguous_scales(&self) -> &[AmbiguousScale] {

@@ -10,7 +10,7 @@
 mod render;
 
 use std::io::Write;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, Result};
 use crossbeam_channel::{Receiver, Sender};
@@ -55,7 +55,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
     }
     let matrix = loaded.matrix;
     let survey = load::survey(args.responses.survey.as_deref())?;
-    let registry = registry::registry(Duration::from_secs_f64(args.plugin_timeout))?;
+    let registry = registry::registry(args.plugin.duration())?;
     let chosen = crate::cmd::train::score_strategy(args, &registry, &matrix)?;
     let strategy = chosen.get();
     let compiled = CompiledMatrix::new(&matrix);
