@@ -743,6 +743,10 @@ pub struct ReportArgs {
     /// Groups smaller than this are left out of aggregates, for privacy.
     #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
     pub min_group: u32,
+    /// The fraction of the matrix's capabilities a respondent must answer to
+    /// be ranked, and so counted in the report.
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = parse_fraction)]
+    pub min_answered: f64,
     /// Random seed (clustering).
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,

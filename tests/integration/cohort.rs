@@ -481,6 +481,22 @@ fn report_is_one_self_contained_page_with_every_section() {
 }
 
 #[test]
+fn report_ranks_by_min_answered() {
+    // R004 answered too few capabilities at the default (half of them).
+    let default = report(&[SAMPLE]);
+    assert!(default.contains("not ranked (fewer than 50% of capabilities answered)"));
+    assert!(default.contains("answered at least 50% of the capabilities are ranked"));
+    // Requiring every capability leaves more respondents unranked, and the
+    // page says which threshold it used.
+    let strict = report(&[SAMPLE, "--min-answered", "1"]);
+    assert!(strict.contains("not ranked (fewer than 100% of capabilities answered)"));
+    assert!(strict.contains("answered at least 100% of the capabilities are ranked"));
+    assert_ne!(default, strict);
+    let run = rolefit(&["report", SAMPLE, "--min-answered", "1.5", "-o", "/dev/null"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
+
+#[test]
 fn report_suppresses_small_groups() {
     // The sample's best fits: 10, 9, 8 and 8 respondents.
     let text = report(&[SAMPLE, "--min-group", "9"]);

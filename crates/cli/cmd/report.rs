@@ -38,10 +38,6 @@ use crate::plot::{escape, inline};
 use crate::registry;
 use crate::render::number;
 
-/// The fraction of capabilities a respondent must answer to be ranked, and
-/// so to be in the report (the `score` default).
-pub const MIN_ANSWERED: f64 = 0.5;
-
 /// Clusters are tried for k = 2 up to this many (fewer when the cohort is
 /// too small for every cluster to reach `--min-group`).
 pub const MAX_K: usize = 6;
@@ -66,7 +62,13 @@ pub fn run(args: &ReportArgs) -> Result<()> {
     let strategy = registry::find(&registry, &args.strategy)?;
     let cohort = load_cohort(&args.responses, &args.matrix)?;
     cohort.loaded.print_notes();
-    let html = build(&cohort, strategy, u64::from(args.min_group), args.seed)?;
+    let html = build(
+        &cohort,
+        strategy,
+        u64::from(args.min_group),
+        args.min_answered,
+        args.seed,
+    )?;
     let mut out = Output::create(Some(&args.output))?;
     out.write_all(html.as_bytes())?;
     registry::finish()?;
@@ -91,9 +93,9 @@ struct Ranked {
     unranked: usize,
 }
 
-fn rank_cohort(cohort: &Cohort, strategy: &dyn Strategy) -> Result<Ranked> {
+fn rank_cohort(cohort: &Cohort, strategy: &dyn Strategy, min_answered: f64) -> Result<Ranked> {
     let outcomes = Scorer::new(&cohort.compiled, strategy)
-        .min_answered(MIN_ANSWERED)
+        .min_answered(min_answered)
         .score_batch(&cohort.profiles)?;
     let mut ranked = Ranked {
         rows: Vec::new(),
@@ -112,12 +114,19 @@ fn rank_cohort(cohort: &Cohort, strategy: &dyn Strategy) -> Result<Ranked> {
     Ok(ranked)
 }
 
-/// Builds the whole page.
-pub fn build(cohort: &Cohort, strategy: &dyn Strategy, m: u64, seed: u64) -> Result<String> {
+/// Builds the whole page: `m` is `--min-group`, `min_answered` the share
+/// of capabilities a respondent must answer to be ranked.
+pub fn build(
+    cohort: &Cohort,
+    strategy: &dyn Strategy,
+    m: u64,
+    min_answered: f64,
+    seed: u64,
+) -> Result<String> {
     let matrix = &cohort.loaded.matrix;
-    let ranked = rank_cohort(cohort, strategy)?;
+    let ranked = rank_cohort(cohort, strategy, min_answered)?;
     let r = ranked.rows.len() as u64;
-    let mut page = Page::new(matrix, &cohort.source, strategy, m);
+    let mut page = Page::new(matrix, &cohort.source, strategy, m, min_answered);
 
     // Summary.
     let top_counts: Vec<u64> = {
@@ -159,6 +168,8 @@ struct Page<'a> {
     source: &'a str,
     strategy: &'a dyn Strategy,
     m: u64,
+    /// The share of capabilities a respondent must answer to be ranked.
+    min_answered: f64,
     body: String,
     nav: Vec<(&'static str, &'static str)>,
     /// How many counts each section withheld, for the method section.
@@ -166,12 +177,19 @@ struct Page<'a> {
 }
 
 impl<'a> Page<'a> {
-    fn new(matrix: &'a RoleMatrix, source: &'a str, strategy: &'a dyn Strategy, m: u64) -> Self {
+    fn new(
+        matrix: &'a RoleMatrix,
+        source: &'a str,
+        strategy: &'a dyn Strategy,
+        m: u64,
+        min_answered: f64,
+    ) -> Self {
         Page {
             matrix,
             source,
             strategy,
             m,
+            min_answered,
             body: String::new(),
             nav: Vec::new(),
             withheld: Vec::new(),
@@ -231,7 +249,7 @@ impl<'a> Page<'a> {
             self.count_text(unranked[1]),
             &format!(
                 "not ranked (fewer than {:.0}% of capabilities answered)",
-                MIN_ANSWERED * 100.0
+                self.min_answered * 100.0
             ),
         );
         card(
@@ -730,7 +748,7 @@ impl<'a> Page<'a> {
         let _ = write!(
             s,
             "<h3>Who is counted</h3>\n<p>Respondents who answered at least {:.0}% of the capabilities are ranked; every figure about respondents is over them only. A role is a respondent's <em>best fit</em> when it has their highest score under {} (ties in matrix order).</p>\n",
-            MIN_ANSWERED * 100.0,
+            self.min_answered * 100.0,
             escape(self.strategy.name())
         );
         let _ = write!(
