@@ -654,6 +654,11 @@ pub struct ExplainArgs {
     /// Use a learned model (from `rolefit train`) instead of --strategy.
     #[arg(long, value_name = "MODEL", conflicts_with = "strategy")]
     pub model: Option<PathBuf>,
+    /// The fraction of the matrix's capabilities a respondent must answer to
+    /// be ranked (as for `score`); others are reported as insufficient, with
+    /// no search.
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = parse_fraction)]
+    pub min_answered: f64,
     /// Candidate profiles tried per respondent at most; past it the answer
     /// is a lower bound on the points needed.
     #[arg(long, value_name = "N", default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..))]

@@ -671,6 +671,66 @@ fn explain_suggestions_make_the_target_rank_first() {
 }
 
 #[test]
+fn explain_leaves_out_respondents_with_too_few_answers() {
+    // R004 answered 6 of the 20 capabilities; half are needed by default.
+    let run = |extra: &[&str]| -> Vec<serde_json::Value> {
+        let mut args = vec![
+            "explain",
+            "datasets/sample-responses.csv",
+            "--target",
+            "program-manager",
+            "-f",
+            "json",
+            "--budget",
+            "500",
+        ];
+        args.extend_from_slice(extra);
+        let text = rolefit(&args).ok().to_string();
+        serde_json::from_str::<Vec<serde_json::Value>>(&text).unwrap()
+    };
+    let r004 = |all: &[serde_json::Value]| all.iter().find(|v| v["respondent"] == "R004").cloned().unwrap();
+    let default = run(&[]);
+    assert_eq!(default.len(), 36, "every respondent has a row");
+    let r = r004(&default);
+    assert_eq!(r["status"], "insufficient");
+    assert_eq!(
+        (r["answered"].as_u64(), r["needed"].as_u64()),
+        (Some(6), Some(10))
+    );
+    assert!(r.get("first").is_none(), "no ranking, no search");
+    // Everyone else is searched as before.
+    assert!(default
+        .iter()
+        .filter(|v| v["respondent"] != "R004")
+        .all(|v| v["status"] != "insufficient"));
+    // With the threshold lowered, R004 is searched too.
+    assert_ne!(r004(&run(&["--min-answered", "0.3"]))["status"], "insufficient");
+    // CSV and the table say so in their own way.
+    let csv = rolefit(&[
+        "explain",
+        "datasets/sample-responses.csv",
+        "--target",
+        "program-manager",
+        "-f",
+        "csv",
+        "--budget",
+        "500",
+    ]);
+    assert!(csv.ok().contains("\nR004,Program Manager,insufficient,,,,\n"));
+    let table = rolefit(&[
+        "explain",
+        "datasets/sample-responses.csv",
+        "--target",
+        "program-manager",
+        "--budget",
+        "500",
+    ]);
+    assert!(table
+        .ok()
+        .contains("too few answers: 6 capabilities, --min-answered needs 10"));
+}
+
+#[test]
 fn labels_are_checked_with_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let (responses, labels) = labelled(dir.path(), "10", "15", "1.0", "0");

@@ -7,7 +7,7 @@ use std::io::Write;
 use anyhow::Result;
 use rolefit_model::{ProfileBatch, RoleMatrix};
 use rolefit_score::whatif::{what_it_takes, Improvement, Plan, WhatIf, WhatIfOptions};
-use rolefit_score::{rank, CompiledMatrix, RankedRole, ScoreError, Strategy};
+use rolefit_score::{rank, CompiledMatrix, RankedRole, ScoreError, Scorer, Strategy};
 use serde_json::{json, Value};
 
 use crate::args::{ExplainArgs, ListFormat};
@@ -48,8 +48,18 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
     let options = WhatIfOptions {
         budget: usize::try_from(args.budget).unwrap_or(usize::MAX),
     };
+    let needed = Scorer::new(&compiled, strategy)
+        .min_answered(args.min_answered)
+        .needed();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let answers = for_each_respondent(&batch, threads, |i| {
+        let answered_count = batch.answered_count(i);
+        if answered_count < needed {
+            return Ok(Answer::Insufficient {
+                answered: answered_count,
+                needed,
+            });
+        }
         let (values, answered) = batch.row(i);
         let mut one = ProfileBatch::new(batch.capabilities());
         let row: Vec<Option<f64>> = values
@@ -62,7 +72,7 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
         let ranked = rank(scores.row(0), None);
         let position = ranked.iter().position(|r| r.role == target).map_or(0, |p| p + 1);
         let answer = what_it_takes(&compiled, strategy, values, answered, target, &options)?;
-        Ok(Answer {
+        Ok(Answer::Searched {
             first: ranked[0],
             target_rank: position,
             target_score: scores[(0, target)],
@@ -97,14 +107,19 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
 }
 
 /// One respondent's result.
-struct Answer {
-    /// The role first now.
-    first: RankedRole,
-    /// The target's rank now (1-based).
-    target_rank: usize,
-    /// The target's score now.
-    target_score: f64,
-    answer: WhatIf,
+enum Answer {
+    /// Too few answers to be ranked (`--min-answered`): no search.
+    Insufficient { answered: usize, needed: usize },
+    /// Ranked, and searched.
+    Searched {
+        /// The role first now.
+        first: RankedRole,
+        /// The target's rank now (1-based).
+        target_rank: usize,
+        /// The target's score now.
+        target_score: f64,
+        answer: WhatIf,
+    },
 }
 
 /// Runs `work` for every respondent on up to `threads` threads; results in
@@ -238,19 +253,35 @@ impl Ctx<'_> {
             "Points".to_string(),
         ]);
         for (i, a) in answers.iter().enumerate() {
-            t.add_row(vec![
-                self.batch.respondent(i).to_string(),
-                format!("{} {:.3}", self.role(a.first.role), a.first.score),
-                format!("#{} {:.3}", a.target_rank, a.target_score),
-                self.verdict(&a.answer, "\n", "→"),
-                Self::points(&a.answer).map_or("–".to_string(), |(p, n)| {
-                    if n == 0 {
-                        "0".to_string()
-                    } else {
-                        format!("{} in {n}", number(p, 2))
-                    }
-                }),
-            ]);
+            let respondent = self.batch.respondent(i).to_string();
+            let row = match a {
+                Answer::Insufficient { answered, needed } => vec![
+                    respondent,
+                    "not ranked".to_string(),
+                    "–".to_string(),
+                    format!("too few answers: {answered} capabilities, --min-answered needs {needed}"),
+                    "–".to_string(),
+                ],
+                Answer::Searched {
+                    first,
+                    target_rank,
+                    target_score,
+                    answer,
+                } => vec![
+                    respondent,
+                    format!("{} {:.3}", self.role(first.role), first.score),
+                    format!("#{target_rank} {target_score:.3}"),
+                    self.verdict(answer, "\n", "→"),
+                    Self::points(answer).map_or("–".to_string(), |(p, n)| {
+                        if n == 0 {
+                            "0".to_string()
+                        } else {
+                            format!("{} in {n}", number(p, 2))
+                        }
+                    }),
+                ],
+            };
+            t.add_row(row);
         }
         format!(
             "What it takes for {} to rank first under {} (raising answers in whole points up to the scale's top; a blank counts as the bottom)\n{t}\n",
@@ -271,19 +302,33 @@ impl Ctx<'_> {
             "target_score_after",
         ])?;
         for (i, a) in answers.iter().enumerate() {
-            let (points, count) = Self::points(&a.answer).map_or((String::new(), String::new()), |(p, n)| {
+            let respondent = safe(self.batch.respondent(i));
+            let target = safe(self.role(self.target));
+            let Answer::Searched { answer, .. } = a else {
+                w.write_record([
+                    respondent.as_ref(),
+                    target.as_ref(),
+                    "insufficient",
+                    "",
+                    "",
+                    "",
+                    "",
+                ])?;
+                continue;
+            };
+            let (points, count) = Self::points(answer).map_or((String::new(), String::new()), |(p, n)| {
                 (number(p, 6), n.to_string())
             });
-            let after = match &a.answer {
+            let after = match answer {
                 WhatIf::Reached { plan, .. } => format!("{:.6}", plan.score),
                 WhatIf::AlreadyFirst { score } => format!("{score:.6}"),
                 _ => String::new(),
             };
-            let improvements = self.verdict(&a.answer, "; ", "->");
+            let improvements = self.verdict(answer, "; ", "->");
             w.write_record([
-                safe(self.batch.respondent(i)).as_ref(),
-                safe(self.role(self.target)).as_ref(),
-                Self::status(&a.answer),
+                respondent.as_ref(),
+                target.as_ref(),
+                Self::status(answer),
                 &points,
                 &count,
                 safe(&improvements).as_ref(),
@@ -294,16 +339,34 @@ impl Ctx<'_> {
     }
 
     fn json(&self, i: usize, a: &Answer) -> Value {
+        let (first, target_rank, target_score, answer) = match a {
+            Answer::Insufficient { answered, needed } => {
+                return json!({
+                    "respondent": self.batch.respondent(i),
+                    "strategy": self.strategy,
+                    "target": self.role(self.target),
+                    "status": "insufficient",
+                    "answered": answered,
+                    "needed": needed,
+                });
+            }
+            Answer::Searched {
+                first,
+                target_rank,
+                target_score,
+                answer,
+            } => (first, target_rank, target_score, answer),
+        };
         let mut v = json!({
             "respondent": self.batch.respondent(i),
             "strategy": self.strategy,
             "target": self.role(self.target),
-            "target_rank": a.target_rank,
-            "target_score": a.target_score,
-            "first": {"role": self.role(a.first.role), "score": a.first.score},
-            "status": Self::status(&a.answer),
+            "target_rank": target_rank,
+            "target_score": target_score,
+            "first": {"role": self.role(first.role), "score": first.score},
+            "status": Self::status(answer),
         });
-        match &a.answer {
+        match answer {
             WhatIf::AlreadyFirst { .. } => {
                 v["points"] = json!(0.0);
                 v["improvements"] = json!([]);
