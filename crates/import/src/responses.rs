@@ -456,8 +456,8 @@ struct Detected {
     /// The chosen scale's name, and the other scales that hold every label
     /// seen in the column but would read some of them as other values
     /// (`agreement7` for a column of `Agree` and `Disagree` read on
-    /// `agreement5`): empty when the labels settle it, or another column's
-    /// labels did.
+    /// `agreement5`); `None` when the labels settle it, another column's
+    /// labels did, or numbers in the sample vouch for the scale.
     ambiguous: Option<(String, Vec<String>)>,
 }
 
@@ -466,10 +466,10 @@ struct Detected {
 /// holds every label seen in it; of several, one that some other column
 /// needs (it is the only one that fits there) wins, else the first in the
 /// order: custom scales, the response scale, the built-in ones (and then,
-/// when no answer cell of the sample is a number, the choice is reported as
-/// ambiguous if another of them would read the labels differently). A column with a label no scale knows takes the
-/// scale that knows most of its labels, and the unknown label is reported
-/// where it occurs.
+/// when no answer cell of the sample is a number, the choice is reported
+/// as ambiguous if another of them would read the labels differently). A
+/// column with a label no scale knows takes the scale that knows most of
+/// its labels, and the unknown label is reported where it occurs.
 fn detect_scales(
     columns: &[usize],
     sample: &[ByteRecord],
