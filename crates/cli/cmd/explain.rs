@@ -7,7 +7,7 @@ use std::io::Write;
 use anyhow::Result;
 use rolefit_model::{ProfileBatch, RoleMatrix};
 use rolefit_score::whatif::{what_it_takes, Improvement, Plan, WhatIf, WhatIfOptions};
-use rolefit_score::{rank, CompiledMatrix, RankedRole, ScoreError, Scorer, Strategy};
+use rolefit_score::{CompiledMatrix, Outcome, RankedRole, ScoreError, Scorer, Strategy};
 use serde_json::{json, Value};
 
 use crate::args::{ExplainArgs, ListFormat};
@@ -48,34 +48,30 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
     let options = WhatIfOptions {
         budget: usize::try_from(args.budget).unwrap_or(usize::MAX),
     };
-    let needed = Scorer::new(&compiled, strategy)
-        .min_answered(args.min_answered)
-        .needed();
+    // Ranked as `score` ranks (ties, the minimum-answered rule), one
+    // respondent at a time, as the search scores its candidates.
+    let scorer = Scorer::new(&compiled, strategy).min_answered(args.min_answered);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let answers = for_each_respondent(&batch, threads, |i| {
-        let answered_count = batch.answered_count(i);
-        if answered_count < needed {
-            return Ok(Answer::Insufficient {
-                answered: answered_count,
-                needed,
-            });
-        }
         let (values, answered) = batch.row(i);
         let mut one = ProfileBatch::new(batch.capabilities());
-        let row: Vec<Option<f64>> = values
+        one.push_parts(batch.respondent(i), values, answered);
+        let ranked = match scorer.score_batch(&one)?.pop() {
+            Some(Outcome::Ranked(ranked)) => ranked,
+            Some(Outcome::Insufficient { answered, needed }) => {
+                return Ok(Answer::Insufficient { answered, needed });
+            }
+            None => unreachable!("one outcome per profile"),
+        };
+        let position = ranked
             .iter()
-            .zip(answered)
-            .map(|(&v, &a)| a.then_some(v))
-            .collect();
-        one.push(batch.respondent(i), &row);
-        let scores = strategy.score(&compiled, &one)?;
-        let ranked = rank(scores.row(0), None);
-        let position = ranked.iter().position(|r| r.role == target).map_or(0, |p| p + 1);
+            .position(|r| r.role == target)
+            .expect("a full ranking holds every role");
         let answer = what_it_takes(&compiled, strategy, values, answered, target, &options)?;
         Ok(Answer::Searched {
             first: ranked[0],
-            target_rank: position,
-            target_score: scores[(0, target)],
+            target_rank: position + 1,
+            target_score: ranked[position].score,
             answer,
         })
     })

@@ -238,10 +238,7 @@ pub(crate) fn batch_values<'b>(
 ) -> Result<ArrayView2<'b, f64>, ScoreError> {
     matrix.check(profiles)?;
     let shape = (profiles.len(), matrix.n_capabilities());
-    ArrayView2::from_shape(shape, profiles.values()).map_err(|_| ScoreError::ShapeMismatch {
-        expected: matrix.n_capabilities(),
-        found: profiles.capabilities(),
-    })
+    Ok(ArrayView2::from_shape(shape, profiles.values()).expect("check verified one value per capability"))
 }
 
 /// The batch's answered mask `M` (profiles x capabilities) as 0/1 values.
