@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use anyhow::{Context, Result};
-use tempfile::NamedTempFile;
+use tempfile::TempPath;
 
 use crate::args::Encoding;
 use crate::error::bad_input;
@@ -91,12 +91,24 @@ pub fn open_file(path: &Path, what: &str) -> Result<Input> {
 }
 
 /// Temporary output files not yet moved into place: removed if the
-/// process is interrupted, so that Ctrl-C or SIGTERM leaves no partial
-/// file behind (a file being replaced is never touched before the rename).
+/// process is interrupted or panics, so that no signal that can be caught
+/// leaves a partial file behind (a file being replaced is never touched
+/// before the rename).
 static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-/// Whether an interrupt should show the cursor again (set by interactive
-/// commands, whose prompts hide it).
+/// Finished outputs waiting for the run to succeed: [`commit_outputs`]
+/// moves them all into place, [`discard_outputs`] removes them.
+static STAGED: Mutex<Vec<Staged>> = Mutex::new(Vec::new());
+
+/// A finished temporary file and where it goes.
+struct Staged {
+    temp: TempPath,
+    target: PathBuf,
+    _pending: Pending,
+}
+
+/// Whether an interrupt should show the terminal's cursor again (set by
+/// interactive commands, whose prompts hide it).
 static RESTORE_CURSOR: AtomicBool = AtomicBool::new(false);
 
 /// Makes an interrupt show the terminal's cursor before exiting.
@@ -104,23 +116,89 @@ pub fn restore_cursor_on_interrupt() {
     RESTORE_CURSOR.store(true, Ordering::Relaxed);
 }
 
+/// The signals that end a run early, after removing its temporary files:
+/// every catchable signal whose default action ends the process and that
+/// a user or the system sends to stop a program (SIGKILL and SIGSTOP cannot
+/// be caught; SIGXFSZ is handled apart, see [`clean_up_on_interrupt`]).
+#[cfg(unix)]
+const ENDING_SIGNALS: [i32; 7] = {
+    use signal_hook::consts::signal::*;
+    [SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU]
+};
+
 /// Removes pending temporary files and exits with status 130 on Ctrl-C
-/// (SIGINT), SIGTERM or SIGHUP.
+/// (SIGINT), SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGALRM and SIGXCPU, and
+/// removes them on a panic. SIGXFSZ (a file grew past `ulimit -f`) is
+/// caught and does nothing, so the write that crossed the limit fails with
+/// "File too large" and the run ends through its ordinary error path,
+/// which names the file.
 pub fn clean_up_on_interrupt() {
-    // If a handler cannot be installed the default behaviour (exit) stays;
-    // only the temporary file may then remain.
-    let _ = ctrlc::set_handler(|| {
-        if RESTORE_CURSOR.load(Ordering::Relaxed) {
-            // An interactive prompt may have hidden the cursor.
-            eprintln!("\x1b[?25h");
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        remove_pending();
+        default_hook(info);
+    }));
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::signal::SIGXFSZ;
+        use signal_hook::iterator::Signals;
+        // If a handler cannot be installed the default behaviour (exit)
+        // stays; only the temporary file may then remain.
+        let _ = signal_hook::flag::register(SIGXFSZ, std::sync::Arc::new(AtomicBool::new(false)));
+        if let Ok(mut signals) = Signals::new(ENDING_SIGNALS) {
+            let _ = std::thread::Builder::new().name("signals".into()).spawn(move || {
+                if signals.forever().next().is_some() {
+                    on_interrupt();
+                }
+            });
         }
-        if let Ok(pending) = PENDING.lock() {
-            for path in pending.iter() {
-                let _ = std::fs::remove_file(path);
+    }
+}
+
+/// What an interrupt does: restores the cursor, removes temporary files,
+/// exits 130.
+fn on_interrupt() -> ! {
+    if RESTORE_CURSOR.load(Ordering::Relaxed) {
+        // An interactive prompt may have hidden the cursor.
+        let _ = writeln!(io::stderr(), "\x1b[?25h");
+    }
+    remove_pending();
+    std::process::exit(130);
+}
+
+/// Removes every temporary output file of the run.
+fn remove_pending() {
+    // A panic while the lock is held must not stop the clean-up.
+    let pending = match PENDING.lock() {
+        Ok(p) => p,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    for path in pending.iter() {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+/// Makes sure standard input, output and error are open. A program started
+/// with one of them closed (`2>&-`) would otherwise get that descriptor
+/// for the first file it opens, and its messages would be written into an
+/// output file. Each closed one is pointed at `/dev/null`.
+pub fn guard_standard_streams() {
+    #[cfg(unix)]
+    {
+        use std::os::fd::{AsRawFd, IntoRawFd};
+        // Opening returns the lowest free descriptor: while that is 0, 1 or
+        // 2, keep it open (it now stands in for the closed stream).
+        while let Ok(null) = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/null")
+        {
+            if null.as_raw_fd() > 2 {
+                break;
             }
+            let _ = null.into_raw_fd();
         }
-        std::process::exit(130);
-    });
+    }
 }
 
 /// A temporary file's entry in [`PENDING`], removed when it is dropped.
@@ -143,22 +221,76 @@ impl Drop for Pending {
     }
 }
 
+/// Moves every output file the run finished into place. Called once, when
+/// the command has succeeded: until then no target is touched, so a run
+/// that fails at any point, even after writing one of its outputs in full,
+/// leaves every output path as it was.
+///
+/// # Errors
+/// The first rename that fails (the outputs before it are in place).
+pub fn commit_outputs() -> Result<()> {
+    let staged = std::mem::take(&mut *lock_staged());
+    for Staged { temp, target, .. } in staged {
+        temp.persist(&target)
+            .map_err(|e| e.error)
+            .with_context(|| format!("cannot move the output into place at {}", target.display()))?;
+    }
+    Ok(())
+}
+
+/// Removes the finished outputs of a run that failed.
+pub fn discard_outputs() {
+    lock_staged().clear();
+}
+
+fn lock_staged() -> std::sync::MutexGuard<'static, Vec<Staged>> {
+    match STAGED.lock() {
+        Ok(s) => s,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
 /// Where a command writes its result.
 pub enum Output {
     /// Standard output, buffered.
     Stdout(BufWriter<io::Stdout>),
     /// Something that is not a regular file (`/dev/null`, a named pipe, a
     /// terminal), written directly: renaming over it would replace it.
-    Special(BufWriter<File>),
-    /// A temporary file that becomes `target` on [`Output::finish`].
+    Special {
+        /// Buffered writer.
+        writer: BufWriter<File>,
+        /// The path as given, for errors.
+        target: PathBuf,
+    },
+    /// A temporary file that becomes `target` when the run succeeds.
     File {
         /// Buffered temporary file.
-        writer: BufWriter<NamedTempFile>,
-        /// The final path.
+        writer: BufWriter<File>,
+        /// The temporary file's path; removed when dropped.
+        temp: TempPath,
+        /// The final path (a symbolic link's target, so the link stays).
         target: PathBuf,
+        /// The path as given, for errors.
+        shown: PathBuf,
         /// Keeps the temporary file listed for removal on interrupt.
-        _pending: Pending,
+        pending: Pending,
     },
+}
+
+/// The path a write to `path` should replace: `path` itself, or the file
+/// a symbolic link points to, so that the link is kept (as `cp` and
+/// editors do).
+fn resolve_link(path: &Path) -> Result<PathBuf> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path).map_err(|e| {
+            bad_input(format!(
+                "cannot write {}: it is a symbolic link to {}, which cannot be followed ({e})",
+                path.display(),
+                std::fs::read_link(path).map_or_else(|_| "?".into(), |p| p.display().to_string())
+            ))
+        }),
+        _ => Ok(path.to_path_buf()),
+    }
 }
 
 impl Output {
@@ -180,72 +312,129 @@ impl Output {
                 .write(true)
                 .open(path)
                 .map_err(cannot)?;
-            return Ok(Output::Special(BufWriter::with_capacity(1 << 16, file)));
+            return Ok(Output::Special {
+                writer: BufWriter::with_capacity(1 << 16, file),
+                target: path.to_path_buf(),
+            });
         }
-        let dir = match path.parent() {
+        let target = resolve_link(path)?;
+        let dir = match target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
         let mut builder = tempfile::Builder::new();
         builder.prefix(".rolefit-").suffix(".tmp");
-        // The file gets the permissions of the one it replaces, or those of
-        // a new file (0666 less the umask), not the temporary file's 0600.
+        // The file gets the permission bits of the one it replaces (never
+        // set-user-id, set-group-id or sticky), or those of a new file
+        // (0666 less the umask), not the temporary file's 0600.
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = existing.map_or(0o666, |m| m.permissions().mode());
+            let mode = existing.map_or(0o666, |m| m.permissions().mode() & 0o777);
             builder.permissions(std::fs::Permissions::from_mode(mode));
         }
-        let tmp = builder.tempfile_in(dir).map_err(cannot)?;
+        let (file, temp) = builder
+            .tempfile_in(dir)
+            .map_err(|e| cannot(plain(e, dir)))?
+            .into_parts();
         Ok(Output::File {
-            _pending: Pending::new(tmp.path()),
-            writer: BufWriter::with_capacity(1 << 16, tmp),
-            target: path.to_path_buf(),
+            pending: Pending::new(&temp),
+            writer: BufWriter::with_capacity(1 << 16, file),
+            temp,
+            target,
+            shown: path.to_path_buf(),
         })
     }
 
-    /// Flushes and, for a file, renames it into place.
+    /// Flushes; a file is then kept aside until the run succeeds
+    /// ([`commit_outputs`]).
     pub fn finish(self) -> Result<()> {
         match self {
             Output::Stdout(mut w) => w.flush().context("writing to standard output"),
-            Output::Special(mut w) => w.flush().context("writing the output"),
-            Output::File { writer, target, .. } => {
-                let tmp = writer
+            Output::Special { mut writer, target } => writer
+                .flush()
+                .with_context(|| format!("cannot write {}", target.display())),
+            Output::File {
+                writer,
+                temp,
+                target,
+                shown,
+                pending,
+            } => {
+                writer
                     .into_inner()
                     .map_err(|e| e.into_error())
-                    .with_context(|| format!("writing {}", target.display()))?;
-                tmp.persist(&target)
-                    .map_err(|e| e.error)
-                    .with_context(|| format!("moving the output into place at {}", target.display()))?;
+                    .with_context(|| format!("cannot write {}", shown.display()))?;
+                // A failure point for the tests of the panic clean-up
+                // (debug builds only): the temporary file is complete here.
+                if cfg!(debug_assertions) && std::env::var_os("ROLEFIT_TEST_PANIC_ON_FINISH").is_some() {
+                    panic!("ROLEFIT_TEST_PANIC_ON_FINISH is set");
+                }
+                lock_staged().push(Staged {
+                    temp,
+                    target,
+                    _pending: pending,
+                });
                 Ok(())
             }
         }
+    }
+
+    /// The path errors name.
+    fn shown(&self) -> Option<&Path> {
+        match self {
+            Output::Stdout(_) => None,
+            Output::Special { target, .. } => Some(target),
+            Output::File { shown, .. } => Some(shown),
+        }
+    }
+
+    /// A write error, naming the file written (never the temporary file).
+    fn named(&self, e: io::Error) -> io::Error {
+        match self.shown() {
+            Some(path) => io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display())),
+            None => e,
+        }
+    }
+}
+
+/// The error of creating a temporary file in `dir`, without the temporary
+/// file's path that tempfile adds (errors should name the target): the
+/// folder's own error when it cannot be reached, else the error's kind.
+fn plain(e: io::Error, dir: &Path) -> io::Error {
+    match std::fs::metadata(dir) {
+        Err(missing) => missing,
+        Ok(meta) if !meta.is_dir() => io::Error::new(
+            io::ErrorKind::NotADirectory,
+            format!("{} is not a folder", dir.display()),
+        ),
+        Ok(_) => io::Error::from(e.kind()),
     }
 }
 
 impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
+        let result = match self {
             Output::Stdout(w) => w.write(buf),
-            Output::Special(w) => w.write(buf),
-            Output::File { writer, .. } => writer.write(buf),
-        }
+            Output::Special { writer, .. } | Output::File { writer, .. } => writer.write(buf),
+        };
+        result.map_err(|e| self.named(e))
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        match self {
+        let result = match self {
             Output::Stdout(w) => w.write_all(buf),
-            Output::Special(w) => w.write_all(buf),
-            Output::File { writer, .. } => writer.write_all(buf),
-        }
+            Output::Special { writer, .. } | Output::File { writer, .. } => writer.write_all(buf),
+        };
+        result.map_err(|e| self.named(e))
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        match self {
+        let result = match self {
             Output::Stdout(w) => w.flush(),
-            Output::Special(w) => w.flush(),
-            Output::File { writer, .. } => writer.flush(),
-        }
+            Output::Special { writer, .. } | Output::File { writer, .. } => writer.flush(),
+        };
+        result.map_err(|e| self.named(e))
     }
 }
 
@@ -253,8 +442,16 @@ impl Write for Output {
 mod tests {
     use super::*;
 
+    /// The staged outputs are process-wide: tests that finish files run
+    /// one at a time.
+    fn serial() -> std::sync::MutexGuard<'static, ()> {
+        static SERIAL: Mutex<()> = Mutex::new(());
+        SERIAL.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     #[test]
     fn file_output_appears_only_on_finish() {
+        let _serial = serial();
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("out.csv");
         std::fs::write(&target, "old").unwrap();
@@ -262,6 +459,12 @@ mod tests {
         out.write_all(b"new").unwrap();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
         out.finish().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&target).unwrap(),
+            "old",
+            "not before the run succeeds"
+        );
+        commit_outputs().unwrap();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
         assert_eq!(
             std::fs::read_dir(dir.path()).unwrap().count(),
@@ -272,6 +475,7 @@ mod tests {
 
     #[test]
     fn special_files_are_written_not_replaced() {
+        let _serial = serial();
         let mut out = Output::create(Some(Path::new("/dev/null"))).unwrap();
         out.write_all(b"discarded").unwrap();
         out.finish().unwrap();
@@ -287,10 +491,12 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn files_get_ordinary_permissions() {
+        let _serial = serial();
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let fresh = dir.path().join("fresh.csv");
         Output::create(Some(&fresh)).unwrap().finish().unwrap();
+        commit_outputs().unwrap();
         let plain = dir.path().join("plain.csv");
         std::fs::File::create(&plain).unwrap();
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
@@ -303,7 +509,16 @@ mod tests {
         std::fs::write(&kept, "old").unwrap();
         std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o640)).unwrap();
         Output::create(Some(&kept)).unwrap().finish().unwrap();
+        commit_outputs().unwrap();
         assert_eq!(mode(&kept), 0o640);
+        // Set-user-id, set-group-id and sticky bits are never carried over.
+        std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o7750)).unwrap();
+        Output::create(Some(&kept)).unwrap().finish().unwrap();
+        commit_outputs().unwrap();
+        assert_eq!(
+            std::fs::metadata(&kept).unwrap().permissions().mode() & 0o7777,
+            0o750
+        );
     }
 
     #[test]
@@ -334,5 +549,64 @@ mod tests {
             .err()
             .unwrap();
         assert_eq!(crate::error::classify(&err), crate::error::Verdict::BadInput);
+    }
+
+    #[test]
+    fn a_failed_run_leaves_every_output_as_it_was() {
+        let _serial = serial();
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.csv");
+        let b = dir.path().join("b.csv");
+        std::fs::write(&a, "old a").unwrap();
+        let mut out = Output::create(Some(&a)).unwrap();
+        out.write_all(b"new a").unwrap();
+        out.finish().unwrap();
+        let mut out = Output::create(Some(&b)).unwrap();
+        out.write_all(b"new b").unwrap();
+        out.finish().unwrap();
+        discard_outputs();
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "old a");
+        assert!(!b.exists());
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writing_through_a_symbolic_link_keeps_the_link() {
+        let _serial = serial();
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.csv");
+        let link = dir.path().join("link.csv");
+        std::fs::write(&real, "old").unwrap();
+        std::os::unix::fs::symlink("real.csv", &link).unwrap();
+        let mut out = Output::create(Some(&link)).unwrap();
+        out.write_all(b"new").unwrap();
+        out.finish().unwrap();
+        commit_outputs().unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+        // A link to nowhere is refused, naming the link.
+        let dangling = dir.path().join("dangling.csv");
+        std::os::unix::fs::symlink("missing/x.csv", &dangling).unwrap();
+        let err = Output::create(Some(&dangling)).err().unwrap();
+        assert!(
+            err.to_string().contains("is a symbolic link to missing/x.csv"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn write_errors_name_the_target_not_the_temporary_file() {
+        let err = Output::create(Some(Path::new("/no/such/dir/out.csv")))
+            .err()
+            .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "cannot write /no/such/dir/out.csv: No such file or directory (os error 2)"
+        );
     }
 }

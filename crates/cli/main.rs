@@ -4,12 +4,35 @@
 //! cause chain decides the exit code (see [`error`]): 0 success or a closed
 //! output pipe, 2 bad input or usage, 1 internal failure.
 
+/// `eprintln!` for this crate: writes a line to standard error and ignores
+/// a failure to do so. The standard macro panics when standard error cannot
+/// be written (`2>/dev/full`, a closed pipe), which would turn any run into
+/// exit 101; a message that cannot be shown must not change the exit
+/// status the run earned. Defined before the modules so that it shadows
+/// the standard one in all of them.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use ::std::io::Write as _;
+        let _ = ::std::writeln!(::std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprint!` for this crate, ignoring write failures like [`eprintln!`].
+#[allow(unused_macros)]
+macro_rules! eprint {
+    ($($arg:tt)*) => {{
+        use ::std::io::Write as _;
+        let _ = ::std::write!(::std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod args;
 mod cmd;
 mod error;
 mod external;
 mod io;
 mod load;
+mod paths;
 mod pipeline;
 mod plot;
 mod progress;
@@ -24,11 +47,41 @@ use clap::Parser;
 use crate::args::{Cli, Command, MatrixCommand, SynthCommand};
 
 fn main() -> ExitCode {
+    io::guard_standard_streams();
     let cli = Cli::parse();
     io::set_encoding(cli.encoding);
     io::clean_up_on_interrupt();
     render::set_sanitize(!cli.no_sanitize);
-    let result = match &cli.command {
+    if let Command::External(a) = &cli.command {
+        // The plugin's exit code passes through.
+        return cmd::plugins::external(a).unwrap_or_else(|e| failure(&e));
+    }
+    let result = paths::RunFiles::of(&cli.command)
+        .check()
+        .and_then(|()| run(&cli.command))
+        .and_then(|()| io::commit_outputs());
+    if result.is_err() {
+        io::discard_outputs();
+    }
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => failure(&err),
+    }
+}
+
+/// Reports a failure on standard error and gives its exit code.
+fn failure(err: &anyhow::Error) -> ExitCode {
+    let verdict = error::classify(err);
+    if verdict != error::Verdict::BrokenPipe {
+        eprintln!("{}", error::render(err));
+    }
+    ExitCode::from(error::exit_code(&verdict))
+}
+
+/// Runs one command. Its output files are moved into place by the caller,
+/// only if it succeeds.
+fn run(command: &Command) -> anyhow::Result<()> {
+    match command {
         Command::Score(a) => cmd::score::run(a),
         Command::Roles(a) => cmd::roles::run(a),
         Command::Survey(a) => cmd::survey::run(a),
@@ -46,20 +99,6 @@ fn main() -> ExitCode {
         Command::Plugins(a) => cmd::plugins::run(a),
         Command::Completions(a) => cmd::completions::completions(a),
         Command::Man => cmd::completions::man(),
-        // The plugin's exit code passes through.
-        Command::External(a) => match cmd::plugins::external(a) {
-            Ok(code) => return code,
-            Err(e) => Err(e),
-        },
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            let verdict = error::classify(&err);
-            if verdict != error::Verdict::BrokenPipe {
-                eprintln!("{}", error::render(&err));
-            }
-            ExitCode::from(error::exit_code(&verdict))
-        }
+        Command::External(_) => unreachable!("external subcommands are run by main"),
     }
 }

@@ -150,6 +150,20 @@ fn skipping_accounts_for_every_row_of_the_corpus() {
             "{name}: read = scored + rejected: {summary}"
         );
         assert!(numbers[2] >= 1, "{name}: {summary}");
+        if numbers[1] == 0 {
+            // Every row rejected: the run fails, writes nothing, and says
+            // why on its own.
+            assert_eq!(run.code, 2, "{name}: {}", run.stderr);
+            assert!(!rejects.exists(), "{name}: a failed run writes no rejects file");
+            assert!(
+                run.stderr
+                    .contains("was rejected, so nothing was written; the first: "),
+                "{name}: {}",
+                run.stderr
+            );
+            continue;
+        }
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
         // Raw bytes: a rejected row keeps its original (maybe not UTF-8) cells.
         let rejected = std::fs::read(&rejects).unwrap();
         let lines = rejected.iter().filter(|&&b| b == b'\n').count() as u64;

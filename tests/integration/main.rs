@@ -9,6 +9,7 @@ mod contract;
 mod errors;
 mod evaluate;
 mod exports;
+mod files;
 mod formats;
 mod plugins;
 mod reference;

@@ -1,71 +1,7 @@
-//! Guarantees of issue 8 that the other modules don't already cover:
-//! interrupted runs leave nothing half-written, CSV cells are safe to open
-//! in a spreadsheet.
+//! Guarantees of issue 8 that the other modules don't already cover: CSV
+//! cells are safe to open in a spreadsheet (interrupted runs: `files.rs`).
 
-use std::process::Stdio;
-use std::time::Duration;
-
-use crate::util::{command, parse_csv, rolefit, rolefit_stdin, write};
-
-fn kill_midway(signal: &str) {
-    let dir = tempfile::tempdir().unwrap();
-    let r = dir.path().join("big.csv");
-    rolefit(&[
-        "synth",
-        "responses",
-        "--rows",
-        "300000",
-        "--seed",
-        "3",
-        "-o",
-        r.to_str().unwrap(),
-    ])
-    .ok();
-    let target = dir.path().join("scores.json");
-    std::fs::write(&target, "previous results").unwrap();
-    let child = command(&[
-        "score",
-        r.to_str().unwrap(),
-        "--format",
-        "json",
-        "--explain",
-        "-o",
-    ])
-    .arg(&target)
-    .stdout(Stdio::null())
-    .stderr(Stdio::piped())
-    .spawn()
-    .unwrap();
-    // Long enough to be writing, well before the end.
-    std::thread::sleep(Duration::from_millis(400));
-    let status = std::process::Command::new("kill")
-        .args([signal, &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().unwrap();
-    assert_ne!(out.status.code(), Some(0), "the run was still going when killed");
-    assert_eq!(
-        std::fs::read_to_string(&target).unwrap(),
-        "previous results",
-        "{signal}: the old file is untouched"
-    );
-    let left: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(left.len(), 2, "{signal}: no temporary file left behind: {left:?}");
-}
-
-#[test]
-fn sigterm_midway_leaves_no_partial_output() {
-    kill_midway("-TERM");
-}
-
-#[test]
-fn ctrl_c_midway_leaves_no_partial_output() {
-    kill_midway("-INT");
-}
+use crate::util::{parse_csv, rolefit, rolefit_stdin, write};
 
 #[test]
 fn formulas_in_user_text_are_defused_in_csv_and_kept_with_no_sanitize() {

@@ -188,9 +188,13 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         )));
     }
     if totals.read > 0 && totals.rejected == totals.read {
+        // Nothing is written (no output and no rejects file), so the
+        // message itself says why.
         return Err(bad_input(format!(
-            "every one of the {} rows of {} was rejected; see the rejects file",
-            totals.read, input.name
+            "every one of the {} rows of {} was rejected, so nothing was written; the first: {}",
+            totals.read,
+            input.name,
+            totals.first_reject.as_deref().unwrap_or("?")
         )));
     }
     Ok(())
@@ -244,6 +248,8 @@ struct Done {
     read: u64,
     scored: u64,
     rejected: u64,
+    /// The error of the first row rejected.
+    first_reject: Option<String>,
     unranked: u64,
     unranked_ids: Vec<String>,
     /// How many rows have each flag, in `QualityFlags::ALL` order.
@@ -277,6 +283,7 @@ impl Job<'_> {
         w.positions.clear();
         let mut rejects = Vec::new();
         let mut rejected = 0u64;
+        let mut first_reject = None;
         let parsed = w.parser.parse(
             self.plan,
             &chunk,
@@ -287,6 +294,9 @@ impl Job<'_> {
                     return Err(e);
                 }
                 rejected += 1;
+                if first_reject.is_none() {
+                    first_reject = Some(e.to_string());
+                }
                 rejects::append(&mut rejects, position, record, &e);
                 Ok(())
             },
@@ -311,6 +321,7 @@ impl Job<'_> {
             read,
             scored: w.batch.len() as u64,
             rejected,
+            first_reject,
             unranked: 0,
             unranked_ids: Vec::new(),
             flag_counts,
@@ -390,6 +401,8 @@ struct Totals {
     read: u64,
     scored: u64,
     rejected: u64,
+    /// The error of the first row rejected, in input order.
+    first_reject: Option<String>,
     unranked: u64,
     unranked_ids: Vec<String>,
     flag_counts: [u64; 3],
@@ -402,6 +415,9 @@ impl Totals {
         self.read += done.read;
         self.scored += done.scored;
         self.rejected += done.rejected;
+        if self.first_reject.is_none() {
+            self.first_reject.clone_from(&done.first_reject);
+        }
         self.unranked += done.unranked;
         self.flagged += done.flagged;
         self.excluded += done.excluded;
