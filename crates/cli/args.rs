@@ -309,20 +309,6 @@ pub enum ScoreFormat {
     Ndjson,
 }
 
-impl ScoreFormat {
-    /// The format a file name asks for by its extension (case ignored):
-    /// `.csv`, `.json`, `.ndjson` or `.jsonl`; `None` for any other.
-    pub fn of_path(path: &std::path::Path) -> Option<ScoreFormat> {
-        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
-        match extension.as_str() {
-            "csv" => Some(ScoreFormat::Csv),
-            "json" => Some(ScoreFormat::Json),
-            "ndjson" | "jsonl" => Some(ScoreFormat::Ndjson),
-            _ => None,
-        }
-    }
-}
-
 /// `rolefit score`
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
@@ -341,7 +327,7 @@ pub struct ScoreArgs {
     #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = parse_fraction)]
     pub min_answered: f64,
     /// Output format [default: from the extension of -o (.csv, .json,
-    /// .ndjson or .jsonl), else table].
+    /// .ndjson, .jsonl or .txt), else table].
     #[arg(long, short = 'f', value_enum)]
     pub format: Option<ScoreFormat>,
     /// Write to FILE instead of standard output (written whole or not at all).
@@ -387,10 +373,11 @@ pub struct ScoreArgs {
 impl ScoreArgs {
     /// The output format: `--format`, else the one `-o`'s extension names,
     /// else a table.
-    pub fn output_format(&self) -> ScoreFormat {
-        self.format
-            .or_else(|| self.output.as_deref().and_then(ScoreFormat::of_path))
-            .unwrap_or(ScoreFormat::Table)
+    ///
+    /// # Errors
+    /// An extension of -o that names no format `score` writes.
+    pub fn output_format(&self) -> anyhow::Result<ScoreFormat> {
+        crate::formats::choose("score", self.format, self.output.as_deref())
     }
 }
 
@@ -477,7 +464,7 @@ mod tests {
         assert_eq!(a.strategy, "euclidean");
         assert_eq!(a.min_answered, 0.5);
         assert_eq!(a.format, None);
-        assert_eq!(a.output_format(), ScoreFormat::Table);
+        assert_eq!(a.output_format().unwrap(), ScoreFormat::Table);
         assert_eq!(a.matrix.matrix_scale, Scale::default());
     }
 
@@ -488,7 +475,7 @@ mod tests {
             let Command::Score(a) = cli.command else {
                 panic!("not score")
             };
-            a.output_format()
+            a.output_format().unwrap()
         };
         assert_eq!(format(&["rolefit", "score", "-o", "out.CSV"]), ScoreFormat::Csv);
         assert_eq!(
@@ -504,6 +491,10 @@ mod tests {
             ScoreFormat::Ndjson
         );
         assert_eq!(format(&["rolefit", "score", "-o", "out.txt"]), ScoreFormat::Table);
+        assert_eq!(
+            format(&["rolefit", "score", "-o", "out.xlsx", "--format", "csv"]),
+            ScoreFormat::Csv
+        );
         assert_eq!(format(&["rolefit", "score", "-o", "out"]), ScoreFormat::Table);
         assert_eq!(
             format(&["rolefit", "score", "-o", "out.csv", "--format", "json"]),
@@ -593,9 +584,10 @@ pub struct EvaluateArgs {
     pub min_answered: f64,
     #[command(flatten)]
     pub plugin: PluginTimeout,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = EvaluateFormat::Table)]
-    pub format: EvaluateFormat,
+    /// Output format [default: from the extension of -o (.json, .md or
+    /// .txt), else table].
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<EvaluateFormat>,
     /// Write to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -663,9 +655,10 @@ pub struct ExplainArgs {
     /// is a lower bound on the points needed.
     #[arg(long, value_name = "N", default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub budget: u64,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
+    /// Output format [default: from the extension of -o (.csv, .json or
+    /// .txt), else table].
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<ListFormat>,
     /// Write to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -704,9 +697,11 @@ pub struct ClusterArgs {
     pub strategy: String,
     #[command(flatten)]
     pub plugin: PluginTimeout,
-    /// Output format: a summary (table, json) or `respondent,cluster` rows (csv).
-    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
+    /// Output format: a summary (table, json) or `respondent,cluster` rows
+    /// (csv) [default: from the extension of -o (.csv, .json or .txt), else
+    /// table].
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<ListFormat>,
     /// Write to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -177,6 +177,23 @@ pub fn plan_notes(name: &str, plan: &ColumnPlan) -> Vec<String> {
             some_names(&columns)
         ));
     }
+    let ignored = plan.ignored();
+    if !ignored.is_empty() {
+        let mut note = format!(
+            "{name}: {} ignored (--ignore-unknown-columns): {}",
+            counted(ignored.len(), "column"),
+            some_names(&ignored)
+        );
+        if plan.id_column().is_none() {
+            if let Some(id) = plan.id_like_ignored().first() {
+                note.push_str(&format!(
+                    "; respondents are numbered by row, and {id:?} looks like their ids: if it holds them, \
+                     pass --id-column {id:?}"
+                ));
+            }
+        }
+        notes.push(note);
+    }
     // Columns whose labels fit scales that read them differently.
     let mut guesses: Vec<(&str, &[String], Vec<&str>)> = Vec::new();
     for a in plan.ambiguous_scales() {
@@ -289,6 +306,9 @@ pub fn responses(source: &ResponsesSource, matrix: &RoleMatrix) -> Result<Profil
             }
         }
     }
+    if read == 0 {
+        return Err(no_respondents(&input.name));
+    }
     if let Some(file) = rejects {
         file.finish()?;
     }
@@ -331,6 +351,15 @@ pub fn responses(source: &ResponsesSource, matrix: &RoleMatrix) -> Result<Profil
         );
     }
     Ok(batch)
+}
+
+/// The error for a responses file with a header and no data rows: an empty
+/// result would look like a run over nobody.
+pub fn no_respondents(name: &str) -> anyhow::Error {
+    bad_input(format!(
+        "{name}: no respondents: the file has a header but no data rows; expected one row per respondent \
+         below the header"
+    ))
 }
 
 /// The survey named by `--survey`, or the built-in survey.

@@ -30,6 +30,7 @@ mod args;
 mod cmd;
 mod error;
 mod external;
+mod formats;
 mod io;
 mod load;
 mod paths;
@@ -58,6 +59,7 @@ fn main() -> ExitCode {
     }
     let result = paths::RunFiles::of(&cli.command)
         .check()
+        .and_then(|()| formats::check(&cli.command))
         .and_then(|()| run(&cli.command))
         .and_then(|()| io::commit_outputs());
     if result.is_err() {

@@ -35,8 +35,19 @@ pub fn append(
     // The original fields, made safe for spreadsheets like any user text
     // (cells that are not UTF-8 are kept as bytes: they are why the row
     // was rejected).
+    // A CRLF line's carriage return is the line's end, not data: readers
+    // that cut lines at the newline leave it on the last field.
+    let last = record.len().saturating_sub(1);
     let fields: Vec<Vec<u8>> = record
         .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            if i == last {
+                f.strip_suffix(b"\r").unwrap_or(f)
+            } else {
+                f
+            }
+        })
         .map(|f| match std::str::from_utf8(f) {
             Ok(text) => safe(text).into_owned().into_bytes(),
             Err(_) => f.to_vec(),

@@ -1,6 +1,7 @@
 //! End-to-end tests of the real `rolefit` binary: one test binary with a
 //! module per area (ripgrep's layout).
 
+mod accounting;
 mod assess;
 mod bad_inputs;
 mod batch;

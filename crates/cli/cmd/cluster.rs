@@ -212,7 +212,7 @@ pub fn run(args: &ClusterArgs) -> Result<()> {
         None => None,
     };
     let matrix = &cohort.loaded.matrix;
-    let text = match args.format {
+    let text = match crate::formats::choose("cluster", args.format, args.output.as_deref())? {
         ListFormat::Csv => assignments_csv(&cohort.profiles, result.clustering.labels())?,
         ListFormat::Json => {
             let mut s = serde_json::to_string_pretty(&summary_json(

@@ -80,7 +80,7 @@ pub fn run(args: &EvaluateArgs) -> Result<()> {
             matrix.capabilities().len()
         );
     }
-    let text = match args.format {
+    let text = match crate::formats::choose("evaluate", args.format, args.output.as_deref())? {
         EvaluateFormat::Table => render_table(&evaluation, &matrix),
         EvaluateFormat::Markdown => render_markdown(&evaluation, &matrix),
         EvaluateFormat::Json => {

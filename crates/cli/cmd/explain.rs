@@ -84,7 +84,7 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
         strategy: strategy.name(),
         budget: options.budget,
     };
-    let text = match args.format {
+    let text = match crate::formats::choose("explain", args.format, args.output.as_deref())? {
         ListFormat::Table => ctx.table(&answers),
         ListFormat::Csv => ctx.csv(&answers)?,
         ListFormat::Json => {

@@ -206,6 +206,21 @@ pub struct UnknownColumn {
     pub suggestions: Vec<String>,
     /// The question's text, when the export gives one other than the name.
     pub text: Option<String>,
+    /// Whether the column looks like respondent ids (see
+    /// [`looks_like_ids`](crate::looks_like_ids)): the message then
+    /// suggests `--id-column`.
+    pub id_like: bool,
+}
+
+/// The hint for columns that look like respondent ids, empty if none does.
+fn id_hint(columns: &[UnknownColumn]) -> String {
+    match columns.iter().find(|c| c.id_like) {
+        Some(c) => format!(
+            "; column {:?} looks like respondent ids: if it holds them, pass --id-column {:?}",
+            c.name, c.name
+        ),
+        None => String::new(),
+    }
 }
 
 /// A question text in a message, shortened to a readable length.
@@ -251,9 +266,10 @@ fn unmapped_questions_message(layout: &str, columns: &[UnknownColumn]) -> String
         }
     };
     format!(
-        "{problem}; expected questions the survey knows, by item id or by question text (give the survey \
+        "{problem}{}; expected questions the survey knows, by item id or by question text (give the survey \
          definition with --survey FILE, columns id,text,capability,reverse), or capability names of the role \
-         matrix (pass --ignore-unknown-columns to skip question columns that match nothing)"
+         matrix (pass --ignore-unknown-columns to skip question columns that match nothing)",
+        id_hint(columns)
     )
 }
 
@@ -283,8 +299,9 @@ fn unknown_columns_message(columns: &[UnknownColumn]) -> String {
         ),
     };
     format!(
-        "{problem}; expected a capability id, name or alias of the role matrix, or a survey item id \
-         (pass --ignore-unknown-columns to skip columns that match nothing)"
+        "{problem}{}; expected a capability id, name or alias of the role matrix, or a survey item id \
+         (pass --ignore-unknown-columns to skip columns that match nothing)",
+        id_hint(columns)
     )
 }
 
@@ -539,12 +556,14 @@ mod tests {
                 name: "Risk Managment".into(),
                 suggestions: vec!["Risk Management".into()],
                 text: None,
+                id_like: false,
             },
             UnknownColumn {
                 index: 5,
                 name: "zzz".into(),
                 suggestions: vec![],
                 text: None,
+                id_like: false,
             },
         ];
         let e = ImportError::new("r.csv", ErrorKind::UnknownColumns { columns }).at_line(1);

@@ -69,8 +69,8 @@ pub use matrix::{
 pub use merge::merge_matrices;
 pub use onet::{OnetDomain, CREDIT as ONET_CREDIT};
 pub use responses::{
-    AmbiguousScale, ColumnPlan, ColumnRole, FlagOptions, ResponseOptions, ResponseReader, RowPosition,
-    STRAIGHT_LINING_MIN_ANSWERS,
+    looks_like_ids, AmbiguousScale, ColumnPlan, ColumnRole, FlagOptions, ResponseOptions, ResponseReader,
+    RowPosition, STRAIGHT_LINING_MIN_ANSWERS,
 };
 pub use survey::read_survey;
 pub use xlsx::read_matrix_xlsx;

@@ -171,6 +171,8 @@ struct FlagRules {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ColumnPlan {
     source: String,
+    /// Ignored columns that look like respondent ids, by 0-based index.
+    id_like: Vec<usize>,
     layout: Source,
     header: Vec<String>,
     columns: Vec<ColumnRole>,
@@ -424,6 +426,31 @@ fn match_column(
         .iter()
         .find_map(|t| matrix.capability_index(t))
         .map(Match::Capability)
+}
+
+/// Whether a column that matches no capability looks like respondent
+/// ids: a header with the word `id` (`EmployeeID`, `user_id`), `employee`,
+/// `name` or `email` in it, or at least five sampled values, all filled
+/// and all different.
+pub fn looks_like_ids<'a>(header: &str, values: impl Iterator<Item = Option<&'a [u8]>>) -> bool {
+    let lower = header.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).collect();
+    let camel_id = header.ends_with("ID") || header.ends_with("Id");
+    if camel_id
+        || words.iter().any(|w| {
+            *w == "id" || w.contains("employee") || w.contains("email") || *w == "name" || w.ends_with("name")
+        })
+    {
+        return true;
+    }
+    let mut seen = std::collections::HashSet::new();
+    for value in values {
+        let value = value.map(<[u8]>::trim_ascii).unwrap_or_default();
+        if value.is_empty() || !seen.insert(value) {
+            return false;
+        }
+    }
+    seen.len() >= 5
 }
 
 /// The distinct labels (cells that are neither numbers nor missing) of
@@ -717,6 +744,7 @@ impl ColumnPlan {
                         .first()
                         .filter(|t| **t != header[i])
                         .cloned(),
+                    id_like: looks_like_ids(&header[i], head.sample.iter().map(|r| r.get(i))),
                 })
                 .collect();
             let kind = if head.layout == Source::Plain {
@@ -830,9 +858,15 @@ impl ColumnPlan {
             matrix.scale(),
             flags.is_none(),
         );
+        let id_like = unknown
+            .iter()
+            .copied()
+            .filter(|&i| looks_like_ids(&header[i], head.sample.iter().map(|r| r.get(i))))
+            .collect();
         Ok(ColumnPlan {
             source: source.to_string(),
             layout: head.layout,
+            id_like,
             header,
             columns,
             id_column,
@@ -985,6 +1019,12 @@ impl ColumnPlan {
             .filter(|(role, _)| **role == ColumnRole::Ignored)
             .map(|(_, name)| name.as_str())
             .collect()
+    }
+
+    /// The ignored columns that look like respondent ids
+    /// ([`looks_like_ids`]), in header order.
+    pub fn id_like_ignored(&self) -> Vec<&str> {
+        self.id_like.iter().map(|&i| self.header[i].as_str()).collect()
     }
 
     /// The delimiter sniffed from the header line: `,`, `\t` or `;`.
@@ -1832,6 +1872,55 @@ mod tests {
              Management\") or survey item ids (for example \"Q1\")"
         );
         assert!(err("respondent\na\n").contains("no column of the header matches"));
+    }
+
+    #[test]
+    fn columns_that_look_like_ids_are_named_with_the_flag_to_use() {
+        let v = |cells: &'static [&'static str]| cells.iter().map(|c| Some(c.as_bytes())).collect::<Vec<_>>();
+        for header in [
+            "EmployeeID",
+            "user_id",
+            "ResponseId",
+            "Employee number",
+            "Email Address",
+            "Full Name",
+            "ID",
+        ] {
+            assert!(looks_like_ids(header, v(&["1", "1"]).into_iter()), "{header}");
+        }
+        for header in ["notes", "Tidiness", "age", "Paid", "Confidence"] {
+            assert!(
+                !looks_like_ids(header, v(&["a", "a", "b", "c", "d"]).into_iter()),
+                "{header}"
+            );
+        }
+        // All different and filled, in at least five rows.
+        assert!(looks_like_ids(
+            "person",
+            v(&["a", "b", "c", "d", "e"]).into_iter()
+        ));
+        assert!(!looks_like_ids("person", v(&["a", "b", "c", "d"]).into_iter()));
+        assert!(!looks_like_ids(
+            "person",
+            v(&["a", "b", "", "d", "e", "f"]).into_iter()
+        ));
+        // The error and the plan name such a column.
+        let text = "EmployeeID,notes,Q1\nE1,x,4\nE2,x,3\n";
+        let e = reader(text, &ResponseOptions::default())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            e.contains("column \"EmployeeID\" looks like respondent ids: if it holds them, pass --id-column \"EmployeeID\""),
+            "{e}"
+        );
+        let options = ResponseOptions {
+            ignore_unknown_columns: true,
+            ..Default::default()
+        };
+        let r = reader(text, &options).unwrap();
+        assert_eq!(r.plan().ignored(), ["EmployeeID", "notes"]);
+        assert_eq!(r.plan().id_like_ignored(), ["EmployeeID"]);
     }
 
     #[test]

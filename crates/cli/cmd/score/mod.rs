@@ -21,7 +21,7 @@ use rolefit_score::{explain, CompiledMatrix, Outcome, Scorer, Strategy, Workspac
 use crate::args::{OnError, ScoreArgs};
 use crate::error::bad_input;
 use crate::io::{open_input, Output};
-use crate::load;
+use crate::load::{self, no_respondents};
 use crate::pipeline::{self, ChunkResult};
 use crate::progress::Progress;
 use crate::registry;
@@ -93,7 +93,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
             eprintln!("note: {note}");
         }
     }
-    let renderer = Renderer::new(args.output_format(), &matrix, strategy, args.explain)
+    let renderer = Renderer::new(args.output_format()?, &matrix, strategy, args.explain)
         .with_confidence(args.confidence)
         .with_flags(plan.flags_on());
 
@@ -159,6 +159,9 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         },
     )?;
     progress.finish();
+    if totals.read == 0 {
+        return Err(no_respondents(&input.name));
+    }
 
     out.write_all(&renderer.footer(&table_rows, first_output))?;
     // A strategy plugin that fails at the end fails the run, output unwritten.
