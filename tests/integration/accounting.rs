@@ -185,7 +185,7 @@ fn the_extension_of_o_chooses_the_format_in_every_command() {
     let _: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&forced).unwrap()).unwrap();
     // explain -o x.csv writes CSV.
     let x = path("x.csv");
-    rolefit(&["explain", sample, "--target", "Product Manager", "-o", &x]).ok();
+    rolefit(&["explain", &r, "--target", "Product Manager", "-o", &x]).ok();
     assert!(std::fs::read_to_string(&x).unwrap().starts_with("respondent,"));
     // Fixed-format outputs refuse another extension.
     let err = rolefit(&["score", &r, "--plot", &path("p.png")])
