@@ -104,8 +104,8 @@ pub fn restore_cursor_on_interrupt() {
     RESTORE_CURSOR.store(true, Ordering::Relaxed);
 }
 
-/// Removes pending temporary files and exits with status 130 on Ctrl-C
-/// (SIGINT), SIGTERM or SIGHUP.
+/// Removes pending temporary files, ends running strategy plugins and
+/// exits with status 130 on Ctrl-C (SIGINT), SIGTERM or SIGHUP.
 pub fn clean_up_on_interrupt() {
     // If a handler cannot be installed the default behaviour (exit) stays;
     // only the temporary file may then remain.
@@ -119,6 +119,7 @@ pub fn clean_up_on_interrupt() {
                 let _ = std::fs::remove_file(path);
             }
         }
+        crate::registry::end_plugins();
         std::process::exit(130);
     });
 }
