@@ -3,48 +3,76 @@
 //! in a spreadsheet.
 
 use std::process::Stdio;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::util::{command, parse_csv, rolefit, rolefit_stdin, write};
 
+/// A strategy plugin that answers the hello and the matrix, then never
+/// answers a score message: a run with it is midway for as long as the
+/// test wants.
+const STALL: &str = r#"#!/bin/sh
+read line
+echo '{"type":"hello","protocol":1,"name":"stall","description":"Stalls."}'
+read line
+echo '{"type":"ready"}'
+exec sleep 1000
+"#;
+
 fn kill_midway(signal: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let r = dir.path().join("big.csv");
-    rolefit(&[
-        "synth",
-        "responses",
-        "--rows",
-        "300000",
-        "--seed",
-        "3",
-        "-o",
-        r.to_str().unwrap(),
-    ])
-    .ok();
+    let plugins = tempfile::tempdir().unwrap();
+    let plugin = plugins.path().join("rolefit-strategy-stall");
+    std::fs::write(&plugin, STALL).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&plugin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
     let target = dir.path().join("scores.json");
     std::fs::write(&target, "previous results").unwrap();
-    let child = command(&[
+    let mut child = command(&[
         "score",
-        r.to_str().unwrap(),
+        "datasets/sample-responses.csv",
+        "--strategy",
+        "stall",
+        "--plugin-timeout",
+        "3600",
         "--format",
         "json",
         "--explain",
         "-o",
     ])
     .arg(&target)
+    .env("ROLEFIT_PLUGIN_PATH", plugins.path())
     .stdout(Stdio::null())
     .stderr(Stdio::piped())
     .spawn()
     .unwrap();
-    // Long enough to be writing, well before the end.
-    std::thread::sleep(Duration::from_millis(400));
+    // Midway: the temporary output file is there, and the run waits for the
+    // plugin. A bounded wait for that, not a fixed sleep.
+    let deadline = Instant::now() + Duration::from_secs(300);
+    let temporary = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".tmp"))
+    };
+    while !temporary() {
+        assert!(child.try_wait().unwrap().is_none(), "{signal}: the run ended early");
+        assert!(Instant::now() < deadline, "{signal}: no temporary file appeared");
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let status = std::process::Command::new("kill")
         .args([signal, &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
     let out = child.wait_with_output().unwrap();
-    assert_ne!(out.status.code(), Some(0), "the run was still going when killed");
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{signal}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(
         std::fs::read_to_string(&target).unwrap(),
         "previous results",
@@ -54,7 +82,7 @@ fn kill_midway(signal: &str) {
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(left.len(), 2, "{signal}: no temporary file left behind: {left:?}");
+    assert_eq!(left.len(), 1, "{signal}: no temporary file left behind: {left:?}");
 }
 
 #[test]
