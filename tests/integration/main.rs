@@ -13,5 +13,6 @@ mod formats;
 mod plugins;
 mod reference;
 mod reliability;
+mod safety;
 mod synth;
 mod util;

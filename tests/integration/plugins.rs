@@ -442,7 +442,11 @@ fn the_python_example_ranks_like_the_builtin_it_reimplements() {
         return;
     }
     let run = Plugins::on(&examples()).run(&["plugins", "check", "pyeuclid", "--plugin-timeout", LONG]);
-    assert!(run.ok().contains("conforms to protocol version 1"), "{}", run.stdout);
+    assert!(
+        run.ok().contains("conforms to protocol version 1"),
+        "{}",
+        run.stdout
+    );
     // By path, too: testing a plugin before installing it.
     let path = examples().join("rolefit-strategy-pyeuclid").display().to_string();
     let none = Path::new("/nonexistent");
@@ -652,7 +656,11 @@ const SAMPLE: &str = "datasets/sample-responses.csv";
 #[test]
 fn a_plugin_that_hangs_is_stopped_within_the_timeout() {
     let dir = tempfile::tempdir().unwrap();
-    script(dir.path(), "rolefit-strategy-mute", "#!/bin/sh\nexec sleep 1000\n");
+    script(
+        dir.path(),
+        "rolefit-strategy-mute",
+        "#!/bin/sh\nexec sleep 1000\n",
+    );
     let took = fails(
         dir.path(),
         "mute",
@@ -677,7 +685,11 @@ fn a_plugin_that_hangs_is_stopped_within_the_timeout() {
 #[test]
 fn every_command_that_scores_takes_the_plugin_timeout() {
     let dir = tempfile::tempdir().unwrap();
-    script(dir.path(), "rolefit-strategy-mute", "#!/bin/sh\nexec sleep 1000\n");
+    script(
+        dir.path(),
+        "rolefit-strategy-mute",
+        "#!/bin/sh\nexec sleep 1000\n",
+    );
     let report = dir.path().join("report.html").display().to_string();
     let commands: [&[&str]; 4] = [
         &["explain", SAMPLE, "--target", "program-manager"],
@@ -895,7 +907,10 @@ fn gone(pid: u32) -> bool {
         Err(_) => true,
         // `PID (comm) STATE ...`; comm may contain anything but ends at the
         // last parenthesis.
-        Ok(stat) => stat.rsplit(')').next().is_some_and(|rest| rest.trim_start().starts_with('Z')),
+        Ok(stat) => stat
+            .rsplit(')')
+            .next()
+            .is_some_and(|rest| rest.trim_start().starts_with('Z')),
     }
 }
 
@@ -909,9 +924,14 @@ fn all_gone(pids: &[u32], what: &str) {
     }
     let left: Vec<u32> = pids.iter().copied().filter(|&p| !gone(p)).collect();
     for pid in &left {
-        let _ = std::process::Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status();
     }
-    assert!(left.is_empty(), "{what}: processes {left:?} of the plugin outlived the run");
+    assert!(
+        left.is_empty(),
+        "{what}: processes {left:?} of the plugin outlived the run"
+    );
 }
 
 #[test]
@@ -943,7 +963,8 @@ fn a_plugin_that_reports_an_error_is_ended_with_its_children() {
         .run(&["score", SAMPLE, "--strategy", "error", "--plugin-timeout", LONG]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
-        run.stderr.contains("reported an error in answer to the matrix: no model here"),
+        run.stderr
+            .contains("reported an error in answer to the matrix: no model here"),
         "{}",
         run.stderr
     );
@@ -957,15 +978,24 @@ fn sigterm_to_rolefit_ends_the_plugin_with_its_children() {
         let file = dir.path().join("pids");
         forking(dir.path(), "hang");
         let out = dir.path().join("out.csv");
-        let mut child = command(&["score", SAMPLE, "--strategy", "hang", "--plugin-timeout", LONG, "-q", "-o"])
-            .arg(&out)
-            .env("ROLEFIT_PLUGIN_PATH", dir.path())
-            .env("PIDS", &file)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = command(&[
+            "score",
+            SAMPLE,
+            "--strategy",
+            "hang",
+            "--plugin-timeout",
+            LONG,
+            "-q",
+            "-o",
+        ])
+        .arg(&out)
+        .env("ROLEFIT_PLUGIN_PATH", dir.path())
+        .env("PIDS", &file)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
         // The plugin is running (and rolefit waits for its answer) once it
         // has written its pids: a bounded wait for that, not a fixed sleep.
         let deadline = Instant::now() + DEADLINE;
@@ -1005,12 +1035,23 @@ fn a_plugin_timeout_past_what_a_duration_holds_is_bad_input() {
     for timeout in ["2e19", "1e300"] {
         let run = Plugins::on(none).run(&["score", SAMPLE, "--plugin-timeout", timeout]);
         let text = run.bad_input();
-        assert!(text.contains("--plugin-timeout") && text.contains("expected at most"), "{text}");
+        assert!(
+            text.contains("--plugin-timeout") && text.contains("expected at most"),
+            "{text}"
+        );
     }
     // The largest a duration holds is accepted (and waits for ever).
     let dir = tempfile::tempdir().unwrap();
     mock(dir.path(), "fine");
-    let run = Plugins::on(dir.path()).run(&["score", SAMPLE, "--strategy", "fine", "--plugin-timeout", "1.8e19", "-q"]);
+    let run = Plugins::on(dir.path()).run(&[
+        "score",
+        SAMPLE,
+        "--strategy",
+        "fine",
+        "--plugin-timeout",
+        "1.8e19",
+        "-q",
+    ]);
     assert!(run.ok().contains("0.500"), "{}", run.stdout);
 }
 
@@ -1032,7 +1073,10 @@ fn plugins_check_passes_a_good_plugin_and_fails_a_bad_one() {
     assert!(out.contains("conforms to protocol version 1"), "{out}");
 
     // By path, too: testing a plugin before installing it.
-    let path = rust_example().join("rolefit-strategy-rseuclid").display().to_string();
+    let path = rust_example()
+        .join("rolefit-strategy-rseuclid")
+        .display()
+        .to_string();
     let none = Path::new("/nonexistent");
     Plugins::on(none)
         .run(&["plugins", "check", &path, "--plugin-timeout", LONG])

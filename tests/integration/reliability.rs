@@ -57,7 +57,10 @@ fn kill_midway(signal: &str) {
             .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".tmp"))
     };
     while !temporary() {
-        assert!(child.try_wait().unwrap().is_none(), "{signal}: the run ended early");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "{signal}: the run ended early"
+        );
         assert!(Instant::now() < deadline, "{signal}: no temporary file appeared");
         std::thread::sleep(Duration::from_millis(20));
     }

@@ -30,17 +30,23 @@ fn main() {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mode = name.strip_prefix("rolefit-strategy-").unwrap_or("fine").to_string();
+    let mode = name
+        .strip_prefix("rolefit-strategy-")
+        .unwrap_or("fine")
+        .to_string();
     let mut roles = 0;
     for line in std::io::stdin().lock().lines() {
         let Ok(line) = line else { return };
-        let Ok(msg) = serde_json::from_str::<Value>(&line) else { return };
+        let Ok(msg) = serde_json::from_str::<Value>(&line) else {
+            return;
+        };
         let kind = msg["type"].as_str().unwrap_or_default();
         eprintln!("mock: got {kind}");
         match kind {
             "hello" => {
                 let protocol = if mode == "protocol" { 2 } else { 1 };
-                let hello = json!({"type": "hello", "protocol": protocol, "name": "mock", "description": "A mock."});
+                let hello =
+                    json!({"type": "hello", "protocol": protocol, "name": "mock", "description": "A mock."});
                 send(&hello.to_string());
             }
             "matrix" => {
