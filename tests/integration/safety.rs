@@ -53,6 +53,7 @@ fn control_characters_in_ids_and_names_are_escaped_on_the_terminal() {
     no_controls(explained.ok(), "the explanations");
     for args in [
         vec!["roles", "--matrix", &m],
+        vec!["matrix", "check", &m],
         vec!["matrix", "overlap", "--matrix", &m],
         vec!["cluster", &r, "--matrix", &m, "--k", "2"],
         vec!["explain", &r, "--matrix", &m, "--target", "Ops"],

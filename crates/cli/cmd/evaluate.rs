@@ -82,8 +82,10 @@ pub fn run(args: &EvaluateArgs) -> Result<()> {
         );
     }
     let text = match args.format {
-        EvaluateFormat::Table => render_table(&evaluation, &matrix),
-        EvaluateFormat::Markdown => render_markdown(&evaluation, &matrix),
+        EvaluateFormat::Table => crate::render::terminal(&render_table(&evaluation, &matrix)).into_owned(),
+        EvaluateFormat::Markdown => {
+            crate::render::terminal(&render_markdown(&evaluation, &matrix)).into_owned()
+        }
         EvaluateFormat::Json => {
             let mut s = serde_json::to_string_pretty(&to_json(&evaluation, &matrix))?;
             s.push('\n');
