@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::util::{command, root, Run};
+use crate::util::{command, root, send_signal, wait_while_running, Run};
 
 /// The `--plugin-timeout` for plugins that never answer, in seconds: the
 /// run must end after it, however busy the machine.
@@ -998,20 +998,13 @@ fn sigterm_to_rolefit_ends_the_plugin_with_its_children() {
         .unwrap();
         // The plugin is running (and rolefit waits for its answer) once it
         // has written its pids: a bounded wait for that, not a fixed sleep.
-        let deadline = Instant::now() + DEADLINE;
-        let pids = loop {
-            if let Some(p) = pids(&file) {
-                break p;
-            }
-            assert!(child.try_wait().unwrap().is_none(), "rolefit ended early");
-            assert!(Instant::now() < deadline, "the plugin never started");
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        let status = std::process::Command::new("kill")
-            .args([signal, &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
+        let mut found = None;
+        wait_while_running(&mut child, signal, || {
+            found = pids(&file);
+            found.is_some()
+        });
+        let pids = found.unwrap();
+        send_signal(&child, signal);
         let deadline = Instant::now() + DEADLINE;
         let status = loop {
             if let Some(status) = child.try_wait().unwrap() {

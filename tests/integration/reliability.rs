@@ -3,9 +3,8 @@
 //! in a spreadsheet.
 
 use std::process::Stdio;
-use std::time::{Duration, Instant};
 
-use crate::util::{command, parse_csv, rolefit, rolefit_stdin, write};
+use crate::util::{command, parse_csv, rolefit, rolefit_stdin, send_signal, wait_while_running, write};
 
 /// A strategy plugin that answers the hello and the matrix, then never
 /// answers a score message: a run with it is midway for as long as the
@@ -50,25 +49,12 @@ fn kill_midway(signal: &str) {
     .unwrap();
     // Midway: the temporary output file is there, and the run waits for the
     // plugin. A bounded wait for that, not a fixed sleep.
-    let deadline = Instant::now() + Duration::from_secs(300);
-    let temporary = || {
+    wait_while_running(&mut child, signal, || {
         std::fs::read_dir(dir.path())
             .unwrap()
             .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".tmp"))
-    };
-    while !temporary() {
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "{signal}: the run ended early"
-        );
-        assert!(Instant::now() < deadline, "{signal}: no temporary file appeared");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let status = std::process::Command::new("kill")
-        .args([signal, &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    });
+    send_signal(&child, signal);
     let out = child.wait_with_output().unwrap();
     assert_eq!(
         out.status.code(),
