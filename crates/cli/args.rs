@@ -540,14 +540,15 @@ pub enum Center {
 #[derive(Debug, Clone, Copy, Args)]
 pub struct PluginTimeout {
     /// Seconds to wait for each reply of a plugin strategy.
-    #[arg(long = "plugin-timeout", value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_positive)]
+    #[arg(long = "plugin-timeout", value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_timeout)]
     pub seconds: f64,
 }
 
 impl PluginTimeout {
-    /// The timeout as a duration.
+    /// The timeout as a duration (the parser admits only values a
+    /// duration holds).
     pub fn duration(self) -> std::time::Duration {
-        std::time::Duration::from_secs_f64(self.seconds)
+        std::time::Duration::try_from_secs_f64(self.seconds).unwrap_or(std::time::Duration::MAX)
     }
 }
 
@@ -836,6 +837,18 @@ pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
     pub shell: Shell,
+}
+
+/// A number of seconds > 0 that a [`std::time::Duration`] holds.
+fn parse_timeout(s: &str) -> Result<f64, String> {
+    let seconds = parse_positive(s)?;
+    match std::time::Duration::try_from_secs_f64(seconds) {
+        Ok(_) => Ok(seconds),
+        Err(_) => Err(format!(
+            "expected at most {} seconds, got {s:?}",
+            std::time::Duration::MAX.as_secs()
+        )),
+    }
 }
 
 fn parse_positive(s: &str) -> Result<f64, String> {

@@ -78,7 +78,8 @@ pub fn exit_code(verdict: &Verdict) -> u8 {
     }
 }
 
-/// The message printed on stderr: the error and its causes, once each.
+/// The message printed on stderr: the error and its causes, once each,
+/// with control characters escaped ([`crate::render::terminal`]).
 pub fn render(err: &anyhow::Error) -> String {
     let mut out = format!("error: {err}");
     let mut last = err.to_string();
@@ -90,7 +91,7 @@ pub fn render(err: &anyhow::Error) -> String {
         }
         last = text;
     }
-    out
+    crate::render::terminal(&out).into_owned()
 }
 
 #[cfg(test)]

@@ -156,13 +156,14 @@ pub fn clean_up_on_interrupt() {
 }
 
 /// What an interrupt does: restores the cursor, removes temporary files,
-/// exits 130.
+/// ends running strategy plugins (with their process groups), exits 130.
 fn on_interrupt() -> ! {
     if RESTORE_CURSOR.load(Ordering::Relaxed) {
         // An interactive prompt may have hidden the cursor.
         let _ = writeln!(io::stderr(), "\x1b[?25h");
     }
     remove_pending();
+    crate::registry::end_plugins();
     std::process::exit(130);
 }
 

@@ -14,6 +14,7 @@ use rolefit_model::{ProfileBatch, QualityFlags, ResponseScale, RoleMatrix, Scale
 use crate::args::{MatrixSource, OnError, ResponsesSource, ScaleArg};
 use crate::error::bad_input;
 use crate::io::{open_file, open_input, Output};
+use crate::render::eprintln_escaped;
 
 /// A role matrix and what the user should be told about it.
 pub struct Loaded {
@@ -32,10 +33,10 @@ impl Loaded {
     /// Prints the notes and, for O*NET data, the credit on standard error.
     pub fn print_notes(&self) {
         for note in &self.notes {
-            eprintln!("note: {note}");
+            eprintln_escaped!("note: {note}");
         }
         if self.onet {
-            eprintln!("note: {}", rolefit_import::ONET_CREDIT);
+            eprintln_escaped!("note: {}", rolefit_import::ONET_CREDIT);
         }
     }
 }
@@ -279,7 +280,7 @@ pub fn responses(source: &ResponsesSource, matrix: &RoleMatrix) -> Result<Profil
     )?;
     let plan = reader.plan().clone();
     for note in plan_notes(&input.name, &plan) {
-        eprintln!("note: {note}");
+        eprintln_escaped!("note: {note}");
     }
     let mut rejects = match &source.rejects {
         Some(path) => {
@@ -327,14 +328,14 @@ pub fn responses(source: &ResponsesSource, matrix: &RoleMatrix) -> Result<Profil
                 )));
             }
             if flagged > 0 {
-                eprintln!(
+                eprintln_escaped!(
                     "note: {}: {} and left out (--exclude-flagged)",
                     input.name,
                     flag_summary(&counts, flagged)
                 );
             }
         } else if flagged > 0 {
-            eprintln!("note: {}: {}", input.name, flag_summary(&counts, flagged));
+            eprintln_escaped!("note: {}: {}", input.name, flag_summary(&counts, flagged));
         }
     }
     if rejected > 0 {
@@ -344,7 +345,7 @@ pub fn responses(source: &ResponsesSource, matrix: &RoleMatrix) -> Result<Profil
                 input.name
             )));
         }
-        eprintln!(
+        eprintln_escaped!(
             "note: {}: {read} rows read, {} kept, {rejected} rejected",
             input.name,
             read - rejected

@@ -45,6 +45,13 @@ pub fn finish() -> Result<()> {
     external::finish_all().map_err(anyhow::Error::new)
 }
 
+/// Ends every strategy plugin still running, with whatever it started in
+/// its process group (SIGTERM, then SIGKILL after a grace period). For the
+/// interrupt handler: the command is abandoned, nothing is checked.
+pub fn end_plugins() {
+    external::end_all_plugins();
+}
+
 /// Looks a strategy up by name, suggesting the closest on a miss.
 pub fn find<'r>(registry: &'r Registry, name: &str) -> Result<&'r dyn Strategy> {
     registry.get(name).ok_or_else(|| {

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{ContentArrangement, Table};
+use comfy_table::ContentArrangement;
 
 /// Whether text cells from user data are made safe for spreadsheets
 /// (`--no-sanitize` turns it off), set once at start.
@@ -33,17 +33,99 @@ pub fn safe(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// Text from user data or a plugin as it may reach a terminal: every
+/// control character but the line end escaped as Rust writes it (`\u{1b}`,
+/// `\r`, `\t`, `\u{7}`), so that an id or a name cannot move the cursor,
+/// recolour the screen, ring the bell or hide what comes before it. The
+/// one escaping function of the terminal outputs: tables ([`Table`]),
+/// notes and warnings ([`eprintln_escaped`]) and error messages.
+pub fn terminal(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if c.is_control() && c != '\n' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `eprintln!` for notes, warnings and summaries: the text goes through
+/// [`terminal`].
+macro_rules! eprintln_escaped {
+    ($($arg:tt)*) => {
+        eprintln!("{}", $crate::render::terminal(&format!($($arg)*)))
+    };
+}
+pub(crate) use eprintln_escaped;
+
+/// A CSV field as [`safe`] makes it: a field that is not UTF-8 is kept as
+/// it is (no spreadsheet reads it as a formula).
+pub fn safe_field(field: &[u8]) -> Cow<'_, [u8]> {
+    match std::str::from_utf8(field) {
+        Ok(text) => match safe(text) {
+            Cow::Borrowed(_) => Cow::Borrowed(field),
+            Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+        },
+        Err(_) => Cow::Borrowed(field),
+    }
+}
+
+/// Writes one CSV record with every field made [`safe`]: the way every CSV
+/// that rolefit writes guards against formulas (numbers and fixed headers
+/// pass unchanged; `--no-sanitize` turns it off).
+pub fn write_safe<W, I, T>(w: &mut csv::Writer<W>, fields: I) -> csv::Result<()>
+where
+    W: std::io::Write,
+    I: IntoIterator<Item = T>,
+    T: AsRef<[u8]>,
+{
+    let fields: Vec<Vec<u8>> = fields
+        .into_iter()
+        .map(|f| safe_field(f.as_ref()).into_owned())
+        .collect();
+    w.write_record(&fields)
+}
+
+/// A table in the house style, shown with control characters escaped
+/// ([`terminal`]); otherwise a [`comfy_table::Table`].
+pub struct Table(comfy_table::Table);
+
+impl std::ops::Deref for Table {
+    type Target = comfy_table::Table;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Table {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl std::fmt::Display for Table {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&terminal(&self.0.to_string()))
+    }
+}
+
 /// A table in the house style: light borders, wrapped to the terminal.
 pub fn table<I, S>(header: I) -> Table
 where
     I: IntoIterator<Item = S>,
     S: Into<comfy_table::Cell>,
 {
-    let mut t = Table::new();
+    let mut t = comfy_table::Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(header);
-    t
+    Table(t)
 }
 
 /// A number for people: at most `decimals` places, trailing zeros dropped.
@@ -103,6 +185,22 @@ mod tests {
         ] {
             assert_eq!(safe(cell), want, "{cell:?}");
         }
+    }
+
+    #[test]
+    fn terminal_text_escapes_control_characters_but_line_ends() {
+        assert_eq!(
+            terminal("a\u{1b}[31mb\u{7}\r\tc\nd"),
+            "a\\u{1b}[31mb\\u{7}\\r\\tc\nd"
+        );
+        assert!(matches!(terminal("plain é\n"), Cow::Borrowed(_)));
+        let mut t = table(["id"]);
+        t.add_row(["x\u{1b}[2J"]);
+        let shown = t.to_string();
+        assert!(
+            shown.contains("x\\u{1b}[2J") && !shown.contains('\u{1b}'),
+            "{shown}"
+        );
     }
 
     #[test]

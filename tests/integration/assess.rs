@@ -111,7 +111,7 @@ struct Screen {
 
 impl Screen {
     fn wait_for(&self, needle: &str, child: &mut std::process::Child) {
-        let deadline = Instant::now() + Duration::from_secs(60);
+        let deadline = Instant::now() + Duration::from_secs(300);
         loop {
             if self.text.lock().unwrap().contains(needle) {
                 return;

@@ -15,5 +15,6 @@ mod formats;
 mod plugins;
 mod reference;
 mod reliability;
+mod safety;
 mod synth;
 mod util;

@@ -80,6 +80,31 @@ fn run_with_stdin(args: &[&str], input: Option<&str>) -> Run {
     }
 }
 
+/// Waits until `ready()` holds while `child` runs: a bounded wait (up to
+/// 300 s, polling), not a fixed sleep. Panics if the child ends first.
+#[track_caller]
+pub fn wait_while_running(child: &mut std::process::Child, what: &str, mut ready: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+    while !ready() {
+        assert!(child.try_wait().unwrap().is_none(), "{what}: the run ended early");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what}: still not there after 300 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Sends `signal` (`-TERM`, `-INT`) to `child` with kill(1).
+#[track_caller]
+pub fn send_signal(child: &std::process::Child, signal: &str) {
+    let status = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success(), "kill {signal}");
+}
+
 /// Writes `contents` to `name` inside `dir` and returns the path as a string.
 pub fn write(dir: &Path, name: &str, contents: &str) -> String {
     let path = dir.join(name);

@@ -26,6 +26,7 @@ use crate::error::bad_input;
 use crate::io::{open_input, Output};
 use crate::load;
 use crate::registry;
+use crate::render::eprintln_escaped;
 use crate::render::{bar, number, safe};
 
 /// The width of bars in the capability chart.
@@ -57,7 +58,7 @@ pub fn run(args: &AssessArgs) -> Result<()> {
             match ask(&survey, &scale)? {
                 Some(answers) => answers,
                 None => {
-                    eprintln!("Stopped: nothing was saved.");
+                    eprintln_escaped!("Stopped: nothing was saved.");
                     return Ok(());
                 }
             }
@@ -108,7 +109,7 @@ pub fn run(args: &AssessArgs) -> Result<()> {
         file.write_all(csv.as_bytes())?;
         file.finish()
             .with_context(|| format!("saving the answers to {}", path.display()))?;
-        eprintln!(
+        eprintln_escaped!(
             "Saved your answers to {}; `{}` scores them again.",
             path.display(),
             rescore_command(args, path)

@@ -29,6 +29,7 @@ use crate::io::Output;
 use crate::load::{self, Loaded};
 use crate::plot::{self, scatter};
 use crate::registry;
+use crate::render::eprintln_escaped;
 use crate::render::{number, table};
 
 /// The k range tried when neither `--k` nor `--k-range` is given: 2 to 8
@@ -221,7 +222,10 @@ pub fn run(args: &ClusterArgs) -> Result<()> {
             s.push('\n');
             s
         }
-        ListFormat::Table => summary_table(&cohort, &result, &summaries, strategy, args.seed),
+        ListFormat::Table => {
+            crate::render::terminal(&summary_table(&cohort, &result, &summaries, strategy, args.seed))
+                .into_owned()
+        }
     };
     let mut out = Output::create(args.output.as_deref())?;
     out.write_all(text.as_bytes())?;
@@ -237,7 +241,7 @@ pub fn run(args: &ClusterArgs) -> Result<()> {
         Some(s) => format!("silhouette {:.3}{}", s.overall, sample_note(s, cohort.data.len())),
         None => "silhouette undefined (one cluster)".into(),
     };
-    eprintln!(
+    eprintln_escaped!(
         "rolefit: {}: {} respondents, {} capabilities, {} answers imputed; {} k = {}: inertia {}, {s}; read {:.2} s, fit {:.2} s, total {:.2} s",
         cohort.source,
         cohort.data.len(),
@@ -308,7 +312,7 @@ fn assignments_csv(profiles: &ProfileBatch, labels: &[usize]) -> Result<String> 
     w.write_record(["respondent", "cluster"])?;
     let mut buf = itoa::Buffer::new();
     for (i, &l) in labels.iter().enumerate() {
-        w.write_record([profiles.respondent(i), buf.format(l)])?;
+        crate::render::write_safe(&mut w, [profiles.respondent(i), buf.format(l)])?;
     }
     Ok(String::from_utf8(w.into_inner().map_err(|e| e.into_error())?)?)
 }

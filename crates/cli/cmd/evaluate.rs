@@ -22,6 +22,7 @@ use crate::error::bad_input;
 use crate::io::Output;
 use crate::load;
 use crate::registry;
+use crate::render::eprintln_escaped;
 use crate::render::{closest, table};
 
 /// Runs `rolefit evaluate`.
@@ -72,7 +73,7 @@ pub fn run(args: &EvaluateArgs) -> Result<()> {
         other => bad_input(format!("evaluating {input}: {other}")),
     })?;
     if evaluation.excluded > 0 {
-        eprintln!(
+        eprintln_escaped!(
             "note: {} of {} respondents answered fewer than {} of the {} capabilities and were left out; see --min-answered",
             evaluation.excluded,
             batch.len(),
@@ -81,8 +82,10 @@ pub fn run(args: &EvaluateArgs) -> Result<()> {
         );
     }
     let text = match crate::formats::choose("evaluate", args.format, args.output.as_deref())? {
-        EvaluateFormat::Table => render_table(&evaluation, &matrix),
-        EvaluateFormat::Markdown => render_markdown(&evaluation, &matrix),
+        EvaluateFormat::Table => crate::render::terminal(&render_table(&evaluation, &matrix)).into_owned(),
+        EvaluateFormat::Markdown => {
+            crate::render::terminal(&render_markdown(&evaluation, &matrix)).into_owned()
+        }
         EvaluateFormat::Json => {
             let mut s = serde_json::to_string_pretty(&to_json(&evaluation, &matrix))?;
             s.push('\n');

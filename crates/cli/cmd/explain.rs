@@ -85,7 +85,7 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
         budget: options.budget,
     };
     let text = match crate::formats::choose("explain", args.format, args.output.as_deref())? {
-        ListFormat::Table => ctx.table(&answers),
+        ListFormat::Table => crate::render::terminal(&ctx.table(&answers)).into_owned(),
         ListFormat::Csv => ctx.csv(&answers)?,
         ListFormat::Json => {
             let mut s = serde_json::to_string_pretty(&Value::Array(

@@ -27,7 +27,7 @@ pub fn check(args: &MatrixCheckArgs) -> Result<()> {
         text.push_str(&format!("credit: {}\n", rolefit_import::ONET_CREDIT));
     }
     let mut out = Output::create(None)?;
-    out.write_all(text.as_bytes())?;
+    out.write_all(crate::render::terminal(&text).as_bytes())?;
     out.finish()
 }
 

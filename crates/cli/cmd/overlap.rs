@@ -15,6 +15,7 @@ use crate::io::Output;
 use crate::load;
 use crate::plot::{self, heatmap};
 use crate::registry;
+use crate::render::eprintln_escaped;
 use crate::render::{number, table};
 
 /// The full similarity matrix is printed in the table format up to this
@@ -42,7 +43,7 @@ pub fn run(args: &OverlapArgs) -> Result<()> {
         None => None,
     };
     let text = match args.format {
-        ListFormat::Table => overlap_table(matrix, &o, strategy),
+        ListFormat::Table => crate::render::terminal(&overlap_table(matrix, &o, strategy)).into_owned(),
         ListFormat::Json => {
             let mut s = serde_json::to_string_pretty(&overlap_json(matrix, &o, strategy))?;
             s.push('\n');
@@ -52,7 +53,7 @@ pub fn run(args: &OverlapArgs) -> Result<()> {
     };
     if args.format != ListFormat::Table {
         for p in o.near_duplicates(near_duplicate_threshold(strategy.name())) {
-            eprintln!("warning: {}", near_duplicate_text(matrix, p, strategy));
+            eprintln_escaped!("warning: {}", near_duplicate_text(matrix, p, strategy));
         }
     }
     registry::finish()?;
@@ -312,19 +313,22 @@ fn overlap_csv(matrix: &RoleMatrix, o: &Overlap, strategy: &dyn Strategy) -> Res
         "separating",
     ])?;
     for p in o.pairs() {
-        w.write_record([
-            roles[p.a].name.as_str(),
-            roles[p.b].name.as_str(),
-            &p.similarity.to_string(),
-            &d[[p.a, p.b]].to_string(),
-            &d[[p.b, p.a]].to_string(),
-            if p.similarity >= threshold {
-                "true"
-            } else {
-                "false"
-            },
-            &separating_text(matrix, p),
-        ])?;
+        crate::render::write_safe(
+            &mut w,
+            [
+                roles[p.a].name.as_str(),
+                roles[p.b].name.as_str(),
+                &p.similarity.to_string(),
+                &d[[p.a, p.b]].to_string(),
+                &d[[p.b, p.a]].to_string(),
+                if p.similarity >= threshold {
+                    "true"
+                } else {
+                    "false"
+                },
+                &separating_text(matrix, p),
+            ],
+        )?;
     }
     Ok(String::from_utf8(w.into_inner().map_err(|e| e.into_error())?)?)
 }

@@ -23,6 +23,7 @@ use crate::args::{PluginCheckArgs, PluginsArgs, PluginsCommand};
 use crate::error::bad_input;
 use crate::external::{self, printable, seconds, Discovery, Kind, Session};
 use crate::io::Output;
+use crate::render::eprintln_escaped;
 use crate::render::{closest, table};
 
 /// Runs `rolefit plugins` (the list) or `rolefit plugins check NAME`.
@@ -65,7 +66,7 @@ fn list() -> Result<()> {
     }
     out.finish()?;
     for w in &found.warnings {
-        eprintln!("warning: {w}");
+        eprintln_escaped!("warning: {w}");
     }
     Ok(())
 }

@@ -36,6 +36,7 @@ use crate::io::Output;
 use crate::plot::bars::{self, Bin, Count};
 use crate::plot::{escape, inline};
 use crate::registry;
+use crate::render::eprintln_escaped;
 use crate::render::number;
 
 /// Clusters are tried for k = 2 up to this many (fewer when the cohort is
@@ -69,11 +70,13 @@ pub fn run(args: &ReportArgs) -> Result<()> {
         args.min_answered,
         args.seed,
     )?;
+    // Ids and names reach the page (and its plots) from user data.
+    let html = crate::plot::xml_safe(&html);
     let mut out = Output::create(Some(&args.output))?;
     out.write_all(html.as_bytes())?;
     registry::finish()?;
     out.finish()?;
-    eprintln!(
+    eprintln_escaped!(
         "rolefit: wrote {} ({} respondent{} read; groups smaller than {} suppressed)",
         args.output.display(),
         cohort.profiles.len(),

@@ -26,7 +26,7 @@ pub fn run(args: &RolesArgs) -> Result<()> {
             writeln!(out)?;
         }
         ListFormat::Csv => write_long_csv(&matrix, &mut out)?,
-        ListFormat::Table => out.write_all(roles_table(&matrix).as_bytes())?,
+        ListFormat::Table => out.write_all(crate::render::terminal(&roles_table(&matrix)).as_bytes())?,
     }
     out.finish()
 }

@@ -58,7 +58,8 @@ pub fn run(args: &StrategiesArgs) -> Result<()> {
                 } else {
                     "false"
                 };
-                w.write_record([s.name(), s.formula(), s.description(), default])?;
+                // Plugins name and describe themselves.
+                crate::render::write_safe(&mut w, [s.name(), s.formula(), s.description(), default])?;
             }
             w.flush()?;
         }

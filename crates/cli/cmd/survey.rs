@@ -35,7 +35,7 @@ pub fn run(args: &SurveyArgs) -> Result<()> {
             }
             w.flush()?;
         }
-        ListFormat::Table => out.write_all(survey_table(&survey).as_bytes())?,
+        ListFormat::Table => out.write_all(crate::render::terminal(&survey_table(&survey)).as_bytes())?,
     }
     out.finish()
 }

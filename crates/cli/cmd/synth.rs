@@ -168,14 +168,15 @@ pub fn responses(args: &SynthResponsesArgs) -> Result<()> {
     Ok(())
 }
 
-/// One CSV record, quoted where needed, with its line end.
+/// One CSV record, quoted where needed and made safe for spreadsheets
+/// (names come from the user's matrix), with its line end.
 fn csv_line<I, T>(fields: I) -> Result<Vec<u8>>
 where
     I: IntoIterator<Item = T>,
     T: AsRef<[u8]>,
 {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(fields)?;
+    crate::render::write_safe(&mut w, fields)?;
     Ok(w.into_inner().map_err(|e| e.into_error())?)
 }
 

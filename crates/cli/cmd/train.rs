@@ -18,6 +18,7 @@ use crate::io::{open_file, Output};
 use crate::load;
 use crate::registry;
 use crate::render::closest;
+use crate::render::eprintln_escaped;
 
 /// Runs `rolefit train`.
 pub fn run(args: &TrainArgs) -> Result<()> {
@@ -51,7 +52,7 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         .filter(|(_, &n)| n == 0)
         .map(|(r, _)| r.name.as_str())
         .collect();
-    eprintln!(
+    eprintln_escaped!(
         "rolefit: trained {} on {} respondents of {} ({} of {} roles have holders)",
         model.name(),
         summary.rows,
@@ -60,7 +61,7 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         summary.per_role.len()
     );
     if !empty.is_empty() {
-        eprintln!(
+        eprintln_escaped!(
             "warning: no respondent holds {}; the model scores {} 0",
             empty.join(", "),
             if empty.len() == 1 { "it" } else { "them" }
@@ -81,7 +82,7 @@ pub fn input_name(path: Option<&Path>) -> String {
 /// not have.
 pub fn labels_warning(unused: usize, labels: &Path, input: &str) {
     if unused > 0 {
-        eprintln!(
+        eprintln_escaped!(
             "warning: {unused} label{} in {} name respondents that are not in {input}; ignored",
             if unused == 1 { "" } else { "s" },
             labels.display()

@@ -12,6 +12,7 @@
 //! the rules are in docs/plugins.md.
 
 mod discover;
+mod group;
 mod process;
 mod session;
 mod strategy;
@@ -21,6 +22,13 @@ pub use discover::{Discovery, Kind, PREFIX, STRATEGY_PREFIX};
 pub use process::printable;
 pub use session::{seconds, Session};
 pub use strategy::{finish_all, ExternalStrategy};
+
+/// Ends the process groups of every strategy plugin still running
+/// (SIGTERM, then SIGKILL after a grace period), for the interrupt
+/// handler, which exits next.
+pub fn end_all_plugins() {
+    group::end_all();
+}
 
 /// The plugins on the search path (`$ROLEFIT_PLUGIN_PATH`, then `$PATH`),
 /// with the built-in commands (from the argument definitions) and the

@@ -6,9 +6,10 @@
 //! a channel (a plugin that stops reading cannot stall rolefit), one reads
 //! its standard output line by line into a channel (received with a
 //! timeout, and each line bounded in length), and one keeps the last few
-//! kilobytes of its standard error for error messages. The threads are
-//! never joined: a killed plugin's grandchildren may hold its pipes open
-//! for a while, and rolefit must not wait for them.
+//! kilobytes of its standard error for error messages. The plugin runs in
+//! a process group of its own, which is ended with it (`group`). The
+//! threads are never joined: a process that left the group may hold the
+//! pipes open, and rolefit must not wait for it.
 
 use std::collections::VecDeque;
 use std::ffi::OsStr;
@@ -21,6 +22,8 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender};
 
+use super::group;
+
 /// How much of the plugin's standard error is kept for messages.
 const STDERR_KEPT: usize = 8 << 10;
 
@@ -29,7 +32,9 @@ const STDERR_LINES: usize = 12;
 
 /// How long to wait for the last of the plugin's standard error once it
 /// has exited or been killed.
-const STDERR_GRACE: Duration = Duration::from_millis(300);
+/// The end comes at once unless a process that left the plugin's group
+/// holds the pipe open.
+const STDERR_GRACE: Duration = Duration::from_secs(2);
 
 /// What the plugin's standard output yielded.
 #[derive(Debug)]
@@ -56,11 +61,13 @@ pub struct Process {
     stderr: Arc<Mutex<Tail>>,
     stderr_done: Receiver<()>,
     status: Option<ExitStatus>,
+    /// Whether its group was ended.
+    ended: bool,
 }
 
 impl Process {
     /// Starts `path` with piped standard streams, the inherited environment
-    /// and `env` added.
+    /// and `env` added, as the leader of a new process group.
     pub fn spawn<'a>(path: &Path, env: impl IntoIterator<Item = (&'a str, &'a OsStr)>) -> io::Result<Self> {
         let mut command = Command::new(path);
         command
@@ -70,12 +77,13 @@ impl Process {
         for (k, v) in env {
             command.env(k, v);
         }
+        group::own_group(&mut command);
         let mut child = command.spawn()?;
+        group::started(&child);
         let (stdin, stdout, stderr) = match (child.stdin.take(), child.stdout.take(), child.stderr.take()) {
             (Some(i), Some(o), Some(e)) => (i, o, e),
             _ => {
-                let _ = child.kill();
-                let _ = child.wait();
+                group::end(&mut child, &mut None);
                 return Err(io::Error::other(
                     "the plugin's standard streams could not be opened",
                 ));
@@ -117,6 +125,7 @@ impl Process {
             stderr: tail,
             stderr_done: done_rx,
             status: None,
+            ended: false,
         })
     }
 
@@ -157,16 +166,18 @@ impl Process {
     }
 
     /// Waits up to `timeout` for the plugin to exit, and returns its status
-    /// (`None` if it is still running).
+    /// (`None` if it is still running). Once it has exited, what is left of
+    /// its process group is ended.
     pub fn wait_for_exit(&mut self, timeout: Duration) -> io::Result<Option<ExitStatus>> {
         if let Some(status) = self.status {
             return Ok(Some(status));
         }
-        let deadline = Instant::now() + timeout;
+        let deadline = deadline(timeout);
         let mut pause = Duration::from_millis(1);
         loop {
             if let Some(status) = self.child.try_wait()? {
                 self.status = Some(status);
+                self.kill();
                 return Ok(Some(status));
             }
             let now = Instant::now();
@@ -178,14 +189,13 @@ impl Process {
         }
     }
 
-    /// Kills the plugin if it is still running and reaps it.
+    /// Ends the plugin's process group (SIGTERM, then SIGKILL to what is
+    /// left after a grace period) and reaps the plugin; once.
     pub fn kill(&mut self) {
         self.input = None;
-        if self.status.is_none() {
-            let _ = self.child.kill();
-            if let Ok(status) = self.child.wait() {
-                self.status = Some(status);
-            }
+        if !self.ended {
+            self.ended = true;
+            group::end(&mut self.child, &mut self.status);
         }
     }
 
@@ -218,13 +228,24 @@ impl Process {
 
 impl Drop for Process {
     /// A plugin rolefit is done with gets its input closed and a moment to
-    /// exit, then is killed: no plugin outlives the run.
+    /// exit, then its group is ended: no plugin, nor anything it started in
+    /// its group, outlives the run.
     fn drop(&mut self) {
         self.close_input();
-        if self.status.is_none() && !matches!(self.wait_for_exit(Duration::from_millis(200)), Ok(Some(_))) {
-            self.kill();
+        if self.status.is_none() {
+            let _ = self.wait_for_exit(Duration::from_millis(200));
         }
+        self.kill();
     }
+}
+
+/// `timeout` from now, or a century from now for a timeout past what an
+/// instant can hold (`--plugin-timeout 1e19`).
+pub fn deadline(timeout: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(timeout)
+        .or_else(|| now.checked_add(Duration::from_secs(100 * 365 * 86_400)))
+        .unwrap_or(now)
 }
 
 fn spawn_thread(name: &str, f: impl FnOnce() + Send + 'static) -> io::Result<()> {

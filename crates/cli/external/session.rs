@@ -19,8 +19,8 @@ use rolefit_model::ProfileBatch;
 use rolefit_plugin::{HelloReply, Reply, PROTOCOL_VERSION};
 use rolefit_score::CompiledMatrix;
 
-use super::process::{printable, Line, Process};
-use super::wire;
+use super::process::{deadline, printable, Line, Process};
+use super::{group, wire};
 
 /// The longest line a hello or ready may have.
 const SMALL_REPLY: usize = 1 << 20;
@@ -177,7 +177,7 @@ impl Session {
     /// # Errors
     /// If it exits otherwise or not within the timeout (it is then killed).
     pub fn finish(mut self) -> Result<(), PluginError> {
-        let deadline = Instant::now() + self.timeout;
+        let deadline = deadline(self.timeout);
         self.process.send(wire::bye_request(), deadline);
         self.process.close_input();
         let left = deadline.saturating_duration_since(Instant::now());
@@ -203,7 +203,7 @@ impl Session {
     /// Sends one request and waits for one reply, which is returned parsed
     /// unless it is an error message or not a valid reply.
     fn request(&mut self, bytes: Vec<u8>, what: &str, max_line: usize) -> Result<Reply, PluginError> {
-        let deadline = Instant::now() + self.timeout;
+        let deadline = deadline(self.timeout);
         self.process.limit_lines(max_line);
         // A plugin that does not read its input fills the queue; it then
         // does not answer either, which the wait below reports.
@@ -254,6 +254,8 @@ impl Session {
 
     /// Stops the plugin and describes the failure.
     fn fail(&mut self, problem: String) -> PluginError {
+        // Ended by the interrupt handler, which exits with 130.
+        group::stop_if_interrupted();
         self.process.kill();
         PluginError {
             path: self.path.clone(),

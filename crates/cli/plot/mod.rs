@@ -18,6 +18,7 @@ pub mod heatmap;
 pub mod radar;
 pub mod scatter;
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 
@@ -69,7 +70,7 @@ where
         draw(&root)?;
         root.present().map_err(drawing)?;
     }
-    Ok(with_title(&svg, title))
+    Ok(xml_safe(&with_title(&svg, title)).into_owned())
 }
 
 /// A plotters drawing error as an internal error.
@@ -105,11 +106,33 @@ pub fn escape(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             // Control characters are not allowed in XML 1.0.
-            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{FFFD}'),
+            c if xml_forbidden(c) || (c.is_control() && c != '\n' && c != '\t') => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
     out
+}
+
+/// Whether XML 1.0 forbids `c` in a document (control characters but tab,
+/// line feed and carriage return; U+FFFE and U+FFFF).
+fn xml_forbidden(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// A whole SVG or HTML document with every character XML 1.0 forbids
+/// replaced by U+FFFD, as [`escape`] replaces them in the text it escapes:
+/// labels that plotters draws from ids and names (which it escapes for
+/// markup only) cannot make the document invalid.
+pub fn xml_safe(document: &str) -> Cow<'_, str> {
+    if !document.chars().any(xml_forbidden) {
+        return Cow::Borrowed(document);
+    }
+    Cow::Owned(
+        document
+            .chars()
+            .map(|c| if xml_forbidden(c) { '\u{FFFD}' } else { c })
+            .collect(),
+    )
 }
 
 /// The SVG for embedding in HTML: without the XML namespace attribute

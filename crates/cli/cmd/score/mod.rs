@@ -27,6 +27,7 @@ use crate::progress::Progress;
 use crate::registry;
 use crate::rejects;
 
+use crate::render::eprintln_escaped;
 use render::TableRow;
 pub use render::{csv_field, Renderer};
 
@@ -90,7 +91,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
     let plan = chunks.plan().clone();
     if !args.quiet {
         for note in load::plan_notes(&input.name, &plan) {
-            eprintln!("note: {note}");
+            eprintln_escaped!("note: {note}");
         }
     }
     let renderer = Renderer::new(args.output_format()?, &matrix, strategy, args.explain)
@@ -174,7 +175,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         crate::plot::write(path, svg)?;
     }
     if !args.quiet {
-        eprintln!(
+        eprintln_escaped!(
             "{}",
             totals.summary(
                 &input.name,

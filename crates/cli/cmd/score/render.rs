@@ -207,7 +207,10 @@ impl<'m> Renderer<'m> {
                         TableRow::Compact(..) => None,
                     })
                     .collect();
-                blocks.join("\n").into_bytes()
+                // Ids and names from user data, escaped for the terminal.
+                crate::render::terminal(&blocks.join("\n"))
+                    .into_owned()
+                    .into_bytes()
             }
             ScoreFormat::Table => format!("{}\n", self.ctx.compact_table(table_rows)).into_bytes(),
         }
