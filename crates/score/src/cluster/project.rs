@@ -177,20 +177,20 @@ mod tests {
         order.sort_by(|&i, &j| sigma[j].total_cmp(&sigma[i]));
         let total: f64 = sigma.iter().map(|s| s * s).sum();
         for (c, &i) in order.iter().take(2).enumerate() {
-            let mut v = vt.row(i).to_owned();
-            let largest = v
-                .iter()
-                .copied()
-                .fold(0.0f64, |m, e| if e.abs() > m.abs() { e } else { m });
-            if largest < 0.0 {
-                v.mapv_inplace(|e| -e);
-            }
+            // The same direction up to its sign (the sign rule has its own
+            // test above).
+            let v = vt.row(i);
+            let sign = if centred.dot(&v).dot(&p.respondents.column(c)) < 0.0 {
+                -1.0
+            } else {
+                1.0
+            };
             assert_close(p.explained[c], sigma[i] * sigma[i] / total, 1e-12);
-            let expected = centred.dot(&v);
+            let expected = centred.dot(&v) * sign;
             for (a, b) in p.respondents.column(c).iter().zip(&expected) {
                 assert_close(*a, *b, 1e-9);
             }
-            let expected = (&levels - &mean).dot(&v);
+            let expected = (&levels - &mean).dot(&v) * sign;
             for (a, b) in p.roles.column(c).iter().zip(&expected) {
                 assert_close(*a, *b, 1e-9);
             }
