@@ -13,18 +13,24 @@
 //!   respondents over 30 capabilities and 12 roles.
 //!
 //! `cargo bench --bench evaluate`. Inputs are random but seeded.
+//!
+//! `cargo bench --bench evaluate -- --full [ROWS]` instead runs one whole
+//! evaluation, as `rolefit evaluate --strategies all` does: ROWS (default
+//! 100,000) labelled respondents on a 4 x 20 matrix, the five built-ins and
+//! the three learned methods, 5 folds, 50 resamples, all cores; it prints
+//! the wall time and its ratio to the 60 s target of issue 13.
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 use ndarray::Array2;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rolefit_model::{Capability, ProfileBatch, Requirement, Role, RoleMatrix, Scale};
 use rolefit_score::evaluate::{
-    confusion_matrix, kendall_tau_b, macro_f1, mean_reciprocal_rank, ndcg_at_k, top1_agreement,
-    top_k_accuracy, true_ranks, Bootstrap,
+    confusion_matrix, evaluate, kendall_tau_b, macro_f1, mean_reciprocal_rank, ndcg_at_k, top1_agreement,
+    top_k_accuracy, true_ranks, Bootstrap, Candidate, EvaluateOptions,
 };
 use rolefit_score::learned::{train, Method, TrainOptions};
-use rolefit_score::{rank, tie_key, CompiledMatrix, Euclidean, Workspace};
+use rolefit_score::{rank, tie_key, CompiledMatrix, Euclidean, Registry, Workspace, BUILTIN_STRATEGIES};
 
 /// A random 1..5 matrix with levels in halves, importance 1.
 fn matrix(roles: usize, capabilities: usize, seed: u64) -> RoleMatrix {
@@ -146,5 +152,47 @@ fn training(c: &mut Criterion) {
     group.finish();
 }
 
+/// One whole evaluation of every strategy on `rows` x 20 x 4; prints the
+/// time.
+fn full(rows: usize) {
+    let m = matrix(4, 20, 6);
+    let (batch, labels) = labelled(&m, rows, 7);
+    let registry = Registry::builtin();
+    let mut candidates: Vec<Candidate<'_>> = BUILTIN_STRATEGIES
+        .iter()
+        .map(|name| Candidate::Fixed(registry.get(name).expect("a built-in")))
+        .collect();
+    candidates.extend(Method::ALL.map(|method| Candidate::Learned(method, TrainOptions::default())));
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let options = EvaluateOptions {
+        threads,
+        ..EvaluateOptions::default()
+    };
+    let started = std::time::Instant::now();
+    let evaluation = evaluate(&m, &batch, &labels, &candidates, &options).expect("evaluates");
+    let seconds = started.elapsed().as_secs_f64();
+    for s in &evaluation.strategies {
+        println!(
+            "{:<16} top-1 {:.4}  stability {:.4}",
+            s.name, s.top1_accuracy, s.stability
+        );
+    }
+    println!(
+        "evaluate {rows} x 20 x 4, {} strategies, 5 folds, {threads} threads: {seconds:.1} s ({:.2} of the 60 s target)",
+        candidates.len(),
+        seconds / 60.0
+    );
+}
+
 criterion_group!(benches, metrics, stability, training);
-criterion_main!(benches);
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--full") {
+        let rows = args.get(at + 1).and_then(|r| r.parse().ok()).unwrap_or(100_000);
+        full(rows);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

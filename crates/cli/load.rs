@@ -1,5 +1,6 @@
 //! Loading the role matrix and the survey a command works with.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -263,6 +264,17 @@ pub fn count_flags(counts: &mut [u64; 3], flags: QualityFlags) {
 /// respondents at once: evaluation, clustering, reports), mapped onto
 /// `matrix` with the `--survey` (or built-in) survey.
 pub fn responses(source: &ResponsesSource, matrix: &RoleMatrix) -> Result<ProfileBatch> {
+    read_responses(source, matrix, false)
+}
+
+/// [`responses`] for the commands that join rows with a labels file by
+/// respondent id (`evaluate`, `train`): two rows with the same id are
+/// refused (exit 2), naming the file, both lines and the id.
+pub fn responses_unique(source: &ResponsesSource, matrix: &RoleMatrix) -> Result<ProfileBatch> {
+    read_responses(source, matrix, true)
+}
+
+fn read_responses(source: &ResponsesSource, matrix: &RoleMatrix, unique: bool) -> Result<ProfileBatch> {
     let skip = source.on_error == OnError::Skip;
     if source.rejects.is_some() && !skip {
         return Err(bad_input(
@@ -293,9 +305,22 @@ pub fn responses(source: &ResponsesSource, matrix: &RoleMatrix) -> Result<Profil
     let mut batch = ProfileBatch::new(matrix.capabilities().len());
     let mut record = ByteRecord::new();
     let (mut read, mut rejected) = (0u64, 0u64);
+    // With `unique`: each id's line, to name both lines of a duplicate.
+    let mut lines: HashMap<String, u64> = HashMap::new();
     while let Some(position) = reader.next_record(&mut record)? {
         read += 1;
-        if let Err(e) = plan.parse_record(&record, position.line, position.row, &mut batch) {
+        let before = batch.len();
+        let parsed = plan.parse_record(&record, position.line, position.row, &mut batch);
+        if unique && parsed.is_ok() && batch.len() > before {
+            let id = batch.respondent(batch.len() - 1);
+            if let Some(first) = lines.insert(id.to_string(), position.line) {
+                return Err(bad_input(format!(
+                    "{}: respondent {id:?} appears twice, on lines {first} and {}; rows are joined with the labels by id, so each id must be unique",
+                    input.name, position.line
+                )));
+            }
+        }
+        if let Err(e) = parsed {
             if !skip {
                 return Err(e.into());
             }

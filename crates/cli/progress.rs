@@ -46,6 +46,31 @@ impl Progress {
         Progress(Some(bar))
     }
 
+    /// A bar counting `total` units of work called `unit` (`evaluate`:
+    /// respondents x strategies), shown under the same rule as [`new`]
+    /// with the work standing in for the input's size: only when standard
+    /// error is a terminal and `total` is at least `min`.
+    ///
+    /// [`new`]: Progress::new
+    pub fn counting(total: u64, min: u64, unit: &str) -> Self {
+        if !std::io::stderr().is_terminal() || total < min {
+            return Progress(None);
+        }
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+        let template = format!("{{bar:30}} {{percent:>3}}% {{pos}}/{{len}} {unit} ({{eta}} left)");
+        let style = ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar());
+        bar.set_style(style);
+        bar.enable_steady_tick(Duration::from_millis(200));
+        Progress(Some(bar))
+    }
+
+    /// Sets the work done of a [`counting`](Progress::counting) bar.
+    pub fn set(&self, done: u64) {
+        if let Some(bar) = &self.0 {
+            bar.set_position(done);
+        }
+    }
+
     /// Reports `bytes` of input consumed and `rows` rows done.
     pub fn update(&self, bytes: u64, rows: u64) {
         if let Some(bar) = &self.0 {

@@ -617,3 +617,57 @@ fn report_works_on_synthetic_cohorts() {
     // The same seed gives the same page.
     assert_eq!(report(&[&r, "--matrix", &m, "--seed", "3"]), text);
 }
+
+/// A 2 x 3 synthetic matrix in `dir` and 40 respondents answering 3 on
+/// every capability but the first, where they answer `first(i)`.
+fn flat_cohort(dir: &Path, first: impl Fn(usize) -> u32) -> (String, String) {
+    let m = path(dir, "m.csv");
+    rolefit(&["synth", "matrix", "--roles", "2", "--capabilities", "3", "-o", &m]).ok();
+    let mut csv = String::from("respondent,Capability 1,Capability 2,Capability 3\n");
+    for i in 0..40 {
+        csv.push_str(&format!("p{i:02},{},3,3\n", first(i)));
+    }
+    (m, write(dir, "flat.csv", &csv))
+}
+
+#[test]
+fn report_on_identical_answers_succeeds_with_a_note() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (m, r) = flat_cohort(tmp.path(), |_| 3);
+    let text = report(&[&r, "--matrix", &m]);
+    assert!(text.contains("id=\"clusters\""));
+    assert!(
+        text.contains("Every ranked respondent gave the same answers: there are no clusters to form, and the map is not drawn."),
+        "{text}"
+    );
+    assert!(!text.contains("PC1 ("), "no map");
+}
+
+#[test]
+fn report_and_cluster_plot_without_a_second_direction_say_why_there_is_no_map() {
+    // Two groups differing on one capability: two clusters, but the
+    // respondents vary along a single direction, so no plane to draw.
+    let tmp = tempfile::tempdir().unwrap();
+    let (m, r) = flat_cohort(tmp.path(), |i| if i % 2 == 0 { 1 } else { 5 });
+    let text = report(&[&r, "--matrix", &m]);
+    assert!(
+        text.contains("The map is not drawn: the respondents vary along a single direction only."),
+        "{text}"
+    );
+    assert!(!text.contains("PC1 ("), "no map");
+
+    let plot = path(tmp.path(), "map.svg");
+    let run = rolefit(&["cluster", &r, "--matrix", &m, "--k", "2", "--plot", &plot]);
+    run.ok();
+    assert!(
+        run.stderr.contains(
+            "note: the cluster map is not drawn: the respondents vary along a single direction only"
+        ),
+        "{}",
+        run.stderr
+    );
+    let text = svg(&plot);
+    assert!(text.contains("40 respondents in 2 clusters"), "the title");
+    assert!(text.contains("The map is not drawn: the respondents vary along a single direction only."));
+    assert_eq!(count(&text, "circle"), 0, "no scatter");
+}

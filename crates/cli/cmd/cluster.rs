@@ -202,14 +202,27 @@ pub fn run(args: &ClusterArgs) -> Result<()> {
     .map_err(cluster_error)?;
 
     // Drawn before anything is written, so a failure leaves no output.
+    // A cohort that cannot be projected still gets the file, with the
+    // title and why the map is missing instead of the scatter.
     let plot_svg = match &args.plot {
-        Some(_) => Some(cluster_plot(
-            &cohort.data,
-            &cohort.loaded.matrix,
-            &result.clustering,
-            args.seed,
-            None,
-        )?),
+        Some(path) => Some(
+            match cluster_plot(
+                &cohort.data,
+                &cohort.loaded.matrix,
+                &result.clustering,
+                args.seed,
+                None,
+            )? {
+                ClusterMap::Drawn(svg) => svg,
+                ClusterMap::NotDrawn(why) => {
+                    eprintln!(
+                        "note: the cluster map is not drawn: {why}; {} holds the title and this note only",
+                        path.display()
+                    );
+                    scatter::not_drawn(&map_title(&cohort.data, &result.clustering), &why)?
+                }
+            },
+        ),
         None => None,
     };
     let matrix = &cohort.loaded.matrix;
@@ -481,19 +494,45 @@ fn summary_json(
     })
 }
 
+/// A cluster map, or why there is none.
+#[derive(Debug)]
+pub enum ClusterMap {
+    /// The map, an SVG document.
+    Drawn(String),
+    /// The respondents cannot be projected onto two principal components
+    /// (fewer than 3, identical answers, or all on one line): why, to
+    /// finish "the map is not drawn: ...".
+    NotDrawn(String),
+}
+
+/// The title of the cluster map of `data`.
+pub fn map_title(data: &CohortData, clustering: &Clustering) -> String {
+    format!(
+        "{} respondents in {} clusters ({})",
+        data.len(),
+        clustering.k(),
+        clustering.method()
+    )
+}
+
 /// The cluster map of `cohort`: respondents projected on the first two
 /// principal components, coloured by cluster, roles marked. With `hide`,
 /// the members of clusters for which it returns true are left out (the
-/// report's privacy rule) and the legend says so.
+/// report's privacy rule) and the legend says so. A cohort that cannot be
+/// projected gets [`ClusterMap::NotDrawn`], not an error.
 pub fn cluster_plot(
     data: &CohortData,
     matrix: &RoleMatrix,
     clustering: &Clustering,
     seed: u64,
     hide: Option<&dyn Fn(usize) -> bool>,
-) -> Result<String> {
+) -> Result<ClusterMap> {
     let compiled = CompiledMatrix::new(matrix);
-    let p = project(data, compiled.levels()).map_err(cluster_error)?;
+    let p = match project(data, compiled.levels()) {
+        Ok(p) => p,
+        Err(ClusterError::Projection(why)) => return Ok(ClusterMap::NotDrawn(why)),
+        Err(e) => return Err(cluster_error(e)),
+    };
     let labels = clustering.labels();
     let hidden = |c: usize| hide.is_some_and(|h| h(c));
     let mut shown: Vec<usize> = (0..labels.len()).filter(|&i| !hidden(labels[i])).collect();
@@ -526,12 +565,7 @@ pub fn cluster_plot(
         .enumerate()
         .map(|(j, r)| (r.name.clone(), p.roles[[j, 0]], p.roles[[j, 1]]))
         .collect();
-    let title = format!(
-        "{} respondents in {} clusters ({})",
-        data.len(),
-        clustering.k(),
-        clustering.method()
-    );
+    let title = map_title(data, clustering);
     let mut note = format!(
         "First two principal components: {:.0}% and {:.0}% of the variance. Triangles: roles.",
         100.0 * p.explained[0],
@@ -562,6 +596,7 @@ pub fn cluster_plot(
         roles: &roles,
         axes: [&ax, &ay],
     })
+    .map(ClusterMap::Drawn)
 }
 
 #[cfg(test)]

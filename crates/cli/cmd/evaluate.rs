@@ -10,7 +10,8 @@ use std::io::Write;
 use anyhow::Result;
 use rolefit_model::RoleMatrix;
 use rolefit_score::evaluate::{
-    evaluate, Bootstrap, Candidate, Confidence, EvaluateError, EvaluateOptions, Evaluation, DEFAULT_RESAMPLES,
+    evaluate_with_progress, Bootstrap, Candidate, Confidence, EvaluateError, EvaluateOptions, Evaluation,
+    DEFAULT_RESAMPLES,
 };
 use rolefit_score::learned::{Method, TrainOptions};
 use rolefit_score::{Centred, Registry, ScoreError, BUILTIN_STRATEGIES};
@@ -21,16 +22,21 @@ use crate::cmd::train::{input_name, labels_warning, Labels};
 use crate::error::bad_input;
 use crate::io::Output;
 use crate::load;
+use crate::progress::Progress;
 use crate::registry;
 use crate::render::eprintln_escaped;
 use crate::render::{closest, table};
+
+/// Respondents x strategies from which `evaluate` shows a progress bar on a
+/// terminal (20,000 x 8 strategies take a few seconds).
+const PROGRESS_FROM: u64 = 100_000;
 
 /// Runs `rolefit evaluate`.
 pub fn run(args: &EvaluateArgs) -> Result<()> {
     let loaded = load::matrix(&args.matrix)?;
     loaded.print_notes();
     let matrix = loaded.matrix;
-    let batch = load::responses(&args.responses, &matrix)?;
+    let batch = load::responses_unique(&args.responses, &matrix)?;
     let input = input_name(args.responses.input.as_deref());
     let labels = Labels::read(&args.labels, &matrix)?;
     let (labels, unused) = labels.align(&batch, &input)?;
@@ -66,7 +72,17 @@ pub fn run(args: &EvaluateArgs) -> Result<()> {
         min_answered: args.min_answered,
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
-    let evaluation = evaluate(&matrix, &batch, &labels, &candidates, &options).map_err(|e| match e {
+    // Respondents x strategies: a bar from about a minute of work up.
+    let progress = Progress::counting(
+        (batch.len() * candidates.len()) as u64,
+        PROGRESS_FROM,
+        "respondents x strategies evaluated",
+    );
+    let evaluation = evaluate_with_progress(&matrix, &batch, &labels, &candidates, &options, &|done, _| {
+        progress.set(done as u64)
+    });
+    progress.finish();
+    let evaluation = evaluation.map_err(|e| match e {
         // A strategy that fails on valid data is a bug or a broken plugin.
         EvaluateError::Score(e @ ScoreError::Strategy { .. }) => anyhow::Error::new(e).context("evaluating"),
         EvaluateError::TooFewForFolds { .. } => bad_input(format!("{input}: {e}; lower --folds")),

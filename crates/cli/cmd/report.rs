@@ -30,7 +30,7 @@ use rolefit_score::{Outcome, RankedRole, Scorer, Strategy};
 
 use self::privacy::{suppress, Cell};
 use crate::args::ReportArgs;
-use crate::cmd::cluster::{cluster_error, cluster_plot, load_cohort, Cohort};
+use crate::cmd::cluster::{cluster_error, cluster_plot, load_cohort, ClusterMap, Cohort};
 use crate::cmd::overlap::{near_duplicate_text, overlap_heatmap, separating_text};
 use crate::io::Output;
 use crate::plot::bars::{self, Bin, Count};
@@ -467,6 +467,11 @@ impl<'a> Page<'a> {
             batch.push_profile(&cohort.profiles.profile(i));
         }
         let data = CohortData::from_batch(&batch, self.matrix.scale());
+        if identical_rows(&data) {
+            let s = "<p class=\"note\">Every ranked respondent gave the same answers: there are no clusters to form, and the map is not drawn.</p>\n";
+            self.section("clusters", "Clusters", s);
+            return Ok(());
+        }
         let params = ClusterParams::new(Method::KMeans).seed(seed);
         let (clustering, silhouette, tried) = fit_range(&data, 2..=k_max, &params).map_err(cluster_error)?;
         let summaries = describe(&data, &clustering, &cohort.compiled, strategy, Some(&silhouette))
@@ -474,7 +479,12 @@ impl<'a> Page<'a> {
         let sizes: Vec<u64> = clustering.sizes().iter().map(|&s| s as u64).collect();
         let cells = suppress(&sizes, self.m);
         let hidden = |c: usize| !cells[c].is_shown();
-        let map = cluster_plot(&data, self.matrix, &clustering, seed, Some(&hidden))?;
+        let map = match cluster_plot(&data, self.matrix, &clustering, seed, Some(&hidden))? {
+            ClusterMap::Drawn(svg) => format!("<figure>{}</figure>", inline(&svg)),
+            ClusterMap::NotDrawn(why) => {
+                format!("<p class=\"note\">The map is not drawn: {}.</p>", escape(&why))
+            }
+        };
 
         let mut s = format!(
             "<p>Respondents grouped by k-means on their answers (missing answers imputed with the capability's mean), for k = 2 to {k_max}; the k with the highest silhouette (how much closer respondents are to their own cluster than to the next, from -1 to 1) was kept: <b>k = {}</b>, silhouette {:.3}.</p>\n",
@@ -482,7 +492,7 @@ impl<'a> Page<'a> {
             silhouette.overall
         );
         s.push_str(&k_table(&tried, &clustering));
-        let _ = writeln!(s, "<figure>{}</figure>", inline(&map));
+        let _ = writeln!(s, "{map}");
         s.push_str(&self.cluster_table(&clustering, &summaries, &cells));
         self.withheld
             .push(("clusters", cells.iter().filter(|c| !c.is_shown()).count()));
@@ -873,6 +883,17 @@ impl GapStats {
 }
 
 /// The silhouette of every k tried, as a small table.
+/// Whether every respondent of `data` has the same values (nothing to
+/// cluster or project).
+fn identical_rows(data: &CohortData) -> bool {
+    let values = data.values();
+    let mut rows = values.outer_iter();
+    let Some(first) = rows.next() else {
+        return true;
+    };
+    rows.all(|row| row == first)
+}
+
 fn k_table(tried: &[KChoice], chosen: &Clustering) -> String {
     let mut s = String::from("<table class=\"compact\">\n<thead><tr><th>k</th>");
     for t in tried {

@@ -25,7 +25,7 @@ pub fn run(args: &TrainArgs) -> Result<()> {
     let loaded = load::matrix(&args.matrix)?;
     loaded.print_notes();
     let matrix = loaded.matrix;
-    let batch = load::responses(&args.responses, &matrix)?;
+    let batch = load::responses_unique(&args.responses, &matrix)?;
     let input = input_name(args.responses.input.as_deref());
     let labels = Labels::read(&args.labels, &matrix)?;
     let (labels, unused) = labels.align(&batch, &input)?;
@@ -171,7 +171,11 @@ impl Labels {
                         role_names[index], role_names[other]
                     )));
                 }
-                Some(_) => {}
+                Some(&(_, first_line)) => {
+                    return Err(bad_input(format!(
+                        "{name}:{line}: respondent {respondent:?} is labelled twice, here and on line {first_line}; give each respondent one line"
+                    )));
+                }
                 None => {
                     by_respondent.insert(respondent.to_string(), (index, line));
                 }

@@ -106,6 +106,23 @@ pub fn cluster_map(m: &ClusterMap<'_>) -> Result<String> {
     })
 }
 
+/// The page `cluster --plot` writes when the respondents cannot be
+/// projected: the map's title and, instead of the scatter, `The map is not
+/// drawn: WHY.`
+pub fn not_drawn(title: &str, why: &str) -> Result<String> {
+    render(960, 120, title, |root| {
+        root.draw(&Text::new(title.to_string(), (16, 12), font(18.0)))
+            .map_err(drawing)?;
+        root.draw(&Text::new(
+            format!("The map is not drawn: {why}."),
+            (16, 48),
+            font(13.0).color(&RGBColor(0x66, 0x66, 0x66)),
+        ))
+        .map_err(drawing)?;
+        Ok(())
+    })
+}
+
 /// The range of `values` with 8% of padding either side (a unit range
 /// around a single value).
 fn padded(values: impl Iterator<Item = f64>) -> (f64, f64) {

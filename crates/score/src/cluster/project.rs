@@ -1,13 +1,14 @@
 //! Respondents and roles in two dimensions, for plots.
 //!
-//! Principal component analysis (linfa-reduction's `Pca`) finds the two
-//! directions along which the respondents' values vary most; respondents
-//! and role level vectors are both projected onto them, so a role's marker
-//! sits where a respondent answering exactly its levels would.
+//! Principal component analysis finds the two directions along which the
+//! respondents' values vary most: the eigenvectors of the two largest
+//! eigenvalues of the capabilities x capabilities scatter matrix
+//! `X'X` (`X` the centred values), from linfa-linalg's exact symmetric
+//! eigendecomposition ([`Eigh`]). Respondents and role level vectors are
+//! both projected onto them, so a role's marker sits where a respondent
+//! answering exactly its levels would.
 
-use linfa::prelude::Fit;
-use linfa::DatasetBase;
-use linfa_reduction::Pca;
+use linfa_linalg::eigh::Eigh;
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 
 use super::{ClusterError, CohortData};
@@ -30,7 +31,9 @@ pub struct Projection {
 ///
 /// # Errors
 /// [`ClusterError::Projection`] with fewer than 3 respondents, or when the
-/// respondents vary in fewer than two directions.
+/// respondents vary in fewer than two directions (every respondent gave
+/// the same answers, or all lie on one line). The message says why, to
+/// finish the sentence "the map is not drawn: ...".
 ///
 /// # Panics
 /// If `levels` has another number of capabilities than `data`.
@@ -47,30 +50,26 @@ pub fn project(data: &CohortData, levels: ArrayView2<'_, f64>) -> Result<Project
             x.nrows()
         )));
     }
+    if x.ncols() < 2 {
+        return Err(ClusterError::Projection(format!(
+            "it needs at least 2 capabilities, got {}",
+            x.ncols()
+        )));
+    }
     let mean = x.mean_axis(Axis(0)).unwrap_or_else(|| Array1::zeros(x.ncols()));
     let centred = &x - &mean;
     let total: f64 = centred.iter().map(|v| v * v).sum();
+    if !total.is_finite() {
+        return Err(ClusterError::Projection(
+            "the respondents' values are not finite".into(),
+        ));
+    }
     if total.partial_cmp(&1e-12) != Some(std::cmp::Ordering::Greater) {
         return Err(ClusterError::Projection(
             "every respondent gave the same answers".into(),
         ));
     }
-    let covariance = centred.t().dot(&centred);
-    let mut components = match Pca::params(2).fit(&DatasetBase::from(x.to_owned())) {
-        Ok(model) if are_eigenvectors(&covariance, &model.components().view()) => {
-            model.components().to_owned()
-        }
-        // linfa's truncated SVD (LOBPCG) needs a few more dimensions than
-        // components and can return inexact vectors below that (2 or 3
-        // capabilities): use the exact decomposition of the small
-        // covariance matrix instead.
-        _ => top_eigenvectors(&covariance, 2),
-    };
-    if components.dim() != (2, x.ncols()) || !components.iter().all(|v| v.is_finite()) {
-        return Err(ClusterError::Projection(
-            "the principal components are undefined".into(),
-        ));
-    }
+    let mut components = top_components(&centred.t().dot(&centred))?;
     for mut comp in components.outer_iter_mut() {
         let largest = comp
             .iter()
@@ -98,80 +97,28 @@ pub fn project(data: &CohortData, levels: ArrayView2<'_, f64>) -> Result<Project
     })
 }
 
-/// Whether the rows of `v` are orthonormal eigenvectors of the symmetric
-/// `a` (to `1e-6` relative to `a`'s largest diagonal entry), in
-/// decreasing eigenvalue order.
-fn are_eigenvectors(a: &Array2<f64>, v: &ArrayView2<'_, f64>) -> bool {
-    let scale = a.diag().iter().fold(0.0f64, |m, &d| m.max(d.abs())).max(1e-300);
-    if v.nrows() != 2 || v.ncols() != a.nrows() {
-        return false;
+/// The unit eigenvectors of the two largest eigenvalues of the symmetric
+/// `scatter`, as rows (largest first; equal eigenvalues in the
+/// decomposition's order).
+fn top_components(scatter: &Array2<f64>) -> Result<Array2<f64>, ClusterError> {
+    let undefined =
+        |why: String| ClusterError::Projection(format!("the principal components are undefined ({why})"));
+    let (values, vectors) = scatter.eigh().map_err(|e| undefined(e.to_string()))?;
+    if !values.iter().chain(vectors.iter()).all(|v| v.is_finite()) {
+        return Err(undefined("not finite".into()));
     }
-    let mut eigen = [0.0; 2];
-    for (r, row) in v.outer_iter().enumerate() {
-        let av = a.dot(&row);
-        let lambda = row.dot(&av);
-        let residual = (&av - &(&row * lambda)).mapv(|e| e * e).sum().sqrt();
-        if (row.dot(&row) - 1.0).abs() > 1e-6 || residual > 1e-6 * scale {
-            return false;
-        }
-        eigen[r] = lambda;
-    }
-    v.row(0).dot(&v.row(1)).abs() < 1e-6 && eigen[0] >= eigen[1] - 1e-9 * scale
-}
-
-/// The eigenvectors of the `count` largest eigenvalues of the symmetric
-/// `a`, as rows, by cyclic Jacobi rotations (exact to rounding; `a` is a
-/// capabilities x capabilities matrix, so this is cheap).
-fn top_eigenvectors(a: &Array2<f64>, count: usize) -> Array2<f64> {
-    let n = a.nrows();
-    let mut m = a.clone();
-    let mut v = Array2::<f64>::eye(n);
-    for _sweep in 0..100 {
-        let off: f64 = (0..n)
-            .flat_map(|p| (0..n).filter(move |&q| q != p).map(move |q| (p, q)))
-            .map(|(p, q)| m[[p, q]] * m[[p, q]])
-            .sum();
-        let total: f64 = m.iter().map(|x| x * x).sum();
-        if off <= 1e-30 * total.max(1e-300) {
-            break;
-        }
-        for p in 0..n {
-            for q in p + 1..n {
-                if m[[p, q]].abs() < 1e-300 {
-                    continue;
-                }
-                let theta = (m[[q, q]] - m[[p, p]]) / (2.0 * m[[p, q]]);
-                let t = theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt());
-                let t = if theta == 0.0 { 1.0 } else { t };
-                let c = 1.0 / (t * t + 1.0).sqrt();
-                let s = t * c;
-                for k in 0..n {
-                    let (mkp, mkq) = (m[[k, p]], m[[k, q]]);
-                    m[[k, p]] = c * mkp - s * mkq;
-                    m[[k, q]] = s * mkp + c * mkq;
-                }
-                for k in 0..n {
-                    let (mpk, mqk) = (m[[p, k]], m[[q, k]]);
-                    m[[p, k]] = c * mpk - s * mqk;
-                    m[[q, k]] = s * mpk + c * mqk;
-                }
-                for k in 0..n {
-                    let (vkp, vkq) = (v[[k, p]], v[[k, q]]);
-                    v[[k, p]] = c * vkp - s * vkq;
-                    v[[k, q]] = s * vkp + c * vkq;
-                }
-            }
-        }
-    }
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&i, &j| m[[j, j]].total_cmp(&m[[i, i]]).then(i.cmp(&j)));
-    Array2::from_shape_fn((count.min(n), n), |(r, k)| v[[k, order[r]]])
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&i, &j| values[j].total_cmp(&values[i]).then(i.cmp(&j)));
+    Ok(Array2::from_shape_fn((2, scatter.nrows()), |(r, k)| {
+        vectors[[k, order[r]]]
+    }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::test_util::assert_close;
+    use linfa_linalg::svd::SVD;
     use ndarray::array;
 
     #[test]
@@ -204,16 +151,88 @@ mod tests {
     }
 
     #[test]
-    fn jacobi_matches_a_known_decomposition() {
-        let a = array![[2.0, 1.0, 0.0], [1.0, 2.0, 0.0], [0.0, 0.0, 0.5]];
-        let v = top_eigenvectors(&a, 2);
-        assert!(are_eigenvectors(&a, &v.view()));
-        let h = std::f64::consts::FRAC_1_SQRT_2;
-        assert_close(v[[0, 0]].abs(), h, 1e-12);
-        assert_close(v[[0, 1]].abs(), h, 1e-12);
-        // Eigenvalues 3, 1 and 0.5: the second is (1, -1, 0) / sqrt(2).
-        assert_close(v[[1, 2]], 0.0, 1e-12);
-        assert_close(v[[1, 0]], -v[[1, 1]], 1e-12);
+    fn matches_an_independent_decomposition() {
+        // Eight respondents on four capabilities; the reference is the
+        // singular value decomposition of the centred values (another
+        // algorithm on another matrix): its right singular vectors are the
+        // components, its squared singular values the variances.
+        let x = array![
+            [1.0, 2.0, 4.0, 3.0],
+            [2.0, 2.0, 5.0, 1.0],
+            [4.0, 3.0, 1.0, 2.0],
+            [5.0, 5.0, 2.0, 4.0],
+            [3.0, 1.0, 3.0, 5.0],
+            [4.0, 4.0, 4.0, 4.0],
+            [1.0, 1.0, 2.0, 2.0],
+            [5.0, 3.0, 1.0, 1.0],
+        ];
+        let levels = array![[1.0, 5.0, 2.0, 4.0], [3.0, 3.0, 3.0, 3.0]];
+        let p = project(&CohortData::from_values(x.clone()), levels.view()).unwrap();
+
+        let mean = x.mean_axis(Axis(0)).unwrap();
+        let centred = &x - &mean;
+        let (_, sigma, vt) = centred.svd(false, true).unwrap();
+        let vt = vt.unwrap();
+        let mut order: Vec<usize> = (0..sigma.len()).collect();
+        order.sort_by(|&i, &j| sigma[j].total_cmp(&sigma[i]));
+        let total: f64 = sigma.iter().map(|s| s * s).sum();
+        for (c, &i) in order.iter().take(2).enumerate() {
+            // The same direction up to its sign (the sign rule has its own
+            // test above).
+            let v = vt.row(i);
+            let sign = if centred.dot(&v).dot(&p.respondents.column(c)) < 0.0 {
+                -1.0
+            } else {
+                1.0
+            };
+            assert_close(p.explained[c], sigma[i] * sigma[i] / total, 1e-12);
+            let expected = centred.dot(&v) * sign;
+            for (a, b) in p.respondents.column(c).iter().zip(&expected) {
+                assert_close(*a, *b, 1e-9);
+            }
+            let expected = (&levels - &mean).dot(&v) * sign;
+            for (a, b) in p.roles.column(c).iter().zip(&expected) {
+                assert_close(*a, *b, 1e-9);
+            }
+        }
+    }
+
+    /// The synthetic cohort of `rolefit synth matrix --roles 12
+    /// --capabilities 30` and `rolefit synth responses --rows ROWS --seed
+    /// SEED` (crates/cli/cmd/synth.rs: half-point levels on 1..5, answers
+    /// `round(level + 0.75 z)` clipped to 1..5, no blanks).
+    fn synthetic_cohort(rows: usize, seed: u64) -> Array2<f64> {
+        use rand::{Rng, SeedableRng};
+        use rand_chacha::ChaCha8Rng;
+        use rand_distr::StandardNormal;
+        let (roles, caps) = (12, 30);
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let levels: Vec<f64> = (0..roles * caps)
+            .map(|_| rng.gen_range(2..=10i64) as f64 / 2.0)
+            .collect();
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut x = Array2::zeros((rows, caps));
+        for mut row in x.outer_iter_mut() {
+            let role = rng.gen_range(0..roles);
+            for (cell, level) in row.iter_mut().zip(&levels[role * caps..(role + 1) * caps]) {
+                let z: f64 = rng.sample(StandardNormal);
+                *cell = (level + 0.75 * z).round().clamp(1.0, 5.0);
+            }
+        }
+        x
+    }
+
+    #[test]
+    fn the_cohort_that_made_lobpcg_panic_is_projected() {
+        // linfa-reduction's Pca (LOBPCG) panicked with "NaN values in
+        // array" on this cohort (issue 13).
+        let data = CohortData::from_values(synthetic_cohort(19_000, 18));
+        let levels = Array2::from_elem((2, 30), 3.0);
+        let p = project(&data, levels.view()).unwrap();
+        assert_eq!(p.respondents.dim(), (19_000, 2));
+        assert!(p.respondents.iter().all(|v| v.is_finite()));
+        assert!(p.explained[0] >= p.explained[1] && p.explained[1] > 0.0);
+        assert!(p.explained[0] + p.explained[1] <= 1.0 + 1e-9);
     }
 
     #[test]

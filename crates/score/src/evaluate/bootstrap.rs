@@ -132,6 +132,19 @@ impl Bootstrap {
         profiles: &ProfileBatch,
         ws: &mut Workspace,
     ) -> Result<Vec<Confidence>, ScoreError> {
+        self.confidence_reporting(matrix, strategy, profiles, ws, &|_| {})
+    }
+
+    /// [`Bootstrap::confidence`], calling `done` with the number of
+    /// profiles finished after each call of the strategy.
+    pub(crate) fn confidence_reporting(
+        &self,
+        matrix: &CompiledMatrix,
+        strategy: &dyn Strategy,
+        profiles: &ProfileBatch,
+        ws: &mut Workspace,
+        done: &dyn Fn(usize),
+    ) -> Result<Vec<Confidence>, ScoreError> {
         matrix.check(profiles)?;
         let per_respondent = self.resamples + 1;
         let group = (PROFILES_PER_CALL / per_respondent).max(1);
@@ -161,6 +174,7 @@ impl Bootstrap {
                 out.push(self.summarise(&scores, r * per_respondent));
             }
             ws.give(scores);
+            done(end - start);
             start = end;
         }
         Ok(out)

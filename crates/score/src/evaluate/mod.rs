@@ -219,6 +219,24 @@ pub fn evaluate(
     candidates: &[Candidate<'_>],
     options: &EvaluateOptions,
 ) -> Result<Evaluation, EvaluateError> {
+    evaluate_with_progress(matrix, profiles, labels, candidates, options, &|_, _| {})
+}
+
+/// [`evaluate`], calling `progress(done, total)` as the work advances (from
+/// any of the threads, so it must be cheap): `total` is the number of
+/// respondents evaluated times the number of candidates, `done` how many
+/// of those have been scored and resampled so far.
+///
+/// # Errors
+/// As [`evaluate`].
+pub fn evaluate_with_progress(
+    matrix: &RoleMatrix,
+    profiles: &ProfileBatch,
+    labels: &[usize],
+    candidates: &[Candidate<'_>],
+    options: &EvaluateOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Evaluation, EvaluateError> {
     let roles = matrix.roles().len();
     if labels.len() != profiles.len() {
         return Err(EvaluateError::Labels(format!(
@@ -274,6 +292,9 @@ pub fn evaluate(
         labels: &labels,
         folds: &folds,
         options,
+        done: AtomicUsize::new(0),
+        total: n * candidates.len(),
+        progress,
     };
 
     let scored = data.score_all(candidates)?;
@@ -342,6 +363,11 @@ struct Data<'a> {
     labels: &'a [usize],
     folds: &'a [usize],
     options: &'a EvaluateOptions,
+    /// Respondents scored and resampled so far, over every candidate.
+    done: AtomicUsize,
+    /// Respondents times candidates.
+    total: usize,
+    progress: &'a (dyn Fn(usize, usize) + Sync),
 }
 
 /// One candidate's scores (respondents x roles) and per-respondent
@@ -411,13 +437,18 @@ impl Data<'_> {
     /// One unit of work; see [`Data::score_all`].
     fn score_unit(&self, candidates: &[Candidate<'_>], unit: Unit) -> Result<Part, EvaluateError> {
         let bootstrap = Bootstrap::new(self.options.resamples, self.options.seed);
+        let done = |rows: usize| {
+            let done = self.done.fetch_add(rows, Ordering::Relaxed) + rows;
+            (self.progress)(done, self.total);
+        };
         let mut ws = Workspace::new();
         let roles = self.compiled.n_roles();
         match (unit, candidates[unit.candidate()]) {
             (Unit::Whole(_), Candidate::Fixed(strategy)) => {
                 let scores = strategy.score_in(self.compiled, self.batch, &mut ws)?;
                 check_scores(strategy, &scores, self.batch.len(), roles)?;
-                let confidence = bootstrap.confidence(self.compiled, strategy, self.batch, &mut ws)?;
+                let confidence =
+                    bootstrap.confidence_reporting(self.compiled, strategy, self.batch, &mut ws, &done)?;
                 Ok(Part {
                     rows: (0..self.batch.len()).collect(),
                     scores,
@@ -449,7 +480,8 @@ impl Data<'_> {
                 let test_batch = subset(self.batch, &test);
                 let scores = model.score_in(self.compiled, &test_batch, &mut ws)?;
                 check_scores(&model, &scores, test.len(), roles)?;
-                let confidence = bootstrap.confidence(self.compiled, &model, &test_batch, &mut ws)?;
+                let confidence =
+                    bootstrap.confidence_reporting(self.compiled, &model, &test_batch, &mut ws, &done)?;
                 Ok(Part {
                     rows: test,
                     scores,

@@ -273,13 +273,7 @@ impl Strategy for LearnedModel {
         let mut out = ws.zeros((profiles.len(), matrix.n_roles()));
         match &self.kind {
             Kind::Centroid(m) => m.score_into(profiles, self.scale, &mut out),
-            Kind::Knn(m) => {
-                m.score_into(profiles, self.scale, &mut out)
-                    .map_err(|message| ScoreError::Strategy {
-                        name: self.name().to_string(),
-                        message,
-                    })?
-            }
+            Kind::Knn(m) => m.score_into(profiles, self.scale, &mut out),
             Kind::Logistic(m) => m.score_into(profiles, &mut out),
         }
         Ok(out)
