@@ -10,6 +10,7 @@ mod errors;
 mod evaluate;
 mod exports;
 mod formats;
+mod limits;
 mod plugins;
 mod reference;
 mod reliability;

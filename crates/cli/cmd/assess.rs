@@ -143,6 +143,10 @@ fn rescore_command(args: &AssessArgs, path: &Path) -> String {
     if args.matrix.matrix_scale != Scale::default() {
         option("--matrix-scale", args.matrix.matrix_scale.to_string());
     }
+    let cells = args.matrix.limits.max_matrix_cells;
+    if cells != rolefit_import::limits::DEFAULT_MAX_MATRIX_CELLS as u64 {
+        option("--max-matrix-cells", cells.to_string());
+    }
     if args.strategy != rolefit_score::DEFAULT_STRATEGY {
         option("--strategy", args.strategy.clone());
     }
