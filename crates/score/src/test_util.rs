@@ -129,7 +129,7 @@ pub(crate) fn varied_batch(n: usize) -> ProfileBatch {
         .map(|i| {
             vec![
                 Some(1.0 + (i % 5) as f64),
-                (i % 4 != 0).then(|| 1.0 + (i % 3) as f64),
+                (i % 4 != 0).then_some(1.0 + (i % 3) as f64),
                 Some(1.0 + (i * 7 % 9) as f64 / 2.0),
             ]
         })
