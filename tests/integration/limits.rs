@@ -49,16 +49,23 @@ fn a_long_matrix_of_many_roles_and_capabilities_is_refused_by_its_cells() {
     }
 }
 
+/// Runs `args`, asserts exit 2 and a message with each of `parts`.
+#[track_caller]
+fn refused(args: &[&str], parts: &[&str]) {
+    let run = rolefit(args);
+    let err = run.bad_input();
+    for part in parts {
+        assert!(err.contains(part), "{args:?}: {err}");
+    }
+}
+
 #[test]
 fn max_matrix_cells_lowers_and_raises_the_limit() {
     let dir = tempfile::tempdir().unwrap();
     let matrix = write(dir.path(), "m.csv", &diagonal_long_matrix(40));
-    let run = rolefit(&["matrix", "check", &matrix, "--max-matrix-cells", "1000"]);
-    assert!(
-        run.bad_input()
-            .contains("1024 cells, more than the limit of 1000"),
-        "{}",
-        run.stderr
+    refused(
+        &["matrix", "check", &matrix, "--max-matrix-cells", "1000"],
+        &["1024 cells, more than the limit of 1000"],
     );
     let run = rolefit(&["matrix", "check", &matrix, "--max-matrix-cells", "1600"]);
     assert!(
@@ -68,32 +75,20 @@ fn max_matrix_cells_lowers_and_raises_the_limit() {
     );
     // The wide layout and merged matrices count their cells too.
     let wide = write(dir.path(), "w.csv", &wide_matrix(30));
-    let run = rolefit(&["roles", "--matrix", &wide, "--max-matrix-cells", "59"]);
-    assert!(
-        run.bad_input()
-            .contains("w.csv:31: the role matrix is too large: 60 cells"),
-        "{}",
-        run.stderr
+    refused(
+        &["roles", "--matrix", &wide, "--max-matrix-cells", "59"],
+        &["w.csv:31: the role matrix is too large: 60 cells"],
     );
     let other = write(dir.path(), "o.csv", "role,c,d\ns0,1,1\ns1,2,2\n");
-    let run = rolefit(&[
-        "roles",
-        "--matrix",
-        &wide,
-        "--matrix",
-        &other,
-        "--max-matrix-cells",
-        "120",
-    ]);
-    assert!(
-        run.bad_input()
-            .contains("the role matrix is too large: 124 cells")
-            && run.stderr.contains("31 roles x 4"),
-        "{}",
-        run.stderr
+    let merged = ["roles", "--matrix", &wide, "--matrix", &other];
+    refused(
+        &[&merged[..], &["--max-matrix-cells", "120"]].concat(),
+        &["the role matrix is too large: 124 cells", "31 roles x 4"],
     );
-    let run = rolefit(&["matrix", "check", &matrix, "--max-matrix-cells", "0"]);
-    assert!(run.bad_input().contains("--max-matrix-cells"), "{}", run.stderr);
+    refused(
+        &["matrix", "check", &matrix, "--max-matrix-cells", "0"],
+        &["--max-matrix-cells"],
+    );
 }
 
 #[test]
@@ -123,45 +118,34 @@ fn overlap_and_report_refuse_more_roles_than_the_limit() {
     let expected = "big.csv: the role matrix is too large to compare its roles pairwise: 1001 roles, more than \
                     the limit of 1000; expected at most 1000 roles (memory grows with the square of the roles \
                     and time with the cube); pass --max-overlap-roles N to raise the limit";
-    let run = rolefit(&["matrix", "overlap", "--matrix", &big]);
-    assert!(run.bad_input().contains(expected), "{}", run.stderr);
+    refused(&["matrix", "overlap", "--matrix", &big], &[expected]);
     let report = dir.path().join("r.html");
-    let run = rolefit(&[
+    let report_args = [
         "report",
         &responses,
         "--matrix",
         &big,
         "-o",
         report.to_str().unwrap(),
-    ]);
-    assert!(run.bad_input().contains(expected), "{}", run.stderr);
+    ];
+    refused(&report_args, &[expected]);
     assert!(!report.exists());
     // The flag moves the limit both ways.
     let small = write(dir.path(), "small.csv", &wide_matrix(4));
-    let run = rolefit(&[
+    let overlap = [
         "matrix",
         "overlap",
         "--matrix",
         &small,
-        "--max-overlap-roles",
-        "3",
-    ]);
-    assert!(
-        run.bad_input().contains("4 roles, more than the limit of 3"),
-        "{}",
-        run.stderr
-    );
-    let run = rolefit(&[
-        "matrix",
-        "overlap",
-        "--matrix",
-        &small,
-        "--max-overlap-roles",
-        "4",
         "-f",
         "csv",
-    ]);
-    run.ok();
+        "--max-overlap-roles",
+    ];
+    refused(
+        &[&overlap[..], &["3"]].concat(),
+        &["4 roles, more than the limit of 3"],
+    );
+    rolefit(&[&overlap[..], &["4"]].concat()).ok();
 }
 
 #[test]
