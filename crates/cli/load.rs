@@ -111,7 +111,7 @@ pub fn response_options(source: &ResponsesSource) -> Result<ResponseOptions> {
             if find_scale(name, &labels).is_none() {
                 return Err(bad_input(format!(
                     "--scale {name}: there is no label scale of that name; expected MIN..MAX or one of: {}",
-                    scale_names(&labels).join(", ")
+                    rolefit_model::first_few(scale_names(&labels), ", ")
                 )));
             }
             (None, Some(name.clone()))

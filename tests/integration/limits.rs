@@ -253,3 +253,28 @@ fn scales_whose_width_overflows_are_usage_errors() {
         assert!(err.len() < 1_000, "{err}");
     }
 }
+
+#[test]
+fn label_scales_of_many_labels_and_names_are_listed_briefly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut map = String::from("scale,label,value\n");
+    for s in 0..12 {
+        for l in 0..50 {
+            map.push_str(&format!("s{s},label {l},{}\n", l + 1));
+        }
+    }
+    let map = write(dir.path(), "map.csv", &map);
+    let responses = write(dir.path(), "r.csv", "respondent,Q01\nx,zzz\n");
+    let score = ["score", &responses, "--labels-map", &map, "-f", "csv", "--scale"];
+    refused(
+        &[&score[..], &["s3"]].concat(),
+        &[
+            "expected a number from 1 to 50 or one of: label 0, label 1,",
+            "label 9 (and 40 more)\n",
+        ],
+    );
+    refused(
+        &[&score[..], &["nope"]].concat(),
+        &["expected MIN..MAX or one of: s0, s1, s2,", "s9 (and 7 more)\n"],
+    );
+}

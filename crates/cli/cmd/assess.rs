@@ -189,7 +189,7 @@ fn answer_scale(args: &AssessArgs, survey: &Survey) -> Result<(ResponseScale, Op
             Some(named) => Ok((named.scale, Some(name.clone()))),
             None => Err(bad_input(format!(
                 "--scale {name}: there is no label scale of that name; expected MIN..MAX or one of: {}",
-                rolefit_import::scale_names(&custom).join(", ")
+                rolefit_model::first_few(rolefit_import::scale_names(&custom), ", ")
             ))),
         },
     }

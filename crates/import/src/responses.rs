@@ -30,7 +30,7 @@ use std::io::{BufRead, BufReader, Read};
 
 use csv::ByteRecord;
 use rolefit_model::{
-    first_few_of, match_key, ProfileBatch, QualityFlags, ResponseScale, RoleMatrix, Scale, Survey,
+    first_few, first_few_of, match_key, ProfileBatch, QualityFlags, ResponseScale, RoleMatrix, Scale, Survey,
 };
 
 use crate::error::{ErrorKind, ImportError, UnknownColumn};
@@ -328,7 +328,7 @@ fn response_scale(
                     problem: format!("there is no label scale named {name:?}"),
                     expected: format!(
                         "a scale MIN..MAX or the name of a label scale: {}",
-                        scale_names(&options.labels).join(", ")
+                        first_few(scale_names(&options.labels), ", ")
                     ),
                 },
             )),
@@ -352,8 +352,11 @@ fn expected_answer(scale: &ResponseScale) -> String {
     if scale.labels().is_empty() {
         return range;
     }
-    let labels: Vec<&str> = scale.labels().iter().map(|l| l.label.as_str()).collect();
-    format!("{range} or one of: {}", labels.join(", "))
+    let labels = scale.labels().iter().map(|l| l.label.as_str());
+    format!(
+        "{range} or one of: {}",
+        first_few_of(labels, scale.labels().len(), ", ")
+    )
 }
 
 /// What a column was matched to.
