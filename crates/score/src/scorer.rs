@@ -24,7 +24,7 @@ pub const MAX_SCORE_CELLS: usize = 1 << 18;
 /// One respondent's result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Outcome {
-    /// The roles ranked by score (see [`rank`]), the best first; only the
+    /// The roles ranked by score (see [`rank`](crate::rank)), the best first; only the
     /// top `k` when the scorer was given a `top`.
     Ranked(Vec<RankedRole>),
     /// Too few answers to rank: `answered` capabilities answered, `needed`
