@@ -156,6 +156,27 @@ pub struct MatrixSource {
     /// The scale the matrix's levels are on.
     #[arg(long, value_name = "MIN..MAX", default_value = "1..5")]
     pub matrix_scale: Scale,
+    #[command(flatten)]
+    pub limits: MatrixLimits,
+}
+
+/// How large a role matrix may be, for every command that reads one.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct MatrixLimits {
+    /// The most cells (roles x capabilities) a role matrix may have; a
+    /// larger one is refused while it is read (a long or O*NET file that
+    /// names many roles and capabilities is a dense matrix of their
+    /// product).
+    #[arg(long, value_name = "N", default_value_t = rolefit_import::limits::DEFAULT_MAX_MATRIX_CELLS as u64,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_matrix_cells: u64,
+}
+
+impl MatrixLimits {
+    /// `--max-matrix-cells` as a count.
+    pub fn max_cells(self) -> usize {
+        usize::try_from(self.max_matrix_cells).unwrap_or(usize::MAX)
+    }
 }
 
 /// Where responses come from and how to read them.
@@ -429,6 +450,8 @@ pub struct MatrixCheckArgs {
     /// The scale the matrix's levels are on.
     #[arg(long, value_name = "MIN..MAX", default_value = "1..5")]
     pub matrix_scale: Scale,
+    #[command(flatten)]
+    pub limits: MatrixLimits,
 }
 
 fn parse_non_negative(s: &str) -> Result<f64, String> {
@@ -727,7 +750,25 @@ pub struct OverlapArgs {
     /// Also draw the role-by-role similarity as an SVG heatmap.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
+    #[command(flatten)]
+    pub overlap_limit: OverlapLimit,
 }
+
+/// How many roles the role-by-role comparison of `matrix overlap` and
+/// `report` takes on.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct OverlapLimit {
+    /// The most roles to compare pairwise (the role overlap of `matrix
+    /// overlap` and `report`): its memory grows with the square of the roles
+    /// and its time with the cube, so a larger matrix is refused.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_OVERLAP_ROLES,
+          value_parser = clap::value_parser!(u32).range(2..))]
+    pub max_overlap_roles: u32,
+}
+
+/// The default of `--max-overlap-roles`: more than O*NET's 900-odd
+/// occupations.
+pub const DEFAULT_MAX_OVERLAP_ROLES: u32 = 1000;
 
 /// `rolefit report`
 #[derive(Debug, Args)]
@@ -754,6 +795,8 @@ pub struct ReportArgs {
     /// The HTML file to write.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: PathBuf,
+    #[command(flatten)]
+    pub overlap_limit: OverlapLimit,
 }
 
 /// `rolefit assess`

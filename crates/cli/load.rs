@@ -6,9 +6,9 @@ use std::path::Path;
 
 use anyhow::Result;
 use rolefit_import::{
-    builtin, find_scale, merge_matrices, read_labels_map, read_matrix_path, read_matrix_report, read_survey,
-    scale_names, ByteRecord, ColumnPlan, ColumnRole, FlagOptions, Layout, MatrixOptions, ResponseOptions,
-    ResponseReader, Source,
+    builtin, find_scale, merge_matrices_within, read_labels_map, read_matrix_path, read_matrix_report,
+    read_survey, scale_names, ByteRecord, ColumnPlan, ColumnRole, FlagOptions, Layout, MatrixOptions,
+    ResponseOptions, ResponseReader, Source,
 };
 use rolefit_model::{ProfileBatch, QualityFlags, ResponseScale, RoleMatrix, Scale, Survey};
 
@@ -60,6 +60,7 @@ pub fn matrix(source: &MatrixSource) -> Result<Loaded> {
     }
     let options = MatrixOptions {
         scale: source.matrix_scale,
+        max_cells: source.limits.max_cells(),
         ..MatrixOptions::default()
     };
     let mut parts = Vec::with_capacity(source.matrix.len());
@@ -91,7 +92,7 @@ pub fn matrix(source: &MatrixSource) -> Result<Loaded> {
         parts.pop().expect("one part")
     } else {
         let names: Vec<String> = source.matrix.iter().map(|p| p.display().to_string()).collect();
-        merge_matrices(parts, &names.join(" + "))?
+        merge_matrices_within(parts, &names.join(" + "), options.max_cells)?
     };
     Ok(loaded)
 }
@@ -112,7 +113,7 @@ pub fn response_options(source: &ResponsesSource) -> Result<ResponseOptions> {
             if find_scale(name, &labels).is_none() {
                 return Err(bad_input(format!(
                     "--scale {name}: there is no label scale of that name; expected MIN..MAX or one of: {}",
-                    scale_names(&labels).join(", ")
+                    rolefit_model::first_few(scale_names(&labels), ", ")
                 )));
             }
             (None, Some(name.clone()))

@@ -88,6 +88,41 @@ fn too_many_columns() {
     insta::assert_snapshot!("too-many-columns", outcome(&run));
 }
 
+/// A long matrix whose roles each rate a capability of their own: its
+/// cells (roles x capabilities) grow with the square of its lines. Checked
+/// under a lowered --max-matrix-cells (the default needs 3,163 lines).
+#[test]
+fn matrix_too_many_cells() {
+    let run = rolefit(&[
+        "matrix",
+        "check",
+        "tests/bad-inputs/matrix-too-many-cells.csv",
+        "--max-matrix-cells",
+        "100",
+    ]);
+    insta::assert_snapshot!("matrix-too-many-cells", outcome(&run));
+}
+
+/// A hundred thousand columns that match nothing: the first few are named,
+/// the rest counted.
+#[test]
+fn many_unknown_columns() {
+    let header: Vec<String> = (0..99_999).map(|i| format!("c{i}")).collect();
+    let input = format!("respondent,{}\n", header.join(","));
+    let run = rolefit_stdin(&["score", "--format", "csv"], &input);
+    insta::assert_snapshot!("many-unknown-columns", outcome(&run));
+}
+
+/// Finite bounds whose width is not: refused as a usage error.
+#[test]
+fn extreme_scale() {
+    let run = rolefit_stdin(
+        &["score", "--format", "csv", "--scale=-1e308..1e308"],
+        "respondent,Q01\nx,1\n",
+    );
+    insta::assert_snapshot!("extreme-scale", outcome(&run));
+}
+
 #[test]
 fn latin1_decodes_what_utf8_refuses() {
     let run = rolefit(&[

@@ -12,6 +12,7 @@ mod evaluate;
 mod exports;
 mod files;
 mod formats;
+mod limits;
 mod plugins;
 mod reference;
 mod reliability;

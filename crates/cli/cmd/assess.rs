@@ -144,6 +144,10 @@ fn rescore_command(args: &AssessArgs, path: &Path) -> String {
     if args.matrix.matrix_scale != Scale::default() {
         option("--matrix-scale", args.matrix.matrix_scale.to_string());
     }
+    let cells = args.matrix.limits.max_matrix_cells;
+    if cells != rolefit_import::limits::DEFAULT_MAX_MATRIX_CELLS as u64 {
+        option("--max-matrix-cells", cells.to_string());
+    }
     if args.strategy != rolefit_score::DEFAULT_STRATEGY {
         option("--strategy", args.strategy.clone());
     }
@@ -186,7 +190,7 @@ fn answer_scale(args: &AssessArgs, survey: &Survey) -> Result<(ResponseScale, Op
             Some(named) => Ok((named.scale, Some(name.clone()))),
             None => Err(bad_input(format!(
                 "--scale {name}: there is no label scale of that name; expected MIN..MAX or one of: {}",
-                rolefit_import::scale_names(&custom).join(", ")
+                rolefit_model::first_few(rolefit_import::scale_names(&custom), ", ")
             ))),
         },
     }

@@ -31,7 +31,7 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
         bad_input(format!(
             "unknown role {:?} for --target{hint}; the roles are: {}",
             args.target,
-            names.join(", ")
+            rolefit_model::first_few(&names, ", ")
         ))
     })?;
     let batch = load::responses(&args.responses, &matrix)?;

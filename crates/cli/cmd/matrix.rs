@@ -1,14 +1,20 @@
 //! `rolefit matrix check`: validate a role matrix file and summarise it.
 
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::io::Write;
 
 use anyhow::Result;
-use rolefit_model::RoleMatrix;
+use rolefit_model::{Requirement, RoleMatrix};
 
 use crate::args::{MatrixCheckArgs, MatrixSource};
 use crate::io::Output;
 use crate::load;
 use crate::render::number;
+
+/// At most this many warnings of one kind are listed, then a count.
+const WARNINGS_OF_A_KIND: usize = 20;
 
 /// Runs `rolefit matrix check`. An invalid file is an error (exit 2) from
 /// the importer; a valid one gets a summary and any warnings.
@@ -16,6 +22,7 @@ pub fn check(args: &MatrixCheckArgs) -> Result<()> {
     let source = MatrixSource {
         matrix: args.files.clone(),
         matrix_scale: args.matrix_scale,
+        limits: args.limits,
     };
     let loaded = load::matrix(&source)?;
     let mut text = summary(&loaded.matrix);
@@ -68,34 +75,81 @@ pub fn summary(matrix: &RoleMatrix) -> String {
     s
 }
 
-/// Things that are valid but probably not meant.
+/// Things that are valid but probably not meant: at most
+/// [`WARNINGS_OF_A_KIND`] of each kind, then how many more there are.
+///
+/// Linear in the cells: twin roles are found by a hash of their
+/// requirements (equal hashes are then compared in full), not by comparing
+/// every pair of roles.
 fn warnings(matrix: &RoleMatrix) -> Vec<String> {
     let roles = matrix.roles();
     let mut out = Vec::new();
-    for (c, cap) in matrix.capabilities().iter().enumerate() {
-        if roles.iter().all(|r| r.requirements[c].importance == 0.0) {
-            out.push(format!(
-                "capability {:?} has importance 0 in every role, so it never affects a score",
-                cap.name
-            ));
+    let mut used = vec![false; matrix.capabilities().len()];
+    for role in roles {
+        for (u, q) in used.iter_mut().zip(&role.requirements) {
+            *u |= q.importance != 0.0;
         }
     }
-    for (i, a) in roles.iter().enumerate() {
-        if let Some(b) = roles[..i].iter().find(|b| b.requirements == a.requirements) {
-            out.push(format!(
-                "roles {:?} and {:?} have identical levels and importances; no respondent can tell them apart",
-                b.name, a.name
-            ));
+    // How many warnings of each kind: unused capabilities, twins, roles
+    // of a single capability.
+    let mut counts = [0usize; 3];
+    let mut warn = |out: &mut Vec<String>, kind: usize, text: &dyn Fn() -> String| {
+        counts[kind] += 1;
+        if counts[kind] <= WARNINGS_OF_A_KIND {
+            out.push(text());
         }
-        let used = a.requirements.iter().filter(|q| q.importance > 0.0).count();
-        if used == 1 {
-            out.push(format!(
-                "role {:?} weighs a single capability; pearson and cosine are not meaningful for it",
-                a.name
-            ));
+    };
+    for (cap, _) in matrix.capabilities().iter().zip(&used).filter(|(_, &u)| !u) {
+        warn(&mut out, 0, &|| {
+            format!(
+                "capability {:?} has importance 0 in every role, so it never affects a score",
+                cap.name
+            )
+        });
+    }
+    // The first role of each distinct set of requirements, by hash.
+    let mut firsts: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (i, a) in roles.iter().enumerate() {
+        let same = firsts.entry(requirements_hash(&a.requirements)).or_default();
+        match same.iter().find(|&&j| roles[j].requirements == a.requirements) {
+            Some(&j) => warn(&mut out, 1, &|| {
+                format!(
+                    "roles {:?} and {:?} have identical levels and importances; no respondent can tell them apart",
+                    roles[j].name, a.name
+                )
+            }),
+            None => same.push(i),
+        }
+        if a.requirements.iter().filter(|q| q.importance > 0.0).count() == 1 {
+            warn(&mut out, 2, &|| {
+                format!(
+                    "role {:?} weighs a single capability; pearson and cosine are not meaningful for it",
+                    a.name
+                )
+            });
+        }
+    }
+    let kinds = [
+        "capabilities have importance 0 in every role",
+        "pairs of roles have identical levels and importances",
+        "roles weigh a single capability",
+    ];
+    for (count, kind) in counts.iter().zip(kinds) {
+        if *count > WARNINGS_OF_A_KIND {
+            out.push(format!("... and {} more {kind}", count - WARNINGS_OF_A_KIND));
         }
     }
     out
+}
+
+/// A hash of requirements that equal requirements share (`0.0` and `-0.0`
+/// are equal, so they hash alike).
+fn requirements_hash(requirements: &[Requirement]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    for q in requirements {
+        ((q.level + 0.0).to_bits(), (q.importance + 0.0).to_bits()).hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 #[cfg(test)]

@@ -10,7 +10,8 @@ use rolefit_score::overlap::{group_threshold, near_duplicate_threshold, overlap,
 use rolefit_score::{CompiledMatrix, Strategy};
 use serde_json::json;
 
-use crate::args::{ListFormat, OverlapArgs};
+use crate::args::{ListFormat, OverlapArgs, OverlapLimit};
+use crate::error::bad_input;
 use crate::io::Output;
 use crate::load;
 use crate::plot::{self, heatmap};
@@ -29,9 +30,27 @@ const TABLE_PAIRS: usize = 10;
 /// order): a larger SVG would be unreadable and slow.
 pub const HEATMAP_MAX: usize = 150;
 
+/// Refuses a matrix of more roles than `--max-overlap-roles`: comparing
+/// every pair takes memory in the square of the roles and time in the
+/// cube (the average-linkage grouping), so tens of thousands of roles
+/// would take gigabytes and hours.
+pub fn check_size(matrix: &RoleMatrix, limit: OverlapLimit) -> Result<()> {
+    let (roles, max) = (matrix.roles().len(), limit.max_overlap_roles as usize);
+    if roles <= max {
+        return Ok(());
+    }
+    Err(bad_input(format!(
+        "{}: the role matrix is too large to compare its roles pairwise: {roles} roles, more than the \
+         limit of {max}; expected at most {max} roles (memory grows with the square of the roles and \
+         time with the cube); pass --max-overlap-roles N to raise the limit",
+        matrix.source()
+    )))
+}
+
 /// Runs `rolefit matrix overlap`.
 pub fn run(args: &OverlapArgs) -> Result<()> {
     let loaded = load::matrix(&args.matrix)?;
+    check_size(&loaded.matrix, args.overlap_limit)?;
     loaded.print_notes();
     let registry = registry::registry(args.plugin.duration())?;
     let strategy = registry::find(&registry, &args.strategy)?;

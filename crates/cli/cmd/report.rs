@@ -62,6 +62,7 @@ pub fn run(args: &ReportArgs) -> Result<()> {
     let registry = registry::registry(args.plugin.duration())?;
     let strategy = registry::find(&registry, &args.strategy)?;
     let cohort = load_cohort(&args.responses, &args.matrix)?;
+    crate::cmd::overlap::check_size(&cohort.loaded.matrix, args.overlap_limit)?;
     cohort.loaded.print_notes();
     let html = build(
         &cohort,

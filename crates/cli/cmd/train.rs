@@ -63,7 +63,7 @@ pub fn run(args: &TrainArgs) -> Result<()> {
     if !empty.is_empty() {
         eprintln_escaped!(
             "warning: no respondent holds {}; the model scores {} 0",
-            empty.join(", "),
+            rolefit_model::first_few(&empty, ", "),
             if empty.len() == 1 { "it" } else { "them" }
         );
     }
@@ -161,7 +161,7 @@ impl Labels {
                     .unwrap_or_default();
                 return Err(bad_input(format!(
                     "{name}:{line}: unknown role {role:?}{hint}; the roles are: {}",
-                    role_names.join(", ")
+                    rolefit_model::first_few(&role_names, ", ")
                 )));
             };
             match by_respondent.get(respondent) {

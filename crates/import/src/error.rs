@@ -16,7 +16,7 @@
 use std::fmt;
 use std::io;
 
-use rolefit_model::ModelError;
+use rolefit_model::{first_few_of, ModelError};
 
 /// Cells longer than this many characters are shortened in messages.
 const MAX_SHOWN_CHARS: usize = 60;
@@ -202,7 +202,9 @@ pub struct UnknownColumn {
     pub index: usize,
     /// The header text.
     pub name: String,
-    /// Close capability names, aliases or item ids, best first (at most 3).
+    /// Close capability names, aliases or item ids, best first (at most 3;
+    /// looked for only for the first [`LISTED`](rolefit_model::LISTED)
+    /// columns of an error, the ones its message names).
     pub suggestions: Vec<String>,
     /// The question's text, when the export gives one other than the name.
     pub text: Option<String>,
@@ -246,22 +248,19 @@ fn unmapped_questions_message(layout: &str, columns: &[UnknownColumn]) -> String
             did_you_mean(&only.suggestions)
         ),
         _ => {
-            let listed: Vec<String> = columns
-                .iter()
-                .map(|c| {
-                    format!(
-                        "column {} {:?}{}{}",
-                        c.index,
-                        c.name,
-                        text(c),
-                        did_you_mean(&c.suggestions)
-                    )
-                })
-                .collect();
+            let listed = columns.iter().map(|c| {
+                format!(
+                    "column {} {}{}{}",
+                    c.index,
+                    shown(&c.name),
+                    text(c),
+                    did_you_mean(&c.suggestions)
+                )
+            });
             format!(
                 "{} question columns of the {layout} export match no capability or survey item: {}",
                 columns.len(),
-                listed.join(", ")
+                first_few_of(listed, columns.len(), ", ")
             )
         }
     };
@@ -282,10 +281,14 @@ fn did_you_mean(suggestions: &[String]) -> String {
 }
 
 fn unknown_columns_message(columns: &[UnknownColumn]) -> String {
-    let listed: Vec<String> = columns
-        .iter()
-        .map(|c| format!("column {} {:?}{}", c.index, c.name, did_you_mean(&c.suggestions)))
-        .collect();
+    let listed = columns.iter().map(|c| {
+        format!(
+            "column {} {}{}",
+            c.index,
+            shown(&c.name),
+            did_you_mean(&c.suggestions)
+        )
+    });
     // A single column is named by the error's location already.
     let problem = match columns {
         [only] => format!(
@@ -295,7 +298,7 @@ fn unknown_columns_message(columns: &[UnknownColumn]) -> String {
         _ => format!(
             "{} columns match no capability or survey item: {}",
             columns.len(),
-            listed.join(", ")
+            first_few_of(listed, columns.len(), ", ")
         ),
     };
     format!(
@@ -440,7 +443,7 @@ impl ImportError {
 }
 
 /// `value` in double quotes with escapes, shortened to [`MAX_SHOWN_CHARS`].
-fn shown(value: &str) -> String {
+pub(crate) fn shown(value: &str) -> String {
     if value.chars().count() <= MAX_SHOWN_CHARS {
         format!("{value:?}")
     } else {

@@ -66,7 +66,7 @@ pub use layout::Source;
 pub use matrix::{
     read_matrix, read_matrix_path, read_matrix_report, FileFormat, Layout, MatrixOptions, MatrixReport,
 };
-pub use merge::merge_matrices;
+pub use merge::{merge_matrices, merge_matrices_within};
 pub use onet::{OnetDomain, CREDIT as ONET_CREDIT};
 pub use responses::{
     looks_like_ids, AmbiguousScale, ColumnPlan, ColumnRole, FlagOptions, ResponseOptions, ResponseReader,

@@ -16,6 +16,15 @@ pub const MAX_ROLES: usize = 100_000;
 /// The longest row (record), in bytes (64 MiB): what a reader holds at most
 /// to find where one row ends.
 pub const MAX_RECORD_BYTES: usize = 64 << 20;
+/// The default of [`MatrixOptions::max_cells`](crate::MatrixOptions::max_cells):
+/// the most roles x capabilities cells a role matrix may have (10 million,
+/// about 160 MB as a matrix and as much again compiled for scoring). The
+/// command line raises it with `--max-matrix-cells N`.
+///
+/// Without it, a long or O*NET file of a few hundred kilobytes that names
+/// ten thousand roles, each with one capability of its own, would be a
+/// dense matrix of a hundred million cells.
+pub const DEFAULT_MAX_MATRIX_CELLS: usize = 10_000_000;
 
 /// An error for `found` over `limit`.
 pub(crate) fn too_large(
@@ -50,6 +59,34 @@ pub(crate) fn check_roles(count: usize, source: &str, line: Option<u64>) -> Resu
         MAX_ROLES,
         "roles",
         "at most 100000 roles (is this file a role matrix?)",
+    )
+    .at_line_opt(line))
+}
+
+/// Refuses a matrix of more than `limit` cells: `roles` x `capabilities`
+/// (the counts so far, checked as they grow, so that nothing the size of
+/// the product is allocated before).
+pub(crate) fn check_cells(
+    roles: usize,
+    capabilities: usize,
+    limit: usize,
+    source: &str,
+    line: Option<u64>,
+) -> Result<(), ImportError> {
+    let cells = roles.saturating_mul(capabilities);
+    if cells <= limit {
+        return Ok(());
+    }
+    Err(too_large(
+        source,
+        "the role matrix",
+        cells,
+        limit,
+        "cells",
+        &format!(
+            "at most {limit} cells, roles x capabilities (here {roles} roles x {capabilities} capabilities); \
+             pass --max-matrix-cells N to raise the limit"
+        ),
     )
     .at_line_opt(line))
 }
@@ -118,5 +155,18 @@ mod tests {
             "{e}"
         );
         assert!(check_columns(MAX_COLUMNS + 1, "r.csv", 1).is_err());
+    }
+
+    #[test]
+    fn the_cell_limit_names_the_counts_and_the_flag() {
+        assert!(check_cells(100, 100, 10_000, "m.csv", None).is_ok());
+        let e = check_cells(101, 100, 10_000, "m.csv", Some(3)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "m.csv:3: the role matrix is too large: 10100 cells, more than the limit of 10000; expected at \
+             most 10000 cells, roles x capabilities (here 101 roles x 100 capabilities); pass \
+             --max-matrix-cells N to raise the limit"
+        );
+        assert!(check_cells(usize::MAX, 2, usize::MAX - 1, "m.csv", None).is_err());
     }
 }

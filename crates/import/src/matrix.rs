@@ -34,7 +34,9 @@ use std::io::{BufReader, Cursor, Read};
 use std::path::Path;
 
 use csv::ByteRecord;
-use rolefit_model::{match_key, slug, Capability, ModelError, Requirement, Role, RoleMatrix, Scale};
+use rolefit_model::{
+    first_few_of, match_key, slug, Capability, ModelError, Requirement, Role, RoleMatrix, Scale,
+};
 
 use crate::error::{ErrorKind, ImportError};
 use crate::onet::{self, OnetDomain};
@@ -43,12 +45,27 @@ use crate::table::{number, parse_number, Table};
 use crate::xlsx;
 
 /// How to read a role matrix file.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MatrixOptions {
     /// The scale the levels are on; default `1..5`.
     pub scale: Scale,
     /// The matrix's title; default the file name without its extension.
     pub name: Option<String>,
+    /// The most cells (roles x capabilities) the matrix may have; default
+    /// [`DEFAULT_MAX_MATRIX_CELLS`](crate::limits::DEFAULT_MAX_MATRIX_CELLS).
+    /// Checked while the file is read, as the counts of roles and
+    /// capabilities grow, before anything of that size is allocated.
+    pub max_cells: usize,
+}
+
+impl Default for MatrixOptions {
+    fn default() -> Self {
+        MatrixOptions {
+            scale: Scale::default(),
+            name: None,
+            max_cells: crate::limits::DEFAULT_MAX_MATRIX_CELLS,
+        }
+    }
 }
 
 /// Both layouts, for messages about a header that fits neither.
@@ -284,14 +301,14 @@ pub(crate) fn read_rows<T: Rows>(
     let source = rows.source().to_string();
     let (parts, layout, scale, suppressed, warnings) = match detect(rows)? {
         Detected::Long(columns) => (
-            read_long(rows, columns, options.scale)?,
+            read_long(rows, columns, options)?,
             Layout::Long,
             options.scale,
             0,
             Vec::new(),
         ),
         Detected::Wide => (
-            read_wide(rows, options.scale)?,
+            read_wide(rows, options)?,
             Layout::Wide,
             options.scale,
             0,
@@ -374,16 +391,18 @@ fn detect<T: Rows>(table: &T) -> Result<Detected, ImportError> {
         (table.find("role"), table.find("capability"), table.find("level"))
     {
         let importance = table.find("importance");
-        let extra: Vec<String> = (0..table.header().len())
+        let extra: Vec<usize> = (0..table.header().len())
             .filter(|&i| i != role && i != capability && i != level && Some(i) != importance)
-            .map(|i| format!("column {} {:?}", i + 1, table.name(i)))
             .collect();
         if !extra.is_empty() {
+            let named = extra
+                .iter()
+                .map(|&i| format!("column {} {}", i + 1, crate::error::shown(table.name(i))));
             return Err(ImportError::header(
                 table.source(),
                 format!(
                     "this looks like a long role matrix, but {} {} not part of that layout",
-                    extra.join(", "),
+                    first_few_of(named, extra.len(), ", "),
                     if extra.len() == 1 { "is" } else { "are" }
                 ),
                 format!("{LONG_COLUMNS} (in any order), and no others"),
@@ -403,8 +422,8 @@ fn detect<T: Rows>(table: &T) -> Result<Detected, ImportError> {
     Err(ImportError::header(
         table.source(),
         format!(
-            "the header {:?} fits neither role matrix layout",
-            table.header().join(",")
+            "the header {} fits neither role matrix layout",
+            crate::error::shown(&table.header().join(","))
         ),
         LAYOUTS,
     )
@@ -501,7 +520,8 @@ fn no_rows<T: Rows>(table: &T) -> ImportError {
 }
 
 /// Reads the rows of a wide matrix.
-fn read_wide<T: Rows>(table: &mut T, scale: Scale) -> Result<Parts, ImportError> {
+fn read_wide<T: Rows>(table: &mut T, options: &MatrixOptions) -> Result<Parts, ImportError> {
+    let scale = options.scale;
     let mut capabilities = Vec::with_capacity(table.header().len().saturating_sub(1));
     for (i, name) in table.header().iter().enumerate().skip(1) {
         if match_key(name).is_empty() {
@@ -538,6 +558,13 @@ fn read_wide<T: Rows>(table: &mut T, scale: Scale) -> Result<Parts, ImportError>
             requirements.push(Requirement::level(level_cell(table, &record, i, line, scale)?));
         }
         crate::limits::check_roles(roles.len() + 1, table.source(), Some(line))?;
+        crate::limits::check_cells(
+            roles.len() + 1,
+            capabilities.len(),
+            options.max_cells,
+            table.source(),
+            Some(line),
+        )?;
         roles.push(Role::new(slug(name), name, requirements));
         role_lines.push(line);
     }
@@ -560,7 +587,12 @@ struct LongRole {
 }
 
 /// Reads the rows of a long matrix.
-fn read_long<T: Rows>(table: &mut T, columns: LongColumns, scale: Scale) -> Result<Parts, ImportError> {
+fn read_long<T: Rows>(
+    table: &mut T,
+    columns: LongColumns,
+    options: &MatrixOptions,
+) -> Result<Parts, ImportError> {
+    let scale = options.scale;
     let mut capability_names: Vec<String> = Vec::new();
     let mut capability_keys: HashMap<String, usize> = HashMap::new();
     let mut roles: Vec<LongRole> = Vec::new();
@@ -589,6 +621,13 @@ fn read_long<T: Rows>(table: &mut T, columns: LongColumns, scale: Scale) -> Resu
             roles.len() - 1
         });
         crate::limits::check_roles(roles.len(), table.source(), Some(line))?;
+        crate::limits::check_cells(
+            roles.len(),
+            capability_names.len(),
+            options.max_cells,
+            table.source(),
+            Some(line),
+        )?;
         let cells = &mut roles[role].cells;
         if let Some(&(_, first_line)) = cells.get(&capability) {
             return Err(ImportError::new(
@@ -720,6 +759,7 @@ mod tests {
         let options = MatrixOptions {
             scale: "0..7".parse().unwrap(),
             name: Some("Mine".into()),
+            ..MatrixOptions::default()
         };
         let m = read_matrix(&b"role,a,b\nx,0,7\n"[..], "<stdin>", &options).unwrap();
         assert_eq!(m.name(), "Mine");
@@ -849,6 +889,7 @@ mod tests {
         let negative = MatrixOptions {
             scale: "-1..1".parse().unwrap(),
             name: None,
+            ..MatrixOptions::default()
         };
         let e = read_matrix(&b"role,a,b\nx,0,0\n"[..], "m.csv", &negative).unwrap_err();
         assert!(matches!(

@@ -37,8 +37,25 @@ use crate::error::{ErrorKind, ImportError};
 /// a capability of one part whose id, name or an alias matches one of an
 /// earlier part, other than as above (naming the later part's file and the
 /// earlier one); a role whose name clashes with another role's is refused
-/// by [`RoleMatrix::new`].
+/// by [`RoleMatrix::new`]; and a merged matrix of more than
+/// [`DEFAULT_MAX_MATRIX_CELLS`](crate::limits::DEFAULT_MAX_MATRIX_CELLS)
+/// cells (see [`merge_matrices_within`] for another limit).
 pub fn merge_matrices(parts: Vec<RoleMatrix>, source: &str) -> Result<RoleMatrix, ImportError> {
+    merge_matrices_within(parts, source, crate::limits::DEFAULT_MAX_MATRIX_CELLS)
+}
+
+/// [`merge_matrices`] with a limit of `max_cells` cells (roles x
+/// capabilities) on the merged matrix, checked as roles are added, before
+/// their requirements are allocated (the command line's
+/// `--max-matrix-cells`).
+///
+/// # Errors
+/// As [`merge_matrices`].
+pub fn merge_matrices_within(
+    parts: Vec<RoleMatrix>,
+    source: &str,
+    max_cells: usize,
+) -> Result<RoleMatrix, ImportError> {
     let Some(first) = parts.first() else {
         return Err(ImportError::new(
             source,
@@ -118,13 +135,19 @@ pub fn merge_matrices(parts: Vec<RoleMatrix>, source: &str) -> Result<RoleMatrix
     for part in &parts {
         let width = part.capabilities().len();
         for role in part.roles() {
-            let index = *role_keys.entry(match_key(&role.id)).or_insert_with(|| {
-                roles.push(Role {
-                    requirements: vec![absent; total],
-                    ..role.clone()
-                });
-                roles.len() - 1
-            });
+            let key = match_key(&role.id);
+            let index = match role_keys.get(&key) {
+                Some(&index) => index,
+                None => {
+                    crate::limits::check_cells(roles.len() + 1, total, max_cells, source, None)?;
+                    roles.push(Role {
+                        requirements: vec![absent; total],
+                        ..role.clone()
+                    });
+                    role_keys.insert(key, roles.len() - 1);
+                    roles.len() - 1
+                }
+            };
             roles[index].requirements[offset..offset + width].copy_from_slice(&role.requirements);
         }
         offset += width;
@@ -306,6 +329,7 @@ mod tests {
         let seven = MatrixOptions {
             scale: "0..7".parse().unwrap(),
             name: None,
+            ..MatrixOptions::default()
         };
         let b = read_matrix(&b"role,c,d\nx,0,7\n"[..], "b.csv", &seven).unwrap();
         assert_eq!(

@@ -421,6 +421,14 @@ pub(crate) fn read<T: Rows>(
             }
         };
 
+        crate::limits::check_roles(occupations.len(), rows.source(), Some(line))?;
+        crate::limits::check_cells(
+            occupations.len(),
+            elements.len(),
+            options.max_cells,
+            rows.source(),
+            Some(line),
+        )?;
         let occ = &mut occupations[occupation];
         if occ.title.is_empty() && !title.is_empty() {
             occ.title = title.to_string();
@@ -844,6 +852,7 @@ mod tests {
             let options = MatrixOptions {
                 scale: scale.parse().unwrap(),
                 name: Some("O".into()),
+                ..MatrixOptions::default()
             };
             let report = read_matrix_report(fixture().as_bytes(), "Skills.txt", &options).unwrap();
             assert_eq!(report.matrix.scale().to_string(), "0..7");
@@ -1350,6 +1359,7 @@ mod documented_messages {
             let options = MatrixOptions {
                 scale: scale.parse().unwrap(),
                 name: None,
+                ..MatrixOptions::default()
             };
             read_matrix(text.as_bytes(), source, &options).unwrap()
         };
@@ -1376,6 +1386,7 @@ mod documented_messages {
         let options = MatrixOptions {
             scale: "1..10".parse().unwrap(),
             name: None,
+            ..MatrixOptions::default()
         };
         let report = read_matrix_report(fixture().as_bytes(), "Skills.txt", &options).unwrap();
         out.push(report.warnings.last().unwrap().clone());

@@ -29,7 +29,9 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 
 use csv::ByteRecord;
-use rolefit_model::{match_key, ProfileBatch, QualityFlags, ResponseScale, RoleMatrix, Scale, Survey};
+use rolefit_model::{
+    first_few, first_few_of, match_key, ProfileBatch, QualityFlags, ResponseScale, RoleMatrix, Scale, Survey,
+};
 
 use crate::error::{ErrorKind, ImportError, UnknownColumn};
 use crate::labels::{builtin_scales, find_scale, scale_names, NamedScale};
@@ -328,7 +330,7 @@ fn response_scale(
                     problem: format!("there is no label scale named {name:?}"),
                     expected: format!(
                         "a scale MIN..MAX or the name of a label scale: {}",
-                        scale_names(&options.labels).join(", ")
+                        first_few(scale_names(&options.labels), ", ")
                     ),
                 },
             )),
@@ -352,8 +354,11 @@ fn expected_answer(scale: &ResponseScale) -> String {
     if scale.labels().is_empty() {
         return range;
     }
-    let labels: Vec<&str> = scale.labels().iter().map(|l| l.label.as_str()).collect();
-    format!("{range} or one of: {}", labels.join(", "))
+    let labels = scale.labels().iter().map(|l| l.label.as_str());
+    format!(
+        "{range} or one of: {}",
+        first_few_of(labels, scale.labels().len(), ", ")
+    )
 }
 
 /// What a column was matched to.
@@ -630,11 +635,14 @@ impl ColumnPlan {
                         let quoted: Vec<String> = hint.iter().map(|h| format!("{h:?}")).collect();
                         format!(" (did you mean {}?)", quoted.join(" or "))
                     };
-                    let names: Vec<String> = header.iter().map(|h| format!("{h:?}")).collect();
+                    let names = header.iter().map(|h| crate::error::shown(h));
                     at_header(ImportError::header(
                         source,
                         format!("there is no respondent id column {name:?}{hint}"),
-                        format!("the name of a header column: {}", names.join(", ")),
+                        format!(
+                            "the name of a header column: {}",
+                            first_few_of(names, header.len(), ", ")
+                        ),
                     ))
                 })?)
             }
@@ -733,12 +741,19 @@ impl ColumnPlan {
                         .flat_map(|s| s.items().iter().map(|i| i.id.as_str())),
                 )
                 .collect();
+            // Suggestions for the columns a message lists; the others are
+            // only counted.
             let listed: Vec<UnknownColumn> = unknown
                 .iter()
-                .map(|&i| UnknownColumn {
+                .enumerate()
+                .map(|(n, &i)| UnknownColumn {
                     index: i + 1,
                     name: header[i].clone(),
-                    suggestions: suggest(&header[i], candidates.iter().copied()),
+                    suggestions: if n < rolefit_model::LISTED {
+                        suggest(&header[i], candidates.iter().copied())
+                    } else {
+                        Vec::new()
+                    },
                     text: head.columns[i]
                         .texts
                         .first()
@@ -765,8 +780,11 @@ impl ColumnPlan {
         if measures.is_empty() {
             let mut problem = "no column of the header matches a capability or survey item".to_string();
             if !unknown.is_empty() {
-                let names: Vec<String> = unknown.iter().map(|&i| format!("{:?}", header[i])).collect();
-                problem.push_str(&format!(" (ignored: {})", names.join(", ")));
+                let names = unknown.iter().map(|&i| crate::error::shown(&header[i]));
+                problem.push_str(&format!(
+                    " (ignored: {})",
+                    first_few_of(names, unknown.len(), ", ")
+                ));
             }
             let mut expected =
                 "columns named after capabilities of the role matrix (id, name or alias".to_string();

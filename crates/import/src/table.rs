@@ -27,10 +27,11 @@
 //! record terminator, so a `\r` before it is part of the last cell and is
 //! trimmed with the rest of its white space.
 
+use std::collections::HashMap;
 use std::io::{self, BufRead, BufReader, Chain, Cursor, Read};
 
 use csv::ByteRecord;
-use rolefit_model::match_key;
+use rolefit_model::{first_few_of, match_key};
 
 use crate::error::{ErrorKind, ImportError};
 
@@ -531,9 +532,12 @@ pub(crate) fn named_columns<R: Read>(
         .filter(|(_, f)| f.is_none())
         .map(|(name, _)| format!("`{name}`"))
         .collect();
-    let unknown: Vec<String> = (0..table.header().len())
+    let unknown: Vec<usize> = (0..table.header().len())
         .filter(|i| !found.contains(&Some(*i)))
-        .map(|i| {
+        .collect();
+    // The first few, with suggestions; the rest are counted.
+    let listed = || {
+        let shown = unknown.iter().map(|&i| {
             let name = table.name(i);
             let hint = crate::suggest::suggest(name, all.iter().copied());
             let hint = if hint.is_empty() {
@@ -541,17 +545,18 @@ pub(crate) fn named_columns<R: Read>(
             } else {
                 format!(" (did you mean `{}`?)", hint.join("` or `"))
             };
-            format!("column {} {:?}{hint}", i + 1, name)
-        })
-        .collect();
+            format!("column {} {}{hint}", i + 1, crate::error::shown(name))
+        });
+        first_few_of(shown, unknown.len(), ", ")
+    };
     let problem = match (missing.is_empty(), unknown.is_empty()) {
         (true, true) => return Ok(found),
         (false, true) => format!("the header has no {} column", missing.join(" or ")),
-        (true, false) => format!("the header has unexpected columns: {}", unknown.join(", ")),
+        (true, false) => format!("the header has unexpected columns: {}", listed()),
         (false, false) => format!(
             "the header has no {} column, and unexpected columns: {}",
             missing.join(" or "),
-            unknown.join(", ")
+            listed()
         ),
     };
     Err(ImportError::header(table.source(), problem, expected).at_line(table.header_line()))
@@ -579,32 +584,47 @@ pub(crate) fn check_length_of<F: Fields + ?Sized>(
 
 /// Refuses empty header cells and two cells with the same loose key.
 pub(crate) fn check_header(header: &[String], source: &str, line: u64) -> Result<(), ImportError> {
-    let mut keys: Vec<String> = Vec::with_capacity(header.len());
+    check_header_cells(
+        header,
+        source,
+        line,
+        "a name in every header cell (a delimiter at the end of the header line makes an empty column)",
+    )
+}
+
+/// Refuses empty header cells (expecting `expected_name` instead) and two
+/// cells with the same loose key; linear in the header, however wide.
+pub(crate) fn check_header_cells(
+    header: &[String],
+    source: &str,
+    line: u64,
+    expected_name: &str,
+) -> Result<(), ImportError> {
+    let mut first: HashMap<String, usize> = HashMap::with_capacity(header.len());
     for (i, name) in header.iter().enumerate() {
         if name.is_empty() {
-            return Err(ImportError::header(
+            return Err(
+                ImportError::header(source, "the header cell is empty", expected_name)
+                    .at_line(line)
+                    .at_column(i, name),
+            );
+        }
+        let key = match_key(name);
+        if key.is_empty() {
+            continue;
+        }
+        if let Some(&first) = first.get(&key) {
+            return Err(ImportError::new(
                 source,
-                "the header cell is empty",
-                "a name in every header cell (a delimiter at the end of the header line makes an empty column)",
+                ErrorKind::DuplicateColumn {
+                    first_index: first + 1,
+                    first_name: header[first].clone(),
+                },
             )
             .at_line(line)
             .at_column(i, name));
         }
-        let key = match_key(name);
-        if !key.is_empty() {
-            if let Some(first) = keys.iter().position(|k| *k == key) {
-                return Err(ImportError::new(
-                    source,
-                    ErrorKind::DuplicateColumn {
-                        first_index: first + 1,
-                        first_name: header[first].clone(),
-                    },
-                )
-                .at_line(line)
-                .at_column(i, name));
-            }
-        }
-        keys.push(key);
+        first.insert(key, i);
     }
     Ok(())
 }

@@ -21,7 +21,6 @@ use std::path::Path;
 
 use calamine::{Data, Range, Reader, Xlsx, XlsxError};
 use csv::ByteRecord;
-use rolefit_model::match_key;
 
 use crate::error::{ErrorKind, ImportError};
 use crate::matrix::{read_rows, FileFormat, MatrixOptions, MatrixReport, LAYOUTS};
@@ -214,34 +213,12 @@ impl Rows for SheetRows {
 /// Refuses empty header cells among the used columns, and two header cells
 /// with the same loose key (the rules of a CSV header).
 fn check_header(header: &[String], source: &str, line: u64) -> Result<(), ImportError> {
-    let mut keys: Vec<String> = Vec::with_capacity(header.len());
-    for (i, name) in header.iter().enumerate() {
-        if name.is_empty() {
-            return Err(ImportError::header(
-                source,
-                "the header cell is empty",
-                "a name in every header cell up to the last column that has one",
-            )
-            .at_line(line)
-            .at_column(i, name));
-        }
-        let key = match_key(name);
-        if !key.is_empty() {
-            if let Some(first) = keys.iter().position(|k| *k == key) {
-                return Err(ImportError::new(
-                    source,
-                    ErrorKind::DuplicateColumn {
-                        first_index: first + 1,
-                        first_name: header[first].clone(),
-                    },
-                )
-                .at_line(line)
-                .at_column(i, name));
-            }
-        }
-        keys.push(key);
-    }
-    Ok(())
+    crate::table::check_header_cells(
+        header,
+        source,
+        line,
+        "a name in every header cell up to the last column that has one",
+    )
 }
 
 #[cfg(test)]

@@ -8,8 +8,13 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]
 pub enum ModelError {
-    /// A scale whose bounds are not finite or not increasing.
-    #[error("invalid scale {min}..{max}: expected finite bounds with MIN < MAX")]
+    /// A scale whose bounds are not finite, not increasing, too large or
+    /// too close (see [`Scale`](crate::Scale)).
+    #[error(
+        "invalid scale {}..{}: expected MIN < MAX, both within -1000000000..1000000000 and at least 1e-9 apart",
+        crate::scale::short_number(*min),
+        crate::scale::short_number(*max)
+    )]
     InvalidScale {
         /// The lower bound given.
         min: f64,

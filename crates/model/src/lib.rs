@@ -20,11 +20,13 @@ mod matrix;
 mod profile;
 mod scale;
 mod survey;
+mod text;
 
 pub use error::ModelError;
 pub use flags::QualityFlags;
 pub use key::{match_key, slug};
 pub use matrix::{Capability, Requirement, Role, RoleMatrix};
 pub use profile::{Profile, ProfileBatch};
-pub use scale::Scale;
+pub use scale::{Scale, MAX_SCALE_BOUND, MIN_SCALE_WIDTH};
 pub use survey::{ResponseScale, ScaleLabel, Survey, SurveyItem};
+pub use text::{first_few, first_few_of, LISTED};

@@ -7,7 +7,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::ModelError;
 
-/// A closed numeric range `min..max` with `min < max`, both finite.
+/// A closed numeric range `min..max` with `min < max`, both within
+/// `-MAX_SCALE_BOUND..=MAX_SCALE_BOUND` ([`MAX_SCALE_BOUND`] is a billion),
+/// and at least [`MIN_SCALE_WIDTH`] apart.
+///
+/// The bounds keep every computation on the scale finite: widths, squared
+/// differences summed over many capabilities, and the linear maps of
+/// [`Scale::map_to`] (finite bounds such as `-1e308..1e308` have an
+/// infinite width).
 ///
 /// Role matrices put their target levels on a scale (default `1..5`), and
 /// survey answers arrive on a response scale; [`Scale::map_to`] carries a
@@ -39,10 +46,18 @@ impl Default for Scale {
     }
 }
 
+/// The largest magnitude a scale's bounds may have: `1e9`.
+pub const MAX_SCALE_BOUND: f64 = 1e9;
+
+/// The smallest width a scale may have: `1e-9`.
+pub const MIN_SCALE_WIDTH: f64 = 1e-9;
+
 impl Scale {
-    /// A scale from `min` to `max`; both must be finite and `min < max`.
+    /// A scale from `min` to `max`: both finite, within
+    /// `-MAX_SCALE_BOUND..=MAX_SCALE_BOUND`, and `max - min >= MIN_SCALE_WIDTH`.
     pub fn new(min: f64, max: f64) -> Result<Self, ModelError> {
-        if min.is_finite() && max.is_finite() && min < max {
+        let bounded = |v: f64| v.is_finite() && v.abs() <= MAX_SCALE_BOUND;
+        if bounded(min) && bounded(max) && max - min >= MIN_SCALE_WIDTH {
             Ok(Scale { min, max })
         } else {
             Err(ModelError::InvalidScale { min, max })
@@ -91,6 +106,16 @@ impl Scale {
     }
 }
 
+/// A number for a message: as [`Display`](fmt::Display) prints it, or in
+/// exponent form when that would be long (`1e308`, not 309 digits).
+pub(crate) fn short_number(value: f64) -> String {
+    if value != 0.0 && !(1e-6..1e15).contains(&value.abs()) {
+        format!("{value:e}")
+    } else {
+        value.to_string()
+    }
+}
+
 impl fmt::Display for Scale {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}..{}", self.min, self.max)
@@ -120,6 +145,22 @@ mod tests {
         assert!(Scale::new(5.0, 1.0).is_err());
         assert!(Scale::new(f64::NAN, 1.0).is_err());
         assert!(Scale::new(0.0, f64::INFINITY).is_err());
+    }
+
+    #[test]
+    fn refuses_bounds_whose_arithmetic_would_overflow() {
+        for (min, max) in [(-1e308, 1e308), (0.0, 1e10), (-f64::MAX, 0.0), (1.0, 1.0 + 1e-12)] {
+            let e = Scale::new(min, max).unwrap_err().to_string();
+            assert!(e.contains("within -1000000000..1000000000"), "{e}");
+        }
+        assert!(Scale::new(-1e9, 1e9).is_ok());
+        assert!(Scale::new(0.0, 1e-9).is_ok());
+        let e = "-1e308..1e308".parse::<Scale>().unwrap_err();
+        assert_eq!(
+            e,
+            "invalid scale -1e308..1e308: expected MIN < MAX, both within -1000000000..1000000000 and at \
+             least 1e-9 apart"
+        );
     }
 
     #[test]

@@ -67,7 +67,7 @@ pub use compiled::CompiledMatrix;
 pub use error::ScoreError;
 pub use explain::{explain, Contribution, Explanation, Gap, Strength};
 pub use rank::{rank, rank_into, round_half_away, tie_key, RankedRole, TIE_STEP};
-pub use scorer::{Outcome, Scorer};
+pub use scorer::{Outcome, Scorer, MAX_SCORE_CELLS};
 pub use strategy::{
     Cosine, Coverage, Euclidean, Manhattan, Pearson, Registry, Strategy, BUILTIN_STRATEGIES, DEFAULT_STRATEGY,
 };

@@ -253,24 +253,35 @@ pub fn overlap(matrix: &CompiledMatrix, strategy: &dyn Strategy) -> Result<Overl
     let mut pairs = Vec::with_capacity(k * k.saturating_sub(1) / 2);
     for a in 0..k {
         for b in a + 1..k {
-            let mut separating: Vec<Separation> = (0..c)
-                .map(|i| {
-                    let (la, lb) = (levels[[a, i]], levels[[b, i]]);
-                    Separation {
-                        capability: i,
-                        level_a: la,
-                        level_b: lb,
-                        weighted_difference: (la - lb).abs() * 0.5 * (weights[[a, i]] + weights[[b, i]]),
+            // The SEPARATING largest differences, kept sorted as they come
+            // (largest first, ties by capability): no list of all of them.
+            let mut separating: Vec<Separation> = Vec::with_capacity(SEPARATING);
+            for i in 0..c {
+                let (la, lb) = (levels[[a, i]], levels[[b, i]]);
+                let weighted_difference = (la - lb).abs() * 0.5 * (weights[[a, i]] + weights[[b, i]]);
+                if weighted_difference <= 0.0 {
+                    continue;
+                }
+                // Capabilities come in increasing order, so a tie goes after.
+                let at = separating
+                    .iter()
+                    .position(|s| s.weighted_difference.total_cmp(&weighted_difference).is_lt())
+                    .unwrap_or(separating.len());
+                if at < SEPARATING {
+                    if separating.len() == SEPARATING {
+                        separating.pop();
                     }
-                })
-                .filter(|s| s.weighted_difference > 0.0)
-                .collect();
-            separating.sort_by(|x, y| {
-                y.weighted_difference
-                    .total_cmp(&x.weighted_difference)
-                    .then(x.capability.cmp(&y.capability))
-            });
-            separating.truncate(SEPARATING);
+                    separating.insert(
+                        at,
+                        Separation {
+                            capability: i,
+                            level_a: la,
+                            level_b: lb,
+                            weighted_difference,
+                        },
+                    );
+                }
+            }
             pairs.push(RolePair {
                 a,
                 b,
@@ -437,6 +448,39 @@ mod tests {
         assert_eq!(groups, vec![vec![0, 1], vec![2, 3]]);
         assert_eq!(o.groups(-1.0).len(), 4);
         assert_eq!(o.groups(2.0), vec![vec![0, 1, 2, 3]]);
+    }
+
+    proptest::proptest! {
+        /// The separating capabilities kept as they come are those of
+        /// sorting every difference (largest first, ties by capability)
+        /// and keeping the first few; levels on a half-point grid make ties.
+        #[test]
+        fn separating_capabilities_are_the_largest_differences(
+            cells in proptest::collection::vec(
+                proptest::collection::vec((2u8..=10, 0u8..=2), 6), 2..5),
+        ) {
+            let rows: Vec<Vec<(f64, f64)>> = cells
+                .iter()
+                .map(|r| r.iter().map(|&(l, w)| (f64::from(l) / 2.0, f64::from(w.max(1)))).collect())
+                .collect();
+            let refs: Vec<&[(f64, f64)]> = rows.iter().map(Vec::as_slice).collect();
+            let m = CompiledMatrix::new(&matrix(&refs));
+            let o = overlap(&m, &Euclidean).unwrap();
+            for p in o.pairs() {
+                let mut all: Vec<(f64, usize)> = (0..6)
+                    .map(|i| {
+                        let (a, b) = (rows[p.a][i], rows[p.b][i]);
+                        ((a.0 - b.0).abs() * 0.5 * (a.1 + b.1), i)
+                    })
+                    .filter(|d| d.0 > 0.0)
+                    .collect();
+                all.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+                all.truncate(SEPARATING);
+                let got: Vec<(f64, usize)> =
+                    p.separating.iter().map(|s| (s.weighted_difference, s.capability)).collect();
+                proptest::prop_assert_eq!(got, all);
+            }
+        }
     }
 
     #[test]

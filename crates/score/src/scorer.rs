@@ -14,10 +14,17 @@ use serde::Serialize;
 
 use crate::{rank_into, CompiledMatrix, RankedRole, ScoreError, Strategy, Workspace};
 
+/// The most profiles x roles scores [`Scorer`] asks of a strategy in one
+/// call (2^18 = 262,144 cells, 2 MiB per score array): a batch of more
+/// rows is scored in slices. Ordinary batches (a few thousand rows, a few
+/// dozen roles) fit in one call; a matrix of fifty thousand roles gets
+/// five rows a call, so memory does not grow with rows x roles.
+pub const MAX_SCORE_CELLS: usize = 1 << 18;
+
 /// One respondent's result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Outcome {
-    /// The roles ranked by score (see [`rank`]), the best first; only the
+    /// The roles ranked by score (see [`rank`](crate::rank)), the best first; only the
     /// top `k` when the scorer was given a `top`.
     Ranked(Vec<RankedRole>),
     /// Too few answers to rank: `answered` capabilities answered, `needed`
@@ -39,6 +46,8 @@ pub struct Scorer<'a> {
     strategy: &'a dyn Strategy,
     top: Option<usize>,
     min_answered: f64,
+    /// [`MAX_SCORE_CELLS`], smaller in tests.
+    max_cells: usize,
 }
 
 impl std::fmt::Debug for Scorer<'_> {
@@ -60,6 +69,7 @@ impl<'a> Scorer<'a> {
             strategy,
             top: None,
             min_answered: 0.5,
+            max_cells: MAX_SCORE_CELLS,
         }
     }
 
@@ -86,6 +96,16 @@ impl<'a> Scorer<'a> {
         );
         Scorer {
             min_answered: fraction,
+            ..self
+        }
+    }
+
+    /// Scores at most `cells` profiles x roles per strategy call, for
+    /// tests of the slicing on small matrices.
+    #[cfg(test)]
+    fn max_cells(self, cells: usize) -> Self {
+        Scorer {
+            max_cells: cells,
             ..self
         }
     }
@@ -130,6 +150,11 @@ impl<'a> Scorer<'a> {
     /// in place, so a caller scoring batch after batch allocates nothing
     /// per respondent.
     ///
+    /// The strategy is called on at most [`MAX_SCORE_CELLS`] profiles x
+    /// roles at a time: a larger batch is scored in slices of rows (copied
+    /// out), so the score arrays the workspace keeps stay a few megabytes
+    /// however many roles the matrix has.
+    ///
     /// # Errors
     /// As [`Scorer::score_batch`]; `outcomes` is then unspecified.
     pub fn score_batch_into(
@@ -138,24 +163,51 @@ impl<'a> Scorer<'a> {
         ws: &mut Workspace,
         outcomes: &mut Vec<Outcome>,
     ) -> Result<(), ScoreError> {
+        let rows = profiles.len();
+        outcomes.truncate(rows);
+        let per_slice = (self.max_cells / self.matrix.n_roles().max(1)).max(1);
+        if rows <= per_slice {
+            return self.score_slice(profiles, 0, ws, outcomes);
+        }
+        let mut slice = ProfileBatch::with_capacity(profiles.capabilities(), per_slice);
+        for start in (0..rows).step_by(per_slice) {
+            slice.clear();
+            for i in start..(start + per_slice).min(rows) {
+                let (values, answered) = profiles.row(i);
+                slice.push_parts(profiles.respondent(i), values, answered);
+            }
+            self.score_slice(&slice, start, ws, outcomes)?;
+        }
+        Ok(())
+    }
+
+    /// Scores `profiles`, the batch's rows from `offset` on, into
+    /// `outcomes[offset..]`.
+    fn score_slice(
+        &self,
+        profiles: &ProfileBatch,
+        offset: usize,
+        ws: &mut Workspace,
+        outcomes: &mut Vec<Outcome>,
+    ) -> Result<(), ScoreError> {
         let scores = self.strategy.score_in(self.matrix, profiles, ws)?;
-        self.check_output(&scores, profiles.len())?;
+        self.check_output(&scores, profiles.len(), offset)?;
         let needed = self.needed();
-        outcomes.truncate(profiles.len());
         for (i, row) in scores.outer_iter().enumerate() {
             let answered = profiles.answered_count(i);
+            let slot = outcomes.get_mut(offset + i);
             let outcome = if answered < needed {
                 Outcome::Insufficient { answered, needed }
             } else {
                 // The ranking's space of the outcome this one replaces.
-                let mut ranked = match outcomes.get_mut(i) {
+                let mut ranked = match slot {
                     Some(Outcome::Ranked(old)) => std::mem::take(old),
                     _ => Vec::new(),
                 };
                 rank_into(row, self.top, &mut ranked);
                 Outcome::Ranked(ranked)
             };
-            match outcomes.get_mut(i) {
+            match outcomes.get_mut(offset + i) {
                 Some(slot) => *slot = outcome,
                 None => outcomes.push(outcome),
             }
@@ -164,7 +216,8 @@ impl<'a> Scorer<'a> {
         Ok(())
     }
 
-    fn check_output(&self, scores: &Array2<f64>, n: usize) -> Result<(), ScoreError> {
+    /// Checks the scores of `n` profiles, the batch's rows from `offset`.
+    fn check_output(&self, scores: &Array2<f64>, n: usize, offset: usize) -> Result<(), ScoreError> {
         let k = self.matrix.n_roles();
         let fail = |message: String| ScoreError::Strategy {
             name: self.strategy.name().to_string(),
@@ -185,6 +238,7 @@ impl<'a> Scorer<'a> {
             return Ok(());
         }
         if let Some(((i, j), s)) = scores.indexed_iter().find(|(_, s)| !s.is_finite()) {
+            let i = offset + i;
             return Err(fail(format!("returned the score {s} for profile {i}, role {j}")));
         }
         Ok(())
@@ -354,6 +408,45 @@ mod tests {
                 found: 2
             }
         ));
+    }
+
+    #[test]
+    fn many_roles_are_scored_in_slices_with_the_same_outcomes() {
+        use crate::test_util::{many_roles, varied_batch, Largest};
+        let cm = CompiledMatrix::new(&many_roles(40));
+        let profiles = varied_batch(30);
+        let counting = Largest::new(&Euclidean);
+        // 30 x 40 cells in calls of at most 7 rows (290 / 40).
+        let scorer = Scorer::new(&cm, &counting).top(Some(5)).max_cells(290);
+        let mut outcomes = Vec::new();
+        scorer
+            .score_batch_into(&profiles, &mut Workspace::new(), &mut outcomes)
+            .unwrap();
+        assert_eq!(counting.largest(), 7 * 40);
+        assert_eq!(outcomes.len(), 30);
+        let whole = Scorer::new(&cm, &Euclidean)
+            .top(Some(5))
+            .score_batch(&profiles)
+            .unwrap();
+        assert_eq!(outcomes, whole);
+        // A later, smaller batch reuses the outcomes.
+        let few = varied_batch(2);
+        scorer
+            .score_batch_into(&few, &mut Workspace::new(), &mut outcomes)
+            .unwrap();
+        assert_eq!(outcomes, whole[..2]);
+        // The default: a batch of 1,000 rows and 40 roles is one call.
+        let counting = Largest::new(&Euclidean);
+        Scorer::new(&cm, &counting)
+            .score_batch(&varied_batch(1000))
+            .unwrap();
+        assert_eq!(counting.largest(), 1000 * 40);
+        const {
+            assert!(
+                MAX_SCORE_CELLS >= 4096 * 64,
+                "a chunk of a few thousand rows and dozens of roles is one call"
+            )
+        };
     }
 
     #[test]

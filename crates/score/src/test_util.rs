@@ -57,3 +57,83 @@ pub(crate) fn example_batch() -> ProfileBatch {
 pub(crate) fn assert_close(a: f64, b: f64, tol: f64) {
     assert!((a - b).abs() <= tol, "{a} != {b} (tolerance {tol})");
 }
+
+/// A matrix of `k` roles over 3 capabilities, levels varied over the
+/// scale in half points.
+pub(crate) fn many_roles(k: usize) -> RoleMatrix {
+    let rows: Vec<Vec<(f64, f64)>> = (0..k)
+        .map(|j| {
+            (0..3)
+                .map(|c| (1.0 + ((j * (c + 2) + j / 7) % 9) as f64 / 2.0, 1.0))
+                .collect()
+        })
+        .collect();
+    let refs: Vec<&[(f64, f64)]> = rows.iter().map(Vec::as_slice).collect();
+    matrix(&refs)
+}
+
+/// Wraps a strategy and records the most cells (profiles x roles) it was
+/// asked to score in one call.
+pub(crate) struct Largest<'a> {
+    pub(crate) inner: &'a dyn crate::Strategy,
+    pub(crate) cells: std::sync::atomic::AtomicUsize,
+}
+
+impl<'a> Largest<'a> {
+    pub(crate) fn new(inner: &'a dyn crate::Strategy) -> Self {
+        Largest {
+            inner,
+            cells: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    pub(crate) fn largest(&self) -> usize {
+        self.cells.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl crate::Strategy for Largest<'_> {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+    fn formula(&self) -> &str {
+        self.inner.formula()
+    }
+    fn description(&self) -> &str {
+        self.inner.description()
+    }
+    fn score_in(
+        &self,
+        matrix: &crate::CompiledMatrix,
+        profiles: &ProfileBatch,
+        ws: &mut crate::Workspace,
+    ) -> Result<ndarray::Array2<f64>, crate::ScoreError> {
+        let cells = profiles.len() * matrix.n_roles();
+        self.cells.fetch_max(cells, std::sync::atomic::Ordering::Relaxed);
+        self.inner.score_in(matrix, profiles, ws)
+    }
+    fn contributions(
+        &self,
+        matrix: &crate::CompiledMatrix,
+        values: &[f64],
+        answered: &[bool],
+        role: usize,
+    ) -> Option<Vec<f64>> {
+        self.inner.contributions(matrix, values, answered, role)
+    }
+}
+
+/// `n` respondents over 3 capabilities with varied answers, some blank.
+pub(crate) fn varied_batch(n: usize) -> ProfileBatch {
+    let rows: Vec<Vec<Option<f64>>> = (0..n)
+        .map(|i| {
+            vec![
+                Some(1.0 + (i % 5) as f64),
+                (i % 4 != 0).then_some(1.0 + (i % 3) as f64),
+                Some(1.0 + (i * 7 % 9) as f64 / 2.0),
+            ]
+        })
+        .collect();
+    let refs: Vec<&[Option<f64>]> = rows.iter().map(Vec::as_slice).collect();
+    batch(3, &refs)
+}

@@ -18,13 +18,12 @@
 //! the other rows, the batch they are in or the number of threads, and every
 //! strategy sees the same resamples (a paired comparison).
 
-use ndarray::Array2;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rolefit_model::ProfileBatch;
 use serde::Serialize;
 
-use crate::{rank, CompiledMatrix, ScoreError, Strategy, Workspace};
+use crate::{rank, CompiledMatrix, ScoreError, Strategy, Workspace, MAX_SCORE_CELLS};
 
 /// Resamples per respondent unless told otherwise.
 pub const DEFAULT_RESAMPLES: usize = 50;
@@ -120,7 +119,9 @@ impl Bootstrap {
     /// Each profile's [`Confidence`] under `strategy`: the full profile is
     /// ranked for its top-1 role and margin, and `B` resamples for the
     /// stability. Profiles are scored in calls of a few thousand (originals
-    /// and resamples together), reusing `ws`.
+    /// and resamples together, at most [`MAX_SCORE_CELLS`] profiles x roles,
+    /// so that one respondent's resamples may span several calls), reusing
+    /// `ws`.
     ///
     /// # Errors
     /// Whatever the strategy returns, and [`ScoreError::Strategy`] when it
@@ -145,58 +146,85 @@ impl Bootstrap {
         ws: &mut Workspace,
         done: &dyn Fn(usize),
     ) -> Result<Vec<Confidence>, ScoreError> {
+        self.confidence_in_calls(matrix, strategy, profiles, ws, MAX_SCORE_CELLS, done)
+    }
+
+    /// [`Bootstrap::confidence_reporting`] in calls of at most `max_cells`
+    /// profiles x roles (and [`PROFILES_PER_CALL`] profiles).
+    fn confidence_in_calls(
+        &self,
+        matrix: &CompiledMatrix,
+        strategy: &dyn Strategy,
+        profiles: &ProfileBatch,
+        ws: &mut Workspace,
+        max_cells: usize,
+        done: &dyn Fn(usize),
+    ) -> Result<Vec<Confidence>, ScoreError> {
         matrix.check(profiles)?;
-        let per_respondent = self.resamples + 1;
-        let group = (PROFILES_PER_CALL / per_respondent).max(1);
+        let per_call = (max_cells / matrix.n_roles().max(1)).clamp(1, PROFILES_PER_CALL);
         let c = profiles.capabilities();
         let mut out = Vec::with_capacity(profiles.len());
-        let mut batch = ProfileBatch::with_capacity(c, group * per_respondent);
+        let mut batch = ProfileBatch::with_capacity(c, per_call);
         let (mut drawn, mut values) = (Vec::new(), Vec::new());
-        let mut start = 0;
-        while start < profiles.len() {
-            let end = (start + group).min(profiles.len());
+        // The next row to draw: respondent `next`, draw `draw` (0 is the
+        // full profile, then the resamples), from `rng`.
+        let (mut next, mut draw) = (0, 0);
+        let mut rng = None;
+        // The respondent being summarised, as the scores come in.
+        let mut current: Option<Confidence> = None;
+        while next < profiles.len() {
             batch.clear();
-            for i in start..end {
-                let id = profiles.respondent(i);
-                let (x, a) = profiles.row(i);
-                values.clear();
-                values.extend(x.iter().zip(a).map(|(&x, &a)| a.then_some(x)));
+            let first_draw = draw;
+            let finished_before = out.len();
+            while batch.len() < per_call && next < profiles.len() {
+                let id = profiles.respondent(next);
+                let (x, a) = profiles.row(next);
+                if draw == 0 {
+                    values.clear();
+                    values.extend(x.iter().zip(a).map(|(&x, &a)| a.then_some(x)));
+                    rng = Some(self.rng(id));
+                } else if let Some(rng) = rng.as_mut() {
+                    Self::resample_into(rng, x, a, &mut drawn, &mut values);
+                }
                 batch.push(id, &values);
-                let mut rng = self.rng(id);
-                for _ in 0..self.resamples {
-                    Self::resample_into(&mut rng, x, a, &mut drawn, &mut values);
-                    batch.push(id, &values);
+                draw += 1;
+                if draw > self.resamples {
+                    (next, draw) = (next + 1, 0);
                 }
             }
             let scores = strategy.score_in(matrix, &batch, ws)?;
             super::check_scores(strategy, &scores, batch.len(), matrix.n_roles())?;
-            for r in 0..end - start {
-                out.push(self.summarise(&scores, r * per_respondent));
+            let mut d = first_draw;
+            for row in scores.outer_iter() {
+                if d == 0 {
+                    let ranked = rank(row, Some(2));
+                    let top = ranked[0].role;
+                    current = Some(Confidence {
+                        top,
+                        margin: ranked
+                            .get(1)
+                            .map(|second| (ranked[0].score - second.score).max(0.0)),
+                        stability: 0.0,
+                        resamples: self.resamples,
+                    });
+                } else if let Some(c) = current.as_mut() {
+                    if rank(row, Some(1))[0].role == c.top {
+                        c.stability += 1.0;
+                    }
+                }
+                d += 1;
+                if d > self.resamples {
+                    if let Some(mut c) = current.take() {
+                        c.stability /= self.resamples as f64;
+                        out.push(c);
+                    }
+                    d = 0;
+                }
             }
             ws.give(scores);
-            done(end - start);
-            start = end;
+            done(out.len() - finished_before);
         }
         Ok(out)
-    }
-
-    /// The confidence from the rows `first` (the full profile) and the
-    /// `B` resamples after it.
-    fn summarise(&self, scores: &Array2<f64>, first: usize) -> Confidence {
-        let ranked = rank(scores.row(first), Some(2));
-        let top = ranked[0].role;
-        let margin = ranked
-            .get(1)
-            .map(|second| (ranked[0].score - second.score).max(0.0));
-        let kept = (1..=self.resamples)
-            .filter(|b| rank(scores.row(first + b), Some(1))[0].role == top)
-            .count();
-        Confidence {
-            top,
-            margin,
-            stability: kept as f64 / self.resamples as f64,
-            resamples: self.resamples,
-        }
     }
 }
 
@@ -333,5 +361,55 @@ mod tests {
         // Identical profiles with the same id would agree; here ids differ
         // but the profile of row i and i + 15 is the same: same top.
         assert_eq!(conf[0].top, conf[15].top);
+    }
+
+    /// With many roles a respondent's resamples span several calls of at
+    /// most `MAX_SCORE_CELLS`; the confidences are those of scoring each
+    /// draw alone.
+    #[test]
+    fn resamples_of_many_roles_span_calls_with_the_same_result() {
+        use crate::test_util::{many_roles, varied_batch, Largest};
+        let cm = CompiledMatrix::new(&many_roles(40));
+        let profiles = varied_batch(4);
+        let b = Bootstrap::new(30, 3);
+        let counting = Largest::new(&Euclidean);
+        // Calls of 7 rows: each respondent's 31 draws span five calls.
+        let conf = b
+            .confidence_in_calls(
+                &cm,
+                &counting,
+                &profiles,
+                &mut Workspace::new(),
+                7 * 40 + 5,
+                &|_| {},
+            )
+            .unwrap();
+        assert_eq!(counting.largest(), 7 * 40);
+        assert_eq!(conf.len(), 4);
+        let top_of = |values: &[Option<f64>], k: usize| {
+            let scores = Euclidean.score(&cm, &batch(3, &[values])).unwrap();
+            rank(scores.row(0), Some(k))
+        };
+        for (i, c) in conf.iter().enumerate() {
+            let (x, a) = profiles.row(i);
+            let full: Vec<Option<f64>> = x.iter().zip(a).map(|(&x, &a)| a.then_some(x)).collect();
+            let ranked = top_of(&full, 2);
+            assert_eq!(c.top, ranked[0].role);
+            assert_eq!(c.margin, Some((ranked[0].score - ranked[1].score).max(0.0)));
+            let mut rng = b.rng(profiles.respondent(i));
+            let (mut drawn, mut values) = (Vec::new(), Vec::new());
+            let kept = (0..30)
+                .filter(|_| {
+                    Bootstrap::resample_into(&mut rng, x, a, &mut drawn, &mut values);
+                    top_of(&values, 1)[0].role == c.top
+                })
+                .count();
+            assert_eq!(c.stability, kept as f64 / 30.0, "respondent {i}");
+        }
+        // The default calls give the same.
+        let whole = b
+            .confidence(&cm, &Euclidean, &profiles, &mut Workspace::new())
+            .unwrap();
+        assert_eq!(conf, whole);
     }
 }
