@@ -156,6 +156,12 @@ pub struct MatrixSource {
     /// The scale the matrix's levels are on.
     #[arg(long, value_name = "MIN..MAX", default_value = "1..5")]
     pub matrix_scale: Scale,
+    /// The most an Excel matrix may unzip to, in MiB: each part of the
+    /// workbook and all of them together, counted while decompressing (a
+    /// larger workbook may be a zip bomb and is refused).
+    #[arg(long, value_name = "N", default_value_t = rolefit_import::limits::MAX_UNZIPPED_MIB,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_unzipped_mib: u64,
 }
 
 /// Where responses come from and how to read them.
@@ -442,6 +448,12 @@ pub struct MatrixCheckArgs {
     /// The scale the matrix's levels are on.
     #[arg(long, value_name = "MIN..MAX", default_value = "1..5")]
     pub matrix_scale: Scale,
+    /// The most an Excel matrix may unzip to, in MiB: each part of the
+    /// workbook and all of them together, counted while decompressing (a
+    /// larger workbook may be a zip bomb and is refused).
+    #[arg(long, value_name = "N", default_value_t = rolefit_import::limits::MAX_UNZIPPED_MIB,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_unzipped_mib: u64,
 }
 
 fn parse_non_negative(s: &str) -> Result<f64, String> {

@@ -58,6 +58,7 @@ pub fn matrix(source: &MatrixSource) -> Result<Loaded> {
     }
     let options = MatrixOptions {
         scale: source.matrix_scale,
+        max_unzipped_mib: source.max_unzipped_mib,
         ..MatrixOptions::default()
     };
     let mut parts = Vec::with_capacity(source.matrix.len());

@@ -143,6 +143,9 @@ fn rescore_command(args: &AssessArgs, path: &Path) -> String {
     if args.matrix.matrix_scale != Scale::default() {
         option("--matrix-scale", args.matrix.matrix_scale.to_string());
     }
+    if args.matrix.max_unzipped_mib != rolefit_import::limits::MAX_UNZIPPED_MIB {
+        option("--max-unzipped-mib", args.matrix.max_unzipped_mib.to_string());
+    }
     if args.strategy != rolefit_score::DEFAULT_STRATEGY {
         option("--strategy", args.strategy.clone());
     }

@@ -16,6 +16,7 @@ pub fn check(args: &MatrixCheckArgs) -> Result<()> {
     let source = MatrixSource {
         matrix: args.files.clone(),
         matrix_scale: args.matrix_scale,
+        max_unzipped_mib: args.max_unzipped_mib,
     };
     let loaded = load::matrix(&source)?;
     let mut text = summary(&loaded.matrix);

@@ -43,12 +43,29 @@ use crate::table::{number, parse_number, Table};
 use crate::xlsx;
 
 /// How to read a role matrix file.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MatrixOptions {
     /// The scale the levels are on; default `1..5`.
     pub scale: Scale,
     /// The matrix's title; default the file name without its extension.
     pub name: Option<String>,
+    /// The most an Excel workbook may unzip to, in MiB: each of its parts
+    /// and all of them together, counted as they are decompressed (the
+    /// sizes a zip file declares are not trusted); default
+    /// [`MAX_UNZIPPED_MIB`](crate::limits::MAX_UNZIPPED_MIB). A workbook
+    /// over it is refused before any of it is parsed.
+    pub max_unzipped_mib: u64,
+}
+
+impl Default for MatrixOptions {
+    /// Scale `1..5`, no name, and the default unzipped-size limit.
+    fn default() -> Self {
+        MatrixOptions {
+            scale: Scale::default(),
+            name: None,
+            max_unzipped_mib: crate::limits::MAX_UNZIPPED_MIB,
+        }
+    }
 }
 
 /// Both layouts, for messages about a header that fits neither.
@@ -720,6 +737,7 @@ mod tests {
         let options = MatrixOptions {
             scale: "0..7".parse().unwrap(),
             name: Some("Mine".into()),
+            ..MatrixOptions::default()
         };
         let m = read_matrix(&b"role,a,b\nx,0,7\n"[..], "<stdin>", &options).unwrap();
         assert_eq!(m.name(), "Mine");
@@ -849,6 +867,7 @@ mod tests {
         let negative = MatrixOptions {
             scale: "-1..1".parse().unwrap(),
             name: None,
+            ..MatrixOptions::default()
         };
         let e = read_matrix(&b"role,a,b\nx,0,0\n"[..], "m.csv", &negative).unwrap_err();
         assert!(matches!(

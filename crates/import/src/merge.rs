@@ -306,6 +306,7 @@ mod tests {
         let seven = MatrixOptions {
             scale: "0..7".parse().unwrap(),
             name: None,
+            ..MatrixOptions::default()
         };
         let b = read_matrix(&b"role,c,d\nx,0,7\n"[..], "b.csv", &seven).unwrap();
         assert_eq!(

@@ -5,8 +5,8 @@
 //! is: the sheet is turned into [`Rows`] whose records hold each cell as
 //! text, so the wide, long and O*NET readers treat both alike and report a
 //! problem as `Book.xlsx:ROW: column N "HEADER": ...`, ROW being the row
-//! number Excel shows and N the column counted from the sheet's first used
-//! column (column A in a sheet that starts there).
+//! number Excel shows and N the column counted from the header's first
+//! column (column A in a sheet whose header starts there).
 //!
 //! Cells become text the way a person reads them: a number as the shortest
 //! decimal that gives the same value back (`4.12`, `3`), so levels keep
@@ -14,18 +14,37 @@
 //! (`#DIV/0!`) and dates as their text, which the readers then refuse
 //! where they expect a number. Trailing columns with an empty header and
 //! no data are ignored (spreadsheets often carry formatted empty columns).
+//!
+//! A workbook is a zip file, and an untrusted one may be hostile, so:
+//!
+//! - Before anything is parsed, every part is decompressed once into
+//!   nothing, counting the bytes that really come out (not the sizes the zip
+//!   file declares): a part, or all parts together, over
+//!   [`MatrixOptions::max_unzipped_mib`] is refused (a zip bomb costs that
+//!   much decompression and no memory).
+//! - The sheet is read cell by cell as it is stored, one row at a time,
+//!   never as a grid: a stray cell at `XFD1048576` is read as the one cell
+//!   it is, blank rows cost nothing, and memory is at most one row of at
+//!   most 16384 cells.
+//! - A cell reference beyond `XFD1048576` (a malformed one) and rows out of
+//!   order are errors.
 
 use std::fmt::Write as _;
-use std::io::{self, Read, Seek};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use calamine::{Data, Range, Reader, Xlsx, XlsxError};
+use calamine::{Data, DataRef, Reader, Xlsx, XlsxCellReader, XlsxError};
 use csv::ByteRecord;
 use rolefit_model::match_key;
 
 use crate::error::{ErrorKind, ImportError};
 use crate::matrix::{read_rows, FileFormat, MatrixOptions, MatrixReport, LAYOUTS};
 use crate::rows::Rows;
+
+/// The last row Excel has, 0-based (row 1048576).
+const LAST_ROW: u32 = 1_048_575;
+/// The last column Excel has, 0-based (column XFD).
+const LAST_COLUMN: u32 = 16_383;
 
 /// Reads a role matrix from an Excel workbook (`.xlsx`): the first sheet,
 /// in wide, long or O*NET layout, exactly like [`read_matrix_report`]
@@ -40,8 +59,10 @@ use crate::rows::Rows;
 ///
 /// # Errors
 /// Those of [`read_matrix_report`](crate::read_matrix_report), with the
-/// sheet row as the line; bytes that are not an `.xlsx` workbook are an
-/// error whose [`ImportError::is_io`] is true.
+/// sheet row as the line; a workbook that unzips to more than
+/// [`MatrixOptions::max_unzipped_mib`], a cell reference beyond
+/// `XFD1048576` and rows stored out of order; bytes that are not an `.xlsx`
+/// workbook are an error whose [`ImportError::is_io`] is true.
 pub fn read_matrix_xlsx<R: Read + Seek>(
     reader: R,
     source: &str,
@@ -57,8 +78,118 @@ pub(crate) fn read<R: Read + Seek>(
     dir: Option<&Path>,
     options: &MatrixOptions,
 ) -> Result<MatrixReport, ImportError> {
-    let mut sheet = SheetRows::open(reader, source, &format!("a header row of {LAYOUTS}"))?;
-    read_rows(&mut sheet, FileFormat::Excel, dir, options)
+    let expected = format!("a header row of {LAYOUTS}");
+    with_sheet(reader, source, &expected, options.max_unzipped_mib, |sheet| {
+        read_rows(sheet, FileFormat::Excel, dir, options)
+    })
+}
+
+/// Opens the first sheet of the workbook in `reader`, reads its header and
+/// gives the sheet to `read`. `expected` describes a good header for the
+/// error on an empty sheet; `max_unzipped_mib` is the limit of
+/// [`check_unzipped_size`].
+pub(crate) fn with_sheet<R: Read + Seek, T>(
+    mut reader: R,
+    source: &str,
+    expected: &str,
+    max_unzipped_mib: u64,
+    read: impl FnOnce(&mut SheetRows<'_, R>) -> Result<T, ImportError>,
+) -> Result<T, ImportError> {
+    check_unzipped_size(&mut reader, source, max_unzipped_mib)?;
+    let mut workbook: Xlsx<R> = Xlsx::new(reader).map_err(|e| workbook_error(source, e))?;
+    let empty = || {
+        ImportError::new(
+            source,
+            ErrorKind::Empty {
+                expected: format!("{expected}, in the first sheet of the workbook"),
+            },
+        )
+    };
+    let Some(name) = workbook.sheet_names().into_iter().next() else {
+        return Err(empty());
+    };
+    let cells = match workbook.worksheet_cells_reader(&name) {
+        Ok(cells) => cells,
+        // A chart sheet has no cells.
+        Err(XlsxError::NotAWorksheet(_)) => return Err(empty()),
+        Err(e) => return Err(workbook_error(source, e)),
+    };
+    let mut sheet = SheetRows {
+        source: source.to_string(),
+        cells: Some(cells),
+        pending: None,
+        last_row: None,
+        row: Vec::new(),
+        header: Vec::new(),
+        header_line: 1,
+        first_column: 0,
+    };
+    sheet.read_header()?.then_some(()).ok_or_else(empty)?;
+    read(&mut sheet)
+}
+
+/// Decompresses every part of the workbook in `reader` into nothing,
+/// counting the bytes, and refuses the workbook if one part or all of them
+/// together come to more than `max_mib` MiB; then seeks back to where the
+/// workbook starts. The sizes the zip file declares are not trusted, and
+/// nothing is kept in memory, so a zip bomb costs `max_mib` MiB of
+/// decompression at most.
+fn check_unzipped_size<R: Read + Seek>(
+    reader: &mut R,
+    source: &str,
+    max_mib: u64,
+) -> Result<(), ImportError> {
+    let start = reader.stream_position().map_err(|e| ImportError::io(source, e))?;
+    let limit = max_mib.saturating_mul(1 << 20);
+    let mut archive = zip::ZipArchive::new(&mut *reader).map_err(|e| zip_error(source, e))?;
+    let mut total: u64 = 0;
+    let parts = archive.len();
+    for index in 0..parts {
+        let mut part = archive.by_index(index).map_err(|e| zip_error(source, e))?;
+        let left = limit - total;
+        let mut counted = (&mut part).take(left.saturating_add(1));
+        let size = io::copy(&mut counted, &mut io::sink()).map_err(|e| {
+            let name = part.name().map(|n| n.into_owned()).unwrap_or_default();
+            invalid_workbook(source, format!("its part {name:?} cannot be unzipped: {e}"))
+        })?;
+        if size > left {
+            let whole = if total == 0 {
+                let name = part.name().map(|n| n.into_owned()).unwrap_or_default();
+                format!("the workbook part {name:?} unzips to more than {max_mib} MiB")
+            } else {
+                format!(
+                    "the parts of the workbook unzip to more than {max_mib} MiB together ({} parts of {} read)",
+                    index + 1,
+                    parts
+                )
+            };
+            return Err(ImportError::new(
+                source,
+                ErrorKind::Data {
+                    problem: whole,
+                    expected: format!(
+                        "a workbook that unzips to at most {max_mib} MiB, the limit (a larger one may be a zip \
+                         bomb; if the file is trusted, raise the limit with --max-unzipped-mib N)"
+                    ),
+                },
+            ));
+        }
+        total += size;
+    }
+    drop(archive);
+    reader
+        .seek(SeekFrom::Start(start))
+        .map_err(|e| ImportError::io(source, e))?;
+    Ok(())
+}
+
+/// A zip error as an [`ImportError`]: the bytes could not be read as a
+/// workbook.
+fn zip_error(source: &str, error: zip::result::ZipError) -> ImportError {
+    match error {
+        zip::result::ZipError::Io(e) if e.kind() != io::ErrorKind::InvalidData => ImportError::io(source, e),
+        other => invalid_workbook(source, other.to_string()),
+    }
 }
 
 /// A workbook error as an [`ImportError`]: the bytes could not be read as
@@ -66,105 +197,153 @@ pub(crate) fn read<R: Read + Seek>(
 fn workbook_error(source: &str, error: XlsxError) -> ImportError {
     match error {
         XlsxError::Io(e) => ImportError::io(source, e),
-        other => ImportError::io(
-            source,
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("not a valid Excel workbook (.xlsx): {other}"),
-            ),
-        ),
+        other => invalid_workbook(source, other.to_string()),
     }
 }
 
-/// The first sheet of a workbook, as [`Rows`].
-pub(crate) struct SheetRows {
+/// The error for bytes that are not a valid workbook, for `reason`.
+fn invalid_workbook(source: &str, reason: String) -> ImportError {
+    ImportError::io(
+        source,
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("not a valid Excel workbook (.xlsx): {reason}"),
+        ),
+    )
+}
+
+/// A cell with text: its 0-based sheet row and column, and its text.
+type SheetCell = (u32, u32, String);
+
+/// The first sheet of a workbook, as [`Rows`], read cell by cell.
+pub(crate) struct SheetRows<'a, R: Read + Seek> {
     source: String,
-    range: Range<Data>,
-    /// The absolute 0-based row of the range's first row.
-    first_row: u64,
+    /// The cells still to read; `None` once the end of the sheet is read.
+    cells: Option<XlsxCellReader<'a, R>>,
+    /// The cell read ahead: the first of the next row.
+    pending: Option<SheetCell>,
+    /// The 0-based sheet row read last.
+    last_row: Option<u32>,
+    /// The cells of the row read last: (0-based column, text), in column
+    /// order, each column once.
+    row: Vec<(u32, String)>,
     header: Vec<String>,
     header_line: u64,
-    /// The next relative row to read.
-    next: usize,
-    /// Cell text, reused.
-    text: String,
+    /// The 0-based sheet column of the header's first cell.
+    first_column: u32,
 }
 
-impl SheetRows {
-    /// Opens the first sheet of the workbook in `reader` and reads its
-    /// header. `expected` describes a good header for the error on an empty
-    /// sheet.
-    pub(crate) fn open<R: Read + Seek>(reader: R, source: &str, expected: &str) -> Result<Self, ImportError> {
-        let mut workbook: Xlsx<R> = Xlsx::new(reader).map_err(|e| workbook_error(source, e))?;
-        let range = match workbook.worksheet_range_at(0) {
-            Some(range) => range.map_err(|e| workbook_error(source, e))?,
-            None => Range::empty(),
+impl<R: Read + Seek> SheetRows<'_, R> {
+    /// The next cell that has text, in the order the sheet stores them.
+    fn next_cell(&mut self) -> Result<Option<SheetCell>, ImportError> {
+        if let Some(cell) = self.pending.take() {
+            return Ok(Some(cell));
+        }
+        while let Some(cells) = &mut self.cells {
+            let Some(cell) = cells.next_cell().map_err(|e| workbook_error(&self.source, e))? else {
+                self.cells = None;
+                break;
+            };
+            let (row, column) = cell.get_position();
+            let mut text = String::new();
+            match cell.get_value() {
+                DataRef::Empty => continue,
+                DataRef::String(s) => text.push_str(s),
+                DataRef::SharedString(s) => text.push_str(s),
+                other => {
+                    let _ = write!(text, "{}", Data::from(other.clone()));
+                }
+            }
+            if row > LAST_ROW || column > LAST_COLUMN {
+                return Err(ImportError::new(
+                    &self.source,
+                    ErrorKind::Data {
+                        problem: format!(
+                            "a cell reference of the first sheet is malformed: it reads as row {}, column {}, \
+                             beyond the last cell of a sheet (XFD1048576)",
+                            u64::from(row) + 1,
+                            u64::from(column) + 1
+                        ),
+                        expected: "cell references from A1 to XFD1048576 (is the workbook damaged?)".into(),
+                    },
+                ));
+            }
+            if !text.is_empty() {
+                return Ok(Some((row, column, text)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Reads the next row that has a cell with text into `self.row` and
+    /// returns its 0-based sheet row, or `None` at the end of the sheet.
+    fn next_row(&mut self) -> Result<Option<u32>, ImportError> {
+        self.row.clear();
+        let Some((row, column, text)) = self.next_cell()? else {
+            return Ok(None);
         };
-        let empty = || {
-            ImportError::new(
-                source,
-                ErrorKind::Empty {
-                    expected: format!("{expected}, in the first sheet of the workbook"),
+        if let Some(last) = self.last_row.filter(|&last| last >= row) {
+            return Err(ImportError::new(
+                &self.source,
+                ErrorKind::Data {
+                    problem: format!(
+                        "the first sheet stores row {} after row {}",
+                        u64::from(row) + 1,
+                        u64::from(last) + 1
+                    ),
+                    expected: "the rows of the sheet in order, as Excel saves them (open the workbook in a \
+                               spreadsheet program and save it again)"
+                        .into(),
                 },
             )
-        };
-        let Some((row0, _)) = range.start() else {
-            return Err(empty());
-        };
-        let mut sheet = SheetRows {
-            source: source.to_string(),
-            range,
-            first_row: u64::from(row0),
-            header: Vec::new(),
-            header_line: 1,
-            next: 0,
-            text: String::new(),
-        };
-        let (height, width) = sheet.range.get_size();
-        let mut cells = Vec::with_capacity(width);
-        loop {
-            if sheet.next >= height {
-                return Err(empty());
-            }
-            let r = sheet.next;
-            sheet.next += 1;
-            cells.clear();
-            for c in 0..width {
-                cells.push(sheet.text_at(r, c).trim().to_string());
-            }
-            if cells.iter().any(|c| !c.is_empty()) {
-                sheet.header_line = sheet.line(r);
+            .at_line(u64::from(row) + 1));
+        }
+        self.last_row = Some(row);
+        self.row.push((column, text));
+        while let Some(cell) = self.next_cell()? {
+            if cell.0 != row {
+                self.pending = Some(cell);
                 break;
             }
-        }
-        let used = cells.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
-        cells.truncate(used);
-        check_header(&cells, source, sheet.header_line)?;
-        sheet.header = cells;
-        Ok(sheet)
-    }
-
-    /// The text of the cell at relative row `r`, column `c` (empty if there
-    /// is none), in the reused buffer.
-    fn text_at(&mut self, r: usize, c: usize) -> &str {
-        self.text.clear();
-        match self.range.get((r, c)) {
-            None | Some(Data::Empty) => {}
-            Some(Data::String(s)) => self.text.push_str(s),
-            Some(other) => {
-                let _ = write!(self.text, "{other}");
+            // Cells come in column order; a later cell in the same place
+            // replaces the earlier one.
+            match self.row.binary_search_by_key(&cell.1, |c| c.0) {
+                Ok(i) => self.row[i].1 = cell.2,
+                Err(i) => self.row.insert(i, (cell.1, cell.2)),
             }
         }
-        &self.text
+        Ok(Some(row))
     }
 
-    /// The sheet row number (1-based, as Excel shows it) of relative row `r`.
-    fn line(&self, r: usize) -> u64 {
-        self.first_row + r as u64 + 1
+    /// Reads the first row with a cell that is not blank as the header;
+    /// false if there is none.
+    fn read_header(&mut self) -> Result<bool, ImportError> {
+        let row = loop {
+            let Some(row) = self.next_row()? else {
+                return Ok(false);
+            };
+            if self.row.iter().any(|(_, text)| !text.trim().is_empty()) {
+                break row;
+            }
+        };
+        self.header_line = u64::from(row) + 1;
+        let used: Vec<&(u32, String)> = self.row.iter().filter(|(_, t)| !t.trim().is_empty()).collect();
+        let (first, last) = (used[0].0, used[used.len() - 1].0);
+        self.first_column = first;
+        // At most 16384 columns: the sheet has no more.
+        let mut header = vec![String::new(); (last - first) as usize + 1];
+        for (column, text) in &self.row {
+            if let Some(cell) = column.checked_sub(first).and_then(|c| header.get_mut(c as usize)) {
+                *cell = text.trim().to_string();
+            }
+        }
+        check_header(&header, &self.source, self.header_line)?;
+        self.header = header;
+        Ok(true)
     }
 }
 
-impl Rows for SheetRows {
+impl<R: Read + Seek> Rows for SheetRows<'_, R> {
     fn source(&self) -> &str {
         &self.source
     }
@@ -178,37 +357,70 @@ impl Rows for SheetRows {
     }
 
     fn next_record(&mut self, record: &mut ByteRecord) -> Result<Option<u64>, ImportError> {
-        let (height, width) = self.range.get_size();
         let columns = self.header.len();
-        while self.next < height {
-            let r = self.next;
-            self.next += 1;
+        while let Some(row) = self.next_row()? {
+            let line = u64::from(row) + 1;
             record.clear();
             let mut blank = true;
-            for c in 0..width {
-                let text = self.text_at(r, c);
+            let mut cells = self.row.iter().peekable();
+            for (column, text) in &self.row {
                 let empty = text.trim().is_empty();
-                if c < columns {
-                    record.push_field(text.as_bytes());
-                } else if !empty {
-                    let value = text.to_string();
+                blank &= empty;
+                if empty {
+                    continue;
+                }
+                let Some(c) = column.checked_sub(self.first_column) else {
                     return Err(ImportError::bad_value(
                         &self.source,
-                        &value,
+                        text,
+                        format!(
+                            "is in column {}, left of the header's first column {}",
+                            column_name(*column),
+                            column_name(self.first_column)
+                        ),
+                        "a header cell above every column that holds data",
+                    )
+                    .at_line(line));
+                };
+                if c as usize >= columns {
+                    return Err(ImportError::bad_value(
+                        &self.source,
+                        text,
                         "is in a column with no header",
                         "a header cell above every column that holds data",
                     )
-                    .at_line(self.line(r))
-                    .at_column(c, ""));
+                    .at_line(line)
+                    .at_column(c as usize, ""));
                 }
-                blank &= empty;
             }
-            if !blank {
-                return Ok(Some(self.line(r)));
+            if blank {
+                continue;
             }
+            for c in 0..columns {
+                let column = self.first_column + c as u32;
+                while cells.next_if(|cell| cell.0 < column).is_some() {}
+                let text = cells
+                    .next_if(|cell| cell.0 == column)
+                    .map_or("", |cell| cell.1.as_str());
+                record.push_field(text.as_bytes());
+            }
+            return Ok(Some(line));
         }
         Ok(None)
     }
+}
+
+/// The Excel name of 0-based column `index`: `A`, `Z`, `AA`, `XFD`.
+fn column_name(index: u32) -> String {
+    let mut name = Vec::new();
+    let mut n = u64::from(index) + 1;
+    while n > 0 {
+        n -= 1;
+        name.push(b'A' + (n % 26) as u8);
+        n /= 26;
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap_or_default()
 }
 
 /// Refuses empty header cells among the used columns, and two header cells
@@ -398,13 +610,28 @@ mod tests {
             err(rows),
             "m.xlsx:6: column 3 \"b\": the cell is empty; expected a level from 1 to 5"
         );
-        let mut sheet = SheetRows::open(Cursor::new(workbook(rows)), "m.xlsx", "x").unwrap();
-        assert_eq!(sheet.header_line(), 3);
-        assert_eq!(sheet.header(), ["role", "a", "b"]);
-        let mut record = ByteRecord::new();
-        assert_eq!(sheet.next_record(&mut record).unwrap(), Some(4));
-        assert_eq!(sheet.next_record(&mut record).unwrap(), Some(6));
-        assert_eq!(sheet.next_record(&mut record).unwrap(), None);
+        let lines = with_sheet(Cursor::new(workbook(rows)), "m.xlsx", "x", 1, |sheet| {
+            assert_eq!(sheet.header_line(), 3);
+            assert_eq!(sheet.header(), ["role", "a", "b"]);
+            let mut record = ByteRecord::new();
+            let mut lines = Vec::new();
+            while let Some(line) = sheet.next_record(&mut record)? {
+                lines.push((
+                    line,
+                    record
+                        .iter()
+                        .map(|f| String::from_utf8_lossy(f).into_owned())
+                        .collect(),
+                ));
+            }
+            Ok(lines)
+        })
+        .unwrap();
+        let fields = |f: &[&str]| f.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            lines,
+            [(4, fields(&["x", "1", "2"])), (6, fields(&["y", "3", ""]))]
+        );
     }
 
     #[test]
