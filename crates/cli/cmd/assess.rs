@@ -678,13 +678,15 @@ mod tests {
             "b.xlsx",
             "--matrix-scale",
             "0..7",
+            "--max-unzipped-mib",
+            "4096",
             "--strategy",
             "cosine",
         ]);
         assert_eq!(
             rescore_command(&all, Path::new("it's.csv")),
             "rolefit score 'it'\\''s.csv' --survey s.csv --scale agreement7 --labels-map 'my labels.csv' \
-             --matrix a.csv --matrix b.xlsx --matrix-scale 0..7 --strategy cosine"
+             --matrix a.csv --matrix b.xlsx --matrix-scale 0..7 --max-unzipped-mib 4096 --strategy cosine"
         );
         let range = assess_args(&["rolefit", "assess", "--scale", "0..10"]);
         assert_eq!(

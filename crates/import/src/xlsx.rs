@@ -153,20 +153,16 @@ fn check_unzipped_size<R: Read + Seek>(
             invalid_workbook(source, format!("its part {name:?} cannot be unzipped: {e}"))
         })?;
         if size > left {
-            let whole = if total == 0 {
-                let name = part.name().map(|n| n.into_owned()).unwrap_or_default();
-                format!("the workbook part {name:?} unzips to more than {max_mib} MiB")
-            } else {
-                format!(
-                    "the parts of the workbook unzip to more than {max_mib} MiB together ({} parts of {} read)",
-                    index + 1,
-                    parts
-                )
-            };
+            let name = part.name().map(|n| n.into_owned()).unwrap_or_default();
+            let problem = format!(
+                "the workbook unzips to more than {max_mib} MiB (the limit is passed in its part {name:?}, part {} \
+                 of {parts})",
+                index + 1
+            );
             return Err(ImportError::new(
                 source,
                 ErrorKind::Data {
-                    problem: whole,
+                    problem,
                     expected: format!(
                         "a workbook that unzips to at most {max_mib} MiB, the limit (a larger one may be a zip \
                          bomb; if the file is trusted, raise the limit with --max-unzipped-mib N)"
@@ -456,8 +452,15 @@ fn check_header(header: &[String], source: &str, line: u64) -> Result<(), Import
     Ok(())
 }
 
+/// Hand-built workbooks, hostile ones included, shared with the tests of
+/// the binary.
+#[cfg(test)]
+#[path = "../../../tests/support/workbook.rs"]
+mod test_workbooks;
+
 #[cfg(test)]
 mod tests {
+    use super::test_workbooks as wb;
     use super::*;
     use crate::{read_matrix, read_matrix_path, Layout, OnetDomain};
     use rolefit_model::{Requirement, RoleMatrix};
@@ -843,5 +846,211 @@ mod tests {
             .map(|r| r.requirements.iter().map(|q| (q.level, q.importance)).collect())
             .collect();
         assert_eq!(cells, [[(4.625, 4.125), (3.5, 0.0)], [(4.5, 4.0), (6.96, 3.0)]]);
+    }
+
+    fn read_limited(bytes: Vec<u8>, max_unzipped_mib: u64) -> Result<MatrixReport, ImportError> {
+        let options = MatrixOptions {
+            max_unzipped_mib,
+            ..MatrixOptions::default()
+        };
+        read_matrix_xlsx(Cursor::new(bytes), "m.xlsx", &options)
+    }
+
+    /// The matrix of [`wb::matrix_rows`].
+    const XY: [[f64; 2]; 2] = [[1.0, 2.0], [3.0, 4.0]];
+
+    #[test]
+    fn a_stray_cell_far_away_is_read_as_the_one_cell_it_is() {
+        let header: &[C] = &[S("role"), S("a"), S("b")];
+        let x: &[C] = &[S("x"), N(1.0), N(2.0)];
+        // At the last cell of a sheet (XFD1048576), and in column AA of the
+        // last row: one cell each, a million blank rows above it.
+        assert_eq!(
+            err(&[(0, 0, header), (1, 0, x), (1_048_575, 16_383, &[S("x")])]),
+            "m.xlsx:1048576: column 16384 \"\": \"x\" is in a column with no header; expected a header cell \
+             above every column that holds data"
+        );
+        assert_eq!(
+            err(&[(0, 0, header), (1, 0, x), (1_048_575, 26, &[S("note")])]),
+            "m.xlsx:1048576: column 27 \"\": \"note\" is in a column with no header; expected a header cell \
+             above every column that holds data"
+        );
+        // A role on the last row is a role like any other.
+        let bytes = workbook(&[
+            (0, 0, header),
+            (1, 0, x),
+            (1_048_575, 0, &[S("y"), N(3.0), N(4.0)]),
+        ]);
+        assert_eq!(levels(&read_bytes(bytes, "m.xlsx").unwrap().matrix), XY);
+        // So is one under a dimension that claims the whole sheet.
+        let rows = wb::matrix_rows();
+        let bytes = wb::workbook(&wb::sheet(Some("A1:XFD1048576"), &rows), &[]);
+        assert_eq!(levels(&read_bytes(bytes, "m.xlsx").unwrap().matrix), XY);
+    }
+
+    #[test]
+    fn a_malformed_cell_reference_is_an_error() {
+        let with = |reference: &str| {
+            let rows = wb::matrix_rows() + &wb::row(4, &[(reference, "z")]);
+            read_bytes(wb::workbook(&wb::sheet(None, &rows), &[]), "m.xlsx")
+                .unwrap_err()
+                .to_string()
+        };
+        const EXPECTED: &str =
+            "beyond the last cell of a sheet (XFD1048576); expected cell references from A1 to \
+                                XFD1048576 (is the workbook damaged?)";
+        assert_eq!(
+            with("XFE4"),
+            format!("m.xlsx: a cell reference of the first sheet is malformed: it reads as row 4, column 16385, {EXPECTED}")
+        );
+        assert_eq!(
+            with("A1048577"),
+            format!("m.xlsx: a cell reference of the first sheet is malformed: it reads as row 1048577, column 1, {EXPECTED}")
+        );
+        // Too many letters or digits for a number: calamine's arithmetic
+        // wraps, and the cell lands far beyond the sheet.
+        for reference in [
+            "AAAAAAAAAAAA4",
+            "A99999999999",
+            "ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ99999999999999999999",
+        ] {
+            let e = with(reference);
+            assert!(
+                e.starts_with("m.xlsx: a cell reference of the first sheet is malformed: it reads as row ")
+                    && e.ends_with(EXPECTED),
+                "{reference}: {e}"
+            );
+        }
+        // Digits before letters, or other characters: not a workbook.
+        for reference in ["4A", "A-4", "A 4", ""] {
+            let e = with(reference);
+            assert!(
+                e.starts_with("m.xlsx: cannot be read: not a valid Excel workbook (.xlsx): "),
+                "{reference:?}: {e}"
+            );
+        }
+        // A dimension that ends before it starts says nothing about the cells.
+        let bytes = wb::workbook(&wb::sheet(Some("C3:A1"), &wb::matrix_rows()), &[]);
+        assert_eq!(levels(&read_bytes(bytes, "m.xlsx").unwrap().matrix), XY);
+    }
+
+    #[test]
+    fn rows_are_read_in_order_and_cells_in_any_order() {
+        let rows = [
+            wb::row(1, &[("A1", "role"), ("B1", "a"), ("C1", "b")]),
+            wb::row(3, &[("A3", "y"), ("B3", "3"), ("C3", "4")]),
+            wb::row(2, &[("A2", "x"), ("B2", "1"), ("C2", "2")]),
+        ]
+        .concat();
+        assert_eq!(
+            read_bytes(wb::workbook(&wb::sheet(None, &rows), &[]), "m.xlsx").unwrap_err().to_string(),
+            "m.xlsx:2: the first sheet stores row 2 after row 3; expected the rows of the sheet in order, as Excel \
+             saves them (open the workbook in a spreadsheet program and save it again)"
+        );
+        // Within a row, cells in any order; a cell given twice is its last.
+        let rows = [
+            wb::row(1, &[("A1", "role"), ("B1", "a"), ("C1", "b")]),
+            wb::row(2, &[("C2", "2"), ("A2", "x"), ("B2", "9"), ("B2", "1")]),
+            wb::row(3, &[("A3", "y"), ("B3", "3"), ("C3", "4")]),
+        ]
+        .concat();
+        let m = read_bytes(wb::workbook(&wb::sheet(None, &rows), &[]), "m.xlsx").unwrap();
+        assert_eq!(levels(&m.matrix), XY);
+    }
+
+    #[test]
+    fn a_cell_left_of_the_header_is_refused() {
+        assert_eq!(
+            err(&[(0, 1, &[S("role"), S("a")]), (1, 0, &[S("note"), S("x"), N(1.0)])]),
+            "m.xlsx:2: \"note\" is in column A, left of the header's first column B; expected a header cell above \
+             every column that holds data"
+        );
+        assert_eq!(column_name(0), "A");
+        assert_eq!(column_name(25), "Z");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(16_383), "XFD");
+    }
+
+    /// What the limit error says, for `problem`.
+    fn over_limit(problem: &str, mib: u64) -> String {
+        format!(
+            "m.xlsx: {problem}; expected a workbook that unzips to at most {mib} MiB, the limit (a larger one may be \
+             a zip bomb; if the file is trusted, raise the limit with --max-unzipped-mib N)"
+        )
+    }
+
+    #[test]
+    fn a_part_that_unzips_past_the_limit_is_refused() {
+        let zeros = vec![0u8; 3 << 20];
+        let sheet = wb::sheet(None, &wb::matrix_rows());
+        let bytes = wb::workbook(&sheet, &[("xl/media/image1.bin", &zeros)]);
+        assert!(bytes.len() < 20_000, "{}", bytes.len());
+        assert_eq!(
+            read_limited(bytes.clone(), 2).unwrap_err().to_string(),
+            over_limit(
+                "the workbook unzips to more than 2 MiB (the limit is passed in its part \"xl/media/image1.bin\", part 6 of 6)",
+                2
+            )
+        );
+        // Raised, the same workbook reads.
+        assert_eq!(levels(&read_limited(bytes, 4).unwrap().matrix), XY);
+        // The sheet itself, padded with blanks.
+        let padded = wb::sheet(None, &(wb::matrix_rows() + &" ".repeat(3 << 20)));
+        assert_eq!(
+            read_limited(wb::workbook(&padded, &[]), 2)
+                .unwrap_err()
+                .to_string(),
+            over_limit(
+                "the workbook unzips to more than 2 MiB (the limit is passed in its part \"xl/worksheets/sheet1.xml\", part 5 of 5)",
+                2
+            )
+        );
+        // The default is far above a real workbook.
+        assert_eq!(MatrixOptions::default().max_unzipped_mib, 1024);
+    }
+
+    #[test]
+    fn parts_that_unzip_past_the_limit_together_are_refused() {
+        // Five parts of 1 MiB after the five of the workbook.
+        let bytes = wb::bomb(5, 1);
+        assert_eq!(
+            read_limited(bytes.clone(), 3).unwrap_err().to_string(),
+            over_limit(
+                "the workbook unzips to more than 3 MiB (the limit is passed in its part \"xl/media/zeros2.bin\", part 8 of 10)",
+                3
+            )
+        );
+        assert_eq!(levels(&read_limited(bytes, 6).unwrap().matrix), XY);
+    }
+
+    #[test]
+    fn the_sizes_a_zip_file_declares_are_not_trusted() {
+        let zeros = vec![0u8; 3 << 20];
+        let name = b"xl/media/image1.bin";
+        let mut bytes = wb::workbook(
+            &wb::sheet(None, &wb::matrix_rows()),
+            &[(std::str::from_utf8(name).unwrap(), &zeros)],
+        );
+        // Declare the part 10 bytes long unzipped, in its local header and
+        // in the central directory.
+        let mut patched = 0;
+        for at in 0..bytes.len().saturating_sub(46) {
+            let field = match &bytes[at..at + 4] {
+                b"PK\x03\x04" if bytes[at + 30..].starts_with(name) => at + 22,
+                b"PK\x01\x02" if bytes[at + 46..].starts_with(name) => at + 24,
+                _ => continue,
+            };
+            bytes[field..field + 4].copy_from_slice(&10u32.to_le_bytes());
+            patched += 1;
+        }
+        assert_eq!(patched, 2);
+        // The bytes are counted as they come out, so the lie shows.
+        let e = read_limited(bytes, 2).unwrap_err();
+        assert!(e.is_io());
+        assert_eq!(
+            e.to_string(),
+            "m.xlsx: cannot be read: not a valid Excel workbook (.xlsx): its part \"xl/media/image1.bin\" cannot be \
+             unzipped: File is larger than its declared uncompressed size"
+        );
     }
 }
