@@ -15,3 +15,6 @@ mod reference;
 mod reliability;
 mod synth;
 mod util;
+#[path = "../support/workbook.rs"]
+mod workbook_fixtures;
+mod workbooks;
