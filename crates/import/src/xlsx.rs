@@ -456,7 +456,7 @@ fn check_header(header: &[String], source: &str, line: u64) -> Result<(), Import
 /// the binary.
 #[cfg(test)]
 #[path = "../../../tests/support/workbook.rs"]
-mod test_workbooks;
+pub(crate) mod test_workbooks;
 
 #[cfg(test)]
 mod tests {
