@@ -24,28 +24,33 @@ fn matrix_and(extra: &str) -> Vec<u8> {
 const NO_HEADER: &str =
     "is in a column with no header; expected a header cell above every column that holds data\n";
 
+/// Runs `command` (then the workbook's path) on the valid matrix with one
+/// more cell, `value` at `reference` on the last row of a sheet, and checks
+/// it is reported in 1-based sheet `column` of row 1048576.
+fn stray_cell(dir: &Path, command: &[&str], reference: &str, value: &str, column: u32) {
+    let path = save(
+        dir,
+        "stray.xlsx",
+        &matrix_and(&wb::row(1_048_576, &[(reference, value)])),
+    );
+    let mut args = command.to_vec();
+    args.push(&path);
+    assert_eq!(
+        rolefit(&args).bad_input(),
+        format!("error: {path}:1048576: column {column} \"\": \"{value}\" {NO_HEADER}")
+    );
+}
+
 #[test]
 fn a_stray_cell_at_the_last_excel_cell_is_read_as_one_cell() {
     let dir = tempfile::tempdir().unwrap();
-    let stray = wb::row(1_048_576, &[("XFD1048576", "x")]);
-    let path = save(dir.path(), "xfd.xlsx", &matrix_and(&stray));
-    let run = rolefit(&["matrix", "check", &path]);
-    assert_eq!(
-        run.bad_input(),
-        format!("error: {path}:1048576: column 16384 \"\": \"x\" {NO_HEADER}")
-    );
+    stray_cell(dir.path(), &["matrix", "check"], "XFD1048576", "x", 16_384);
 }
 
 #[test]
 fn a_stray_note_at_aa1048576_is_read_as_one_cell() {
     let dir = tempfile::tempdir().unwrap();
-    let stray = wb::row(1_048_576, &[("AA1048576", "note")]);
-    let path = save(dir.path(), "aa.xlsx", &matrix_and(&stray));
-    let run = rolefit(&["roles", "--matrix", &path]);
-    assert_eq!(
-        run.bad_input(),
-        format!("error: {path}:1048576: column 27 \"\": \"note\" {NO_HEADER}")
-    );
+    stray_cell(dir.path(), &["roles", "--matrix"], "AA1048576", "note", 27);
     // In a column of the header, the last row is a role like any other.
     let last = wb::row(
         1_048_576,
@@ -56,15 +61,20 @@ fn a_stray_note_at_aa1048576_is_read_as_one_cell() {
     assert!(out.ok().contains("  roles: 3\n"), "{}", out.stdout);
 }
 
+/// Runs `command` (then the workbook's path) on the valid matrix with a
+/// cell at `reference` on row 4; returns the path and standard error.
+fn with_reference(dir: &Path, command: &[&str], reference: &str) -> (String, String) {
+    let path = save(dir, "ref.xlsx", &matrix_and(&wb::row(4, &[(reference, "x")])));
+    let mut args = command.to_vec();
+    args.push(&path);
+    let stderr = rolefit(&args).bad_input().to_string();
+    (path, stderr)
+}
+
 #[test]
 fn a_malformed_cell_reference_is_bad_input() {
     let dir = tempfile::tempdir().unwrap();
-    let path = save(
-        dir.path(),
-        "ref.xlsx",
-        &matrix_and(&wb::row(4, &[("AAAAAAAAAAAA4", "x")])),
-    );
-    let stderr = rolefit(&["matrix", "check", &path]).bad_input().to_string();
+    let (path, stderr) = with_reference(dir.path(), &["matrix", "check"], "AAAAAAAAAAAA4");
     assert!(
         stderr.starts_with(&format!(
             "error: {path}: a cell reference of the first sheet is malformed: it reads as row 4, column "
@@ -74,18 +84,9 @@ fn a_malformed_cell_reference_is_bad_input() {
         ),
         "{stderr}"
     );
-    let path = save(
-        dir.path(),
-        "digits.xlsx",
-        &matrix_and(&wb::row(4, &[("4A", "x")])),
-    );
-    let stderr = rolefit(&["roles", "--matrix", &path]).bad_input().to_string();
-    assert!(
-        stderr.starts_with(&format!(
-            "error: {path}: cannot be read: not a valid Excel workbook (.xlsx): "
-        )),
-        "{stderr}"
-    );
+    let (path, stderr) = with_reference(dir.path(), &["roles", "--matrix"], "4A");
+    let start = format!("error: {path}: cannot be read: not a valid Excel workbook (.xlsx): ");
+    assert!(stderr.starts_with(&start), "{stderr}");
 }
 
 /// The message for a workbook over `mib` MiB, passed in part `n` of `of`.

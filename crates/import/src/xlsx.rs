@@ -124,7 +124,9 @@ pub(crate) fn with_sheet<R: Read + Seek, T>(
         header_line: 1,
         first_column: 0,
     };
-    sheet.read_header()?.then_some(()).ok_or_else(empty)?;
+    if !sheet.read_header()? {
+        return Err(empty());
+    }
     read(&mut sheet)
 }
 
