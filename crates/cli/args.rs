@@ -170,6 +170,12 @@ pub struct MatrixLimits {
     #[arg(long, value_name = "N", default_value_t = rolefit_import::limits::DEFAULT_MAX_MATRIX_CELLS as u64,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub max_matrix_cells: u64,
+    /// The most an Excel matrix may unzip to, in MiB: each part of the
+    /// workbook and all of them together, counted while decompressing (a
+    /// larger workbook may be a zip bomb and is refused).
+    #[arg(long, value_name = "N", default_value_t = rolefit_import::limits::MAX_UNZIPPED_MIB,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_unzipped_mib: u64,
 }
 
 impl MatrixLimits {

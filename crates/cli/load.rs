@@ -61,6 +61,7 @@ pub fn matrix(source: &MatrixSource) -> Result<Loaded> {
     let options = MatrixOptions {
         scale: source.matrix_scale,
         max_cells: source.limits.max_cells(),
+        max_unzipped_mib: source.limits.max_unzipped_mib,
         ..MatrixOptions::default()
     };
     let mut parts = Vec::with_capacity(source.matrix.len());

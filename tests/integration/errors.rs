@@ -108,8 +108,13 @@ fn usage_mistakes_exit_2() {
 fn empty_and_header_only_inputs() {
     let empty = rolefit_stdin(&["score"], "");
     assert!(empty.bad_input().contains("empty"), "{}", empty.stderr);
+    // A header and no rows: no respondents, and nothing on standard output.
     let header_only = rolefit_stdin(&["score", "--format", "csv"], "respondent,Q01,Q02\n");
-    assert_eq!(header_only.ok(), "respondent,rank,role,score,answered,status\n");
+    assert!(
+        header_only.bad_input().contains("<stdin>: no respondents"),
+        "{}",
+        header_only.stderr
+    );
     let dir = tempfile::tempdir().unwrap();
     let m = write(dir.path(), "m.csv", "role,A,B\n");
     rolefit(&["matrix", "check", &m]).bad_input();

@@ -19,3 +19,6 @@ mod reliability;
 mod safety;
 mod synth;
 mod util;
+#[path = "../support/workbook.rs"]
+mod workbook_fixtures;
+mod workbooks;

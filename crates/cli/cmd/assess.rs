@@ -148,6 +148,10 @@ fn rescore_command(args: &AssessArgs, path: &Path) -> String {
     if cells != rolefit_import::limits::DEFAULT_MAX_MATRIX_CELLS as u64 {
         option("--max-matrix-cells", cells.to_string());
     }
+    let unzipped = args.matrix.limits.max_unzipped_mib;
+    if unzipped != rolefit_import::limits::MAX_UNZIPPED_MIB {
+        option("--max-unzipped-mib", unzipped.to_string());
+    }
     if args.strategy != rolefit_score::DEFAULT_STRATEGY {
         option("--strategy", args.strategy.clone());
     }
@@ -680,13 +684,15 @@ mod tests {
             "b.xlsx",
             "--matrix-scale",
             "0..7",
+            "--max-unzipped-mib",
+            "4096",
             "--strategy",
             "cosine",
         ]);
         assert_eq!(
             rescore_command(&all, Path::new("it's.csv")),
             "rolefit score 'it'\\''s.csv' --survey s.csv --scale agreement7 --labels-map 'my labels.csv' \
-             --matrix a.csv --matrix b.xlsx --matrix-scale 0..7 --strategy cosine"
+             --matrix a.csv --matrix b.xlsx --matrix-scale 0..7 --max-unzipped-mib 4096 --strategy cosine"
         );
         let range = assess_args(&["rolefit", "assess", "--scale", "0..10"]);
         assert_eq!(

@@ -152,13 +152,53 @@ mod documented_messages {
                 read_survey(text.as_bytes(), "survey.csv", ResponseScale::agreement5()).expect_err(text);
             out.push(err.to_string());
         }
+        out.extend(workbook_messages());
         out
+    }
+
+    /// The messages of hostile workbooks (`book.xlsx`).
+    fn workbook_messages() -> Vec<String> {
+        use crate::xlsx::test_workbooks::{bomb, matrix_rows, row, sheet, workbook};
+        let read = |bytes: Vec<u8>| {
+            read_matrix_xlsx(
+                std::io::Cursor::new(bytes),
+                "book.xlsx",
+                &MatrixOptions::default(),
+            )
+            .expect_err("an error")
+            .to_string()
+        };
+        let with = |extra: &str| read(workbook(&sheet(None, &(matrix_rows() + extra)), &[]));
+        let out_of_order = [
+            row(1, &[("A1", "role"), ("B1", "a")]),
+            row(3, &[("A3", "x"), ("B3", "1")]),
+            row(2, &[("A2", "y"), ("B2", "2")]),
+        ]
+        .concat();
+        vec![
+            with(&row(1_048_576, &[("XFD1048576", "x")])),
+            with(&row(4, &[("XFE4", "x")])),
+            read(workbook(&sheet(None, &out_of_order), &[])),
+            read(workbook(
+                &sheet(
+                    None,
+                    &[
+                        row(1, &[("B1", "role"), ("C1", "a")]),
+                        row(2, &[("A2", "note"), ("B2", "x"), ("C2", "1")]),
+                    ]
+                    .concat(),
+                ),
+                &[],
+            )),
+            // 17 parts of 64 MiB: 1088 MiB unzipped, about 1 MB zipped.
+            read(bomb(17, 64)),
+        ]
     }
 
     #[test]
     fn every_documented_message_is_real() {
         let messages = messages();
-        assert_eq!(messages.len(), 26);
+        assert_eq!(messages.len(), 31);
         for message in messages {
             assert!(
                 FORMATS_MD.contains(&format!("\n{message}\n")),

@@ -26,6 +26,13 @@ pub const MAX_RECORD_BYTES: usize = 64 << 20;
 /// dense matrix of a hundred million cells.
 pub const DEFAULT_MAX_MATRIX_CELLS: usize = 10_000_000;
 
+/// The most an Excel workbook may unzip to by default, in MiB (1 GiB):
+/// about 30 times the largest O*NET workbook (`Skills.xlsx`, 34 MiB
+/// unzipped), and quick to count through (a zip bomb is stopped after this
+/// much decompression, which keeps nothing in memory). The command line
+/// raises it with `--max-unzipped-mib`.
+pub const MAX_UNZIPPED_MIB: u64 = 1024;
+
 /// An error for `found` over `limit`.
 pub(crate) fn too_large(
     source: &str,

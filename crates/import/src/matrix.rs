@@ -56,14 +56,22 @@ pub struct MatrixOptions {
     /// Checked while the file is read, as the counts of roles and
     /// capabilities grow, before anything of that size is allocated.
     pub max_cells: usize,
+    /// The most an Excel workbook may unzip to, in MiB: each of its parts
+    /// and all of them together, counted as they are decompressed (the
+    /// sizes a zip file declares are not trusted); default
+    /// [`MAX_UNZIPPED_MIB`](crate::limits::MAX_UNZIPPED_MIB). A workbook
+    /// over it is refused before any of it is parsed.
+    pub max_unzipped_mib: u64,
 }
 
 impl Default for MatrixOptions {
+    /// Scale `1..5`, no name, and the default limits.
     fn default() -> Self {
         MatrixOptions {
             scale: Scale::default(),
             name: None,
             max_cells: crate::limits::DEFAULT_MAX_MATRIX_CELLS,
+            max_unzipped_mib: crate::limits::MAX_UNZIPPED_MIB,
         }
     }
 }

@@ -49,7 +49,7 @@ use crate::error::{ErrorKind, ImportError};
 use crate::matrix::{file_stem, FileFormat, MatrixOptions, Parts};
 use crate::rows::Rows;
 use crate::table::{parse_number, Table};
-use crate::xlsx::SheetRows;
+use crate::xlsx;
 
 /// A domain of the O*NET content model: the kind of elements a ratings file
 /// holds. Only domains rated on both `IM` and `LV` are listed.
@@ -530,7 +530,8 @@ pub(crate) fn read<T: Rows>(
                  (read the file by its path to find titles in an Occupation Data file beside it)"
             )),
             (None, Some(dir)) => {
-                if let Some((file, titles)) = occupation_titles(dir, format, &source, &mut warnings) {
+                if let Some((file, titles)) = occupation_titles(dir, format, &source, options, &mut warnings)
+                {
                     let mut missing = 0usize;
                     for &o in &untitled {
                         match titles.get(&match_key(&occupations[o].code)) {
@@ -605,6 +606,7 @@ fn occupation_titles(
     dir: &Path,
     format: FileFormat,
     source: &str,
+    options: &MatrixOptions,
     warnings: &mut Vec<String>,
 ) -> Option<(String, HashMap<String, String>)> {
     let extensions = match format {
@@ -623,7 +625,7 @@ fn occupation_titles(
         return None;
     };
     let name = path.display().to_string();
-    match read_titles_file(&path, &name) {
+    match read_titles_file(&path, &name, options.max_unzipped_mib) {
         Ok(titles) => Some((name, titles)),
         Err(e) => {
             warnings.push(format!("{e}; roles are named by their O*NET-SOC codes"));
@@ -632,12 +634,19 @@ fn occupation_titles(
     }
 }
 
-/// Reads an `Occupation Data` file, text or Excel by its extension.
-fn read_titles_file(path: &Path, name: &str) -> Result<HashMap<String, String>, ImportError> {
+/// Reads an `Occupation Data` file, text or Excel by its extension (a
+/// workbook unzipping to at most `max_unzipped_mib` MiB).
+fn read_titles_file(
+    path: &Path,
+    name: &str,
+    max_unzipped_mib: u64,
+) -> Result<HashMap<String, String>, ImportError> {
     const EXPECTED: &str = "a header row with the columns O*NET-SOC Code and Title";
     let file = File::open(path).map_err(|e| ImportError::io(name, e))?;
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
-        read_titles(&mut SheetRows::open(BufReader::new(file), name, EXPECTED)?)
+        xlsx::with_sheet(BufReader::new(file), name, EXPECTED, max_unzipped_mib, |rows| {
+            read_titles(rows)
+        })
     } else {
         read_titles(&mut Table::open(file, name, EXPECTED)?)
     }
@@ -1377,7 +1386,14 @@ mod documented_messages {
         out.push(format!("Skills.txt: {}", suppress_note(124)));
         let dir = tempfile::tempdir().unwrap();
         let mut warnings = Vec::new();
-        assert!(occupation_titles(dir.path(), FileFormat::Text, "Skills.txt", &mut warnings).is_none());
+        assert!(occupation_titles(
+            dir.path(),
+            FileFormat::Text,
+            "Skills.txt",
+            &MatrixOptions::default(),
+            &mut warnings
+        )
+        .is_none());
         out.extend(warnings);
         out.push(format!(
             "Skills.txt: {}",

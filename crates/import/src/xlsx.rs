@@ -5,8 +5,8 @@
 //! is: the sheet is turned into [`Rows`] whose records hold each cell as
 //! text, so the wide, long and O*NET readers treat both alike and report a
 //! problem as `Book.xlsx:ROW: column N "HEADER": ...`, ROW being the row
-//! number Excel shows and N the column counted from the sheet's first used
-//! column (column A in a sheet that starts there).
+//! number Excel shows and N the column counted from the header's first
+//! column (column A in a sheet whose header starts there).
 //!
 //! Cells become text the way a person reads them: a number as the shortest
 //! decimal that gives the same value back (`4.12`, `3`), so levels keep
@@ -14,17 +14,36 @@
 //! (`#DIV/0!`) and dates as their text, which the readers then refuse
 //! where they expect a number. Trailing columns with an empty header and
 //! no data are ignored (spreadsheets often carry formatted empty columns).
+//!
+//! A workbook is a zip file, and an untrusted one may be hostile, so:
+//!
+//! - Before anything is parsed, every part is decompressed once into
+//!   nothing, counting the bytes that really come out (not the sizes the zip
+//!   file declares): a part, or all parts together, over
+//!   [`MatrixOptions::max_unzipped_mib`] is refused (a zip bomb costs that
+//!   much decompression and no memory).
+//! - The sheet is read cell by cell as it is stored, one row at a time,
+//!   never as a grid: a stray cell at `XFD1048576` is read as the one cell
+//!   it is, blank rows cost nothing, and memory is at most one row of at
+//!   most 16384 cells.
+//! - A cell reference beyond `XFD1048576` (a malformed one) and rows out of
+//!   order are errors.
 
 use std::fmt::Write as _;
-use std::io::{self, Read, Seek};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use calamine::{Data, Range, Reader, Xlsx, XlsxError};
+use calamine::{Data, DataRef, Reader, Xlsx, XlsxCellReader, XlsxError};
 use csv::ByteRecord;
 
 use crate::error::{ErrorKind, ImportError};
 use crate::matrix::{read_rows, FileFormat, MatrixOptions, MatrixReport, LAYOUTS};
 use crate::rows::Rows;
+
+/// The last row Excel has, 0-based (row 1048576).
+const LAST_ROW: u32 = 1_048_575;
+/// The last column Excel has, 0-based (column XFD).
+const LAST_COLUMN: u32 = 16_383;
 
 /// Reads a role matrix from an Excel workbook (`.xlsx`): the first sheet,
 /// in wide, long or O*NET layout, exactly like [`read_matrix_report`]
@@ -39,8 +58,10 @@ use crate::rows::Rows;
 ///
 /// # Errors
 /// Those of [`read_matrix_report`](crate::read_matrix_report), with the
-/// sheet row as the line; bytes that are not an `.xlsx` workbook are an
-/// error whose [`ImportError::is_io`] is true.
+/// sheet row as the line; a workbook that unzips to more than
+/// [`MatrixOptions::max_unzipped_mib`], a cell reference beyond
+/// `XFD1048576` and rows stored out of order; bytes that are not an `.xlsx`
+/// workbook are an error whose [`ImportError::is_io`] is true.
 pub fn read_matrix_xlsx<R: Read + Seek>(
     reader: R,
     source: &str,
@@ -56,8 +77,116 @@ pub(crate) fn read<R: Read + Seek>(
     dir: Option<&Path>,
     options: &MatrixOptions,
 ) -> Result<MatrixReport, ImportError> {
-    let mut sheet = SheetRows::open(reader, source, &format!("a header row of {LAYOUTS}"))?;
-    read_rows(&mut sheet, FileFormat::Excel, dir, options)
+    let expected = format!("a header row of {LAYOUTS}");
+    with_sheet(reader, source, &expected, options.max_unzipped_mib, |sheet| {
+        read_rows(sheet, FileFormat::Excel, dir, options)
+    })
+}
+
+/// Opens the first sheet of the workbook in `reader`, reads its header and
+/// gives the sheet to `read`. `expected` describes a good header for the
+/// error on an empty sheet; `max_unzipped_mib` is the limit of
+/// [`check_unzipped_size`].
+pub(crate) fn with_sheet<R: Read + Seek, T>(
+    mut reader: R,
+    source: &str,
+    expected: &str,
+    max_unzipped_mib: u64,
+    read: impl FnOnce(&mut SheetRows<'_, R>) -> Result<T, ImportError>,
+) -> Result<T, ImportError> {
+    check_unzipped_size(&mut reader, source, max_unzipped_mib)?;
+    let mut workbook: Xlsx<R> = Xlsx::new(reader).map_err(|e| workbook_error(source, e))?;
+    let empty = || {
+        ImportError::new(
+            source,
+            ErrorKind::Empty {
+                expected: format!("{expected}, in the first sheet of the workbook"),
+            },
+        )
+    };
+    let Some(name) = workbook.sheet_names().into_iter().next() else {
+        return Err(empty());
+    };
+    let cells = match workbook.worksheet_cells_reader(&name) {
+        Ok(cells) => cells,
+        // A chart sheet has no cells.
+        Err(XlsxError::NotAWorksheet(_)) => return Err(empty()),
+        Err(e) => return Err(workbook_error(source, e)),
+    };
+    let mut sheet = SheetRows {
+        source: source.to_string(),
+        cells: Some(cells),
+        pending: None,
+        last_row: None,
+        row: Vec::new(),
+        header: Vec::new(),
+        header_line: 1,
+        first_column: 0,
+    };
+    if !sheet.read_header()? {
+        return Err(empty());
+    }
+    read(&mut sheet)
+}
+
+/// Decompresses every part of the workbook in `reader` into nothing,
+/// counting the bytes, and refuses the workbook if one part or all of them
+/// together come to more than `max_mib` MiB; then seeks back to where the
+/// workbook starts. The sizes the zip file declares are not trusted, and
+/// nothing is kept in memory, so a zip bomb costs `max_mib` MiB of
+/// decompression at most.
+fn check_unzipped_size<R: Read + Seek>(
+    reader: &mut R,
+    source: &str,
+    max_mib: u64,
+) -> Result<(), ImportError> {
+    let start = reader.stream_position().map_err(|e| ImportError::io(source, e))?;
+    let limit = max_mib.saturating_mul(1 << 20);
+    let mut archive = zip::ZipArchive::new(&mut *reader).map_err(|e| zip_error(source, e))?;
+    let mut total: u64 = 0;
+    let parts = archive.len();
+    for index in 0..parts {
+        let mut part = archive.by_index(index).map_err(|e| zip_error(source, e))?;
+        let left = limit - total;
+        let mut counted = (&mut part).take(left.saturating_add(1));
+        let size = io::copy(&mut counted, &mut io::sink()).map_err(|e| {
+            let name = part.name().map(|n| n.into_owned()).unwrap_or_default();
+            invalid_workbook(source, format!("its part {name:?} cannot be unzipped: {e}"))
+        })?;
+        if size > left {
+            let name = part.name().map(|n| n.into_owned()).unwrap_or_default();
+            let problem = format!(
+                "the workbook unzips to more than {max_mib} MiB (the limit is passed in its part {name:?}, part {} \
+                 of {parts})",
+                index + 1
+            );
+            return Err(ImportError::new(
+                source,
+                ErrorKind::Data {
+                    problem,
+                    expected: format!(
+                        "a workbook that unzips to at most {max_mib} MiB, the limit (a larger one may be a zip \
+                         bomb; if the file is trusted, raise the limit with --max-unzipped-mib N)"
+                    ),
+                },
+            ));
+        }
+        total += size;
+    }
+    drop(archive);
+    reader
+        .seek(SeekFrom::Start(start))
+        .map_err(|e| ImportError::io(source, e))?;
+    Ok(())
+}
+
+/// A zip error as an [`ImportError`]: the bytes could not be read as a
+/// workbook.
+fn zip_error(source: &str, error: zip::result::ZipError) -> ImportError {
+    match error {
+        zip::result::ZipError::Io(e) if e.kind() != io::ErrorKind::InvalidData => ImportError::io(source, e),
+        other => invalid_workbook(source, other.to_string()),
+    }
 }
 
 /// A workbook error as an [`ImportError`]: the bytes could not be read as
@@ -65,105 +194,153 @@ pub(crate) fn read<R: Read + Seek>(
 fn workbook_error(source: &str, error: XlsxError) -> ImportError {
     match error {
         XlsxError::Io(e) => ImportError::io(source, e),
-        other => ImportError::io(
-            source,
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("not a valid Excel workbook (.xlsx): {other}"),
-            ),
-        ),
+        other => invalid_workbook(source, other.to_string()),
     }
 }
 
-/// The first sheet of a workbook, as [`Rows`].
-pub(crate) struct SheetRows {
+/// The error for bytes that are not a valid workbook, for `reason`.
+fn invalid_workbook(source: &str, reason: String) -> ImportError {
+    ImportError::io(
+        source,
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("not a valid Excel workbook (.xlsx): {reason}"),
+        ),
+    )
+}
+
+/// A cell with text: its 0-based sheet row and column, and its text.
+type SheetCell = (u32, u32, String);
+
+/// The first sheet of a workbook, as [`Rows`], read cell by cell.
+pub(crate) struct SheetRows<'a, R: Read + Seek> {
     source: String,
-    range: Range<Data>,
-    /// The absolute 0-based row of the range's first row.
-    first_row: u64,
+    /// The cells still to read; `None` once the end of the sheet is read.
+    cells: Option<XlsxCellReader<'a, R>>,
+    /// The cell read ahead: the first of the next row.
+    pending: Option<SheetCell>,
+    /// The 0-based sheet row read last.
+    last_row: Option<u32>,
+    /// The cells of the row read last: (0-based column, text), in column
+    /// order, each column once.
+    row: Vec<(u32, String)>,
     header: Vec<String>,
     header_line: u64,
-    /// The next relative row to read.
-    next: usize,
-    /// Cell text, reused.
-    text: String,
+    /// The 0-based sheet column of the header's first cell.
+    first_column: u32,
 }
 
-impl SheetRows {
-    /// Opens the first sheet of the workbook in `reader` and reads its
-    /// header. `expected` describes a good header for the error on an empty
-    /// sheet.
-    pub(crate) fn open<R: Read + Seek>(reader: R, source: &str, expected: &str) -> Result<Self, ImportError> {
-        let mut workbook: Xlsx<R> = Xlsx::new(reader).map_err(|e| workbook_error(source, e))?;
-        let range = match workbook.worksheet_range_at(0) {
-            Some(range) => range.map_err(|e| workbook_error(source, e))?,
-            None => Range::empty(),
+impl<R: Read + Seek> SheetRows<'_, R> {
+    /// The next cell that has text, in the order the sheet stores them.
+    fn next_cell(&mut self) -> Result<Option<SheetCell>, ImportError> {
+        if let Some(cell) = self.pending.take() {
+            return Ok(Some(cell));
+        }
+        while let Some(cells) = &mut self.cells {
+            let Some(cell) = cells.next_cell().map_err(|e| workbook_error(&self.source, e))? else {
+                self.cells = None;
+                break;
+            };
+            let (row, column) = cell.get_position();
+            let mut text = String::new();
+            match cell.get_value() {
+                DataRef::Empty => continue,
+                DataRef::String(s) => text.push_str(s),
+                DataRef::SharedString(s) => text.push_str(s),
+                other => {
+                    let _ = write!(text, "{}", Data::from(other.clone()));
+                }
+            }
+            if row > LAST_ROW || column > LAST_COLUMN {
+                return Err(ImportError::new(
+                    &self.source,
+                    ErrorKind::Data {
+                        problem: format!(
+                            "a cell reference of the first sheet is malformed: it reads as row {}, column {}, \
+                             beyond the last cell of a sheet (XFD1048576)",
+                            u64::from(row) + 1,
+                            u64::from(column) + 1
+                        ),
+                        expected: "cell references from A1 to XFD1048576 (is the workbook damaged?)".into(),
+                    },
+                ));
+            }
+            if !text.is_empty() {
+                return Ok(Some((row, column, text)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Reads the next row that has a cell with text into `self.row` and
+    /// returns its 0-based sheet row, or `None` at the end of the sheet.
+    fn next_row(&mut self) -> Result<Option<u32>, ImportError> {
+        self.row.clear();
+        let Some((row, column, text)) = self.next_cell()? else {
+            return Ok(None);
         };
-        let empty = || {
-            ImportError::new(
-                source,
-                ErrorKind::Empty {
-                    expected: format!("{expected}, in the first sheet of the workbook"),
+        if let Some(last) = self.last_row.filter(|&last| last >= row) {
+            return Err(ImportError::new(
+                &self.source,
+                ErrorKind::Data {
+                    problem: format!(
+                        "the first sheet stores row {} after row {}",
+                        u64::from(row) + 1,
+                        u64::from(last) + 1
+                    ),
+                    expected: "the rows of the sheet in order, as Excel saves them (open the workbook in a \
+                               spreadsheet program and save it again)"
+                        .into(),
                 },
             )
-        };
-        let Some((row0, _)) = range.start() else {
-            return Err(empty());
-        };
-        let mut sheet = SheetRows {
-            source: source.to_string(),
-            range,
-            first_row: u64::from(row0),
-            header: Vec::new(),
-            header_line: 1,
-            next: 0,
-            text: String::new(),
-        };
-        let (height, width) = sheet.range.get_size();
-        let mut cells = Vec::with_capacity(width);
-        loop {
-            if sheet.next >= height {
-                return Err(empty());
-            }
-            let r = sheet.next;
-            sheet.next += 1;
-            cells.clear();
-            for c in 0..width {
-                cells.push(sheet.text_at(r, c).trim().to_string());
-            }
-            if cells.iter().any(|c| !c.is_empty()) {
-                sheet.header_line = sheet.line(r);
+            .at_line(u64::from(row) + 1));
+        }
+        self.last_row = Some(row);
+        self.row.push((column, text));
+        while let Some(cell) = self.next_cell()? {
+            if cell.0 != row {
+                self.pending = Some(cell);
                 break;
             }
-        }
-        let used = cells.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
-        cells.truncate(used);
-        check_header(&cells, source, sheet.header_line)?;
-        sheet.header = cells;
-        Ok(sheet)
-    }
-
-    /// The text of the cell at relative row `r`, column `c` (empty if there
-    /// is none), in the reused buffer.
-    fn text_at(&mut self, r: usize, c: usize) -> &str {
-        self.text.clear();
-        match self.range.get((r, c)) {
-            None | Some(Data::Empty) => {}
-            Some(Data::String(s)) => self.text.push_str(s),
-            Some(other) => {
-                let _ = write!(self.text, "{other}");
+            // Cells come in column order; a later cell in the same place
+            // replaces the earlier one.
+            match self.row.binary_search_by_key(&cell.1, |c| c.0) {
+                Ok(i) => self.row[i].1 = cell.2,
+                Err(i) => self.row.insert(i, (cell.1, cell.2)),
             }
         }
-        &self.text
+        Ok(Some(row))
     }
 
-    /// The sheet row number (1-based, as Excel shows it) of relative row `r`.
-    fn line(&self, r: usize) -> u64 {
-        self.first_row + r as u64 + 1
+    /// Reads the first row with a cell that is not blank as the header;
+    /// false if there is none.
+    fn read_header(&mut self) -> Result<bool, ImportError> {
+        let row = loop {
+            let Some(row) = self.next_row()? else {
+                return Ok(false);
+            };
+            if self.row.iter().any(|(_, text)| !text.trim().is_empty()) {
+                break row;
+            }
+        };
+        self.header_line = u64::from(row) + 1;
+        let used: Vec<&(u32, String)> = self.row.iter().filter(|(_, t)| !t.trim().is_empty()).collect();
+        let (first, last) = (used[0].0, used[used.len() - 1].0);
+        self.first_column = first;
+        // At most 16384 columns: the sheet has no more.
+        let mut header = vec![String::new(); (last - first) as usize + 1];
+        for (column, text) in &self.row {
+            if let Some(cell) = column.checked_sub(first).and_then(|c| header.get_mut(c as usize)) {
+                *cell = text.trim().to_string();
+            }
+        }
+        check_header(&header, &self.source, self.header_line)?;
+        self.header = header;
+        Ok(true)
     }
 }
 
-impl Rows for SheetRows {
+impl<R: Read + Seek> Rows for SheetRows<'_, R> {
     fn source(&self) -> &str {
         &self.source
     }
@@ -177,37 +354,70 @@ impl Rows for SheetRows {
     }
 
     fn next_record(&mut self, record: &mut ByteRecord) -> Result<Option<u64>, ImportError> {
-        let (height, width) = self.range.get_size();
         let columns = self.header.len();
-        while self.next < height {
-            let r = self.next;
-            self.next += 1;
+        while let Some(row) = self.next_row()? {
+            let line = u64::from(row) + 1;
             record.clear();
             let mut blank = true;
-            for c in 0..width {
-                let text = self.text_at(r, c);
+            let mut cells = self.row.iter().peekable();
+            for (column, text) in &self.row {
                 let empty = text.trim().is_empty();
-                if c < columns {
-                    record.push_field(text.as_bytes());
-                } else if !empty {
-                    let value = text.to_string();
+                blank &= empty;
+                if empty {
+                    continue;
+                }
+                let Some(c) = column.checked_sub(self.first_column) else {
                     return Err(ImportError::bad_value(
                         &self.source,
-                        &value,
+                        text,
+                        format!(
+                            "is in column {}, left of the header's first column {}",
+                            column_name(*column),
+                            column_name(self.first_column)
+                        ),
+                        "a header cell above every column that holds data",
+                    )
+                    .at_line(line));
+                };
+                if c as usize >= columns {
+                    return Err(ImportError::bad_value(
+                        &self.source,
+                        text,
                         "is in a column with no header",
                         "a header cell above every column that holds data",
                     )
-                    .at_line(self.line(r))
-                    .at_column(c, ""));
+                    .at_line(line)
+                    .at_column(c as usize, ""));
                 }
-                blank &= empty;
             }
-            if !blank {
-                return Ok(Some(self.line(r)));
+            if blank {
+                continue;
             }
+            for c in 0..columns {
+                let column = self.first_column + c as u32;
+                while cells.next_if(|cell| cell.0 < column).is_some() {}
+                let text = cells
+                    .next_if(|cell| cell.0 == column)
+                    .map_or("", |cell| cell.1.as_str());
+                record.push_field(text.as_bytes());
+            }
+            return Ok(Some(line));
         }
         Ok(None)
     }
+}
+
+/// The Excel name of 0-based column `index`: `A`, `Z`, `AA`, `XFD`.
+fn column_name(index: u32) -> String {
+    let mut name = Vec::new();
+    let mut n = u64::from(index) + 1;
+    while n > 0 {
+        n -= 1;
+        name.push(b'A' + (n % 26) as u8);
+        n /= 26;
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap_or_default()
 }
 
 /// Refuses empty header cells among the used columns, and two header cells
@@ -221,8 +431,15 @@ fn check_header(header: &[String], source: &str, line: u64) -> Result<(), Import
     )
 }
 
+/// Hand-built workbooks, hostile ones included, shared with the tests of
+/// the binary.
+#[cfg(test)]
+#[path = "../../../tests/support/workbook.rs"]
+pub(crate) mod test_workbooks;
+
 #[cfg(test)]
 mod tests {
+    use super::test_workbooks as wb;
     use super::*;
     use crate::{read_matrix, read_matrix_path, Layout, OnetDomain};
     use rolefit_model::{Requirement, RoleMatrix};
@@ -375,13 +592,28 @@ mod tests {
             err(rows),
             "m.xlsx:6: column 3 \"b\": the cell is empty; expected a level from 1 to 5"
         );
-        let mut sheet = SheetRows::open(Cursor::new(workbook(rows)), "m.xlsx", "x").unwrap();
-        assert_eq!(sheet.header_line(), 3);
-        assert_eq!(sheet.header(), ["role", "a", "b"]);
-        let mut record = ByteRecord::new();
-        assert_eq!(sheet.next_record(&mut record).unwrap(), Some(4));
-        assert_eq!(sheet.next_record(&mut record).unwrap(), Some(6));
-        assert_eq!(sheet.next_record(&mut record).unwrap(), None);
+        let lines = with_sheet(Cursor::new(workbook(rows)), "m.xlsx", "x", 1, |sheet| {
+            assert_eq!(sheet.header_line(), 3);
+            assert_eq!(sheet.header(), ["role", "a", "b"]);
+            let mut record = ByteRecord::new();
+            let mut lines = Vec::new();
+            while let Some(line) = sheet.next_record(&mut record)? {
+                lines.push((
+                    line,
+                    record
+                        .iter()
+                        .map(|f| String::from_utf8_lossy(f).into_owned())
+                        .collect(),
+                ));
+            }
+            Ok(lines)
+        })
+        .unwrap();
+        let fields = |f: &[&str]| f.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            lines,
+            [(4, fields(&["x", "1", "2"])), (6, fields(&["y", "3", ""]))]
+        );
     }
 
     #[test]
@@ -593,5 +825,211 @@ mod tests {
             .map(|r| r.requirements.iter().map(|q| (q.level, q.importance)).collect())
             .collect();
         assert_eq!(cells, [[(4.625, 4.125), (3.5, 0.0)], [(4.5, 4.0), (6.96, 3.0)]]);
+    }
+
+    fn read_limited(bytes: Vec<u8>, max_unzipped_mib: u64) -> Result<MatrixReport, ImportError> {
+        let options = MatrixOptions {
+            max_unzipped_mib,
+            ..MatrixOptions::default()
+        };
+        read_matrix_xlsx(Cursor::new(bytes), "m.xlsx", &options)
+    }
+
+    /// The matrix of [`wb::matrix_rows`].
+    const XY: [[f64; 2]; 2] = [[1.0, 2.0], [3.0, 4.0]];
+
+    #[test]
+    fn a_stray_cell_far_away_is_read_as_the_one_cell_it_is() {
+        let header: &[C] = &[S("role"), S("a"), S("b")];
+        let x: &[C] = &[S("x"), N(1.0), N(2.0)];
+        // At the last cell of a sheet (XFD1048576), and in column AA of the
+        // last row: one cell each, a million blank rows above it.
+        assert_eq!(
+            err(&[(0, 0, header), (1, 0, x), (1_048_575, 16_383, &[S("x")])]),
+            "m.xlsx:1048576: column 16384 \"\": \"x\" is in a column with no header; expected a header cell \
+             above every column that holds data"
+        );
+        assert_eq!(
+            err(&[(0, 0, header), (1, 0, x), (1_048_575, 26, &[S("note")])]),
+            "m.xlsx:1048576: column 27 \"\": \"note\" is in a column with no header; expected a header cell \
+             above every column that holds data"
+        );
+        // A role on the last row is a role like any other.
+        let bytes = workbook(&[
+            (0, 0, header),
+            (1, 0, x),
+            (1_048_575, 0, &[S("y"), N(3.0), N(4.0)]),
+        ]);
+        assert_eq!(levels(&read_bytes(bytes, "m.xlsx").unwrap().matrix), XY);
+        // So is one under a dimension that claims the whole sheet.
+        let rows = wb::matrix_rows();
+        let bytes = wb::workbook(&wb::sheet(Some("A1:XFD1048576"), &rows), &[]);
+        assert_eq!(levels(&read_bytes(bytes, "m.xlsx").unwrap().matrix), XY);
+    }
+
+    #[test]
+    fn a_malformed_cell_reference_is_an_error() {
+        let with = |reference: &str| {
+            let rows = wb::matrix_rows() + &wb::row(4, &[(reference, "z")]);
+            read_bytes(wb::workbook(&wb::sheet(None, &rows), &[]), "m.xlsx")
+                .unwrap_err()
+                .to_string()
+        };
+        const EXPECTED: &str =
+            "beyond the last cell of a sheet (XFD1048576); expected cell references from A1 to \
+                                XFD1048576 (is the workbook damaged?)";
+        assert_eq!(
+            with("XFE4"),
+            format!("m.xlsx: a cell reference of the first sheet is malformed: it reads as row 4, column 16385, {EXPECTED}")
+        );
+        assert_eq!(
+            with("A1048577"),
+            format!("m.xlsx: a cell reference of the first sheet is malformed: it reads as row 1048577, column 1, {EXPECTED}")
+        );
+        // Too many letters or digits for a number: calamine's arithmetic
+        // wraps, and the cell lands far beyond the sheet.
+        for reference in [
+            "AAAAAAAAAAAA4",
+            "A99999999999",
+            "ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ99999999999999999999",
+        ] {
+            let e = with(reference);
+            assert!(
+                e.starts_with("m.xlsx: a cell reference of the first sheet is malformed: it reads as row ")
+                    && e.ends_with(EXPECTED),
+                "{reference}: {e}"
+            );
+        }
+        // Digits before letters, or other characters: not a workbook.
+        for reference in ["4A", "A-4", "A 4", ""] {
+            let e = with(reference);
+            assert!(
+                e.starts_with("m.xlsx: cannot be read: not a valid Excel workbook (.xlsx): "),
+                "{reference:?}: {e}"
+            );
+        }
+        // A dimension that ends before it starts says nothing about the cells.
+        let bytes = wb::workbook(&wb::sheet(Some("C3:A1"), &wb::matrix_rows()), &[]);
+        assert_eq!(levels(&read_bytes(bytes, "m.xlsx").unwrap().matrix), XY);
+    }
+
+    #[test]
+    fn rows_are_read_in_order_and_cells_in_any_order() {
+        let rows = [
+            wb::row(1, &[("A1", "role"), ("B1", "a"), ("C1", "b")]),
+            wb::row(3, &[("A3", "y"), ("B3", "3"), ("C3", "4")]),
+            wb::row(2, &[("A2", "x"), ("B2", "1"), ("C2", "2")]),
+        ]
+        .concat();
+        assert_eq!(
+            read_bytes(wb::workbook(&wb::sheet(None, &rows), &[]), "m.xlsx").unwrap_err().to_string(),
+            "m.xlsx:2: the first sheet stores row 2 after row 3; expected the rows of the sheet in order, as Excel \
+             saves them (open the workbook in a spreadsheet program and save it again)"
+        );
+        // Within a row, cells in any order; a cell given twice is its last.
+        let rows = [
+            wb::row(1, &[("A1", "role"), ("B1", "a"), ("C1", "b")]),
+            wb::row(2, &[("C2", "2"), ("A2", "x"), ("B2", "9"), ("B2", "1")]),
+            wb::row(3, &[("A3", "y"), ("B3", "3"), ("C3", "4")]),
+        ]
+        .concat();
+        let m = read_bytes(wb::workbook(&wb::sheet(None, &rows), &[]), "m.xlsx").unwrap();
+        assert_eq!(levels(&m.matrix), XY);
+    }
+
+    #[test]
+    fn a_cell_left_of_the_header_is_refused() {
+        assert_eq!(
+            err(&[(0, 1, &[S("role"), S("a")]), (1, 0, &[S("note"), S("x"), N(1.0)])]),
+            "m.xlsx:2: \"note\" is in column A, left of the header's first column B; expected a header cell above \
+             every column that holds data"
+        );
+        assert_eq!(column_name(0), "A");
+        assert_eq!(column_name(25), "Z");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(16_383), "XFD");
+    }
+
+    /// What the limit error says, for `problem`.
+    fn over_limit(problem: &str, mib: u64) -> String {
+        format!(
+            "m.xlsx: {problem}; expected a workbook that unzips to at most {mib} MiB, the limit (a larger one may be \
+             a zip bomb; if the file is trusted, raise the limit with --max-unzipped-mib N)"
+        )
+    }
+
+    #[test]
+    fn a_part_that_unzips_past_the_limit_is_refused() {
+        let zeros = vec![0u8; 3 << 20];
+        let sheet = wb::sheet(None, &wb::matrix_rows());
+        let bytes = wb::workbook(&sheet, &[("xl/media/image1.bin", &zeros)]);
+        assert!(bytes.len() < 20_000, "{}", bytes.len());
+        assert_eq!(
+            read_limited(bytes.clone(), 2).unwrap_err().to_string(),
+            over_limit(
+                "the workbook unzips to more than 2 MiB (the limit is passed in its part \"xl/media/image1.bin\", part 6 of 6)",
+                2
+            )
+        );
+        // Raised, the same workbook reads.
+        assert_eq!(levels(&read_limited(bytes, 4).unwrap().matrix), XY);
+        // The sheet itself, padded with blanks.
+        let padded = wb::sheet(None, &(wb::matrix_rows() + &" ".repeat(3 << 20)));
+        assert_eq!(
+            read_limited(wb::workbook(&padded, &[]), 2)
+                .unwrap_err()
+                .to_string(),
+            over_limit(
+                "the workbook unzips to more than 2 MiB (the limit is passed in its part \"xl/worksheets/sheet1.xml\", part 5 of 5)",
+                2
+            )
+        );
+        // The default is far above a real workbook.
+        assert_eq!(MatrixOptions::default().max_unzipped_mib, 1024);
+    }
+
+    #[test]
+    fn parts_that_unzip_past_the_limit_together_are_refused() {
+        // Five parts of 1 MiB after the five of the workbook.
+        let bytes = wb::bomb(5, 1);
+        assert_eq!(
+            read_limited(bytes.clone(), 3).unwrap_err().to_string(),
+            over_limit(
+                "the workbook unzips to more than 3 MiB (the limit is passed in its part \"xl/media/zeros2.bin\", part 8 of 10)",
+                3
+            )
+        );
+        assert_eq!(levels(&read_limited(bytes, 6).unwrap().matrix), XY);
+    }
+
+    #[test]
+    fn the_sizes_a_zip_file_declares_are_not_trusted() {
+        let zeros = vec![0u8; 3 << 20];
+        let name = b"xl/media/image1.bin";
+        let mut bytes = wb::workbook(
+            &wb::sheet(None, &wb::matrix_rows()),
+            &[(std::str::from_utf8(name).unwrap(), &zeros)],
+        );
+        // Declare the part 10 bytes long unzipped, in its local header and
+        // in the central directory.
+        let mut patched = 0;
+        for at in 0..bytes.len().saturating_sub(46) {
+            let field = match &bytes[at..at + 4] {
+                b"PK\x03\x04" if bytes[at + 30..].starts_with(name) => at + 22,
+                b"PK\x01\x02" if bytes[at + 46..].starts_with(name) => at + 24,
+                _ => continue,
+            };
+            bytes[field..field + 4].copy_from_slice(&10u32.to_le_bytes());
+            patched += 1;
+        }
+        assert_eq!(patched, 2);
+        // The bytes are counted as they come out, so the lie shows.
+        let e = read_limited(bytes, 2).unwrap_err();
+        assert!(e.is_io());
+        assert_eq!(
+            e.to_string(),
+            "m.xlsx: cannot be read: not a valid Excel workbook (.xlsx): its part \"xl/media/image1.bin\" cannot be \
+             unzipped: File is larger than its declared uncompressed size"
+        );
     }
 }

@@ -107,7 +107,10 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         }
         None => None,
     };
-    out.write_all(&renderer.header(args.no_header))?;
+    // The header goes out with the first chunk, so that a run that reads
+    // no row at all writes nothing.
+    let header = renderer.header(args.no_header);
+    let mut header_written = false;
     let progress = Progress::new(input.len, args.quiet);
     let mut totals = Totals::default();
     let mut table_rows: Vec<TableRow> = Vec::new();
@@ -135,6 +138,10 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         || Worker::new(compiled.n_capabilities()),
         |worker, chunk| job.process(worker, chunk),
         |mut done: Done, bytes_read| {
+            if !header_written {
+                out.write_all(&header)?;
+                header_written = true;
+            }
             let bytes = renderer.continue_output(&done.output, &mut first_output);
             out.write_all(bytes)?;
             // A full pool means enough buffers are about; drop this one.
@@ -162,6 +169,9 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
     progress.finish();
     if totals.read == 0 {
         return Err(no_respondents(&input.name));
+    }
+    if !header_written {
+        out.write_all(&header)?;
     }
 
     out.write_all(&renderer.footer(&table_rows, first_output))?;
