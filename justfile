@@ -8,6 +8,10 @@ build:
 test:
     cargo test --workspace
 
+# The test suite with every core busy (what .ci/run runs).
+test-busy:
+    bash scripts/busy-test.sh
+
 # Formatting and lints, warnings as errors.
 lint:
     cargo fmt --all -- --check

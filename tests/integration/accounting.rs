@@ -136,53 +136,28 @@ fn the_extension_of_o_chooses_the_format_in_every_command() {
     rolefit(&["cluster", &r, "-k", "2", "-o", &json]).ok();
     let _: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     // evaluate -o e.json writes JSON, e.md Markdown; --format wins.
-    let e = path("e.json");
-    rolefit(&[
-        "evaluate",
-        sample,
-        "--labels",
-        labels,
-        "--strategies",
-        "euclidean",
-        "--folds",
-        "2",
-        "-o",
-        &e,
-    ])
-    .ok();
-    let _: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&e).unwrap()).unwrap();
-    let md = path("e.md");
-    rolefit(&[
-        "evaluate",
-        sample,
-        "--labels",
-        labels,
-        "--strategies",
-        "euclidean",
-        "--folds",
-        "2",
-        "-o",
-        &md,
-    ])
-    .ok();
-    assert!(std::fs::read_to_string(&md).unwrap().contains("| "));
-    let forced = path("e.out");
-    rolefit(&[
-        "evaluate",
-        sample,
-        "--labels",
-        labels,
-        "--strategies",
-        "euclidean",
-        "--folds",
-        "2",
-        "-o",
-        &forced,
-        "-f",
-        "json",
-    ])
-    .ok();
-    let _: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&forced).unwrap()).unwrap();
+    let evaluate = |out: &str, more: &[&str]| {
+        let mut args = vec![
+            "evaluate",
+            sample,
+            "--labels",
+            labels,
+            "--strategies",
+            "euclidean",
+            "--folds",
+            "2",
+            "-o",
+            out,
+        ];
+        args.extend_from_slice(more);
+        rolefit(&args).ok();
+        std::fs::read_to_string(out).unwrap()
+    };
+    let json_text = evaluate(&path("e.json"), &[]);
+    let _: serde_json::Value = serde_json::from_str(&json_text).unwrap();
+    assert!(evaluate(&path("e.md"), &[]).contains("| "));
+    let forced = evaluate(&path("e.out"), &["-f", "json"]);
+    let _: serde_json::Value = serde_json::from_str(&forced).unwrap();
     // explain -o x.csv writes CSV.
     let x = path("x.csv");
     rolefit(&["explain", &r, "--target", "Product Manager", "-o", &x]).ok();
