@@ -104,6 +104,10 @@ pub fn run(args: &AssessArgs) -> Result<()> {
         out.write_all(format!("\n{}\n", rolefit_import::ONET_CREDIT).as_bytes())?;
     }
     out.finish()?;
+    // A strategy plugin that fails at the end fails the run before the
+    // answers are said to be saved (outputs are moved into place only when
+    // the run succeeds).
+    registry::finish()?;
     if let Some(path) = &args.save {
         let mut file = Output::create(Some(path))?;
         file.write_all(csv.as_bytes())?;
@@ -115,7 +119,7 @@ pub fn run(args: &AssessArgs) -> Result<()> {
             rescore_command(args, path)
         );
     }
-    registry::finish()
+    Ok(())
 }
 
 /// The `rolefit score` command that scores answers saved to `path` as this
