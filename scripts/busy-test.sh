@@ -15,4 +15,5 @@ for _ in $(seq "$cores"); do
     busy+=($!)
 done
 echo "running the suite with $cores busy loops" >&2
-time cargo test --workspace
+# Last, so that the test runner's summary closes the output.
+cargo test --workspace
