@@ -15,7 +15,6 @@ use rolefit_model::{ProfileBatch, QualityFlags, ResponseScale, RoleMatrix, Scale
 use crate::args::{MatrixSource, OnError, ResponsesSource, ScaleArg};
 use crate::error::bad_input;
 use crate::io::{open_file, open_input, Output};
-use crate::render::eprintln_escaped;
 
 /// A role matrix and what the user should be told about it.
 pub struct Loaded {
@@ -34,10 +33,10 @@ impl Loaded {
     /// Prints the notes and, for O*NET data, the credit on standard error.
     pub fn print_notes(&self) {
         for note in &self.notes {
-            eprintln_escaped!("note: {note}");
+            eprintln!("note: {note}");
         }
         if self.onet {
-            eprintln_escaped!("note: {}", rolefit_import::ONET_CREDIT);
+            eprintln!("note: {}", rolefit_import::ONET_CREDIT);
         }
     }
 }
@@ -294,7 +293,7 @@ fn read_responses(source: &ResponsesSource, matrix: &RoleMatrix, unique: bool) -
     )?;
     let plan = reader.plan().clone();
     for note in plan_notes(&input.name, &plan) {
-        eprintln_escaped!("note: {note}");
+        eprintln!("note: {note}");
     }
     let mut rejects = match &source.rejects {
         Some(path) => {
@@ -355,14 +354,14 @@ fn read_responses(source: &ResponsesSource, matrix: &RoleMatrix, unique: bool) -
                 )));
             }
             if flagged > 0 {
-                eprintln_escaped!(
+                eprintln!(
                     "note: {}: {} and left out (--exclude-flagged)",
                     input.name,
                     flag_summary(&counts, flagged)
                 );
             }
         } else if flagged > 0 {
-            eprintln_escaped!("note: {}: {}", input.name, flag_summary(&counts, flagged));
+            eprintln!("note: {}: {}", input.name, flag_summary(&counts, flagged));
         }
     }
     if rejected > 0 {
@@ -372,7 +371,7 @@ fn read_responses(source: &ResponsesSource, matrix: &RoleMatrix, unique: bool) -
                 input.name
             )));
         }
-        eprintln_escaped!(
+        eprintln!(
             "note: {}: {read} rows read, {} kept, {rejected} rejected",
             input.name,
             read - rejected

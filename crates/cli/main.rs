@@ -4,25 +4,22 @@
 //! cause chain decides the exit code (see [`error`]): 0 success or a closed
 //! output pipe, 2 bad input or usage, 1 internal failure.
 
-/// `eprintln!` for this crate: writes a line to standard error and ignores
-/// a failure to do so. The standard macro panics when standard error cannot
-/// be written (`2>/dev/full`, a closed pipe), which would turn any run into
-/// exit 101; a message that cannot be shown must not change the exit
-/// status the run earned. Defined before the modules so that it shadows
-/// the standard one in all of them.
+/// `eprintln!` for this crate: writes a line to standard error with its
+/// control characters escaped ([`render::terminal`]: an id or a name from
+/// user data cannot drive the terminal), and ignores a failure to write.
+/// The standard macro panics when standard error cannot be written
+/// (`2>/dev/full`, a closed pipe), which would turn any run into exit 101;
+/// a message that cannot be shown must not change the exit status the run
+/// earned. Defined before the modules so that it shadows the standard one
+/// in all of them.
 macro_rules! eprintln {
     ($($arg:tt)*) => {{
         use ::std::io::Write as _;
-        let _ = ::std::writeln!(::std::io::stderr(), $($arg)*);
-    }};
-}
-
-/// `eprint!` for this crate, ignoring write failures like [`eprintln!`].
-#[allow(unused_macros)]
-macro_rules! eprint {
-    ($($arg:tt)*) => {{
-        use ::std::io::Write as _;
-        let _ = ::std::write!(::std::io::stderr(), $($arg)*);
+        let _ = ::std::writeln!(
+            ::std::io::stderr(),
+            "{}",
+            $crate::render::terminal(&::std::format!($($arg)*))
+        );
     }};
 }
 

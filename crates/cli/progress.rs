@@ -8,7 +8,6 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use crate::render::eprintln_escaped;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Inputs smaller than this finish before a bar would be worth drawing.
@@ -84,8 +83,8 @@ impl Progress {
     /// Prints `note: TEXT` on standard error, above the bar if there is one.
     pub fn note(&self, text: &str) {
         match &self.0 {
-            Some(bar) => bar.suspend(|| eprintln_escaped!("note: {text}")),
-            None => eprintln_escaped!("note: {text}"),
+            Some(bar) => bar.suspend(|| eprintln!("note: {text}")),
+            None => eprintln!("note: {text}"),
         }
     }
 

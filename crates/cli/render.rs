@@ -38,7 +38,7 @@ pub fn safe(text: &str) -> Cow<'_, str> {
 /// `\r`, `\t`, `\u{7}`), so that an id or a name cannot move the cursor,
 /// recolour the screen, ring the bell or hide what comes before it. The
 /// one escaping function of the terminal outputs: tables ([`Table`]),
-/// notes and warnings ([`eprintln_escaped`]) and error messages.
+/// notes, warnings and error messages (the crate's `eprintln!`).
 pub fn terminal(text: &str) -> Cow<'_, str> {
     if !text.chars().any(|c| c.is_control() && c != '\n') {
         return Cow::Borrowed(text);
@@ -53,15 +53,6 @@ pub fn terminal(text: &str) -> Cow<'_, str> {
     }
     Cow::Owned(out)
 }
-
-/// `eprintln!` for notes, warnings and summaries: the text goes through
-/// [`terminal`].
-macro_rules! eprintln_escaped {
-    ($($arg:tt)*) => {
-        eprintln!("{}", $crate::render::terminal(&format!($($arg)*)))
-    };
-}
-pub(crate) use eprintln_escaped;
 
 /// A CSV field as [`safe`] makes it: a field that is not UTF-8 is kept as
 /// it is (no spreadsheet reads it as a formula).

@@ -26,7 +26,6 @@ use crate::error::bad_input;
 use crate::io::{open_input, Output};
 use crate::load;
 use crate::registry;
-use crate::render::eprintln_escaped;
 use crate::render::{bar, number, safe};
 
 /// The width of bars in the capability chart.
@@ -58,7 +57,7 @@ pub fn run(args: &AssessArgs) -> Result<()> {
             match ask(&survey, &scale)? {
                 Some(answers) => answers,
                 None => {
-                    eprintln_escaped!("Stopped: nothing was saved.");
+                    eprintln!("Stopped: nothing was saved.");
                     return Ok(());
                 }
             }
@@ -113,7 +112,7 @@ pub fn run(args: &AssessArgs) -> Result<()> {
         file.write_all(csv.as_bytes())?;
         file.finish()
             .with_context(|| format!("saving the answers to {}", path.display()))?;
-        eprintln_escaped!(
+        eprintln!(
             "Saved your answers to {}; `{}` scores them again.",
             path.display(),
             rescore_command(args, path)

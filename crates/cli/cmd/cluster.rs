@@ -29,7 +29,6 @@ use crate::io::Output;
 use crate::load::{self, Loaded};
 use crate::plot::{self, scatter};
 use crate::registry;
-use crate::render::eprintln_escaped;
 use crate::render::{number, table};
 
 /// The k range tried when neither `--k` nor `--k-range` is given: 2 to 8
@@ -254,7 +253,7 @@ pub fn run(args: &ClusterArgs) -> Result<()> {
         Some(s) => format!("silhouette {:.3}{}", s.overall, sample_note(s, cohort.data.len())),
         None => "silhouette undefined (one cluster)".into(),
     };
-    eprintln_escaped!(
+    eprintln!(
         "rolefit: {}: {} respondents, {} capabilities, {} answers imputed; {} k = {}: inertia {}, {s}; read {:.2} s, fit {:.2} s, total {:.2} s",
         cohort.source,
         cohort.data.len(),

@@ -24,7 +24,6 @@ use crate::io::Output;
 use crate::load;
 use crate::progress::Progress;
 use crate::registry;
-use crate::render::eprintln_escaped;
 use crate::render::{closest, table};
 
 /// Respondents x strategies from which `evaluate` shows a progress bar on a
@@ -89,7 +88,7 @@ pub fn run(args: &EvaluateArgs) -> Result<()> {
         other => bad_input(format!("evaluating {input}: {other}")),
     })?;
     if evaluation.excluded > 0 {
-        eprintln_escaped!(
+        eprintln!(
             "note: {} of {} respondents answered fewer than {} of the {} capabilities and were left out; see --min-answered",
             evaluation.excluded,
             batch.len(),

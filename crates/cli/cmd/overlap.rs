@@ -16,7 +16,6 @@ use crate::io::Output;
 use crate::load;
 use crate::plot::{self, heatmap};
 use crate::registry;
-use crate::render::eprintln_escaped;
 use crate::render::{number, table};
 
 /// The full similarity matrix is printed in the table format up to this
@@ -72,7 +71,7 @@ pub fn run(args: &OverlapArgs) -> Result<()> {
     };
     if args.format != ListFormat::Table {
         for p in o.near_duplicates(near_duplicate_threshold(strategy.name())) {
-            eprintln_escaped!("warning: {}", near_duplicate_text(matrix, p, strategy));
+            eprintln!("warning: {}", near_duplicate_text(matrix, p, strategy));
         }
     }
     registry::finish()?;

@@ -23,7 +23,6 @@ use crate::args::{PluginCheckArgs, PluginsArgs, PluginsCommand};
 use crate::error::bad_input;
 use crate::external::{self, printable, seconds, Discovery, Kind, Session};
 use crate::io::Output;
-use crate::render::eprintln_escaped;
 use crate::render::{closest, table};
 
 /// Runs `rolefit plugins` (the list) or `rolefit plugins check NAME`.
@@ -66,7 +65,7 @@ fn list() -> Result<()> {
     }
     out.finish()?;
     for w in &found.warnings {
-        eprintln_escaped!("warning: {w}");
+        eprintln!("warning: {w}");
     }
     Ok(())
 }

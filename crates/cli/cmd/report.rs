@@ -36,7 +36,6 @@ use crate::io::Output;
 use crate::plot::bars::{self, Bin, Count};
 use crate::plot::{escape, inline};
 use crate::registry;
-use crate::render::eprintln_escaped;
 use crate::render::number;
 
 /// Clusters are tried for k = 2 up to this many (fewer when the cohort is
@@ -77,7 +76,7 @@ pub fn run(args: &ReportArgs) -> Result<()> {
     out.write_all(html.as_bytes())?;
     registry::finish()?;
     out.finish()?;
-    eprintln_escaped!(
+    eprintln!(
         "rolefit: wrote {} ({} respondent{} read; groups smaller than {} suppressed)",
         args.output.display(),
         cohort.profiles.len(),

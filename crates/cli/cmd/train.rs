@@ -18,7 +18,6 @@ use crate::io::{open_file, Output};
 use crate::load;
 use crate::registry;
 use crate::render::closest;
-use crate::render::eprintln_escaped;
 
 /// Runs `rolefit train`.
 pub fn run(args: &TrainArgs) -> Result<()> {
@@ -52,7 +51,7 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         .filter(|(_, &n)| n == 0)
         .map(|(r, _)| r.name.as_str())
         .collect();
-    eprintln_escaped!(
+    eprintln!(
         "rolefit: trained {} on {} respondents of {} ({} of {} roles have holders)",
         model.name(),
         summary.rows,
@@ -61,7 +60,7 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         summary.per_role.len()
     );
     if !empty.is_empty() {
-        eprintln_escaped!(
+        eprintln!(
             "warning: no respondent holds {}; the model scores {} 0",
             rolefit_model::first_few(&empty, ", "),
             if empty.len() == 1 { "it" } else { "them" }
@@ -82,7 +81,7 @@ pub fn input_name(path: Option<&Path>) -> String {
 /// not have.
 pub fn labels_warning(unused: usize, labels: &Path, input: &str) {
     if unused > 0 {
-        eprintln_escaped!(
+        eprintln!(
             "warning: {unused} label{} in {} name respondents that are not in {input}; ignored",
             if unused == 1 { "" } else { "s" },
             labels.display()

@@ -27,7 +27,6 @@ use crate::progress::Progress;
 use crate::registry;
 use crate::rejects;
 
-use crate::render::eprintln_escaped;
 use render::TableRow;
 pub use render::{csv_field, Renderer};
 
@@ -91,7 +90,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
     let plan = chunks.plan().clone();
     if !args.quiet {
         for note in load::plan_notes(&input.name, &plan) {
-            eprintln_escaped!("note: {note}");
+            eprintln!("note: {note}");
         }
     }
     let renderer = Renderer::new(args.output_format()?, &matrix, strategy, args.explain)
@@ -185,7 +184,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         crate::plot::write(path, svg)?;
     }
     if !args.quiet {
-        eprintln_escaped!(
+        eprintln!(
             "{}",
             totals.summary(
                 &input.name,
