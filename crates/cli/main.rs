@@ -28,6 +28,7 @@ mod cmd;
 mod error;
 mod external;
 mod formats;
+mod html;
 mod io;
 mod load;
 mod paths;
