@@ -265,6 +265,12 @@ pub fn count_flags(counts: &mut [u64; 3], flags: QualityFlags) {
 /// respondents at once: evaluation, clustering, reports), mapped onto
 /// `matrix` with the `--survey` (or built-in) survey.
 pub fn responses(source: &ResponsesSource, matrix: &RoleMatrix) -> Result<ProfileBatch> {
+    read_responses(source, matrix, false).map(|(batch, _)| batch)
+}
+
+/// [`responses`], and the scale the answers were read on (the survey's,
+/// `--scale`), to show them to people on it.
+pub fn responses_and_scale(source: &ResponsesSource, matrix: &RoleMatrix) -> Result<(ProfileBatch, Scale)> {
     read_responses(source, matrix, false)
 }
 
@@ -272,10 +278,14 @@ pub fn responses(source: &ResponsesSource, matrix: &RoleMatrix) -> Result<Profil
 /// respondent id (`evaluate`, `train`): two rows with the same id are
 /// refused (exit 2), naming the file, both lines and the id.
 pub fn responses_unique(source: &ResponsesSource, matrix: &RoleMatrix) -> Result<ProfileBatch> {
-    read_responses(source, matrix, true)
+    read_responses(source, matrix, true).map(|(batch, _)| batch)
 }
 
-fn read_responses(source: &ResponsesSource, matrix: &RoleMatrix, unique: bool) -> Result<ProfileBatch> {
+fn read_responses(
+    source: &ResponsesSource,
+    matrix: &RoleMatrix,
+    unique: bool,
+) -> Result<(ProfileBatch, Scale)> {
     let skip = source.on_error == OnError::Skip;
     if source.rejects.is_some() && !skip {
         return Err(bad_input(
@@ -377,7 +387,7 @@ fn read_responses(source: &ResponsesSource, matrix: &RoleMatrix, unique: bool) -
             read - rejected
         );
     }
-    Ok(batch)
+    Ok((batch, plan.response_scale().scale()))
 }
 
 /// The error for a responses file with a header and no data rows: an empty

@@ -119,13 +119,97 @@ where
     Table(t)
 }
 
-/// A number for people: at most `decimals` places, trailing zeros dropped.
+/// A number for people: at most `decimals` places, trailing zeros dropped;
+/// never `-0` (a value that rounds to zero reads `0`).
 pub fn number(value: f64, decimals: usize) -> String {
-    let s = format!("{value:.decimals$}");
+    let s = fixed(value, decimals);
     if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
         s
+    }
+}
+
+/// `value` to `decimals` places, never `-0.000`: a value that rounds to
+/// zero has no sign.
+pub fn fixed(value: f64, decimals: usize) -> String {
+    let s = format!("{value:.decimals$}");
+    match s.strip_prefix('-') {
+        Some(digits) if digits.bytes().all(|b| b == b'0' || b == b'.') => digits.to_string(),
+        _ => s,
+    }
+}
+
+/// `value` to `decimals` places with its sign (`+0.061`, `-0.027`), and
+/// `0.000`, without a sign, for a value that rounds to zero.
+pub fn signed(value: f64, decimals: usize) -> String {
+    let s = fixed(value, decimals);
+    if s.starts_with('-') || s.bytes().all(|b| b == b'0' || b == b'.') {
+        s
+    } else {
+        format!("+{s}")
+    }
+}
+
+/// Values shown to people on the scale the answers were given on.
+///
+/// The importer maps every answer linearly onto the matrix's scale, where
+/// scoring compares it with the roles' levels. A person answered on the
+/// survey's scale (or `--scale`), so answers and levels are shown mapped
+/// back onto that scale: an answer of 4 on 1..5 against a matrix on 1..10
+/// reads 4, not 7.75, and the role's level 4 reads 2.33. When both scales
+/// are the same nothing changes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AnswerScale {
+    matrix: rolefit_model::Scale,
+    answers: rolefit_model::Scale,
+}
+
+impl AnswerScale {
+    /// Answers given on `answers`, scored on the matrix's scale `matrix`.
+    pub fn new(matrix: rolefit_model::Scale, answers: rolefit_model::Scale) -> Self {
+        AnswerScale { matrix, answers }
+    }
+
+    /// A value of the matrix's scale (an answer or a level), on the answer
+    /// scale, for people (at most two decimals).
+    pub fn value(&self, value: f64) -> String {
+        number(self.matrix.map_to(value, &self.answers), 2)
+    }
+
+    /// A distance on the matrix's scale (points to raise), on the answer
+    /// scale, for people (at most two decimals).
+    pub fn points(&self, points: f64) -> String {
+        number(self.distance(points), 2)
+    }
+
+    /// A distance on the matrix's scale, on the answer scale.
+    pub fn distance(&self, points: f64) -> f64 {
+        if self.differs() {
+            points * self.answers.width() / self.matrix.width()
+        } else {
+            points
+        }
+    }
+
+    /// Whether the two scales differ (values are then mapped).
+    pub fn differs(&self) -> bool {
+        self.matrix != self.answers
+    }
+
+    /// When the scales differ, a note saying so (`answers and levels on
+    /// the answer scale 1..5; the matrix's levels, on 1..10, mapped onto
+    /// it`).
+    pub fn note(&self) -> Option<String> {
+        self.differs().then(|| {
+            format!(
+                "answers and levels on the answer scale {}..{}; the matrix's levels, on {}..{}, mapped onto it",
+                number(self.answers.min(), 2),
+                number(self.answers.max(), 2),
+                number(self.matrix.min(), 2),
+                number(self.matrix.max(), 2)
+            )
+        })
     }
 }
 
@@ -159,6 +243,34 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_never_read_negative_zero() {
+        assert_eq!(number(-0.0, 2), "0");
+        assert_eq!(number(-0.001, 2), "0");
+        assert_eq!(number(-0.5, 2), "-0.5");
+        assert_eq!(number(2.50, 2), "2.5");
+        assert_eq!(fixed(-0.0004, 3), "0.000");
+        assert_eq!(fixed(-0.0006, 3), "-0.001");
+        assert_eq!(signed(-0.0004, 3), "0.000");
+        assert_eq!(signed(0.061, 3), "+0.061");
+        assert_eq!(signed(-0.027, 3), "-0.027");
+        assert_eq!(signed(-0.0, 3), "0.000");
+    }
+
+    #[test]
+    fn answers_and_levels_show_on_the_answer_scale() {
+        let scale = |a, b| rolefit_model::Scale::new(a, b).unwrap();
+        let shown = AnswerScale::new(scale(1.0, 10.0), scale(1.0, 5.0));
+        // 4 on 1..5 is 7.75 on 1..10; the level 4 on 1..10 is 2.33 on 1..5.
+        assert_eq!(shown.value(7.75), "4");
+        assert_eq!(shown.value(4.0), "2.33");
+        assert_eq!(shown.points(4.5), "2");
+        assert!(shown.note().unwrap().contains("answer scale 1..5"));
+        let same = AnswerScale::new(scale(1.0, 5.0), scale(1.0, 5.0));
+        assert_eq!((same.value(3.5), same.points(2.0)), ("3.5".into(), "2".into()));
+        assert_eq!(same.note(), None);
+    }
 
     #[test]
     fn risky_cells_are_defused_but_numbers_are_not() {

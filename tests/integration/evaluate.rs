@@ -675,6 +675,76 @@ fn explain_suggestions_make_the_target_rank_first() {
 }
 
 #[test]
+fn explain_says_what_to_raise_in_words_on_the_answer_scale() {
+    // The worked example of docs/evaluation.md: B blank -> 5, 4 points.
+    let dir = tempfile::tempdir().unwrap();
+    let m = write(
+        dir.path(),
+        "m.csv",
+        "role,capability,level,importance\nrole 0,A,4,2\nrole 0,B,2,1\nrole 0,C,3,1\nrole 1,A,2,1\nrole 1,B,5,2\nrole 1,C,1,1\n",
+    );
+    let r = write(dir.path(), "r.csv", "respondent,A,B,C\nx,4,,2\n");
+    let text = rolefit(&["explain", &r, "--matrix", &m, "--target", "role 1"])
+        .ok()
+        .to_string();
+    assert!(text.contains("B blank → 5"), "{text}");
+    assert!(text.contains("Raise by"), "{text}");
+    assert!(text.contains("4 points on 1 capability"), "{text}");
+    assert!(!text.contains("4 in 1"), "{text}");
+    assert!(
+        text.contains("Raise by: how many points the raised answers add up to"),
+        "{text}"
+    );
+    let first = rolefit(&["explain", &r, "--matrix", &m, "--target", "role 0"])
+        .ok()
+        .to_string();
+    assert!(
+        first.contains("already first") && first.contains("nothing"),
+        "{first}"
+    );
+
+    // A matrix on 1..10 and answers on 1..5: Budget 3 -> 5 on the answers'
+    // scale (5.5 -> 10 on the matrix's), 2 points (4.5 on the matrix's).
+    let m = write(
+        dir.path(),
+        "m10.csv",
+        "role,Vision,Budget,Coding\nLead,4,8,2\nDev,2,3,9\n",
+    );
+    let r = write(
+        dir.path(),
+        "r5.csv",
+        "respondent,Vision,Budget,Coding\np1,4,3,5\n",
+    );
+    let args = [
+        "explain",
+        &r,
+        "--matrix",
+        &m,
+        "--matrix-scale",
+        "1..10",
+        "--target",
+        "Lead",
+    ];
+    let text = rolefit(&args).ok().to_string();
+    assert!(text.contains("Budget 3 → 5"), "{text}");
+    assert!(text.contains("2 points on 1 capability"), "{text}");
+    assert!(
+        text.contains("answers and levels on the answer scale 1..5"),
+        "{text}"
+    );
+    let (header, rows) = parse_csv(rolefit(&[&args[..], &["-f", "csv"]].concat()).ok());
+    let points = header.iter().position(|h| h == "points").unwrap();
+    assert_eq!(rows[0][points], "2");
+    assert_eq!(
+        rows[0][header.iter().position(|h| h == "improvements").unwrap()],
+        "Budget 3 -> 5"
+    );
+    // JSON keeps the matrix's scale (the numbers the search used).
+    let json: Value = serde_json::from_str(rolefit(&[&args[..], &["-f", "json"]].concat()).ok()).unwrap();
+    assert_eq!(json[0]["improvements"][0]["to"], 10.0);
+}
+
+#[test]
 fn explain_leaves_out_respondents_with_too_few_answers() {
     // R004 answered 6 of the 20 capabilities; half are needed by default.
     let run = |extra: &[&str]| -> Vec<serde_json::Value> {

@@ -79,11 +79,10 @@ pub fn run(args: &AssessArgs) -> Result<()> {
     )?
     .read_all()?;
 
-    let compiled = CompiledMatrix::new(&matrix);
     let top = (args.top as usize).min(matrix.roles().len());
     let result = report(
         &matrix,
-        &compiled,
+        scale.scale(),
         strategy,
         &profile,
         top,
@@ -474,15 +473,18 @@ fn read_answers(
 
 /// The result: ranked roles with their explanations, then the person's
 /// capabilities against the best-fitting role as a bar chart.
+/// Explanations show answers and levels on `answer_scale`, the scale the
+/// statements were answered on.
 fn report(
     matrix: &RoleMatrix,
-    compiled: &CompiledMatrix,
+    answer_scale: Scale,
     strategy: &dyn Strategy,
     profile: &ProfileBatch,
     top: usize,
     item_capabilities: &[usize],
     answers: &[Option<f64>],
 ) -> Result<String> {
+    let compiled = &CompiledMatrix::new(matrix);
     let scorer = Scorer::new(compiled, strategy).top(Some(matrix.roles().len()));
     let outcomes = scorer
         .score_batch(profile)
@@ -530,7 +532,7 @@ fn report(
         .iter()
         .map(|r| explain(compiled, strategy, values, answered, *r))
         .collect();
-    let renderer = Renderer::new(ScoreFormat::Table, matrix, strategy, true);
+    let renderer = Renderer::new(ScoreFormat::Table, matrix, strategy, true).with_answer_scale(answer_scale);
     let mut rows = Vec::new();
     renderer.row(
         &mut Vec::new(),

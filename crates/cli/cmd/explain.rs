@@ -16,7 +16,7 @@ use crate::error::bad_input;
 use crate::io::Output;
 use crate::load;
 use crate::registry;
-use crate::render::{closest, number, safe, table};
+use crate::render::{closest, fixed, number, safe, table, AnswerScale};
 
 /// Runs `rolefit explain`.
 pub fn run(args: &ExplainArgs) -> Result<()> {
@@ -34,7 +34,7 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
             rolefit_model::first_few(&names, ", ")
         ))
     })?;
-    let batch = load::responses(&args.responses, &matrix)?;
+    let (batch, answer_scale) = load::responses_and_scale(&args.responses, &matrix)?;
     let registry = registry::registry(args.plugin.duration())?;
     let model = match &args.model {
         Some(path) => Some(load_model(path, &matrix)?),
@@ -83,6 +83,7 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
         target,
         strategy: strategy.name(),
         budget: options.budget,
+        shown: AnswerScale::new(matrix.scale(), answer_scale),
     };
     let text = match crate::formats::choose("explain", args.format, args.output.as_deref())? {
         ListFormat::Table => crate::render::terminal(&ctx.table(&answers)).into_owned(),
@@ -157,6 +158,8 @@ struct Ctx<'a> {
     target: usize,
     strategy: &'a str,
     budget: usize,
+    /// Answers, levels and points are shown on the answer scale.
+    shown: AnswerScale,
 }
 
 impl Ctx<'_> {
@@ -173,13 +176,27 @@ impl Ctx<'_> {
         }
     }
 
-    /// `Risk Management 3 -> 4` (a blank reads `blank`).
+    /// `Risk Management 3 -> 4` (a blank reads `blank`), on the answer
+    /// scale.
     fn improvement(&self, i: &Improvement, arrow: &str) -> String {
         format!(
             "{} {} {arrow} {}",
             self.matrix.capabilities()[i.capability].name,
-            i.from.map_or("blank".to_string(), |v| number(v, 2)),
-            number(i.to, 2)
+            i.from.map_or("blank".to_string(), |v| self.shown.value(v)),
+            self.shown.value(i.to)
+        )
+    }
+
+    /// A plan's size in words: `2 points on 1 capability`, `nothing`.
+    fn raise_by(&self, points: f64, capabilities: usize) -> String {
+        if capabilities == 0 {
+            return "nothing".to_string();
+        }
+        let points = self.shown.points(points);
+        format!(
+            "{points} point{} on {capabilities} capabilit{}",
+            if points == "1" { "" } else { "s" },
+            if capabilities == 1 { "y" } else { "ies" }
         )
     }
 
@@ -202,12 +219,12 @@ impl Ctx<'_> {
                 let mut s = format!(
                     "not settled within {} candidates: at least {} points",
                     self.budget,
-                    number(*at_least, 2)
+                    self.shown.points(*at_least)
                 );
                 if let Some(plan) = known {
                     s.push_str(&format!(
                         "; this works with {} points:{separator}{}",
-                        number(plan.points, 2),
+                        self.shown.points(plan.points),
                         self.moves(plan, separator, arrow)
                     ));
                 }
@@ -246,7 +263,7 @@ impl Ctx<'_> {
             "First now".to_string(),
             format!("{} now", self.role(self.target)),
             "What it takes".to_string(),
-            "Points".to_string(),
+            "Raise by".to_string(),
         ]);
         for (i, a) in answers.iter().enumerate() {
             let respondent = self.batch.respondent(i).to_string();
@@ -265,22 +282,21 @@ impl Ctx<'_> {
                     answer,
                 } => vec![
                     respondent,
-                    format!("{} {:.3}", self.role(first.role), first.score),
-                    format!("#{target_rank} {target_score:.3}"),
+                    format!("{} {}", self.role(first.role), fixed(first.score, 3)),
+                    format!("#{target_rank} {}", fixed(*target_score, 3)),
                     self.verdict(answer, "\n", "→"),
-                    Self::points(answer).map_or("–".to_string(), |(p, n)| {
-                        if n == 0 {
-                            "0".to_string()
-                        } else {
-                            format!("{} in {n}", number(p, 2))
-                        }
-                    }),
+                    Self::points(answer).map_or("–".to_string(), |(p, n)| self.raise_by(p, n)),
                 ],
             };
             t.add_row(row);
         }
+        let scale = self
+            .shown
+            .note()
+            .map_or(String::new(), |note| format!("; {note}"));
         format!(
-            "What it takes for {} to rank first under {} (raising answers in whole points up to the scale's top; a blank counts as the bottom)\n{t}\n",
+            "What it takes for {} to rank first under {} (raising answers in whole points up to the scale's top; a blank counts as the bottom{scale})\n{t}\n\
+             Raise by: how many points the raised answers add up to, over how many capabilities (\"2 points on 1 capability\": one answer raised by 2).\n",
             self.role(self.target),
             self.strategy
         )
@@ -312,8 +328,9 @@ impl Ctx<'_> {
                 ])?;
                 continue;
             };
+            // On the answer scale, as the improvements' text.
             let (points, count) = Self::points(answer).map_or((String::new(), String::new()), |(p, n)| {
-                (number(p, 6), n.to_string())
+                (number(self.shown.distance(p), 6), n.to_string())
             });
             let after = match answer {
                 WhatIf::Reached { plan, .. } => format!("{:.6}", plan.score),

@@ -95,7 +95,8 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
     }
     let renderer = Renderer::new(args.output_format()?, &matrix, strategy, args.explain)
         .with_confidence(args.confidence)
-        .with_flags(plan.flags_on());
+        .with_flags(plan.flags_on())
+        .with_answer_scale(plan.response_scale().scale());
 
     let mut out = Output::create(args.output.as_deref())?;
     let mut rejects = match &args.responses.rejects {
