@@ -823,7 +823,7 @@ pub struct AssessArgs {
     #[arg(long, value_name = "FILE")]
     pub labels_map: Option<PathBuf>,
     /// Also save the answers to FILE as a responses CSV (`rolefit score FILE`
-    /// scores it).
+    /// scores it); quitting with Esc saves the answers given so far.
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
     /// Do not ask: read the answers from FILE, a responses CSV with one row

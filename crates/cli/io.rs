@@ -116,6 +116,16 @@ pub fn restore_cursor_on_interrupt() {
     RESTORE_CURSOR.store(true, Ordering::Relaxed);
 }
 
+/// Whether standard error's terminal shows its alternate screen (`rolefit
+/// assess` while it asks), which an interrupt must leave.
+static ALTERNATE_SCREEN: AtomicBool = AtomicBool::new(false);
+
+/// Records whether the terminal is on its alternate screen, so that an
+/// interrupt leaves it before exiting.
+pub fn set_alternate_screen(on: bool) {
+    ALTERNATE_SCREEN.store(on, Ordering::SeqCst);
+}
+
 /// The signals that end a run early, after removing its temporary files:
 /// every catchable signal whose default action ends the process and that
 /// a user or the system sends to stop a program (SIGKILL and SIGSTOP cannot
@@ -155,9 +165,14 @@ pub fn clean_up_on_interrupt() {
     }
 }
 
-/// What an interrupt does: restores the cursor, removes temporary files,
-/// ends running strategy plugins (with their process groups), exits 130.
+/// What an interrupt does: leaves the alternate screen, restores the
+/// cursor, removes temporary files, ends running strategy plugins (with
+/// their process groups), exits 130.
 fn on_interrupt() -> ! {
+    if ALTERNATE_SCREEN.load(Ordering::SeqCst) {
+        // Back to the screen and scrollback the user had.
+        let _ = crossterm::execute!(io::stderr(), crossterm::terminal::LeaveAlternateScreen);
+    }
     if RESTORE_CURSOR.load(Ordering::Relaxed) {
         // An interactive prompt may have hidden the cursor.
         let _ = writeln!(io::stderr(), "\x1b[?25h");

@@ -54,12 +54,9 @@ pub fn run(args: &AssessArgs) -> Result<()> {
                      responses CSV with one row, such as --save writes)",
                 ));
             }
-            match ask(&survey, &scale)? {
-                Some(answers) => answers,
-                None => {
-                    eprintln!("Stopped: nothing was saved.");
-                    return Ok(());
-                }
+            match ask(&survey, &scale, args.save.as_deref())? {
+                Asked::Finished(answers) => answers,
+                Asked::Quit(so_far) => return stopped(args, &survey, &so_far),
             }
         }
     };
@@ -117,6 +114,32 @@ pub fn run(args: &AssessArgs) -> Result<()> {
             rescore_command(args, path)
         );
     }
+    Ok(())
+}
+
+/// After Esc: with `--save`, writes the answers given so far there and says
+/// where (and how to score them); without, says that nothing was saved.
+fn stopped(args: &AssessArgs, survey: &Survey, so_far: &[Option<f64>]) -> Result<()> {
+    let given = so_far.iter().filter(|a| a.is_some()).count();
+    let Some(path) = &args.save else {
+        eprintln!("Stopped: nothing was saved (--save FILE keeps the answers given so far).");
+        return Ok(());
+    };
+    if given == 0 {
+        eprintln!("Stopped: no statement was answered, so nothing was saved.");
+        return Ok(());
+    }
+    let mut file = Output::create(Some(path))?;
+    file.write_all(answers_csv(&args.respondent, survey, so_far).as_bytes())?;
+    file.finish()
+        .with_context(|| format!("saving the answers to {}", path.display()))?;
+    eprintln!(
+        "Stopped: saved your {given} answer{} so far ({} statements not answered) to {}; `{}` scores them.",
+        if given == 1 { "" } else { "s" },
+        so_far.len() - given,
+        path.display(),
+        rescore_command(args, path)
+    );
     Ok(())
 }
 
@@ -227,6 +250,47 @@ fn choices(scale: &ResponseScale) -> Vec<(String, f64)> {
     (lo..=hi).map(|v| (v.to_string(), v as f64)).collect()
 }
 
+/// How the questions ended.
+#[derive(Debug, Clone, PartialEq)]
+enum Asked {
+    /// Past the last statement: every answer (`None` where skipped).
+    Finished(Vec<Option<f64>>),
+    /// Quit with Esc: the answers given so far.
+    Quit(Vec<Option<f64>>),
+}
+
+/// The terminal's alternate screen, shown while the statements are asked
+/// so that its screens do not fill the scrollback; the screen the user had
+/// comes back when this is dropped (on every return, error and panic),
+/// before a Ctrl-C key ends the run, and, on a signal, in the interrupt
+/// handler ([`crate::io::set_alternate_screen`]).
+struct AlternateScreen<W: Write> {
+    out: W,
+}
+
+impl<W: Write> AlternateScreen<W> {
+    /// Switches the terminal `out` writes to onto its alternate screen.
+    fn enter(mut out: W) -> Self {
+        crate::io::set_alternate_screen(true);
+        let _ = crossterm::execute!(out, crossterm::terminal::EnterAlternateScreen);
+        AlternateScreen { out }
+    }
+}
+
+impl<W: Write> Drop for AlternateScreen<W> {
+    fn drop(&mut self) {
+        // Left first, then forgotten: an interrupt handled meanwhile (Ctrl-C
+        // raises SIGINT as well as ending the prompt) leaves it too rather
+        // than not at all; leaving twice does no harm.
+        let _ = crossterm::execute!(
+            self.out,
+            crossterm::terminal::LeaveAlternateScreen,
+            crossterm::cursor::Show
+        );
+        crate::io::set_alternate_screen(false);
+    }
+}
+
 /// What the person picked for one statement.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Step {
@@ -235,11 +299,13 @@ enum Step {
     Back,
 }
 
-/// Asks every statement in turn, each on a clean screen; `None` if the
-/// person quits.
-fn ask(survey: &Survey, scale: &ResponseScale) -> Result<Option<Vec<Option<f64>>>> {
+/// Asks every statement in turn, each on a clean screen of the terminal's
+/// alternate screen; Esc asks whether to quit (saying where the answers so
+/// far go with `save`).
+fn ask(survey: &Survey, scale: &ResponseScale, save: Option<&Path>) -> Result<Asked> {
     crate::io::restore_cursor_on_interrupt();
     let term = Term::stderr();
+    let alternate = AlternateScreen::enter(std::io::stderr());
     let theme = ColorfulTheme::default();
     let options = choices(scale);
     let items = survey.items();
@@ -287,6 +353,7 @@ fn ask(survey: &Survey, scale: &ResponseScale) -> Result<Option<Vec<Option<f64>>
                 // Ctrl-C: the interrupt handler is ending the process (status
                 // 130); nothing was written.
                 let _ = term.show_cursor();
+                drop(alternate);
                 std::process::exit(130);
             }
             Err(e) => return Err(anyhow::Error::new(e).context("asking in the terminal")),
@@ -296,13 +363,22 @@ fn ask(survey: &Survey, scale: &ResponseScale) -> Result<Option<Vec<Option<f64>>
             Some(k) if k == options.len() => Step::Skip,
             Some(_) => Step::Back,
             None => {
+                let given = answers.iter().filter(|a| a.is_some()).count();
+                let prompt = match save {
+                    Some(path) if given > 0 => format!(
+                        "Quit now? Your {given} answer{} so far will be saved to {}.",
+                        if given == 1 { "" } else { "s" },
+                        path.display()
+                    ),
+                    _ => "Quit without a result?".to_string(),
+                };
                 let quit = Confirm::with_theme(&theme)
-                    .with_prompt("Quit without a result?")
+                    .with_prompt(prompt)
                     .default(false)
                     .interact_on(&term)
                     .unwrap_or(true);
                 if quit {
-                    return Ok(None);
+                    return Ok(Asked::Quit(answers));
                 }
                 continue;
             }
@@ -321,7 +397,8 @@ fn ask(survey: &Survey, scale: &ResponseScale) -> Result<Option<Vec<Option<f64>>
             Step::Back => i = i.saturating_sub(1),
         }
     }
-    let _ = term.clear_screen();
+    // The summary goes on the screen the user had, where it stays.
+    drop(alternate);
     let answered = answers.iter().filter(|a| a.is_some()).count();
     let _ = term.write_line(&format!(
         "Done: {answered} of {n} statements answered{}.\n",
@@ -331,7 +408,7 @@ fn ask(survey: &Survey, scale: &ResponseScale) -> Result<Option<Vec<Option<f64>>
             String::new()
         }
     ));
-    Ok(Some(answers))
+    Ok(Asked::Finished(answers))
 }
 
 /// `text` wrapped at spaces into lines of at most `width` characters.
@@ -604,6 +681,23 @@ fn marked(bar: &str, level: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_alternate_screen_is_left_when_the_guard_goes_whatever_the_path() {
+        let mut out = Vec::new();
+        {
+            let _screen = AlternateScreen::enter(&mut out);
+        }
+        assert_eq!(out, b"\x1b[?1049h\x1b[?1049l\x1b[?25h");
+        // An error returned while asking drops the guard too.
+        let mut out = Vec::new();
+        let failing = |out: &mut Vec<u8>| -> Result<()> {
+            let _screen = AlternateScreen::enter(out);
+            Err(anyhow::anyhow!("the terminal went away"))
+        };
+        assert!(failing(&mut out).is_err());
+        assert!(out.ends_with(b"\x1b[?1049l\x1b[?25h"), "{out:?}");
+    }
 
     #[test]
     fn choices_are_labels_or_whole_numbers() {
