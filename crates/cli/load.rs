@@ -97,6 +97,69 @@ pub fn matrix(source: &MatrixSource) -> Result<Loaded> {
     Ok(loaded)
 }
 
+/// The role matrix of a command that may use a learned model (`--model`):
+/// without `--matrix`, the matrix the model file holds (files of version 1
+/// hold none: then the built-in matrix, as before); with `--matrix`, that
+/// matrix, which must fit the model: when it does not, the error names the
+/// matrix the model was trained with.
+pub fn matrix_for_model(source: &MatrixSource, model: Option<&Path>) -> Result<Loaded> {
+    use rolefit_score::learned::{LearnError, LearnedModel};
+    let Some(path) = model else {
+        return matrix(source);
+    };
+    let text = model_text(path)?;
+    let in_file = |e: LearnError| bad_input(format!("{}: {e}", path.display()));
+    let stored = LearnedModel::stored_matrix_of(&text).map_err(in_file)?;
+    if let (true, Some(stored)) = (source.matrix.is_empty(), &stored) {
+        if source.matrix_scale != Scale::default() {
+            return Err(bad_input(format!(
+                "--matrix-scale applies to a --matrix file; the matrix {} holds is on {}",
+                path.display(),
+                stored.matrix.scale()
+            )));
+        }
+        return Ok(Loaded {
+            matrix: stored.matrix.clone(),
+            layouts: vec![format!("stored in {}", path.display())],
+            notes: Vec::new(),
+            onet: stored.credit.is_some(),
+        });
+    }
+    let loaded = matrix(source)?;
+    match LearnedModel::from_json(&text, &loaded.matrix) {
+        Err(e @ LearnError::Mismatch(_)) => {
+            let expected = match &stored {
+                Some(stored) => format!(
+                    "; it was trained with the matrix {} ({} roles, {} capabilities), which the model file \
+                     holds: leave out --matrix to use it",
+                    stored.matrix.source(),
+                    stored.matrix.roles().len(),
+                    stored.matrix.capabilities().len()
+                ),
+                None => {
+                    "; the model file (version 1) does not hold the matrix it was trained with: give that \
+                         matrix with --matrix"
+                        .to_string()
+                }
+            };
+            Err(bad_input(format!("{}: {e}{expected}", path.display())))
+        }
+        Err(e) => Err(in_file(e)),
+        Ok(_) => Ok(loaded),
+    }
+}
+
+/// The text of the model file `path`.
+pub fn model_text(path: &Path) -> Result<String> {
+    let mut input = open_file(path, "model")?;
+    let mut text = String::new();
+    input
+        .reader
+        .read_to_string(&mut text)
+        .map_err(|e| bad_input(format!("cannot read model {}: {e}", path.display())))?;
+    Ok(text)
+}
+
 /// How to read responses, from the command line (reads `--labels-map`).
 pub fn response_options(source: &ResponsesSource) -> Result<ResponseOptions> {
     let labels = match &source.labels_map {

@@ -366,7 +366,8 @@ fn train_then_score_with_the_model() {
         );
         let file = json(&std::fs::read_to_string(&model).unwrap());
         assert_eq!(file["format"], "rolefit-model");
-        assert_eq!(file["version"], 1);
+        assert_eq!(file["version"], 2);
+        assert_eq!(file["matrix"]["source"], "built-in");
         assert_eq!(file["method"], method);
         assert_eq!(file["capabilities"].as_array().unwrap().len(), 20);
         assert_eq!(file["roles"].as_array().unwrap().len(), 4);
@@ -424,11 +425,12 @@ fn train_then_score_with_the_model() {
     // A later version is refused by name.
     let text = std::fs::read_to_string(&model)
         .unwrap()
-        .replacen("\"version\": 1", "\"version\": 2", 1);
-    let v2 = write(dir.path(), "v2.json", &text);
-    let err = rolefit(&["score", &responses, "--model", &v2]);
+        .replacen("\"version\": 2", "\"version\": 3", 1);
+    let v3 = write(dir.path(), "v3.json", &text);
+    let err = rolefit(&["score", &responses, "--model", &v3]);
     assert!(
-        err.bad_input().contains("unsupported model file version 2"),
+        err.bad_input()
+            .contains("unsupported model file version 3; this rolefit reads version 2"),
         "{}",
         err.stderr
     );
@@ -438,6 +440,95 @@ fn train_then_score_with_the_model() {
         .contains("not a rolefit model"));
     let err = rolefit(&["score", &responses, "--model", &model, "--center", "person"]);
     assert!(err.bad_input().contains("--center"), "{}", err.stderr);
+}
+
+#[test]
+fn a_model_file_carries_its_matrix() {
+    // Trained on a matrix of one's own: `--model` alone scores with it.
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let (m, r, labels, model) = (file("m.csv"), file("r.csv"), file("l.csv"), file("model.json"));
+    rolefit(&[
+        "synth",
+        "matrix",
+        "--roles",
+        "3",
+        "--capabilities",
+        "5",
+        "--seed",
+        "2",
+        "-o",
+        &m,
+    ])
+    .ok();
+    let synth = ["synth", "responses", "--rows", "60", "--seed", "3"];
+    rolefit(&[&synth[..], &["--matrix", &m, "--labels", &labels, "-o", &r]].concat()).ok();
+    rolefit(&["train", &r, "--matrix", &m, "--labels", &labels, "-o", &model]).ok();
+    let stored = json(&std::fs::read_to_string(&model).unwrap());
+    assert_eq!(stored["matrix"]["source"], m.as_str());
+    assert_eq!(stored["matrix"]["roles"].as_array().unwrap().len(), 3);
+    let alone = rolefit(&["score", &r, "--model", &model, "--format", "csv"]);
+    let with = rolefit(&["score", &r, "--model", &model, "--matrix", &m, "--format", "csv"]);
+    assert_eq!(alone.ok(), with.ok());
+    let explained = rolefit(&[
+        "explain", &r, "--model", &model, "--target", "Role 2", "--budget", "200",
+    ]);
+    assert!(explained.ok().contains("Role 2 now"), "{}", explained.stdout);
+    // Another --matrix: refused, naming the matrix the model expects.
+    let err = rolefit(&[
+        "score",
+        &r,
+        "--model",
+        &model,
+        "--matrix",
+        "datasets/guide/matrix.csv",
+    ]);
+    let err = err.bad_input();
+    assert!(err.contains("does not fit the role matrix in use"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "it was trained with the matrix {m} (3 roles, 5 capabilities), which the model file holds"
+        )),
+        "{err}"
+    );
+    // --matrix-scale belongs to a --matrix file.
+    let err = rolefit(&["score", &r, "--model", &model, "--matrix-scale", "0..7"]);
+    assert!(err
+        .bad_input()
+        .contains("--matrix-scale applies to a --matrix file"));
+
+    // A version 1 file (no matrix) is still read, with the matrix given...
+    let mut v1 = stored.clone();
+    v1.as_object_mut().unwrap().remove("matrix");
+    v1["version"] = Value::from(1);
+    let v1 = write(dir.path(), "v1.json", &serde_json::to_string_pretty(&v1).unwrap());
+    let old = rolefit(&["score", &r, "--model", &v1, "--matrix", &m, "--format", "csv"]);
+    assert_eq!(old.ok(), alone.ok());
+    // ...and without it, the error says what is missing.
+    let err = rolefit(&["score", &r, "--model", &v1]);
+    assert!(
+        err.bad_input()
+            .contains("the model file (version 1) does not hold the matrix it was trained with"),
+        "{}",
+        err.stderr
+    );
+
+    // O*NET data's credit travels with the matrix.
+    let onet = write(
+        dir.path(),
+        "Skills.csv",
+        "O*NET-SOC Code,Element Name,Scale ID,Data Value\n\
+         11-1011.00,Reading,IM,4\n11-1011.00,Reading,LV,5\n11-1011.00,Writing,IM,3\n11-1011.00,Writing,LV,2\n\
+         15-1252.00,Reading,IM,2\n15-1252.00,Reading,LV,1\n15-1252.00,Writing,IM,4\n15-1252.00,Writing,LV,6\n",
+    );
+    rolefit(&[&synth[..], &["--matrix", &onet, "--labels", &labels, "-o", &r]].concat()).ok();
+    rolefit(&[
+        "train", &r, "--matrix", &onet, "--labels", &labels, "--scale", "0..7", "-o", &model,
+    ])
+    .ok();
+    let scored = rolefit(&["score", &r, "--model", &model, "--scale", "0..7", "--top", "1"]);
+    scored.ok();
+    assert!(scored.stderr.contains("O*NET"), "{}", scored.stderr);
 }
 
 #[test]

@@ -20,7 +20,7 @@ use crate::render::{closest, fixed, number, safe, table, AnswerScale};
 
 /// Runs `rolefit explain`.
 pub fn run(args: &ExplainArgs) -> Result<()> {
-    let loaded = load::matrix(&args.matrix)?;
+    let loaded = load::matrix_for_model(&args.matrix, args.model.as_deref())?;
     loaded.print_notes();
     let matrix = loaded.matrix;
     let target = matrix.role_index(&args.target).ok_or_else(|| {

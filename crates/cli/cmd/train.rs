@@ -23,10 +23,10 @@ use crate::render::closest;
 pub fn run(args: &TrainArgs) -> Result<()> {
     let loaded = load::matrix(&args.matrix)?;
     loaded.print_notes();
-    let matrix = loaded.matrix;
-    let batch = load::responses_unique(&args.responses, &matrix)?;
+    let matrix = &loaded.matrix;
+    let batch = load::responses_unique(&args.responses, matrix)?;
     let input = input_name(args.responses.input.as_deref());
-    let labels = Labels::read(&args.labels, &matrix)?;
+    let labels = Labels::read(&args.labels, matrix)?;
     let (labels, unused) = labels.align(&batch, &input)?;
     labels_warning(unused, &args.labels, &input);
     let method = match args.method {
@@ -38,8 +38,11 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         neighbours: args.neighbours as usize,
         ..TrainOptions::default()
     };
-    let model = learned::train(method, &options, &matrix, &batch, &labels)
-        .map_err(|e| bad_input(format!("training {method} on {input}: {e}")))?;
+    // The model file keeps the matrix, with O*NET's credit when it is
+    // O*NET data, so that the model can be used without it.
+    let model = learned::train(method, &options, matrix, &batch, &labels)
+        .map_err(|e| bad_input(format!("training {method} on {input}: {e}")))?
+        .with_matrix_credit(loaded.onet.then(|| rolefit_import::ONET_CREDIT.to_string()));
     let mut out = Output::create(args.output.as_deref())?;
     out.write_all(model.to_json().as_bytes())?;
     out.finish().context("writing the model")?;
@@ -228,12 +231,7 @@ impl Labels {
 
 /// Reads a model file and checks it against `matrix` (exit 2 otherwise).
 pub fn load_model(path: &Path, matrix: &RoleMatrix) -> Result<LearnedModel> {
-    let mut input = open_file(path, "model")?;
-    let mut text = String::new();
-    input
-        .reader
-        .read_to_string(&mut text)
-        .map_err(|e| bad_input(format!("cannot read model {}: {e}", path.display())))?;
+    let text = load::model_text(path)?;
     LearnedModel::from_json(&text, matrix).map_err(|e| bad_input(format!("{}: {e}", path.display())))
 }
 

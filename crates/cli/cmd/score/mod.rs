@@ -49,7 +49,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
             "--rejects needs --on-error skip (with fail, the first bad row stops the run)",
         ));
     }
-    let loaded = load::matrix(&args.matrix)?;
+    let loaded = load::matrix_for_model(&args.matrix, args.model.as_deref())?;
     if !args.quiet {
         loaded.print_notes();
     }
