@@ -1,11 +1,31 @@
-//! Command-line arguments: parsed and checked here with no I/O, so that a
-//! usage mistake is reported (exit 2) before any file is touched.
+//! Command-line arguments: parsed and checked with no I/O, so that a usage
+//! mistake is reported (exit 2) before any file is touched.
+//!
+//! This module holds the command tree ([`Cli`], [`Command`]) and the option
+//! groups several commands share (where the matrix and the responses come
+//! from, the plugin timeout, ...). Each command's own arguments live
+//! beside its `run`, in its module under `cmd/`.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rolefit_model::Scale;
+
+use crate::cmd::assess::AssessArgs;
+use crate::cmd::cluster::ClusterArgs;
+use crate::cmd::completions::CompletionsArgs;
+use crate::cmd::evaluate::EvaluateArgs;
+use crate::cmd::explain::ExplainArgs;
+use crate::cmd::matrix::MatrixCommand;
+use crate::cmd::plugins::PluginsArgs;
+use crate::cmd::report::ReportArgs;
+use crate::cmd::roles::RolesArgs;
+use crate::cmd::score::ScoreArgs;
+use crate::cmd::strategies::StrategiesArgs;
+use crate::cmd::survey::SurveyArgs;
+use crate::cmd::synth::SynthCommand;
+use crate::cmd::train::TrainArgs;
 
 /// Recommend the role that fits a person best from a capability
 /// self-assessment.
@@ -78,70 +98,6 @@ pub enum Command {
     /// An external subcommand: `rolefit NAME ARGS...` runs `rolefit-NAME ARGS...`.
     #[command(external_subcommand)]
     External(Vec<OsString>),
-}
-
-/// `rolefit synth ...`
-#[derive(Debug, Subcommand)]
-pub enum SynthCommand {
-    /// Write a random wide role matrix (`role,<capability>...`, importance 1).
-    Matrix(SynthMatrixArgs),
-    /// Write respondents drawn around randomly chosen roles of a matrix.
-    Responses(SynthResponsesArgs),
-}
-
-/// `rolefit synth matrix`
-#[derive(Debug, Args)]
-pub struct SynthMatrixArgs {
-    /// Number of roles.
-    #[arg(long, value_name = "R", value_parser = clap::value_parser!(u32).range(1..=100_000))]
-    pub roles: u32,
-    /// Number of capabilities.
-    #[arg(long, value_name = "C", value_parser = clap::value_parser!(u32).range(2..=10_000))]
-    pub capabilities: u32,
-    /// Random seed: the same seed gives the same bytes.
-    #[arg(long, value_name = "S", default_value_t = 1)]
-    pub seed: u64,
-    /// The scale of the levels.
-    #[arg(long, value_name = "MIN..MAX", default_value = "1..5")]
-    pub scale: Scale,
-    /// Write to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-}
-
-/// `rolefit synth responses`
-#[derive(Debug, Args)]
-pub struct SynthResponsesArgs {
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    /// Number of respondents.
-    #[arg(long, value_name = "N")]
-    pub rows: u64,
-    /// Random seed: the same seed gives the same bytes.
-    #[arg(long, value_name = "S", default_value_t = 1)]
-    pub seed: u64,
-    /// Standard deviation of the Gaussian noise added to the role's levels,
-    /// in scale points.
-    #[arg(long, value_name = "SD", default_value_t = 0.75, value_parser = parse_non_negative)]
-    pub noise: f64,
-    /// Fraction of answers left blank at random.
-    #[arg(long, value_name = "FRACTION", default_value_t = 0.0, value_parser = parse_fraction)]
-    pub missing: f64,
-    /// Also write each respondent's generating role to FILE as `respondent,role`.
-    #[arg(long, value_name = "FILE")]
-    pub labels: Option<PathBuf>,
-    /// Write to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-}
-
-/// `rolefit matrix ...`
-#[derive(Debug, Subcommand)]
-pub enum MatrixCommand {
-    /// Validate a role matrix file and summarise it.
-    Check(MatrixCheckArgs),
-    /// How similar the roles of a matrix are to each other, and what separates them.
-    Overlap(OverlapArgs),
 }
 
 /// Where the role matrix comes from.
@@ -323,91 +279,6 @@ pub enum ListFormat {
     Csv,
 }
 
-/// Output formats for scores.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ScoreFormat {
-    /// An aligned table for people.
-    Table,
-    /// Long CSV: one row per respondent and rank.
-    Csv,
-    /// One JSON array of respondents.
-    Json,
-    /// One JSON object per respondent per line.
-    Ndjson,
-}
-
-/// `rolefit score`
-#[derive(Debug, Args)]
-pub struct ScoreArgs {
-    #[command(flatten)]
-    pub responses: ResponsesSource,
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    /// The similarity strategy (see `rolefit strategies`).
-    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
-    pub strategy: String,
-    /// How many roles to list per respondent [default: 5, or all roles if fewer].
-    #[arg(long, short = 'k', value_name = "K", value_parser = clap::value_parser!(u32).range(1..))]
-    pub top: Option<u32>,
-    /// The fraction of the matrix's capabilities a respondent must answer to
-    /// be ranked; others are reported as insufficient.
-    #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = parse_fraction)]
-    pub min_answered: f64,
-    /// Output format [default: from the extension of -o (.csv, .json,
-    /// .ndjson, .jsonl or .txt), else table].
-    #[arg(long, short = 'f', value_enum)]
-    pub format: Option<ScoreFormat>,
-    /// Write to FILE instead of standard output (written whole or not at all).
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Explain each ranked role: per-capability contributions, strengths and gaps.
-    #[arg(long)]
-    pub explain: bool,
-    /// Leave out the CSV header, so that outputs of shards concatenate.
-    #[arg(long)]
-    pub no_header: bool,
-    /// Score with a learned model (from `rolefit train`) instead of --strategy.
-    #[arg(long, value_name = "MODEL", conflicts_with = "strategy")]
-    pub model: Option<PathBuf>,
-    /// Add each respondent's confidence: the margin between the first and
-    /// second score, and how often the top role survives resampling answers.
-    #[arg(long)]
-    pub confidence: bool,
-    /// Resamples per respondent for --confidence's stability (more: steadier
-    /// stabilities, proportionally slower).
-    #[arg(long, value_name = "N", default_value_t = rolefit_score::evaluate::DEFAULT_RESAMPLES as u32,
-          requires = "confidence", value_parser = clap::value_parser!(u32).range(1..=100_000))]
-    pub resamples: u32,
-    /// Random seed of --confidence's resamples (the same seed gives the same bytes).
-    #[arg(long, value_name = "S", default_value_t = rolefit_score::evaluate::DEFAULT_SEED, requires = "confidence")]
-    pub seed: u64,
-    /// Self-rating bias correction.
-    #[arg(long, value_enum, default_value_t = Center::None)]
-    pub center: Center,
-    /// For one respondent: draw them against their top roles as an SVG radar chart.
-    #[arg(long, value_name = "FILE.svg")]
-    pub plot: Option<PathBuf>,
-    #[command(flatten)]
-    pub plugin: PluginTimeout,
-    /// Worker threads for parsing and scoring [default: all cores].
-    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
-    pub threads: Option<u32>,
-    /// No progress bar and no summary on standard error.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-}
-
-impl ScoreArgs {
-    /// The output format: `--format`, else the one `-o`'s extension names,
-    /// else a table.
-    ///
-    /// # Errors
-    /// An extension of -o that names no format `score` writes.
-    pub fn output_format(&self) -> anyhow::Result<ScoreFormat> {
-        crate::formats::choose("score", self.format, self.output.as_deref())
-    }
-}
-
 /// What to do with a row that cannot be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OnError {
@@ -417,60 +288,82 @@ pub enum OnError {
     Skip,
 }
 
-/// `rolefit roles`
-#[derive(Debug, Args)]
-pub struct RolesArgs {
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    /// Output format (CSV is the long matrix layout, so it can be edited and read back with --matrix).
-    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
-}
-
-/// `rolefit survey`
-#[derive(Debug, Args)]
-pub struct SurveyArgs {
-    /// A survey CSV to show instead of the built-in one.
-    #[arg(long, value_name = "FILE")]
-    pub survey: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
-}
-
-/// `rolefit strategies`
-#[derive(Debug, Args)]
-pub struct StrategiesArgs {
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
-}
-
-/// `rolefit matrix check`
-#[derive(Debug, Args)]
-pub struct MatrixCheckArgs {
-    /// The role matrix to check: CSV, Excel or O*NET ratings; several files
-    /// are merged into one matrix first.
-    #[arg(value_name = "FILE", required = true)]
-    pub files: Vec<PathBuf>,
-    /// The scale the matrix's levels are on.
-    #[arg(long, value_name = "MIN..MAX", default_value = "1..5")]
-    pub matrix_scale: Scale,
-    #[command(flatten)]
-    pub limits: MatrixLimits,
-}
-
-fn parse_non_negative(s: &str) -> Result<f64, String> {
+/// A value parser for clap: see its error message.
+pub fn parse_non_negative(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
         _ => Err(format!("expected a number >= 0, got {s:?}")),
     }
 }
 
-fn parse_fraction(s: &str) -> Result<f64, String> {
+/// A value parser for clap: see its error message.
+pub fn parse_fraction(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
         _ => Err(format!("expected a fraction from 0 to 1, got {s:?}")),
+    }
+}
+
+/// Self-rating bias correction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Center {
+    /// Values as given.
+    None,
+    /// Ipsative centring: each respondent's values minus their own mean.
+    Person,
+}
+
+/// How long to wait for a plugin strategy, for every command that can
+/// score with one.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct PluginTimeout {
+    /// Seconds to wait for each reply of a plugin strategy.
+    #[arg(long = "plugin-timeout", value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_timeout)]
+    pub seconds: f64,
+}
+
+impl PluginTimeout {
+    /// The timeout as a duration (the parser admits only values a
+    /// duration holds).
+    pub fn duration(self) -> std::time::Duration {
+        std::time::Duration::try_from_secs_f64(self.seconds).unwrap_or(std::time::Duration::MAX)
+    }
+}
+
+/// How many roles the role-by-role comparison of `matrix overlap` and
+/// `report` takes on.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct OverlapLimit {
+    /// The most roles to compare pairwise (the role overlap of `matrix
+    /// overlap` and `report`): its memory grows with the square of the roles
+    /// and its time with the cube, so a larger matrix is refused.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_OVERLAP_ROLES,
+          value_parser = clap::value_parser!(u32).range(2..))]
+    pub max_overlap_roles: u32,
+}
+
+/// The default of `--max-overlap-roles`: more than O*NET's 900-odd
+/// occupations.
+pub const DEFAULT_MAX_OVERLAP_ROLES: u32 = 1000;
+
+/// A number of seconds > 0 that a [`std::time::Duration`] holds.
+/// A value parser for clap: see its error message.
+pub fn parse_timeout(s: &str) -> Result<f64, String> {
+    let seconds = parse_positive(s)?;
+    match std::time::Duration::try_from_secs_f64(seconds) {
+        Ok(_) => Ok(seconds),
+        Err(_) => Err(format!(
+            "expected at most {} seconds, got {s:?}",
+            std::time::Duration::MAX.as_secs()
+        )),
+    }
+}
+
+/// A value parser for clap: see its error message.
+pub fn parse_positive(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!("expected a number > 0, got {s:?}")),
     }
 }
 
@@ -478,6 +371,8 @@ fn parse_fraction(s: &str) -> Result<f64, String> {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    use crate::render::scores::ScoreFormat;
 
     #[test]
     fn cli_definition_is_consistent() {
@@ -541,368 +436,5 @@ mod tests {
         ] {
             assert!(Cli::try_parse_from(args).is_err(), "{args:?}");
         }
-    }
-}
-
-/// Output formats for evaluations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum EvaluateFormat {
-    /// Aligned tables for people.
-    Table,
-    /// One JSON object.
-    Json,
-    /// Markdown tables, for docs and reports.
-    Markdown,
-}
-
-/// Self-rating bias correction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Center {
-    /// Values as given.
-    None,
-    /// Ipsative centring: each respondent's values minus their own mean.
-    Person,
-}
-
-/// How long to wait for a plugin strategy, for every command that can
-/// score with one.
-#[derive(Debug, Clone, Copy, Args)]
-pub struct PluginTimeout {
-    /// Seconds to wait for each reply of a plugin strategy.
-    #[arg(long = "plugin-timeout", value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_timeout)]
-    pub seconds: f64,
-}
-
-impl PluginTimeout {
-    /// The timeout as a duration (the parser admits only values a
-    /// duration holds).
-    pub fn duration(self) -> std::time::Duration {
-        std::time::Duration::try_from_secs_f64(self.seconds).unwrap_or(std::time::Duration::MAX)
-    }
-}
-
-/// `rolefit evaluate`
-#[derive(Debug, Args)]
-pub struct EvaluateArgs {
-    #[command(flatten)]
-    pub responses: ResponsesSource,
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    /// The true role of each respondent: a CSV `respondent,role`.
-    #[arg(long, value_name = "FILE")]
-    pub labels: PathBuf,
-    /// Strategies to compare, comma-separated, or `all` (built-in, learned and plugin).
-    #[arg(long, value_name = "LIST", default_value = "all")]
-    pub strategies: String,
-    /// The k of top-k accuracy and NDCG@k.
-    #[arg(long, short = 'k', value_name = "K", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
-    pub k: u32,
-    /// Folds of cross-validation for learned strategies.
-    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..))]
-    pub folds: u32,
-    /// Neighbours of the learned `knn` strategy.
-    #[arg(long, value_name = "K", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
-    pub neighbours: u32,
-    /// Random seed (folds and bootstrap resamples).
-    #[arg(long, value_name = "S", default_value_t = 1)]
-    pub seed: u64,
-    /// Self-rating bias correction to apply (`person` is also evaluated as its own variant).
-    #[arg(long, value_enum, default_value_t = Center::None)]
-    pub center: Center,
-    /// The fraction of capabilities a respondent must answer to be evaluated.
-    #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = parse_fraction)]
-    pub min_answered: f64,
-    #[command(flatten)]
-    pub plugin: PluginTimeout,
-    /// Output format [default: from the extension of -o (.json, .md or
-    /// .txt), else table].
-    #[arg(long, short = 'f', value_enum)]
-    pub format: Option<EvaluateFormat>,
-    /// Write to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-}
-
-/// Learned strategy methods.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TrainMethod {
-    /// Each role's mean profile (and spread) over its holders.
-    Centroid,
-    /// The k nearest labelled holders.
-    Knn,
-    /// Multinomial logistic regression.
-    Logistic,
-}
-
-/// `rolefit train`
-#[derive(Debug, Args)]
-pub struct TrainArgs {
-    #[command(flatten)]
-    pub responses: ResponsesSource,
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    /// The role each respondent holds: a CSV `respondent,role`.
-    #[arg(long, value_name = "FILE")]
-    pub labels: PathBuf,
-    /// How to learn.
-    #[arg(long, value_enum, default_value_t = TrainMethod::Centroid)]
-    pub method: TrainMethod,
-    /// Neighbours for `knn`.
-    #[arg(long, value_name = "K", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
-    pub neighbours: u32,
-    /// Random seed (the three methods are deterministic and do not use it).
-    #[arg(long, value_name = "S", default_value_t = 1)]
-    pub seed: u64,
-    /// Write the model (versioned JSON) to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-}
-
-/// `rolefit explain`
-#[derive(Debug, Args)]
-pub struct ExplainArgs {
-    #[command(flatten)]
-    pub responses: ResponsesSource,
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    /// The role to reach: its name or id.
-    #[arg(long, value_name = "ROLE")]
-    pub target: String,
-    /// The similarity strategy.
-    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
-    pub strategy: String,
-    #[command(flatten)]
-    pub plugin: PluginTimeout,
-    /// Use a learned model (from `rolefit train`) instead of --strategy.
-    #[arg(long, value_name = "MODEL", conflicts_with = "strategy")]
-    pub model: Option<PathBuf>,
-    /// The fraction of the matrix's capabilities a respondent must answer to
-    /// be ranked (as for `score`); others are reported as insufficient, with
-    /// no search.
-    #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = parse_fraction)]
-    pub min_answered: f64,
-    /// Candidate profiles tried per respondent at most; past it the answer
-    /// is a lower bound on the points needed.
-    #[arg(long, value_name = "N", default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..))]
-    pub budget: u64,
-    /// Output format [default: from the extension of -o (.csv, .json or
-    /// .txt), else table].
-    #[arg(long, short = 'f', value_enum)]
-    pub format: Option<ListFormat>,
-    /// Write to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-}
-
-/// Clustering methods.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ClusterMethod {
-    /// k-means (linfa).
-    Kmeans,
-    /// Gaussian mixture model (linfa).
-    Gmm,
-}
-
-/// `rolefit cluster`
-#[derive(Debug, Args)]
-pub struct ClusterArgs {
-    #[command(flatten)]
-    pub responses: ResponsesSource,
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    /// Number of clusters.
-    #[arg(long, short = 'k', value_name = "K", conflicts_with = "k_range", value_parser = clap::value_parser!(u32).range(1..))]
-    pub k: Option<u32>,
-    /// Try every k in A..B and keep the best by silhouette score.
-    #[arg(long, value_name = "A..B")]
-    pub k_range: Option<String>,
-    /// The clustering method.
-    #[arg(long, value_enum, default_value_t = ClusterMethod::Kmeans)]
-    pub method: ClusterMethod,
-    /// Random seed.
-    #[arg(long, value_name = "S", default_value_t = 1)]
-    pub seed: u64,
-    /// The strategy used to name each cluster's nearest role.
-    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
-    pub strategy: String,
-    #[command(flatten)]
-    pub plugin: PluginTimeout,
-    /// Output format: a summary (table, json) or `respondent,cluster` rows
-    /// (csv) [default: from the extension of -o (.csv, .json or .txt), else
-    /// table].
-    #[arg(long, short = 'f', value_enum)]
-    pub format: Option<ListFormat>,
-    /// Write to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Also draw the respondents in 2-D (PCA), coloured by cluster, as SVG.
-    #[arg(long, value_name = "FILE.svg")]
-    pub plot: Option<PathBuf>,
-}
-
-/// `rolefit matrix overlap`
-#[derive(Debug, Args)]
-pub struct OverlapArgs {
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    /// The similarity strategy used to compare roles.
-    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
-    pub strategy: String,
-    #[command(flatten)]
-    pub plugin: PluginTimeout,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
-    /// Also draw the role-by-role similarity as an SVG heatmap.
-    #[arg(long, value_name = "FILE.svg")]
-    pub plot: Option<PathBuf>,
-    #[command(flatten)]
-    pub overlap_limit: OverlapLimit,
-}
-
-/// How many roles the role-by-role comparison of `matrix overlap` and
-/// `report` takes on.
-#[derive(Debug, Clone, Copy, Args)]
-pub struct OverlapLimit {
-    /// The most roles to compare pairwise (the role overlap of `matrix
-    /// overlap` and `report`): its memory grows with the square of the roles
-    /// and its time with the cube, so a larger matrix is refused.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_OVERLAP_ROLES,
-          value_parser = clap::value_parser!(u32).range(2..))]
-    pub max_overlap_roles: u32,
-}
-
-/// The default of `--max-overlap-roles`: more than O*NET's 900-odd
-/// occupations.
-pub const DEFAULT_MAX_OVERLAP_ROLES: u32 = 1000;
-
-/// `rolefit report`
-#[derive(Debug, Args)]
-pub struct ReportArgs {
-    #[command(flatten)]
-    pub responses: ResponsesSource,
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    /// The similarity strategy.
-    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
-    pub strategy: String,
-    #[command(flatten)]
-    pub plugin: PluginTimeout,
-    /// Groups smaller than this are left out of aggregates, for privacy.
-    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
-    pub min_group: u32,
-    /// The fraction of the matrix's capabilities a respondent must answer to
-    /// be ranked, and so counted in the report.
-    #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = parse_fraction)]
-    pub min_answered: f64,
-    /// Random seed (clustering).
-    #[arg(long, value_name = "S", default_value_t = 1)]
-    pub seed: u64,
-    /// The HTML file to write.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: PathBuf,
-    #[command(flatten)]
-    pub overlap_limit: OverlapLimit,
-}
-
-/// `rolefit assess`
-#[derive(Debug, Args)]
-pub struct AssessArgs {
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    /// A survey CSV (`id,text,capability,reverse`) to answer. Default: the
-    /// built-in survey.
-    #[arg(long, value_name = "FILE")]
-    pub survey: Option<PathBuf>,
-    /// The scale to answer on: a label scale (agreement5, agreement7,
-    /// frequency, like, proficiency, or one of --labels-map) or a numeric
-    /// range. Default: the survey's scale.
-    #[arg(long, value_name = "MIN..MAX|NAME")]
-    pub scale: Option<ScaleArg>,
-    /// Custom label scales: a CSV `scale,label,value` (`scale` optional).
-    #[arg(long, value_name = "FILE")]
-    pub labels_map: Option<PathBuf>,
-    /// Also save the answers to FILE as a responses CSV (`rolefit score FILE`
-    /// scores it).
-    #[arg(long, value_name = "FILE")]
-    pub save: Option<PathBuf>,
-    /// Do not ask: read the answers from FILE, a responses CSV with one row
-    /// (as --save writes). Needs no terminal.
-    #[arg(long, value_name = "FILE")]
-    pub answers: Option<PathBuf>,
-    /// The respondent id written with --save.
-    #[arg(long, value_name = "ID", default_value = "me")]
-    pub respondent: String,
-    /// The similarity strategy (see `rolefit strategies`).
-    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
-    pub strategy: String,
-    #[command(flatten)]
-    pub plugin: PluginTimeout,
-    /// How many of the best roles to explain.
-    #[arg(long, short = 'k', value_name = "K", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
-    pub top: u32,
-}
-
-/// `rolefit plugins`
-#[derive(Debug, Args)]
-pub struct PluginsArgs {
-    #[command(subcommand)]
-    pub command: Option<PluginsCommand>,
-}
-
-/// `rolefit plugins ...`
-#[derive(Debug, Subcommand)]
-pub enum PluginsCommand {
-    /// Run a strategy plugin's handshake and a test batch, and report whether it conforms.
-    Check(PluginCheckArgs),
-}
-
-/// `rolefit plugins check`
-#[derive(Debug, Args)]
-pub struct PluginCheckArgs {
-    /// The strategy's name (the plugin is `rolefit-strategy-NAME`).
-    #[arg(value_name = "NAME")]
-    pub name: String,
-    #[command(flatten)]
-    pub plugin: PluginTimeout,
-}
-
-/// Shells for completions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Shell {
-    /// Bash.
-    Bash,
-    /// Zsh.
-    Zsh,
-    /// Fish.
-    Fish,
-    /// PowerShell.
-    Powershell,
-}
-
-/// `rolefit completions`
-#[derive(Debug, Args)]
-pub struct CompletionsArgs {
-    /// The shell.
-    #[arg(value_enum)]
-    pub shell: Shell,
-}
-
-/// A number of seconds > 0 that a [`std::time::Duration`] holds.
-fn parse_timeout(s: &str) -> Result<f64, String> {
-    let seconds = parse_positive(s)?;
-    match std::time::Duration::try_from_secs_f64(seconds) {
-        Ok(_) => Ok(seconds),
-        Err(_) => Err(format!(
-            "expected at most {} seconds, got {s:?}",
-            std::time::Duration::MAX.as_secs()
-        )),
-    }
-}
-
-fn parse_positive(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
-        _ => Err(format!("expected a number > 0, got {s:?}")),
     }
 }

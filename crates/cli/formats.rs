@@ -16,8 +16,12 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::args::{Command, EvaluateFormat, ListFormat, MatrixCommand, ScoreFormat, SynthCommand};
+use crate::args::{Command, ListFormat};
+use crate::cmd::evaluate::EvaluateFormat;
+use crate::cmd::matrix::MatrixCommand;
+use crate::cmd::synth::SynthCommand;
 use crate::error::bad_input;
+use crate::render::scores::ScoreFormat;
 
 /// A format `--format` can name and `-o`'s extension can imply.
 pub trait OutputFormat: Copy + 'static {

@@ -380,6 +380,14 @@ fn read_responses(source: &ResponsesSource, matrix: &RoleMatrix, unique: bool) -
     Ok(batch)
 }
 
+/// The name errors call the responses input by.
+pub fn input_name(path: Option<&Path>) -> String {
+    match path {
+        Some(p) if p != Path::new("-") => p.display().to_string(),
+        _ => "<stdin>".to_string(),
+    }
+}
+
 /// The error for a responses file with a header and no data rows: an empty
 /// result would look like a run over nobody.
 pub fn no_respondents(name: &str) -> anyhow::Error {

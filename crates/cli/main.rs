@@ -25,10 +25,13 @@ macro_rules! eprintln {
 
 mod args;
 mod cmd;
+mod cohort;
+mod confidence;
 mod error;
 mod external;
 mod formats;
 mod io;
+mod labels;
 mod load;
 mod paths;
 mod pipeline;
@@ -37,12 +40,15 @@ mod progress;
 mod registry;
 mod rejects;
 mod render;
+mod role_overlap;
+mod strategy;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command, MatrixCommand, SynthCommand};
+use crate::args::{Cli, Command};
+use crate::cmd::synth::SynthCommand;
 
 fn main() -> ExitCode {
     io::guard_standard_streams();
@@ -85,10 +91,9 @@ fn run(command: &Command) -> anyhow::Result<()> {
         Command::Roles(a) => cmd::roles::run(a),
         Command::Survey(a) => cmd::survey::run(a),
         Command::Strategies(a) => cmd::strategies::run(a),
-        Command::Matrix(MatrixCommand::Check(a)) => cmd::matrix::check(a),
+        Command::Matrix(a) => cmd::matrix::run(a),
         Command::Synth(SynthCommand::Matrix(a)) => cmd::synth::matrix(a),
         Command::Synth(SynthCommand::Responses(a)) => cmd::synth::responses(a),
-        Command::Matrix(MatrixCommand::Overlap(a)) => cmd::overlap::run(a),
         Command::Evaluate(a) => cmd::evaluate::run(a),
         Command::Train(a) => cmd::train::run(a),
         Command::Explain(a) => cmd::explain::run(a),

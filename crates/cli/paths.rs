@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use crate::args::{Command, MatrixCommand, MatrixSource, ResponsesSource, SynthCommand};
+use crate::args::{Command, MatrixSource, ResponsesSource};
+use crate::cmd::matrix::MatrixCommand;
+use crate::cmd::synth::SynthCommand;
 use crate::error::bad_input;
 
 /// One file of a run and how the command line names it.

@@ -10,9 +10,10 @@
 //! such a file instead of asking, which is how scripts and tests drive it.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use clap::Args;
 use dialoguer::console::{style, Term};
 use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Confirm, Select};
@@ -20,13 +21,51 @@ use rolefit_import::{ByteRecord, ColumnRole, ResponseOptions, ResponseReader, So
 use rolefit_model::{ProfileBatch, QualityFlags, ResponseScale, RoleMatrix, Scale, Survey};
 use rolefit_score::{explain, CompiledMatrix, Outcome, Scorer, Strategy};
 
-use crate::args::{AssessArgs, ScaleArg, ScoreFormat};
-use crate::cmd::score::{csv_field, Renderer};
+use crate::args::{MatrixSource, PluginTimeout, ScaleArg};
 use crate::error::bad_input;
 use crate::io::{open_input, Output};
 use crate::load;
 use crate::registry;
+use crate::render::scores::{csv_field, Renderer, ScoreFormat};
 use crate::render::{bar, number, safe};
+
+/// `rolefit assess`
+#[derive(Debug, Args)]
+pub struct AssessArgs {
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    /// A survey CSV (`id,text,capability,reverse`) to answer. Default: the
+    /// built-in survey.
+    #[arg(long, value_name = "FILE")]
+    pub survey: Option<PathBuf>,
+    /// The scale to answer on: a label scale (agreement5, agreement7,
+    /// frequency, like, proficiency, or one of --labels-map) or a numeric
+    /// range. Default: the survey's scale.
+    #[arg(long, value_name = "MIN..MAX|NAME")]
+    pub scale: Option<ScaleArg>,
+    /// Custom label scales: a CSV `scale,label,value` (`scale` optional).
+    #[arg(long, value_name = "FILE")]
+    pub labels_map: Option<PathBuf>,
+    /// Also save the answers to FILE as a responses CSV (`rolefit score FILE`
+    /// scores it).
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+    /// Do not ask: read the answers from FILE, a responses CSV with one row
+    /// (as --save writes). Needs no terminal.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// The respondent id written with --save.
+    #[arg(long, value_name = "ID", default_value = "me")]
+    pub respondent: String,
+    /// The similarity strategy (see `rolefit strategies`).
+    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
+    pub strategy: String,
+    #[command(flatten)]
+    pub plugin: PluginTimeout,
+    /// How many of the best roles to explain.
+    #[arg(long, short = 'k', value_name = "K", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    pub top: u32,
+}
 
 /// The width of bars in the capability chart.
 const BAR: usize = 24;

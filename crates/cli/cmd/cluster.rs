@@ -9,96 +9,76 @@
 //! error.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
+use clap::{Args, ValueEnum};
 use rolefit_model::{ProfileBatch, RoleMatrix};
 use rolefit_score::cluster::{
-    describe, fit, fit_range, project, silhouette, silhouette_sample, ClusterError, ClusterParams,
-    ClusterSummary, Clustering, CohortData, KChoice, Method, Precision, Seeding, Silhouette,
+    describe, fit, fit_range, silhouette, silhouette_sample, ClusterParams, ClusterSummary, Clustering,
+    CohortData, KChoice, Method, Precision, Seeding, Silhouette,
 };
-use rolefit_score::{CompiledMatrix, ScoreError, Strategy};
+use rolefit_score::Strategy;
 use serde_json::json;
 
-use crate::args::{ClusterArgs, ClusterMethod, ListFormat, MatrixSource, ResponsesSource};
+use crate::args::{ListFormat, MatrixSource, PluginTimeout, ResponsesSource};
+use crate::cohort::{cluster_error, cluster_plot, load_cohort, map_title, ClusterMap, Cohort};
 use crate::error::bad_input;
 use crate::io::Output;
-use crate::load::{self, Loaded};
 use crate::plot::{self, scatter};
 use crate::registry;
 use crate::render::{number, table};
 
+/// `rolefit cluster`
+#[derive(Debug, Args)]
+pub struct ClusterArgs {
+    #[command(flatten)]
+    pub responses: ResponsesSource,
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    /// Number of clusters.
+    #[arg(long, short = 'k', value_name = "K", conflicts_with = "k_range", value_parser = clap::value_parser!(u32).range(1..))]
+    pub k: Option<u32>,
+    /// Try every k in A..B and keep the best by silhouette score.
+    #[arg(long, value_name = "A..B")]
+    pub k_range: Option<String>,
+    /// The clustering method.
+    #[arg(long, value_enum, default_value_t = ClusterMethod::Kmeans)]
+    pub method: ClusterMethod,
+    /// Random seed.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// The strategy used to name each cluster's nearest role.
+    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
+    pub strategy: String,
+    #[command(flatten)]
+    pub plugin: PluginTimeout,
+    /// Output format: a summary (table, json) or `respondent,cluster` rows
+    /// (csv) [default: from the extension of -o (.csv, .json or .txt), else
+    /// table].
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<ListFormat>,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also draw the respondents in 2-D (PCA), coloured by cluster, as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+}
+
+/// Clustering methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClusterMethod {
+    /// k-means (linfa).
+    Kmeans,
+    /// Gaussian mixture model (linfa).
+    Gmm,
+}
+
 /// The k range tried when neither `--k` nor `--k-range` is given: 2 to 8
 /// (fewer with fewer respondents).
 pub const DEFAULT_K_RANGE: (usize, usize) = (2, 8);
-
-/// At most this many respondents are drawn on a cluster map; beyond, a
-/// seeded sample of this many (an SVG of a million circles helps no one).
-pub const MAX_POINTS: usize = 20_000;
-
-/// Respondents loaded for clustering.
-pub struct Cohort {
-    /// The matrix and its notes.
-    pub loaded: Loaded,
-    /// The matrix compiled for scoring.
-    pub compiled: CompiledMatrix,
-    /// Every respondent, as read.
-    pub profiles: ProfileBatch,
-    /// The same, dense, missing answers imputed.
-    pub data: CohortData,
-    /// The input's name for messages.
-    pub source: String,
-}
-
-/// Loads the matrix and every response, checked against the matrix scale.
-pub fn load_cohort(responses: &ResponsesSource, matrix: &MatrixSource) -> Result<Cohort> {
-    let loaded = load::matrix(matrix)?;
-    let profiles = load::responses(responses, &loaded.matrix)?;
-    let source = match responses.input.as_deref() {
-        Some(p) if p != Path::new("-") => p.display().to_string(),
-        _ => "<stdin>".to_string(),
-    };
-    if profiles.is_empty() {
-        return Err(bad_input(format!("{source} holds no respondents")));
-    }
-    let compiled = CompiledMatrix::new(&loaded.matrix);
-    compiled.check(&profiles).map_err(score_error)?;
-    let data = CohortData::from_batch(&profiles, loaded.matrix.scale());
-    Ok(Cohort {
-        loaded,
-        compiled,
-        profiles,
-        data,
-        source,
-    })
-}
-
-/// A clustering failure as an error with the right exit code: the data or
-/// the arguments (2), except a misbehaving strategy (1).
-pub fn cluster_error(e: ClusterError) -> anyhow::Error {
-    match e {
-        ClusterError::Score(e) => score_error(e),
-        ClusterError::Fit { method, message } => bad_input(format!(
-            "{method} failed on these respondents: {message}{}",
-            if method == Method::Gmm {
-                " (try --method kmeans, or fewer clusters)"
-            } else {
-                ""
-            }
-        )),
-        other => bad_input(other.to_string()),
-    }
-}
-
-fn score_error(e: ScoreError) -> anyhow::Error {
-    match e {
-        ScoreError::Strategy { .. } => anyhow::Error::new(e),
-        other => bad_input(other.to_string()),
-    }
-}
 
 /// Parses `A..B` (both included; `A..=B` is accepted too).
 pub fn parse_k_range(text: &str) -> Result<(usize, usize)> {
@@ -491,111 +471,6 @@ fn summary_json(
             })
         }).collect::<Vec<_>>(),
     })
-}
-
-/// A cluster map, or why there is none.
-#[derive(Debug)]
-pub enum ClusterMap {
-    /// The map, an SVG document.
-    Drawn(String),
-    /// The respondents cannot be projected onto two principal components
-    /// (fewer than 3, identical answers, or all on one line): why, to
-    /// finish "the map is not drawn: ...".
-    NotDrawn(String),
-}
-
-/// The title of the cluster map of `data`.
-pub fn map_title(data: &CohortData, clustering: &Clustering) -> String {
-    format!(
-        "{} respondents in {} clusters ({})",
-        data.len(),
-        clustering.k(),
-        clustering.method()
-    )
-}
-
-/// The cluster map of `cohort`: respondents projected on the first two
-/// principal components, coloured by cluster, roles marked. With `hide`,
-/// the members of clusters for which it returns true are left out (the
-/// report's privacy rule) and the legend says so. A cohort that cannot be
-/// projected gets [`ClusterMap::NotDrawn`], not an error.
-pub fn cluster_plot(
-    data: &CohortData,
-    matrix: &RoleMatrix,
-    clustering: &Clustering,
-    seed: u64,
-    hide: Option<&dyn Fn(usize) -> bool>,
-) -> Result<ClusterMap> {
-    let compiled = CompiledMatrix::new(matrix);
-    let p = match project(data, compiled.levels()) {
-        Ok(p) => p,
-        Err(ClusterError::Projection(why)) => return Ok(ClusterMap::NotDrawn(why)),
-        Err(e) => return Err(cluster_error(e)),
-    };
-    let labels = clustering.labels();
-    let hidden = |c: usize| hide.is_some_and(|h| h(c));
-    let mut shown: Vec<usize> = (0..labels.len()).filter(|&i| !hidden(labels[i])).collect();
-    let total = shown.len();
-    if shown.len() > MAX_POINTS {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut pick = rand::seq::index::sample(&mut rng, shown.len(), MAX_POINTS).into_vec();
-        pick.sort_unstable();
-        shown = pick.into_iter().map(|i| shown[i]).collect();
-    }
-    let points: Vec<(f64, f64, usize)> = shown
-        .iter()
-        .map(|&i| (p.respondents[[i, 0]], p.respondents[[i, 1]], labels[i]))
-        .collect();
-    let legend: Vec<String> = clustering
-        .sizes()
-        .iter()
-        .enumerate()
-        .map(|(c, &size)| {
-            if hidden(c) {
-                format!("cluster {c}: not drawn (small)")
-            } else {
-                format!("cluster {c} ({size})")
-            }
-        })
-        .collect();
-    let roles: Vec<(String, f64, f64)> = matrix
-        .roles()
-        .iter()
-        .enumerate()
-        .map(|(j, r)| (r.name.clone(), p.roles[[j, 0]], p.roles[[j, 1]]))
-        .collect();
-    let title = map_title(data, clustering);
-    let mut note = format!(
-        "First two principal components: {:.0}% and {:.0}% of the variance. Triangles: roles.",
-        100.0 * p.explained[0],
-        100.0 * p.explained[1]
-    );
-    if total > points.len() {
-        note.push_str(&format!(
-            " A random sample of {} of {} respondents is drawn.",
-            points.len(),
-            total
-        ));
-    }
-    if total < labels.len() {
-        note.push_str(&format!(
-            " {} respondents in small clusters are not drawn.",
-            labels.len() - total
-        ));
-    }
-    let (ax, ay) = (
-        format!("PC1 ({:.0}%)", 100.0 * p.explained[0]),
-        format!("PC2 ({:.0}%)", 100.0 * p.explained[1]),
-    );
-    scatter::cluster_map(&scatter::ClusterMap {
-        title: &title,
-        note: Some(&note),
-        points: &points,
-        legend: &legend,
-        roles: &roles,
-        axes: [&ax, &ay],
-    })
-    .map(ClusterMap::Drawn)
 }
 
 #[cfg(test)]

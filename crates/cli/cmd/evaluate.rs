@@ -1,30 +1,83 @@
-//! `rolefit evaluate`: compare strategies on labelled respondents, and the
-//! per-respondent confidence `rolefit score --confidence` adds.
+//! `rolefit evaluate`: compare strategies on labelled respondents.
 //!
 //! The numbers come from [`rolefit_score::evaluate`]; this module picks the
 //! strategies (`--strategies`, `--center`), reads the labels, and renders
 //! the result as tables, JSON or Markdown.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use anyhow::Result;
+use clap::{Args, ValueEnum};
 use rolefit_model::RoleMatrix;
 use rolefit_score::evaluate::{
-    evaluate_with_progress, Bootstrap, Candidate, Confidence, EvaluateError, EvaluateOptions, Evaluation,
-    DEFAULT_RESAMPLES,
+    evaluate_with_progress, Candidate, EvaluateError, EvaluateOptions, Evaluation, DEFAULT_RESAMPLES,
 };
 use rolefit_score::learned::{Method, TrainOptions};
 use rolefit_score::{Centred, Registry, ScoreError, BUILTIN_STRATEGIES};
 use serde_json::{json, Value};
 
-use crate::args::{Center, EvaluateArgs, EvaluateFormat};
-use crate::cmd::train::{input_name, labels_warning, Labels};
+use crate::args::{parse_fraction, Center, MatrixSource, PluginTimeout, ResponsesSource};
 use crate::error::bad_input;
 use crate::io::Output;
-use crate::load;
+use crate::labels::{labels_warning, Labels};
+use crate::load::{self, input_name};
 use crate::progress::Progress;
 use crate::registry;
 use crate::render::{closest, table};
+
+/// `rolefit evaluate`
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    #[command(flatten)]
+    pub responses: ResponsesSource,
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    /// The true role of each respondent: a CSV `respondent,role`.
+    #[arg(long, value_name = "FILE")]
+    pub labels: PathBuf,
+    /// Strategies to compare, comma-separated, or `all` (built-in, learned and plugin).
+    #[arg(long, value_name = "LIST", default_value = "all")]
+    pub strategies: String,
+    /// The k of top-k accuracy and NDCG@k.
+    #[arg(long, short = 'k', value_name = "K", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    pub k: u32,
+    /// Folds of cross-validation for learned strategies.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..))]
+    pub folds: u32,
+    /// Neighbours of the learned `knn` strategy.
+    #[arg(long, value_name = "K", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub neighbours: u32,
+    /// Random seed (folds and bootstrap resamples).
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Self-rating bias correction to apply (`person` is also evaluated as its own variant).
+    #[arg(long, value_enum, default_value_t = Center::None)]
+    pub center: Center,
+    /// The fraction of capabilities a respondent must answer to be evaluated.
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = parse_fraction)]
+    pub min_answered: f64,
+    #[command(flatten)]
+    pub plugin: PluginTimeout,
+    /// Output format [default: from the extension of -o (.json, .md or
+    /// .txt), else table].
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<EvaluateFormat>,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Output formats for evaluations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvaluateFormat {
+    /// Aligned tables for people.
+    Table,
+    /// One JSON object.
+    Json,
+    /// Markdown tables, for docs and reports.
+    Markdown,
+}
 
 /// Respondents x strategies from which `evaluate` shows a progress bar on a
 /// terminal (20,000 x 8 strategies take a few seconds).
@@ -410,64 +463,6 @@ fn to_json(ev: &Evaluation, matrix: &RoleMatrix) -> Value {
             "top1_agreement": a.top1_agreement,
         })).collect::<Vec<_>>(),
     })
-}
-
-/// The bootstrap `rolefit score --confidence` uses: `--resamples` resamples
-/// (default [`DEFAULT_RESAMPLES`]) seeded with `--seed`, so that the same
-/// input and options always give the same stabilities.
-pub fn score_bootstrap(on: bool, resamples: u32, seed: u64) -> Option<Bootstrap> {
-    on.then(|| Bootstrap::new(resamples as usize, seed))
-}
-
-/// Each respondent's confidence in a chunk of `rolefit score`, computed in
-/// the worker (nothing without `--confidence`).
-///
-/// # Errors
-/// The strategy's, as for scoring.
-pub fn chunk_confidence(
-    bootstrap: Option<Bootstrap>,
-    compiled: &rolefit_score::CompiledMatrix,
-    strategy: &dyn rolefit_score::Strategy,
-    batch: &rolefit_model::ProfileBatch,
-    ws: &mut rolefit_score::Workspace,
-) -> Result<Vec<Confidence>, ScoreError> {
-    match bootstrap {
-        Some(b) => b.confidence(compiled, strategy, batch, ws),
-        None => Ok(Vec::new()),
-    }
-}
-
-/// The CSV header fields `--confidence` adds after `status`.
-pub const CONFIDENCE_CSV_HEADER: &str = ",margin,stability";
-
-/// Appends `,MARGIN,STABILITY` (six decimals; empty where there is none)
-/// to a CSV row.
-pub fn confidence_csv(out: &mut Vec<u8>, confidence: Option<&Confidence>) {
-    out.push(b',');
-    if let Some(m) = confidence.and_then(|c| c.margin) {
-        out.extend_from_slice(format!("{m:.6}").as_bytes());
-    }
-    out.push(b',');
-    if let Some(c) = confidence {
-        out.extend_from_slice(format!("{:.6}", c.stability).as_bytes());
-    }
-}
-
-/// The `confidence` object of a JSON row.
-pub fn confidence_json(c: &Confidence) -> Value {
-    json!({
-        "margin": c.margin,
-        "stability": c.stability,
-        "resamples": c.resamples,
-    })
-}
-
-/// The confidence in a few words, for tables: `margin 0.067, stable 82%`.
-pub fn confidence_text(c: &Confidence) -> String {
-    match c.margin {
-        Some(m) => format!("margin {m:.3}, stable {:.0}%", c.stability * 100.0),
-        None => format!("stable {:.0}%", c.stability * 100.0),
-    }
 }
 
 #[cfg(test)]

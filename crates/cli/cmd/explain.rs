@@ -3,20 +3,58 @@
 //! fewest capabilities), found by [`rolefit_score::whatif`].
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use anyhow::Result;
+use clap::Args;
 use rolefit_model::{ProfileBatch, RoleMatrix};
 use rolefit_score::whatif::{what_it_takes, Improvement, Plan, WhatIf, WhatIfOptions};
 use rolefit_score::{CompiledMatrix, Outcome, RankedRole, ScoreError, Scorer, Strategy};
 use serde_json::{json, Value};
 
-use crate::args::{ExplainArgs, ListFormat};
-use crate::cmd::train::load_model;
+use crate::args::{parse_fraction, ListFormat, MatrixSource, PluginTimeout, ResponsesSource};
 use crate::error::bad_input;
 use crate::io::Output;
 use crate::load;
 use crate::registry;
 use crate::render::{closest, number, safe, table};
+use crate::strategy::load_model;
+
+/// `rolefit explain`
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub responses: ResponsesSource,
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    /// The role to reach: its name or id.
+    #[arg(long, value_name = "ROLE")]
+    pub target: String,
+    /// The similarity strategy.
+    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
+    pub strategy: String,
+    #[command(flatten)]
+    pub plugin: PluginTimeout,
+    /// Use a learned model (from `rolefit train`) instead of --strategy.
+    #[arg(long, value_name = "MODEL", conflicts_with = "strategy")]
+    pub model: Option<PathBuf>,
+    /// The fraction of the matrix's capabilities a respondent must answer to
+    /// be ranked (as for `score`); others are reported as insufficient, with
+    /// no search.
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = parse_fraction)]
+    pub min_answered: f64,
+    /// Candidate profiles tried per respondent at most; past it the answer
+    /// is a lower bound on the points needed.
+    #[arg(long, value_name = "N", default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub budget: u64,
+    /// Output format [default: from the extension of -o (.csv, .json or
+    /// .txt), else table].
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<ListFormat>,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
 
 /// Runs `rolefit explain`.
 pub fn run(args: &ExplainArgs) -> Result<()> {

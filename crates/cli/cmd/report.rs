@@ -19,8 +19,10 @@ mod privacy;
 
 use std::fmt::Write as _;
 use std::io::Write as _;
+use std::path::PathBuf;
 
 use anyhow::Result;
+use clap::Args;
 use rolefit_model::{ProfileBatch, RoleMatrix};
 use rolefit_score::cluster::{
     describe, fit_range, ClusterParams, ClusterSummary, Clustering, CohortData, KChoice, Method,
@@ -29,14 +31,43 @@ use rolefit_score::overlap::{group_threshold, near_duplicate_threshold, overlap,
 use rolefit_score::{Outcome, RankedRole, Scorer, Strategy};
 
 use self::privacy::{suppress, Cell};
-use crate::args::ReportArgs;
-use crate::cmd::cluster::{cluster_error, cluster_plot, load_cohort, ClusterMap, Cohort};
-use crate::cmd::overlap::{near_duplicate_text, overlap_heatmap, separating_text};
+use crate::args::{parse_fraction, MatrixSource, OverlapLimit, PluginTimeout, ResponsesSource};
+use crate::cohort::{cluster_error, cluster_plot, load_cohort, ClusterMap, Cohort};
 use crate::io::Output;
 use crate::plot::bars::{self, Bin, Count};
 use crate::plot::{escape, inline};
 use crate::registry;
 use crate::render::number;
+use crate::role_overlap::{check_size, near_duplicate_text, overlap_heatmap, separating_text};
+
+/// `rolefit report`
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub responses: ResponsesSource,
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    /// The similarity strategy.
+    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
+    pub strategy: String,
+    #[command(flatten)]
+    pub plugin: PluginTimeout,
+    /// Groups smaller than this are left out of aggregates, for privacy.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub min_group: u32,
+    /// The fraction of the matrix's capabilities a respondent must answer to
+    /// be ranked, and so counted in the report.
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = parse_fraction)]
+    pub min_answered: f64,
+    /// Random seed (clustering).
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// The HTML file to write.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub overlap_limit: OverlapLimit,
+}
 
 /// Clusters are tried for k = 2 up to this many (fewer when the cohort is
 /// too small for every cluster to reach `--min-group`).
@@ -61,7 +92,7 @@ pub fn run(args: &ReportArgs) -> Result<()> {
     let registry = registry::registry(args.plugin.duration())?;
     let strategy = registry::find(&registry, &args.strategy)?;
     let cohort = load_cohort(&args.responses, &args.matrix)?;
-    crate::cmd::overlap::check_size(&cohort.loaded.matrix, args.overlap_limit)?;
+    check_size(&cohort.loaded.matrix, args.overlap_limit)?;
     cohort.loaded.print_notes();
     let html = build(
         &cohort,

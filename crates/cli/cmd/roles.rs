@@ -3,13 +3,24 @@
 use std::io::Write;
 
 use anyhow::Result;
+use clap::Args;
 use rolefit_model::RoleMatrix;
 use serde_json::json;
 
-use crate::args::{ListFormat, RolesArgs};
+use crate::args::{ListFormat, MatrixSource};
 use crate::io::Output;
 use crate::load;
 use crate::render::{number, safe, table};
+
+/// `rolefit roles`
+#[derive(Debug, Args)]
+pub struct RolesArgs {
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    /// Output format (CSV is the long matrix layout, so it can be edited and read back with --matrix).
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
 
 /// Above this many roles the table lists roles instead of the full grid.
 const GRID_MAX_ROLES: usize = 6;

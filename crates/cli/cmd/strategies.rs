@@ -3,12 +3,21 @@
 use std::io::Write;
 
 use anyhow::Result;
+use clap::Args;
 use rolefit_score::DEFAULT_STRATEGY;
 use serde_json::json;
 
-use crate::args::{ListFormat, StrategiesArgs};
+use crate::args::ListFormat;
 use crate::io::Output;
 use crate::render::table;
+
+/// `rolefit strategies`
+#[derive(Debug, Args)]
+pub struct StrategiesArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
 
 /// Runs `rolefit strategies`: the built-ins, then strategy plugins found
 /// on the search path (listed, not started).

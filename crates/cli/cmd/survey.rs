@@ -1,16 +1,29 @@
 //! `rolefit survey`: the statements of a survey.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use anyhow::Result;
+use clap::Args;
 use rolefit_import::builtin;
 use rolefit_model::Survey;
 use serde_json::json;
 
-use crate::args::{ListFormat, SurveyArgs};
+use crate::args::ListFormat;
 use crate::io::Output;
 use crate::load;
 use crate::render::{number, safe, table};
+
+/// `rolefit survey`
+#[derive(Debug, Args)]
+pub struct SurveyArgs {
+    /// A survey CSV to show instead of the built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub survey: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
 
 /// Runs `rolefit survey`.
 pub fn run(args: &SurveyArgs) -> Result<()> {

@@ -30,18 +30,74 @@
 
 use std::fmt::Write as _;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
 use rolefit_model::Scale;
 
-use crate::args::{SynthMatrixArgs, SynthResponsesArgs};
+use crate::args::{parse_fraction, parse_non_negative, MatrixSource};
 use crate::error::bad_input;
 use crate::io::Output;
 use crate::load;
+
+/// `rolefit synth ...`
+#[derive(Debug, Subcommand)]
+pub enum SynthCommand {
+    /// Write a random wide role matrix (`role,<capability>...`, importance 1).
+    Matrix(SynthMatrixArgs),
+    /// Write respondents drawn around randomly chosen roles of a matrix.
+    Responses(SynthResponsesArgs),
+}
+
+/// `rolefit synth matrix`
+#[derive(Debug, Args)]
+pub struct SynthMatrixArgs {
+    /// Number of roles.
+    #[arg(long, value_name = "R", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub roles: u32,
+    /// Number of capabilities.
+    #[arg(long, value_name = "C", value_parser = clap::value_parser!(u32).range(2..=10_000))]
+    pub capabilities: u32,
+    /// Random seed: the same seed gives the same bytes.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// The scale of the levels.
+    #[arg(long, value_name = "MIN..MAX", default_value = "1..5")]
+    pub scale: Scale,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `rolefit synth responses`
+#[derive(Debug, Args)]
+pub struct SynthResponsesArgs {
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    /// Number of respondents.
+    #[arg(long, value_name = "N")]
+    pub rows: u64,
+    /// Random seed: the same seed gives the same bytes.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Standard deviation of the Gaussian noise added to the role's levels,
+    /// in scale points.
+    #[arg(long, value_name = "SD", default_value_t = 0.75, value_parser = parse_non_negative)]
+    pub noise: f64,
+    /// Fraction of answers left blank at random.
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.0, value_parser = parse_fraction)]
+    pub missing: f64,
+    /// Also write each respondent's generating role to FILE as `respondent,role`.
+    #[arg(long, value_name = "FILE")]
+    pub labels: Option<PathBuf>,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
 
 /// Runs `rolefit synth matrix`.
 pub fn matrix(args: &SynthMatrixArgs) -> Result<()> {

@@ -7,18 +7,19 @@
 //! order (see [`crate::pipeline`]). Only the table format, which is for
 //! people and needs the whole result to lay it out, holds rows.
 
-mod render;
-
 use std::io::Write;
 use std::time::Instant;
 
+use std::path::PathBuf;
+
 use anyhow::{Context, Result};
+use clap::Args;
 use crossbeam_channel::{Receiver, Sender};
 use rolefit_import::{ChunkParser, ColumnPlan, RawChunk, ResponseChunks, RowPosition};
 use rolefit_model::ProfileBatch;
 use rolefit_score::{explain, CompiledMatrix, Outcome, Scorer, Strategy, Workspace};
 
-use crate::args::{OnError, ScoreArgs};
+use crate::args::{parse_fraction, Center, MatrixSource, OnError, PluginTimeout, ResponsesSource};
 use crate::error::bad_input;
 use crate::io::{open_input, Output};
 use crate::load::{self, no_respondents};
@@ -26,9 +27,79 @@ use crate::pipeline::{self, ChunkResult};
 use crate::progress::Progress;
 use crate::registry;
 use crate::rejects;
+use crate::render::scores::{Renderer, ScoreFormat, TableRow};
 
-use render::TableRow;
-pub use render::{csv_field, Renderer};
+/// `rolefit score`
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    pub responses: ResponsesSource,
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    /// The similarity strategy (see `rolefit strategies`).
+    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
+    pub strategy: String,
+    /// How many roles to list per respondent [default: 5, or all roles if fewer].
+    #[arg(long, short = 'k', value_name = "K", value_parser = clap::value_parser!(u32).range(1..))]
+    pub top: Option<u32>,
+    /// The fraction of the matrix's capabilities a respondent must answer to
+    /// be ranked; others are reported as insufficient.
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = parse_fraction)]
+    pub min_answered: f64,
+    /// Output format [default: from the extension of -o (.csv, .json,
+    /// .ndjson, .jsonl or .txt), else table].
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<ScoreFormat>,
+    /// Write to FILE instead of standard output (written whole or not at all).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Explain each ranked role: per-capability contributions, strengths and gaps.
+    #[arg(long)]
+    pub explain: bool,
+    /// Leave out the CSV header, so that outputs of shards concatenate.
+    #[arg(long)]
+    pub no_header: bool,
+    /// Score with a learned model (from `rolefit train`) instead of --strategy.
+    #[arg(long, value_name = "MODEL", conflicts_with = "strategy")]
+    pub model: Option<PathBuf>,
+    /// Add each respondent's confidence: the margin between the first and
+    /// second score, and how often the top role survives resampling answers.
+    #[arg(long)]
+    pub confidence: bool,
+    /// Resamples per respondent for --confidence's stability (more: steadier
+    /// stabilities, proportionally slower).
+    #[arg(long, value_name = "N", default_value_t = rolefit_score::evaluate::DEFAULT_RESAMPLES as u32,
+          requires = "confidence", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub resamples: u32,
+    /// Random seed of --confidence's resamples (the same seed gives the same bytes).
+    #[arg(long, value_name = "S", default_value_t = rolefit_score::evaluate::DEFAULT_SEED, requires = "confidence")]
+    pub seed: u64,
+    /// Self-rating bias correction.
+    #[arg(long, value_enum, default_value_t = Center::None)]
+    pub center: Center,
+    /// For one respondent: draw them against their top roles as an SVG radar chart.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    #[command(flatten)]
+    pub plugin: PluginTimeout,
+    /// Worker threads for parsing and scoring [default: all cores].
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// No progress bar and no summary on standard error.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+impl ScoreArgs {
+    /// The output format: `--format`, else the one `-o`'s extension names,
+    /// else a table.
+    ///
+    /// # Errors
+    /// An extension of -o that names no format `score` writes.
+    pub fn output_format(&self) -> anyhow::Result<ScoreFormat> {
+        crate::formats::choose("score", self.format, self.output.as_deref())
+    }
+}
 
 /// Input bytes per chunk: large enough that per-chunk costs vanish (about
 /// 2,000 rows of 30 answers), small enough that the chunks in flight and
@@ -56,7 +127,13 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
     let matrix = loaded.matrix;
     let survey = load::survey(args.responses.survey.as_deref())?;
     let registry = registry::registry(args.plugin.duration())?;
-    let chosen = crate::cmd::train::score_strategy(args, &registry, &matrix)?;
+    let chosen = crate::strategy::choose(
+        &args.strategy,
+        args.model.as_deref(),
+        args.center,
+        &registry,
+        &matrix,
+    )?;
     let strategy = chosen.get();
     let compiled = CompiledMatrix::new(&matrix);
     let top = args.top.map_or(5, |k| k as usize).min(matrix.roles().len());
@@ -125,7 +202,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         compiled: &compiled,
         strategy,
         renderer: &renderer,
-        bootstrap: crate::cmd::evaluate::score_bootstrap(args.confidence, args.resamples, args.seed),
+        bootstrap: crate::confidence::score_bootstrap(args.confidence, args.resamples, args.seed),
         skip_bad_rows: args.responses.on_error == OnError::Skip,
         exclude_flagged: args.responses.exclude_flagged,
         spare: crossbeam_channel::bounded(4 * threads + 4),
@@ -356,7 +433,7 @@ impl Job<'_> {
                 return done;
             }
         };
-        let confidence = match crate::cmd::evaluate::chunk_confidence(
+        let confidence = match crate::confidence::chunk_confidence(
             self.bootstrap,
             self.compiled,
             self.strategy,

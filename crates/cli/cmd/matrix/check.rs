@@ -5,20 +5,37 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::io::Write;
 
-use anyhow::Result;
-use rolefit_model::{Requirement, RoleMatrix};
+use std::path::PathBuf;
 
-use crate::args::{MatrixCheckArgs, MatrixSource};
+use anyhow::Result;
+use clap::Args;
+use rolefit_model::{Requirement, RoleMatrix, Scale};
+
+use crate::args::{MatrixLimits, MatrixSource};
 use crate::io::Output;
 use crate::load;
 use crate::render::number;
+
+/// `rolefit matrix check`
+#[derive(Debug, Args)]
+pub struct MatrixCheckArgs {
+    /// The role matrix to check: CSV, Excel or O*NET ratings; several files
+    /// are merged into one matrix first.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// The scale the matrix's levels are on.
+    #[arg(long, value_name = "MIN..MAX", default_value = "1..5")]
+    pub matrix_scale: Scale,
+    #[command(flatten)]
+    pub limits: MatrixLimits,
+}
 
 /// At most this many warnings of one kind are listed, then a count.
 const WARNINGS_OF_A_KIND: usize = 20;
 
 /// Runs `rolefit matrix check`. An invalid file is an error (exit 2) from
 /// the importer; a valid one gets a summary and any warnings.
-pub fn check(args: &MatrixCheckArgs) -> Result<()> {
+pub fn run(args: &MatrixCheckArgs) -> Result<()> {
     let source = MatrixSource {
         matrix: args.files.clone(),
         matrix_scale: args.matrix_scale,

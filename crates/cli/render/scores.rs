@@ -9,8 +9,22 @@ use rolefit_score::evaluate::Confidence;
 use rolefit_score::{Explanation, Outcome, RankedRole, Strategy};
 use serde_json::{json, Value};
 
-use crate::args::ScoreFormat;
+use clap::ValueEnum;
+
 use crate::render::{bar, number, safe, table};
+
+/// Output formats for scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScoreFormat {
+    /// An aligned table for people.
+    Table,
+    /// Long CSV: one row per respondent and rank.
+    Csv,
+    /// One JSON array of respondents.
+    Json,
+    /// One JSON object per respondent per line.
+    Ndjson,
+}
 
 /// Strengths and gaps listed per role in table and CSV output.
 const LISTED: usize = 3;
@@ -164,7 +178,7 @@ impl<'m> Renderer<'m> {
                     h.push_str(",flags");
                 }
                 if self.ctx.confidence {
-                    h.push_str(crate::cmd::evaluate::CONFIDENCE_CSV_HEADER);
+                    h.push_str(crate::confidence::CONFIDENCE_CSV_HEADER);
                 }
                 if self.ctx.explain {
                     h.push_str(",strengths,gaps");
@@ -262,7 +276,7 @@ impl<'m> Renderer<'m> {
                 if let Some(c) = confidence {
                     block.push_str(&format!(
                         "  confidence: {}\n",
-                        crate::cmd::evaluate::confidence_text(c)
+                        crate::confidence::confidence_text(c)
                     ));
                 }
                 table.push(TableRow::Block(block));
@@ -308,7 +322,7 @@ impl<'m> Renderer<'m> {
                         push_flags(out, flags);
                     }
                     if self.ctx.confidence {
-                        crate::cmd::evaluate::confidence_csv(out, confidence);
+                        crate::confidence::confidence_csv(out, confidence);
                     }
                     if self.ctx.explain {
                         let e = &explanations[i];
@@ -331,7 +345,7 @@ impl<'m> Renderer<'m> {
                     push_flags(out, flags);
                 }
                 if self.ctx.confidence {
-                    crate::cmd::evaluate::confidence_csv(out, None);
+                    crate::confidence::confidence_csv(out, None);
                 }
                 if self.ctx.explain {
                     out.extend_from_slice(b",,");
@@ -496,7 +510,7 @@ impl Ctx<'_> {
                     .collect();
                 v["ranking"] = Value::Array(ranking);
                 if let Some(c) = confidence {
-                    v["confidence"] = crate::cmd::evaluate::confidence_json(c);
+                    v["confidence"] = crate::confidence::confidence_json(c);
                 }
             }
             Outcome::Insufficient { needed, .. } => {
@@ -574,7 +588,7 @@ impl Ctx<'_> {
                 cells.push(
                     confidence
                         .as_ref()
-                        .map_or(String::new(), crate::cmd::evaluate::confidence_text),
+                        .map_or(String::new(), crate::confidence::confidence_text),
                 );
             }
             match outcome {

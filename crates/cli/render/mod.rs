@@ -1,5 +1,7 @@
 //! Small helpers shared by the renderers.
 
+pub mod scores;
+
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
