@@ -14,6 +14,7 @@ use crate::args::{MatrixSource, ResponsesSource};
 use crate::error::bad_input;
 use crate::load::{self, Loaded};
 use crate::plot::scatter;
+use crate::settings::Settings;
 
 /// At most this many respondents are drawn on a cluster map; beyond, a
 /// seeded sample of this many (an SVG of a million circles helps no one).
@@ -34,9 +35,13 @@ pub struct Cohort {
 }
 
 /// Loads the matrix and every response, checked against the matrix scale.
-pub fn load_cohort(responses: &ResponsesSource, matrix: &MatrixSource) -> Result<Cohort> {
-    let loaded = load::matrix(matrix)?;
-    let profiles = load::responses(responses, &loaded.matrix)?;
+pub fn load_cohort(
+    responses: &ResponsesSource,
+    matrix: &MatrixSource,
+    settings: &Settings,
+) -> Result<Cohort> {
+    let loaded = load::matrix(matrix, settings)?;
+    let profiles = load::responses(responses, &loaded.matrix, settings)?;
     let source = load::input_name(responses.input.as_deref());
     if profiles.is_empty() {
         return Err(bad_input(format!("{source} holds no respondents")));

@@ -8,6 +8,7 @@ use std::path::Path;
 use anyhow::Result;
 use rolefit_model::{match_key, ProfileBatch, RoleMatrix};
 
+use crate::args::Encoding;
 use crate::error::bad_input;
 use crate::io::open_file;
 use crate::render::closest;
@@ -41,9 +42,9 @@ impl Labels {
     /// Exit-2 errors naming the file and line: unreadable file, a line
     /// without two fields, an empty respondent, an unknown role, and one
     /// respondent given two different roles.
-    pub fn read(path: &Path, matrix: &RoleMatrix) -> Result<Labels> {
+    pub fn read(path: &Path, matrix: &RoleMatrix, encoding: Encoding) -> Result<Labels> {
         let name = path.display().to_string();
-        let mut input = open_file(path, "labels")?;
+        let mut input = open_file(path, "labels", encoding)?;
         let mut text = String::new();
         input
             .reader

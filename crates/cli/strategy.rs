@@ -10,14 +10,14 @@ use rolefit_model::RoleMatrix;
 use rolefit_score::learned::LearnedModel;
 use rolefit_score::{Centred, Registry, Strategy};
 
-use crate::args::Center;
+use crate::args::{Center, Encoding};
 use crate::error::bad_input;
 use crate::io::open_file;
 use crate::registry;
 
 /// Reads a model file and checks it against `matrix` (exit 2 otherwise).
-pub fn load_model(path: &Path, matrix: &RoleMatrix) -> Result<LearnedModel> {
-    let mut input = open_file(path, "model")?;
+pub fn load_model(path: &Path, matrix: &RoleMatrix, encoding: Encoding) -> Result<LearnedModel> {
+    let mut input = open_file(path, "model", encoding)?;
     let mut text = String::new();
     input
         .reader
@@ -60,13 +60,14 @@ pub fn choose<'r>(
     center: Center,
     registry: &'r Registry,
     matrix: &RoleMatrix,
+    encoding: Encoding,
 ) -> Result<Chosen<'r>> {
     match (model, center) {
         (Some(_), Center::Person) => Err(bad_input(
             "--center person does not apply to --model: a model learns from answers as given; \
              use --center with --strategy",
         )),
-        (Some(path), Center::None) => Ok(Chosen::Model(Box::new(load_model(path, matrix)?))),
+        (Some(path), Center::None) => Ok(Chosen::Model(Box::new(load_model(path, matrix, encoding)?))),
         (None, Center::None) => Ok(Chosen::Plain(registry::find(registry, strategy)?)),
         (None, Center::Person) => Ok(Chosen::Centred(Centred::new(registry::find(registry, strategy)?))),
     }

@@ -25,9 +25,10 @@ use crate::args::{MatrixSource, PluginTimeout, ScaleArg};
 use crate::error::bad_input;
 use crate::io::{open_input, Output};
 use crate::load;
-use crate::registry;
+use crate::registry::{Finished, Strategies};
 use crate::render::scores::{csv_field, Renderer, ScoreFormat};
 use crate::render::{bar, number, safe};
+use crate::settings::Settings;
 
 /// `rolefit assess`
 #[derive(Debug, Args)]
@@ -71,20 +72,20 @@ pub struct AssessArgs {
 const BAR: usize = 24;
 
 /// Runs `rolefit assess`.
-pub fn run(args: &AssessArgs) -> Result<()> {
-    let loaded = load::matrix(&args.matrix)?;
+pub fn run(args: &AssessArgs, settings: &Settings) -> Result<Finished> {
+    let loaded = load::matrix(&args.matrix, settings)?;
     loaded.print_notes();
     let matrix = loaded.matrix;
-    let survey = load::survey(args.survey.as_deref())?;
+    let survey = load::survey(args.survey.as_deref(), settings)?;
     let capabilities = survey
         .capability_indices(&matrix)
         .map_err(|e| bad_input(format!("the survey does not fit the role matrix: {e}")))?;
-    let (scale, scale_name) = answer_scale(args, &survey)?;
-    let registry = registry::registry(args.plugin.duration())?;
-    let strategy = registry::find(&registry, &args.strategy)?;
+    let (scale, scale_name) = answer_scale(args, &survey, settings)?;
+    let strategies = Strategies::open(args.plugin.duration())?;
+    let strategy = strategies.find(&args.strategy)?;
 
     let answers = match &args.answers {
-        Some(path) => read_answers(path, &matrix, &survey, args, &scale_name)?,
+        Some(path) => read_answers(path, &matrix, &survey, args, &scale_name, settings)?,
         None => {
             if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
                 return Err(bad_input(
@@ -97,12 +98,12 @@ pub fn run(args: &AssessArgs) -> Result<()> {
                 Some(answers) => answers,
                 None => {
                     eprintln!("Stopped: nothing was saved.");
-                    return Ok(());
+                    return strategies.finish();
                 }
             }
         }
     };
-    let csv = answers_csv(&args.respondent, &survey, &answers);
+    let csv = answers_csv(&args.respondent, &survey, &answers, settings.sanitize);
     let profile = ResponseReader::new(
         csv.as_bytes(),
         "the answers",
@@ -111,7 +112,7 @@ pub fn run(args: &AssessArgs) -> Result<()> {
         &ResponseOptions {
             scale: scale_name.is_none().then(|| scale.scale()),
             scale_name: scale_name.clone(),
-            labels: labels(args)?,
+            labels: labels(args, settings)?,
             source: Source::Plain,
             ..Default::default()
         },
@@ -145,7 +146,7 @@ pub fn run(args: &AssessArgs) -> Result<()> {
     // A strategy plugin that fails at the end fails the run before the
     // answers are said to be saved (outputs are moved into place only when
     // the run succeeds).
-    registry::finish()?;
+    let finished = strategies.finish()?;
     if let Some(path) = &args.save {
         let mut file = Output::create(Some(path))?;
         file.write_all(csv.as_bytes())?;
@@ -157,7 +158,7 @@ pub fn run(args: &AssessArgs) -> Result<()> {
             rescore_command(args, path)
         );
     }
-    Ok(())
+    Ok(finished)
 }
 
 /// The `rolefit score` command that scores answers saved to `path` as this
@@ -216,8 +217,12 @@ fn shell_word(word: &str) -> String {
 
 /// The scale statements are answered on, and its name for the importer
 /// (`None` for a numeric range or the survey's own scale).
-fn answer_scale(args: &AssessArgs, survey: &Survey) -> Result<(ResponseScale, Option<String>)> {
-    let custom = labels(args)?;
+fn answer_scale(
+    args: &AssessArgs,
+    survey: &Survey,
+    settings: &Settings,
+) -> Result<(ResponseScale, Option<String>)> {
+    let custom = labels(args, settings)?;
     match &args.scale {
         None => Ok((survey.scale().clone(), None)),
         Some(ScaleArg::Range(range)) if *range == survey.scale().scale() => {
@@ -243,11 +248,11 @@ fn answer_scale(args: &AssessArgs, survey: &Survey) -> Result<(ResponseScale, Op
 }
 
 /// The custom label scales of `--labels-map`.
-fn labels(args: &AssessArgs) -> Result<Vec<rolefit_import::NamedScale>> {
+fn labels(args: &AssessArgs, settings: &Settings) -> Result<Vec<rolefit_import::NamedScale>> {
     match &args.labels_map {
         None => Ok(Vec::new()),
         Some(path) => {
-            let input = crate::io::open_file(path, "labels map")?;
+            let input = crate::io::open_file(path, "labels map", settings.encoding)?;
             Ok(rolefit_import::read_labels_map(input.reader, &input.name)?)
         }
     }
@@ -278,7 +283,6 @@ enum Step {
 /// Asks every statement in turn, each on a clean screen; `None` if the
 /// person quits.
 fn ask(survey: &Survey, scale: &ResponseScale) -> Result<Option<Vec<Option<f64>>>> {
-    crate::io::restore_cursor_on_interrupt();
     let term = Term::stderr();
     let theme = ColorfulTheme::default();
     let options = choices(scale);
@@ -428,15 +432,15 @@ fn bar_of(done: usize, total: usize, width: usize) -> String {
 }
 
 /// The answers as a responses CSV: `respondent` and the item ids, one row.
-fn answers_csv(respondent: &str, survey: &Survey, answers: &[Option<f64>]) -> String {
+fn answers_csv(respondent: &str, survey: &Survey, answers: &[Option<f64>], sanitize: bool) -> String {
     let mut out = Vec::new();
     out.extend_from_slice(b"respondent");
     for item in survey.items() {
         out.push(b',');
-        csv_field(&mut out, &safe(&item.id));
+        csv_field(&mut out, &safe(&item.id, sanitize));
     }
     out.push(b'\n');
-    csv_field(&mut out, &safe(respondent));
+    csv_field(&mut out, &safe(respondent, sanitize));
     for answer in answers {
         out.push(b',');
         if let Some(v) = answer {
@@ -455,13 +459,14 @@ fn read_answers(
     survey: &Survey,
     args: &AssessArgs,
     scale_name: &Option<String>,
+    settings: &Settings,
 ) -> Result<Vec<Option<f64>>> {
-    let input = open_input(Some(path), "answers")?;
-    let (scale, _) = answer_scale(args, survey)?;
+    let input = open_input(Some(path), "answers", settings.encoding)?;
+    let (scale, _) = answer_scale(args, survey, settings)?;
     let options = ResponseOptions {
         scale: scale_name.is_none().then(|| scale.scale()),
         scale_name: scale_name.clone(),
-        labels: labels(args)?,
+        labels: labels(args, settings)?,
         ..Default::default()
     };
     let mut reader = ResponseReader::new(input.reader, &input.name, matrix, Some(survey), &options)?;
@@ -569,7 +574,7 @@ fn report(
         .iter()
         .map(|r| explain(compiled, strategy, values, answered, *r))
         .collect();
-    let renderer = Renderer::new(ScoreFormat::Table, matrix, strategy, true);
+    let renderer = Renderer::new(ScoreFormat::Table, matrix, strategy, true, true);
     let mut rows = Vec::new();
     renderer.row(
         &mut Vec::new(),
@@ -689,7 +694,7 @@ mod tests {
         let mut answers = vec![None; survey.items().len()];
         answers[0] = Some(4.0);
         answers[2] = Some(2.5);
-        let csv = answers_csv("=me", &survey, &answers);
+        let csv = answers_csv("=me", &survey, &answers, true);
         let mut lines = csv.lines();
         assert!(lines.next().unwrap().starts_with("respondent,Q01,Q02,Q03,"));
         assert!(lines.next().unwrap().starts_with("'=me,4,,2.5,,"));

@@ -27,8 +27,9 @@ use crate::cohort::{cluster_error, cluster_plot, load_cohort, map_title, Cluster
 use crate::error::bad_input;
 use crate::io::Output;
 use crate::plot::{self, scatter};
-use crate::registry;
+use crate::registry::{Finished, Strategies};
 use crate::render::{number, table};
+use crate::settings::Settings;
 
 /// `rolefit cluster`
 #[derive(Debug, Args)]
@@ -157,12 +158,12 @@ pub fn cluster(
 }
 
 /// Runs `rolefit cluster`.
-pub fn run(args: &ClusterArgs) -> Result<()> {
+pub fn run(args: &ClusterArgs, settings: &Settings) -> Result<Finished> {
     let started = Instant::now();
     let range = args.k_range.as_deref().map(parse_k_range).transpose()?;
-    let registry = registry::registry(args.plugin.duration())?;
-    let strategy = registry::find(&registry, &args.strategy)?;
-    let cohort = load_cohort(&args.responses, &args.matrix)?;
+    let strategies = Strategies::open(args.plugin.duration())?;
+    let strategy = strategies.find(&args.strategy)?;
+    let cohort = load_cohort(&args.responses, &args.matrix, settings)?;
     cohort.loaded.print_notes();
     let read_time = started.elapsed();
     let method = match args.method {
@@ -206,7 +207,7 @@ pub fn run(args: &ClusterArgs) -> Result<()> {
     };
     let matrix = &cohort.loaded.matrix;
     let text = match crate::formats::choose("cluster", args.format, args.output.as_deref())? {
-        ListFormat::Csv => assignments_csv(&cohort.profiles, result.clustering.labels())?,
+        ListFormat::Csv => assignments_csv(&cohort.profiles, result.clustering.labels(), settings.sanitize)?,
         ListFormat::Json => {
             let mut s = serde_json::to_string_pretty(&summary_json(
                 &cohort, &result, &summaries, strategy, args.seed,
@@ -222,7 +223,7 @@ pub fn run(args: &ClusterArgs) -> Result<()> {
     let mut out = Output::create(args.output.as_deref())?;
     out.write_all(text.as_bytes())?;
     // A strategy plugin that fails at the end fails the run, output unwritten.
-    registry::finish()?;
+    let finished = strategies.finish()?;
     out.finish()?;
     if let (Some(path), Some(svg)) = (&args.plot, &plot_svg) {
         plot::write(path, svg)?;
@@ -246,7 +247,7 @@ pub fn run(args: &ClusterArgs) -> Result<()> {
         result.fit_time.as_secs_f64(),
         started.elapsed().as_secs_f64(),
     );
-    Ok(())
+    Ok(finished)
 }
 
 /// The environment variable through which `benches/cluster_compare.py`
@@ -299,12 +300,12 @@ fn sample_note(s: &Silhouette, n: usize) -> String {
 }
 
 /// `respondent,cluster` rows in input order.
-fn assignments_csv(profiles: &ProfileBatch, labels: &[usize]) -> Result<String> {
+fn assignments_csv(profiles: &ProfileBatch, labels: &[usize], sanitize: bool) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["respondent", "cluster"])?;
     let mut buf = itoa::Buffer::new();
     for (i, &l) in labels.iter().enumerate() {
-        crate::render::write_safe(&mut w, [profiles.respondent(i), buf.format(l)])?;
+        crate::render::write_safe(&mut w, [profiles.respondent(i), buf.format(l)], sanitize)?;
     }
     Ok(String::from_utf8(w.into_inner().map_err(|e| e.into_error())?)?)
 }

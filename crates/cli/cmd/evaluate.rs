@@ -23,8 +23,9 @@ use crate::io::Output;
 use crate::labels::{labels_warning, Labels};
 use crate::load::{self, input_name};
 use crate::progress::Progress;
-use crate::registry;
+use crate::registry::{Finished, Strategies};
 use crate::render::{closest, table};
+use crate::settings::Settings;
 
 /// `rolefit evaluate`
 #[derive(Debug, Args)]
@@ -84,18 +85,19 @@ pub enum EvaluateFormat {
 const PROGRESS_FROM: u64 = 100_000;
 
 /// Runs `rolefit evaluate`.
-pub fn run(args: &EvaluateArgs) -> Result<()> {
-    let loaded = load::matrix(&args.matrix)?;
+pub fn run(args: &EvaluateArgs, settings: &Settings) -> Result<Finished> {
+    let loaded = load::matrix(&args.matrix, settings)?;
     loaded.print_notes();
     let matrix = loaded.matrix;
-    let batch = load::responses_unique(&args.responses, &matrix)?;
+    let batch = load::responses_unique(&args.responses, &matrix, settings)?;
     let input = input_name(args.responses.input.as_deref());
-    let labels = Labels::read(&args.labels, &matrix)?;
+    let labels = Labels::read(&args.labels, &matrix, settings.encoding)?;
     let (labels, unused) = labels.align(&batch, &input)?;
     labels_warning(unused, &args.labels, &input);
 
-    let registry = registry::registry(args.plugin.duration())?;
-    let picks = select(&args.strategies, args.center, &registry)?;
+    let strategies = Strategies::open(args.plugin.duration())?;
+    let registry = strategies.registry();
+    let picks = select(&args.strategies, args.center, registry)?;
     let centred: Vec<Centred> = picks
         .iter()
         .filter_map(|p| match p {
@@ -111,7 +113,7 @@ pub fn run(args: &EvaluateArgs) -> Result<()> {
     let mut candidates = Vec::with_capacity(picks.len());
     for pick in &picks {
         candidates.push(match pick {
-            Pick::Registered(name) => Candidate::Fixed(registry::find(&registry, name)?),
+            Pick::Registered(name) => Candidate::Fixed(strategies.find(name)?),
             Pick::Centred(_) => Candidate::Fixed(next_centred.next().expect("one centred per pick")),
             Pick::Learned(method) => Candidate::Learned(*method, train_options),
         });
@@ -163,9 +165,9 @@ pub fn run(args: &EvaluateArgs) -> Result<()> {
     let mut out = Output::create(args.output.as_deref())?;
     out.write_all(text.as_bytes())?;
     // A strategy plugin that fails at the end fails the run, output unwritten.
-    registry::finish()?;
+    let finished = strategies.finish()?;
     out.finish()?;
-    Ok(())
+    Ok(finished)
 }
 
 /// A strategy asked for by name.

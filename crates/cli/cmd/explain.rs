@@ -16,8 +16,9 @@ use crate::args::{parse_fraction, ListFormat, MatrixSource, PluginTimeout, Respo
 use crate::error::bad_input;
 use crate::io::Output;
 use crate::load;
-use crate::registry;
+use crate::registry::{Finished, Strategies};
 use crate::render::{closest, number, safe, table};
+use crate::settings::Settings;
 use crate::strategy::load_model;
 
 /// `rolefit explain`
@@ -57,8 +58,8 @@ pub struct ExplainArgs {
 }
 
 /// Runs `rolefit explain`.
-pub fn run(args: &ExplainArgs) -> Result<()> {
-    let loaded = load::matrix(&args.matrix)?;
+pub fn run(args: &ExplainArgs, settings: &Settings) -> Result<Finished> {
+    let loaded = load::matrix(&args.matrix, settings)?;
     loaded.print_notes();
     let matrix = loaded.matrix;
     let target = matrix.role_index(&args.target).ok_or_else(|| {
@@ -72,15 +73,15 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
             rolefit_model::first_few(&names, ", ")
         ))
     })?;
-    let batch = load::responses(&args.responses, &matrix)?;
-    let registry = registry::registry(args.plugin.duration())?;
+    let batch = load::responses(&args.responses, &matrix, settings)?;
+    let strategies = Strategies::open(args.plugin.duration())?;
     let model = match &args.model {
-        Some(path) => Some(load_model(path, &matrix)?),
+        Some(path) => Some(load_model(path, &matrix, settings.encoding)?),
         None => None,
     };
     let strategy: &dyn Strategy = match &model {
         Some(m) => m,
-        None => registry::find(&registry, &args.strategy)?,
+        None => strategies.find(&args.strategy)?,
     };
     let compiled = CompiledMatrix::new(&matrix);
     let options = WhatIfOptions {
@@ -124,7 +125,7 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
     };
     let text = match crate::formats::choose("explain", args.format, args.output.as_deref())? {
         ListFormat::Table => crate::render::terminal(&ctx.table(&answers)).into_owned(),
-        ListFormat::Csv => ctx.csv(&answers)?,
+        ListFormat::Csv => ctx.csv(&answers, settings.sanitize)?,
         ListFormat::Json => {
             let mut s = serde_json::to_string_pretty(&Value::Array(
                 answers.iter().enumerate().map(|(i, a)| ctx.json(i, a)).collect(),
@@ -135,9 +136,9 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
     };
     let mut out = Output::create(args.output.as_deref())?;
     out.write_all(text.as_bytes())?;
-    registry::finish()?;
+    let finished = strategies.finish()?;
     out.finish()?;
-    Ok(())
+    Ok(finished)
 }
 
 /// One respondent's result.
@@ -324,7 +325,7 @@ impl Ctx<'_> {
         )
     }
 
-    fn csv(&self, answers: &[Answer]) -> Result<String> {
+    fn csv(&self, answers: &[Answer], sanitize: bool) -> Result<String> {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record([
             "respondent",
@@ -336,8 +337,8 @@ impl Ctx<'_> {
             "target_score_after",
         ])?;
         for (i, a) in answers.iter().enumerate() {
-            let respondent = safe(self.batch.respondent(i));
-            let target = safe(self.role(self.target));
+            let respondent = safe(self.batch.respondent(i), sanitize);
+            let target = safe(self.role(self.target), sanitize);
             let Answer::Searched { answer, .. } = a else {
                 w.write_record([
                     respondent.as_ref(),
@@ -365,7 +366,7 @@ impl Ctx<'_> {
                 Self::status(answer),
                 &points,
                 &count,
-                safe(&improvements).as_ref(),
+                safe(&improvements, sanitize).as_ref(),
                 &after,
             ])?;
         }

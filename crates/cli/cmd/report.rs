@@ -36,9 +36,10 @@ use crate::cohort::{cluster_error, cluster_plot, load_cohort, ClusterMap, Cohort
 use crate::io::Output;
 use crate::plot::bars::{self, Bin, Count};
 use crate::plot::{escape, inline};
-use crate::registry;
+use crate::registry::{Finished, Strategies};
 use crate::render::number;
 use crate::role_overlap::{check_size, near_duplicate_text, overlap_heatmap, separating_text};
+use crate::settings::Settings;
 
 /// `rolefit report`
 #[derive(Debug, Args)]
@@ -88,10 +89,10 @@ pub const HISTOGRAM_ROLES: usize = 12;
 pub const GAP_ROWS: usize = 10;
 
 /// Runs `rolefit report`.
-pub fn run(args: &ReportArgs) -> Result<()> {
-    let registry = registry::registry(args.plugin.duration())?;
-    let strategy = registry::find(&registry, &args.strategy)?;
-    let cohort = load_cohort(&args.responses, &args.matrix)?;
+pub fn run(args: &ReportArgs, settings: &Settings) -> Result<Finished> {
+    let strategies = Strategies::open(args.plugin.duration())?;
+    let strategy = strategies.find(&args.strategy)?;
+    let cohort = load_cohort(&args.responses, &args.matrix, settings)?;
     check_size(&cohort.loaded.matrix, args.overlap_limit)?;
     cohort.loaded.print_notes();
     let html = build(
@@ -105,7 +106,7 @@ pub fn run(args: &ReportArgs) -> Result<()> {
     let html = crate::plot::xml_safe(&html);
     let mut out = Output::create(Some(&args.output))?;
     out.write_all(html.as_bytes())?;
-    registry::finish()?;
+    let finished = strategies.finish()?;
     out.finish()?;
     eprintln!(
         "rolefit: wrote {} ({} respondent{} read; groups smaller than {} suppressed)",
@@ -114,7 +115,7 @@ pub fn run(args: &ReportArgs) -> Result<()> {
         if cohort.profiles.len() == 1 { "" } else { "s" },
         args.min_group
     );
-    Ok(())
+    Ok(finished)
 }
 
 /// The ranked respondents and their rankings.

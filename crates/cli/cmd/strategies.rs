@@ -9,7 +9,9 @@ use serde_json::json;
 
 use crate::args::ListFormat;
 use crate::io::Output;
+use crate::registry::{Finished, Strategies};
 use crate::render::table;
+use crate::settings::Settings;
 
 /// `rolefit strategies`
 #[derive(Debug, Args)]
@@ -21,8 +23,9 @@ pub struct StrategiesArgs {
 
 /// Runs `rolefit strategies`: the built-ins, then strategy plugins found
 /// on the search path (listed, not started).
-pub fn run(args: &StrategiesArgs) -> Result<()> {
-    let registry = crate::registry::registry(std::time::Duration::from_secs(30))?;
+pub fn run(args: &StrategiesArgs, settings: &Settings) -> Result<Finished> {
+    let strategies = Strategies::open(std::time::Duration::from_secs(30))?;
+    let registry = strategies.registry();
     let mut out = Output::create(None)?;
     match args.format {
         ListFormat::Table => {
@@ -68,10 +71,17 @@ pub fn run(args: &StrategiesArgs) -> Result<()> {
                     "false"
                 };
                 // Plugins name and describe themselves.
-                crate::render::write_safe(&mut w, [s.name(), s.formula(), s.description(), default])?;
+                crate::render::write_safe(
+                    &mut w,
+                    [s.name(), s.formula(), s.description(), default],
+                    settings.sanitize,
+                )?;
             }
             w.flush()?;
         }
     }
-    out.finish()
+    out.finish()?;
+    // Listed, not started: nothing to end, but the session is closed the
+    // one way there is.
+    strategies.finish()
 }

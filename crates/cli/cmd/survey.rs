@@ -13,6 +13,7 @@ use crate::args::ListFormat;
 use crate::io::Output;
 use crate::load;
 use crate::render::{number, safe, table};
+use crate::settings::Settings;
 
 /// `rolefit survey`
 #[derive(Debug, Args)]
@@ -26,8 +27,8 @@ pub struct SurveyArgs {
 }
 
 /// Runs `rolefit survey`.
-pub fn run(args: &SurveyArgs) -> Result<()> {
-    let survey = load::survey(args.survey.as_deref())?;
+pub fn run(args: &SurveyArgs, settings: &Settings) -> Result<()> {
+    let survey = load::survey(args.survey.as_deref(), settings)?;
     let mut out = Output::create(None)?;
     match args.format {
         ListFormat::Json => {
@@ -40,9 +41,9 @@ pub fn run(args: &SurveyArgs) -> Result<()> {
             for item in survey.items() {
                 let reverse = if item.reverse { "true" } else { "false" };
                 w.write_record([
-                    &*safe(&item.id),
-                    &*safe(&item.text),
-                    &*safe(&item.capability),
+                    &*safe(&item.id, settings.sanitize),
+                    &*safe(&item.text, settings.sanitize),
+                    &*safe(&item.capability, settings.sanitize),
                     reverse,
                 ])?;
             }

@@ -43,6 +43,7 @@ use crate::args::{parse_fraction, parse_non_negative, MatrixSource};
 use crate::error::bad_input;
 use crate::io::Output;
 use crate::load;
+use crate::settings::Settings;
 
 /// `rolefit synth ...`
 #[derive(Debug, Subcommand)]
@@ -100,7 +101,7 @@ pub struct SynthResponsesArgs {
 }
 
 /// Runs `rolefit synth matrix`.
-pub fn matrix(args: &SynthMatrixArgs) -> Result<()> {
+pub fn matrix(args: &SynthMatrixArgs, settings: &Settings) -> Result<()> {
     let (lo, hi) = half_points(args.scale)?;
     let roles = args.roles;
     let capabilities = args.capabilities;
@@ -112,7 +113,10 @@ pub fn matrix(args: &SynthMatrixArgs) -> Result<()> {
         numbered(&mut name, "Capability", c.into(), capabilities.into());
         name.clone()
     });
-    let header = csv_line(std::iter::once("role".to_string()).chain(names))?;
+    let header = csv_line(
+        std::iter::once("role".to_string()).chain(names),
+        settings.sanitize,
+    )?;
     out.write_all(&header).with_context(context)?;
 
     // Role names and levels never need quoting, so rows are written as
@@ -134,7 +138,7 @@ pub fn matrix(args: &SynthMatrixArgs) -> Result<()> {
 }
 
 /// Runs `rolefit synth responses`.
-pub fn responses(args: &SynthResponsesArgs) -> Result<()> {
+pub fn responses(args: &SynthResponsesArgs, settings: &Settings) -> Result<()> {
     if let Some(labels) = &args.labels {
         let stdout = Path::new("-");
         let output = args.output.as_deref().unwrap_or(stdout);
@@ -149,7 +153,7 @@ pub fn responses(args: &SynthResponsesArgs) -> Result<()> {
             }));
         }
     }
-    let loaded = load::matrix(&args.matrix)?;
+    let loaded = load::matrix(&args.matrix, settings)?;
     loaded.print_notes();
     let matrix = loaded.matrix;
     let (lo, hi) = whole_points(matrix.scale())?;
@@ -164,7 +168,7 @@ pub fn responses(args: &SynthResponsesArgs) -> Result<()> {
     let role_fields = roles
         .iter()
         .map(|r| {
-            let mut field = csv_line([r.name.as_str()])?;
+            let mut field = csv_line([r.name.as_str()], settings.sanitize)?;
             field.pop();
             Ok(field)
         })
@@ -173,7 +177,10 @@ pub fn responses(args: &SynthResponsesArgs) -> Result<()> {
     let context = || "writing the synthetic responses";
     let label_context = || "writing the synthetic labels";
     let mut out = Output::create(args.output.as_deref())?;
-    let header = csv_line(std::iter::once("respondent").chain(capabilities.iter().map(|c| c.name.as_str())))?;
+    let header = csv_line(
+        std::iter::once("respondent").chain(capabilities.iter().map(|c| c.name.as_str())),
+        settings.sanitize,
+    )?;
     out.write_all(&header).with_context(context)?;
     let mut labels = match &args.labels {
         Some(path) => {
@@ -226,13 +233,13 @@ pub fn responses(args: &SynthResponsesArgs) -> Result<()> {
 
 /// One CSV record, quoted where needed and made safe for spreadsheets
 /// (names come from the user's matrix), with its line end.
-fn csv_line<I, T>(fields: I) -> Result<Vec<u8>>
+fn csv_line<I, T>(fields: I, sanitize: bool) -> Result<Vec<u8>>
 where
     I: IntoIterator<Item = T>,
     T: AsRef<[u8]>,
 {
     let mut w = csv::Writer::from_writer(Vec::new());
-    crate::render::write_safe(&mut w, fields)?;
+    crate::render::write_safe(&mut w, fields, sanitize)?;
     Ok(w.into_inner().map_err(|e| e.into_error())?)
 }
 

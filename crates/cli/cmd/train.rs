@@ -14,6 +14,7 @@ use crate::error::bad_input;
 use crate::io::Output;
 use crate::labels::{labels_warning, Labels};
 use crate::load::{self, input_name};
+use crate::settings::Settings;
 
 /// `rolefit train`
 #[derive(Debug, Args)]
@@ -51,13 +52,13 @@ pub enum TrainMethod {
 }
 
 /// Runs `rolefit train`.
-pub fn run(args: &TrainArgs) -> Result<()> {
-    let loaded = load::matrix(&args.matrix)?;
+pub fn run(args: &TrainArgs, settings: &Settings) -> Result<()> {
+    let loaded = load::matrix(&args.matrix, settings)?;
     loaded.print_notes();
     let matrix = loaded.matrix;
-    let batch = load::responses_unique(&args.responses, &matrix)?;
+    let batch = load::responses_unique(&args.responses, &matrix, settings)?;
     let input = input_name(args.responses.input.as_deref());
-    let labels = Labels::read(&args.labels, &matrix)?;
+    let labels = Labels::read(&args.labels, &matrix, settings.encoding)?;
     let (labels, unused) = labels.align(&batch, &input)?;
     labels_warning(unused, &args.labels, &input);
     let method = match args.method {

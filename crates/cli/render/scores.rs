@@ -101,22 +101,27 @@ struct Ctx<'m> {
     /// imply it): then the CSV has a `flags` column, JSON a `flags` array,
     /// and the table a Flags column, on every row.
     flags: bool,
+    /// Whether text cells are guarded against spreadsheet formulas
+    /// (not `--no-sanitize`).
+    sanitize: bool,
 }
 
 impl<'m> Renderer<'m> {
-    /// A renderer for `format`.
+    /// A renderer for `format`; `sanitize` guards CSV cells from user data
+    /// ([`safe`]).
     pub fn new(
         format: ScoreFormat,
         matrix: &'m RoleMatrix,
         strategy: &'m dyn Strategy,
         explain: bool,
+        sanitize: bool,
     ) -> Self {
         let role_fields = matrix
             .roles()
             .iter()
             .map(|r| {
                 let mut field = Vec::new();
-                csv_field(&mut field, &safe(&r.name));
+                csv_field(&mut field, &safe(&r.name, sanitize));
                 field.push(b',');
                 Piece::new(field)
             })
@@ -135,6 +140,7 @@ impl<'m> Renderer<'m> {
                 explain,
                 confidence: false,
                 flags: false,
+                sanitize,
             },
             role_fields,
             rank_fields,
@@ -306,7 +312,7 @@ impl<'m> Renderer<'m> {
         // The id is escaped once, into the first row; later rows copy it
         // from there.
         let id_start = out.len();
-        csv_field(out, &safe(respondent));
+        csv_field(out, &safe(respondent, self.ctx.sanitize));
         let id = id_start..out.len();
         match outcome {
             Outcome::Ranked(ranked) => {
@@ -327,9 +333,9 @@ impl<'m> Renderer<'m> {
                     if self.ctx.explain {
                         let e = &explanations[i];
                         out.push(b',');
-                        csv_field(out, &safe(&self.ctx.strengths_text(e, "; ")));
+                        csv_field(out, &safe(&self.ctx.strengths_text(e, "; "), self.ctx.sanitize));
                         out.push(b',');
-                        csv_field(out, &safe(&self.ctx.gaps_text(e, "; ")));
+                        csv_field(out, &safe(&self.ctx.gaps_text(e, "; "), self.ctx.sanitize));
                     }
                     out.push(b'\n');
                 }

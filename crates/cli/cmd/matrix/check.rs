@@ -15,6 +15,7 @@ use crate::args::{MatrixLimits, MatrixSource};
 use crate::io::Output;
 use crate::load;
 use crate::render::number;
+use crate::settings::Settings;
 
 /// `rolefit matrix check`
 #[derive(Debug, Args)]
@@ -35,13 +36,13 @@ const WARNINGS_OF_A_KIND: usize = 20;
 
 /// Runs `rolefit matrix check`. An invalid file is an error (exit 2) from
 /// the importer; a valid one gets a summary and any warnings.
-pub fn run(args: &MatrixCheckArgs) -> Result<()> {
+pub fn run(args: &MatrixCheckArgs, settings: &Settings) -> Result<()> {
     let source = MatrixSource {
         matrix: args.files.clone(),
         matrix_scale: args.matrix_scale,
         limits: args.limits,
     };
-    let loaded = load::matrix(&source)?;
+    let loaded = load::matrix(&source, settings)?;
     let mut text = summary(&loaded.matrix);
     text.push_str(&format!("  layout: {}\n", loaded.layouts.join(" + ")));
     for note in &loaded.notes {

@@ -9,6 +9,8 @@ use clap::Subcommand;
 
 use self::check::MatrixCheckArgs;
 use self::overlap::OverlapArgs;
+use crate::registry::Finished;
+use crate::settings::Settings;
 
 /// `rolefit matrix ...`
 #[derive(Debug, Subcommand)]
@@ -20,9 +22,9 @@ pub enum MatrixCommand {
 }
 
 /// Runs `rolefit matrix ...`.
-pub fn run(command: &MatrixCommand) -> Result<()> {
+pub fn run(command: &MatrixCommand, settings: &Settings) -> Result<Finished> {
     match command {
-        MatrixCommand::Check(a) => check::run(a),
-        MatrixCommand::Overlap(a) => overlap::run(a),
+        MatrixCommand::Check(a) => check::run(a, settings).map(|()| Finished::without_strategies()),
+        MatrixCommand::Overlap(a) => overlap::run(a, settings),
     }
 }

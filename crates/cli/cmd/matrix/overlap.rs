@@ -16,9 +16,10 @@ use crate::args::{ListFormat, MatrixSource, OverlapLimit, PluginTimeout};
 use crate::io::Output;
 use crate::load;
 use crate::plot;
-use crate::registry;
+use crate::registry::{Finished, Strategies};
 use crate::render::{number, table};
 use crate::role_overlap::{check_size, near_duplicate_text, overlap_heatmap, separating_text};
+use crate::settings::Settings;
 
 /// `rolefit matrix overlap`
 #[derive(Debug, Args)]
@@ -48,12 +49,12 @@ const TABLE_MATRIX_MAX: usize = 12;
 const TABLE_PAIRS: usize = 10;
 
 /// Runs `rolefit matrix overlap`.
-pub fn run(args: &OverlapArgs) -> Result<()> {
-    let loaded = load::matrix(&args.matrix)?;
+pub fn run(args: &OverlapArgs, settings: &Settings) -> Result<Finished> {
+    let loaded = load::matrix(&args.matrix, settings)?;
     check_size(&loaded.matrix, args.overlap_limit)?;
     loaded.print_notes();
-    let registry = registry::registry(args.plugin.duration())?;
-    let strategy = registry::find(&registry, &args.strategy)?;
+    let strategies = Strategies::open(args.plugin.duration())?;
+    let strategy = strategies.find(&args.strategy)?;
     let matrix = &loaded.matrix;
     let compiled = CompiledMatrix::new(matrix);
     let o = overlap(&compiled, strategy)?;
@@ -68,20 +69,21 @@ pub fn run(args: &OverlapArgs) -> Result<()> {
             s.push('\n');
             s
         }
-        ListFormat::Csv => overlap_csv(matrix, &o, strategy)?,
+        ListFormat::Csv => overlap_csv(matrix, &o, strategy, settings.sanitize)?,
     };
     if args.format != ListFormat::Table {
         for p in o.near_duplicates(near_duplicate_threshold(strategy.name())) {
             eprintln!("warning: {}", near_duplicate_text(matrix, p, strategy));
         }
     }
-    registry::finish()?;
+    let finished = strategies.finish()?;
     if let (Some(path), Some(svg)) = (&args.plot, &plot_svg) {
         plot::write(path, svg)?;
     }
     let mut out = Output::create(None)?;
     out.write_all(text.as_bytes())?;
-    out.finish()
+    out.finish()?;
+    Ok(finished)
 }
 
 /// The dendrogram as an indented tree, each inner node showing the
@@ -250,7 +252,7 @@ fn overlap_json(matrix: &RoleMatrix, o: &Overlap, strategy: &dyn Strategy) -> se
     })
 }
 
-fn overlap_csv(matrix: &RoleMatrix, o: &Overlap, strategy: &dyn Strategy) -> Result<String> {
+fn overlap_csv(matrix: &RoleMatrix, o: &Overlap, strategy: &dyn Strategy, sanitize: bool) -> Result<String> {
     let roles = matrix.roles();
     let threshold = near_duplicate_threshold(strategy.name());
     let d = o.directed();
@@ -280,6 +282,7 @@ fn overlap_csv(matrix: &RoleMatrix, o: &Overlap, strategy: &dyn Strategy) -> Res
                 },
                 &separating_text(matrix, p),
             ],
+            sanitize,
         )?;
     }
     Ok(String::from_utf8(w.into_inner().map_err(|e| e.into_error())?)?)

@@ -25,9 +25,10 @@ use crate::io::{open_input, Output};
 use crate::load::{self, no_respondents};
 use crate::pipeline::{self, ChunkResult};
 use crate::progress::Progress;
-use crate::registry;
+use crate::registry::{Finished, Strategies};
 use crate::rejects;
 use crate::render::scores::{Renderer, ScoreFormat, TableRow};
+use crate::settings::Settings;
 
 /// `rolefit score`
 #[derive(Debug, Args)]
@@ -113,26 +114,27 @@ const CHUNK_BYTES: usize = 128 << 10;
 const TABLE_NOTE_ROWS: usize = 20_000;
 
 /// Runs `rolefit score`.
-pub fn run(args: &ScoreArgs) -> Result<()> {
+pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
     let started = Instant::now();
     if args.responses.rejects.is_some() && args.responses.on_error != OnError::Skip {
         return Err(bad_input(
             "--rejects needs --on-error skip (with fail, the first bad row stops the run)",
         ));
     }
-    let loaded = load::matrix(&args.matrix)?;
+    let loaded = load::matrix(&args.matrix, settings)?;
     if !args.quiet {
         loaded.print_notes();
     }
     let matrix = loaded.matrix;
-    let survey = load::survey(args.responses.survey.as_deref())?;
-    let registry = registry::registry(args.plugin.duration())?;
+    let survey = load::survey(args.responses.survey.as_deref(), settings)?;
+    let strategies = Strategies::open(args.plugin.duration())?;
     let chosen = crate::strategy::choose(
         &args.strategy,
         args.model.as_deref(),
         args.center,
-        &registry,
+        strategies.registry(),
         &matrix,
+        settings.encoding,
     )?;
     let strategy = chosen.get();
     let compiled = CompiledMatrix::new(&matrix);
@@ -141,8 +143,8 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         .top(Some(top))
         .min_answered(args.min_answered);
 
-    let mut input = open_input(args.responses.input.as_deref(), "responses")?;
-    let options = load::response_options(&args.responses)?;
+    let mut input = open_input(args.responses.input.as_deref(), "responses", settings.encoding)?;
+    let options = load::response_options(&args.responses, settings)?;
     // --plot: exactly one respondent, drawn now, written once the run succeeds.
     let plot_svg = match &args.plot {
         Some(_) => Some(crate::plot::radar::capture_and_draw(
@@ -170,15 +172,21 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
             eprintln!("note: {note}");
         }
     }
-    let renderer = Renderer::new(args.output_format()?, &matrix, strategy, args.explain)
-        .with_confidence(args.confidence)
-        .with_flags(plan.flags_on());
+    let renderer = Renderer::new(
+        args.output_format()?,
+        &matrix,
+        strategy,
+        args.explain,
+        settings.sanitize,
+    )
+    .with_confidence(args.confidence)
+    .with_flags(plan.flags_on());
 
     let mut out = Output::create(args.output.as_deref())?;
     let mut rejects = match &args.responses.rejects {
         Some(path) => {
             let mut file = Output::create(Some(path))?;
-            rejects::write_header(&mut file, &plan)?;
+            rejects::write_header(&mut file, &plan, settings.sanitize)?;
             Some(file)
         }
         None => None,
@@ -204,6 +212,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         renderer: &renderer,
         bootstrap: crate::confidence::score_bootstrap(args.confidence, args.resamples, args.seed),
         skip_bad_rows: args.responses.on_error == OnError::Skip,
+        sanitize: settings.sanitize,
         exclude_flagged: args.responses.exclude_flagged,
         spare: crossbeam_channel::bounded(4 * threads + 4),
     };
@@ -251,8 +260,9 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
     }
 
     out.write_all(&renderer.footer(&table_rows, first_output))?;
+    let needed = scorer.needed();
     // A strategy plugin that fails at the end fails the run, output unwritten.
-    registry::finish()?;
+    let finished = strategies.finish()?;
     out.finish()?;
     if let Some(file) = rejects {
         file.finish().context("writing the rejects file")?;
@@ -266,7 +276,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
             totals.summary(
                 &input.name,
                 started.elapsed().as_secs_f64(),
-                scorer.needed(),
+                needed,
                 plan.flags_on().then_some(args.responses.exclude_flagged)
             )
         );
@@ -287,7 +297,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
             totals.first_reject.as_deref().unwrap_or("?")
         )));
     }
-    Ok(())
+    Ok(finished)
 }
 
 /// What every worker shares: read-only.
@@ -300,6 +310,8 @@ struct Job<'a> {
     /// `--confidence`: how each respondent's answers are resampled.
     bootstrap: Option<rolefit_score::evaluate::Bootstrap>,
     skip_bad_rows: bool,
+    /// Whether rejected rows' cells are guarded (not `--no-sanitize`).
+    sanitize: bool,
     /// `--exclude-flagged`: flagged rows are counted, not scored.
     exclude_flagged: bool,
     /// Output buffers the writer is done with, for workers to fill again:
@@ -387,7 +399,7 @@ impl Job<'_> {
                 if first_reject.is_none() {
                     first_reject = Some(e.to_string());
                 }
-                rejects::append(&mut rejects, position, record, &e);
+                rejects::append(&mut rejects, position, record, &e, self.sanitize);
                 Ok(())
             },
         );
