@@ -16,7 +16,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use crossbeam_channel::{Receiver, Sender};
 use rolefit_import::{ChunkParser, ColumnPlan, RawChunk, ResponseChunks, RowPosition};
-use rolefit_model::ProfileBatch;
+use rolefit_model::{ProfileBatch, RoleMatrix};
 use rolefit_score::{explain, CompiledMatrix, Outcome, Scorer, Strategy, Workspace};
 
 use crate::args::{parse_fraction, Center, MatrixSource, OnError, PluginTimeout, ResponsesSource};
@@ -24,6 +24,7 @@ use crate::error::bad_input;
 use crate::io::{open_input, Output};
 use crate::load::{self, no_respondents};
 use crate::pipeline::{self, ChunkResult};
+use crate::plot::radar::{self, PLOT_INPUT_MAX};
 use crate::progress::Progress;
 use crate::registry::{Finished, Strategies};
 use crate::rejects;
@@ -143,21 +144,11 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
         .top(Some(top))
         .min_answered(args.min_answered);
 
-    let mut input = open_input(args.responses.input.as_deref(), "responses", settings.encoding)?;
+    let input = open_input(args.responses.input.as_deref(), "responses", settings.encoding)?;
     let options = load::response_options(&args.responses, settings)?;
-    // --plot: exactly one respondent, drawn now, written once the run succeeds.
-    let plot_svg = match &args.plot {
-        Some(_) => Some(crate::plot::radar::capture_and_draw(
-            &mut input,
-            &matrix,
-            &survey,
-            &options,
-            strategy,
-            scorer.needed(),
-            args.top,
-        )?),
-        None => None,
-    };
+    if args.plot.is_some() {
+        plot_size_check(&input.name, input.len.unwrap_or(0))?;
+    }
     let chunks = ResponseChunks::new(
         input.reader,
         &input.name,
@@ -182,7 +173,12 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
     .with_confidence(args.confidence)
     .with_flags(plan.flags_on());
 
-    let mut out = Output::create(args.output.as_deref())?;
+    let mut out = Sink {
+        out: Output::create(args.output.as_deref())?,
+        held: args.plot.is_some().then(Vec::new),
+    };
+    // --plot: the one respondent's answers and ranking, as scored.
+    let mut plotted: Option<Plotted> = None;
     let mut rejects = match &args.responses.rejects {
         Some(path) => {
             let mut file = Output::create(Some(path))?;
@@ -214,6 +210,7 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
         skip_bad_rows: args.responses.on_error == OnError::Skip,
         sanitize: settings.sanitize,
         exclude_flagged: args.responses.exclude_flagged,
+        plot: args.plot.is_some(),
         spare: crossbeam_channel::bounded(4 * threads + 4),
     };
 
@@ -235,6 +232,10 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
                 file.write_all(&done.rejects)?;
             }
             table_rows.append(&mut done.table);
+            if args.plot.is_some() {
+                plotted = plotted.take().or_else(|| done.first.take());
+                plot_size_check(&input.name, bytes_read)?;
+            }
             if !args.quiet && !noted_table && table_rows.len() >= TABLE_NOTE_ROWS {
                 noted_table = true;
                 progress.note(&format!(
@@ -255,6 +256,18 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
     if totals.read == 0 {
         return Err(no_respondents(&input.name));
     }
+    // --plot: exactly one respondent, drawn now, written once the run succeeds.
+    let plot_svg = match &args.plot {
+        Some(_) => Some(draw_plotted(
+            plotted.as_ref(),
+            &totals,
+            &input.name,
+            &matrix,
+            strategy.name(),
+            args.top,
+        )?),
+        None => None,
+    };
     if !header_written {
         out.write_all(&header)?;
     }
@@ -263,6 +276,7 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
     let needed = scorer.needed();
     // A strategy plugin that fails at the end fails the run, output unwritten.
     let finished = strategies.finish()?;
+    let out = out.into_output()?;
     out.finish()?;
     if let Some(file) = rejects {
         file.finish().context("writing the rejects file")?;
@@ -300,6 +314,98 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
     Ok(finished)
 }
 
+/// Where the rows go: the output, or with `--plot` memory first, so that
+/// an input that cannot be drawn (not one rankable respondent) writes
+/// nothing, not even to standard output. An input with `--plot` is at most
+/// [`PLOT_INPUT_MAX`] bytes, so what is held stays small.
+struct Sink {
+    out: Output,
+    held: Option<Vec<u8>>,
+}
+
+impl Sink {
+    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        match &mut self.held {
+            Some(held) => {
+                held.extend_from_slice(bytes);
+                Ok(())
+            }
+            None => self.out.write_all(bytes),
+        }
+    }
+
+    /// The output, with what was held written to it.
+    fn into_output(mut self) -> std::io::Result<Output> {
+        if let Some(held) = self.held.take() {
+            self.out.write_all(&held)?;
+        }
+        Ok(self.out)
+    }
+}
+
+/// The first respondent of a chunk, kept for `--plot`.
+struct Plotted {
+    respondent: String,
+    /// Values in matrix order, `None` where not answered.
+    values: Vec<Option<f64>>,
+    answered: usize,
+    outcome: Outcome,
+}
+
+/// Refuses a `--plot` input larger than [`PLOT_INPUT_MAX`] (`bytes` so
+/// far).
+fn plot_size_check(name: &str, bytes: u64) -> Result<()> {
+    if bytes <= PLOT_INPUT_MAX as u64 {
+        return Ok(());
+    }
+    Err(bad_input(format!(
+        "--plot draws one respondent, but {name} is larger than {} MiB; give a file with one respondent",
+        PLOT_INPUT_MAX >> 20
+    )))
+}
+
+/// The `--plot` radar chart of the one respondent of the input, from the
+/// ranking `score` computed for them.
+///
+/// # Errors
+/// Bad input (exit 2) for anything but one rankable respondent.
+fn draw_plotted(
+    plotted: Option<&Plotted>,
+    totals: &Totals,
+    name: &str,
+    matrix: &RoleMatrix,
+    strategy: &str,
+    top: Option<u32>,
+) -> Result<String> {
+    if totals.read != 1 {
+        return Err(bad_input(format!(
+            "--plot draws one respondent, but {name} holds {}; give a file with one respondent \
+             (for example `head -2 FILE > one.csv`)",
+            totals.read
+        )));
+    }
+    let Some(p) = plotted else {
+        let why = if totals.excluded > 0 {
+            "left out as flagged (--exclude-flagged)"
+        } else {
+            "rejected (see --rejects)"
+        };
+        return Err(bad_input(format!(
+            "--plot: the one respondent of {name} was {why}; there is nothing to draw"
+        )));
+    };
+    match &p.outcome {
+        Outcome::Ranked(ranked) => radar::respondent_radar(matrix, strategy, &p.respondent, &p.values, ranked, top),
+        Outcome::Insufficient { needed, .. } => Err(bad_input(format!(
+            "--plot: respondent {:?} answered {} of {} capabilities, fewer than the {needed} needed to be ranked \
+             (see --min-answered)",
+            p.respondent,
+            p.answered,
+            matrix.capabilities().len()
+        ))),
+    }
+}
+
 /// What every worker shares: read-only.
 struct Job<'a> {
     plan: &'a ColumnPlan,
@@ -314,6 +420,8 @@ struct Job<'a> {
     sanitize: bool,
     /// `--exclude-flagged`: flagged rows are counted, not scored.
     exclude_flagged: bool,
+    /// `--plot`: each chunk keeps its first respondent ([`Done::first`]).
+    plot: bool,
     /// Output buffers the writer is done with, for workers to fill again:
     /// a fresh buffer per chunk would be page-faulted in every time.
     spare: (Sender<Vec<u8>>, Receiver<Vec<u8>>),
@@ -360,6 +468,8 @@ struct Done {
     flagged: u64,
     /// Flagged rows left out.
     excluded: u64,
+    /// With `--plot`, the chunk's first respondent scored.
+    first: Option<Plotted>,
     /// A bad row (an `ImportError`: exit 2) or a failed strategy (a
     /// `ScoreError`, such as a misbehaving plugin: exit 1).
     error: Option<anyhow::Error>,
@@ -429,6 +539,7 @@ impl Job<'_> {
             flag_counts,
             flagged,
             excluded,
+            first: None,
             error,
         };
         let scored = self
@@ -460,6 +571,15 @@ impl Job<'_> {
                 return done;
             }
         };
+        if self.plot && !w.batch.is_empty() {
+            let profile = w.batch.profile(0);
+            done.first = Some(Plotted {
+                respondent: profile.respondent,
+                values: profile.values,
+                answered: w.batch.answered_count(0),
+                outcome: outcomes[0].clone(),
+            });
+        }
         let mut explanations = Vec::new();
         for (i, outcome) in outcomes.iter().enumerate() {
             explanations.clear();
