@@ -41,14 +41,183 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--encoding`, for every command that reads CSV (responses, surveys,
+/// role matrices, labels).
+#[derive(Debug, Clone, Copy, Args)]
+pub struct InputEncoding {
     /// The text encoding of CSV inputs (responses, surveys, role matrices).
-    #[arg(long, value_enum, global = true, default_value_t = Encoding::Utf8)]
+    #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
     pub encoding: Encoding,
+}
+
+/// `--no-sanitize`, for every command that writes CSV cells from user data.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct CellSafety {
     /// Write text cells as they are, even when they start with `=`, `+`, `-`,
     /// `@`, a tab or a carriage return (by default such cells get a leading
     /// `'` so that a spreadsheet does not run them as formulas).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub no_sanitize: bool,
+}
+
+/// `--quiet`, for every command that writes notes, progress or a summary
+/// on standard error.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Quiet {
+    /// No progress bar, notes or summary on standard error (warnings and
+    /// errors are still shown).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// The strategy a command scores with, for every command that scores.
+#[derive(Debug, Clone, Args)]
+pub struct StrategyChoice {
+    /// The similarity strategy (see `rolefit strategies`).
+    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
+    pub strategy: String,
+    #[command(flatten)]
+    pub plugin: PluginTimeout,
+}
+
+/// `--center`, for every command that scores respondents.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Centring {
+    /// Self-rating bias correction: `person` scores each respondent's
+    /// values minus their own mean.
+    #[arg(long, value_enum, default_value_t = Center::None)]
+    pub center: Center,
+}
+
+/// `--min-answered`, for every command that ranks, learns from or groups
+/// respondents.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct MinAnswered {
+    /// The fraction of the matrix's capabilities a respondent must answer
+    /// to be ranked; others are reported as not ranked and left out of
+    /// anything computed over respondents [default: 0.5; for cluster and
+    /// train 0, everyone is kept].
+    #[arg(long, value_name = "FRACTION", value_parser = parse_fraction)]
+    pub min_answered: Option<f64>,
+}
+
+impl MinAnswered {
+    /// The fraction for the commands that rank respondents.
+    pub fn ranking(self) -> f64 {
+        self.min_answered.unwrap_or(DEFAULT_MIN_ANSWERED)
+    }
+
+    /// The fraction for the commands that keep every respondent unless
+    /// told otherwise (`cluster`, `train`).
+    pub fn keeping(self) -> f64 {
+        self.min_answered.unwrap_or(0.0)
+    }
+}
+
+/// The default of `--min-answered` where respondents are ranked.
+pub const DEFAULT_MIN_ANSWERED: f64 = 0.5;
+
+/// How respondents are grouped, for `cluster` and `report`.
+#[derive(Debug, Clone, Args)]
+pub struct ClusterChoice {
+    /// Number of clusters [default: the best k of --k-range].
+    #[arg(long, alias = "k", value_name = "K", conflicts_with = "k_range",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub clusters: Option<u32>,
+    /// Try every k in A..B and keep the best by silhouette score [default:
+    /// 2..8, fewer with fewer respondents].
+    #[arg(long, value_name = "A..B")]
+    pub k_range: Option<String>,
+    /// The clustering method.
+    #[arg(long, value_enum, default_value_t = ClusterMethod::Kmeans)]
+    pub method: ClusterMethod,
+}
+
+/// Clustering methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClusterMethod {
+    /// k-means (linfa).
+    Kmeans,
+    /// Gaussian mixture model (linfa).
+    Gmm,
+}
+
+/// `-f/--format` and `-o/--output`, for every command that prints data;
+/// `F` is the command's set of formats.
+#[derive(Debug, Clone, Args)]
+pub struct Emit<F: ValueEnum + Clone + Send + Sync + 'static> {
+    /// Output format [default: the one the extension of -o names, else table].
+    #[arg(long, short = 'f', alias = "output-format", value_enum)]
+    pub format: Option<F>,
+    #[command(flatten)]
+    pub to: OutputFile,
+}
+
+impl<F: crate::formats::OutputFormat + ValueEnum + Send + Sync> Emit<F> {
+    /// The output format: `--format`, else the one `-o`'s extension names,
+    /// else the command's default.
+    ///
+    /// # Errors
+    /// An extension of -o that names no format `command` writes.
+    pub fn chosen(&self, command: &str) -> anyhow::Result<F> {
+        crate::formats::choose(command, self.format, self.to.output.as_deref())
+    }
+
+    /// `-o`, if given.
+    pub fn output(&self) -> Option<&std::path::Path> {
+        self.to.output.as_deref()
+    }
+}
+
+/// `-o/--output`, for every command that writes a result.
+#[derive(Debug, Clone, Args)]
+pub struct OutputFile {
+    /// Write to FILE instead of standard output (written whole or not at all).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// A learned model instead of `--strategy`, for `score` and `explain`.
+#[derive(Debug, Clone, Args)]
+pub struct ModelFile {
+    /// Score with a learned model (a `rolefit train` file) instead of
+    /// --strategy.
+    #[arg(long, value_name = "MODEL", conflicts_with = "strategy")]
+    pub model: Option<PathBuf>,
+}
+
+/// How `score` and `explain` pick their strategy: by name (centred or
+/// not), or a learned model.
+#[derive(Debug, Clone, Args)]
+pub struct Scoring {
+    #[command(flatten)]
+    pub choice: StrategyChoice,
+    #[command(flatten)]
+    pub learned: ModelFile,
+    #[command(flatten)]
+    pub centring: Centring,
+}
+
+/// Matrix files given as arguments, for the `matrix` commands: the same as
+/// `--matrix`, which they also accept.
+#[derive(Debug, Clone, Args)]
+pub struct MatrixFiles {
+    /// Role matrix files, as for --matrix (several are merged into one
+    /// matrix). Default: the built-in roles guide matrix.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+impl MatrixSource {
+    /// This source with `files` (positional arguments) before its own
+    /// `--matrix` files.
+    pub fn with_files(&self, files: &MatrixFiles) -> MatrixSource {
+        let mut source = self.clone();
+        source.matrix = files.files.iter().chain(&self.matrix).cloned().collect();
+        source
+    }
 }
 
 /// Text encodings of inputs.
@@ -66,6 +235,9 @@ pub enum Command {
     /// Score responses against every role and rank the roles per respondent.
     Score(ScoreArgs),
     /// Show the roles of a role matrix (built-in by default) and what each asks for.
+    ///
+    /// The CSV format is the long matrix layout, so it can be edited and
+    /// read back with --matrix.
     Roles(RolesArgs),
     /// Show the survey (built-in by default): its statements and the capability each measures.
     Survey(SurveyArgs),
@@ -84,6 +256,9 @@ pub enum Command {
     /// What would it take: the smallest improvements that make a role rank first.
     Explain(ExplainArgs),
     /// Group respondents into clusters and describe each.
+    ///
+    /// The table and JSON formats summarise the clusters; CSV lists
+    /// `respondent,cluster` rows.
     Cluster(ClusterArgs),
     /// Write a self-contained HTML report on a cohort of respondents.
     Report(ReportArgs),
@@ -149,18 +324,18 @@ pub struct ResponsesSource {
     /// `-` or nothing reads standard input.
     #[arg(value_name = "INPUT")]
     pub input: Option<PathBuf>,
-    /// A survey CSV (`id,text,capability,reverse`) whose item ids or
-    /// question texts may be response columns. Default: the built-in survey.
+    /// A survey CSV (`id,text,capability,reverse`): its statements and the
+    /// capability each measures. Default: the built-in survey.
     #[arg(long, value_name = "FILE")]
     pub survey: Option<PathBuf>,
     /// The survey tool that wrote INPUT; `auto` tells it from the header rows.
     #[arg(long, value_enum, default_value_t = SourceArg::Auto)]
     pub source: SourceArg,
-    /// The scale every answer is on, when it is not the survey's (1..5): a
-    /// numeric range, or a label scale (agreement5, agreement7, frequency,
-    /// like, proficiency, or one of --labels-map). Without it each column's
-    /// labels choose its label scale. Values are mapped linearly onto the
-    /// matrix's scale.
+    /// The scale answers are on: a numeric range, or a label scale
+    /// (agreement5, agreement7, frequency, like, proficiency, or one of
+    /// --labels-map). Default: the survey's scale (in a responses file, each
+    /// column's labels choose its label scale). Values are mapped linearly
+    /// onto the matrix's scale.
     #[arg(long, value_name = "MIN..MAX|NAME")]
     pub scale: Option<ScaleArg>,
     /// Custom label scales: a CSV `scale,label,value` (`scale` optional).
@@ -385,9 +560,9 @@ mod tests {
         let Command::Score(a) = cli.command else {
             panic!("not score")
         };
-        assert_eq!(a.strategy, "euclidean");
-        assert_eq!(a.min_answered, 0.5);
-        assert_eq!(a.format, None);
+        assert_eq!(a.scoring.choice.strategy, "euclidean");
+        assert_eq!(a.answered.ranking(), 0.5);
+        assert_eq!(a.emit.format, None);
         assert_eq!(a.output_format().unwrap(), ScoreFormat::Table);
         assert_eq!(a.matrix.matrix_scale, Scale::default());
     }
@@ -436,5 +611,234 @@ mod tests {
         ] {
             assert!(Cli::try_parse_from(args).is_err(), "{args:?}");
         }
+    }
+
+    /// Long names whose help words may differ between commands, and why:
+    /// the option means one thing, but what it applies to is the command's.
+    const OWN_WORDS: &[(&str, &str)] = &[
+        (
+            "format",
+            "each command writes its own formats, which its help lists",
+        ),
+        (
+            "output",
+            "what -o FILE receives is the command's result (scores, a model, a page)",
+        ),
+        (
+            "plot",
+            "what --plot draws is the command's picture; always an SVG file besides the output",
+        ),
+        (
+            "seed",
+            "what is random is the command's (resamples, folds, starts)",
+        ),
+        (
+            "method",
+            "the command's own algorithm: learning (train) or grouping (cluster, report)",
+        ),
+        (
+            "labels",
+            "synth responses writes the respondent,role file that evaluate and train read",
+        ),
+    ];
+
+    /// Long names whose possible values differ between commands.
+    const OWN_VALUES: &[&str] = &["format", "method"];
+
+    /// Every argument of every (sub)command, with the command's path.
+    fn all_args(cmd: &clap::Command, path: &str, out: &mut Vec<(String, clap::Arg)>) {
+        for arg in cmd.get_arguments() {
+            out.push((path.to_string(), arg.clone()));
+        }
+        for sub in cmd.get_subcommands() {
+            all_args(sub, &format!("{path} {}", sub.get_name()), out);
+        }
+    }
+
+    /// The help text without its `[default: ...]` note.
+    fn meaning(arg: &clap::Arg) -> String {
+        let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+        let cut = help.find(" [default").unwrap_or(help.len());
+        help[..cut].trim_end_matches('.').trim().to_string()
+    }
+
+    /// What kind of value an argument takes.
+    fn kind(arg: &clap::Arg, values_too: bool) -> String {
+        let values: Vec<String> = if values_too {
+            arg.get_possible_values()
+                .iter()
+                .map(|v| v.get_name().to_string())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        format!(
+            "{:?} {:?} {:?} {values:?}",
+            arg.get_action(),
+            arg.get_value_names(),
+            arg.get_num_args()
+        )
+    }
+
+    #[test]
+    fn one_option_one_meaning_everywhere() {
+        let mut cli = Cli::command();
+        cli.build();
+        let mut args = Vec::new();
+        all_args(&cli, "rolefit", &mut args);
+        let mut by_long: std::collections::BTreeMap<String, Vec<(String, clap::Arg)>> = Default::default();
+        let mut by_short: std::collections::BTreeMap<char, Vec<(String, String)>> = Default::default();
+        // clap's own --help and --version word themselves per command.
+        let own = |a: &clap::Arg| a.is_hide_set() || matches!(a.get_id().as_str(), "help" | "version");
+        for (path, arg) in args.into_iter().filter(|(_, a)| !own(a)) {
+            let Some(long) = arg.get_long().map(str::to_string) else {
+                continue;
+            };
+            if let Some(short) = arg.get_short() {
+                by_short
+                    .entry(short)
+                    .or_default()
+                    .push((path.clone(), long.clone()));
+            }
+            by_long.entry(long).or_default().push((path, arg));
+        }
+        let mut problems = Vec::new();
+        for (long, uses) in &by_long {
+            let (first_path, first) = &uses[0];
+            let values_too = !OWN_VALUES.contains(&long.as_str());
+            let own_words = OWN_WORDS.iter().any(|(n, _)| n == long);
+            for (path, arg) in &uses[1..] {
+                if kind(arg, values_too) != kind(first, values_too) {
+                    problems.push(format!(
+                        "--{long} takes {} in `{path}` but {} in `{first_path}`",
+                        kind(arg, values_too),
+                        kind(first, values_too)
+                    ));
+                }
+                if arg.get_short() != first.get_short() {
+                    problems.push(format!(
+                        "--{long} has another short flag in `{path}` than in `{first_path}`"
+                    ));
+                }
+                if !own_words && meaning(arg) != meaning(first) {
+                    problems.push(format!(
+                        "--{long} means {:?} in `{path}` but {:?} in `{first_path}`",
+                        meaning(arg),
+                        meaning(first)
+                    ));
+                }
+            }
+        }
+        for (short, uses) in &by_short {
+            let longs: std::collections::BTreeSet<&str> = uses.iter().map(|(_, l)| l.as_str()).collect();
+            if longs.len() > 1 {
+                problems.push(format!("-{short} stands for {longs:?}"));
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn every_default_is_shown_in_help() {
+        fn check(cmd: &mut clap::Command, path: &str, problems: &mut Vec<String>) {
+            let help = cmd.render_long_help().to_string();
+            for arg in cmd.get_arguments() {
+                let takes_value = arg.get_action().takes_values();
+                if arg.is_hide_set() || !takes_value || arg.get_default_values().is_empty() {
+                    continue;
+                }
+                let shown: Vec<String> = arg
+                    .get_default_values()
+                    .iter()
+                    .map(|v| v.to_string_lossy().into_owned())
+                    .collect();
+                let note = format!("[default: {}]", shown.join(","));
+                if arg.is_hide_default_value_set() || !help.contains(&note) {
+                    problems.push(format!("`{path}` --{}: {note} not in --help", arg.get_id()));
+                }
+            }
+            for sub in cmd.get_subcommands_mut() {
+                let path = format!("{path} {}", sub.get_name());
+                check(sub, &path, problems);
+            }
+        }
+        let mut cli = Cli::command();
+        cli.build();
+        let mut problems = Vec::new();
+        check(&mut cli, "rolefit", &mut problems);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn old_names_and_the_names_users_try_still_parse() {
+        for argv in [
+            &["rolefit", "cluster", "--k", "3"][..],
+            &["rolefit", "cluster", "--clusters", "3"],
+            &[
+                "rolefit",
+                "report",
+                "-o",
+                "r.html",
+                "--clusters",
+                "3",
+                "--method",
+                "gmm",
+            ],
+            &[
+                "rolefit",
+                "report",
+                "-o",
+                "r.html",
+                "--k-range",
+                "2..8",
+                "--center",
+                "person",
+            ],
+            &["rolefit", "evaluate", "--labels", "l.csv", "--k", "2"],
+            &["rolefit", "evaluate", "--labels", "l.csv", "--k-accuracy", "2"],
+            &["rolefit", "score", "--output-format", "csv"],
+            &["rolefit", "roles", "--output-format", "json", "-o", "r.json"],
+            &[
+                "rolefit",
+                "synth",
+                "matrix",
+                "--roles",
+                "2",
+                "--capabilities",
+                "3",
+                "--scale",
+                "1..7",
+            ],
+            &["rolefit", "matrix", "check", "m.csv"],
+            &["rolefit", "matrix", "check", "--matrix", "m.csv"],
+            &["rolefit", "matrix", "overlap", "m.csv"],
+            &["rolefit", "matrix", "overlap", "--matrix", "m.csv"],
+            &[
+                "rolefit",
+                "cluster",
+                "--min-answered",
+                "0.8",
+                "--center",
+                "person",
+                "-q",
+            ],
+            &[
+                "rolefit",
+                "train",
+                "--labels",
+                "l.csv",
+                "--min-answered",
+                "0.8",
+                "-q",
+            ],
+            &["rolefit", "explain", "--target", "x", "--center", "person"],
+        ] {
+            if let Err(e) = Cli::try_parse_from(argv) {
+                panic!("{argv:?}: {e}");
+            }
+        }
+        // -k is --top only.
+        assert!(Cli::try_parse_from(["rolefit", "cluster", "-k", "3"]).is_err());
+        assert!(Cli::try_parse_from(["rolefit", "evaluate", "--labels", "l.csv", "-k", "3"]).is_err());
     }
 }

@@ -1,16 +1,22 @@
 //! A cohort: every respondent of an input read at once, for the commands
 //! that look at all of them together (`cluster`, `report`), with what
-//! both draw and report of a clustering: the cluster map and the errors
-//! of a failed fit.
+//! both do with it: how respondents are grouped (`--clusters`,
+//! `--k-range`, `--method`, the same in both), the cluster map, and the
+//! errors of a failed fit.
+
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rolefit_model::{ProfileBatch, RoleMatrix};
-use rolefit_score::cluster::{project, ClusterError, Clustering, CohortData, Method};
+use rolefit_score::cluster::{
+    fit, fit_range, project, silhouette, silhouette_sample, ClusterError, ClusterParams, Clustering,
+    CohortData, KChoice, Method, Silhouette,
+};
 use rolefit_score::{CompiledMatrix, ScoreError};
 
-use crate::args::{MatrixSource, ResponsesSource};
+use crate::args::{ClusterChoice, ClusterMethod, MatrixSource, ResponsesSource};
 use crate::error::bad_input;
 use crate::load::{self, Loaded};
 use crate::plot::scatter;
@@ -185,4 +191,145 @@ pub fn cluster_plot(
         axes: [&ax, &ay],
     })
     .map(ClusterMap::Drawn)
+}
+
+/// The k range tried when neither `--k` nor `--k-range` is given: 2 to 8
+/// (fewer with fewer respondents).
+pub const DEFAULT_K_RANGE: (usize, usize) = (2, 8);
+
+/// Parses `A..B` (both included; `A..=B` is accepted too).
+pub fn parse_k_range(text: &str) -> Result<(usize, usize)> {
+    let bad = || {
+        bad_input(format!(
+            "--k-range: expected A..B with whole numbers 2 <= A <= B, got {text:?}"
+        ))
+    };
+    let (a, b) = text.split_once("..").ok_or_else(bad)?;
+    let b = b.strip_prefix('=').unwrap_or(b);
+    let a: usize = a.trim().parse().map_err(|_| bad())?;
+    let b: usize = b.trim().parse().map_err(|_| bad())?;
+    if a < 2 || a > b {
+        return Err(bad());
+    }
+    Ok((a, b))
+}
+
+/// A clustering with what was measured along the way.
+pub struct Clustered {
+    /// The clustering chosen.
+    pub clustering: Clustering,
+    /// Its silhouette (`None` for one cluster).
+    pub silhouette: Option<Silhouette>,
+    /// Every k tried, with `--k-range` (empty with `--k`).
+    pub tried: Vec<KChoice>,
+    /// The range tried, if any.
+    pub range: Option<(usize, usize)>,
+    /// Time spent fitting (and scoring k's).
+    pub fit_time: Duration,
+}
+
+/// Clusters `data` with a fixed `k`, or the best k of `range` (by default
+/// [`DEFAULT_K_RANGE`], shortened to the number of respondents).
+pub fn cluster(
+    data: &CohortData,
+    k: Option<usize>,
+    range: Option<(usize, usize)>,
+    params: &ClusterParams,
+) -> Result<Clustered> {
+    let started = Instant::now();
+    let n = data.len();
+    match (k, range) {
+        (Some(k), _) => {
+            let clustering = fit(data, k, params).map_err(cluster_error)?;
+            let fit_time = started.elapsed();
+            let sample = silhouette_sample(n, params.seed_value());
+            let s = silhouette(data.values(), clustering.labels(), clustering.k(), &sample);
+            Ok(Clustered {
+                clustering,
+                silhouette: s,
+                tried: Vec::new(),
+                range: None,
+                fit_time,
+            })
+        }
+        (None, range) => {
+            // The default range shrinks to the cohort; one asked for does not.
+            let (a, b) = range.unwrap_or((DEFAULT_K_RANGE.0, DEFAULT_K_RANGE.1.min(n)));
+            if n < 2 || a > b {
+                return Err(bad_input(format!(
+                    "cannot choose k from {a}..{b} with {n} respondent{}; give --k",
+                    if n == 1 { "" } else { "s" }
+                )));
+            }
+            let (clustering, s, tried) = fit_range(data, a..=b, params).map_err(cluster_error)?;
+            Ok(Clustered {
+                clustering,
+                silhouette: Some(s),
+                tried,
+                range: Some((a, b)),
+                fit_time: started.elapsed(),
+            })
+        }
+    }
+}
+
+/// `--clusters`, `--k-range` and `--method`, checked.
+#[derive(Debug, Clone, Copy)]
+pub struct Grouping {
+    /// A fixed number of clusters.
+    pub k: Option<usize>,
+    /// The range of k to try, if given.
+    pub range: Option<(usize, usize)>,
+    /// The method.
+    pub method: Method,
+}
+
+impl Grouping {
+    /// The grouping `choice` asks for.
+    ///
+    /// # Errors
+    /// Exit 2 for a malformed `--k-range`.
+    pub fn of(choice: &ClusterChoice) -> Result<Self> {
+        Ok(Grouping {
+            k: choice.clusters.map(|k| k as usize),
+            range: choice.k_range.as_deref().map(parse_k_range).transpose()?,
+            method: match choice.method {
+                ClusterMethod::Kmeans => Method::KMeans,
+                ClusterMethod::Gmm => Method::Gmm,
+            },
+        })
+    }
+}
+
+impl Cohort {
+    /// Leaves out the respondents who answered fewer than `needed`
+    /// capabilities (`--min-answered`, as `score` counts them), with a note
+    /// ([`load::keep_answered`]).
+    ///
+    /// # Errors
+    /// Exit 2 when no respondent is left.
+    pub fn keep_answered(&mut self, needed: usize, settings: &Settings) -> Result<()> {
+        let profiles = std::mem::replace(&mut self.profiles, ProfileBatch::new(0));
+        let (profiles, kept) = load::keep_answered(profiles, needed, settings)?;
+        if kept.len() < self.data.len() {
+            self.data = CohortData::from_batch(&profiles, self.loaded.matrix.scale());
+        }
+        self.profiles = profiles;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn k_ranges_parse() {
+        assert_eq!(parse_k_range("2..8").unwrap(), (2, 8));
+        assert_eq!(parse_k_range(" 3..=3").unwrap(), (3, 3));
+        for bad in ["1..4", "5..3", "2-8", "a..b", "2..", ""] {
+            let err = parse_k_range(bad).unwrap_err();
+            assert_eq!(crate::error::exit_code(&crate::error::classify(&err)), 2, "{bad}");
+        }
+    }
 }

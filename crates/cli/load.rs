@@ -32,7 +32,10 @@ pub struct Loaded {
 
 impl Loaded {
     /// Prints the notes and, for O*NET data, the credit on standard error.
-    pub fn print_notes(&self) {
+    pub fn print_notes(&self, settings: &Settings) {
+        if settings.quiet {
+            return;
+        }
         for note in &self.notes {
             eprintln!("note: {note}");
         }
@@ -303,7 +306,9 @@ fn read_responses(
     )?;
     let plan = reader.plan().clone();
     for note in plan_notes(&input.name, &plan) {
-        eprintln!("note: {note}");
+        if !settings.quiet {
+            eprintln!("note: {note}");
+        }
     }
     let mut rejects = match &source.rejects {
         Some(path) => {
@@ -388,6 +393,54 @@ fn read_responses(
         );
     }
     Ok(batch)
+}
+
+/// How many of `capabilities` a respondent must answer to be ranked under
+/// `--min-answered fraction`: the rule of [`rolefit_score::Scorer::needed`],
+/// for the commands that keep respondents without scoring them (`train`).
+pub fn answers_needed(capabilities: usize, fraction: f64) -> usize {
+    let exact = fraction * capabilities as f64;
+    (exact - 1e-9).ceil().max(0.0) as usize
+}
+
+/// Keeps the respondents of `batch` who answered at least `needed`
+/// capabilities (`--min-answered`), and says on standard error how many
+/// were left out (unless `--quiet`). Returns the batch kept and, for each
+/// of its rows, the row of `batch` it was.
+///
+/// # Errors
+/// Exit 2 when no respondent is left.
+pub fn keep_answered(
+    batch: ProfileBatch,
+    needed: usize,
+    settings: &Settings,
+) -> Result<(ProfileBatch, Vec<usize>)> {
+    let kept: Vec<usize> = (0..batch.len())
+        .filter(|&i| batch.answered_count(i) >= needed)
+        .collect();
+    if kept.len() == batch.len() {
+        return Ok((batch, kept));
+    }
+    if kept.is_empty() {
+        return Err(bad_input(format!(
+            "no respondent answered the {needed} of the {} capabilities needed (see --min-answered)",
+            batch.capabilities()
+        )));
+    }
+    let left_out = batch.len() - kept.len();
+    if !settings.quiet {
+        eprintln!(
+            "note: {} answered fewer than {needed} of the {} capabilities and {} left out; see --min-answered",
+            counted(left_out, "respondent"),
+            batch.capabilities(),
+            if left_out == 1 { "was" } else { "were" }
+        );
+    }
+    let mut subset = ProfileBatch::with_capacity(batch.capabilities(), kept.len());
+    for &i in &kept {
+        subset.push_profile(&batch.profile(i));
+    }
+    Ok((subset, kept))
 }
 
 /// The name errors call the responses input by.

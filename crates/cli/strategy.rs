@@ -10,10 +10,11 @@ use rolefit_model::RoleMatrix;
 use rolefit_score::learned::LearnedModel;
 use rolefit_score::{Centred, Registry, Strategy};
 
-use crate::args::{Center, Encoding};
+use crate::args::{Center, Encoding, Scoring};
 use crate::error::bad_input;
 use crate::io::open_file;
-use crate::registry;
+use crate::registry::{self, Strategies};
+use crate::settings::Settings;
 
 /// Reads a model file and checks it against `matrix` (exit 2 otherwise).
 pub fn load_model(path: &Path, matrix: &RoleMatrix, encoding: Encoding) -> Result<LearnedModel> {
@@ -47,28 +48,39 @@ impl Chosen<'_> {
     }
 }
 
-/// Picks the strategy of `rolefit score` from `--strategy` (`strategy`),
-/// `--model` (`model`) and `--center` (`center`).
+/// Picks the strategy of `score` and `explain` from `--strategy`,
+/// `--model` and `--center`, among the run's `strategies`.
 ///
 /// # Errors
 /// Exit 2 for an unknown strategy, an unusable model file, or `--center
 /// person` with `--model` (a model learned from values as given cannot be
 /// fed centred ones).
 pub fn choose<'r>(
-    strategy: &str,
-    model: Option<&Path>,
-    center: Center,
-    registry: &'r Registry,
+    strategies: &'r Strategies,
+    scoring: &Scoring,
     matrix: &RoleMatrix,
-    encoding: Encoding,
+    settings: &Settings,
 ) -> Result<Chosen<'r>> {
-    match (model, center) {
+    let (strategy, registry, encoding) = (&scoring.choice.strategy, strategies.registry(), settings.encoding);
+    match (scoring.learned.model.as_deref(), scoring.centring.center) {
         (Some(_), Center::Person) => Err(bad_input(
             "--center person does not apply to --model: a model learns from answers as given; \
              use --center with --strategy",
         )),
         (Some(path), Center::None) => Ok(Chosen::Model(Box::new(load_model(path, matrix, encoding)?))),
-        (None, Center::None) => Ok(Chosen::Plain(registry::find(registry, strategy)?)),
-        (None, Center::Person) => Ok(Chosen::Centred(Centred::new(registry::find(registry, strategy)?))),
+        (None, center) => by_name(registry, strategy, center),
     }
+}
+
+/// A built-in or plugin strategy by name (`--strategy`), centred with
+/// `--center person`.
+///
+/// # Errors
+/// Exit 2 for an unknown strategy.
+pub fn by_name<'r>(registry: &'r Registry, name: &str, center: Center) -> Result<Chosen<'r>> {
+    let strategy = registry::find(registry, name)?;
+    Ok(match center {
+        Center::None => Chosen::Plain(strategy),
+        Center::Person => Chosen::Centred(Centred::new(strategy)),
+    })
 }

@@ -21,7 +21,7 @@ use rolefit_import::{ByteRecord, ColumnRole, ResponseOptions, ResponseReader, So
 use rolefit_model::{ProfileBatch, QualityFlags, ResponseScale, RoleMatrix, Scale, Survey};
 use rolefit_score::{explain, CompiledMatrix, Outcome, Scorer, Strategy};
 
-use crate::args::{MatrixSource, PluginTimeout, ScaleArg};
+use crate::args::{CellSafety, InputEncoding, MatrixSource, Quiet, ScaleArg, StrategyChoice};
 use crate::error::bad_input;
 use crate::io::{open_input, Output};
 use crate::load;
@@ -35,13 +35,17 @@ use crate::settings::Settings;
 pub struct AssessArgs {
     #[command(flatten)]
     pub matrix: MatrixSource,
-    /// A survey CSV (`id,text,capability,reverse`) to answer. Default: the
-    /// built-in survey.
+    #[command(flatten)]
+    pub encoding: InputEncoding,
+    /// A survey CSV (`id,text,capability,reverse`): its statements and the
+    /// capability each measures. Default: the built-in survey.
     #[arg(long, value_name = "FILE")]
     pub survey: Option<PathBuf>,
-    /// The scale to answer on: a label scale (agreement5, agreement7,
-    /// frequency, like, proficiency, or one of --labels-map) or a numeric
-    /// range. Default: the survey's scale.
+    /// The scale answers are on: a numeric range, or a label scale
+    /// (agreement5, agreement7, frequency, like, proficiency, or one of
+    /// --labels-map). Default: the survey's scale (in a responses file, each
+    /// column's labels choose its label scale). Values are mapped linearly
+    /// onto the matrix's scale.
     #[arg(long, value_name = "MIN..MAX|NAME")]
     pub scale: Option<ScaleArg>,
     /// Custom label scales: a CSV `scale,label,value` (`scale` optional).
@@ -51,6 +55,8 @@ pub struct AssessArgs {
     /// scores it).
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
+    #[command(flatten)]
+    pub cells: CellSafety,
     /// Do not ask: read the answers from FILE, a responses CSV with one row
     /// (as --save writes). Needs no terminal.
     #[arg(long, value_name = "FILE")]
@@ -58,14 +64,13 @@ pub struct AssessArgs {
     /// The respondent id written with --save.
     #[arg(long, value_name = "ID", default_value = "me")]
     pub respondent: String,
-    /// The similarity strategy (see `rolefit strategies`).
-    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
-    pub strategy: String,
     #[command(flatten)]
-    pub plugin: PluginTimeout,
-    /// How many of the best roles to explain.
+    pub choice: StrategyChoice,
+    /// How many of the best roles to show per respondent.
     #[arg(long, short = 'k', value_name = "K", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
     pub top: u32,
+    #[command(flatten)]
+    pub quiet: Quiet,
 }
 
 /// The width of bars in the capability chart.
@@ -74,15 +79,15 @@ const BAR: usize = 24;
 /// Runs `rolefit assess`.
 pub fn run(args: &AssessArgs, settings: &Settings) -> Result<Finished> {
     let loaded = load::matrix(&args.matrix, settings)?;
-    loaded.print_notes();
+    loaded.print_notes(settings);
     let matrix = loaded.matrix;
     let survey = load::survey(args.survey.as_deref(), settings)?;
     let capabilities = survey
         .capability_indices(&matrix)
         .map_err(|e| bad_input(format!("the survey does not fit the role matrix: {e}")))?;
     let (scale, scale_name) = answer_scale(args, &survey, settings)?;
-    let strategies = Strategies::open(args.plugin.duration())?;
-    let strategy = strategies.find(&args.strategy)?;
+    let strategies = Strategies::open(args.choice.plugin.duration())?;
+    let strategy = strategies.find(&args.choice.strategy)?;
 
     let answers = match &args.answers {
         Some(path) => read_answers(path, &matrix, &survey, args, &scale_name, settings)?,
@@ -195,8 +200,8 @@ fn rescore_command(args: &AssessArgs, path: &Path) -> String {
     if unzipped != rolefit_import::limits::MAX_UNZIPPED_MIB {
         option("--max-unzipped-mib", unzipped.to_string());
     }
-    if args.strategy != rolefit_score::DEFAULT_STRATEGY {
-        option("--strategy", args.strategy.clone());
+    if args.choice.strategy != rolefit_score::DEFAULT_STRATEGY {
+        option("--strategy", args.choice.strategy.clone());
     }
     words.iter().map(|w| shell_word(w)).collect::<Vec<_>>().join(" ")
 }

@@ -2,28 +2,30 @@
 //!
 //! Reads every response (clustering needs them all at once), imputes
 //! missing answers with the capability's mean, clusters with k-means or a
-//! Gaussian mixture (a fixed `--k`, or the best k of `--k-range` by
-//! silhouette), and writes either `respondent,cluster` rows (CSV) or a
+//! Gaussian mixture (a fixed `--clusters`, or the best k of `--k-range` by
+//! silhouette; see [`crate::cohort::Grouping`]), and writes either `respondent,cluster` rows (CSV) or a
 //! summary of the clusters (table, JSON). `--plot` also draws the
 //! respondents in 2-D. A one-line summary with timings goes to standard
 //! error.
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::Result;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use rolefit_model::{ProfileBatch, RoleMatrix};
-use rolefit_score::cluster::{
-    describe, fit, fit_range, silhouette, silhouette_sample, ClusterParams, ClusterSummary, Clustering,
-    CohortData, KChoice, Method, Precision, Seeding, Silhouette,
-};
-use rolefit_score::Strategy;
+use rolefit_score::cluster::{describe, ClusterParams, ClusterSummary, Precision, Seeding, Silhouette};
+use rolefit_score::{Scorer, Strategy};
 use serde_json::json;
 
-use crate::args::{ListFormat, MatrixSource, PluginTimeout, ResponsesSource};
-use crate::cohort::{cluster_error, cluster_plot, load_cohort, map_title, ClusterMap, Cohort};
+use crate::args::{
+    CellSafety, Centring, ClusterChoice, Emit, InputEncoding, ListFormat, MatrixSource, MinAnswered, Quiet,
+    ResponsesSource, StrategyChoice,
+};
+use crate::cohort::{
+    cluster, cluster_error, cluster_plot, load_cohort, map_title, ClusterMap, Clustered, Cohort, Grouping,
+};
 use crate::error::bad_input;
 use crate::io::Output;
 use crate::plot::{self, scatter};
@@ -38,140 +40,48 @@ pub struct ClusterArgs {
     pub responses: ResponsesSource,
     #[command(flatten)]
     pub matrix: MatrixSource,
-    /// Number of clusters.
-    #[arg(long, short = 'k', value_name = "K", conflicts_with = "k_range", value_parser = clap::value_parser!(u32).range(1..))]
-    pub k: Option<u32>,
-    /// Try every k in A..B and keep the best by silhouette score.
-    #[arg(long, value_name = "A..B")]
-    pub k_range: Option<String>,
-    /// The clustering method.
-    #[arg(long, value_enum, default_value_t = ClusterMethod::Kmeans)]
-    pub method: ClusterMethod,
-    /// Random seed.
+    #[command(flatten)]
+    pub encoding: InputEncoding,
+    #[command(flatten)]
+    pub grouping: ClusterChoice,
+    #[command(flatten)]
+    pub answered: MinAnswered,
+    /// Random seed: the same seed gives the same result.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
-    /// The strategy used to name each cluster's nearest role.
-    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
-    pub strategy: String,
     #[command(flatten)]
-    pub plugin: PluginTimeout,
-    /// Output format: a summary (table, json) or `respondent,cluster` rows
-    /// (csv) [default: from the extension of -o (.csv, .json or .txt), else
-    /// table].
-    #[arg(long, short = 'f', value_enum)]
-    pub format: Option<ListFormat>,
-    /// Write to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Also draw the respondents in 2-D (PCA), coloured by cluster, as SVG.
+    pub choice: StrategyChoice,
+    #[command(flatten)]
+    pub centring: Centring,
+    #[command(flatten)]
+    pub emit: Emit<ListFormat>,
+    #[command(flatten)]
+    pub cells: CellSafety,
+    /// Also draw the result as an SVG picture: the respondents in 2-D
+    /// (PCA), coloured by cluster.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
-}
-
-/// Clustering methods.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ClusterMethod {
-    /// k-means (linfa).
-    Kmeans,
-    /// Gaussian mixture model (linfa).
-    Gmm,
-}
-
-/// The k range tried when neither `--k` nor `--k-range` is given: 2 to 8
-/// (fewer with fewer respondents).
-pub const DEFAULT_K_RANGE: (usize, usize) = (2, 8);
-
-/// Parses `A..B` (both included; `A..=B` is accepted too).
-pub fn parse_k_range(text: &str) -> Result<(usize, usize)> {
-    let bad = || {
-        bad_input(format!(
-            "--k-range: expected A..B with whole numbers 2 <= A <= B, got {text:?}"
-        ))
-    };
-    let (a, b) = text.split_once("..").ok_or_else(bad)?;
-    let b = b.strip_prefix('=').unwrap_or(b);
-    let a: usize = a.trim().parse().map_err(|_| bad())?;
-    let b: usize = b.trim().parse().map_err(|_| bad())?;
-    if a < 2 || a > b {
-        return Err(bad());
-    }
-    Ok((a, b))
-}
-
-/// A clustering with what was measured along the way.
-pub struct Clustered {
-    /// The clustering chosen.
-    pub clustering: Clustering,
-    /// Its silhouette (`None` for one cluster).
-    pub silhouette: Option<Silhouette>,
-    /// Every k tried, with `--k-range` (empty with `--k`).
-    pub tried: Vec<KChoice>,
-    /// The range tried, if any.
-    pub range: Option<(usize, usize)>,
-    /// Time spent fitting (and scoring k's).
-    pub fit_time: Duration,
-}
-
-/// Clusters `data` with a fixed `k`, or the best k of `range` (by default
-/// [`DEFAULT_K_RANGE`], shortened to the number of respondents).
-pub fn cluster(
-    data: &CohortData,
-    k: Option<usize>,
-    range: Option<(usize, usize)>,
-    params: &ClusterParams,
-) -> Result<Clustered> {
-    let started = Instant::now();
-    let n = data.len();
-    match (k, range) {
-        (Some(k), _) => {
-            let clustering = fit(data, k, params).map_err(cluster_error)?;
-            let fit_time = started.elapsed();
-            let sample = silhouette_sample(n, params.seed_value());
-            let s = silhouette(data.values(), clustering.labels(), clustering.k(), &sample);
-            Ok(Clustered {
-                clustering,
-                silhouette: s,
-                tried: Vec::new(),
-                range: None,
-                fit_time,
-            })
-        }
-        (None, range) => {
-            // The default range shrinks to the cohort; one asked for does not.
-            let (a, b) = range.unwrap_or((DEFAULT_K_RANGE.0, DEFAULT_K_RANGE.1.min(n)));
-            if n < 2 || a > b {
-                return Err(bad_input(format!(
-                    "cannot choose k from {a}..{b} with {n} respondent{}; give --k",
-                    if n == 1 { "" } else { "s" }
-                )));
-            }
-            let (clustering, s, tried) = fit_range(data, a..=b, params).map_err(cluster_error)?;
-            Ok(Clustered {
-                clustering,
-                silhouette: Some(s),
-                tried,
-                range: Some((a, b)),
-                fit_time: started.elapsed(),
-            })
-        }
-    }
+    #[command(flatten)]
+    pub quiet: Quiet,
 }
 
 /// Runs `rolefit cluster`.
 pub fn run(args: &ClusterArgs, settings: &Settings) -> Result<Finished> {
     let started = Instant::now();
-    let range = args.k_range.as_deref().map(parse_k_range).transpose()?;
-    let strategies = Strategies::open(args.plugin.duration())?;
-    let strategy = strategies.find(&args.strategy)?;
-    let cohort = load_cohort(&args.responses, &args.matrix, settings)?;
-    cohort.loaded.print_notes();
+    let grouping = Grouping::of(&args.grouping)?;
+    let strategies = Strategies::open(args.choice.plugin.duration())?;
+    let chosen =
+        crate::strategy::by_name(strategies.registry(), &args.choice.strategy, args.centring.center)?;
+    let strategy = chosen.get();
+    let mut cohort = load_cohort(&args.responses, &args.matrix, settings)?;
+    cohort.loaded.print_notes(settings);
+    let needed = Scorer::new(&cohort.compiled, strategy)
+        .min_answered(args.answered.keeping())
+        .needed();
+    cohort.keep_answered(needed, settings)?;
     let read_time = started.elapsed();
-    let method = match args.method {
-        ClusterMethod::Kmeans => Method::KMeans,
-        ClusterMethod::Gmm => Method::Gmm,
-    };
-    let params = kmeans_knobs(ClusterParams::new(method).seed(args.seed))?;
-    let result = cluster(&cohort.data, args.k.map(|k| k as usize), range, &params)?;
+    let params = kmeans_knobs(ClusterParams::new(grouping.method).seed(args.seed))?;
+    let result = cluster(&cohort.data, grouping.k, grouping.range, &params)?;
     let summaries = describe(
         &cohort.data,
         &result.clustering,
@@ -195,10 +105,12 @@ pub fn run(args: &ClusterArgs, settings: &Settings) -> Result<Finished> {
             )? {
                 ClusterMap::Drawn(svg) => svg,
                 ClusterMap::NotDrawn(why) => {
-                    eprintln!(
+                    if !settings.quiet {
+                        eprintln!(
                         "note: the cluster map is not drawn: {why}; {} holds the title and this note only",
                         path.display()
-                    );
+                        );
+                    }
                     scatter::not_drawn(&map_title(&cohort.data, &result.clustering), &why)?
                 }
             },
@@ -206,7 +118,7 @@ pub fn run(args: &ClusterArgs, settings: &Settings) -> Result<Finished> {
         None => None,
     };
     let matrix = &cohort.loaded.matrix;
-    let text = match crate::formats::choose("cluster", args.format, args.output.as_deref())? {
+    let text = match args.emit.chosen("cluster")? {
         ListFormat::Csv => assignments_csv(&cohort.profiles, result.clustering.labels(), settings.sanitize)?,
         ListFormat::Json => {
             let mut s = serde_json::to_string_pretty(&summary_json(
@@ -220,7 +132,7 @@ pub fn run(args: &ClusterArgs, settings: &Settings) -> Result<Finished> {
                 .into_owned()
         }
     };
-    let mut out = Output::create(args.output.as_deref())?;
+    let mut out = Output::create(args.emit.output())?;
     out.write_all(text.as_bytes())?;
     // A strategy plugin that fails at the end fails the run, output unwritten.
     let finished = strategies.finish()?;
@@ -229,6 +141,9 @@ pub fn run(args: &ClusterArgs, settings: &Settings) -> Result<Finished> {
         plot::write(path, svg)?;
     }
 
+    if settings.quiet {
+        return Ok(finished);
+    }
     let c = &result.clustering;
     let s = match &result.silhouette {
         Some(s) => format!("silhouette {:.3}{}", s.overall, sample_note(s, cohort.data.len())),
@@ -472,19 +387,4 @@ fn summary_json(
             })
         }).collect::<Vec<_>>(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn k_ranges_parse() {
-        assert_eq!(parse_k_range("2..8").unwrap(), (2, 8));
-        assert_eq!(parse_k_range(" 3..=3").unwrap(), (3, 3));
-        for bad in ["1..4", "5..3", "2-8", "a..b", "2..", ""] {
-            let err = parse_k_range(bad).unwrap_err();
-            assert_eq!(crate::error::exit_code(&crate::error::classify(&err)), 2, "{bad}");
-        }
-    }
 }

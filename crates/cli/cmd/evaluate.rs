@@ -17,7 +17,10 @@ use rolefit_score::learned::{Method, TrainOptions};
 use rolefit_score::{Centred, Registry, ScoreError, BUILTIN_STRATEGIES};
 use serde_json::{json, Value};
 
-use crate::args::{parse_fraction, Center, MatrixSource, PluginTimeout, ResponsesSource};
+use crate::args::{
+    CellSafety, Center, Centring, Emit, InputEncoding, MatrixSource, MinAnswered, PluginTimeout, Quiet,
+    ResponsesSource,
+};
 use crate::error::bad_input;
 use crate::io::Output;
 use crate::labels::{labels_warning, Labels};
@@ -34,39 +37,38 @@ pub struct EvaluateArgs {
     pub responses: ResponsesSource,
     #[command(flatten)]
     pub matrix: MatrixSource,
-    /// The true role of each respondent: a CSV `respondent,role`.
+    #[command(flatten)]
+    pub encoding: InputEncoding,
+    /// The role of each respondent: a CSV `respondent,role`.
     #[arg(long, value_name = "FILE")]
     pub labels: PathBuf,
     /// Strategies to compare, comma-separated, or `all` (built-in, learned and plugin).
     #[arg(long, value_name = "LIST", default_value = "all")]
     pub strategies: String,
     /// The k of top-k accuracy and NDCG@k.
-    #[arg(long, short = 'k', value_name = "K", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
-    pub k: u32,
+    #[arg(long, alias = "k", value_name = "K", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    pub k_accuracy: u32,
     /// Folds of cross-validation for learned strategies.
     #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..))]
     pub folds: u32,
     /// Neighbours of the learned `knn` strategy.
     #[arg(long, value_name = "K", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
     pub neighbours: u32,
-    /// Random seed (folds and bootstrap resamples).
+    /// Random seed: the same seed gives the same result.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
-    /// Self-rating bias correction to apply (`person` is also evaluated as its own variant).
-    #[arg(long, value_enum, default_value_t = Center::None)]
-    pub center: Center,
-    /// The fraction of capabilities a respondent must answer to be evaluated.
-    #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = parse_fraction)]
-    pub min_answered: f64,
+    #[command(flatten)]
+    pub centring: Centring,
+    #[command(flatten)]
+    pub answered: MinAnswered,
     #[command(flatten)]
     pub plugin: PluginTimeout,
-    /// Output format [default: from the extension of -o (.json, .md or
-    /// .txt), else table].
-    #[arg(long, short = 'f', value_enum)]
-    pub format: Option<EvaluateFormat>,
-    /// Write to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub emit: Emit<EvaluateFormat>,
+    #[command(flatten)]
+    pub cells: CellSafety,
+    #[command(flatten)]
+    pub quiet: Quiet,
 }
 
 /// Output formats for evaluations.
@@ -76,6 +78,8 @@ pub enum EvaluateFormat {
     Table,
     /// One JSON object.
     Json,
+    /// CSV: one row per strategy and its metrics.
+    Csv,
     /// Markdown tables, for docs and reports.
     Markdown,
 }
@@ -87,7 +91,7 @@ const PROGRESS_FROM: u64 = 100_000;
 /// Runs `rolefit evaluate`.
 pub fn run(args: &EvaluateArgs, settings: &Settings) -> Result<Finished> {
     let loaded = load::matrix(&args.matrix, settings)?;
-    loaded.print_notes();
+    loaded.print_notes(settings);
     let matrix = loaded.matrix;
     let batch = load::responses_unique(&args.responses, &matrix, settings)?;
     let input = input_name(args.responses.input.as_deref());
@@ -97,7 +101,7 @@ pub fn run(args: &EvaluateArgs, settings: &Settings) -> Result<Finished> {
 
     let strategies = Strategies::open(args.plugin.duration())?;
     let registry = strategies.registry();
-    let picks = select(&args.strategies, args.center, registry)?;
+    let picks = select(&args.strategies, args.centring.center, registry)?;
     let centred: Vec<Centred> = picks
         .iter()
         .filter_map(|p| match p {
@@ -119,17 +123,17 @@ pub fn run(args: &EvaluateArgs, settings: &Settings) -> Result<Finished> {
         });
     }
     let options = EvaluateOptions {
-        k: args.k as usize,
+        k: args.k_accuracy as usize,
         folds: args.folds as usize,
         seed: args.seed,
         resamples: DEFAULT_RESAMPLES,
-        min_answered: args.min_answered,
+        min_answered: args.answered.ranking(),
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
     // Respondents x strategies: a bar from about a minute of work up.
     let progress = Progress::counting(
         (batch.len() * candidates.len()) as u64,
-        PROGRESS_FROM,
+        if settings.quiet { u64::MAX } else { PROGRESS_FROM },
         "respondents x strategies evaluated",
     );
     let evaluation = evaluate_with_progress(&matrix, &batch, &labels, &candidates, &options, &|done, _| {
@@ -142,7 +146,7 @@ pub fn run(args: &EvaluateArgs, settings: &Settings) -> Result<Finished> {
         EvaluateError::TooFewForFolds { .. } => bad_input(format!("{input}: {e}; lower --folds")),
         other => bad_input(format!("evaluating {input}: {other}")),
     })?;
-    if evaluation.excluded > 0 {
+    if evaluation.excluded > 0 && !settings.quiet {
         eprintln!(
             "note: {} of {} respondents answered fewer than {} of the {} capabilities and were left out; see --min-answered",
             evaluation.excluded,
@@ -151,18 +155,19 @@ pub fn run(args: &EvaluateArgs, settings: &Settings) -> Result<Finished> {
             matrix.capabilities().len()
         );
     }
-    let text = match crate::formats::choose("evaluate", args.format, args.output.as_deref())? {
+    let text = match args.emit.chosen("evaluate")? {
         EvaluateFormat::Table => crate::render::terminal(&render_table(&evaluation, &matrix)).into_owned(),
         EvaluateFormat::Markdown => {
             crate::render::terminal(&render_markdown(&evaluation, &matrix)).into_owned()
         }
+        EvaluateFormat::Csv => metrics_csv(&evaluation)?,
         EvaluateFormat::Json => {
             let mut s = serde_json::to_string_pretty(&to_json(&evaluation, &matrix))?;
             s.push('\n');
             s
         }
     };
-    let mut out = Output::create(args.output.as_deref())?;
+    let mut out = Output::create(args.emit.output())?;
     out.write_all(text.as_bytes())?;
     // A strategy plugin that fails at the end fails the run, output unwritten.
     let finished = strategies.finish()?;
@@ -317,6 +322,38 @@ fn metric_rows(ev: &Evaluation) -> (Vec<String>, Vec<Vec<String>>) {
         })
         .collect();
     (header, rows)
+}
+
+/// The main table as CSV: one row per strategy (numbers unrounded).
+fn metrics_csv(ev: &Evaluation) -> Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "strategy",
+        "cross_validated",
+        "n",
+        "top1_accuracy",
+        "topk_accuracy",
+        "k",
+        "mrr",
+        "ndcg",
+        "macro_f1",
+        "stability",
+    ])?;
+    for s in &ev.strategies {
+        w.write_record([
+            s.name.clone(),
+            s.cross_validated.to_string(),
+            s.n.to_string(),
+            s.top1_accuracy.to_string(),
+            s.topk_accuracy.to_string(),
+            ev.options.k.to_string(),
+            s.mrr.to_string(),
+            s.ndcg.to_string(),
+            s.macro_f1.to_string(),
+            s.stability.to_string(),
+        ])?;
+    }
+    Ok(String::from_utf8(w.into_inner().map_err(|e| e.into_error())?)?)
 }
 
 /// The agreement matrix: Kendall's tau-b above the diagonal, top-1

@@ -3,23 +3,23 @@
 //! fewest capabilities), found by [`rolefit_score::whatif`].
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
 use rolefit_model::{ProfileBatch, RoleMatrix};
 use rolefit_score::whatif::{what_it_takes, Improvement, Plan, WhatIf, WhatIfOptions};
-use rolefit_score::{CompiledMatrix, Outcome, RankedRole, ScoreError, Scorer, Strategy};
+use rolefit_score::{CompiledMatrix, Outcome, RankedRole, ScoreError, Scorer};
 use serde_json::{json, Value};
 
-use crate::args::{parse_fraction, ListFormat, MatrixSource, PluginTimeout, ResponsesSource};
+use crate::args::{
+    CellSafety, Emit, InputEncoding, ListFormat, MatrixSource, MinAnswered, Quiet, ResponsesSource, Scoring,
+};
 use crate::error::bad_input;
 use crate::io::Output;
 use crate::load;
 use crate::registry::{Finished, Strategies};
 use crate::render::{closest, number, safe, table};
 use crate::settings::Settings;
-use crate::strategy::load_model;
 
 /// `rolefit explain`
 #[derive(Debug, Args)]
@@ -28,39 +28,31 @@ pub struct ExplainArgs {
     pub responses: ResponsesSource,
     #[command(flatten)]
     pub matrix: MatrixSource,
+    #[command(flatten)]
+    pub encoding: InputEncoding,
     /// The role to reach: its name or id.
     #[arg(long, value_name = "ROLE")]
     pub target: String,
-    /// The similarity strategy.
-    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
-    pub strategy: String,
     #[command(flatten)]
-    pub plugin: PluginTimeout,
-    /// Use a learned model (from `rolefit train`) instead of --strategy.
-    #[arg(long, value_name = "MODEL", conflicts_with = "strategy")]
-    pub model: Option<PathBuf>,
-    /// The fraction of the matrix's capabilities a respondent must answer to
-    /// be ranked (as for `score`); others are reported as insufficient, with
-    /// no search.
-    #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = parse_fraction)]
-    pub min_answered: f64,
+    pub scoring: Scoring,
+    #[command(flatten)]
+    pub answered: MinAnswered,
     /// Candidate profiles tried per respondent at most; past it the answer
     /// is a lower bound on the points needed.
     #[arg(long, value_name = "N", default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub budget: u64,
-    /// Output format [default: from the extension of -o (.csv, .json or
-    /// .txt), else table].
-    #[arg(long, short = 'f', value_enum)]
-    pub format: Option<ListFormat>,
-    /// Write to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub emit: Emit<ListFormat>,
+    #[command(flatten)]
+    pub cells: CellSafety,
+    #[command(flatten)]
+    pub quiet: Quiet,
 }
 
 /// Runs `rolefit explain`.
 pub fn run(args: &ExplainArgs, settings: &Settings) -> Result<Finished> {
     let loaded = load::matrix(&args.matrix, settings)?;
-    loaded.print_notes();
+    loaded.print_notes(settings);
     let matrix = loaded.matrix;
     let target = matrix.role_index(&args.target).ok_or_else(|| {
         let names: Vec<&str> = matrix.roles().iter().map(|r| r.name.as_str()).collect();
@@ -74,22 +66,16 @@ pub fn run(args: &ExplainArgs, settings: &Settings) -> Result<Finished> {
         ))
     })?;
     let batch = load::responses(&args.responses, &matrix, settings)?;
-    let strategies = Strategies::open(args.plugin.duration())?;
-    let model = match &args.model {
-        Some(path) => Some(load_model(path, &matrix, settings.encoding)?),
-        None => None,
-    };
-    let strategy: &dyn Strategy = match &model {
-        Some(m) => m,
-        None => strategies.find(&args.strategy)?,
-    };
+    let strategies = Strategies::open(args.scoring.choice.plugin.duration())?;
+    let chosen = crate::strategy::choose(&strategies, &args.scoring, &matrix, settings)?;
+    let strategy = chosen.get();
     let compiled = CompiledMatrix::new(&matrix);
     let options = WhatIfOptions {
         budget: usize::try_from(args.budget).unwrap_or(usize::MAX),
     };
     // Ranked as `score` ranks (ties, the minimum-answered rule), one
     // respondent at a time, as the search scores its candidates.
-    let scorer = Scorer::new(&compiled, strategy).min_answered(args.min_answered);
+    let scorer = Scorer::new(&compiled, strategy).min_answered(args.answered.ranking());
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let answers = for_each_respondent(&batch, threads, |i| {
         let (values, answered) = batch.row(i);
@@ -123,7 +109,7 @@ pub fn run(args: &ExplainArgs, settings: &Settings) -> Result<Finished> {
         strategy: strategy.name(),
         budget: options.budget,
     };
-    let text = match crate::formats::choose("explain", args.format, args.output.as_deref())? {
+    let text = match args.emit.chosen("explain")? {
         ListFormat::Table => crate::render::terminal(&ctx.table(&answers)).into_owned(),
         ListFormat::Csv => ctx.csv(&answers, settings.sanitize)?,
         ListFormat::Json => {
@@ -134,7 +120,7 @@ pub fn run(args: &ExplainArgs, settings: &Settings) -> Result<Finished> {
             s
         }
     };
-    let mut out = Output::create(args.output.as_deref())?;
+    let mut out = Output::create(args.emit.output())?;
     out.write_all(text.as_bytes())?;
     let finished = strategies.finish()?;
     out.finish()?;

@@ -7,7 +7,7 @@ use clap::Args;
 use rolefit_model::RoleMatrix;
 use serde_json::json;
 
-use crate::args::{ListFormat, MatrixSource};
+use crate::args::{CellSafety, Emit, InputEncoding, ListFormat, MatrixSource, Quiet};
 use crate::io::Output;
 use crate::load;
 use crate::render::{number, safe, table};
@@ -18,9 +18,14 @@ use crate::settings::Settings;
 pub struct RolesArgs {
     #[command(flatten)]
     pub matrix: MatrixSource,
-    /// Output format (CSV is the long matrix layout, so it can be edited and read back with --matrix).
-    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
+    #[command(flatten)]
+    pub encoding: InputEncoding,
+    #[command(flatten)]
+    pub emit: Emit<ListFormat>,
+    #[command(flatten)]
+    pub cells: CellSafety,
+    #[command(flatten)]
+    pub quiet: Quiet,
 }
 
 /// Above this many roles the table lists roles instead of the full grid.
@@ -29,10 +34,11 @@ const GRID_MAX_ROLES: usize = 6;
 /// Runs `rolefit roles`.
 pub fn run(args: &RolesArgs, settings: &Settings) -> Result<()> {
     let loaded = load::matrix(&args.matrix, settings)?;
-    loaded.print_notes();
+    loaded.print_notes(settings);
     let matrix = loaded.matrix;
-    let mut out = Output::create(None)?;
-    match args.format {
+    let format = args.emit.chosen("roles")?;
+    let mut out = Output::create(args.emit.output())?;
+    match format {
         ListFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &roles_json(&matrix))?;
             writeln!(out)?;

@@ -7,7 +7,7 @@ use clap::Args;
 use rolefit_score::DEFAULT_STRATEGY;
 use serde_json::json;
 
-use crate::args::ListFormat;
+use crate::args::{CellSafety, Emit, ListFormat};
 use crate::io::Output;
 use crate::registry::{Finished, Strategies};
 use crate::render::table;
@@ -16,9 +16,10 @@ use crate::settings::Settings;
 /// `rolefit strategies`
 #[derive(Debug, Args)]
 pub struct StrategiesArgs {
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
+    #[command(flatten)]
+    pub emit: Emit<ListFormat>,
+    #[command(flatten)]
+    pub cells: CellSafety,
 }
 
 /// Runs `rolefit strategies`: the built-ins, then strategy plugins found
@@ -26,8 +27,9 @@ pub struct StrategiesArgs {
 pub fn run(args: &StrategiesArgs, settings: &Settings) -> Result<Finished> {
     let strategies = Strategies::open(std::time::Duration::from_secs(30))?;
     let registry = strategies.registry();
-    let mut out = Output::create(None)?;
-    match args.format {
+    let format = args.emit.chosen("strategies")?;
+    let mut out = Output::create(args.emit.output())?;
+    match format {
         ListFormat::Table => {
             // One line per strategy: name, then the formula, as promised.
             let width = registry.iter().map(|s| s.name().len()).max().unwrap_or(0);

@@ -9,7 +9,7 @@ use rolefit_import::builtin;
 use rolefit_model::Survey;
 use serde_json::json;
 
-use crate::args::ListFormat;
+use crate::args::{CellSafety, Emit, InputEncoding, ListFormat};
 use crate::io::Output;
 use crate::load;
 use crate::render::{number, safe, table};
@@ -18,19 +18,24 @@ use crate::settings::Settings;
 /// `rolefit survey`
 #[derive(Debug, Args)]
 pub struct SurveyArgs {
-    /// A survey CSV to show instead of the built-in one.
+    /// A survey CSV (`id,text,capability,reverse`): its statements and the
+    /// capability each measures. Default: the built-in survey.
     #[arg(long, value_name = "FILE")]
     pub survey: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
+    #[command(flatten)]
+    pub encoding: InputEncoding,
+    #[command(flatten)]
+    pub emit: Emit<ListFormat>,
+    #[command(flatten)]
+    pub cells: CellSafety,
 }
 
 /// Runs `rolefit survey`.
 pub fn run(args: &SurveyArgs, settings: &Settings) -> Result<()> {
     let survey = load::survey(args.survey.as_deref(), settings)?;
-    let mut out = Output::create(None)?;
-    match args.format {
+    let format = args.emit.chosen("survey")?;
+    let mut out = Output::create(args.emit.output())?;
+    match format {
         ListFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &survey_json(&survey))?;
             writeln!(out)?;

@@ -39,7 +39,9 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
 use rolefit_model::Scale;
 
-use crate::args::{parse_fraction, parse_non_negative, MatrixSource};
+use crate::args::{
+    parse_fraction, parse_non_negative, CellSafety, InputEncoding, MatrixSource, OutputFile, Quiet,
+};
 use crate::error::bad_input;
 use crate::io::Output;
 use crate::load;
@@ -63,15 +65,14 @@ pub struct SynthMatrixArgs {
     /// Number of capabilities.
     #[arg(long, value_name = "C", value_parser = clap::value_parser!(u32).range(2..=10_000))]
     pub capabilities: u32,
-    /// Random seed: the same seed gives the same bytes.
+    /// Random seed: the same seed gives the same result.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
-    /// The scale of the levels.
-    #[arg(long, value_name = "MIN..MAX", default_value = "1..5")]
-    pub scale: Scale,
-    /// Write to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    /// The scale the matrix's levels are on.
+    #[arg(long, alias = "scale", value_name = "MIN..MAX", default_value = "1..5")]
+    pub matrix_scale: Scale,
+    #[command(flatten)]
+    pub to: OutputFile,
 }
 
 /// `rolefit synth responses`
@@ -79,10 +80,12 @@ pub struct SynthMatrixArgs {
 pub struct SynthResponsesArgs {
     #[command(flatten)]
     pub matrix: MatrixSource,
+    #[command(flatten)]
+    pub encoding: InputEncoding,
     /// Number of respondents.
     #[arg(long, value_name = "N")]
     pub rows: u64,
-    /// Random seed: the same seed gives the same bytes.
+    /// Random seed: the same seed gives the same result.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
     /// Standard deviation of the Gaussian noise added to the role's levels,
@@ -95,17 +98,20 @@ pub struct SynthResponsesArgs {
     /// Also write each respondent's generating role to FILE as `respondent,role`.
     #[arg(long, value_name = "FILE")]
     pub labels: Option<PathBuf>,
-    /// Write to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub to: OutputFile,
+    #[command(flatten)]
+    pub cells: CellSafety,
+    #[command(flatten)]
+    pub quiet: Quiet,
 }
 
 /// Runs `rolefit synth matrix`.
 pub fn matrix(args: &SynthMatrixArgs, settings: &Settings) -> Result<()> {
-    let (lo, hi) = half_points(args.scale)?;
+    let (lo, hi) = half_points(args.matrix_scale)?;
     let roles = args.roles;
     let capabilities = args.capabilities;
-    let mut out = Output::create(args.output.as_deref())?;
+    let mut out = Output::create(args.to.output.as_deref())?;
     let context = || "writing the synthetic role matrix";
 
     let mut name = String::new();
@@ -141,7 +147,7 @@ pub fn matrix(args: &SynthMatrixArgs, settings: &Settings) -> Result<()> {
 pub fn responses(args: &SynthResponsesArgs, settings: &Settings) -> Result<()> {
     if let Some(labels) = &args.labels {
         let stdout = Path::new("-");
-        let output = args.output.as_deref().unwrap_or(stdout);
+        let output = args.to.output.as_deref().unwrap_or(stdout);
         if labels == output {
             return Err(bad_input(if output == stdout {
                 "--labels - and the responses would both go to standard output; give one of them a file (-o or --labels)".to_string()
@@ -154,7 +160,7 @@ pub fn responses(args: &SynthResponsesArgs, settings: &Settings) -> Result<()> {
         }
     }
     let loaded = load::matrix(&args.matrix, settings)?;
-    loaded.print_notes();
+    loaded.print_notes(settings);
     let matrix = loaded.matrix;
     let (lo, hi) = whole_points(matrix.scale())?;
     let capabilities = matrix.capabilities();
@@ -176,7 +182,7 @@ pub fn responses(args: &SynthResponsesArgs, settings: &Settings) -> Result<()> {
 
     let context = || "writing the synthetic responses";
     let label_context = || "writing the synthetic labels";
-    let mut out = Output::create(args.output.as_deref())?;
+    let mut out = Output::create(args.to.output.as_deref())?;
     let header = csv_line(
         std::iter::once("respondent").chain(capabilities.iter().map(|c| c.name.as_str())),
         settings.sanitize,

@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use rolefit_score::learned::{self, Method, TrainOptions};
 use rolefit_score::Strategy;
 
-use crate::args::{MatrixSource, ResponsesSource};
+use crate::args::{CellSafety, InputEncoding, MatrixSource, MinAnswered, OutputFile, Quiet, ResponsesSource};
 use crate::error::bad_input;
 use crate::io::Output;
 use crate::labels::{labels_warning, Labels};
@@ -23,21 +23,29 @@ pub struct TrainArgs {
     pub responses: ResponsesSource,
     #[command(flatten)]
     pub matrix: MatrixSource,
-    /// The role each respondent holds: a CSV `respondent,role`.
+    #[command(flatten)]
+    pub encoding: InputEncoding,
+    /// The role of each respondent: a CSV `respondent,role`.
     #[arg(long, value_name = "FILE")]
     pub labels: PathBuf,
     /// How to learn.
     #[arg(long, value_enum, default_value_t = TrainMethod::Centroid)]
     pub method: TrainMethod,
-    /// Neighbours for `knn`.
+    /// Neighbours of the learned `knn` strategy.
     #[arg(long, value_name = "K", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
     pub neighbours: u32,
-    /// Random seed (the three methods are deterministic and do not use it).
+    #[command(flatten)]
+    pub answered: MinAnswered,
+    /// Random seed: the same seed gives the same result (the three methods
+    /// are deterministic and do not use it).
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
-    /// Write the model (versioned JSON) to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub to: OutputFile,
+    #[command(flatten)]
+    pub cells: CellSafety,
+    #[command(flatten)]
+    pub quiet: Quiet,
 }
 
 /// Learned strategy methods.
@@ -54,13 +62,16 @@ pub enum TrainMethod {
 /// Runs `rolefit train`.
 pub fn run(args: &TrainArgs, settings: &Settings) -> Result<()> {
     let loaded = load::matrix(&args.matrix, settings)?;
-    loaded.print_notes();
+    loaded.print_notes(settings);
     let matrix = loaded.matrix;
     let batch = load::responses_unique(&args.responses, &matrix, settings)?;
     let input = input_name(args.responses.input.as_deref());
     let labels = Labels::read(&args.labels, &matrix, settings.encoding)?;
     let (labels, unused) = labels.align(&batch, &input)?;
     labels_warning(unused, &args.labels, &input);
+    let needed = load::answers_needed(batch.capabilities(), args.answered.keeping());
+    let (batch, kept) = load::keep_answered(batch, needed, settings)?;
+    let labels: Vec<usize> = kept.iter().map(|&i| labels[i]).collect();
     let method = match args.method {
         TrainMethod::Centroid => Method::Centroid,
         TrainMethod::Knn => Method::Knn,
@@ -72,7 +83,7 @@ pub fn run(args: &TrainArgs, settings: &Settings) -> Result<()> {
     };
     let model = learned::train(method, &options, &matrix, &batch, &labels)
         .map_err(|e| bad_input(format!("training {method} on {input}: {e}")))?;
-    let mut out = Output::create(args.output.as_deref())?;
+    let mut out = Output::create(args.to.output.as_deref())?;
     out.write_all(model.to_json().as_bytes())?;
     out.finish().context("writing the model")?;
     let summary = model.training();
@@ -83,14 +94,16 @@ pub fn run(args: &TrainArgs, settings: &Settings) -> Result<()> {
         .filter(|(_, &n)| n == 0)
         .map(|(r, _)| r.name.as_str())
         .collect();
-    eprintln!(
-        "rolefit: trained {} on {} respondents of {} ({} of {} roles have holders)",
-        model.name(),
-        summary.rows,
-        input,
-        summary.per_role.len() - empty.len(),
-        summary.per_role.len()
-    );
+    if !settings.quiet {
+        eprintln!(
+            "rolefit: trained {} on {} respondents of {} ({} of {} roles have holders)",
+            model.name(),
+            summary.rows,
+            input,
+            summary.per_role.len() - empty.len(),
+            summary.per_role.len()
+        );
+    }
     if !empty.is_empty() {
         eprintln!(
             "warning: no respondent holds {}; the model scores {} 0",

@@ -5,13 +5,11 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::io::Write;
 
-use std::path::PathBuf;
-
 use anyhow::Result;
 use clap::Args;
-use rolefit_model::{Requirement, RoleMatrix, Scale};
+use rolefit_model::{Requirement, RoleMatrix};
 
-use crate::args::{MatrixLimits, MatrixSource};
+use crate::args::{InputEncoding, MatrixFiles, MatrixSource};
 use crate::io::Output;
 use crate::load;
 use crate::render::number;
@@ -20,15 +18,12 @@ use crate::settings::Settings;
 /// `rolefit matrix check`
 #[derive(Debug, Args)]
 pub struct MatrixCheckArgs {
-    /// The role matrix to check: CSV, Excel or O*NET ratings; several files
-    /// are merged into one matrix first.
-    #[arg(value_name = "FILE", required = true)]
-    pub files: Vec<PathBuf>,
-    /// The scale the matrix's levels are on.
-    #[arg(long, value_name = "MIN..MAX", default_value = "1..5")]
-    pub matrix_scale: Scale,
     #[command(flatten)]
-    pub limits: MatrixLimits,
+    pub files: MatrixFiles,
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    #[command(flatten)]
+    pub encoding: InputEncoding,
 }
 
 /// At most this many warnings of one kind are listed, then a count.
@@ -37,11 +32,7 @@ const WARNINGS_OF_A_KIND: usize = 20;
 /// Runs `rolefit matrix check`. An invalid file is an error (exit 2) from
 /// the importer; a valid one gets a summary and any warnings.
 pub fn run(args: &MatrixCheckArgs, settings: &Settings) -> Result<()> {
-    let source = MatrixSource {
-        matrix: args.files.clone(),
-        matrix_scale: args.matrix_scale,
-        limits: args.limits,
-    };
+    let source = args.matrix.with_files(&args.files);
     let loaded = load::matrix(&source, settings)?;
     let mut text = summary(&loaded.matrix);
     text.push_str(&format!("  layout: {}\n", loaded.layouts.join(" + ")));

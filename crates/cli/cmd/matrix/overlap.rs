@@ -12,7 +12,10 @@ use rolefit_score::overlap::{group_threshold, near_duplicate_threshold, overlap,
 use rolefit_score::{CompiledMatrix, Strategy};
 use serde_json::json;
 
-use crate::args::{ListFormat, MatrixSource, OverlapLimit, PluginTimeout};
+use crate::args::{
+    CellSafety, Emit, InputEncoding, ListFormat, MatrixFiles, MatrixSource, OverlapLimit, Quiet,
+    StrategyChoice,
+};
 use crate::io::Output;
 use crate::load;
 use crate::plot;
@@ -25,20 +28,25 @@ use crate::settings::Settings;
 #[derive(Debug, Args)]
 pub struct OverlapArgs {
     #[command(flatten)]
-    pub matrix: MatrixSource,
-    /// The similarity strategy used to compare roles.
-    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
-    pub strategy: String,
+    pub files: MatrixFiles,
     #[command(flatten)]
-    pub plugin: PluginTimeout,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
-    /// Also draw the role-by-role similarity as an SVG heatmap.
+    pub matrix: MatrixSource,
+    #[command(flatten)]
+    pub encoding: InputEncoding,
+    #[command(flatten)]
+    pub choice: StrategyChoice,
+    #[command(flatten)]
+    pub emit: Emit<ListFormat>,
+    #[command(flatten)]
+    pub cells: CellSafety,
+    /// Also draw the result as an SVG picture: the role-by-role similarity
+    /// as a heatmap.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
     #[command(flatten)]
     pub overlap_limit: OverlapLimit,
+    #[command(flatten)]
+    pub quiet: Quiet,
 }
 
 /// The full similarity matrix is printed in the table format up to this
@@ -50,11 +58,11 @@ const TABLE_PAIRS: usize = 10;
 
 /// Runs `rolefit matrix overlap`.
 pub fn run(args: &OverlapArgs, settings: &Settings) -> Result<Finished> {
-    let loaded = load::matrix(&args.matrix, settings)?;
+    let loaded = load::matrix(&args.matrix.with_files(&args.files), settings)?;
     check_size(&loaded.matrix, args.overlap_limit)?;
-    loaded.print_notes();
-    let strategies = Strategies::open(args.plugin.duration())?;
-    let strategy = strategies.find(&args.strategy)?;
+    loaded.print_notes(settings);
+    let strategies = Strategies::open(args.choice.plugin.duration())?;
+    let strategy = strategies.find(&args.choice.strategy)?;
     let matrix = &loaded.matrix;
     let compiled = CompiledMatrix::new(matrix);
     let o = overlap(&compiled, strategy)?;
@@ -62,7 +70,8 @@ pub fn run(args: &OverlapArgs, settings: &Settings) -> Result<Finished> {
         Some(_) => Some(overlap_heatmap(matrix, &o, strategy, &o.leaf_order(), None)?),
         None => None,
     };
-    let text = match args.format {
+    let format = args.emit.chosen("matrix overlap")?;
+    let text = match format {
         ListFormat::Table => crate::render::terminal(&overlap_table(matrix, &o, strategy)).into_owned(),
         ListFormat::Json => {
             let mut s = serde_json::to_string_pretty(&overlap_json(matrix, &o, strategy))?;
@@ -71,7 +80,7 @@ pub fn run(args: &OverlapArgs, settings: &Settings) -> Result<Finished> {
         }
         ListFormat::Csv => overlap_csv(matrix, &o, strategy, settings.sanitize)?,
     };
-    if args.format != ListFormat::Table {
+    if format != ListFormat::Table {
         for p in o.near_duplicates(near_duplicate_threshold(strategy.name())) {
             eprintln!("warning: {}", near_duplicate_text(matrix, p, strategy));
         }
@@ -80,7 +89,7 @@ pub fn run(args: &OverlapArgs, settings: &Settings) -> Result<Finished> {
     if let (Some(path), Some(svg)) = (&args.plot, &plot_svg) {
         plot::write(path, svg)?;
     }
-    let mut out = Output::create(None)?;
+    let mut out = Output::create(args.emit.output())?;
     out.write_all(text.as_bytes())?;
     out.finish()?;
     Ok(finished)

@@ -19,7 +19,9 @@ use rolefit_import::{ChunkParser, ColumnPlan, RawChunk, ResponseChunks, RowPosit
 use rolefit_model::{ProfileBatch, RoleMatrix};
 use rolefit_score::{explain, CompiledMatrix, Outcome, Scorer, Strategy, Workspace};
 
-use crate::args::{parse_fraction, Center, MatrixSource, OnError, PluginTimeout, ResponsesSource};
+use crate::args::{
+    CellSafety, Emit, InputEncoding, MatrixSource, MinAnswered, OnError, Quiet, ResponsesSource, Scoring,
+};
 use crate::error::bad_input;
 use crate::io::{open_input, Output};
 use crate::load::{self, no_respondents};
@@ -38,32 +40,26 @@ pub struct ScoreArgs {
     pub responses: ResponsesSource,
     #[command(flatten)]
     pub matrix: MatrixSource,
-    /// The similarity strategy (see `rolefit strategies`).
-    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
-    pub strategy: String,
-    /// How many roles to list per respondent [default: 5, or all roles if fewer].
+    #[command(flatten)]
+    pub encoding: InputEncoding,
+    #[command(flatten)]
+    pub scoring: Scoring,
+    /// How many of the best roles to show per respondent [default: 5, or
+    /// all roles if fewer].
     #[arg(long, short = 'k', value_name = "K", value_parser = clap::value_parser!(u32).range(1..))]
     pub top: Option<u32>,
-    /// The fraction of the matrix's capabilities a respondent must answer to
-    /// be ranked; others are reported as insufficient.
-    #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = parse_fraction)]
-    pub min_answered: f64,
-    /// Output format [default: from the extension of -o (.csv, .json,
-    /// .ndjson, .jsonl or .txt), else table].
-    #[arg(long, short = 'f', value_enum)]
-    pub format: Option<ScoreFormat>,
-    /// Write to FILE instead of standard output (written whole or not at all).
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub answered: MinAnswered,
+    #[command(flatten)]
+    pub emit: Emit<ScoreFormat>,
+    #[command(flatten)]
+    pub cells: CellSafety,
     /// Explain each ranked role: per-capability contributions, strengths and gaps.
     #[arg(long)]
     pub explain: bool,
     /// Leave out the CSV header, so that outputs of shards concatenate.
     #[arg(long)]
     pub no_header: bool,
-    /// Score with a learned model (from `rolefit train`) instead of --strategy.
-    #[arg(long, value_name = "MODEL", conflicts_with = "strategy")]
-    pub model: Option<PathBuf>,
     /// Add each respondent's confidence: the margin between the first and
     /// second score, and how often the top role survives resampling answers.
     #[arg(long)]
@@ -73,23 +69,19 @@ pub struct ScoreArgs {
     #[arg(long, value_name = "N", default_value_t = rolefit_score::evaluate::DEFAULT_RESAMPLES as u32,
           requires = "confidence", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub resamples: u32,
-    /// Random seed of --confidence's resamples (the same seed gives the same bytes).
+    /// Random seed: the same seed gives the same result (here: --confidence's
+    /// resamples).
     #[arg(long, value_name = "S", default_value_t = rolefit_score::evaluate::DEFAULT_SEED, requires = "confidence")]
     pub seed: u64,
-    /// Self-rating bias correction.
-    #[arg(long, value_enum, default_value_t = Center::None)]
-    pub center: Center,
-    /// For one respondent: draw them against their top roles as an SVG radar chart.
+    /// Also draw the result as an SVG picture: one respondent against their
+    /// top roles, as a radar chart.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
-    #[command(flatten)]
-    pub plugin: PluginTimeout,
     /// Worker threads for parsing and scoring [default: all cores].
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
-    /// No progress bar and no summary on standard error.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub quiet: Quiet,
 }
 
 impl ScoreArgs {
@@ -99,7 +91,7 @@ impl ScoreArgs {
     /// # Errors
     /// An extension of -o that names no format `score` writes.
     pub fn output_format(&self) -> anyhow::Result<ScoreFormat> {
-        crate::formats::choose("score", self.format, self.output.as_deref())
+        self.emit.chosen("score")
     }
 }
 
@@ -123,26 +115,17 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
         ));
     }
     let loaded = load::matrix(&args.matrix, settings)?;
-    if !args.quiet {
-        loaded.print_notes();
-    }
+    loaded.print_notes(settings);
     let matrix = loaded.matrix;
     let survey = load::survey(args.responses.survey.as_deref(), settings)?;
-    let strategies = Strategies::open(args.plugin.duration())?;
-    let chosen = crate::strategy::choose(
-        &args.strategy,
-        args.model.as_deref(),
-        args.center,
-        strategies.registry(),
-        &matrix,
-        settings.encoding,
-    )?;
+    let strategies = Strategies::open(args.scoring.choice.plugin.duration())?;
+    let chosen = crate::strategy::choose(&strategies, &args.scoring, &matrix, settings)?;
     let strategy = chosen.get();
     let compiled = CompiledMatrix::new(&matrix);
     let top = args.top.map_or(5, |k| k as usize).min(matrix.roles().len());
     let scorer = Scorer::new(&compiled, strategy)
         .top(Some(top))
-        .min_answered(args.min_answered);
+        .min_answered(args.answered.ranking());
 
     let input = open_input(args.responses.input.as_deref(), "responses", settings.encoding)?;
     let options = load::response_options(&args.responses, settings)?;
@@ -158,7 +141,7 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
         CHUNK_BYTES,
     )?;
     let plan = chunks.plan().clone();
-    if !args.quiet {
+    if !settings.quiet {
         for note in load::plan_notes(&input.name, &plan) {
             eprintln!("note: {note}");
         }
@@ -174,7 +157,7 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
     .with_flags(plan.flags_on());
 
     let mut out = Sink {
-        out: Output::create(args.output.as_deref())?,
+        out: Output::create(args.emit.output())?,
         held: args.plot.is_some().then(Vec::new),
     };
     // --plot: the one respondent's answers and ranking, as scored.
@@ -191,7 +174,7 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
     // no row at all writes nothing.
     let header = renderer.header(args.no_header);
     let mut header_written = false;
-    let progress = Progress::new(input.len, args.quiet);
+    let progress = Progress::new(input.len, settings.quiet);
     let mut totals = Totals::default();
     let mut table_rows: Vec<TableRow> = Vec::new();
     let mut noted_table = false;
@@ -236,7 +219,7 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
                 plotted = plotted.take().or_else(|| done.first.take());
                 plot_size_check(&input.name, bytes_read)?;
             }
-            if !args.quiet && !noted_table && table_rows.len() >= TABLE_NOTE_ROWS {
+            if !settings.quiet && !noted_table && table_rows.len() >= TABLE_NOTE_ROWS {
                 noted_table = true;
                 progress.note(&format!(
                     "a table keeps every row in memory until the end ({} rows so far); --format csv or \
@@ -284,7 +267,7 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
     if let (Some(path), Some(svg)) = (&args.plot, &plot_svg) {
         crate::plot::write(path, svg)?;
     }
-    if !args.quiet {
+    if !settings.quiet {
         eprintln!(
             "{}",
             totals.summary(
