@@ -137,7 +137,14 @@ fn json_has_the_specified_keys_and_every_pair() {
     let (responses, labels) = labelled(dir.path(), "120", "3", "1.0", "0");
     let report = json(
         rolefit(&[
-            "evaluate", &responses, "--labels", &labels, "-f", "json", "-k", "2",
+            "evaluate",
+            &responses,
+            "--labels",
+            &labels,
+            "-f",
+            "json",
+            "--k-accuracy",
+            "2",
         ])
         .ok(),
     );

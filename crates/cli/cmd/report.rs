@@ -19,28 +19,71 @@ mod privacy;
 
 use std::fmt::Write as _;
 use std::io::Write as _;
+use std::path::PathBuf;
 
 use anyhow::Result;
+use clap::Args;
 use rolefit_model::{ProfileBatch, RoleMatrix};
 use rolefit_score::cluster::{
-    describe, fit_range, ClusterParams, ClusterSummary, Clustering, CohortData, KChoice, Method,
+    describe, ClusterParams, ClusterSummary, Clustering, CohortData, KChoice, Method,
 };
 use rolefit_score::overlap::{group_threshold, near_duplicate_threshold, overlap, Overlap};
 use rolefit_score::{Outcome, RankedRole, Scorer, Strategy};
 
 use self::privacy::{suppress, Cell};
-use crate::args::ReportArgs;
-use crate::cmd::cluster::{cluster_error, cluster_plot, load_cohort, ClusterMap, Cohort};
-use crate::cmd::overlap::{near_duplicate_text, overlap_heatmap, separating_text};
+use crate::args::{
+    CellSafety, Centring, ClusterChoice, InputEncoding, MatrixSource, MinAnswered, OverlapLimit, Quiet,
+    ResponsesSource, StrategyChoice,
+};
+use crate::cohort::{
+    cluster, cluster_error, cluster_plot, load_cohort, ClusterMap, Cohort, Grouping, DEFAULT_K_RANGE,
+};
+use crate::error::bad_input;
 use crate::io::Output;
 use crate::plot::bars::{self, Bin, Count};
 use crate::plot::{escape, inline};
-use crate::registry;
+use crate::registry::{Finished, Strategies};
 use crate::render::number;
+use crate::role_overlap::{check_size, near_duplicate_text, overlap_heatmap, separating_text};
+use crate::settings::Settings;
 
-/// Clusters are tried for k = 2 up to this many (fewer when the cohort is
-/// too small for every cluster to reach `--min-group`).
-pub const MAX_K: usize = 6;
+/// `rolefit report`
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub responses: ResponsesSource,
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    #[command(flatten)]
+    pub encoding: InputEncoding,
+    #[command(flatten)]
+    pub choice: StrategyChoice,
+    #[command(flatten)]
+    pub centring: Centring,
+    /// Groups smaller than this are left out of aggregates, for privacy.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub min_group: u32,
+    #[command(flatten)]
+    pub answered: MinAnswered,
+    #[command(flatten)]
+    pub grouping: ClusterChoice,
+    /// Random seed: the same seed gives the same result.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Write to FILE: the HTML page (written whole or not at all).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub cells: CellSafety,
+    #[command(flatten)]
+    pub overlap_limit: OverlapLimit,
+    #[command(flatten)]
+    pub quiet: Quiet,
+    /// Not an option of report (labels are for evaluate and train): refused
+    /// with a word on what there is, rather than clap's tip of --labels-map.
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub labels: Option<PathBuf>,
+}
 
 /// The heatmap shows at most this many roles: all when the matrix has no
 /// more, else those that are most often someone's top role.
@@ -57,33 +100,48 @@ pub const HISTOGRAM_ROLES: usize = 12;
 pub const GAP_ROWS: usize = 10;
 
 /// Runs `rolefit report`.
-pub fn run(args: &ReportArgs) -> Result<()> {
-    let registry = registry::registry(args.plugin.duration())?;
-    let strategy = registry::find(&registry, &args.strategy)?;
-    let cohort = load_cohort(&args.responses, &args.matrix)?;
-    crate::cmd::overlap::check_size(&cohort.loaded.matrix, args.overlap_limit)?;
-    cohort.loaded.print_notes();
+pub fn run(args: &ReportArgs, settings: &Settings) -> Result<Finished> {
+    if args.labels.is_some() {
+        return Err(bad_input(
+            "report takes no --labels: it describes a cohort without knowing their roles (evaluate and \
+             train take --labels FILE, the true role of each respondent; --labels-map FILE names custom \
+             label scales for the answers)",
+        ));
+    }
+    let grouping = Grouping::of(&args.grouping)?;
+    let strategies = Strategies::open(args.choice.plugin.duration())?;
+    let chosen =
+        crate::strategy::by_name(strategies.registry(), &args.choice.strategy, args.centring.center)?;
+    let strategy = chosen.get();
+    let cohort = load_cohort(&args.responses, &args.matrix, settings)?;
+    check_size(&cohort.loaded.matrix, args.overlap_limit)?;
+    cohort.loaded.print_notes(settings);
     let html = build(
         &cohort,
         strategy,
         u64::from(args.min_group),
-        args.min_answered,
-        args.seed,
+        args.answered.ranking(),
+        &ClusterRun {
+            grouping,
+            seed: args.seed,
+        },
     )?;
     // Ids and names reach the page (and its plots) from user data.
     let html = crate::plot::xml_safe(&html);
     let mut out = Output::create(Some(&args.output))?;
     out.write_all(html.as_bytes())?;
-    registry::finish()?;
+    let finished = strategies.finish()?;
     out.finish()?;
-    eprintln!(
-        "rolefit: wrote {} ({} respondent{} read; groups smaller than {} suppressed)",
-        args.output.display(),
-        cohort.profiles.len(),
-        if cohort.profiles.len() == 1 { "" } else { "s" },
-        args.min_group
-    );
-    Ok(())
+    if !settings.quiet {
+        eprintln!(
+            "rolefit: wrote {} ({} respondent{} read; groups smaller than {} suppressed)",
+            args.output.display(),
+            cohort.profiles.len(),
+            if cohort.profiles.len() == 1 { "" } else { "s" },
+            args.min_group
+        );
+    }
+    Ok(finished)
 }
 
 /// The ranked respondents and their rankings.
@@ -117,6 +175,16 @@ fn rank_cohort(cohort: &Cohort, strategy: &dyn Strategy, min_answered: f64) -> R
     Ok(ranked)
 }
 
+/// How the report groups respondents: `--clusters`, `--k-range`,
+/// `--method` (as `cluster` reads them) and `--seed`.
+#[derive(Debug, Clone, Copy)]
+pub struct ClusterRun {
+    /// The grouping asked for.
+    pub grouping: Grouping,
+    /// The random seed.
+    pub seed: u64,
+}
+
 /// Builds the whole page: `m` is `--min-group`, `min_answered` the share
 /// of capabilities a respondent must answer to be ranked.
 pub fn build(
@@ -124,7 +192,7 @@ pub fn build(
     strategy: &dyn Strategy,
     m: u64,
     min_answered: f64,
-    seed: u64,
+    run: &ClusterRun,
 ) -> Result<String> {
     let matrix = &cohort.loaded.matrix;
     let ranked = rank_cohort(cohort, strategy, min_answered)?;
@@ -146,7 +214,7 @@ pub fn build(
     if enough {
         page.top_roles(&top_counts, &role_cells, r)?;
         page.fit_scores(&ranked, &role_cells)?;
-        page.clusters(cohort, &ranked, strategy, seed)?;
+        page.clusters(cohort, &ranked, strategy, run)?;
     } else {
         page.section(
             "top-roles",
@@ -161,8 +229,34 @@ pub fn build(
     if enough {
         page.gaps(cohort, &ranked, &role_cells);
     }
-    page.method(seed);
+    page.method(run);
     Ok(page.finish(cohort.loaded.onet))
+}
+
+/// The clustering method for people.
+fn method_words(method: Method) -> &'static str {
+    match method {
+        Method::KMeans => "k-means",
+        Method::Gmm => "a Gaussian mixture",
+    }
+}
+
+/// How the clusters were formed, for the "How to read" section.
+fn grouping_words(run: &ClusterRun) -> String {
+    let how = match run.grouping.method {
+        Method::KMeans => format!("k-means (10 runs, k-means++ starts, seed {})", run.seed),
+        Method::Gmm => format!(
+            "a Gaussian mixture (full covariances, from a k-means start, seed {})",
+            run.seed
+        ),
+    };
+    match (run.grouping.k, run.grouping.range) {
+        (Some(k), _) => format!("{how} with k = {k} (--clusters)"),
+        (None, range) => {
+            let (a, b) = range.unwrap_or(DEFAULT_K_RANGE);
+            format!("{how}, k from {a} to {b} (fewer for small cohorts)")
+        }
+    }
 }
 
 /// The page being written.
@@ -450,18 +544,32 @@ impl<'a> Page<'a> {
         cohort: &Cohort,
         ranked: &Ranked,
         strategy: &dyn Strategy,
-        seed: u64,
+        run: &ClusterRun,
     ) -> Result<()> {
         let n = ranked.rows.len();
-        let k_max = MAX_K.min(n / self.m.max(1) as usize);
-        if k_max < 2 {
-            let s = format!(
-                "<p class=\"note\">Too few ranked respondents to form two clusters of at least {} each.</p>",
+        // Privacy: no more clusters than groups of --min-group there are.
+        let most = n / self.m.max(1) as usize;
+        let too_few = |k: usize| {
+            format!(
+                "<p class=\"note\">Too few ranked respondents to form {k} clusters of at least {} each.</p>",
                 self.m
-            );
-            self.section("clusters", "Clusters", &s);
-            return Ok(());
-        }
+            )
+        };
+        let (k, range) = match (run.grouping.k, run.grouping.range) {
+            (Some(k), _) if k > most.max(1) => {
+                self.section("clusters", "Clusters", &too_few(k));
+                return Ok(());
+            }
+            (Some(k), _) => (Some(k), None),
+            (None, range) => {
+                let (a, b) = range.unwrap_or(DEFAULT_K_RANGE);
+                if b.min(most) < a {
+                    self.section("clusters", "Clusters", &too_few(a));
+                    return Ok(());
+                }
+                (None, Some((a, b.min(most))))
+            }
+        };
         let mut batch = ProfileBatch::with_capacity(cohort.profiles.capabilities(), n);
         for &i in &ranked.rows {
             batch.push_profile(&cohort.profiles.profile(i));
@@ -472,28 +580,50 @@ impl<'a> Page<'a> {
             self.section("clusters", "Clusters", s);
             return Ok(());
         }
-        let params = ClusterParams::new(Method::KMeans).seed(seed);
-        let (clustering, silhouette, tried) = fit_range(&data, 2..=k_max, &params).map_err(cluster_error)?;
-        let summaries = describe(&data, &clustering, &cohort.compiled, strategy, Some(&silhouette))
-            .map_err(cluster_error)?;
+        let params = ClusterParams::new(run.grouping.method).seed(run.seed);
+        let result = cluster(&data, k, range, &params)?;
+        let clustering = &result.clustering;
+        let summaries = describe(
+            &data,
+            clustering,
+            &cohort.compiled,
+            strategy,
+            result.silhouette.as_ref(),
+        )
+        .map_err(cluster_error)?;
         let sizes: Vec<u64> = clustering.sizes().iter().map(|&s| s as u64).collect();
         let cells = suppress(&sizes, self.m);
         let hidden = |c: usize| !cells[c].is_shown();
-        let map = match cluster_plot(&data, self.matrix, &clustering, seed, Some(&hidden))? {
+        let map = match cluster_plot(&data, self.matrix, clustering, run.seed, Some(&hidden))? {
             ClusterMap::Drawn(svg) => format!("<figure>{}</figure>", inline(&svg)),
             ClusterMap::NotDrawn(why) => {
                 format!("<p class=\"note\">The map is not drawn: {}.</p>", escape(&why))
             }
         };
 
-        let mut s = format!(
-            "<p>Respondents grouped by k-means on their answers (missing answers imputed with the capability's mean), for k = 2 to {k_max}; the k with the highest silhouette (how much closer respondents are to their own cluster than to the next, from -1 to 1) was kept: <b>k = {}</b>, silhouette {:.3}.</p>\n",
-            clustering.k(),
-            silhouette.overall
-        );
-        s.push_str(&k_table(&tried, &clustering));
+        let silhouette = result
+            .silhouette
+            .as_ref()
+            .map_or("undefined (one cluster)".to_string(), |s| {
+                format!("{:.3}", s.overall)
+            });
+        let mut s = match result.range {
+            Some((a, b)) => format!(
+                "<p>Respondents grouped by {} on their answers (missing answers imputed with the capability's mean), for k = {a} to {b}; the k with the highest silhouette (how much closer respondents are to their own cluster than to the next, from -1 to 1) was kept: <b>k = {}</b>, silhouette {silhouette}.</p>\n",
+                method_words(run.grouping.method),
+                clustering.k(),
+            ),
+            None => format!(
+                "<p>Respondents grouped by {} on their answers (missing answers imputed with the capability's mean) into <b>k = {}</b> clusters (--clusters); silhouette (how much closer respondents are to their own cluster than to the next, from -1 to 1) {silhouette}.</p>\n",
+                method_words(run.grouping.method),
+                clustering.k(),
+            ),
+        };
+        if !result.tried.is_empty() {
+            s.push_str(&k_table(&result.tried, clustering));
+        }
         let _ = writeln!(s, "{map}");
-        s.push_str(&self.cluster_table(&clustering, &summaries, &cells));
+        s.push_str(&self.cluster_table(clustering, &summaries, &cells));
         self.withheld
             .push(("clusters", cells.iter().filter(|c| !c.is_shown()).count()));
         self.section("clusters", "Clusters", &s);
@@ -755,7 +885,8 @@ impl<'a> Page<'a> {
         }
     }
 
-    fn method(&mut self, seed: u64) {
+    fn method(&mut self, run: &ClusterRun) {
+        let grouping = grouping_words(run);
         let m = self.m;
         let mut s = String::new();
         let _ = write!(
@@ -795,7 +926,7 @@ impl<'a> Page<'a> {
             s,
             "<h3>Definitions</h3>\n<ul>\n\
              <li><b>Fit score</b>: the {} strategy, <code>{}</code>; 1 is a perfect fit.</li>\n\
-             <li><b>Clusters</b>: k-means (10 runs, k-means++ starts, seed {seed}) on the respondents' values, missing answers replaced by the capability's mean; k from 2 to {MAX_K} (fewer for small cohorts) by the highest mean silhouette <code>s = (b - a) / max(a, b)</code>, with <code>a</code> the mean distance to the respondent's own cluster and <code>b</code> to the nearest other one. The map shows the first two principal components; triangles are the roles' levels projected the same way.</li>\n\
+             <li><b>Clusters</b>: {grouping} on the respondents' values, missing answers replaced by the capability's mean; from a range of k, the one with the highest mean silhouette <code>s = (b - a) / max(a, b)</code> is kept, with <code>a</code> the mean distance to the respondent's own cluster and <code>b</code> to the nearest other one. The map shows the first two principal components; triangles are the roles' levels projected the same way.</li>\n\
              <li><b>Role similarity</b>: each role's levels scored as a profile against the other role, averaged both ways. Near duplicates: similarity {} or more; groups: average-linkage clustering on 1 - similarity, cut at {}.</li>\n\
              <li><b>Shortfall</b>: <code>max(0, level - answer)</code> on each capability the best-fitting role weighs.</li>\n</ul>\n",
             escape(self.strategy.name()),

@@ -9,8 +9,22 @@ use rolefit_score::evaluate::Confidence;
 use rolefit_score::{Explanation, Outcome, RankedRole, Strategy};
 use serde_json::{json, Value};
 
-use crate::args::ScoreFormat;
+use clap::ValueEnum;
+
 use crate::render::{bar, number, safe, table};
+
+/// Output formats for scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScoreFormat {
+    /// An aligned table for people.
+    Table,
+    /// Long CSV: one row per respondent and rank.
+    Csv,
+    /// One JSON array of respondents.
+    Json,
+    /// One JSON object per respondent per line.
+    Ndjson,
+}
 
 /// Strengths and gaps listed per role in table and CSV output.
 const LISTED: usize = 3;
@@ -87,22 +101,27 @@ struct Ctx<'m> {
     /// imply it): then the CSV has a `flags` column, JSON a `flags` array,
     /// and the table a Flags column, on every row.
     flags: bool,
+    /// Whether text cells are guarded against spreadsheet formulas
+    /// (not `--no-sanitize`).
+    sanitize: bool,
 }
 
 impl<'m> Renderer<'m> {
-    /// A renderer for `format`.
+    /// A renderer for `format`; `sanitize` guards CSV cells from user data
+    /// ([`safe`]).
     pub fn new(
         format: ScoreFormat,
         matrix: &'m RoleMatrix,
         strategy: &'m dyn Strategy,
         explain: bool,
+        sanitize: bool,
     ) -> Self {
         let role_fields = matrix
             .roles()
             .iter()
             .map(|r| {
                 let mut field = Vec::new();
-                csv_field(&mut field, &safe(&r.name));
+                csv_field(&mut field, &safe(&r.name, sanitize));
                 field.push(b',');
                 Piece::new(field)
             })
@@ -121,6 +140,7 @@ impl<'m> Renderer<'m> {
                 explain,
                 confidence: false,
                 flags: false,
+                sanitize,
             },
             role_fields,
             rank_fields,
@@ -164,7 +184,7 @@ impl<'m> Renderer<'m> {
                     h.push_str(",flags");
                 }
                 if self.ctx.confidence {
-                    h.push_str(crate::cmd::evaluate::CONFIDENCE_CSV_HEADER);
+                    h.push_str(crate::confidence::CONFIDENCE_CSV_HEADER);
                 }
                 if self.ctx.explain {
                     h.push_str(",strengths,gaps");
@@ -262,7 +282,7 @@ impl<'m> Renderer<'m> {
                 if let Some(c) = confidence {
                     block.push_str(&format!(
                         "  confidence: {}\n",
-                        crate::cmd::evaluate::confidence_text(c)
+                        crate::confidence::confidence_text(c)
                     ));
                 }
                 table.push(TableRow::Block(block));
@@ -292,7 +312,7 @@ impl<'m> Renderer<'m> {
         // The id is escaped once, into the first row; later rows copy it
         // from there.
         let id_start = out.len();
-        csv_field(out, &safe(respondent));
+        csv_field(out, &safe(respondent, self.ctx.sanitize));
         let id = id_start..out.len();
         match outcome {
             Outcome::Ranked(ranked) => {
@@ -308,14 +328,14 @@ impl<'m> Renderer<'m> {
                         push_flags(out, flags);
                     }
                     if self.ctx.confidence {
-                        crate::cmd::evaluate::confidence_csv(out, confidence);
+                        crate::confidence::confidence_csv(out, confidence);
                     }
                     if self.ctx.explain {
                         let e = &explanations[i];
                         out.push(b',');
-                        csv_field(out, &safe(&self.ctx.strengths_text(e, "; ")));
+                        csv_field(out, &safe(&self.ctx.strengths_text(e, "; "), self.ctx.sanitize));
                         out.push(b',');
-                        csv_field(out, &safe(&self.ctx.gaps_text(e, "; ")));
+                        csv_field(out, &safe(&self.ctx.gaps_text(e, "; "), self.ctx.sanitize));
                     }
                     out.push(b'\n');
                 }
@@ -331,7 +351,7 @@ impl<'m> Renderer<'m> {
                     push_flags(out, flags);
                 }
                 if self.ctx.confidence {
-                    crate::cmd::evaluate::confidence_csv(out, None);
+                    crate::confidence::confidence_csv(out, None);
                 }
                 if self.ctx.explain {
                     out.extend_from_slice(b",,");
@@ -496,7 +516,7 @@ impl Ctx<'_> {
                     .collect();
                 v["ranking"] = Value::Array(ranking);
                 if let Some(c) = confidence {
-                    v["confidence"] = crate::cmd::evaluate::confidence_json(c);
+                    v["confidence"] = crate::confidence::confidence_json(c);
                 }
             }
             Outcome::Insufficient { needed, .. } => {
@@ -574,7 +594,7 @@ impl Ctx<'_> {
                 cells.push(
                     confidence
                         .as_ref()
-                        .map_or(String::new(), crate::cmd::evaluate::confidence_text),
+                        .map_or(String::new(), crate::confidence::confidence_text),
                 );
             }
             match outcome {
