@@ -665,9 +665,11 @@ fn explain_suggestions_make_the_target_rank_first() {
         }
         improved.push(row.join(","));
     }
-    // Every respondent is checked: the optimal plans and the known ones.
-    assert_eq!(expect_first.len(), rows.len(), "{report}");
-    assert!(known >= 1, "{report}");
+    // Eleven of the twelve are checked: three already first, four optimal
+    // plans and four known ones (s06 has none: within the budget neither
+    // the greedy plan nor raising everything to the top puts the target
+    // first).
+    assert_eq!((expect_first.len(), known), (11, 4), "{report}");
     assert!(reached >= 3, "{report}");
     // Re-scored through the binary, every improved profile ranks the
     // target first.
