@@ -1,7 +1,7 @@
 //! Loading the role matrix and the survey a command works with.
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use anyhow::Result;
@@ -12,9 +12,10 @@ use rolefit_import::{
 };
 use rolefit_model::{ProfileBatch, QualityFlags, ResponseScale, RoleMatrix, Scale, Survey};
 
-use crate::args::{MatrixSource, OnError, ResponsesSource, ScaleArg};
+use crate::args::{Encoding, MatrixSource, OnError, ResponsesSource, ScaleArg};
 use crate::error::bad_input;
 use crate::io::{open_file, open_input, Output};
+use crate::settings::Settings;
 
 /// A role matrix and what the user should be told about it.
 pub struct Loaded {
@@ -31,7 +32,10 @@ pub struct Loaded {
 
 impl Loaded {
     /// Prints the notes and, for O*NET data, the credit on standard error.
-    pub fn print_notes(&self) {
+    pub fn print_notes(&self, settings: &Settings) {
+        if settings.quiet {
+            return;
+        }
         for note in &self.notes {
             eprintln!("note: {note}");
         }
@@ -43,7 +47,7 @@ impl Loaded {
 
 /// The matrix named by `--matrix` (several are merged), or the built-in
 /// roles guide matrix.
-pub fn matrix(source: &MatrixSource) -> Result<Loaded> {
+pub fn matrix(source: &MatrixSource, settings: &Settings) -> Result<Loaded> {
     if source.matrix.is_empty() {
         if source.matrix_scale != Scale::default() {
             return Err(bad_input(
@@ -72,11 +76,11 @@ pub fn matrix(source: &MatrixSource) -> Result<Loaded> {
     };
     for path in &source.matrix {
         // The same words as for any other unreadable input.
-        let input = open_file(path, "role matrix")?;
+        let input = open_file(path, "role matrix", settings.encoding)?;
         let is_workbook = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"));
-        let report = if crate::io::latin1() && !is_workbook {
+        let report = if settings.encoding == Encoding::Latin1 && !is_workbook {
             // Decoded text: read from the (decoding) stream.
             read_matrix_report(input.reader, &input.name, &options)?
         } else {
@@ -102,12 +106,12 @@ pub fn matrix(source: &MatrixSource) -> Result<Loaded> {
 /// hold none: then the built-in matrix, as before); with `--matrix`, that
 /// matrix, which must fit the model: when it does not, the error names the
 /// matrix the model was trained with.
-pub fn matrix_for_model(source: &MatrixSource, model: Option<&Path>) -> Result<Loaded> {
+pub fn matrix_for_model(source: &MatrixSource, model: Option<&Path>, settings: &Settings) -> Result<Loaded> {
     use rolefit_score::learned::{LearnError, LearnedModel};
     let Some(path) = model else {
-        return matrix(source);
+        return matrix(source, settings);
     };
-    let text = model_text(path)?;
+    let text = model_text(path, settings.encoding)?;
     let in_file = |e: LearnError| bad_input(format!("{}: {e}", path.display()));
     let stored = LearnedModel::stored_matrix_of(&text).map_err(in_file)?;
     if let (true, Some(stored)) = (source.matrix.is_empty(), &stored) {
@@ -125,7 +129,7 @@ pub fn matrix_for_model(source: &MatrixSource, model: Option<&Path>) -> Result<L
             onet: stored.credit.is_some(),
         });
     }
-    let loaded = matrix(source)?;
+    let loaded = matrix(source, settings)?;
     match LearnedModel::from_json(&text, &loaded.matrix) {
         Err(e @ LearnError::Mismatch(_)) => {
             let expected = match &stored {
@@ -149,9 +153,9 @@ pub fn matrix_for_model(source: &MatrixSource, model: Option<&Path>) -> Result<L
     }
 }
 
-/// The text of the model file `path`.
-pub fn model_text(path: &Path) -> Result<String> {
-    let mut input = open_file(path, "model")?;
+/// The text of the model file `path`, decoded from `encoding`.
+pub fn model_text(path: &Path, encoding: Encoding) -> Result<String> {
+    let mut input = open_file(path, "model", encoding)?;
     let mut text = String::new();
     input
         .reader
@@ -161,10 +165,10 @@ pub fn model_text(path: &Path) -> Result<String> {
 }
 
 /// How to read responses, from the command line (reads `--labels-map`).
-pub fn response_options(source: &ResponsesSource) -> Result<ResponseOptions> {
+pub fn response_options(source: &ResponsesSource, settings: &Settings) -> Result<ResponseOptions> {
     let labels = match &source.labels_map {
         Some(path) => {
-            let input = open_file(path, "labels map")?;
+            let input = open_file(path, "labels map", settings.encoding)?;
             read_labels_map(input.reader, &input.name)?
         }
         None => Vec::new(),
@@ -327,27 +331,36 @@ pub fn count_flags(counts: &mut [u64; 3], flags: QualityFlags) {
 /// Every response of `source`, read whole (for commands that need all the
 /// respondents at once: evaluation, clustering, reports), mapped onto
 /// `matrix` with the `--survey` (or built-in) survey.
-pub fn responses(source: &ResponsesSource, matrix: &RoleMatrix) -> Result<ProfileBatch> {
-    read_responses(source, matrix, false).map(|(batch, _)| batch)
+pub fn responses(source: &ResponsesSource, matrix: &RoleMatrix, settings: &Settings) -> Result<ProfileBatch> {
+    read_responses(source, matrix, false, settings).map(|(batch, _)| batch)
 }
 
 /// [`responses`], and the scale the answers were read on (the survey's,
 /// `--scale`), to show them to people on it.
-pub fn responses_and_scale(source: &ResponsesSource, matrix: &RoleMatrix) -> Result<(ProfileBatch, Scale)> {
-    read_responses(source, matrix, false)
+pub fn responses_and_scale(
+    source: &ResponsesSource,
+    matrix: &RoleMatrix,
+    settings: &Settings,
+) -> Result<(ProfileBatch, Scale)> {
+    read_responses(source, matrix, false, settings)
 }
 
 /// [`responses`] for the commands that join rows with a labels file by
 /// respondent id (`evaluate`, `train`): two rows with the same id are
 /// refused (exit 2), naming the file, both lines and the id.
-pub fn responses_unique(source: &ResponsesSource, matrix: &RoleMatrix) -> Result<ProfileBatch> {
-    read_responses(source, matrix, true).map(|(batch, _)| batch)
+pub fn responses_unique(
+    source: &ResponsesSource,
+    matrix: &RoleMatrix,
+    settings: &Settings,
+) -> Result<ProfileBatch> {
+    read_responses(source, matrix, true, settings).map(|(batch, _)| batch)
 }
 
 fn read_responses(
     source: &ResponsesSource,
     matrix: &RoleMatrix,
     unique: bool,
+    settings: &Settings,
 ) -> Result<(ProfileBatch, Scale)> {
     let skip = source.on_error == OnError::Skip;
     if source.rejects.is_some() && !skip {
@@ -355,23 +368,25 @@ fn read_responses(
             "--rejects needs --on-error skip (with fail, the first bad row stops the run)",
         ));
     }
-    let survey = survey(source.survey.as_deref())?;
-    let input = open_input(source.input.as_deref(), "responses")?;
+    let survey = survey(source.survey.as_deref(), settings)?;
+    let input = open_input(source.input.as_deref(), "responses", settings.encoding)?;
     let mut reader = ResponseReader::new(
         input.reader,
         &input.name,
         matrix,
         Some(&survey),
-        &response_options(source)?,
+        &response_options(source, settings)?,
     )?;
     let plan = reader.plan().clone();
     for note in plan_notes(&input.name, &plan) {
-        eprintln!("note: {note}");
+        if !settings.quiet {
+            eprintln!("note: {note}");
+        }
     }
     let mut rejects = match &source.rejects {
         Some(path) => {
             let mut file = Output::create(Some(path))?;
-            crate::rejects::write_header(&mut file, &plan)?;
+            crate::rejects::write_header(&mut file, &plan, settings.sanitize)?;
             Some(file)
         }
         None => None,
@@ -401,7 +416,7 @@ fn read_responses(
             rejected += 1;
             if let Some(file) = rejects.as_mut() {
                 let mut row = Vec::new();
-                crate::rejects::append(&mut row, position, &record, &e);
+                crate::rejects::append(&mut row, position, &record, &e, settings.sanitize);
                 file.write_all(&row)?;
             }
         }
@@ -453,6 +468,62 @@ fn read_responses(
     Ok((batch, plan.response_scale().scale()))
 }
 
+/// How many of `capabilities` a respondent must answer to be ranked under
+/// `--min-answered fraction`: the rule of [`rolefit_score::Scorer::needed`],
+/// for the commands that keep respondents without scoring them (`train`).
+pub fn answers_needed(capabilities: usize, fraction: f64) -> usize {
+    let exact = fraction * capabilities as f64;
+    (exact - 1e-9).ceil().max(0.0) as usize
+}
+
+/// Keeps the respondents of `batch` who answered at least `needed`
+/// capabilities (`--min-answered`), and says on standard error how many
+/// were left out (unless `--quiet`). Returns the batch kept and, for each
+/// of its rows, the row of `batch` it was.
+///
+/// # Errors
+/// Exit 2 when no respondent is left.
+pub fn keep_answered(
+    batch: ProfileBatch,
+    needed: usize,
+    settings: &Settings,
+) -> Result<(ProfileBatch, Vec<usize>)> {
+    let kept: Vec<usize> = (0..batch.len())
+        .filter(|&i| batch.answered_count(i) >= needed)
+        .collect();
+    if kept.len() == batch.len() {
+        return Ok((batch, kept));
+    }
+    if kept.is_empty() {
+        return Err(bad_input(format!(
+            "no respondent answered the {needed} of the {} capabilities needed (see --min-answered)",
+            batch.capabilities()
+        )));
+    }
+    let left_out = batch.len() - kept.len();
+    if !settings.quiet {
+        eprintln!(
+            "note: {} answered fewer than {needed} of the {} capabilities and {} left out; see --min-answered",
+            counted(left_out, "respondent"),
+            batch.capabilities(),
+            if left_out == 1 { "was" } else { "were" }
+        );
+    }
+    let mut subset = ProfileBatch::with_capacity(batch.capabilities(), kept.len());
+    for &i in &kept {
+        subset.push_profile(&batch.profile(i));
+    }
+    Ok((subset, kept))
+}
+
+/// The name errors call the responses input by.
+pub fn input_name(path: Option<&Path>) -> String {
+    match path {
+        Some(p) if p != Path::new("-") => p.display().to_string(),
+        _ => "<stdin>".to_string(),
+    }
+}
+
 /// The error for a responses file with a header and no data rows: an empty
 /// result would look like a run over nobody.
 pub fn no_respondents(name: &str) -> anyhow::Error {
@@ -463,11 +534,11 @@ pub fn no_respondents(name: &str) -> anyhow::Error {
 }
 
 /// The survey named by `--survey`, or the built-in survey.
-pub fn survey(path: Option<&Path>) -> Result<Survey> {
+pub fn survey(path: Option<&Path>, settings: &Settings) -> Result<Survey> {
     match path {
         None => Ok(builtin::survey()),
         Some(path) => {
-            let input = open_file(path, "survey")?;
+            let input = open_file(path, "survey", settings.encoding)?;
             Ok(read_survey(
                 input.reader,
                 &input.name,

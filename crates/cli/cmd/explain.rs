@@ -5,23 +5,54 @@
 use std::io::Write;
 
 use anyhow::Result;
+use clap::Args;
 use rolefit_model::{ProfileBatch, RoleMatrix};
 use rolefit_score::whatif::{what_it_takes, Improvement, Plan, WhatIf, WhatIfOptions};
-use rolefit_score::{CompiledMatrix, Outcome, RankedRole, ScoreError, Scorer, Strategy};
+use rolefit_score::{CompiledMatrix, Outcome, RankedRole, ScoreError, Scorer};
 use serde_json::{json, Value};
 
-use crate::args::{ExplainArgs, ListFormat};
-use crate::cmd::train::load_model;
+use crate::args::{
+    CellSafety, Emit, InputEncoding, ListFormat, MatrixSource, MinAnswered, Quiet, ResponsesSource, Scoring,
+};
 use crate::error::bad_input;
 use crate::io::Output;
 use crate::load;
-use crate::registry;
+use crate::registry::{Finished, Strategies};
 use crate::render::{closest, fixed, number, safe, table, AnswerScale};
+use crate::settings::Settings;
+
+/// `rolefit explain`
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub responses: ResponsesSource,
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    #[command(flatten)]
+    pub encoding: InputEncoding,
+    /// The role to reach: its name or id.
+    #[arg(long, value_name = "ROLE")]
+    pub target: String,
+    #[command(flatten)]
+    pub scoring: Scoring,
+    #[command(flatten)]
+    pub answered: MinAnswered,
+    /// Candidate profiles tried per respondent at most; past it the answer
+    /// is a lower bound on the points needed.
+    #[arg(long, value_name = "N", default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub budget: u64,
+    #[command(flatten)]
+    pub emit: Emit<ListFormat>,
+    #[command(flatten)]
+    pub cells: CellSafety,
+    #[command(flatten)]
+    pub quiet: Quiet,
+}
 
 /// Runs `rolefit explain`.
-pub fn run(args: &ExplainArgs) -> Result<()> {
-    let loaded = load::matrix_for_model(&args.matrix, args.model.as_deref())?;
-    loaded.print_notes();
+pub fn run(args: &ExplainArgs, settings: &Settings) -> Result<Finished> {
+    let loaded = load::matrix_for_model(&args.matrix, args.scoring.learned.model.as_deref(), settings)?;
+    loaded.print_notes(settings);
     let matrix = loaded.matrix;
     let target = matrix.role_index(&args.target).ok_or_else(|| {
         let names: Vec<&str> = matrix.roles().iter().map(|r| r.name.as_str()).collect();
@@ -34,23 +65,17 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
             rolefit_model::first_few(&names, ", ")
         ))
     })?;
-    let (batch, answer_scale) = load::responses_and_scale(&args.responses, &matrix)?;
-    let registry = registry::registry(args.plugin.duration())?;
-    let model = match &args.model {
-        Some(path) => Some(load_model(path, &matrix)?),
-        None => None,
-    };
-    let strategy: &dyn Strategy = match &model {
-        Some(m) => m,
-        None => registry::find(&registry, &args.strategy)?,
-    };
+    let (batch, answer_scale) = load::responses_and_scale(&args.responses, &matrix, settings)?;
+    let strategies = Strategies::open(args.scoring.choice.plugin.duration())?;
+    let chosen = crate::strategy::choose(&strategies, &args.scoring, &matrix, settings)?;
+    let strategy = chosen.get();
     let compiled = CompiledMatrix::new(&matrix);
     let options = WhatIfOptions {
         budget: usize::try_from(args.budget).unwrap_or(usize::MAX),
     };
     // Ranked as `score` ranks (ties, the minimum-answered rule), one
     // respondent at a time, as the search scores its candidates.
-    let scorer = Scorer::new(&compiled, strategy).min_answered(args.min_answered);
+    let scorer = Scorer::new(&compiled, strategy).min_answered(args.answered.ranking());
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let answers = for_each_respondent(&batch, threads, |i| {
         let (values, answered) = batch.row(i);
@@ -85,9 +110,9 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
         budget: options.budget,
         shown: AnswerScale::new(matrix.scale(), answer_scale),
     };
-    let text = match crate::formats::choose("explain", args.format, args.output.as_deref())? {
+    let text = match args.emit.chosen("explain")? {
         ListFormat::Table => crate::render::terminal(&ctx.table(&answers)).into_owned(),
-        ListFormat::Csv => ctx.csv(&answers)?,
+        ListFormat::Csv => ctx.csv(&answers, settings.sanitize)?,
         ListFormat::Json => {
             let mut s = serde_json::to_string_pretty(&Value::Array(
                 answers.iter().enumerate().map(|(i, a)| ctx.json(i, a)).collect(),
@@ -96,11 +121,11 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
             s
         }
     };
-    let mut out = Output::create(args.output.as_deref())?;
+    let mut out = Output::create(args.emit.output())?;
     out.write_all(text.as_bytes())?;
-    registry::finish()?;
+    let finished = strategies.finish()?;
     out.finish()?;
-    Ok(())
+    Ok(finished)
 }
 
 /// One respondent's result.
@@ -302,7 +327,7 @@ impl Ctx<'_> {
         )
     }
 
-    fn csv(&self, answers: &[Answer]) -> Result<String> {
+    fn csv(&self, answers: &[Answer], sanitize: bool) -> Result<String> {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record([
             "respondent",
@@ -314,8 +339,8 @@ impl Ctx<'_> {
             "target_score_after",
         ])?;
         for (i, a) in answers.iter().enumerate() {
-            let respondent = safe(self.batch.respondent(i));
-            let target = safe(self.role(self.target));
+            let respondent = safe(self.batch.respondent(i), sanitize);
+            let target = safe(self.role(self.target), sanitize);
             let Answer::Searched { answer, .. } = a else {
                 w.write_record([
                     respondent.as_ref(),
@@ -344,7 +369,7 @@ impl Ctx<'_> {
                 Self::status(answer),
                 &points,
                 &count,
-                safe(&improvements).as_ref(),
+                safe(&improvements, sanitize).as_ref(),
                 &after,
             ])?;
         }

@@ -22,30 +22,71 @@
 mod privacy;
 
 use std::io::Write as _;
+use std::path::PathBuf;
 
 use anyhow::Result;
 use askama::Template;
+use clap::Args;
 use rolefit_model::{ProfileBatch, RoleMatrix};
-use rolefit_score::cluster::{
-    describe, fit_range, ClusterParams, ClusterSummary, Clustering, CohortData, Method,
-};
+use rolefit_score::cluster::{describe, ClusterParams, ClusterSummary, Clustering, CohortData, Method};
 use rolefit_score::overlap::{group_threshold, near_duplicate_threshold, overlap, Overlap};
 use rolefit_score::{Outcome, RankedRole, Scorer, Strategy};
 
 use self::privacy::{suppress, Cell};
-use crate::args::ReportArgs;
-use crate::cmd::cluster::{cluster_error, cluster_plot, load_cohort, ClusterMap, Cohort};
-use crate::cmd::overlap::{near_duplicate_text, overlap_heatmap, separating_text};
+use crate::args::{
+    CellSafety, Centring, ClusterChoice, InputEncoding, MatrixSource, MinAnswered, OverlapLimit, Quiet,
+    ResponsesSource, StrategyChoice,
+};
+use crate::cohort::{
+    cluster, cluster_error, cluster_plot, load_cohort, ClusterMap, Cohort, Grouping, DEFAULT_K_RANGE,
+};
+use crate::error::bad_input;
 use crate::html::report::{self as html, Count};
 use crate::html::{Fragment, Section, Svg};
 use crate::io::Output;
 use crate::plot::bars::{self, Bin};
-use crate::registry;
+use crate::registry::{Finished, Strategies};
 use crate::render::number;
+use crate::role_overlap::{check_size, near_duplicate_text, overlap_heatmap, separating_text};
+use crate::settings::Settings;
 
-/// Clusters are tried for k = 2 up to this many (fewer when the cohort is
-/// too small for every cluster to reach `--min-group`).
-pub const MAX_K: usize = 6;
+/// `rolefit report`
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub responses: ResponsesSource,
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    #[command(flatten)]
+    pub encoding: InputEncoding,
+    #[command(flatten)]
+    pub choice: StrategyChoice,
+    #[command(flatten)]
+    pub centring: Centring,
+    /// Groups smaller than this are left out of aggregates, for privacy.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub min_group: u32,
+    #[command(flatten)]
+    pub answered: MinAnswered,
+    #[command(flatten)]
+    pub grouping: ClusterChoice,
+    /// Random seed: the same seed gives the same result.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Write to FILE: the HTML page (written whole or not at all).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub cells: CellSafety,
+    #[command(flatten)]
+    pub overlap_limit: OverlapLimit,
+    #[command(flatten)]
+    pub quiet: Quiet,
+    /// Not an option of report (labels are for evaluate and train): refused
+    /// with a word on what there is, rather than clap's tip of --labels-map.
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub labels: Option<PathBuf>,
+}
 
 /// The heatmap shows at most this many roles: all when the matrix has no
 /// more, else those that are most often someone's top role.
@@ -62,31 +103,46 @@ pub const HISTOGRAM_ROLES: usize = 12;
 pub const GAP_ROWS: usize = 10;
 
 /// Runs `rolefit report`.
-pub fn run(args: &ReportArgs) -> Result<()> {
-    let registry = registry::registry(args.plugin.duration())?;
-    let strategy = registry::find(&registry, &args.strategy)?;
-    let cohort = load_cohort(&args.responses, &args.matrix)?;
-    crate::cmd::overlap::check_size(&cohort.loaded.matrix, args.overlap_limit)?;
-    cohort.loaded.print_notes();
+pub fn run(args: &ReportArgs, settings: &Settings) -> Result<Finished> {
+    if args.labels.is_some() {
+        return Err(bad_input(
+            "report takes no --labels: it describes a cohort without knowing their roles (evaluate and \
+             train take --labels FILE, the true role of each respondent; --labels-map FILE names custom \
+             label scales for the answers)",
+        ));
+    }
+    let grouping = Grouping::of(&args.grouping)?;
+    let strategies = Strategies::open(args.choice.plugin.duration())?;
+    let chosen =
+        crate::strategy::by_name(strategies.registry(), &args.choice.strategy, args.centring.center)?;
+    let strategy = chosen.get();
+    let cohort = load_cohort(&args.responses, &args.matrix, settings)?;
+    check_size(&cohort.loaded.matrix, args.overlap_limit)?;
+    cohort.loaded.print_notes(settings);
     let html = build(
         &cohort,
         strategy,
         u64::from(args.min_group),
-        args.min_answered,
-        args.seed,
+        args.answered.ranking(),
+        &ClusterRun {
+            grouping,
+            seed: args.seed,
+        },
     )?;
     let mut out = Output::create(Some(&args.output))?;
     out.write_all(html.as_bytes())?;
-    registry::finish()?;
+    let finished = strategies.finish()?;
     out.finish()?;
-    eprintln!(
-        "rolefit: wrote {} ({} respondent{} read; groups smaller than {} suppressed)",
-        args.output.display(),
-        cohort.profiles.len(),
-        if cohort.profiles.len() == 1 { "" } else { "s" },
-        args.min_group
-    );
-    Ok(())
+    if !settings.quiet {
+        eprintln!(
+            "rolefit: wrote {} ({} respondent{} read; groups smaller than {} suppressed)",
+            args.output.display(),
+            cohort.profiles.len(),
+            if cohort.profiles.len() == 1 { "" } else { "s" },
+            args.min_group
+        );
+    }
+    Ok(finished)
 }
 
 /// The ranked respondents and their rankings.
@@ -120,6 +176,16 @@ fn rank_cohort(cohort: &Cohort, strategy: &dyn Strategy, min_answered: f64) -> R
     Ok(ranked)
 }
 
+/// How the report groups respondents: `--clusters`, `--k-range`,
+/// `--method` (as `cluster` reads them) and `--seed`.
+#[derive(Debug, Clone, Copy)]
+pub struct ClusterRun {
+    /// The grouping asked for.
+    pub grouping: Grouping,
+    /// The random seed.
+    pub seed: u64,
+}
+
 /// Builds the whole page: `m` is `--min-group`, `min_answered` the share
 /// of capabilities a respondent must answer to be ranked.
 pub fn build(
@@ -127,7 +193,7 @@ pub fn build(
     strategy: &dyn Strategy,
     m: u64,
     min_answered: f64,
-    seed: u64,
+    run: &ClusterRun,
 ) -> Result<String> {
     let matrix = &cohort.loaded.matrix;
     let ranked = rank_cohort(cohort, strategy, min_answered)?;
@@ -149,7 +215,7 @@ pub fn build(
     if enough {
         page.top_roles(&top_counts, &role_cells, r)?;
         page.fit_scores(&ranked, &role_cells)?;
-        page.clusters(cohort, &ranked, strategy, seed)?;
+        page.clusters(cohort, &ranked, strategy, run)?;
     } else {
         let text = format!(
             "Fewer than {m} respondents were ranked, so every figure about respondents is suppressed."
@@ -161,8 +227,34 @@ pub fn build(
     if enough {
         page.gaps(cohort, &ranked, &role_cells)?;
     }
-    page.method(seed)?;
+    page.method(run)?;
     page.finish(cohort.loaded.onet)
+}
+
+/// The clustering method for people.
+fn method_words(method: Method) -> &'static str {
+    match method {
+        Method::KMeans => "k-means",
+        Method::Gmm => "a Gaussian mixture",
+    }
+}
+
+/// How the clusters were formed, for the "How to read" section.
+fn grouping_words(run: &ClusterRun) -> String {
+    let how = match run.grouping.method {
+        Method::KMeans => format!("k-means (10 runs, k-means++ starts, seed {})", run.seed),
+        Method::Gmm => format!(
+            "a Gaussian mixture (full covariances, from a k-means start, seed {})",
+            run.seed
+        ),
+    };
+    match (run.grouping.k, run.grouping.range) {
+        (Some(k), _) => format!("{how} with k = {k} (--clusters)"),
+        (None, range) => {
+            let (a, b) = range.unwrap_or(DEFAULT_K_RANGE);
+            format!("{how}, k from {a} to {b} (fewer for small cohorts)")
+        }
+    }
 }
 
 /// The page being written.
@@ -417,13 +509,25 @@ impl<'a> Page<'a> {
         cohort: &Cohort,
         ranked: &Ranked,
         strategy: &dyn Strategy,
-        seed: u64,
+        run: &ClusterRun,
     ) -> Result<()> {
         let n = ranked.rows.len();
-        let k_max = MAX_K.min(n / self.m.max(1) as usize);
-        if k_max < 2 {
-            return self.section("clusters", "Clusters", &html::Clusters::TooFew { m: self.m });
-        }
+        // Privacy: no more clusters than groups of --min-group there are.
+        let most = n / self.m.max(1) as usize;
+        let too_few = |k: usize| html::Clusters::TooFew { k, m: self.m };
+        let (k, range) = match (run.grouping.k, run.grouping.range) {
+            (Some(k), _) if k > most.max(1) => {
+                return self.section("clusters", "Clusters", &too_few(k));
+            }
+            (Some(k), _) => (Some(k), None),
+            (None, range) => {
+                let (a, b) = range.unwrap_or(DEFAULT_K_RANGE);
+                if b.min(most) < a {
+                    return self.section("clusters", "Clusters", &too_few(a));
+                }
+                (None, Some((a, b.min(most))))
+            }
+        };
         let mut batch = ProfileBatch::with_capacity(cohort.profiles.capabilities(), n);
         for &i in &ranked.rows {
             batch.push_profile(&cohort.profiles.profile(i));
@@ -432,18 +536,26 @@ impl<'a> Page<'a> {
         if identical_rows(&data) {
             return self.section("clusters", "Clusters", &html::Clusters::Identical);
         }
-        let params = ClusterParams::new(Method::KMeans).seed(seed);
-        let (clustering, silhouette, tried) = fit_range(&data, 2..=k_max, &params).map_err(cluster_error)?;
-        let summaries = describe(&data, &clustering, &cohort.compiled, strategy, Some(&silhouette))
-            .map_err(cluster_error)?;
+        let params = ClusterParams::new(run.grouping.method).seed(run.seed);
+        let result = cluster(&data, k, range, &params)?;
+        let clustering = &result.clustering;
+        let summaries = describe(
+            &data,
+            clustering,
+            &cohort.compiled,
+            strategy,
+            result.silhouette.as_ref(),
+        )
+        .map_err(cluster_error)?;
         let sizes: Vec<u64> = clustering.sizes().iter().map(|&s| s as u64).collect();
         let cells = suppress(&sizes, self.m);
         let hidden = |c: usize| !cells[c].is_shown();
-        let map = match cluster_plot(&data, self.matrix, &clustering, seed, Some(&hidden))? {
+        let map = match cluster_plot(&data, self.matrix, clustering, run.seed, Some(&hidden))? {
             ClusterMap::Drawn(svg) => html::Map::Drawn(Svg::inline(&svg)),
             ClusterMap::NotDrawn(why) => html::Map::NotDrawn(why),
         };
-        let tried = tried
+        let tried = result
+            .tried
             .iter()
             .map(|t| html::KTried {
                 k: t.k,
@@ -454,13 +566,19 @@ impl<'a> Page<'a> {
         self.withheld
             .push(("clusters", cells.iter().filter(|c| !c.is_shown()).count()));
         let clusters = html::Clusters::Formed {
-            k_max,
+            method: method_words(run.grouping.method),
+            range: result.range.map(|(from, to)| html::KRange { from, to }),
             k: clustering.k(),
-            silhouette: format!("{:.3}", silhouette.overall),
+            silhouette: result
+                .silhouette
+                .as_ref()
+                .map_or("undefined (one cluster)".to_string(), |s| {
+                    format!("{:.3}", s.overall)
+                }),
             tried,
             map,
             strategy: self.strategy.name(),
-            rows: self.cluster_rows(&clustering, &summaries, &cells),
+            rows: self.cluster_rows(clustering, &summaries, &cells),
             m: self.m,
         };
         self.section("clusters", "Clusters", &clusters)
@@ -669,7 +787,7 @@ impl<'a> Page<'a> {
         }
     }
 
-    fn method(&mut self, seed: u64) -> Result<()> {
+    fn method(&mut self, run: &ClusterRun) -> Result<()> {
         let withheld: Vec<String> = self
             .withheld
             .iter()
@@ -686,8 +804,7 @@ impl<'a> Page<'a> {
             } else {
                 withheld.join("; ")
             },
-            seed,
-            max_k: MAX_K,
+            grouping: grouping_words(run),
             near_duplicate: near_duplicate_threshold(self.strategy.name()),
             group_cut: group_threshold(self.strategy.name()),
         };

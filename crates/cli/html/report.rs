@@ -197,12 +197,24 @@ pub struct ClusterRow {
     pub figures: ClusterFigures,
 }
 
+/// The range of k the clusters section tried (`--k-range`, or the default
+/// range shortened to the cohort).
+#[derive(Debug, Clone, Copy)]
+pub struct KRange {
+    /// The least k tried.
+    pub from: usize,
+    /// The greatest k tried.
+    pub to: usize,
+}
+
 /// The clusters section (`report/clusters.html`).
 #[derive(Template)]
 #[template(path = "report/clusters.html")]
 pub enum Clusters<'a> {
-    /// Too few ranked respondents for two clusters of `m`.
+    /// Too few ranked respondents for `k` clusters of `m`.
     TooFew {
+        /// The clusters asked for (`--clusters`, or the least of the range).
+        k: usize,
         /// `--min-group`.
         m: u64,
     },
@@ -210,13 +222,15 @@ pub enum Clusters<'a> {
     Identical,
     /// The clusters found.
     Formed {
-        /// The largest k tried.
-        k_max: usize,
+        /// The clustering method for people ("k-means").
+        method: &'a str,
+        /// The range of k tried, or `None` for a k given with `--clusters`.
+        range: Option<KRange>,
         /// The k kept.
         k: usize,
-        /// Its mean silhouette ("0.412").
+        /// Its mean silhouette ("0.412", or "undefined (one cluster)").
         silhouette: String,
-        /// Every k tried.
+        /// Every k tried (none with `--clusters`).
         tried: Vec<KTried>,
         /// The map.
         map: Map,
@@ -320,10 +334,9 @@ pub struct Method<'a> {
     /// What was withheld, per section ("top roles: 2; clusters: 1"), or
     /// "nothing".
     pub withheld: String,
-    /// The clustering's seed.
-    pub seed: u64,
-    /// The largest k tried.
-    pub max_k: usize,
+    /// How the clusters were formed: method, seed and k ("k-means (10 runs,
+    /// k-means++ starts, seed 1), k from 2 to 8 (fewer for small cohorts)").
+    pub grouping: String,
     /// The near-duplicate threshold.
     pub near_duplicate: f64,
     /// The grouping's similarity cut.
@@ -456,7 +469,8 @@ mod tests {
             figures,
         };
         let html = render(&Clusters::Formed {
-            k_max: 3,
+            method: HOSTILE,
+            range: Some(KRange { from: 2, to: 3 }),
             k: 2,
             silhouette: h(),
             tried: vec![KTried {
@@ -486,7 +500,7 @@ mod tests {
             m: 5,
         })
         .unwrap();
-        escaped(&html, 15);
+        escaped(&html, 16);
         // The colour is an attribute value: its quotes are escaped too.
         assert!(html.contains(&format!("style=\"background:#{ESCAPED}\"")));
         assert!(html.contains("&#8595;"));
@@ -544,12 +558,11 @@ mod tests {
             formula: HOSTILE,
             m: 5,
             withheld: h(),
-            seed: 1,
-            max_k: 6,
+            grouping: h(),
             near_duplicate: 0.9,
             group_cut: 0.8,
         })
         .unwrap();
-        escaped(&html, 5);
+        escaped(&html, 6);
     }
 }

@@ -23,7 +23,7 @@ use rand_chacha::ChaCha8Rng;
 use rolefit_model::ProfileBatch;
 use serde::Serialize;
 
-use crate::{rank, CompiledMatrix, ScoreError, Strategy, Workspace, MAX_SCORE_CELLS};
+use crate::{rank, CompiledMatrix, Draw, ScoreError, Strategy, Workspace, MAX_SCORE_CELLS};
 
 /// Resamples per respondent unless told otherwise.
 pub const DEFAULT_RESAMPLES: usize = 50;
@@ -165,6 +165,7 @@ impl Bootstrap {
         let c = profiles.capabilities();
         let mut out = Vec::with_capacity(profiles.len());
         let mut batch = ProfileBatch::with_capacity(c, per_call);
+        let mut draws = Vec::with_capacity(per_call);
         let (mut drawn, mut values) = (Vec::new(), Vec::new());
         // The next row to draw: respondent `next`, draw `draw` (0 is the
         // full profile, then the resamples), from `rng`.
@@ -174,6 +175,9 @@ impl Bootstrap {
         let mut current: Option<Confidence> = None;
         while next < profiles.len() {
             batch.clear();
+            draws.clear();
+            // The current respondent's full profile in this batch.
+            let mut original = None;
             let first_draw = draw;
             let finished_before = out.len();
             while batch.len() < per_call && next < profiles.len() {
@@ -183,8 +187,13 @@ impl Bootstrap {
                     values.clear();
                     values.extend(x.iter().zip(a).map(|(&x, &a)| a.then_some(x)));
                     rng = Some(self.rng(id));
-                } else if let Some(rng) = rng.as_mut() {
-                    Self::resample_into(rng, x, a, &mut drawn, &mut values);
+                    original = Some(batch.len());
+                    draws.push(Draw::Original);
+                } else {
+                    if let Some(rng) = rng.as_mut() {
+                        Self::resample_into(rng, x, a, &mut drawn, &mut values);
+                    }
+                    draws.push(Draw::Resample(original));
                 }
                 batch.push(id, &values);
                 draw += 1;
@@ -192,7 +201,7 @@ impl Bootstrap {
                     (next, draw) = (next + 1, 0);
                 }
             }
-            let scores = strategy.score_in(matrix, &batch, ws)?;
+            let scores = strategy.score_draws_in(matrix, &batch, &draws, ws)?;
             super::check_scores(strategy, &scores, batch.len(), matrix.n_roles())?;
             let mut d = first_draw;
             for row in scores.outer_iter() {

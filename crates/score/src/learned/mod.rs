@@ -39,6 +39,7 @@ use std::fmt;
 use ndarray::Array2;
 use rolefit_model::{ProfileBatch, RoleMatrix, Scale};
 
+use crate::strategy::Draw;
 use crate::{CompiledMatrix, ScoreError, Strategy, Workspace};
 
 pub use error::LearnError;
@@ -270,6 +271,27 @@ impl LearnedModel {
     }
 }
 
+impl LearnedModel {
+    /// Scores `profiles`, with the bootstrap draws when there are some.
+    fn score_draws(
+        &self,
+        matrix: &CompiledMatrix,
+        profiles: &ProfileBatch,
+        draws: Option<&[Draw]>,
+        ws: &mut Workspace,
+    ) -> Result<Array2<f64>, ScoreError> {
+        matrix.check(profiles)?;
+        self.check_matrix(matrix)?;
+        let mut out = ws.zeros((profiles.len(), matrix.n_roles()));
+        match &self.kind {
+            Kind::Centroid(m) => m.score_into(profiles, self.scale, &mut out),
+            Kind::Knn(m) => m.score_draws_into(profiles, draws, self.scale, &mut out),
+            Kind::Logistic(m) => m.score_into(profiles, &mut out),
+        }
+        Ok(out)
+    }
+}
+
 impl Strategy for LearnedModel {
     fn name(&self) -> &str {
         self.method.strategy_name()
@@ -300,15 +322,20 @@ impl Strategy for LearnedModel {
         profiles: &ProfileBatch,
         ws: &mut Workspace,
     ) -> Result<Array2<f64>, ScoreError> {
-        matrix.check(profiles)?;
-        self.check_matrix(matrix)?;
-        let mut out = ws.zeros((profiles.len(), matrix.n_roles()));
-        match &self.kind {
-            Kind::Centroid(m) => m.score_into(profiles, self.scale, &mut out),
-            Kind::Knn(m) => m.score_into(profiles, self.scale, &mut out),
-            Kind::Logistic(m) => m.score_into(profiles, &mut out),
-        }
-        Ok(out)
+        self.score_draws(matrix, profiles, None, ws)
+    }
+
+    /// `model:knn` searches each resample among its full profile's
+    /// nearest training rows only (docs/evaluation.md); the other methods
+    /// score every row as [`Strategy::score_in`] does.
+    fn score_draws_in(
+        &self,
+        matrix: &CompiledMatrix,
+        profiles: &ProfileBatch,
+        draws: &[Draw],
+        ws: &mut Workspace,
+    ) -> Result<Array2<f64>, ScoreError> {
+        self.score_draws(matrix, profiles, Some(draws), ws)
     }
 
     fn contributions(

@@ -1,32 +1,24 @@
 //! Small helpers shared by the renderers.
 
+pub mod scores;
+
 use std::borrow::Cow;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::ContentArrangement;
-
-/// Whether text cells from user data are made safe for spreadsheets
-/// (`--no-sanitize` turns it off), set once at start.
-static SANITIZE: AtomicBool = AtomicBool::new(true);
-
-/// Sets whether [`safe`] guards cells.
-pub fn set_sanitize(on: bool) {
-    SANITIZE.store(on, Ordering::Relaxed);
-}
 
 /// A text cell from user data (a respondent id, a role or capability name)
 /// as it should go into a CSV file: prefixed with `'` when it starts with
 /// `=`, `+`, `-`, `@`, a tab or a carriage return, which spreadsheets would
 /// run as a formula (OWASP's advice against CSV injection). A cell that
-/// reads as a number (`-5`, `+1.5`) is left alone, as is every cell with
-/// `--no-sanitize`.
-pub fn safe(text: &str) -> Cow<'_, str> {
+/// reads as a number (`-5`, `+1.5`) is left alone, as is every cell
+/// without `sanitize` (`--no-sanitize`, [`crate::settings::Settings`]).
+pub fn safe(text: &str, sanitize: bool) -> Cow<'_, str> {
     let risky = matches!(
         text.as_bytes().first(),
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
     );
-    if !risky || !SANITIZE.load(Ordering::Relaxed) || text.trim().parse::<f64>().is_ok_and(f64::is_finite) {
+    if !risky || !sanitize || text.trim().parse::<f64>().is_ok_and(f64::is_finite) {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(format!("'{text}"))
@@ -56,9 +48,9 @@ pub fn terminal(text: &str) -> Cow<'_, str> {
 
 /// A CSV field as [`safe`] makes it: a field that is not UTF-8 is kept as
 /// it is (no spreadsheet reads it as a formula).
-pub fn safe_field(field: &[u8]) -> Cow<'_, [u8]> {
+pub fn safe_field(field: &[u8], sanitize: bool) -> Cow<'_, [u8]> {
     match std::str::from_utf8(field) {
-        Ok(text) => match safe(text) {
+        Ok(text) => match safe(text, sanitize) {
             Cow::Borrowed(_) => Cow::Borrowed(field),
             Cow::Owned(s) => Cow::Owned(s.into_bytes()),
         },
@@ -68,8 +60,8 @@ pub fn safe_field(field: &[u8]) -> Cow<'_, [u8]> {
 
 /// Writes one CSV record with every field made [`safe`]: the way every CSV
 /// that rolefit writes guards against formulas (numbers and fixed headers
-/// pass unchanged; `--no-sanitize` turns it off).
-pub fn write_safe<W, I, T>(w: &mut csv::Writer<W>, fields: I) -> csv::Result<()>
+/// pass unchanged; `sanitize` false, from `--no-sanitize`, turns it off).
+pub fn write_safe<W, I, T>(w: &mut csv::Writer<W>, fields: I, sanitize: bool) -> csv::Result<()>
 where
     W: std::io::Write,
     I: IntoIterator<Item = T>,
@@ -77,7 +69,7 @@ where
 {
     let fields: Vec<Vec<u8>> = fields
         .into_iter()
-        .map(|f| safe_field(f.as_ref()).into_owned())
+        .map(|f| safe_field(f.as_ref(), sanitize).into_owned())
         .collect();
     w.write_record(&fields)
 }
@@ -286,7 +278,8 @@ mod tests {
             ("ordinary", "ordinary"),
             ("", ""),
         ] {
-            assert_eq!(safe(cell), want, "{cell:?}");
+            assert_eq!(safe(cell, true), want, "{cell:?}");
+            assert_eq!(safe(cell, false), cell, "--no-sanitize: {cell:?}");
         }
     }
 

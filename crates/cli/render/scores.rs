@@ -9,8 +9,22 @@ use rolefit_score::evaluate::Confidence;
 use rolefit_score::{Explanation, Outcome, RankedRole, Strategy, Strength};
 use serde_json::{json, Value};
 
-use crate::args::ScoreFormat;
+use clap::ValueEnum;
+
 use crate::render::{bar, safe, signed, table, AnswerScale};
+
+/// Output formats for scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScoreFormat {
+    /// An aligned table for people.
+    Table,
+    /// Long CSV: one row per respondent and rank.
+    Csv,
+    /// One JSON array of respondents.
+    Json,
+    /// One JSON object per respondent per line.
+    Ndjson,
+}
 
 /// Strengths and gaps listed per role in table and CSV output.
 const LISTED: usize = 3;
@@ -89,22 +103,27 @@ struct Ctx<'m> {
     flags: bool,
     /// The scale answers and levels are shown on in explanations.
     shown: AnswerScale,
+    /// Whether text cells are guarded against spreadsheet formulas
+    /// (not `--no-sanitize`).
+    sanitize: bool,
 }
 
 impl<'m> Renderer<'m> {
-    /// A renderer for `format`.
+    /// A renderer for `format`; `sanitize` guards CSV cells from user data
+    /// ([`safe`]).
     pub fn new(
         format: ScoreFormat,
         matrix: &'m RoleMatrix,
         strategy: &'m dyn Strategy,
         explain: bool,
+        sanitize: bool,
     ) -> Self {
         let role_fields = matrix
             .roles()
             .iter()
             .map(|r| {
                 let mut field = Vec::new();
-                csv_field(&mut field, &safe(&r.name));
+                csv_field(&mut field, &safe(&r.name, sanitize));
                 field.push(b',');
                 Piece::new(field)
             })
@@ -124,6 +143,7 @@ impl<'m> Renderer<'m> {
                 confidence: false,
                 flags: false,
                 shown: AnswerScale::new(matrix.scale(), matrix.scale()),
+                sanitize,
             },
             role_fields,
             rank_fields,
@@ -175,7 +195,7 @@ impl<'m> Renderer<'m> {
                     h.push_str(",flags");
                 }
                 if self.ctx.confidence {
-                    h.push_str(crate::cmd::evaluate::CONFIDENCE_CSV_HEADER);
+                    h.push_str(crate::confidence::CONFIDENCE_CSV_HEADER);
                 }
                 if self.ctx.explain {
                     h.push_str(",strengths,gaps,above_level");
@@ -273,7 +293,7 @@ impl<'m> Renderer<'m> {
                 if let Some(c) = confidence {
                     block.push_str(&format!(
                         "  confidence: {}\n",
-                        crate::cmd::evaluate::confidence_text(c)
+                        crate::confidence::confidence_text(c)
                     ));
                 }
                 table.push(TableRow::Block(block));
@@ -303,7 +323,7 @@ impl<'m> Renderer<'m> {
         // The id is escaped once, into the first row; later rows copy it
         // from there.
         let id_start = out.len();
-        csv_field(out, &safe(respondent));
+        csv_field(out, &safe(respondent, self.ctx.sanitize));
         let id = id_start..out.len();
         match outcome {
             Outcome::Ranked(ranked) => {
@@ -319,16 +339,16 @@ impl<'m> Renderer<'m> {
                         push_flags(out, flags);
                     }
                     if self.ctx.confidence {
-                        crate::cmd::evaluate::confidence_csv(out, confidence);
+                        crate::confidence::confidence_csv(out, confidence);
                     }
                     if self.ctx.explain {
                         let e = &explanations[i];
                         out.push(b',');
-                        csv_field(out, &safe(&self.ctx.strengths_text(e, "; ")));
+                        csv_field(out, &safe(&self.ctx.strengths_text(e, "; "), self.ctx.sanitize));
                         out.push(b',');
-                        csv_field(out, &safe(&self.ctx.gaps_text(e, "; ")));
+                        csv_field(out, &safe(&self.ctx.gaps_text(e, "; "), self.ctx.sanitize));
                         out.push(b',');
-                        csv_field(out, &safe(&self.ctx.above_text(e, "; ")));
+                        csv_field(out, &safe(&self.ctx.above_text(e, "; "), self.ctx.sanitize));
                     }
                     out.push(b'\n');
                 }
@@ -344,7 +364,7 @@ impl<'m> Renderer<'m> {
                     push_flags(out, flags);
                 }
                 if self.ctx.confidence {
-                    crate::cmd::evaluate::confidence_csv(out, None);
+                    crate::confidence::confidence_csv(out, None);
                 }
                 if self.ctx.explain {
                     // strengths, gaps, above_level: none.
@@ -510,7 +530,7 @@ impl Ctx<'_> {
                     .collect();
                 v["ranking"] = Value::Array(ranking);
                 if let Some(c) = confidence {
-                    v["confidence"] = crate::cmd::evaluate::confidence_json(c);
+                    v["confidence"] = crate::confidence::confidence_json(c);
                 }
             }
             Outcome::Insufficient { needed, .. } => {
@@ -596,7 +616,7 @@ impl Ctx<'_> {
                 cells.push(
                     confidence
                         .as_ref()
-                        .map_or(String::new(), crate::cmd::evaluate::confidence_text),
+                        .map_or(String::new(), crate::confidence::confidence_text),
                 );
             }
             match outcome {
