@@ -89,8 +89,7 @@ pub(crate) struct Columns<'a> {
     pub(crate) capabilities: usize,
 }
 
-/// The `m` nearest rows of one query among those offered so far, offered
-/// in increasing row order.
+/// The `m` nearest rows of one query among those offered so far.
 struct Nearest {
     m: usize,
     items: Vec<Near>,
@@ -108,13 +107,21 @@ impl Nearest {
         }
     }
 
+    /// Offers rows in increasing row order: one at the bar's distance
+    /// comes after the bar's row, so it cannot enter.
     #[inline]
     fn offer(&mut self, d: f64, row: usize) {
         if d < self.bar {
-            self.items.push(Near(d, row));
-            if self.items.len() >= 2 * self.m + LANES {
-                self.compact();
-            }
+            self.admit(d, row);
+        }
+    }
+
+    /// Keeps `row` as a candidate (the caller checked it against the bar).
+    #[inline]
+    fn admit(&mut self, d: f64, row: usize) {
+        self.items.push(Near(d, row));
+        if self.items.len() >= 2 * self.m + LANES {
+            self.compact();
         }
     }
 
@@ -434,7 +441,8 @@ pub(crate) struct Pooled<'a> {
     pub(crate) original: &'a [f64],
     /// The value of a blank, per capability.
     pub(crate) means: &'a [f64],
-    /// The pool (any order).
+    /// The pool, in the order its rows are measured (any order gives the
+    /// same result).
     pub(crate) pool: &'a [Near],
 }
 
@@ -450,8 +458,9 @@ impl Pooled<'_> {
     /// it up to rounding. Any other query is measured directly.
     pub(crate) fn nearest(&self, queries: &[&[f64]], k: usize) -> Vec<Vec<Near>> {
         let c = self.capabilities;
-        let mut rows: Vec<usize> = self.pool.iter().map(|n| n.1).collect();
-        rows.sort_unstable();
+        // The pool in its own order (smallest bound first), so that the
+        // nearest rows tend to come first and the bar falls early.
+        let rows: Vec<usize> = self.pool.iter().map(|n| n.1).collect();
         let point = |row: usize| &self.points[row * c..(row + 1) * c];
         let base: Vec<f64> = rows
             .iter()
@@ -485,22 +494,35 @@ impl Pooled<'_> {
                         break;
                     }
                 }
-                if direct {
-                    for (out, &r) in distances.iter_mut().zip(&rows) {
-                        *out = squared_distance(query, point(r));
+                let column = |d: usize| &delta[d * width..(d + 1) * width];
+                match (direct, moved.split_first()) {
+                    (true, _) => {
+                        for (out, &r) in distances.iter_mut().zip(&rows) {
+                            *out = squared_distance(query, point(r));
+                        }
                     }
-                } else {
-                    distances.copy_from_slice(&base);
-                    for &d in &moved {
-                        for (out, &change) in distances.iter_mut().zip(&delta[d * width..(d + 1) * width]) {
-                            *out += change;
+                    (false, None) => distances.copy_from_slice(&base),
+                    (false, Some((&first, rest))) => {
+                        for ((out, &b), &change) in distances.iter_mut().zip(&base).zip(column(first)) {
+                            *out = b + change;
+                        }
+                        for &d in rest {
+                            for (out, &change) in distances.iter_mut().zip(column(d)) {
+                                *out += change;
+                            }
                         }
                     }
                 }
+                // Rows come by bound, not by index: a row at the bar's
+                // distance may still come before the bar's row, so it is
+                // let in and the compaction orders it.
                 let mut near = Nearest::new(k.max(1));
                 for (&distance, &row) in distances.iter().zip(&rows) {
                     // The sum can round below zero where the distance is 0.
-                    near.offer(distance.max(0.0), row);
+                    let distance = distance.max(0.0);
+                    if distance <= near.bar {
+                        near.admit(distance, row);
+                    }
                 }
                 near.into_sorted()
             })
