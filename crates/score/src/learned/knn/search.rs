@@ -319,7 +319,7 @@ fn offer(to: &mut [Nearest], distances: &[[f64; LANES]; QUERIES], first: usize) 
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
 mod avx2 {
-    use super::{Nearest, Step, QUERIES};
+    use super::{Near, Nearest, Pooled, Step, QUERIES};
     use std::arch::x86_64::{
         __m256d, _mm256_add_pd, _mm256_cmp_pd, _mm256_loadu_pd, _mm256_min_pd, _mm256_movemask_pd,
         _mm256_mul_pd, _mm256_set1_pd, _mm256_setzero_pd, _mm256_storeu_pd, _mm256_sub_pd, _CMP_LT_OQ,
@@ -346,6 +346,17 @@ mod avx2 {
             }
         };
         super::scan_tail::<POOLS>(step, from, found, pools);
+    }
+
+    pub(super) fn pooled(pooled: &Pooled<'_>, queries: &[&[f64]], k: usize) -> Vec<Vec<Near>> {
+        // SAFETY: called only when `available()` found AVX2 on this
+        // processor, which is all that `pooled_avx2` requires.
+        unsafe { pooled_avx2(pooled, queries, k) }
+    }
+
+    #[target_feature(enable = "avx2")]
+    fn pooled_avx2(pooled: &Pooled<'_>, queries: &[&[f64]], k: usize) -> Vec<Vec<Near>> {
+        pooled.nearest_portable(queries, k)
     }
 
     /// Offers four rows from `first` on, if any is below the bar.
@@ -457,76 +468,110 @@ impl Pooled<'_> {
     /// order: about a third of the work of a whole distance, and equal to
     /// it up to rounding. Any other query is measured directly.
     pub(crate) fn nearest(&self, queries: &[&[f64]], k: usize) -> Vec<Vec<Near>> {
+        #[cfg(target_arch = "x86_64")]
+        if avx2::available() {
+            return avx2::pooled(self, queries, k);
+        }
+        self.nearest_portable(queries, k)
+    }
+
+    /// [`Pooled::nearest`] for the machine's baseline instruction set (and,
+    /// inlined into [`avx2`], with wider vectors: sums in the same order).
+    #[inline(always)]
+    fn nearest_portable(&self, queries: &[&[f64]], k: usize) -> Vec<Vec<Near>> {
         let c = self.capabilities;
+        if c == 0 {
+            // Every row at distance 0: the first k rows.
+            let mut rows: Vec<usize> = self.pool.iter().map(|n| n.1).collect();
+            rows.sort_unstable();
+            rows.truncate(k.max(1));
+            return queries
+                .iter()
+                .map(|_| rows.iter().map(|&r| Near(0.0, r)).collect())
+                .collect();
+        }
         // The pool in its own order (smallest bound first), so that the
         // nearest rows tend to come first and the bar falls early.
         let rows: Vec<usize> = self.pool.iter().map(|n| n.1).collect();
-        let point = |row: usize| &self.points[row * c..(row + 1) * c];
-        let base: Vec<f64> = rows
-            .iter()
-            .map(|&r| squared_distance(self.original, point(r)))
-            .collect();
-        // delta[d * pool + i]: the change on capability d for pool row i.
         let width = rows.len();
+        // The pool's rows copied together first: they lie anywhere in the
+        // training data, and a plain copy lets the processor fetch many of
+        // them at once.
+        let mut local = vec![0.0; width * c];
+        for (to, &r) in local.chunks_exact_mut(c).zip(&rows) {
+            to.copy_from_slice(&self.points[r * c..(r + 1) * c]);
+        }
+        let mut base = Vec::with_capacity(width);
+        for point in local.chunks_exact(c) {
+            base.push(squared_distance(self.original, point));
+        }
+        // delta[d * pool + i]: the change on capability d for pool row i,
+        // written one capability at a time.
         let mut delta = vec![0.0; c * width];
-        for (i, &r) in rows.iter().enumerate() {
-            for (d, &x) in point(r).iter().enumerate() {
-                let (u, t) = (self.means[d] - x, self.original[d] - x);
-                delta[d * width + i] = u * u - t * t;
+        for (d, column) in delta.chunks_exact_mut(width.max(1)).enumerate() {
+            let (m, q) = (self.means[d], self.original[d]);
+            for (out, point) in column.iter_mut().zip(local.chunks_exact(c)) {
+                let (u, t) = (m - point[d], q - point[d]);
+                *out = u * u - t * t;
             }
         }
-        let same = |a: f64, b: f64| a.to_bits() == b.to_bits();
         let mut moved = Vec::with_capacity(c);
         let mut distances = vec![0.0; width];
-        queries
-            .iter()
-            .map(|query| {
-                moved.clear();
-                let mut direct = false;
-                for (d, &v) in query.iter().enumerate() {
-                    if same(v, self.original[d]) {
-                        continue;
-                    }
-                    if same(v, self.means[d]) {
-                        moved.push(d);
-                    } else {
-                        direct = true;
-                        break;
+        // Plain loops rather than closures, so that all of it is compiled
+        // with the caller's instruction set (see `avx2::pooled`).
+        let mut out = Vec::with_capacity(queries.len());
+        for query in queries {
+            moved.clear();
+            let mut direct = false;
+            for (d, &v) in query.iter().enumerate() {
+                if v.to_bits() == self.original[d].to_bits() {
+                    continue;
+                }
+                if v.to_bits() == self.means[d].to_bits() {
+                    moved.push(d);
+                } else {
+                    direct = true;
+                    break;
+                }
+            }
+            if direct {
+                for (out, &r) in distances.iter_mut().zip(&rows) {
+                    *out = squared_distance(query, &self.points[r * c..(r + 1) * c]);
+                }
+            } else if let Some((&first, rest)) = moved.split_first() {
+                let column = &delta[first * width..(first + 1) * width];
+                for ((out, &b), &change) in distances.iter_mut().zip(&base).zip(column) {
+                    *out = b + change;
+                }
+                for &d in rest {
+                    let column = &delta[d * width..(d + 1) * width];
+                    for (out, &change) in distances.iter_mut().zip(column) {
+                        *out += change;
                     }
                 }
-                let column = |d: usize| &delta[d * width..(d + 1) * width];
-                match (direct, moved.split_first()) {
-                    (true, _) => {
-                        for (out, &r) in distances.iter_mut().zip(&rows) {
-                            *out = squared_distance(query, point(r));
-                        }
-                    }
-                    (false, None) => distances.copy_from_slice(&base),
-                    (false, Some((&first, rest))) => {
-                        for ((out, &b), &change) in distances.iter_mut().zip(&base).zip(column(first)) {
-                            *out = b + change;
-                        }
-                        for &d in rest {
-                            for (out, &change) in distances.iter_mut().zip(column(d)) {
-                                *out += change;
-                            }
+            } else {
+                distances.copy_from_slice(&base);
+            }
+            // Rows come by bound, not by index: a row at the bar's
+            // distance may still come before the bar's row, so it is let
+            // in and the compaction orders it.
+            let mut near = Nearest::new(k.max(1));
+            for (distances, rows) in distances.chunks(LANES).zip(rows.chunks(LANES)) {
+                let bar = near.bar;
+                if distances.iter().any(|&d| d <= bar) {
+                    for (&distance, &row) in distances.iter().zip(rows) {
+                        // The sum can round below zero where the distance
+                        // is 0.
+                        let distance = distance.max(0.0);
+                        if distance <= near.bar {
+                            near.admit(distance, row);
                         }
                     }
                 }
-                // Rows come by bound, not by index: a row at the bar's
-                // distance may still come before the bar's row, so it is
-                // let in and the compaction orders it.
-                let mut near = Nearest::new(k.max(1));
-                for (&distance, &row) in distances.iter().zip(&rows) {
-                    // The sum can round below zero where the distance is 0.
-                    let distance = distance.max(0.0);
-                    if distance <= near.bar {
-                        near.admit(distance, row);
-                    }
-                }
-                near.into_sorted()
-            })
-            .collect()
+            }
+            out.push(near.into_sorted());
+        }
+        out
     }
 }
 
@@ -603,6 +648,50 @@ mod tests {
                 .iter()
                 .zip(&p)
                 .all(|(a, b)| a.0.to_bits() == b.0.to_bits() && a.1 == b.1));
+        }
+    }
+
+    #[test]
+    fn the_wide_pooled_search_gives_the_portable_one_bit_for_bit() {
+        let mut rng = ChaCha8Rng::seed_from_u64(13);
+        let (rows, c) = (300, 9);
+        let value = |rng: &mut ChaCha8Rng| rng.gen_range(1.0..5.0f64);
+        let points: Vec<f64> = (0..rows * c).map(|_| value(&mut rng)).collect();
+        let means: Vec<f64> = (0..c).map(|_| value(&mut rng)).collect();
+        let original: Vec<f64> = (0..c).map(|_| value(&mut rng)).collect();
+        let queries: Vec<Vec<f64>> = (0..40)
+            .map(|q| {
+                (0..c)
+                    .map(|d| match (q % 5, rng.gen_bool(0.4)) {
+                        // One query in five is not a resample: measured directly.
+                        (0, _) => value(&mut rng),
+                        (_, true) => means[d],
+                        _ => original[d],
+                    })
+                    .collect()
+            })
+            .collect();
+        let pool: Vec<Near> = (0..rows).rev().step_by(2).map(|r| Near(0.0, r)).collect();
+        let pooled = Pooled {
+            points: &points,
+            capabilities: c,
+            original: &original,
+            means: &means,
+            pool: &pool,
+        };
+        let queries: Vec<&[f64]> = queries.iter().map(Vec::as_slice).collect();
+        for k in [1, 5, 200] {
+            let (wide, portable) = (pooled.nearest(&queries, k), pooled.nearest_portable(&queries, k));
+            assert_eq!(wide.len(), queries.len());
+            for (w, p) in wide.iter().zip(&portable) {
+                assert_eq!(w.len(), k.min(pool.len()));
+                assert!(w
+                    .iter()
+                    .zip(p)
+                    .all(|(a, b)| a.0.to_bits() == b.0.to_bits() && a.1 == b.1));
+                // Nearest first, ties by row.
+                assert!(w.windows(2).all(|pair| pair[0] < pair[1]));
+            }
         }
     }
 
