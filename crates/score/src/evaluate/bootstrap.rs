@@ -108,11 +108,23 @@ impl Bootstrap {
     ) {
         drawn.clear();
         drawn.extend(answered.iter().enumerate().filter(|(_, &a)| a).map(|(i, _)| i));
+        Self::resample_answered_into(rng, values, drawn, out);
+    }
+
+    /// [`Bootstrap::resample_into`] with the answered capabilities' indices
+    /// already listed in `answered` (the same for every resample of a
+    /// profile).
+    fn resample_answered_into(
+        rng: &mut ChaCha8Rng,
+        values: &[f64],
+        answered: &[usize],
+        out: &mut Vec<Option<f64>>,
+    ) {
         out.clear();
         out.resize(values.len(), None);
-        let m = drawn.len();
+        let m = answered.len();
         for _ in 0..m {
-            let i = drawn[rng.gen_range(0..m)];
+            let i = answered[rng.gen_range(0..m)];
             out[i] = Some(values[i]);
         }
     }
@@ -214,12 +226,14 @@ impl Bootstrap {
                 if draw == 0 {
                     values.clear();
                     values.extend(x.iter().zip(a).map(|(&x, &a)| a.then_some(x)));
+                    drawn.clear();
+                    drawn.extend(a.iter().enumerate().filter(|(_, &a)| a).map(|(i, _)| i));
                     rng = Some(self.rng(id));
                     original = Some(batch.len());
                     draws.push(Draw::Original);
                 } else {
                     if let Some(rng) = rng.as_mut() {
-                        Self::resample_into(rng, x, a, &mut drawn, &mut values);
+                        Self::resample_answered_into(rng, x, &drawn, &mut values);
                     }
                     draws.push(Draw::Resample(original));
                 }

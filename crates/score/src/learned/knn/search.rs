@@ -102,9 +102,16 @@ impl Nearest {
     fn new(m: usize) -> Self {
         Nearest {
             m,
-            items: Vec::with_capacity(2 * m + LANES),
+            items: Vec::with_capacity(Self::room(m)),
             bar: f64::INFINITY,
         }
+    }
+
+    /// Candidates held before a compaction: a compaction costs about the
+    /// candidates held, so a larger room makes each admitted row cheaper
+    /// (a pool of 1,024 admits thousands of rows on the way).
+    fn room(m: usize) -> usize {
+        4 * m + LANES
     }
 
     /// Offers rows in increasing row order: one at the bar's distance
@@ -120,7 +127,7 @@ impl Nearest {
     #[inline]
     fn admit(&mut self, d: f64, row: usize) {
         self.items.push(Near(d, row));
-        if self.items.len() >= 2 * self.m + LANES {
+        if self.items.len() >= Self::room(self.m) {
             self.compact();
         }
     }
