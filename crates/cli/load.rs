@@ -7,8 +7,8 @@ use std::path::Path;
 use anyhow::Result;
 use rolefit_import::{
     builtin, find_scale, merge_matrices_within, read_labels_map, read_matrix_path, read_matrix_report,
-    read_survey, scale_names, ByteRecord, ColumnPlan, ColumnRole, FlagOptions, Layout, MatrixOptions,
-    ResponseOptions, ResponseReader, Source,
+    read_role_labels, read_survey, scale_names, ByteRecord, ColumnPlan, ColumnRole, FlagOptions, Layout,
+    MatrixOptions, ResponseOptions, ResponseReader, RoleLabels, Source,
 };
 use rolefit_model::{ProfileBatch, QualityFlags, ResponseScale, RoleMatrix, Scale, Survey};
 
@@ -387,6 +387,13 @@ pub fn no_respondents(name: &str) -> anyhow::Error {
         "{name}: no respondents: the file has a header but no data rows; expected one row per respondent \
          below the header"
     ))
+}
+
+/// The labels file of `evaluate` and `train` (`--labels`): which role each
+/// respondent holds.
+pub fn role_labels(path: &Path, matrix: &RoleMatrix) -> Result<RoleLabels> {
+    let input = open_file(path, "labels")?;
+    Ok(read_role_labels(input.reader, &input.name, matrix)?)
 }
 
 /// The survey named by `--survey`, or the built-in survey.

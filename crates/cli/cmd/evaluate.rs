@@ -18,7 +18,7 @@ use rolefit_score::{Centred, Registry, ScoreError, BUILTIN_STRATEGIES};
 use serde_json::{json, Value};
 
 use crate::args::{Center, EvaluateArgs, EvaluateFormat};
-use crate::cmd::train::{input_name, labels_warning, Labels};
+use crate::cmd::train::{input_name, labels_warning};
 use crate::error::bad_input;
 use crate::io::Output;
 use crate::load;
@@ -37,7 +37,7 @@ pub fn run(args: &EvaluateArgs) -> Result<()> {
     let matrix = loaded.matrix;
     let batch = load::responses_unique(&args.responses, &matrix)?;
     let input = input_name(args.responses.input.as_deref());
-    let labels = Labels::read(&args.labels, &matrix)?;
+    let labels = load::role_labels(&args.labels, &matrix)?;
     let (labels, unused) = labels.align(&batch, &input)?;
     labels_warning(unused, &args.labels, &input);
 

@@ -558,7 +558,7 @@ fn column_heads(
     line: u64,
 ) -> Result<Vec<ColumnHead>, ImportError> {
     if layout == Source::Plain {
-        crate::table::check_header(names, source, line)?;
+        crate::table::check_header(names, source, line, crate::table::HEADER_CELLS)?;
         return Ok(names.iter().map(|n| question(n)).collect());
     }
     if layout != Source::SurveyMonkey {

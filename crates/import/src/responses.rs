@@ -36,7 +36,7 @@ use rolefit_model::{
 use crate::error::{ErrorKind, ImportError, UnknownColumn};
 use crate::labels::{builtin_scales, find_scale, scale_names, NamedScale};
 use crate::layout::{read_head, timestamp, Head, Meta, Source};
-use crate::suggest::suggest;
+use crate::suggest::{suggest, suggest_owned};
 use crate::table::{cell, check_length_of, number, parse_number, Fields, Table};
 
 /// What the header of a responses file should be, for the error on empty
@@ -750,7 +750,7 @@ impl ColumnPlan {
                     index: i + 1,
                     name: header[i].clone(),
                     suggestions: if n < rolefit_model::LISTED {
-                        suggest(&header[i], candidates.iter().copied())
+                        suggest_owned(&header[i], candidates.iter().copied())
                     } else {
                         Vec::new()
                     },
@@ -1299,7 +1299,7 @@ impl ColumnPlan {
         let labels = response_scale.labels().iter().map(|l| l.label.as_str());
         Err(
             ImportError::bad_value(&self.source, text, problem, &column_scale.expected)
-                .with_suggestions(suggest(text, labels)),
+                .with_suggestions(suggest_owned(text, labels)),
         )
     }
 }
