@@ -37,6 +37,7 @@ mod progress;
 mod registry;
 mod rejects;
 mod render;
+mod row_policy;
 
 use std::process::ExitCode;
 

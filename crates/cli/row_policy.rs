@@ -247,7 +247,10 @@ mod tests {
             (5, 2, 3, 2)
         );
         assert_eq!(total.first_reject.as_deref(), Some("a"));
-        assert_eq!(total.flag_summary(), "3 flagged (1 straight-lining, 2 missing, 1 speeding)");
+        assert_eq!(
+            total.flag_summary(),
+            "3 flagged (1 straight-lining, 2 missing, 1 speeding)"
+        );
         assert_eq!(RowCounts::default().flag_summary(), "0 flagged");
     }
 }

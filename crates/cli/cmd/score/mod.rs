@@ -18,14 +18,13 @@ use rolefit_import::{ChunkParser, ColumnPlan, RawChunk, ResponseChunks, RowPosit
 use rolefit_model::ProfileBatch;
 use rolefit_score::{explain, CompiledMatrix, Outcome, Scorer, Strategy, Workspace};
 
-use crate::args::{OnError, ScoreArgs};
-use crate::error::bad_input;
+use crate::args::ScoreArgs;
 use crate::io::{open_input, Output};
 use crate::load::{self, no_respondents};
 use crate::pipeline::{self, ChunkResult};
 use crate::progress::Progress;
 use crate::registry;
-use crate::rejects;
+use crate::row_policy::{RowCounts, RowPolicy};
 
 use render::TableRow;
 pub use render::{csv_field, Renderer};
@@ -44,11 +43,7 @@ const TABLE_NOTE_ROWS: usize = 20_000;
 /// Runs `rolefit score`.
 pub fn run(args: &ScoreArgs) -> Result<()> {
     let started = Instant::now();
-    if args.responses.rejects.is_some() && args.responses.on_error != OnError::Skip {
-        return Err(bad_input(
-            "--rejects needs --on-error skip (with fail, the first bad row stops the run)",
-        ));
-    }
+    let policy = RowPolicy::new(&args.responses)?;
     let loaded = load::matrix(&args.matrix)?;
     if !args.quiet {
         loaded.print_notes();
@@ -98,14 +93,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         .with_flags(plan.flags_on());
 
     let mut out = Output::create(args.output.as_deref())?;
-    let mut rejects = match &args.responses.rejects {
-        Some(path) => {
-            let mut file = Output::create(Some(path))?;
-            rejects::write_header(&mut file, &plan)?;
-            Some(file)
-        }
-        None => None,
-    };
+    let mut rejects = RowPolicy::rejects_file(&args.responses, &plan)?;
     // The header goes out with the first chunk, so that a run that reads
     // no row at all writes nothing.
     let header = renderer.header(args.no_header);
@@ -126,8 +114,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         strategy,
         renderer: &renderer,
         bootstrap: crate::cmd::evaluate::score_bootstrap(args.confidence, args.resamples, args.seed),
-        skip_bad_rows: args.responses.on_error == OnError::Skip,
-        exclude_flagged: args.responses.exclude_flagged,
+        policy,
         spare: crossbeam_channel::bounded(4 * threads + 4),
     };
 
@@ -158,7 +145,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
                 ));
             }
             totals.add(&done);
-            progress.update(bytes_read, totals.read);
+            progress.update(bytes_read, totals.rows.read);
             match done.error.take() {
                 Some(e) => Err(e),
                 None => Ok(()),
@@ -166,7 +153,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         },
     )?;
     progress.finish();
-    if totals.read == 0 {
+    if totals.rows.read == 0 {
         return Err(no_respondents(&input.name));
     }
     if !header_written {
@@ -194,23 +181,7 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
             )
         );
     }
-    if totals.read > 0 && totals.excluded > 0 && totals.rejected + totals.excluded == totals.read {
-        return Err(bad_input(format!(
-            "every one of the {} rows of {} was rejected or flagged and left out (--exclude-flagged)",
-            totals.read, input.name
-        )));
-    }
-    if totals.read > 0 && totals.rejected == totals.read {
-        // Nothing is written (no output and no rejects file), so the
-        // message itself says why.
-        return Err(bad_input(format!(
-            "every one of the {} rows of {} was rejected, so nothing was written; the first: {}",
-            totals.read,
-            input.name,
-            totals.first_reject.as_deref().unwrap_or("?")
-        )));
-    }
-    Ok(())
+    totals.rows.check_some_kept(&input.name)
 }
 
 /// What every worker shares: read-only.
@@ -222,9 +193,8 @@ struct Job<'a> {
     renderer: &'a Renderer<'a>,
     /// `--confidence`: how each respondent's answers are resampled.
     bootstrap: Option<rolefit_score::evaluate::Bootstrap>,
-    skip_bad_rows: bool,
-    /// `--exclude-flagged`: flagged rows are counted, not scored.
-    exclude_flagged: bool,
+    /// `--on-error` and `--exclude-flagged`.
+    policy: RowPolicy,
     /// Output buffers the writer is done with, for workers to fill again:
     /// a fresh buffer per chunk would be page-faulted in every time.
     spare: (Sender<Vec<u8>>, Receiver<Vec<u8>>),
@@ -258,19 +228,11 @@ struct Done {
     output: Vec<u8>,
     rejects: Vec<u8>,
     table: Vec<TableRow>,
-    read: u64,
+    /// Rows read, rejected, flagged and left out.
+    rows: RowCounts,
     scored: u64,
-    rejected: u64,
-    /// The error of the first row rejected.
-    first_reject: Option<String>,
     unranked: u64,
     unranked_ids: Vec<String>,
-    /// How many rows have each flag, in `QualityFlags::ALL` order.
-    flag_counts: [u64; 3],
-    /// Rows with some flag.
-    flagged: u64,
-    /// Flagged rows left out.
-    excluded: u64,
     /// A bad row (an `ImportError`: exit 2) or a failed strategy (a
     /// `ScoreError`, such as a misbehaving plugin: exit 1).
     error: Option<anyhow::Error>,
@@ -295,51 +257,26 @@ impl Job<'_> {
         w.batch.clear();
         w.positions.clear();
         let mut rejects = Vec::new();
-        let mut rejected = 0u64;
-        let mut first_reject = None;
+        let mut rows = RowCounts::default();
         let parsed = w.parser.parse(
             self.plan,
             &chunk,
             &mut w.batch,
             &mut w.positions,
-            |position, record, e| {
-                if !self.skip_bad_rows {
-                    return Err(e);
-                }
-                rejected += 1;
-                if first_reject.is_none() {
-                    first_reject = Some(e.to_string());
-                }
-                rejects::append(&mut rejects, position, record, &e);
-                Ok(())
-            },
+            |position, record, e| self.policy.reject(&mut rows, &mut rejects, position, record, e),
         );
         let error = parsed.err().map(anyhow::Error::from);
-        let read = w.batch.len() as u64 + rejected + u64::from(error.is_some());
-        let mut flag_counts = [0u64; 3];
-        let flagged = w.batch.flagged_count() as u64;
-        let mut excluded = 0;
-        for (_, flags) in w.batch.flagged_rows() {
-            load::count_flags(&mut flag_counts, flags);
-        }
-        if flagged > 0 && self.exclude_flagged {
-            w.batch.remove_flagged();
-            excluded = flagged;
-        }
+        rows.read = w.batch.len() as u64 + rows.rejected + u64::from(error.is_some());
+        self.policy.sort_flagged(&mut rows, &mut w.batch);
         let mut done = Done {
             input: chunk.bytes,
             output: self.spare_output(w.batch.len()),
             rejects,
             table: Vec::new(),
-            read,
+            rows,
             scored: w.batch.len() as u64,
-            rejected,
-            first_reject,
             unranked: 0,
             unranked_ids: Vec::new(),
-            flag_counts,
-            flagged,
-            excluded,
             error,
         };
         let scored = self
@@ -411,32 +348,17 @@ impl Job<'_> {
 /// Row counts over the whole run.
 #[derive(Debug, Default)]
 struct Totals {
-    read: u64,
+    rows: RowCounts,
     scored: u64,
-    rejected: u64,
-    /// The error of the first row rejected, in input order.
-    first_reject: Option<String>,
     unranked: u64,
     unranked_ids: Vec<String>,
-    flag_counts: [u64; 3],
-    flagged: u64,
-    excluded: u64,
 }
 
 impl Totals {
     fn add(&mut self, done: &Done) {
-        self.read += done.read;
+        self.rows.add(&done.rows);
         self.scored += done.scored;
-        self.rejected += done.rejected;
-        if self.first_reject.is_none() {
-            self.first_reject.clone_from(&done.first_reject);
-        }
         self.unranked += done.unranked;
-        self.flagged += done.flagged;
-        self.excluded += done.excluded;
-        for (total, n) in self.flag_counts.iter_mut().zip(done.flag_counts) {
-            *total += n;
-        }
         for id in &done.unranked_ids {
             if self.unranked_ids.len() < 5 {
                 self.unranked_ids.push(id.clone());
@@ -448,22 +370,19 @@ impl Totals {
     /// were flagged, and if so whether flagged rows were left out.
     fn summary(&self, source: &str, seconds: f64, needed: usize, flags: Option<bool>) -> String {
         let excluded = if flags == Some(true) {
-            format!(", {} left out as flagged", self.excluded)
+            format!(", {} left out as flagged", self.rows.excluded)
         } else {
             String::new()
         };
         let mut s = format!(
             "rolefit: {source}: {} rows read, {} scored, {} rejected{excluded} in {:.2} s",
-            self.read, self.scored, self.rejected, seconds
+            self.rows.read, self.scored, self.rows.rejected, seconds
         );
-        if seconds > 0.0 && self.read >= 100_000 {
-            s.push_str(&format!(" ({:.0} rows/s)", self.read as f64 / seconds));
+        if seconds > 0.0 && self.rows.read >= 100_000 {
+            s.push_str(&format!(" ({:.0} rows/s)", self.rows.read as f64 / seconds));
         }
         if flags.is_some() {
-            s.push_str(&format!(
-                "; {}",
-                load::flag_summary(&self.flag_counts, self.flagged)
-            ));
+            s.push_str(&format!("; {}", self.rows.flag_summary()));
         }
         if self.unranked > 0 {
             let more = if self.unranked > self.unranked_ids.len() as u64 {
