@@ -35,8 +35,9 @@ pub struct RoleLabels {
     by_respondent: HashMap<String, (usize, u64)>,
 }
 
-/// Reads a labels file (`respondent,role` per line, see the
-/// [module docs](self)); `source` names it in errors.
+/// Reads a labels file: `respondent,role` per line, an optional header
+/// `respondent,role`, the delimiter, byte order mark and blank lines
+/// handled like every other input's; `source` names it in errors.
 ///
 /// # Errors
 /// An [`ImportError`] naming the file and line (and the column, for a
