@@ -298,12 +298,51 @@ pub struct ChunkParser {
     record: ByteRecord,
     scratch: Scratch,
     ends: Vec<usize>,
+    /// Lines never take the dense-line reader ([`FastPaths::dense_lines`]).
+    skip_dense: bool,
+}
+
+/// Which fast paths a [`ChunkParser`] may take: all of them normally.
+/// Results and errors are the same whichever are off; switching them off
+/// is for the benchmark that measures what each saves
+/// (`benches/fast_paths.rs`) and for the tests that hold each to the
+/// general path.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FastPaths {
+    /// Quote-free lines of a file of the common shape are read in one pass
+    /// straight into the batch (`ColumnPlan::parse_dense_line`).
+    pub dense_lines: bool,
+    /// Within that, a line whose answers after the first cell are all one
+    /// digit is read through the digit tables without branches.
+    pub one_digit: bool,
+}
+
+impl Default for FastPaths {
+    fn default() -> Self {
+        FastPaths {
+            dense_lines: true,
+            one_digit: true,
+        }
+    }
 }
 
 impl ChunkParser {
     /// A parser with empty working space.
     pub fn new() -> Self {
         ChunkParser::default()
+    }
+
+    /// A parser that takes only the fast paths `paths` allows (see
+    /// [`FastPaths`]).
+    #[doc(hidden)]
+    pub fn with_fast_paths(paths: FastPaths) -> Self {
+        let mut parser = ChunkParser {
+            skip_dense: !paths.dense_lines,
+            ..ChunkParser::default()
+        };
+        parser.scratch.skip_one_digit = !paths.one_digit;
+        parser
     }
 
     /// Parses every row of `chunk` into `out`, and each row's position into
@@ -362,7 +401,7 @@ impl ChunkParser {
                 continue;
             }
             // Most lines of most files: straight into the batch.
-            if plan.parse_dense_line(line, position.row, &mut self.scratch, out) {
+            if !self.skip_dense && plan.parse_dense_line(line, position.row, &mut self.scratch, out) {
                 row += 1;
                 positions.push(position);
                 continue;

@@ -5,8 +5,8 @@ use proptest::prelude::*;
 use rolefit_model::{ProfileBatch, QualityFlags, ResponseScale, Scale, Survey};
 
 use crate::{
-    builtin, read_labels_map, read_survey, AmbiguousScale, ChunkParser, FlagOptions, ResponseChunks,
-    ResponseOptions, ResponseReader, Source,
+    builtin, read_labels_map, read_survey, AmbiguousScale, ChunkParser, FastPaths, FlagOptions,
+    ResponseChunks, ResponseOptions, ResponseReader, Source,
 };
 
 /// Ids, values, flags and lines of every row, or the first error.
@@ -29,11 +29,22 @@ fn sequential(text: &str, survey: &Survey, options: &ResponseOptions) -> Result<
 }
 
 fn chunked(text: &str, survey: &Survey, options: &ResponseOptions, target: usize) -> Result<Read, String> {
+    chunked_with(text, survey, options, target, FastPaths::default())
+}
+
+/// [`chunked`], the parser taking only the fast paths `paths` allows.
+fn chunked_with(
+    text: &str,
+    survey: &Survey,
+    options: &ResponseOptions,
+    target: usize,
+    paths: FastPaths,
+) -> Result<Read, String> {
     let matrix = builtin::matrix();
     let mut chunks = ResponseChunks::new(text.as_bytes(), "x.csv", &matrix, Some(survey), options, target)
         .map_err(|e| e.to_string())?;
     let plan = chunks.plan().clone();
-    let mut parser = ChunkParser::new();
+    let mut parser = ChunkParser::with_fast_paths(paths);
     let mut batch = ProfileBatch::new(matrix.capabilities().len());
     let mut lines = Vec::new();
     while let Some(chunk) = chunks.next_chunk(Vec::new()).map_err(|e| e.to_string())? {
@@ -60,11 +71,35 @@ fn unpack(batch: &ProfileBatch, lines: Vec<u64>) -> Read {
     )
 }
 
-/// Reads `text` both ways, with every chunk size, and checks they agree.
+/// Every combination of the chunk parser's fast paths.
+const ALL_FAST_PATHS: [FastPaths; 4] = [
+    FastPaths {
+        dense_lines: true,
+        one_digit: true,
+    },
+    FastPaths {
+        dense_lines: true,
+        one_digit: false,
+    },
+    FastPaths {
+        dense_lines: false,
+        one_digit: true,
+    },
+    FastPaths {
+        dense_lines: false,
+        one_digit: false,
+    },
+];
+
+/// Reads `text` both ways, with every chunk size and every combination of
+/// fast paths, and checks they agree.
 fn read(text: &str, survey: &Survey, options: &ResponseOptions) -> Result<Read, String> {
     let whole = sequential(text, survey, options);
     for target in [1, 5, 64, 1 << 20] {
         assert_eq!(chunked(text, survey, options, target), whole, "target {target}");
+    }
+    for paths in ALL_FAST_PATHS {
+        assert_eq!(chunked_with(text, survey, options, 64, paths), whole, "{paths:?}");
     }
     whole
 }
@@ -503,8 +538,9 @@ proptest! {
 }
 
 proptest! {
-    /// Plain lines read straight into the batch (`parse_dense_line`) give
-    /// what the general path gives, row for row and error for error: cells
+    /// Plain lines read straight into the batch (`parse_dense_line`, with
+    /// and without the one-digit reader) give what the general path gives,
+    /// row for row and error for error: cells
     /// that are numbers, blanks, `NA`, labels, out-of-range values, odd ids
     /// and ragged rows, with and without a column that is not read.
     #[test]
@@ -549,6 +585,10 @@ proptest! {
         let whole = sequential(&text, &builtin::survey(), &options);
         for target in [1usize, 7, 1 << 16] {
             prop_assert_eq!(chunked(&text, &builtin::survey(), &options, target), whole.clone());
+        }
+        // Each fast path on its own, and none, agree too.
+        for paths in ALL_FAST_PATHS {
+            prop_assert_eq!(chunked_with(&text, &builtin::survey(), &options, 1 << 16, paths), whole.clone());
         }
     }
 }

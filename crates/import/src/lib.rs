@@ -61,7 +61,7 @@ mod survey;
 mod table;
 mod xlsx;
 
-pub use chunks::{ChunkParser, RawChunk, ResponseChunks};
+pub use chunks::{ChunkParser, FastPaths, RawChunk, ResponseChunks};
 pub use csv::ByteRecord;
 pub use encoding::Latin1;
 pub use error::{ErrorKind, ImportError, UnknownColumn};

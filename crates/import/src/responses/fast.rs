@@ -126,6 +126,7 @@ impl ColumnPlan {
             return false;
         }
         let delimiter = self.delimiter;
+        let one_digit_off = scratch.skip_one_digit;
         let (values, answered) = (&mut scratch.dense_values, &mut scratch.dense_answered);
         values.clear();
         values.resize(self.capabilities, 0.0);
@@ -187,7 +188,7 @@ impl ColumnPlan {
                 }
             }
             start = next;
-            if j == 0 {
+            if j == 0 && !one_digit_off {
                 if let Some(answers) = &dense.answers_after_first {
                     match one_digit_answers(answers, &line[start..], delimiter, values, answered) {
                         Some(true) => break,

@@ -22,6 +22,9 @@ pub(crate) struct Scratch {
     /// A dense line's values and answered flags.
     pub(super) dense_values: Vec<f64>,
     pub(super) dense_answered: Vec<bool>,
+    /// Dense lines never take the one-digit reader (see
+    /// [`FastPaths`](crate::chunks::FastPaths)).
+    pub(crate) skip_one_digit: bool,
 }
 
 /// Whether a trimmed cell means "no answer": empty, `NA` or `N/A`.
