@@ -12,8 +12,9 @@
 //!   no blanks: an id, then 30 one-digit answers per line, as in `just
 //!   bench-compare`'s target A), 100,000 rows cut into `score`'s 128 KiB
 //!   chunks once, then parsed on one thread with `ChunkParser::parse`
-//!   taking the fast paths (`all`) and with each one's simpler path.
-//!   docs/performance.md records what each is worth end to end.
+//!   taking the fast paths (`all`) and with each one's simpler path
+//!   (`general`: without the dense-line reader). docs/performance.md
+//!   records what each is worth end to end.
 //!
 //! `cargo bench --bench pipeline`. The comparison with other tools on the
 //! same files is `just bench-compare` (benches/compare.py).
@@ -159,19 +160,14 @@ fn fast_paths(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("fast_paths");
     group.throughput(Throughput::Bytes(bytes.len() as u64));
-    for (name, dense_lines, one_digit) in [
+    for (name, dense_lines) in [
         // What `score` runs.
-        ("all", true, true),
-        // The one-digit reader's simpler path: the dense-line reader cell by cell.
-        ("dense-only", true, false),
+        ("all", true),
         // The dense-line reader's simpler path: cells split at the
         // delimiters, then the general row parser.
-        ("general", false, false),
+        ("general", false),
     ] {
-        let paths = FastPaths {
-            dense_lines,
-            one_digit,
-        };
+        let paths = FastPaths { dense_lines };
         group.bench_function(format!("12x30/100k/{name}"), |b| {
             let mut parser = ChunkParser::with_fast_paths(paths);
             let mut batch = ProfileBatch::new(matrix.capabilities().len());

@@ -72,24 +72,7 @@ fn unpack(batch: &ProfileBatch, lines: Vec<u64>) -> Read {
 }
 
 /// Every combination of the chunk parser's fast paths.
-const ALL_FAST_PATHS: [FastPaths; 4] = [
-    FastPaths {
-        dense_lines: true,
-        one_digit: true,
-    },
-    FastPaths {
-        dense_lines: true,
-        one_digit: false,
-    },
-    FastPaths {
-        dense_lines: false,
-        one_digit: true,
-    },
-    FastPaths {
-        dense_lines: false,
-        one_digit: false,
-    },
-];
+const ALL_FAST_PATHS: [FastPaths; 2] = [FastPaths { dense_lines: true }, FastPaths { dense_lines: false }];
 
 /// Reads `text` both ways, with every chunk size and every combination of
 /// fast paths, and checks they agree.
@@ -538,9 +521,8 @@ proptest! {
 }
 
 proptest! {
-    /// Plain lines read straight into the batch (`parse_dense_line`, with
-    /// and without the one-digit reader) give what the general path gives,
-    /// row for row and error for error: cells
+    /// Plain lines read straight into the batch (`parse_dense_line`) give
+    /// what the general path gives, row for row and error for error: cells
     /// that are numbers, blanks, `NA`, labels, out-of-range values, odd ids
     /// and ragged rows, with and without a column that is not read.
     #[test]
@@ -649,47 +631,4 @@ fn the_dense_path_takes_plain_lines_and_leaves_the_rest() {
     assert!(!chunks
         .plan()
         .parse_dense_line(b"a,4,4", 1, &mut scratch, &mut batch));
-}
-
-#[test]
-fn one_digit_answers_read_whole_lines_of_digits_and_nothing_else() {
-    use crate::responses::one_digit_answers;
-    let table = |lo: usize| std::array::from_fn(|d| if d >= lo && d <= 5 { d as f64 } else { f64::NAN });
-    // Columns in a different order from the capabilities.
-    let answers = [(2, table(1)), (0, table(1)), (1, table(0))];
-    let (mut values, mut answered) = (vec![0.0; 3], vec![false; 3]);
-    assert_eq!(
-        one_digit_answers(&answers, b"4,1,0", b',', &mut values, &mut answered),
-        Some(true)
-    );
-    assert_eq!(
-        (values.as_slice(), answered.as_slice()),
-        (&[1.0, 0.0, 4.0][..], &[true; 3][..])
-    );
-    // A digit outside its column's range.
-    assert_eq!(
-        one_digit_answers(&answers, b"0,1,0", b',', &mut values, &mut answered),
-        Some(false)
-    );
-    // Other shapes: nothing is left written.
-    for rest in [
-        &b"4,1"[..],
-        b"4,1,0,",
-        b"4,10,",
-        b"4;1;0",
-        b"4,,0",
-        b"4, 1,0",
-        b"x,1,0",
-        b"",
-        b"4,1,:",
-    ] {
-        let (mut values, mut answered) = (vec![0.0; 3], vec![false; 3]);
-        assert_eq!(
-            one_digit_answers(&answers, rest, b',', &mut values, &mut answered),
-            None,
-            "{}",
-            String::from_utf8_lossy(rest)
-        );
-        assert_eq!((values, answered), (vec![0.0; 3], vec![false; 3]));
-    }
 }

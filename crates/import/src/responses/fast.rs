@@ -1,14 +1,21 @@
-//! The fast line readers: what most lines of a large responses file take.
+//! The fast line reader: what most lines of a large responses file take.
 //!
 //! Files of the common shape (one plain answer column per capability, no
 //! quality flags: [`DensePlan`]) have their quote-free lines read in one
-//! pass straight into the batch ([`ColumnPlan::parse_dense_line`]), and a
-//! line whose answers after the first cell are all one digit is checked and
-//! read without branches through a per-column table of the ten digits'
-//! values ([`one_digit_answers`]). Anything else returns "not mine" and
-//! takes the general path ([`ColumnPlan::parse_record`]), so results and
-//! errors are the general path's, only sooner; the differential tests
-//! (`export_tests.rs`) hold them to that.
+//! pass straight into the batch ([`ColumnPlan::parse_dense_line`]).
+//! Anything else returns "not mine" and takes the general path
+//! ([`ColumnPlan::parse_record`]), so results and errors are the general
+//! path's, only sooner; the differential tests (`export_tests.rs`) hold it
+//! to that.
+//!
+//! What it saves, measured 2026-12-07 (`cargo bench --bench pipeline --
+//! fast_paths`; docs/performance.md): a file of target A's shape parses
+//! 1.34x faster than by the general path, and `score` on target A
+//! (1,000,000 x 30 x 12) spends 1.21x the CPU time without it (+31% of
+//! instructions under cachegrind). A line reader for lines of one-digit
+//! answers, read through digit tables without branches, was measured at the
+//! same time and removed: 1.38x faster parsing in isolation, but 1.02x end
+//! to end (+3.6% of instructions), under the 5% a trick must save to stay.
 
 use rolefit_model::{ProfileBatch, Scale};
 
@@ -27,10 +34,6 @@ pub(super) struct DensePlan {
     pub(super) cells: Vec<DenseCell>,
     /// The response scale.
     pub(super) from: Scale,
-    /// When every column after the first is an answer: those columns'
-    /// capabilities and digit tables, for lines whose answers are all one
-    /// digit ([`one_digit_answers`]).
-    pub(super) answers_after_first: Option<Vec<(usize, [f64; 10])>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -85,21 +88,7 @@ impl DensePlan {
                 digits,
             };
         }
-        let answers_after_first = cells[1..]
-            .iter()
-            .map(|cell| match *cell {
-                DenseCell::Answer {
-                    capability, digits, ..
-                } => Some((capability, digits)),
-                _ => None,
-            })
-            .collect::<Option<Vec<_>>>()
-            .filter(|answers| !answers.is_empty());
-        Some(DensePlan {
-            cells,
-            from,
-            answers_after_first,
-        })
+        Some(DensePlan { cells, from })
     }
 }
 
@@ -126,7 +115,6 @@ impl ColumnPlan {
             return false;
         }
         let delimiter = self.delimiter;
-        let one_digit_off = scratch.skip_one_digit;
         let (values, answered) = (&mut scratch.dense_values, &mut scratch.dense_answered);
         values.clear();
         values.resize(self.capabilities, 0.0);
@@ -188,15 +176,6 @@ impl ColumnPlan {
                 }
             }
             start = next;
-            if j == 0 && !one_digit_off {
-                if let Some(answers) = &dense.answers_after_first {
-                    match one_digit_answers(answers, &line[start..], delimiter, values, answered) {
-                        Some(true) => break,
-                        Some(false) => return false,
-                        None => {}
-                    }
-                }
-            }
         }
         let mut row_id = itoa::Buffer::new();
         let respondent = match id {
@@ -248,47 +227,4 @@ pub(crate) fn plain_decimal(cell: &[u8]) -> Option<f64> {
         return None;
     }
     Some(mantissa as f64 / POW10[decimals])
-}
-
-/// The rest of a line after its first cell, when it is one digit per
-/// column of `answers` and delimiters between (the usual line of a large
-/// survey file): each digit looked up in its column's table as the shape is
-/// checked, without branches. `None` when the line has another shape (then
-/// `values` and `answered` are cleared again); `Some(false)` when a digit
-/// is outside its column's range (the general path reports it);
-/// `Some(true)` when the answers are written into `values` and `answered`.
-pub(crate) fn one_digit_answers(
-    answers: &[(usize, [f64; 10])],
-    rest: &[u8],
-    delimiter: u8,
-    values: &mut [f64],
-    answered: &mut [bool],
-) -> Option<bool> {
-    let ((last_capability, last_digits), head) = answers.split_last()?;
-    if rest.len() + 1 != 2 * answers.len() {
-        return None;
-    }
-    let (mut shaped, mut outside) = (true, false);
-    let mut read = |capability: usize, digits: &[f64; 10], digit: u8| {
-        let d = digit.wrapping_sub(b'0');
-        shaped &= d < 10;
-        let value = digits[usize::from(d.min(9))];
-        outside |= value.is_nan();
-        values[capability] = value;
-        answered[capability] = true;
-    };
-    // Each digit but the last with the delimiter after it, then the last.
-    let mut delimited = true;
-    for (&(capability, ref digits), pair) in head.iter().zip(rest.chunks_exact(2)) {
-        delimited &= pair[1] == delimiter;
-        read(capability, digits, pair[0]);
-    }
-    read(*last_capability, last_digits, rest[rest.len() - 1]);
-    shaped &= delimited;
-    if !shaped {
-        values.fill(0.0);
-        answered.fill(false);
-        return None;
-    }
-    Some(!outside)
 }

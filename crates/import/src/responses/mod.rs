@@ -28,7 +28,7 @@
 //! One file per concern: the caller's [`options`](ResponseOptions), the
 //! column plan (`plan.rs`) and the matching of columns it is made from
 //! (`columns.rs`), label scales (`scales.rs`), quality flags (`flags.rs`),
-//! the general row parser (`parse.rs`), the fast line readers (`fast.rs`)
+//! the general row parser (`parse.rs`), the fast line reader (`fast.rs`)
 //! and the sequential reader (`reader.rs`).
 
 mod columns;
@@ -48,7 +48,7 @@ use rolefit_model::{RoleMatrix, Survey};
 
 pub use columns::looks_like_ids;
 #[cfg(test)]
-pub(crate) use fast::{one_digit_answers, plain_decimal};
+pub(crate) use fast::plain_decimal;
 pub use flags::STRAIGHT_LINING_MIN_ANSWERS;
 pub use options::{FlagOptions, ResponseOptions};
 pub(crate) use parse::Scratch;

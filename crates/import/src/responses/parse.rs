@@ -1,6 +1,6 @@
 //! The general row parser: any row of any layout, every cell checked, the
 //! answers of each capability averaged and mapped onto the matrix scale.
-//! The fast line readers ([`super::fast`]) hand every line they do not
+//! The fast line reader ([`super::fast`]) hands every line it does not
 //! take to it, so its results and errors are the reference.
 
 use csv::ByteRecord;
@@ -22,9 +22,6 @@ pub(crate) struct Scratch {
     /// A dense line's values and answered flags.
     pub(super) dense_values: Vec<f64>,
     pub(super) dense_answered: Vec<bool>,
-    /// Dense lines never take the one-digit reader (see
-    /// [`FastPaths`](crate::chunks::FastPaths)).
-    pub(crate) skip_one_digit: bool,
 }
 
 /// Whether a trimmed cell means "no answer": empty, `NA` or `N/A`.
