@@ -18,7 +18,7 @@ What it does:
    answers are on the matrix scale 1..5), then, for each seed, interleaved:
    - scikit-learn: `KMeans(n_clusters=12, n_init=10, random_state=seed)`
      fitted on the array in memory, timed around `fit` (wall clock);
-   - rolefit: `rolefit cluster FILE --matrix M --k 12 --seed S --format csv`
+   - rolefit: `rolefit cluster FILE --matrix M --clusters 12 --seed S --format csv`
      as a whole process (wall clock, reading the CSV included), and its
      own "fit" time from the summary it prints (k-means alone);
    and computes both inertias the same way, from each run's labels: the
@@ -129,7 +129,7 @@ def rolefit_cluster(data: Path, matrix: Path, k: int, seed: int, out: Path, knob
     env.pop("ROLEFIT_KMEANS", None)
     if knobs:
         env["ROLEFIT_KMEANS"] = knobs
-    cmd = [ROLEFIT, "cluster", data, "--matrix", matrix, "--k", k, "--seed", seed, "--format", "csv", "-o", out]
+    cmd = [ROLEFIT, "cluster", data, "--matrix", matrix, "--clusters", k, "--seed", seed, "--format", "csv", "-o", out]
     start = time.perf_counter()
     p = run(cmd, env=env)
     wall = time.perf_counter() - start
@@ -287,7 +287,7 @@ def main() -> int:
         "```sh",
         f"rolefit synth matrix --roles {args.k} --capabilities {args.capabilities} --seed 1 -o m.csv",
         f"rolefit synth responses --matrix m.csv --rows {args.rows} --seed 2 --labels truth.csv -o r.csv",
-        f"rolefit cluster r.csv --matrix m.csv --k {args.k} --seed S --format csv -o labels.csv",
+        f"rolefit cluster r.csv --matrix m.csv --clusters {args.k} --seed S --format csv -o labels.csv",
         f"KMeans(n_clusters={args.k}, n_init=10, random_state=S).fit(X)   # X: r.csv's 30 columns",
         "```",
     ]

@@ -14,6 +14,11 @@
 //!
 //! `cargo bench --bench evaluate`. Inputs are random but seeded.
 //!
+//! `cargo bench --bench evaluate -- --knn-pool [ROWS [K]]` compares
+//! `model:knn`'s bootstrap stability, resamples searched in the pool of
+//! their full profile, with the exact search of every resample (default
+//! 10,000 rows, k = 5): the mean and largest difference, and both times.
+//!
 //! `cargo bench --bench evaluate -- --full [ROWS]` instead runs one whole
 //! evaluation, as `rolefit evaluate --strategies all` does: ROWS (default
 //! 100,000) labelled respondents on a 4 x 20 matrix, the five built-ins and
@@ -168,6 +173,18 @@ fn full(rows: usize) {
         threads,
         ..EvaluateOptions::default()
     };
+    if std::env::var_os("ROLEFIT_BENCH_EACH").is_some() {
+        for candidate in &candidates {
+            let started = std::time::Instant::now();
+            let one =
+                evaluate(&m, &batch, &labels, std::slice::from_ref(candidate), &options).expect("evaluates");
+            println!(
+                "{:<16} alone: {:.1} s",
+                one.strategies[0].name,
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
     let started = std::time::Instant::now();
     let evaluation = evaluate(&m, &batch, &labels, &candidates, &options).expect("evaluates");
     let seconds = started.elapsed().as_secs_f64();
@@ -184,10 +201,97 @@ fn full(rows: usize) {
     );
 }
 
+/// `model:knn`'s bootstrap stability with its pooled resample search
+/// against the exact search, on `rows` labelled respondents of a 4 x 20
+/// matrix (trained on 80%, resampled on the other 20%, k = `k`).
+fn knn_pool(rows: usize, k: usize) {
+    /// The model with only `score_in`: every resample searched exactly.
+    struct Exact<'a>(&'a dyn rolefit_score::Strategy);
+    impl rolefit_score::Strategy for Exact<'_> {
+        fn name(&self) -> &str {
+            self.0.name()
+        }
+        fn formula(&self) -> &str {
+            self.0.formula()
+        }
+        fn description(&self) -> &str {
+            self.0.description()
+        }
+        fn score_in(
+            &self,
+            matrix: &CompiledMatrix,
+            profiles: &ProfileBatch,
+            ws: &mut Workspace,
+        ) -> Result<Array2<f64>, rolefit_score::ScoreError> {
+            self.0.score_in(matrix, profiles, ws)
+        }
+        fn contributions(&self, _: &CompiledMatrix, _: &[f64], _: &[bool], _: usize) -> Option<Vec<f64>> {
+            None
+        }
+    }
+    let m = matrix(4, 20, 6);
+    let (batch, labels) = labelled(&m, rows, 7);
+    let split = rows * 4 / 5;
+    let part = |range: std::ops::Range<usize>| {
+        let mut b = ProfileBatch::with_capacity(20, range.len());
+        for i in range {
+            b.push_profile(&batch.profile(i));
+        }
+        b
+    };
+    let (train_rows, test_rows) = (part(0..split), part(split..rows));
+    let options = TrainOptions {
+        neighbours: k,
+        ..TrainOptions::default()
+    };
+    let model = train(Method::Knn, &options, &m, &train_rows, &labels[..split]).expect("trains");
+    let compiled = CompiledMatrix::new(&m);
+    let bootstrap = Bootstrap::default();
+    let timed = |strategy: &dyn rolefit_score::Strategy| {
+        let started = std::time::Instant::now();
+        let c = bootstrap
+            .confidence(&compiled, strategy, &test_rows, &mut Workspace::new())
+            .expect("scores");
+        (c, started.elapsed().as_secs_f64())
+    };
+    let (pooled, pooled_s) = timed(&model);
+    let (exact, exact_s) = timed(&Exact(&model));
+    let n = pooled.len() as f64;
+    let mean = |c: &[rolefit_score::evaluate::Confidence]| c.iter().map(|c| c.stability).sum::<f64>() / n;
+    let diffs: Vec<f64> = pooled
+        .iter()
+        .zip(&exact)
+        .map(|(p, e)| (p.stability - e.stability).abs())
+        .collect();
+    let same_top = pooled
+        .iter()
+        .zip(&exact)
+        .all(|(p, e)| p.top == e.top && p.margin == e.margin);
+    println!(
+        "knn k={k}, {} training rows, {} respondents x {} resamples: mean stability pooled {:.4}, exact {:.4}; \
+         mean |difference| {:.4}, largest {:.4}, respondents differing {}; full profiles identical: {same_top}; \
+         time pooled {pooled_s:.2} s, exact {exact_s:.2} s",
+        split,
+        pooled.len(),
+        bootstrap.resamples(),
+        mean(&pooled),
+        mean(&exact),
+        diffs.iter().sum::<f64>() / n,
+        diffs.iter().copied().fold(0.0, f64::max),
+        diffs.iter().filter(|&&d| d > 0.0).count(),
+    );
+}
+
 criterion_group!(benches, metrics, stability, training);
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--knn-pool") {
+        let rows = args.get(at + 1).and_then(|r| r.parse().ok()).unwrap_or(10_000);
+        let k = args.get(at + 2).and_then(|r| r.parse().ok()).unwrap_or(5);
+        knn_pool(rows, k);
+        return;
+    }
     if let Some(at) = args.iter().position(|a| a == "--full") {
         let rows = args.get(at + 1).and_then(|r| r.parse().ok()).unwrap_or(100_000);
         full(rows);

@@ -1,11 +1,31 @@
-//! Command-line arguments: parsed and checked here with no I/O, so that a
-//! usage mistake is reported (exit 2) before any file is touched.
+//! Command-line arguments: parsed and checked with no I/O, so that a usage
+//! mistake is reported (exit 2) before any file is touched.
+//!
+//! This module holds the command tree ([`Cli`], [`Command`]) and the option
+//! groups several commands share (where the matrix and the responses come
+//! from, the plugin timeout, ...). Each command's own arguments live
+//! beside its `run`, in its module under `cmd/`.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rolefit_model::Scale;
+
+use crate::cmd::assess::AssessArgs;
+use crate::cmd::cluster::ClusterArgs;
+use crate::cmd::completions::CompletionsArgs;
+use crate::cmd::evaluate::EvaluateArgs;
+use crate::cmd::explain::ExplainArgs;
+use crate::cmd::matrix::MatrixCommand;
+use crate::cmd::plugins::PluginsArgs;
+use crate::cmd::report::ReportArgs;
+use crate::cmd::roles::RolesArgs;
+use crate::cmd::score::ScoreArgs;
+use crate::cmd::strategies::StrategiesArgs;
+use crate::cmd::survey::SurveyArgs;
+use crate::cmd::synth::SynthCommand;
+use crate::cmd::train::TrainArgs;
 
 /// Recommend the role that fits a person best from a capability
 /// self-assessment.
@@ -21,14 +41,183 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--encoding`, for every command that reads CSV (responses, surveys,
+/// role matrices, labels).
+#[derive(Debug, Clone, Copy, Args)]
+pub struct InputEncoding {
     /// The text encoding of CSV inputs (responses, surveys, role matrices).
-    #[arg(long, value_enum, global = true, default_value_t = Encoding::Utf8)]
+    #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
     pub encoding: Encoding,
+}
+
+/// `--no-sanitize`, for every command that writes CSV cells from user data.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct CellSafety {
     /// Write text cells as they are, even when they start with `=`, `+`, `-`,
     /// `@`, a tab or a carriage return (by default such cells get a leading
     /// `'` so that a spreadsheet does not run them as formulas).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub no_sanitize: bool,
+}
+
+/// `--quiet`, for every command that writes notes, progress or a summary
+/// on standard error.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Quiet {
+    /// No progress bar, notes or summary on standard error (warnings and
+    /// errors are still shown).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// The strategy a command scores with, for every command that scores.
+#[derive(Debug, Clone, Args)]
+pub struct StrategyChoice {
+    /// The similarity strategy (see `rolefit strategies`).
+    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
+    pub strategy: String,
+    #[command(flatten)]
+    pub plugin: PluginTimeout,
+}
+
+/// `--center`, for every command that scores respondents.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Centring {
+    /// Self-rating bias correction: `person` scores each respondent's
+    /// values minus their own mean.
+    #[arg(long, value_enum, default_value_t = Center::None)]
+    pub center: Center,
+}
+
+/// `--min-answered`, for every command that ranks, learns from or groups
+/// respondents.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct MinAnswered {
+    /// The fraction of the matrix's capabilities a respondent must answer
+    /// to be ranked; others are reported as not ranked and left out of
+    /// anything computed over respondents [default: 0.5; for cluster and
+    /// train 0, everyone is kept].
+    #[arg(long, value_name = "FRACTION", value_parser = parse_fraction)]
+    pub min_answered: Option<f64>,
+}
+
+impl MinAnswered {
+    /// The fraction for the commands that rank respondents.
+    pub fn ranking(self) -> f64 {
+        self.min_answered.unwrap_or(DEFAULT_MIN_ANSWERED)
+    }
+
+    /// The fraction for the commands that keep every respondent unless
+    /// told otherwise (`cluster`, `train`).
+    pub fn keeping(self) -> f64 {
+        self.min_answered.unwrap_or(0.0)
+    }
+}
+
+/// The default of `--min-answered` where respondents are ranked.
+pub const DEFAULT_MIN_ANSWERED: f64 = 0.5;
+
+/// How respondents are grouped, for `cluster` and `report`.
+#[derive(Debug, Clone, Args)]
+pub struct ClusterChoice {
+    /// Number of clusters [default: the best k of --k-range].
+    #[arg(long, alias = "k", value_name = "K", conflicts_with = "k_range",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub clusters: Option<u32>,
+    /// Try every k in A..B and keep the best by silhouette score [default:
+    /// 2..8, fewer with fewer respondents].
+    #[arg(long, value_name = "A..B")]
+    pub k_range: Option<String>,
+    /// The clustering method.
+    #[arg(long, value_enum, default_value_t = ClusterMethod::Kmeans)]
+    pub method: ClusterMethod,
+}
+
+/// Clustering methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClusterMethod {
+    /// k-means (linfa).
+    Kmeans,
+    /// Gaussian mixture model (linfa).
+    Gmm,
+}
+
+/// `-f/--format` and `-o/--output`, for every command that prints data;
+/// `F` is the command's set of formats.
+#[derive(Debug, Clone, Args)]
+pub struct Emit<F: ValueEnum + Clone + Send + Sync + 'static> {
+    /// Output format [default: the one the extension of -o names, else table].
+    #[arg(long, short = 'f', alias = "output-format", value_enum)]
+    pub format: Option<F>,
+    #[command(flatten)]
+    pub to: OutputFile,
+}
+
+impl<F: crate::formats::OutputFormat + ValueEnum + Send + Sync> Emit<F> {
+    /// The output format: `--format`, else the one `-o`'s extension names,
+    /// else the command's default.
+    ///
+    /// # Errors
+    /// An extension of -o that names no format `command` writes.
+    pub fn chosen(&self, command: &str) -> anyhow::Result<F> {
+        crate::formats::choose(command, self.format, self.to.output.as_deref())
+    }
+
+    /// `-o`, if given.
+    pub fn output(&self) -> Option<&std::path::Path> {
+        self.to.output.as_deref()
+    }
+}
+
+/// `-o/--output`, for every command that writes a result.
+#[derive(Debug, Clone, Args)]
+pub struct OutputFile {
+    /// Write to FILE instead of standard output (written whole or not at all).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// A learned model instead of `--strategy`, for `score` and `explain`.
+#[derive(Debug, Clone, Args)]
+pub struct ModelFile {
+    /// Score with a learned model (a `rolefit train` file) instead of
+    /// --strategy.
+    #[arg(long, value_name = "MODEL", conflicts_with = "strategy")]
+    pub model: Option<PathBuf>,
+}
+
+/// How `score` and `explain` pick their strategy: by name (centred or
+/// not), or a learned model.
+#[derive(Debug, Clone, Args)]
+pub struct Scoring {
+    #[command(flatten)]
+    pub choice: StrategyChoice,
+    #[command(flatten)]
+    pub learned: ModelFile,
+    #[command(flatten)]
+    pub centring: Centring,
+}
+
+/// Matrix files given as arguments, for the `matrix` commands: the same as
+/// `--matrix`, which they also accept.
+#[derive(Debug, Clone, Args)]
+pub struct MatrixFiles {
+    /// Role matrix files, as for --matrix (several are merged into one
+    /// matrix). Default: the built-in roles guide matrix.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+impl MatrixSource {
+    /// This source with `files` (positional arguments) before its own
+    /// `--matrix` files.
+    pub fn with_files(&self, files: &MatrixFiles) -> MatrixSource {
+        let mut source = self.clone();
+        source.matrix = files.files.iter().chain(&self.matrix).cloned().collect();
+        source
+    }
 }
 
 /// Text encodings of inputs.
@@ -46,6 +235,9 @@ pub enum Command {
     /// Score responses against every role and rank the roles per respondent.
     Score(ScoreArgs),
     /// Show the roles of a role matrix (built-in by default) and what each asks for.
+    ///
+    /// The CSV format is the long matrix layout, so it can be edited and
+    /// read back with --matrix.
     Roles(RolesArgs),
     /// Show the survey (built-in by default): its statements and the capability each measures.
     Survey(SurveyArgs),
@@ -64,6 +256,9 @@ pub enum Command {
     /// What would it take: the smallest improvements that make a role rank first.
     Explain(ExplainArgs),
     /// Group respondents into clusters and describe each.
+    ///
+    /// The table and JSON formats summarise the clusters; CSV lists
+    /// `respondent,cluster` rows.
     Cluster(ClusterArgs),
     /// Write a self-contained HTML report on a cohort of respondents.
     Report(ReportArgs),
@@ -78,70 +273,6 @@ pub enum Command {
     /// An external subcommand: `rolefit NAME ARGS...` runs `rolefit-NAME ARGS...`.
     #[command(external_subcommand)]
     External(Vec<OsString>),
-}
-
-/// `rolefit synth ...`
-#[derive(Debug, Subcommand)]
-pub enum SynthCommand {
-    /// Write a random wide role matrix (`role,<capability>...`, importance 1).
-    Matrix(SynthMatrixArgs),
-    /// Write respondents drawn around randomly chosen roles of a matrix.
-    Responses(SynthResponsesArgs),
-}
-
-/// `rolefit synth matrix`
-#[derive(Debug, Args)]
-pub struct SynthMatrixArgs {
-    /// Number of roles.
-    #[arg(long, value_name = "R", value_parser = clap::value_parser!(u32).range(1..=100_000))]
-    pub roles: u32,
-    /// Number of capabilities.
-    #[arg(long, value_name = "C", value_parser = clap::value_parser!(u32).range(2..=10_000))]
-    pub capabilities: u32,
-    /// Random seed: the same seed gives the same bytes.
-    #[arg(long, value_name = "S", default_value_t = 1)]
-    pub seed: u64,
-    /// The scale of the levels.
-    #[arg(long, value_name = "MIN..MAX", default_value = "1..5")]
-    pub scale: Scale,
-    /// Write to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-}
-
-/// `rolefit synth responses`
-#[derive(Debug, Args)]
-pub struct SynthResponsesArgs {
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    /// Number of respondents.
-    #[arg(long, value_name = "N")]
-    pub rows: u64,
-    /// Random seed: the same seed gives the same bytes.
-    #[arg(long, value_name = "S", default_value_t = 1)]
-    pub seed: u64,
-    /// Standard deviation of the Gaussian noise added to the role's levels,
-    /// in scale points.
-    #[arg(long, value_name = "SD", default_value_t = 0.75, value_parser = parse_non_negative)]
-    pub noise: f64,
-    /// Fraction of answers left blank at random.
-    #[arg(long, value_name = "FRACTION", default_value_t = 0.0, value_parser = parse_fraction)]
-    pub missing: f64,
-    /// Also write each respondent's generating role to FILE as `respondent,role`.
-    #[arg(long, value_name = "FILE")]
-    pub labels: Option<PathBuf>,
-    /// Write to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-}
-
-/// `rolefit matrix ...`
-#[derive(Debug, Subcommand)]
-pub enum MatrixCommand {
-    /// Validate a role matrix file and summarise it.
-    Check(MatrixCheckArgs),
-    /// How similar the roles of a matrix are to each other, and what separates them.
-    Overlap(OverlapArgs),
 }
 
 /// Where the role matrix comes from.
@@ -193,18 +324,18 @@ pub struct ResponsesSource {
     /// `-` or nothing reads standard input.
     #[arg(value_name = "INPUT")]
     pub input: Option<PathBuf>,
-    /// A survey CSV (`id,text,capability,reverse`) whose item ids or
-    /// question texts may be response columns. Default: the built-in survey.
+    /// A survey CSV (`id,text,capability,reverse`): its statements and the
+    /// capability each measures. Default: the built-in survey.
     #[arg(long, value_name = "FILE")]
     pub survey: Option<PathBuf>,
     /// The survey tool that wrote INPUT; `auto` tells it from the header rows.
     #[arg(long, value_enum, default_value_t = SourceArg::Auto)]
     pub source: SourceArg,
-    /// The scale every answer is on, when it is not the survey's (1..5): a
-    /// numeric range, or a label scale (agreement5, agreement7, frequency,
-    /// like, proficiency, or one of --labels-map). Without it each column's
-    /// labels choose its label scale. Values are mapped linearly onto the
-    /// matrix's scale.
+    /// The scale answers are on: a numeric range, or a label scale
+    /// (agreement5, agreement7, frequency, like, proficiency, or one of
+    /// --labels-map). Default: the survey's scale (in a responses file, each
+    /// column's labels choose its label scale). Values are mapped linearly
+    /// onto the matrix's scale.
     #[arg(long, value_name = "MIN..MAX|NAME")]
     pub scale: Option<ScaleArg>,
     /// Custom label scales: a CSV `scale,label,value` (`scale` optional).
@@ -323,91 +454,6 @@ pub enum ListFormat {
     Csv,
 }
 
-/// Output formats for scores.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ScoreFormat {
-    /// An aligned table for people.
-    Table,
-    /// Long CSV: one row per respondent and rank.
-    Csv,
-    /// One JSON array of respondents.
-    Json,
-    /// One JSON object per respondent per line.
-    Ndjson,
-}
-
-/// `rolefit score`
-#[derive(Debug, Args)]
-pub struct ScoreArgs {
-    #[command(flatten)]
-    pub responses: ResponsesSource,
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    /// The similarity strategy (see `rolefit strategies`).
-    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
-    pub strategy: String,
-    /// How many roles to list per respondent [default: 5, or all roles if fewer].
-    #[arg(long, short = 'k', value_name = "K", value_parser = clap::value_parser!(u32).range(1..))]
-    pub top: Option<u32>,
-    /// The fraction of the matrix's capabilities a respondent must answer to
-    /// be ranked; others are reported as insufficient.
-    #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = parse_fraction)]
-    pub min_answered: f64,
-    /// Output format [default: from the extension of -o (.csv, .json,
-    /// .ndjson, .jsonl or .txt), else table].
-    #[arg(long, short = 'f', value_enum)]
-    pub format: Option<ScoreFormat>,
-    /// Write to FILE instead of standard output (written whole or not at all).
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Explain each ranked role: per-capability contributions, strengths and gaps.
-    #[arg(long)]
-    pub explain: bool,
-    /// Leave out the CSV header, so that outputs of shards concatenate.
-    #[arg(long)]
-    pub no_header: bool,
-    /// Score with a learned model (from `rolefit train`) instead of --strategy.
-    #[arg(long, value_name = "MODEL", conflicts_with = "strategy")]
-    pub model: Option<PathBuf>,
-    /// Add each respondent's confidence: the margin between the first and
-    /// second score, and how often the top role survives resampling answers.
-    #[arg(long)]
-    pub confidence: bool,
-    /// Resamples per respondent for --confidence's stability (more: steadier
-    /// stabilities, proportionally slower).
-    #[arg(long, value_name = "N", default_value_t = rolefit_score::evaluate::DEFAULT_RESAMPLES as u32,
-          requires = "confidence", value_parser = clap::value_parser!(u32).range(1..=100_000))]
-    pub resamples: u32,
-    /// Random seed of --confidence's resamples (the same seed gives the same bytes).
-    #[arg(long, value_name = "S", default_value_t = rolefit_score::evaluate::DEFAULT_SEED, requires = "confidence")]
-    pub seed: u64,
-    /// Self-rating bias correction.
-    #[arg(long, value_enum, default_value_t = Center::None)]
-    pub center: Center,
-    /// For one respondent: draw them against their top roles as an SVG radar chart.
-    #[arg(long, value_name = "FILE.svg")]
-    pub plot: Option<PathBuf>,
-    #[command(flatten)]
-    pub plugin: PluginTimeout,
-    /// Worker threads for parsing and scoring [default: all cores].
-    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
-    pub threads: Option<u32>,
-    /// No progress bar and no summary on standard error.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-}
-
-impl ScoreArgs {
-    /// The output format: `--format`, else the one `-o`'s extension names,
-    /// else a table.
-    ///
-    /// # Errors
-    /// An extension of -o that names no format `score` writes.
-    pub fn output_format(&self) -> anyhow::Result<ScoreFormat> {
-        crate::formats::choose("score", self.format, self.output.as_deref())
-    }
-}
-
 /// What to do with a row that cannot be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OnError {
@@ -417,60 +463,82 @@ pub enum OnError {
     Skip,
 }
 
-/// `rolefit roles`
-#[derive(Debug, Args)]
-pub struct RolesArgs {
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    /// Output format (CSV is the long matrix layout, so it can be edited and read back with --matrix).
-    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
-}
-
-/// `rolefit survey`
-#[derive(Debug, Args)]
-pub struct SurveyArgs {
-    /// A survey CSV to show instead of the built-in one.
-    #[arg(long, value_name = "FILE")]
-    pub survey: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
-}
-
-/// `rolefit strategies`
-#[derive(Debug, Args)]
-pub struct StrategiesArgs {
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
-}
-
-/// `rolefit matrix check`
-#[derive(Debug, Args)]
-pub struct MatrixCheckArgs {
-    /// The role matrix to check: CSV, Excel or O*NET ratings; several files
-    /// are merged into one matrix first.
-    #[arg(value_name = "FILE", required = true)]
-    pub files: Vec<PathBuf>,
-    /// The scale the matrix's levels are on.
-    #[arg(long, value_name = "MIN..MAX", default_value = "1..5")]
-    pub matrix_scale: Scale,
-    #[command(flatten)]
-    pub limits: MatrixLimits,
-}
-
-fn parse_non_negative(s: &str) -> Result<f64, String> {
+/// A value parser for clap: see its error message.
+pub fn parse_non_negative(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
         _ => Err(format!("expected a number >= 0, got {s:?}")),
     }
 }
 
-fn parse_fraction(s: &str) -> Result<f64, String> {
+/// A value parser for clap: see its error message.
+pub fn parse_fraction(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
         _ => Err(format!("expected a fraction from 0 to 1, got {s:?}")),
+    }
+}
+
+/// Self-rating bias correction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Center {
+    /// Values as given.
+    None,
+    /// Ipsative centring: each respondent's values minus their own mean.
+    Person,
+}
+
+/// How long to wait for a plugin strategy, for every command that can
+/// score with one.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct PluginTimeout {
+    /// Seconds to wait for each reply of a plugin strategy.
+    #[arg(long = "plugin-timeout", value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_timeout)]
+    pub seconds: f64,
+}
+
+impl PluginTimeout {
+    /// The timeout as a duration (the parser admits only values a
+    /// duration holds).
+    pub fn duration(self) -> std::time::Duration {
+        std::time::Duration::try_from_secs_f64(self.seconds).unwrap_or(std::time::Duration::MAX)
+    }
+}
+
+/// How many roles the role-by-role comparison of `matrix overlap` and
+/// `report` takes on.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct OverlapLimit {
+    /// The most roles to compare pairwise (the role overlap of `matrix
+    /// overlap` and `report`): its memory grows with the square of the roles
+    /// and its time with the cube, so a larger matrix is refused.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_OVERLAP_ROLES,
+          value_parser = clap::value_parser!(u32).range(2..))]
+    pub max_overlap_roles: u32,
+}
+
+/// The default of `--max-overlap-roles`: more than O*NET's 900-odd
+/// occupations.
+pub const DEFAULT_MAX_OVERLAP_ROLES: u32 = 1000;
+
+/// A number of seconds > 0 that a [`std::time::Duration`] holds.
+/// A value parser for clap: see its error message.
+pub fn parse_timeout(s: &str) -> Result<f64, String> {
+    let seconds = parse_positive(s)?;
+    match std::time::Duration::try_from_secs_f64(seconds) {
+        Ok(_) => Ok(seconds),
+        Err(_) => Err(format!(
+            "expected at most {} seconds, got {s:?}",
+            std::time::Duration::MAX.as_secs()
+        )),
+    }
+}
+
+/// A value parser for clap: see its error message.
+pub fn parse_positive(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!("expected a number > 0, got {s:?}")),
     }
 }
 
@@ -478,6 +546,8 @@ fn parse_fraction(s: &str) -> Result<f64, String> {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    use crate::render::scores::ScoreFormat;
 
     #[test]
     fn cli_definition_is_consistent() {
@@ -490,9 +560,9 @@ mod tests {
         let Command::Score(a) = cli.command else {
             panic!("not score")
         };
-        assert_eq!(a.strategy, "euclidean");
-        assert_eq!(a.min_answered, 0.5);
-        assert_eq!(a.format, None);
+        assert_eq!(a.scoring.choice.strategy, "euclidean");
+        assert_eq!(a.answered.ranking(), 0.5);
+        assert_eq!(a.emit.format, None);
         assert_eq!(a.output_format().unwrap(), ScoreFormat::Table);
         assert_eq!(a.matrix.matrix_scale, Scale::default());
     }
@@ -542,367 +612,233 @@ mod tests {
             assert!(Cli::try_parse_from(args).is_err(), "{args:?}");
         }
     }
-}
 
-/// Output formats for evaluations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum EvaluateFormat {
-    /// Aligned tables for people.
-    Table,
-    /// One JSON object.
-    Json,
-    /// Markdown tables, for docs and reports.
-    Markdown,
-}
+    /// Long names whose help words may differ between commands, and why:
+    /// the option means one thing, but what it applies to is the command's.
+    const OWN_WORDS: &[(&str, &str)] = &[
+        (
+            "format",
+            "each command writes its own formats, which its help lists",
+        ),
+        (
+            "output",
+            "what -o FILE receives is the command's result (scores, a model, a page)",
+        ),
+        (
+            "plot",
+            "what --plot draws is the command's picture; always an SVG file besides the output",
+        ),
+        (
+            "seed",
+            "what is random is the command's (resamples, folds, starts)",
+        ),
+        (
+            "method",
+            "the command's own algorithm: learning (train) or grouping (cluster, report)",
+        ),
+        (
+            "labels",
+            "synth responses writes the respondent,role file that evaluate and train read",
+        ),
+    ];
 
-/// Self-rating bias correction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Center {
-    /// Values as given.
-    None,
-    /// Ipsative centring: each respondent's values minus their own mean.
-    Person,
-}
+    /// Long names whose possible values differ between commands.
+    const OWN_VALUES: &[&str] = &["format", "method"];
 
-/// How long to wait for a plugin strategy, for every command that can
-/// score with one.
-#[derive(Debug, Clone, Copy, Args)]
-pub struct PluginTimeout {
-    /// Seconds to wait for each reply of a plugin strategy.
-    #[arg(long = "plugin-timeout", value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_timeout)]
-    pub seconds: f64,
-}
-
-impl PluginTimeout {
-    /// The timeout as a duration (the parser admits only values a
-    /// duration holds).
-    pub fn duration(self) -> std::time::Duration {
-        std::time::Duration::try_from_secs_f64(self.seconds).unwrap_or(std::time::Duration::MAX)
+    /// Every argument of every (sub)command, with the command's path.
+    fn all_args(cmd: &clap::Command, path: &str, out: &mut Vec<(String, clap::Arg)>) {
+        for arg in cmd.get_arguments() {
+            out.push((path.to_string(), arg.clone()));
+        }
+        for sub in cmd.get_subcommands() {
+            all_args(sub, &format!("{path} {}", sub.get_name()), out);
+        }
     }
-}
 
-/// `rolefit evaluate`
-#[derive(Debug, Args)]
-pub struct EvaluateArgs {
-    #[command(flatten)]
-    pub responses: ResponsesSource,
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    /// The true role of each respondent: a CSV `respondent,role`.
-    #[arg(long, value_name = "FILE")]
-    pub labels: PathBuf,
-    /// Strategies to compare, comma-separated, or `all` (built-in, learned and plugin).
-    #[arg(long, value_name = "LIST", default_value = "all")]
-    pub strategies: String,
-    /// The k of top-k accuracy and NDCG@k.
-    #[arg(long, short = 'k', value_name = "K", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
-    pub k: u32,
-    /// Folds of cross-validation for learned strategies.
-    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..))]
-    pub folds: u32,
-    /// Neighbours of the learned `knn` strategy.
-    #[arg(long, value_name = "K", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
-    pub neighbours: u32,
-    /// Random seed (folds and bootstrap resamples).
-    #[arg(long, value_name = "S", default_value_t = 1)]
-    pub seed: u64,
-    /// Self-rating bias correction to apply (`person` is also evaluated as its own variant).
-    #[arg(long, value_enum, default_value_t = Center::None)]
-    pub center: Center,
-    /// The fraction of capabilities a respondent must answer to be evaluated.
-    #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = parse_fraction)]
-    pub min_answered: f64,
-    #[command(flatten)]
-    pub plugin: PluginTimeout,
-    /// Output format [default: from the extension of -o (.json, .md or
-    /// .txt), else table].
-    #[arg(long, short = 'f', value_enum)]
-    pub format: Option<EvaluateFormat>,
-    /// Write to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-}
-
-/// Learned strategy methods.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TrainMethod {
-    /// Each role's mean profile (and spread) over its holders.
-    Centroid,
-    /// The k nearest labelled holders.
-    Knn,
-    /// Multinomial logistic regression.
-    Logistic,
-}
-
-/// `rolefit train`
-#[derive(Debug, Args)]
-pub struct TrainArgs {
-    #[command(flatten)]
-    pub responses: ResponsesSource,
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    /// The role each respondent holds: a CSV `respondent,role`.
-    #[arg(long, value_name = "FILE")]
-    pub labels: PathBuf,
-    /// How to learn.
-    #[arg(long, value_enum, default_value_t = TrainMethod::Centroid)]
-    pub method: TrainMethod,
-    /// Neighbours for `knn`.
-    #[arg(long, value_name = "K", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
-    pub neighbours: u32,
-    /// Random seed (the three methods are deterministic and do not use it).
-    #[arg(long, value_name = "S", default_value_t = 1)]
-    pub seed: u64,
-    /// Write the model (versioned JSON) to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-}
-
-/// `rolefit explain`
-#[derive(Debug, Args)]
-pub struct ExplainArgs {
-    #[command(flatten)]
-    pub responses: ResponsesSource,
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    /// The role to reach: its name or id.
-    #[arg(long, value_name = "ROLE")]
-    pub target: String,
-    /// The similarity strategy.
-    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
-    pub strategy: String,
-    #[command(flatten)]
-    pub plugin: PluginTimeout,
-    /// Use a learned model (from `rolefit train`) instead of --strategy.
-    #[arg(long, value_name = "MODEL", conflicts_with = "strategy")]
-    pub model: Option<PathBuf>,
-    /// The fraction of the matrix's capabilities a respondent must answer to
-    /// be ranked (as for `score`); others are reported as insufficient, with
-    /// no search.
-    #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = parse_fraction)]
-    pub min_answered: f64,
-    /// Candidate profiles tried per respondent at most; past it the answer
-    /// is a lower bound on the points needed.
-    #[arg(long, value_name = "N", default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..))]
-    pub budget: u64,
-    /// Output format [default: from the extension of -o (.csv, .json or
-    /// .txt), else table].
-    #[arg(long, short = 'f', value_enum)]
-    pub format: Option<ListFormat>,
-    /// Write to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-}
-
-/// Clustering methods.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ClusterMethod {
-    /// k-means (linfa).
-    Kmeans,
-    /// Gaussian mixture model (linfa).
-    Gmm,
-}
-
-/// `rolefit cluster`
-#[derive(Debug, Args)]
-pub struct ClusterArgs {
-    #[command(flatten)]
-    pub responses: ResponsesSource,
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    /// Number of clusters.
-    #[arg(long, short = 'k', value_name = "K", conflicts_with = "k_range", value_parser = clap::value_parser!(u32).range(1..))]
-    pub k: Option<u32>,
-    /// Try every k in A..B and keep the best by silhouette score.
-    #[arg(long, value_name = "A..B")]
-    pub k_range: Option<String>,
-    /// The clustering method.
-    #[arg(long, value_enum, default_value_t = ClusterMethod::Kmeans)]
-    pub method: ClusterMethod,
-    /// Random seed.
-    #[arg(long, value_name = "S", default_value_t = 1)]
-    pub seed: u64,
-    /// The strategy used to name each cluster's nearest role.
-    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
-    pub strategy: String,
-    #[command(flatten)]
-    pub plugin: PluginTimeout,
-    /// Output format: a summary (table, json) or `respondent,cluster` rows
-    /// (csv) [default: from the extension of -o (.csv, .json or .txt), else
-    /// table].
-    #[arg(long, short = 'f', value_enum)]
-    pub format: Option<ListFormat>,
-    /// Write to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Also draw the respondents in 2-D (PCA), coloured by cluster, as SVG.
-    #[arg(long, value_name = "FILE.svg")]
-    pub plot: Option<PathBuf>,
-}
-
-/// `rolefit matrix overlap`
-#[derive(Debug, Args)]
-pub struct OverlapArgs {
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    /// The similarity strategy used to compare roles.
-    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
-    pub strategy: String,
-    #[command(flatten)]
-    pub plugin: PluginTimeout,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
-    /// Also draw the role-by-role similarity as an SVG heatmap.
-    #[arg(long, value_name = "FILE.svg")]
-    pub plot: Option<PathBuf>,
-    #[command(flatten)]
-    pub overlap_limit: OverlapLimit,
-}
-
-/// How many roles the role-by-role comparison of `matrix overlap` and
-/// `report` takes on.
-#[derive(Debug, Clone, Copy, Args)]
-pub struct OverlapLimit {
-    /// The most roles to compare pairwise (the role overlap of `matrix
-    /// overlap` and `report`): its memory grows with the square of the roles
-    /// and its time with the cube, so a larger matrix is refused.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_OVERLAP_ROLES,
-          value_parser = clap::value_parser!(u32).range(2..))]
-    pub max_overlap_roles: u32,
-}
-
-/// The default of `--max-overlap-roles`: more than O*NET's 900-odd
-/// occupations.
-pub const DEFAULT_MAX_OVERLAP_ROLES: u32 = 1000;
-
-/// `rolefit report`
-#[derive(Debug, Args)]
-pub struct ReportArgs {
-    #[command(flatten)]
-    pub responses: ResponsesSource,
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    /// The similarity strategy.
-    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
-    pub strategy: String,
-    #[command(flatten)]
-    pub plugin: PluginTimeout,
-    /// Groups smaller than this are left out of aggregates, for privacy.
-    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
-    pub min_group: u32,
-    /// The fraction of the matrix's capabilities a respondent must answer to
-    /// be ranked, and so counted in the report.
-    #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = parse_fraction)]
-    pub min_answered: f64,
-    /// Random seed (clustering).
-    #[arg(long, value_name = "S", default_value_t = 1)]
-    pub seed: u64,
-    /// The HTML file to write.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: PathBuf,
-    #[command(flatten)]
-    pub overlap_limit: OverlapLimit,
-}
-
-/// `rolefit assess`
-#[derive(Debug, Args)]
-pub struct AssessArgs {
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    /// A survey CSV (`id,text,capability,reverse`) to answer. Default: the
-    /// built-in survey.
-    #[arg(long, value_name = "FILE")]
-    pub survey: Option<PathBuf>,
-    /// The scale to answer on: a label scale (agreement5, agreement7,
-    /// frequency, like, proficiency, or one of --labels-map) or a numeric
-    /// range. Default: the survey's scale.
-    #[arg(long, value_name = "MIN..MAX|NAME")]
-    pub scale: Option<ScaleArg>,
-    /// Custom label scales: a CSV `scale,label,value` (`scale` optional).
-    #[arg(long, value_name = "FILE")]
-    pub labels_map: Option<PathBuf>,
-    /// Also save the answers to FILE as a responses CSV (`rolefit score FILE`
-    /// scores it).
-    #[arg(long, value_name = "FILE")]
-    pub save: Option<PathBuf>,
-    /// Do not ask: read the answers from FILE, a responses CSV with one row
-    /// (as --save writes). Needs no terminal.
-    #[arg(long, value_name = "FILE")]
-    pub answers: Option<PathBuf>,
-    /// The respondent id written with --save.
-    #[arg(long, value_name = "ID", default_value = "me")]
-    pub respondent: String,
-    /// The similarity strategy (see `rolefit strategies`).
-    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
-    pub strategy: String,
-    #[command(flatten)]
-    pub plugin: PluginTimeout,
-    /// How many of the best roles to explain.
-    #[arg(long, short = 'k', value_name = "K", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
-    pub top: u32,
-}
-
-/// `rolefit plugins`
-#[derive(Debug, Args)]
-pub struct PluginsArgs {
-    #[command(subcommand)]
-    pub command: Option<PluginsCommand>,
-}
-
-/// `rolefit plugins ...`
-#[derive(Debug, Subcommand)]
-pub enum PluginsCommand {
-    /// Run a strategy plugin's handshake and a test batch, and report whether it conforms.
-    Check(PluginCheckArgs),
-}
-
-/// `rolefit plugins check`
-#[derive(Debug, Args)]
-pub struct PluginCheckArgs {
-    /// The strategy's name (the plugin is `rolefit-strategy-NAME`).
-    #[arg(value_name = "NAME")]
-    pub name: String,
-    #[command(flatten)]
-    pub plugin: PluginTimeout,
-}
-
-/// Shells for completions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Shell {
-    /// Bash.
-    Bash,
-    /// Zsh.
-    Zsh,
-    /// Fish.
-    Fish,
-    /// PowerShell.
-    Powershell,
-}
-
-/// `rolefit completions`
-#[derive(Debug, Args)]
-pub struct CompletionsArgs {
-    /// The shell.
-    #[arg(value_enum)]
-    pub shell: Shell,
-}
-
-/// A number of seconds > 0 that a [`std::time::Duration`] holds.
-fn parse_timeout(s: &str) -> Result<f64, String> {
-    let seconds = parse_positive(s)?;
-    match std::time::Duration::try_from_secs_f64(seconds) {
-        Ok(_) => Ok(seconds),
-        Err(_) => Err(format!(
-            "expected at most {} seconds, got {s:?}",
-            std::time::Duration::MAX.as_secs()
-        )),
+    /// The help text without its `[default: ...]` note.
+    fn meaning(arg: &clap::Arg) -> String {
+        let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+        let cut = help.find(" [default").unwrap_or(help.len());
+        help[..cut].trim_end_matches('.').trim().to_string()
     }
-}
 
-fn parse_positive(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
-        _ => Err(format!("expected a number > 0, got {s:?}")),
+    /// What kind of value an argument takes.
+    fn kind(arg: &clap::Arg, values_too: bool) -> String {
+        let values: Vec<String> = if values_too {
+            arg.get_possible_values()
+                .iter()
+                .map(|v| v.get_name().to_string())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        format!(
+            "{:?} {:?} {:?} {values:?}",
+            arg.get_action(),
+            arg.get_value_names(),
+            arg.get_num_args()
+        )
+    }
+
+    #[test]
+    fn one_option_one_meaning_everywhere() {
+        let mut cli = Cli::command();
+        cli.build();
+        let mut args = Vec::new();
+        all_args(&cli, "rolefit", &mut args);
+        let mut by_long: std::collections::BTreeMap<String, Vec<(String, clap::Arg)>> = Default::default();
+        let mut by_short: std::collections::BTreeMap<char, Vec<(String, String)>> = Default::default();
+        // clap's own --help and --version word themselves per command.
+        let own = |a: &clap::Arg| a.is_hide_set() || matches!(a.get_id().as_str(), "help" | "version");
+        for (path, arg) in args.into_iter().filter(|(_, a)| !own(a)) {
+            let Some(long) = arg.get_long().map(str::to_string) else {
+                continue;
+            };
+            if let Some(short) = arg.get_short() {
+                by_short
+                    .entry(short)
+                    .or_default()
+                    .push((path.clone(), long.clone()));
+            }
+            by_long.entry(long).or_default().push((path, arg));
+        }
+        let mut problems = Vec::new();
+        for (long, uses) in &by_long {
+            let (first_path, first) = &uses[0];
+            let values_too = !OWN_VALUES.contains(&long.as_str());
+            let own_words = OWN_WORDS.iter().any(|(n, _)| n == long);
+            for (path, arg) in &uses[1..] {
+                if kind(arg, values_too) != kind(first, values_too) {
+                    problems.push(format!(
+                        "--{long} takes {} in `{path}` but {} in `{first_path}`",
+                        kind(arg, values_too),
+                        kind(first, values_too)
+                    ));
+                }
+                if arg.get_short() != first.get_short() {
+                    problems.push(format!(
+                        "--{long} has another short flag in `{path}` than in `{first_path}`"
+                    ));
+                }
+                if !own_words && meaning(arg) != meaning(first) {
+                    problems.push(format!(
+                        "--{long} means {:?} in `{path}` but {:?} in `{first_path}`",
+                        meaning(arg),
+                        meaning(first)
+                    ));
+                }
+            }
+        }
+        for (short, uses) in &by_short {
+            let longs: std::collections::BTreeSet<&str> = uses.iter().map(|(_, l)| l.as_str()).collect();
+            if longs.len() > 1 {
+                problems.push(format!("-{short} stands for {longs:?}"));
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn every_default_is_shown_in_help() {
+        fn check(cmd: &mut clap::Command, path: &str, problems: &mut Vec<String>) {
+            let help = cmd.render_long_help().to_string();
+            for arg in cmd.get_arguments() {
+                let takes_value = arg.get_action().takes_values();
+                if arg.is_hide_set() || !takes_value || arg.get_default_values().is_empty() {
+                    continue;
+                }
+                let shown: Vec<String> = arg
+                    .get_default_values()
+                    .iter()
+                    .map(|v| v.to_string_lossy().into_owned())
+                    .collect();
+                let note = format!("[default: {}]", shown.join(","));
+                if arg.is_hide_default_value_set() || !help.contains(&note) {
+                    problems.push(format!("`{path}` --{}: {note} not in --help", arg.get_id()));
+                }
+            }
+            for sub in cmd.get_subcommands_mut() {
+                let path = format!("{path} {}", sub.get_name());
+                check(sub, &path, problems);
+            }
+        }
+        let mut cli = Cli::command();
+        cli.build();
+        let mut problems = Vec::new();
+        check(&mut cli, "rolefit", &mut problems);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn old_names_and_the_names_users_try_still_parse() {
+        for argv in [
+            &["rolefit", "cluster", "--k", "3"][..],
+            &["rolefit", "cluster", "--clusters", "3"],
+            &[
+                "rolefit",
+                "report",
+                "-o",
+                "r.html",
+                "--clusters",
+                "3",
+                "--method",
+                "gmm",
+            ],
+            &[
+                "rolefit",
+                "report",
+                "-o",
+                "r.html",
+                "--k-range",
+                "2..8",
+                "--center",
+                "person",
+            ],
+            &["rolefit", "evaluate", "--labels", "l.csv", "--k", "2"],
+            &["rolefit", "evaluate", "--labels", "l.csv", "--k-accuracy", "2"],
+            &["rolefit", "score", "--output-format", "csv"],
+            &["rolefit", "roles", "--output-format", "json", "-o", "r.json"],
+            &[
+                "rolefit",
+                "synth",
+                "matrix",
+                "--roles",
+                "2",
+                "--capabilities",
+                "3",
+                "--scale",
+                "1..7",
+            ],
+            &["rolefit", "matrix", "check", "m.csv"],
+            &["rolefit", "matrix", "check", "--matrix", "m.csv"],
+            &["rolefit", "matrix", "overlap", "m.csv"],
+            &["rolefit", "matrix", "overlap", "--matrix", "m.csv"],
+            &[
+                "rolefit",
+                "cluster",
+                "--min-answered",
+                "0.8",
+                "--center",
+                "person",
+                "-q",
+            ],
+            &[
+                "rolefit",
+                "train",
+                "--labels",
+                "l.csv",
+                "--min-answered",
+                "0.8",
+                "-q",
+            ],
+            &["rolefit", "explain", "--target", "x", "--center", "person"],
+        ] {
+            if let Err(e) = Cli::try_parse_from(argv) {
+                panic!("{argv:?}: {e}");
+            }
+        }
+        // -k is --top only.
+        assert!(Cli::try_parse_from(["rolefit", "cluster", "-k", "3"]).is_err());
+        assert!(Cli::try_parse_from(["rolefit", "evaluate", "--labels", "l.csv", "-k", "3"]).is_err());
     }
 }

@@ -16,8 +16,12 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::args::{Command, EvaluateFormat, ListFormat, MatrixCommand, ScoreFormat, SynthCommand};
+use crate::args::{Command, ListFormat};
+use crate::cmd::evaluate::EvaluateFormat;
+use crate::cmd::matrix::MatrixCommand;
+use crate::cmd::synth::SynthCommand;
 use crate::error::bad_input;
+use crate::render::scores::ScoreFormat;
 
 /// A format `--format` can name and `-o`'s extension can imply.
 pub trait OutputFormat: Copy + 'static {
@@ -53,6 +57,7 @@ impl OutputFormat for ListFormat {
 
 impl OutputFormat for EvaluateFormat {
     const EXTENSIONS: &'static [(&'static str, Self)] = &[
+        ("csv", EvaluateFormat::Csv),
         ("json", EvaluateFormat::Json),
         ("md", EvaluateFormat::Markdown),
         ("markdown", EvaluateFormat::Markdown),
@@ -139,30 +144,36 @@ pub fn check(command: &Command) -> Result<()> {
             plot(a.plot.as_deref())
         }
         Command::Explain(a) => {
-            choose("explain", a.format, a.output.as_deref())?;
+            a.emit.chosen("explain")?;
             rejects(&a.responses)
         }
         Command::Cluster(a) => {
-            choose("cluster", a.format, a.output.as_deref())?;
+            a.emit.chosen("cluster")?;
             rejects(&a.responses)?;
             plot(a.plot.as_deref())
         }
         Command::Evaluate(a) => {
-            choose("evaluate", a.format, a.output.as_deref())?;
+            a.emit.chosen("evaluate")?;
             rejects(&a.responses)
         }
         Command::Train(a) => {
-            fixed("-o", a.output.as_deref(), "a JSON model", &["json"])?;
+            fixed("-o", a.to.output.as_deref(), "a JSON model", &["json"])?;
             rejects(&a.responses)
         }
         Command::Report(a) => {
             fixed("-o", Some(&a.output), "an HTML page", &["html", "htm"])?;
             rejects(&a.responses)
         }
-        Command::Matrix(MatrixCommand::Overlap(a)) => plot(a.plot.as_deref()),
-        Command::Synth(SynthCommand::Matrix(a)) => fixed("-o", a.output.as_deref(), "CSV", CSV),
+        Command::Matrix(MatrixCommand::Overlap(a)) => {
+            a.emit.chosen("matrix overlap")?;
+            plot(a.plot.as_deref())
+        }
+        Command::Roles(a) => a.emit.chosen("roles").map(drop),
+        Command::Survey(a) => a.emit.chosen("survey").map(drop),
+        Command::Strategies(a) => a.emit.chosen("strategies").map(drop),
+        Command::Synth(SynthCommand::Matrix(a)) => fixed("-o", a.to.output.as_deref(), "CSV", CSV),
         Command::Synth(SynthCommand::Responses(a)) => {
-            fixed("-o", a.output.as_deref(), "CSV", CSV)?;
+            fixed("-o", a.to.output.as_deref(), "CSV", CSV)?;
             fixed("--labels", a.labels.as_deref(), "CSV", CSV)
         }
         Command::Assess(a) => fixed("--save", a.save.as_deref(), "CSV", CSV),
@@ -221,10 +232,21 @@ mod tests {
         assert!(check_args(&["rolefit", "score", "-o", "scores.xlsx", "--format", "csv"]).is_ok());
         let err = check_args(&["rolefit", "cluster", "-o", "c.tsv"]).unwrap_err();
         assert!(err.to_string().contains("it writes .csv, .json or .txt"), "{err}");
-        let err = check_args(&["rolefit", "evaluate", "--labels", "l.csv", "-o", "e.csv"]).unwrap_err();
+        let err = check_args(&["rolefit", "evaluate", "--labels", "l.csv", "-o", "e.tsv"]).unwrap_err();
         assert!(
             err.to_string()
-                .contains("it writes .json, .md, .markdown or .txt"),
+                .contains("it writes .csv, .json, .md, .markdown or .txt"),
+            "{err}"
+        );
+        // Listings follow -o's extension too.
+        for command in ["roles", "survey", "strategies"] {
+            let err = check_args(&["rolefit", command, "-o", "x.xlsx"]).unwrap_err();
+            assert!(err.to_string().contains("it writes .csv, .json or .txt"), "{err}");
+        }
+        let err = check_args(&["rolefit", "matrix", "overlap", "-o", "x.md"]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("rolefit matrix overlap cannot write .md"),
             "{err}"
         );
         let err = check_args(&["rolefit", "score", "--plot", "p.png"]).unwrap_err();

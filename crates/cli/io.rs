@@ -10,6 +10,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
+#[cfg(unix)]
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
@@ -18,26 +19,13 @@ use tempfile::TempPath;
 
 use crate::args::Encoding;
 use crate::error::bad_input;
+use crate::registry::Finished;
 
-/// Whether inputs are Latin-1 (`--encoding latin1`), set once at start.
-static LATIN1: AtomicBool = AtomicBool::new(false);
-
-/// Sets the encoding inputs are decoded from.
-pub fn set_encoding(encoding: Encoding) {
-    LATIN1.store(encoding == Encoding::Latin1, Ordering::Relaxed);
-}
-
-/// Whether inputs are decoded from Latin-1.
-pub fn latin1() -> bool {
-    LATIN1.load(Ordering::Relaxed)
-}
-
-/// `reader`, decoded to UTF-8 if inputs are Latin-1.
-fn decoded(reader: Box<dyn Read + Send>) -> Box<dyn Read + Send> {
-    if latin1() {
-        Box::new(rolefit_import::Latin1::new(reader))
-    } else {
-        reader
+/// `reader`, decoded to UTF-8 from `encoding`.
+fn decoded(reader: Box<dyn Read + Send>, encoding: Encoding) -> Box<dyn Read + Send> {
+    match encoding {
+        Encoding::Latin1 => Box::new(rolefit_import::Latin1::new(reader)),
+        Encoding::Utf8 => reader,
     }
 }
 
@@ -51,11 +39,12 @@ pub struct Input {
     pub len: Option<u64>,
 }
 
-/// Opens `path`, or standard input for `None` or `-`. Refuses to wait on a
-/// terminal: with no file and nothing piped in, that would hang.
-pub fn open_input(path: Option<&Path>, what: &str) -> Result<Input> {
+/// Opens `path`, or standard input for `None` or `-`, decoding it from
+/// `encoding`. Refuses to wait on a terminal: with no file and nothing
+/// piped in, that would hang.
+pub fn open_input(path: Option<&Path>, what: &str, encoding: Encoding) -> Result<Input> {
     match path {
-        Some(p) if p != Path::new("-") => open_file(p, what),
+        Some(p) if p != Path::new("-") => open_file(p, what, encoding),
         _ => {
             let stdin = io::stdin();
             if stdin.is_terminal() {
@@ -65,15 +54,15 @@ pub fn open_input(path: Option<&Path>, what: &str) -> Result<Input> {
             }
             Ok(Input {
                 name: "<stdin>".into(),
-                reader: decoded(Box::new(stdin)),
+                reader: decoded(Box::new(stdin), encoding),
                 len: None,
             })
         }
     }
 }
 
-/// Opens a named file for reading.
-pub fn open_file(path: &Path, what: &str) -> Result<Input> {
+/// Opens a named file for reading, decoding it from `encoding`.
+pub fn open_file(path: &Path, what: &str, encoding: Encoding) -> Result<Input> {
     let file =
         File::open(path).map_err(|e| bad_input(format!("cannot read {what} {}: {e}", path.display())))?;
     let metadata = file.metadata().ok();
@@ -85,35 +74,45 @@ pub fn open_file(path: &Path, what: &str) -> Result<Input> {
     }
     Ok(Input {
         name: path.display().to_string(),
-        reader: decoded(Box::new(file)),
+        reader: decoded(Box::new(file), encoding),
         len: metadata.filter(|m| m.is_file()).map(|m| m.len()),
     })
 }
 
-/// Temporary output files not yet moved into place: removed if the
-/// process is interrupted or panics, so that no signal that can be caught
-/// leaves a partial file behind (a file being replaced is never touched
-/// before the rename).
-static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// The run's temporary output files, being written or finished and
+/// waiting for the run to succeed ([`commit_outputs`] moves the finished
+/// ones into place, [`discard_outputs`] removes them).
+///
+/// This list is process-wide, not part of the run's settings, because the
+/// interrupt handler (a thread of its own, started before any command
+/// runs, that exits the process) and the panic hook must remove every
+/// temporary file, whichever command made it and wherever the run is
+/// stopped: no signal that can be caught leaves a partial file behind (a
+/// file being replaced is never touched before the rename).
+static TEMPORARY: Mutex<Vec<Temporary>> = Mutex::new(Vec::new());
 
-/// Finished outputs waiting for the run to succeed: [`commit_outputs`]
-/// moves them all into place, [`discard_outputs`] removes them.
-static STAGED: Mutex<Vec<Staged>> = Mutex::new(Vec::new());
-
-/// A finished temporary file and where it goes.
-struct Staged {
-    temp: TempPath,
-    target: PathBuf,
-    _pending: Pending,
+/// A temporary output file.
+struct Temporary {
+    /// Its path, removed on an interrupt or a panic.
+    path: PathBuf,
+    /// Once finished: the file (removed when dropped) and where it goes.
+    finished: Option<(TempPath, PathBuf)>,
 }
 
-/// Whether an interrupt should show the terminal's cursor again (set by
-/// interactive commands, whose prompts hide it).
-static RESTORE_CURSOR: AtomicBool = AtomicBool::new(false);
+/// Whether standard error's terminal shows its alternate screen (`rolefit
+/// assess` while it asks), which an interrupt must leave.
+///
+/// Process-wide, like [`TEMPORARY`] and unlike the run's
+/// [`crate::settings::Settings`], because it changes while the run goes on
+/// (set when `assess` enters the screen, cleared when it leaves) and the
+/// interrupt handler, a thread of its own started before the command runs,
+/// must see its current value: a setting fixed at start-up cannot say it.
+static ALTERNATE_SCREEN: AtomicBool = AtomicBool::new(false);
 
-/// Makes an interrupt show the terminal's cursor before exiting.
-pub fn restore_cursor_on_interrupt() {
-    RESTORE_CURSOR.store(true, Ordering::Relaxed);
+/// Records whether the terminal is on its alternate screen, so that an
+/// interrupt leaves it before exiting.
+pub fn set_alternate_screen(on: bool) {
+    ALTERNATE_SCREEN.store(on, Ordering::SeqCst);
 }
 
 /// The signals that end a run early, after removing its temporary files:
@@ -131,8 +130,9 @@ const ENDING_SIGNALS: [i32; 7] = {
 /// removes them on a panic. SIGXFSZ (a file grew past `ulimit -f`) is
 /// caught and does nothing, so the write that crossed the limit fails with
 /// "File too large" and the run ends through its ordinary error path,
-/// which names the file.
-pub fn clean_up_on_interrupt() {
+/// which names the file. With `restore_cursor` (an interactive command,
+/// whose prompts hide the cursor), an interrupt shows the cursor again.
+pub fn clean_up_on_interrupt(restore_cursor: bool) {
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         remove_pending();
@@ -148,17 +148,22 @@ pub fn clean_up_on_interrupt() {
         if let Ok(mut signals) = Signals::new(ENDING_SIGNALS) {
             let _ = std::thread::Builder::new().name("signals".into()).spawn(move || {
                 if signals.forever().next().is_some() {
-                    on_interrupt();
+                    on_interrupt(restore_cursor);
                 }
             });
         }
     }
 }
 
-/// What an interrupt does: restores the cursor, removes temporary files,
-/// ends running strategy plugins (with their process groups), exits 130.
-fn on_interrupt() -> ! {
-    if RESTORE_CURSOR.load(Ordering::Relaxed) {
+/// What an interrupt does: leaves the alternate screen, restores the
+/// cursor, removes temporary files, ends running strategy plugins (with
+/// their process groups), exits 130.
+fn on_interrupt(restore_cursor: bool) -> ! {
+    if ALTERNATE_SCREEN.load(Ordering::SeqCst) {
+        // Back to the screen and scrollback the user had.
+        let _ = crossterm::execute!(io::stderr(), crossterm::terminal::LeaveAlternateScreen);
+    }
+    if restore_cursor {
         // An interactive prompt may have hidden the cursor.
         let _ = writeln!(io::stderr(), "\x1b[?25h");
     }
@@ -170,12 +175,8 @@ fn on_interrupt() -> ! {
 /// Removes every temporary output file of the run.
 fn remove_pending() {
     // A panic while the lock is held must not stop the clean-up.
-    let pending = match PENDING.lock() {
-        Ok(p) => p,
-        Err(poisoned) => poisoned.into_inner(),
-    };
-    for path in pending.iter() {
-        let _ = std::fs::remove_file(path);
+    for temporary in lock_temporary().iter() {
+        let _ = std::fs::remove_file(&temporary.path);
     }
 }
 
@@ -202,36 +203,55 @@ pub fn guard_standard_streams() {
     }
 }
 
-/// A temporary file's entry in [`PENDING`], removed when it is dropped.
+/// A temporary file being written, listed in [`TEMPORARY`]: unlisted when
+/// dropped unfinished, handed over to the list by [`Pending::finished`].
 pub struct Pending(PathBuf);
 
 impl Pending {
     fn new(path: &Path) -> Self {
-        if let Ok(mut pending) = PENDING.lock() {
-            pending.push(path.to_path_buf());
-        }
+        lock_temporary().push(Temporary {
+            path: path.to_path_buf(),
+            finished: None,
+        });
         Pending(path.to_path_buf())
+    }
+
+    /// The file is complete: the list keeps it until the run is committed
+    /// or discarded.
+    fn finished(self, temp: TempPath, target: PathBuf) {
+        let path = std::mem::take(&mut std::mem::ManuallyDrop::new(self).0);
+        if let Some(entry) = lock_temporary().iter_mut().find(|t| t.path == path) {
+            entry.finished = Some((temp, target));
+        }
     }
 }
 
 impl Drop for Pending {
     fn drop(&mut self) {
-        if let Ok(mut pending) = PENDING.lock() {
-            pending.retain(|p| p != &self.0);
-        }
+        lock_temporary().retain(|t| t.path != self.0);
     }
 }
 
 /// Moves every output file the run finished into place. Called once, when
-/// the command has succeeded: until then no target is touched, so a run
-/// that fails at any point, even after writing one of its outputs in full,
-/// leaves every output path as it was.
+/// the command has succeeded and its strategy plugins have ended properly
+/// (`finished`, which only [`crate::registry::Strategies::finish`] or a
+/// command that started none gives): until then no target is touched, so a
+/// run that fails at any point, even after writing one of its outputs in
+/// full, leaves every output path as it was.
 ///
 /// # Errors
 /// The first rename that fails (the outputs before it are in place).
-pub fn commit_outputs() -> Result<()> {
-    let staged = std::mem::take(&mut *lock_staged());
-    for Staged { temp, target, .. } in staged {
+pub fn commit_outputs(finished: Finished) -> Result<()> {
+    let _ = finished;
+    let done: Vec<(TempPath, PathBuf)> = {
+        let mut list = lock_temporary();
+        let (done, writing): (Vec<Temporary>, Vec<Temporary>) = std::mem::take(&mut *list)
+            .into_iter()
+            .partition(|t| t.finished.is_some());
+        *list = writing;
+        done.into_iter().filter_map(|t| t.finished).collect()
+    };
+    for (temp, target) in done {
         temp.persist(&target)
             .map_err(|e| e.error)
             .with_context(|| format!("cannot move the output into place at {}", target.display()))?;
@@ -241,14 +261,21 @@ pub fn commit_outputs() -> Result<()> {
 
 /// Removes the finished outputs of a run that failed.
 pub fn discard_outputs() {
-    lock_staged().clear();
+    let discarded: Vec<Temporary> = {
+        let mut list = lock_temporary();
+        let (done, writing) = std::mem::take(&mut *list)
+            .into_iter()
+            .partition(|t| t.finished.is_some());
+        *list = writing;
+        done
+    };
+    // Dropping each temporary file removes it (outside the lock).
+    drop(discarded);
 }
 
-fn lock_staged() -> std::sync::MutexGuard<'static, Vec<Staged>> {
-    match STAGED.lock() {
-        Ok(s) => s,
-        Err(poisoned) => poisoned.into_inner(),
-    }
+fn lock_temporary() -> std::sync::MutexGuard<'static, Vec<Temporary>> {
+    // A panic while the lock is held must not stop the clean-up.
+    TEMPORARY.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Where a command writes its result.
@@ -371,11 +398,7 @@ impl Output {
                 if cfg!(debug_assertions) && std::env::var_os("ROLEFIT_TEST_PANIC_ON_FINISH").is_some() {
                     panic!("ROLEFIT_TEST_PANIC_ON_FINISH is set");
                 }
-                lock_staged().push(Staged {
-                    temp,
-                    target,
-                    _pending: pending,
-                });
+                pending.finished(temp, target);
                 Ok(())
             }
         }
@@ -443,7 +466,7 @@ impl Write for Output {
 mod tests {
     use super::*;
 
-    /// The staged outputs are process-wide: tests that finish files run
+    /// The temporary outputs are process-wide: tests that finish files run
     /// one at a time.
     fn serial() -> std::sync::MutexGuard<'static, ()> {
         static SERIAL: Mutex<()> = Mutex::new(());
@@ -465,7 +488,7 @@ mod tests {
             "old",
             "not before the run succeeds"
         );
-        commit_outputs().unwrap();
+        commit_outputs(Finished::without_strategies()).unwrap();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
         assert_eq!(
             std::fs::read_dir(dir.path()).unwrap().count(),
@@ -497,7 +520,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let fresh = dir.path().join("fresh.csv");
         Output::create(Some(&fresh)).unwrap().finish().unwrap();
-        commit_outputs().unwrap();
+        commit_outputs(Finished::without_strategies()).unwrap();
         let plain = dir.path().join("plain.csv");
         std::fs::File::create(&plain).unwrap();
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
@@ -510,12 +533,12 @@ mod tests {
         std::fs::write(&kept, "old").unwrap();
         std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o640)).unwrap();
         Output::create(Some(&kept)).unwrap().finish().unwrap();
-        commit_outputs().unwrap();
+        commit_outputs(Finished::without_strategies()).unwrap();
         assert_eq!(mode(&kept), 0o640);
         // Set-user-id, set-group-id and sticky bits are never carried over.
         std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o7750)).unwrap();
         Output::create(Some(&kept)).unwrap().finish().unwrap();
-        commit_outputs().unwrap();
+        commit_outputs(Finished::without_strategies()).unwrap();
         assert_eq!(
             std::fs::metadata(&kept).unwrap().permissions().mode() & 0o7777,
             0o750
@@ -535,7 +558,7 @@ mod tests {
 
     #[test]
     fn unreadable_inputs_are_bad_input() {
-        let err = open_file(Path::new("/no/such/file.csv"), "responses")
+        let err = open_file(Path::new("/no/such/file.csv"), "responses", Encoding::Utf8)
             .err()
             .unwrap();
         assert!(
@@ -544,7 +567,7 @@ mod tests {
             "{err}"
         );
         let dir = tempfile::tempdir().unwrap();
-        let err = open_file(dir.path(), "matrix").err().unwrap();
+        let err = open_file(dir.path(), "matrix", Encoding::Utf8).err().unwrap();
         assert!(err.to_string().contains("is a directory"));
         let err = Output::create(Some(Path::new("/no/such/dir/out.csv")))
             .err()
@@ -587,7 +610,7 @@ mod tests {
         let mut out = Output::create(Some(&link)).unwrap();
         out.write_all(b"new").unwrap();
         out.finish().unwrap();
-        commit_outputs().unwrap();
+        commit_outputs(Finished::without_strategies()).unwrap();
         assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
         assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
         // A link to nowhere is refused, naming the link.

@@ -1,7 +1,7 @@
 //! Loading the role matrix and the survey a command works with.
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use anyhow::Result;
@@ -12,10 +12,11 @@ use rolefit_import::{
 };
 use rolefit_model::{ProfileBatch, ResponseScale, RoleMatrix, Scale, Survey};
 
-use crate::args::{MatrixSource, ResponsesSource, ScaleArg};
+use crate::args::{Encoding, MatrixSource, ResponsesSource, ScaleArg};
 use crate::error::bad_input;
 use crate::io::{open_file, open_input};
 use crate::row_policy::{RowCounts, RowPolicy};
+use crate::settings::Settings;
 
 /// A role matrix and what the user should be told about it.
 pub struct Loaded {
@@ -32,7 +33,10 @@ pub struct Loaded {
 
 impl Loaded {
     /// Prints the notes and, for O*NET data, the credit on standard error.
-    pub fn print_notes(&self) {
+    pub fn print_notes(&self, settings: &Settings) {
+        if settings.quiet {
+            return;
+        }
         for note in &self.notes {
             eprintln!("note: {note}");
         }
@@ -44,7 +48,7 @@ impl Loaded {
 
 /// The matrix named by `--matrix` (several are merged), or the built-in
 /// roles guide matrix.
-pub fn matrix(source: &MatrixSource) -> Result<Loaded> {
+pub fn matrix(source: &MatrixSource, settings: &Settings) -> Result<Loaded> {
     if source.matrix.is_empty() {
         if source.matrix_scale != Scale::default() {
             return Err(bad_input(
@@ -73,11 +77,11 @@ pub fn matrix(source: &MatrixSource) -> Result<Loaded> {
     };
     for path in &source.matrix {
         // The same words as for any other unreadable input.
-        let input = open_file(path, "role matrix")?;
+        let input = open_file(path, "role matrix", settings.encoding)?;
         let is_workbook = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"));
-        let report = if crate::io::latin1() && !is_workbook {
+        let report = if settings.encoding == Encoding::Latin1 && !is_workbook {
             // Decoded text: read from the (decoding) stream.
             read_matrix_report(input.reader, &input.name, &options)?
         } else {
@@ -98,11 +102,74 @@ pub fn matrix(source: &MatrixSource) -> Result<Loaded> {
     Ok(loaded)
 }
 
+/// The role matrix of a command that may use a learned model (`--model`):
+/// without `--matrix`, the matrix the model file holds (files of version 1
+/// hold none: then the built-in matrix, as before); with `--matrix`, that
+/// matrix, which must fit the model: when it does not, the error names the
+/// matrix the model was trained with.
+pub fn matrix_for_model(source: &MatrixSource, model: Option<&Path>, settings: &Settings) -> Result<Loaded> {
+    use rolefit_score::learned::{LearnError, LearnedModel};
+    let Some(path) = model else {
+        return matrix(source, settings);
+    };
+    let text = model_text(path, settings.encoding)?;
+    let in_file = |e: LearnError| bad_input(format!("{}: {e}", path.display()));
+    let stored = LearnedModel::stored_matrix_of(&text).map_err(in_file)?;
+    if let (true, Some(stored)) = (source.matrix.is_empty(), &stored) {
+        if source.matrix_scale != Scale::default() {
+            return Err(bad_input(format!(
+                "--matrix-scale applies to a --matrix file; the matrix {} holds is on {}",
+                path.display(),
+                stored.matrix.scale()
+            )));
+        }
+        return Ok(Loaded {
+            matrix: stored.matrix.clone(),
+            layouts: vec![format!("stored in {}", path.display())],
+            notes: Vec::new(),
+            onet: stored.credit.is_some(),
+        });
+    }
+    let loaded = matrix(source, settings)?;
+    match LearnedModel::from_json(&text, &loaded.matrix) {
+        Err(e @ LearnError::Mismatch(_)) => {
+            let expected = match &stored {
+                Some(stored) => format!(
+                    "; it was trained with the matrix {} ({} roles, {} capabilities), which the model file \
+                     holds: leave out --matrix to use it",
+                    stored.matrix.source(),
+                    stored.matrix.roles().len(),
+                    stored.matrix.capabilities().len()
+                ),
+                None => {
+                    "; the model file (version 1) does not hold the matrix it was trained with: give that \
+                         matrix with --matrix"
+                        .to_string()
+                }
+            };
+            Err(bad_input(format!("{}: {e}{expected}", path.display())))
+        }
+        Err(e) => Err(in_file(e)),
+        Ok(_) => Ok(loaded),
+    }
+}
+
+/// The text of the model file `path`, decoded from `encoding`.
+pub fn model_text(path: &Path, encoding: Encoding) -> Result<String> {
+    let mut input = open_file(path, "model", encoding)?;
+    let mut text = String::new();
+    input
+        .reader
+        .read_to_string(&mut text)
+        .map_err(|e| bad_input(format!("cannot read model {}: {e}", path.display())))?;
+    Ok(text)
+}
+
 /// How to read responses, from the command line (reads `--labels-map`).
-pub fn response_options(source: &ResponsesSource) -> Result<ResponseOptions> {
+pub fn response_options(source: &ResponsesSource, settings: &Settings) -> Result<ResponseOptions> {
     let labels = match &source.labels_map {
         Some(path) => {
-            let input = open_file(path, "labels map")?;
+            let input = open_file(path, "labels map", settings.encoding)?;
             read_labels_map(input.reader, &input.name)?
         }
         None => Vec::new(),
@@ -241,33 +308,54 @@ fn some_names(columns: &[&str]) -> String {
 /// Every response of `source`, read whole (for commands that need all the
 /// respondents at once: evaluation, clustering, reports), mapped onto
 /// `matrix` with the `--survey` (or built-in) survey.
-pub fn responses(source: &ResponsesSource, matrix: &RoleMatrix) -> Result<ProfileBatch> {
-    read_responses(source, matrix, false)
+pub fn responses(source: &ResponsesSource, matrix: &RoleMatrix, settings: &Settings) -> Result<ProfileBatch> {
+    read_responses(source, matrix, false, settings).map(|(batch, _)| batch)
+}
+
+/// [`responses`], and the scale the answers were read on (the survey's,
+/// `--scale`), to show them to people on it.
+pub fn responses_and_scale(
+    source: &ResponsesSource,
+    matrix: &RoleMatrix,
+    settings: &Settings,
+) -> Result<(ProfileBatch, Scale)> {
+    read_responses(source, matrix, false, settings)
 }
 
 /// [`responses`] for the commands that join rows with a labels file by
 /// respondent id (`evaluate`, `train`): two rows with the same id are
 /// refused (exit 2), naming the file, both lines and the id.
-pub fn responses_unique(source: &ResponsesSource, matrix: &RoleMatrix) -> Result<ProfileBatch> {
-    read_responses(source, matrix, true)
+pub fn responses_unique(
+    source: &ResponsesSource,
+    matrix: &RoleMatrix,
+    settings: &Settings,
+) -> Result<ProfileBatch> {
+    read_responses(source, matrix, true, settings).map(|(batch, _)| batch)
 }
 
-fn read_responses(source: &ResponsesSource, matrix: &RoleMatrix, unique: bool) -> Result<ProfileBatch> {
-    let policy = RowPolicy::new(source)?;
-    let survey = survey(source.survey.as_deref())?;
-    let input = open_input(source.input.as_deref(), "responses")?;
+fn read_responses(
+    source: &ResponsesSource,
+    matrix: &RoleMatrix,
+    unique: bool,
+    settings: &Settings,
+) -> Result<(ProfileBatch, Scale)> {
+    let policy = RowPolicy::new(source, settings)?;
+    let survey = survey(source.survey.as_deref(), settings)?;
+    let input = open_input(source.input.as_deref(), "responses", settings.encoding)?;
     let mut reader = ResponseReader::new(
         input.reader,
         &input.name,
         matrix,
         Some(&survey),
-        &response_options(source)?,
+        &response_options(source, settings)?,
     )?;
     let plan = reader.plan().clone();
     for note in plan_notes(&input.name, &plan) {
-        eprintln!("note: {note}");
+        if !settings.quiet {
+            eprintln!("note: {note}");
+        }
     }
-    let mut rejects = RowPolicy::rejects_file(source, &plan)?;
+    let mut rejects = policy.rejects_file(source, &plan)?;
     let mut batch = ProfileBatch::new(matrix.capabilities().len());
     let mut record = ByteRecord::new();
     let mut rows = RowCounts::default();
@@ -322,7 +410,63 @@ fn read_responses(source: &ResponsesSource, matrix: &RoleMatrix, unique: bool) -
             rows.rejected
         );
     }
-    Ok(batch)
+    Ok((batch, plan.response_scale().scale()))
+}
+
+/// How many of `capabilities` a respondent must answer to be ranked under
+/// `--min-answered fraction`: the rule of [`rolefit_score::Scorer::needed`],
+/// for the commands that keep respondents without scoring them (`train`).
+pub fn answers_needed(capabilities: usize, fraction: f64) -> usize {
+    let exact = fraction * capabilities as f64;
+    (exact - 1e-9).ceil().max(0.0) as usize
+}
+
+/// Keeps the respondents of `batch` who answered at least `needed`
+/// capabilities (`--min-answered`), and says on standard error how many
+/// were left out (unless `--quiet`). Returns the batch kept and, for each
+/// of its rows, the row of `batch` it was.
+///
+/// # Errors
+/// Exit 2 when no respondent is left.
+pub fn keep_answered(
+    batch: ProfileBatch,
+    needed: usize,
+    settings: &Settings,
+) -> Result<(ProfileBatch, Vec<usize>)> {
+    let kept: Vec<usize> = (0..batch.len())
+        .filter(|&i| batch.answered_count(i) >= needed)
+        .collect();
+    if kept.len() == batch.len() {
+        return Ok((batch, kept));
+    }
+    if kept.is_empty() {
+        return Err(bad_input(format!(
+            "no respondent answered the {needed} of the {} capabilities needed (see --min-answered)",
+            batch.capabilities()
+        )));
+    }
+    let left_out = batch.len() - kept.len();
+    if !settings.quiet {
+        eprintln!(
+            "note: {} answered fewer than {needed} of the {} capabilities and {} left out; see --min-answered",
+            counted(left_out, "respondent"),
+            batch.capabilities(),
+            if left_out == 1 { "was" } else { "were" }
+        );
+    }
+    let mut subset = ProfileBatch::with_capacity(batch.capabilities(), kept.len());
+    for &i in &kept {
+        subset.push_profile(&batch.profile(i));
+    }
+    Ok((subset, kept))
+}
+
+/// The name errors call the responses input by.
+pub fn input_name(path: Option<&Path>) -> String {
+    match path {
+        Some(p) if p != Path::new("-") => p.display().to_string(),
+        _ => "<stdin>".to_string(),
+    }
 }
 
 /// The error for a responses file with a header and no data rows: an empty
@@ -336,17 +480,17 @@ pub fn no_respondents(name: &str) -> anyhow::Error {
 
 /// The labels file of `evaluate` and `train` (`--labels`): which role each
 /// respondent holds.
-pub fn role_labels(path: &Path, matrix: &RoleMatrix) -> Result<RoleLabels> {
-    let input = open_file(path, "labels")?;
+pub fn role_labels(path: &Path, matrix: &RoleMatrix, encoding: Encoding) -> Result<RoleLabels> {
+    let input = open_file(path, "labels", encoding)?;
     Ok(read_role_labels(input.reader, &input.name, matrix)?)
 }
 
 /// The survey named by `--survey`, or the built-in survey.
-pub fn survey(path: Option<&Path>) -> Result<Survey> {
+pub fn survey(path: Option<&Path>, settings: &Settings) -> Result<Survey> {
     match path {
         None => Ok(builtin::survey()),
         Some(path) => {
-            let input = open_file(path, "survey")?;
+            let input = open_file(path, "survey", settings.encoding)?;
             Ok(read_survey(
                 input.reader,
                 &input.name,

@@ -25,10 +25,14 @@ macro_rules! eprintln {
 
 mod args;
 mod cmd;
+mod cohort;
+mod confidence;
 mod error;
 mod external;
 mod formats;
+mod html;
 mod io;
+mod labels;
 mod load;
 mod paths;
 mod pipeline;
@@ -37,20 +41,25 @@ mod progress;
 mod registry;
 mod rejects;
 mod render;
+mod role_overlap;
 mod row_policy;
+mod settings;
+mod strategy;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command, MatrixCommand, SynthCommand};
+use crate::args::{Cli, Command};
+use crate::cmd::synth::SynthCommand;
+use crate::registry::Finished;
+use crate::settings::Settings;
 
 fn main() -> ExitCode {
     io::guard_standard_streams();
     let cli = Cli::parse();
-    io::set_encoding(cli.encoding);
-    io::clean_up_on_interrupt();
-    render::set_sanitize(!cli.no_sanitize);
+    let settings = Settings::of(&cli);
+    io::clean_up_on_interrupt(settings.interactive);
     if let Command::External(a) = &cli.command {
         // The plugin's exit code passes through.
         return cmd::plugins::external(a).unwrap_or_else(|e| failure(&e));
@@ -58,8 +67,8 @@ fn main() -> ExitCode {
     let result = paths::RunFiles::of(&cli.command)
         .check()
         .and_then(|()| formats::check(&cli.command))
-        .and_then(|()| run(&cli.command))
-        .and_then(|()| io::commit_outputs());
+        .and_then(|()| run(&cli.command, &settings))
+        .and_then(io::commit_outputs);
     if result.is_err() {
         io::discard_outputs();
     }
@@ -79,26 +88,27 @@ fn failure(err: &anyhow::Error) -> ExitCode {
 }
 
 /// Runs one command. Its output files are moved into place by the caller,
-/// only if it succeeds.
-fn run(command: &Command) -> anyhow::Result<()> {
+/// only if it succeeds and its strategy plugins ended properly (the
+/// [`Finished`] it returns).
+fn run(command: &Command, settings: &Settings) -> anyhow::Result<Finished> {
+    let none = |result: anyhow::Result<()>| result.map(|()| Finished::without_strategies());
     match command {
-        Command::Score(a) => cmd::score::run(a),
-        Command::Roles(a) => cmd::roles::run(a),
-        Command::Survey(a) => cmd::survey::run(a),
-        Command::Strategies(a) => cmd::strategies::run(a),
-        Command::Matrix(MatrixCommand::Check(a)) => cmd::matrix::check(a),
-        Command::Synth(SynthCommand::Matrix(a)) => cmd::synth::matrix(a),
-        Command::Synth(SynthCommand::Responses(a)) => cmd::synth::responses(a),
-        Command::Matrix(MatrixCommand::Overlap(a)) => cmd::overlap::run(a),
-        Command::Evaluate(a) => cmd::evaluate::run(a),
-        Command::Train(a) => cmd::train::run(a),
-        Command::Explain(a) => cmd::explain::run(a),
-        Command::Cluster(a) => cmd::cluster::run(a),
-        Command::Report(a) => cmd::report::run(a),
-        Command::Assess(a) => cmd::assess::run(a),
-        Command::Plugins(a) => cmd::plugins::run(a),
-        Command::Completions(a) => cmd::completions::completions(a),
-        Command::Man => cmd::completions::man(),
+        Command::Score(a) => cmd::score::run(a, settings),
+        Command::Roles(a) => none(cmd::roles::run(a, settings)),
+        Command::Survey(a) => none(cmd::survey::run(a, settings)),
+        Command::Strategies(a) => cmd::strategies::run(a, settings),
+        Command::Matrix(a) => cmd::matrix::run(a, settings),
+        Command::Synth(SynthCommand::Matrix(a)) => none(cmd::synth::matrix(a, settings)),
+        Command::Synth(SynthCommand::Responses(a)) => none(cmd::synth::responses(a, settings)),
+        Command::Evaluate(a) => cmd::evaluate::run(a, settings),
+        Command::Train(a) => none(cmd::train::run(a, settings)),
+        Command::Explain(a) => cmd::explain::run(a, settings),
+        Command::Cluster(a) => cmd::cluster::run(a, settings),
+        Command::Report(a) => cmd::report::run(a, settings),
+        Command::Assess(a) => cmd::assess::run(a, settings),
+        Command::Plugins(a) => none(cmd::plugins::run(a)),
+        Command::Completions(a) => none(cmd::completions::completions(a)),
+        Command::Man => none(cmd::completions::man()),
         Command::External(_) => unreachable!("external subcommands are run by main"),
     }
 }

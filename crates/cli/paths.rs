@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use crate::args::{Command, MatrixCommand, MatrixSource, ResponsesSource, SynthCommand};
+use crate::args::{Command, MatrixFiles, MatrixSource, ResponsesSource};
+use crate::cmd::matrix::MatrixCommand;
+use crate::cmd::synth::SynthCommand;
 use crate::error::bad_input;
 
 /// One file of a run and how the command line names it.
@@ -59,6 +61,12 @@ impl<'a> RunFiles<'a> {
         }
     }
 
+    fn matrix_files(&mut self, files: &'a MatrixFiles) {
+        for path in &files.files {
+            self.input("matrix", Some(path));
+        }
+    }
+
     fn responses(&mut self, source: &'a ResponsesSource) {
         let input = source.input.as_deref().filter(|p| *p != Path::new("-"));
         self.input("responses", input);
@@ -74,49 +82,57 @@ impl<'a> RunFiles<'a> {
             Command::Score(a) => {
                 files.responses(&a.responses);
                 files.matrix(&a.matrix);
-                files.optional_input("model", a.model.as_ref());
-                files.output("-o", a.output.as_ref());
+                files.optional_input("model", a.scoring.learned.model.as_ref());
+                files.output("-o", a.emit.to.output.as_ref());
                 files.output("--plot", a.plot.as_ref());
             }
-            Command::Roles(a) => files.matrix(&a.matrix),
-            Command::Survey(a) => files.optional_input("survey", a.survey.as_ref()),
+            Command::Roles(a) => {
+                files.matrix(&a.matrix);
+                files.output("-o", a.emit.to.output.as_ref());
+            }
+            Command::Survey(a) => {
+                files.optional_input("survey", a.survey.as_ref());
+                files.output("-o", a.emit.to.output.as_ref());
+            }
+            Command::Strategies(a) => files.output("-o", a.emit.to.output.as_ref()),
             Command::Matrix(MatrixCommand::Check(a)) => {
-                for path in &a.files {
-                    files.input("matrix", Some(path));
-                }
+                files.matrix_files(&a.files);
+                files.matrix(&a.matrix);
             }
             Command::Matrix(MatrixCommand::Overlap(a)) => {
+                files.matrix_files(&a.files);
                 files.matrix(&a.matrix);
+                files.output("-o", a.emit.to.output.as_ref());
                 files.output("--plot", a.plot.as_ref());
             }
-            Command::Synth(SynthCommand::Matrix(a)) => files.output("-o", a.output.as_ref()),
+            Command::Synth(SynthCommand::Matrix(a)) => files.output("-o", a.to.output.as_ref()),
             Command::Synth(SynthCommand::Responses(a)) => {
                 files.matrix(&a.matrix);
-                files.output("-o", a.output.as_ref());
+                files.output("-o", a.to.output.as_ref());
                 files.output("--labels", a.labels.as_ref());
             }
             Command::Evaluate(a) => {
                 files.responses(&a.responses);
                 files.matrix(&a.matrix);
                 files.input("labels", Some(&a.labels));
-                files.output("-o", a.output.as_ref());
+                files.output("-o", a.emit.to.output.as_ref());
             }
             Command::Train(a) => {
                 files.responses(&a.responses);
                 files.matrix(&a.matrix);
                 files.input("labels", Some(&a.labels));
-                files.output("-o", a.output.as_ref());
+                files.output("-o", a.to.output.as_ref());
             }
             Command::Explain(a) => {
                 files.responses(&a.responses);
                 files.matrix(&a.matrix);
-                files.optional_input("model", a.model.as_ref());
-                files.output("-o", a.output.as_ref());
+                files.optional_input("model", a.scoring.learned.model.as_ref());
+                files.output("-o", a.emit.to.output.as_ref());
             }
             Command::Cluster(a) => {
                 files.responses(&a.responses);
                 files.matrix(&a.matrix);
-                files.output("-o", a.output.as_ref());
+                files.output("-o", a.emit.to.output.as_ref());
                 files.output("--plot", a.plot.as_ref());
             }
             Command::Report(a) => {
@@ -131,11 +147,7 @@ impl<'a> RunFiles<'a> {
                 files.optional_input("answers", a.answers.as_ref());
                 files.output("--save", a.save.as_ref());
             }
-            Command::Strategies(_)
-            | Command::Plugins(_)
-            | Command::Completions(_)
-            | Command::Man
-            | Command::External(_) => {}
+            Command::Plugins(_) | Command::Completions(_) | Command::Man | Command::External(_) => {}
         }
         files
     }

@@ -14,11 +14,11 @@ use crate::io::Output;
 use crate::render::write_safe;
 
 /// The rejects file's header: `line,reason`, then the input's header.
-pub fn write_header(out: &mut Output, plan: &ColumnPlan) -> Result<()> {
+pub fn write_header(out: &mut Output, plan: &ColumnPlan, sanitize: bool) -> Result<()> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["line", "reason"];
     header.extend(plan.header().iter().map(String::as_str));
-    write_safe(&mut w, &header)?;
+    write_safe(&mut w, &header, sanitize)?;
     out.write_all(&w.into_inner().map_err(|e| e.into_error())?)?;
     Ok(())
 }
@@ -29,6 +29,7 @@ pub fn append(
     position: RowPosition,
     record: &rolefit_import::ByteRecord,
     e: &ImportError,
+    sanitize: bool,
 ) {
     let mut w = csv::Writer::from_writer(std::mem::take(out));
     let line = position.line.to_string();
@@ -47,6 +48,6 @@ pub fn append(
         }
     }));
     // Writing into a Vec cannot fail.
-    let _ = write_safe(&mut w, &row);
+    let _ = write_safe(&mut w, &row, sanitize);
     *out = w.into_inner().unwrap_or_default();
 }

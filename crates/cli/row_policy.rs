@@ -17,6 +17,7 @@ use crate::args::{OnError, ResponsesSource};
 use crate::error::bad_input;
 use crate::io::Output;
 use crate::rejects;
+use crate::settings::Settings;
 
 /// `--on-error` and `--exclude-flagged`, checked against `--rejects`.
 #[derive(Debug, Clone, Copy)]
@@ -25,6 +26,9 @@ pub struct RowPolicy {
     skip: bool,
     /// `--exclude-flagged`: flagged rows are counted, not kept.
     exclude_flagged: bool,
+    /// Whether rejected rows' cells are guarded for spreadsheets (not
+    /// `--no-sanitize`).
+    sanitize: bool,
 }
 
 /// How many rows were read, set aside and flagged: per chunk, and added up
@@ -46,11 +50,12 @@ pub struct RowCounts {
 }
 
 impl RowPolicy {
-    /// The policy of `source`'s options.
+    /// The policy of `source`'s options, with `settings`' cell guarding
+    /// for the rejects file.
     ///
     /// # Errors
     /// Exit 2 for `--rejects` without `--on-error skip`.
-    pub fn new(source: &ResponsesSource) -> Result<Self> {
+    pub fn new(source: &ResponsesSource, settings: &Settings) -> Result<Self> {
         let skip = source.on_error == OnError::Skip;
         if source.rejects.is_some() && !skip {
             return Err(bad_input(
@@ -60,17 +65,18 @@ impl RowPolicy {
         Ok(RowPolicy {
             skip,
             exclude_flagged: source.exclude_flagged,
+            sanitize: settings.sanitize,
         })
     }
 
     /// The rejects file of `source` (`--rejects`), created with its header,
     /// if one was asked for.
-    pub fn rejects_file(source: &ResponsesSource, plan: &ColumnPlan) -> Result<Option<Output>> {
+    pub fn rejects_file(&self, source: &ResponsesSource, plan: &ColumnPlan) -> Result<Option<Output>> {
         let Some(path) = &source.rejects else {
             return Ok(None);
         };
         let mut file = Output::create(Some(path))?;
-        rejects::write_header(&mut file, plan)?;
+        rejects::write_header(&mut file, plan, self.sanitize)?;
         Ok(Some(file))
     }
 
@@ -92,7 +98,7 @@ impl RowPolicy {
         if counts.first_reject.is_none() {
             counts.first_reject = Some(e.to_string());
         }
-        rejects::append(rejects, position, record, &e);
+        rejects::append(rejects, position, record, &e, self.sanitize);
         Ok(())
     }
 

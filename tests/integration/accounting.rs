@@ -44,7 +44,7 @@ fn ignored_columns_are_listed_in_a_note_that_suggests_the_id_column() {
     let err = rolefit(&["score", &r]).bad_input().to_string();
     assert!(err.contains("pass --id-column \"EmployeeID\""), "{err}");
     // The batch commands print the same note.
-    let run = rolefit(&["cluster", &r, "--ignore-unknown-columns", "-k", "1"]);
+    let run = rolefit(&["cluster", &r, "--ignore-unknown-columns", "--clusters", "1"]);
     assert!(run.stderr.contains("7 columns ignored"), "{}", run.stderr);
 }
 
@@ -128,12 +128,12 @@ fn the_extension_of_o_chooses_the_format_in_every_command() {
     assert!(!std::path::Path::new(&xlsx).exists());
     // cluster -o x.csv writes the assignments as CSV, -o x.json JSON.
     let csv = path("cl.csv");
-    rolefit(&["cluster", &r, "-k", "2", "-o", &csv]).ok();
+    rolefit(&["cluster", &r, "--clusters", "2", "-o", &csv]).ok();
     let (header, rows) = parse_csv(&std::fs::read_to_string(&csv).unwrap());
     assert_eq!(header, ["respondent", "cluster"]);
     assert_eq!(rows.len(), 6);
     let json = path("cl.json");
-    rolefit(&["cluster", &r, "-k", "2", "-o", &json]).ok();
+    rolefit(&["cluster", &r, "--clusters", "2", "-o", &json]).ok();
     let _: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     // evaluate -o e.json writes JSON, e.md Markdown; --format wins.
     let evaluate = |out: &str, more: &[&str]| {

@@ -107,6 +107,8 @@ fn the_saved_answers_rescore_with_the_command_it_suggests() {
 /// Output of a child, collected on a thread.
 struct Screen {
     text: Arc<Mutex<String>>,
+    /// Everything the child wrote, never cleared.
+    all: Arc<Mutex<String>>,
 }
 
 impl Screen {
@@ -133,84 +135,237 @@ impl Screen {
     }
 }
 
-#[test]
-fn in_a_pseudo_terminal_keys_answer_go_back_and_skip() {
-    if !cfg!(target_os = "linux")
-        || Command::new("script")
+/// Whether util-linux `script` can give a pseudo-terminal here.
+fn have_script() -> bool {
+    let ok = cfg!(target_os = "linux")
+        && Command::new("script")
             .arg("--version")
             .output()
-            .map_or(true, |o| !o.status.success())
-    {
+            .is_ok_and(|o| o.status.success());
+    if !ok {
         eprintln!("skipped: needs util-linux `script` for a pseudo-terminal");
+    }
+    ok
+}
+
+/// `rolefit assess` in a pseudo-terminal: the child, what it shows, the
+/// keyboard, and the thread reading the screen.
+struct Session {
+    child: std::process::Child,
+    screen: Screen,
+    keys: std::process::ChildStdin,
+    reader: std::thread::JoinHandle<()>,
+}
+
+impl Session {
+    /// Runs `rolefit assess ARGS` (a shell command line after `assess`) and
+    /// waits for the first statement's choices. The shell prints `pid=PID`
+    /// first (the `exec`ed rolefit keeps that pid).
+    fn start(args: &str) -> Session {
+        let command = format!(
+            "echo pid=$$; exec {} assess {args}",
+            env!("CARGO_BIN_EXE_rolefit")
+        );
+        let mut child = Command::new("script")
+            .args(["-qfec", &command, "/dev/null"])
+            .current_dir(crate::util::root())
+            .env("TERM", "xterm")
+            .env("COLUMNS", "100")
+            .env("LINES", "40")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("script runs");
+        let mut stdout = child.stdout.take().unwrap();
+        let text = Arc::new(Mutex::new(String::new()));
+        let all = Arc::new(Mutex::new(String::new()));
+        let (sink, sink_all) = (Arc::clone(&text), Arc::clone(&all));
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let piece = String::from_utf8_lossy(&buf[..n]);
+                sink.lock().unwrap().push_str(&piece);
+                sink_all.lock().unwrap().push_str(&piece);
+            }
+        });
+        let keys = child.stdin.take().unwrap();
+        let mut session = Session {
+            child,
+            screen: Screen { text, all },
+            keys,
+            reader,
+        };
+        session.wait_for("statement 1 of 40, 0 answered");
+        session.wait_for("Skip");
+        session
+    }
+
+    fn wait_for(&mut self, needle: &str) {
+        self.screen.wait_for(needle, &mut self.child);
+    }
+
+    /// Types `keys`; later waits see only what comes after.
+    fn press(&mut self, keys: &str) {
+        self.screen.clear();
+        self.keys.write_all(keys.as_bytes()).unwrap();
+        self.keys.flush().unwrap();
+    }
+
+    /// Waits for the end: the exit status and everything shown.
+    fn end(mut self) -> (std::process::ExitStatus, String) {
+        let status = self.child.wait().unwrap();
+        drop(self.keys);
+        let _ = self.reader.join();
+        let all = self.screen.all.lock().unwrap().clone();
+        (status, all)
+    }
+}
+
+/// The terminal's codes for entering and leaving the alternate screen.
+const ENTER_ALTERNATE: &str = "\x1b[?1049h";
+const LEAVE_ALTERNATE: &str = "\x1b[?1049l";
+
+/// Asserts that `all` entered the alternate screen once before the first
+/// statement, and left it once, after the last screen and before `after`.
+#[track_caller]
+fn used_the_alternate_screen(all: &str, after: &str) {
+    assert_eq!(all.matches(ENTER_ALTERNATE).count(), 1, "{all:?}");
+    assert_eq!(all.matches(LEAVE_ALTERNATE).count(), 1, "{all:?}");
+    let enter = all.find(ENTER_ALTERNATE).unwrap();
+    let leave = all.find(LEAVE_ALTERNATE).unwrap();
+    assert!(enter < all.find("statement 1 of 40").unwrap(), "{all:?}");
+    assert!(leave > all.rfind("statement ").unwrap(), "{all:?}");
+    assert!(leave < all.find(after).unwrap(), "{all:?}");
+}
+
+#[test]
+fn in_a_pseudo_terminal_keys_answer_go_back_and_skip() {
+    if !have_script() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let saved = dir.path().join("saved.csv");
-    let command = format!(
-        "{} assess --save {} --top 1",
-        env!("CARGO_BIN_EXE_rolefit"),
-        saved.display()
-    );
-    let mut child = Command::new("script")
-        .args(["-qfec", &command, "/dev/null"])
-        .current_dir(crate::util::root())
-        .env("TERM", "xterm")
-        .env("COLUMNS", "100")
-        .env("LINES", "40")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("script runs");
-    let mut stdout = child.stdout.take().unwrap();
-    let text = Arc::new(Mutex::new(String::new()));
-    let sink = Arc::clone(&text);
-    let reader = std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = stdout.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
-        }
-    });
-    let screen = Screen { text };
-    let mut keys = child.stdin.take().unwrap();
-    let mut press = |keys_: &str, screen: &Screen| {
-        screen.clear();
-        keys.write_all(keys_.as_bytes()).unwrap();
-        keys.flush().unwrap();
-    };
+    let mut session = Session::start(&format!("--save {} --top 1", saved.display()));
     const DOWN: &str = "\x1b[B";
     const UP: &str = "\x1b[A";
-    screen.wait_for("statement 1 of 40, 0 answered", &mut child);
-    screen.wait_for("Skip", &mut child);
     // 1: Agree (one below the middle).
-    press(&format!("{DOWN}\r"), &screen);
-    screen.wait_for("statement 2 of 40, 1 answered", &mut child);
-    screen.wait_for("Back", &mut child);
+    session.press(&format!("{DOWN}\r"));
+    session.wait_for("statement 2 of 40, 1 answered");
+    session.wait_for("Back");
     // 2: up past the top wraps to Back: statement 1 again.
-    press(&format!("{UP}{UP}{UP}\r"), &screen);
-    screen.wait_for("statement 1 of 40, 1 answered", &mut child);
-    screen.wait_for("Skip", &mut child);
+    session.press(&format!("{UP}{UP}{UP}\r"));
+    session.wait_for("statement 1 of 40, 1 answered");
+    session.wait_for("Skip");
     // 1 again: the cursor is on Agree; one down is Strongly agree.
-    press(&format!("{DOWN}\r"), &screen);
-    screen.wait_for("statement 2 of 40, 1 answered", &mut child);
-    screen.wait_for("Back", &mut child);
+    session.press(&format!("{DOWN}\r"));
+    session.wait_for("statement 2 of 40, 1 answered");
+    session.wait_for("Back");
     // 2: Skip.
-    press(&format!("{DOWN}{DOWN}{DOWN}\r"), &screen);
+    session.press(&format!("{DOWN}{DOWN}{DOWN}\r"));
     for k in 3..=40 {
-        screen.wait_for(&format!("statement {k} of 40"), &mut child);
-        screen.wait_for("Back", &mut child);
-        press("\r", &screen);
+        session.wait_for(&format!("statement {k} of 40"));
+        session.wait_for("Back");
+        session.press("\r");
     }
-    screen.wait_for("Your capabilities against", &mut child);
-    let status = child.wait().unwrap();
-    drop(keys);
-    let _ = reader.join();
+    session.wait_for("Your capabilities against");
+    let (status, all) = session.end();
     assert!(status.success(), "{status:?}");
     let saved = std::fs::read_to_string(&saved).unwrap();
     let row = saved.lines().nth(1).unwrap();
     assert!(row.starts_with("me,5,,3,3,3,"), "{saved}");
     assert_eq!(row.split(',').filter(|c| c.is_empty()).count(), 1, "{saved}");
+    // The statements were asked on the alternate screen; the summary and
+    // the result are on the screen the user had.
+    used_the_alternate_screen(&all, "Done: 39 of 40 statements answered, 1 skipped.");
+    assert!(all.find(LEAVE_ALTERNATE) < all.find("Your capabilities against"));
+}
+
+#[test]
+fn esc_with_save_keeps_the_answers_given_so_far_and_says_where() {
+    if !have_script() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("so-far.csv");
+    let mut session = Session::start(&format!("--save {}", saved.display()));
+    // Two statements answered with the middle choice (3), then Esc.
+    session.press("\r");
+    session.wait_for("statement 2 of 40, 1 answered");
+    session.wait_for("Back");
+    session.press("\r");
+    session.wait_for("statement 3 of 40, 2 answered");
+    session.wait_for("Back");
+    session.press("\x1b");
+    session.wait_for("Your 2 answers so far will be saved to");
+    session.press("y");
+    session.wait_for("Stopped: saved your 2 answers so far");
+    let (status, all) = session.end();
+    assert!(status.success(), "{status:?}");
+    assert!(all.contains(&format!("to {};", saved.display())), "{all:?}");
+    used_the_alternate_screen(&all, "Stopped: saved your 2 answers so far");
+    // The file holds the two answers and 38 blanks, and scores.
+    let text = std::fs::read_to_string(&saved).unwrap();
+    let row: Vec<&str> = text.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(row.len(), 41, "{text}");
+    assert_eq!(row[..3], ["me", "3", "3"], "{text}");
+    assert!(row[3..].iter().all(|c| c.is_empty()), "{text}");
+    let scored = rolefit(&["score", saved.to_str().unwrap(), "--format", "csv"]);
+    assert!(scored.ok().contains("insufficient"), "{}", scored.stdout);
+}
+
+#[test]
+fn esc_without_save_says_nothing_was_saved() {
+    if !have_script() {
+        return;
+    }
+    let mut session = Session::start("");
+    session.press("\r");
+    session.wait_for("statement 2 of 40, 1 answered");
+    session.wait_for("Back");
+    session.press("\x1b");
+    session.wait_for("Quit without a result?");
+    session.press("y");
+    session.wait_for("Stopped: nothing was saved (--save FILE keeps");
+    let (status, all) = session.end();
+    assert!(status.success(), "{status:?}");
+    used_the_alternate_screen(&all, "Stopped: nothing was saved");
+}
+
+#[test]
+fn ctrl_c_and_signals_leave_the_alternate_screen() {
+    if !have_script() {
+        return;
+    }
+    // Ctrl-C as a key (the terminal is in raw mode while a choice is made).
+    let mut session = Session::start("");
+    session.press("\x03");
+    let (status, all) = session.end();
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    assert!(all.find(ENTER_ALTERNATE) < all.rfind(LEAVE_ALTERNATE), "{all:?}");
+    assert!(
+        all.rfind(LEAVE_ALTERNATE) > all.rfind("statement 1 of 40"),
+        "{all:?}"
+    );
+
+    // SIGTERM from outside: the interrupt handler leaves it.
+    let session = Session::start("");
+    let shown = session.screen.all.lock().unwrap().clone();
+    let pid = shown
+        .split("pid=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no pid in {shown:?}"))
+        .to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let (status, all) = session.end();
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    assert!(all.find(ENTER_ALTERNATE) < all.rfind(LEAVE_ALTERNATE), "{all:?}");
 }

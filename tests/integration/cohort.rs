@@ -405,6 +405,41 @@ fn score_plot_draws_one_respondent_against_the_top_roles() {
     assert!(!Path::new(&bad).exists() && !Path::new(&out_file).exists());
 }
 
+#[test]
+fn score_plot_is_drawn_from_the_scores_it_prints() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sample = std::fs::read_to_string(crate::util::root().join(SAMPLE)).unwrap();
+    let one = sample.lines().take(2).collect::<Vec<_>>().join("\n");
+    let from_file = path(tmp.path(), "file.svg");
+    let from_stdin = path(tmp.path(), "stdin.svg");
+    let file = write(tmp.path(), "one.csv", &one);
+    let args = ["--center", "person", "-s", "cosine", "-f", "csv", "--top", "3"];
+    let printed = rolefit(&[&["score", file.as_str(), "--plot", &from_file][..], &args].concat());
+    let piped = crate::util::rolefit_stdin(&[&["score", "--plot", &from_stdin][..], &args].concat(), &one);
+    assert_eq!(
+        printed.ok(),
+        piped.ok(),
+        "standard input is read once, as a file is"
+    );
+    let drawn = svg(&from_file);
+    assert_eq!(drawn, svg(&from_stdin));
+    // Every role in the legend carries the score printed for it.
+    let (_, rows) = parse_csv(printed.ok());
+    assert_eq!(rows.len(), 3);
+    for row in &rows {
+        let score: f64 = row[3].parse().unwrap();
+        let legend = format!("{} {score:.3}", row[2]);
+        assert!(drawn.contains(&legend), "{legend} in the legend");
+    }
+
+    // Two respondents on standard output: refused, and nothing printed.
+    let two = sample.lines().take(3).collect::<Vec<_>>().join("\n");
+    let many = path(tmp.path(), "many.svg");
+    let out = crate::util::rolefit_stdin(&["score", "--plot", &many, "-f", "csv"], &two);
+    assert!(out.bad_input().contains("<stdin> holds 2"), "{}", out.stderr);
+    assert!(out.stdout.is_empty() && !Path::new(&many).exists());
+}
+
 /// The text inside an element.
 fn text_of(node: roxmltree::Node<'_, '_>) -> String {
     node.descendants()

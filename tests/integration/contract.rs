@@ -203,7 +203,125 @@ fn explain_gives_contributions_strengths_and_gaps() {
     assert!(text.contains("strengths:") && text.contains("gaps:") && text.contains("drivers:"));
     let csv = rolefit(&["score", SAMPLE, "--explain", "--format", "csv"]);
     let (header, _) = parse_csv(csv.ok());
-    assert_eq!(header.last().unwrap(), "gaps");
+    assert_eq!(header[header.len() - 3..], ["strengths", "gaps", "above_level"]);
+}
+
+#[test]
+fn a_capability_above_the_level_that_lowers_the_score_is_not_a_strength() {
+    // R001 answers Vision and Strategy 5 where Program Manager asks 4:
+    // euclidean counts the surplus against the score (a negative driver),
+    // so it is "above the role's level", not a strength.
+    let explained = |strategy: &str| -> Value {
+        let args = ["score", SAMPLE, "--format", "json", "--explain", "--top", "1"];
+        let json: Value =
+            serde_json::from_str(rolefit(&[&args[..], &["--strategy", strategy]].concat()).ok()).unwrap();
+        json[0]["ranking"][0]["explanation"].clone()
+    };
+    let names = |list: &Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let e = explained("euclidean");
+    assert!(
+        names(&e["above_level"]).contains(&"Vision and Strategy".to_string()),
+        "{e}"
+    );
+    assert!(
+        !names(&e["strengths"]).contains(&"Vision and Strategy".to_string()),
+        "{e}"
+    );
+    for s in e["above_level"].as_array().unwrap() {
+        assert!(s["surplus"].as_f64().unwrap() > 0.0);
+        let id = &s["capability"];
+        let c = e["contributions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| &c["capability"] == id)
+            .unwrap();
+        assert!(c["contribution"].as_f64().unwrap() < 0.0, "{c}");
+    }
+    // Coverage does not penalise a surplus: a strength there.
+    let e = explained("coverage");
+    assert!(
+        names(&e["strengths"]).contains(&"Vision and Strategy".to_string()),
+        "{e}"
+    );
+    assert_eq!(e["above_level"], Value::Array(vec![]));
+    // The table says so in words.
+    let table = rolefit(&["score", SAMPLE, "--explain", "--top", "1"]);
+    let r001 = table.ok().split("\n\n").next().unwrap().to_string();
+    let strengths = r001.lines().find(|l| l.contains("strengths:")).unwrap();
+    assert!(!strengths.contains("Vision and Strategy"), "{r001}");
+    assert!(
+        r001.contains("above the role's level (lowers this score): Vision and Strategy (5 vs 4)"),
+        "{r001}"
+    );
+}
+
+#[test]
+fn explanations_never_print_negative_zero() {
+    // Euclidean and manhattan contributions of a capability met exactly
+    // are a zero gap negated.
+    for strategy in ["euclidean", "manhattan"] {
+        let json = rolefit(&[
+            "score",
+            SAMPLE,
+            "--format",
+            "json",
+            "--explain",
+            "--strategy",
+            strategy,
+        ]);
+        assert!(json.ok().contains("\"contribution\": 0.0"), "{strategy}");
+        assert!(!json.ok().contains("-0.0,"), "{strategy}");
+        let table = rolefit(&["score", SAMPLE, "--explain", "--strategy", strategy]);
+        for bad in ["(-0.000)", "(-0)", " -0 "] {
+            assert!(!table.ok().contains(bad), "{strategy}: {bad}");
+        }
+    }
+}
+
+#[test]
+fn explanations_show_answers_on_the_answer_scale() {
+    // Answers on 1..5 (the survey's scale) against a matrix on 1..10: an
+    // answer of 4 is 7.75 on the matrix's scale, but reads 4; the level 4
+    // reads 2.33 (1 + 3 * 4/9).
+    let dir = tempfile::tempdir().unwrap();
+    let m = write(
+        dir.path(),
+        "m.csv",
+        "role,Vision,Budget,Coding\nLead,4,8,2\nDev,2,3,9\n",
+    );
+    let r = write(dir.path(), "r.csv", "respondent,Vision,Budget,Coding\np1,4,3,5\n");
+    let args = [
+        "score",
+        &r,
+        "--matrix",
+        &m,
+        "--matrix-scale",
+        "1..10",
+        "--explain",
+        "--top",
+        "2",
+    ];
+    let table = rolefit(&args);
+    let text = table.ok();
+    assert!(
+        text.contains("answers and levels on the answer scale 1..5"),
+        "{text}"
+    );
+    assert!(text.contains("Vision (4 vs 2.33)"), "{text}");
+    assert!(text.contains("Budget (3 vs 4.11)"), "{text}");
+    assert!(!text.contains("7.75"), "{text}");
+    let csv = rolefit(&[&args[..], &["--format", "csv"]].concat());
+    assert!(csv.ok().contains("Vision (4 vs 2.33)"), "{}", csv.stdout);
+    // The same matrix and answers on 1..10 need no mapping, and no note.
+    let same = rolefit(&[&args[..], &["--scale", "1..10"]].concat());
+    assert!(!same.ok().contains("answer scale"), "{}", same.stdout);
 }
 
 #[test]

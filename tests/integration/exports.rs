@@ -238,7 +238,7 @@ fn quality_flags_agree_across_layouts_and_can_exclude_respondents() {
         "cluster",
         "tests/exports/plain.csv",
         "--exclude-flagged",
-        "-k",
+        "--clusters",
         "2",
         "--format",
         "csv",

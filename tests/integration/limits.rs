@@ -238,9 +238,9 @@ fn scales_whose_width_overflows_are_usage_errors() {
                 "2",
                 "--capabilities",
                 "2",
-                "--scale=-1e308..1e308",
+                "--matrix-scale=-1e308..1e308",
             ],
-            "--scale",
+            "--matrix-scale",
         ),
     ] {
         let run = rolefit(&args);

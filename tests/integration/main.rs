@@ -13,6 +13,7 @@ mod exports;
 mod files;
 mod formats;
 mod limits;
+mod options;
 mod plugins;
 mod reference;
 mod reliability;

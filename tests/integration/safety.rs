@@ -227,3 +227,56 @@ fn every_csv_defuses_formulas_and_no_sanitize_keeps_them() {
         );
     }
 }
+
+/// The report of a cohort whose file, role and capability names carry
+/// markup, quotes and control characters: each section shows the names
+/// escaped (and never as markup), and the page stays well-formed XML.
+#[test]
+fn every_report_section_escapes_hostile_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = write(
+        dir.path(),
+        "m.csv",
+        "role,Plan <b>&amp;,Bud\"get'\u{1b}[1m,Code\n<script>alert(1)</script>,4,2,5\n\"Eng \"\"Q\"\" & 'co'\u{7}\",2,5,3\nOps,5,1,2\n",
+    );
+    let r = dir.path().join("r<i>\"'.csv").display().to_string();
+    let synth = ["synth", "responses", "--rows", "80", "--seed", "1"];
+    rolefit(&[&synth[..], &["--matrix", &m, "-o", &r]].concat()).ok();
+    let out = dir.path().join("report.html").display().to_string();
+    rolefit(&["report", &r, "--matrix", &m, "--min-group", "1", "-o", &out]).ok();
+    parses(&out);
+    let page = std::fs::read_to_string(&out).unwrap();
+    no_controls(&page, "the report");
+    let script = "&lt;script&gt;alert(1)&lt;/script&gt;";
+    let eng = "Eng &quot;Q&quot; &amp; &#39;co&#39;\u{FFFD}";
+    let plan = "Plan &lt;b&gt;&amp;amp;";
+    let budget = "Bud&quot;get&#39;\u{FFFD}[1m";
+    let file = "r&lt;i&gt;&quot;&#39;.csv";
+    // The header and the title name the responses file as given.
+    assert!(page.contains(&format!("{file}</title>")));
+    assert!(page.contains(&format!("{file}</b> &#183; role matrix")));
+    // What each section must show of the names (fit-scores: in its
+    // histograms' titles).
+    let expected: [(&str, &[&str]); 7] = [
+        ("summary", &[]),
+        ("top-roles", &[script, eng]),
+        ("fit-scores", &[script]),
+        ("clusters", &[plan, budget]),
+        ("overlap", &[script, eng, plan, budget]),
+        ("gaps", &[script, eng, plan, budget]),
+        ("method", &[]),
+    ];
+    for (id, names) in expected {
+        let start = page
+            .find(&format!("<section id=\"{id}\">"))
+            .unwrap_or_else(|| panic!("no section {id}"));
+        let section = &page[start..];
+        let section = &section[..section.find("</section>").unwrap()];
+        for raw in ["<script", "<b>&", "<i>", "\"Q\"", "'co'"] {
+            assert!(!section.contains(raw), "{id} has {raw} unescaped");
+        }
+        for name in names {
+            assert!(section.contains(name), "{id} does not show {name}:\n{section}");
+        }
+    }
+}

@@ -10,9 +10,10 @@
 //! such a file instead of asking, which is how scripts and tests drive it.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use clap::Args;
 use dialoguer::console::{style, Term};
 use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Confirm, Select};
@@ -20,32 +21,76 @@ use rolefit_import::{ByteRecord, ColumnRole, ResponseOptions, ResponseReader, So
 use rolefit_model::{ProfileBatch, QualityFlags, ResponseScale, RoleMatrix, Scale, Survey};
 use rolefit_score::{explain, CompiledMatrix, Outcome, Scorer, Strategy};
 
-use crate::args::{AssessArgs, ScaleArg, ScoreFormat};
-use crate::cmd::score::{csv_field, Renderer};
+use crate::args::{CellSafety, InputEncoding, MatrixSource, Quiet, ScaleArg, StrategyChoice};
 use crate::error::bad_input;
 use crate::io::{open_input, Output};
 use crate::load;
-use crate::registry;
+use crate::registry::{Finished, Strategies};
+use crate::render::scores::{csv_field, Renderer, ScoreFormat};
 use crate::render::{bar, number, safe};
+use crate::settings::Settings;
+
+/// `rolefit assess`
+#[derive(Debug, Args)]
+pub struct AssessArgs {
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    #[command(flatten)]
+    pub encoding: InputEncoding,
+    /// A survey CSV (`id,text,capability,reverse`): its statements and the
+    /// capability each measures. Default: the built-in survey.
+    #[arg(long, value_name = "FILE")]
+    pub survey: Option<PathBuf>,
+    /// The scale answers are on: a numeric range, or a label scale
+    /// (agreement5, agreement7, frequency, like, proficiency, or one of
+    /// --labels-map). Default: the survey's scale (in a responses file, each
+    /// column's labels choose its label scale). Values are mapped linearly
+    /// onto the matrix's scale.
+    #[arg(long, value_name = "MIN..MAX|NAME")]
+    pub scale: Option<ScaleArg>,
+    /// Custom label scales: a CSV `scale,label,value` (`scale` optional).
+    #[arg(long, value_name = "FILE")]
+    pub labels_map: Option<PathBuf>,
+    /// Also save the answers to FILE as a responses CSV (`rolefit score FILE`
+    /// scores it); quitting with Esc saves the answers given so far.
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+    #[command(flatten)]
+    pub cells: CellSafety,
+    /// Do not ask: read the answers from FILE, a responses CSV with one row
+    /// (as --save writes). Needs no terminal.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// The respondent id written with --save.
+    #[arg(long, value_name = "ID", default_value = "me")]
+    pub respondent: String,
+    #[command(flatten)]
+    pub choice: StrategyChoice,
+    /// How many of the best roles to show per respondent.
+    #[arg(long, short = 'k', value_name = "K", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    pub top: u32,
+    #[command(flatten)]
+    pub quiet: Quiet,
+}
 
 /// The width of bars in the capability chart.
 const BAR: usize = 24;
 
 /// Runs `rolefit assess`.
-pub fn run(args: &AssessArgs) -> Result<()> {
-    let loaded = load::matrix(&args.matrix)?;
-    loaded.print_notes();
+pub fn run(args: &AssessArgs, settings: &Settings) -> Result<Finished> {
+    let loaded = load::matrix(&args.matrix, settings)?;
+    loaded.print_notes(settings);
     let matrix = loaded.matrix;
-    let survey = load::survey(args.survey.as_deref())?;
+    let survey = load::survey(args.survey.as_deref(), settings)?;
     let capabilities = survey
         .capability_indices(&matrix)
         .map_err(|e| bad_input(format!("the survey does not fit the role matrix: {e}")))?;
-    let (scale, scale_name) = answer_scale(args, &survey)?;
-    let registry = registry::registry(args.plugin.duration())?;
-    let strategy = registry::find(&registry, &args.strategy)?;
+    let (scale, scale_name) = answer_scale(args, &survey, settings)?;
+    let strategies = Strategies::open(args.choice.plugin.duration())?;
+    let strategy = strategies.find(&args.choice.strategy)?;
 
     let answers = match &args.answers {
-        Some(path) => read_answers(path, &matrix, &survey, args, &scale_name)?,
+        Some(path) => read_answers(path, &matrix, &survey, args, &scale_name, settings)?,
         None => {
             if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
                 return Err(bad_input(
@@ -54,16 +99,13 @@ pub fn run(args: &AssessArgs) -> Result<()> {
                      responses CSV with one row, such as --save writes)",
                 ));
             }
-            match ask(&survey, &scale)? {
-                Some(answers) => answers,
-                None => {
-                    eprintln!("Stopped: nothing was saved.");
-                    return Ok(());
-                }
+            match ask(&survey, &scale, args.save.as_deref())? {
+                Asked::Finished(answers) => answers,
+                Asked::Quit(so_far) => return stopped(args, &survey, &so_far, strategies, settings),
             }
         }
     };
-    let csv = answers_csv(&args.respondent, &survey, &answers);
+    let csv = answers_csv(&args.respondent, &survey, &answers, settings.sanitize);
     let profile = ResponseReader::new(
         csv.as_bytes(),
         "the answers",
@@ -72,18 +114,17 @@ pub fn run(args: &AssessArgs) -> Result<()> {
         &ResponseOptions {
             scale: scale_name.is_none().then(|| scale.scale()),
             scale_name: scale_name.clone(),
-            labels: labels(args)?,
+            labels: labels(args, settings)?,
             source: Source::Plain,
             ..Default::default()
         },
     )?
     .read_all()?;
 
-    let compiled = CompiledMatrix::new(&matrix);
     let top = (args.top as usize).min(matrix.roles().len());
     let result = report(
         &matrix,
-        &compiled,
+        scale.scale(),
         strategy,
         &profile,
         top,
@@ -106,7 +147,7 @@ pub fn run(args: &AssessArgs) -> Result<()> {
     // A strategy plugin that fails at the end fails the run before the
     // answers are said to be saved (outputs are moved into place only when
     // the run succeeds).
-    registry::finish()?;
+    let finished = strategies.finish()?;
     if let Some(path) = &args.save {
         let mut file = Output::create(Some(path))?;
         file.write_all(csv.as_bytes())?;
@@ -118,7 +159,43 @@ pub fn run(args: &AssessArgs) -> Result<()> {
             rescore_command(args, path)
         );
     }
-    Ok(())
+    Ok(finished)
+}
+
+/// After Esc: with `--save`, writes the answers given so far there and says
+/// where (and how to score them); without, says that nothing was saved.
+///
+/// The run's strategy plugins are ended first, as after a finished
+/// assessment: the answers are said to be saved only when the run succeeds.
+fn stopped(
+    args: &AssessArgs,
+    survey: &Survey,
+    so_far: &[Option<f64>],
+    strategies: Strategies,
+    settings: &Settings,
+) -> Result<Finished> {
+    let finished = strategies.finish()?;
+    let given = so_far.iter().filter(|a| a.is_some()).count();
+    let Some(path) = &args.save else {
+        eprintln!("Stopped: nothing was saved (--save FILE keeps the answers given so far).");
+        return Ok(finished);
+    };
+    if given == 0 {
+        eprintln!("Stopped: no statement was answered, so nothing was saved.");
+        return Ok(finished);
+    }
+    let mut file = Output::create(Some(path))?;
+    file.write_all(answers_csv(&args.respondent, survey, so_far, settings.sanitize).as_bytes())?;
+    file.finish()
+        .with_context(|| format!("saving the answers to {}", path.display()))?;
+    eprintln!(
+        "Stopped: saved your {given} answer{} so far ({} statements not answered) to {}; `{}` scores them.",
+        if given == 1 { "" } else { "s" },
+        so_far.len() - given,
+        path.display(),
+        rescore_command(args, path)
+    );
+    Ok(finished)
 }
 
 /// The `rolefit score` command that scores answers saved to `path` as this
@@ -155,8 +232,8 @@ fn rescore_command(args: &AssessArgs, path: &Path) -> String {
     if unzipped != rolefit_import::limits::MAX_UNZIPPED_MIB {
         option("--max-unzipped-mib", unzipped.to_string());
     }
-    if args.strategy != rolefit_score::DEFAULT_STRATEGY {
-        option("--strategy", args.strategy.clone());
+    if args.choice.strategy != rolefit_score::DEFAULT_STRATEGY {
+        option("--strategy", args.choice.strategy.clone());
     }
     words.iter().map(|w| shell_word(w)).collect::<Vec<_>>().join(" ")
 }
@@ -177,8 +254,12 @@ fn shell_word(word: &str) -> String {
 
 /// The scale statements are answered on, and its name for the importer
 /// (`None` for a numeric range or the survey's own scale).
-fn answer_scale(args: &AssessArgs, survey: &Survey) -> Result<(ResponseScale, Option<String>)> {
-    let custom = labels(args)?;
+fn answer_scale(
+    args: &AssessArgs,
+    survey: &Survey,
+    settings: &Settings,
+) -> Result<(ResponseScale, Option<String>)> {
+    let custom = labels(args, settings)?;
     match &args.scale {
         None => Ok((survey.scale().clone(), None)),
         Some(ScaleArg::Range(range)) if *range == survey.scale().scale() => {
@@ -204,11 +285,11 @@ fn answer_scale(args: &AssessArgs, survey: &Survey) -> Result<(ResponseScale, Op
 }
 
 /// The custom label scales of `--labels-map`.
-fn labels(args: &AssessArgs) -> Result<Vec<rolefit_import::NamedScale>> {
+fn labels(args: &AssessArgs, settings: &Settings) -> Result<Vec<rolefit_import::NamedScale>> {
     match &args.labels_map {
         None => Ok(Vec::new()),
         Some(path) => {
-            let input = crate::io::open_file(path, "labels map")?;
+            let input = crate::io::open_file(path, "labels map", settings.encoding)?;
             Ok(rolefit_import::read_labels_map(input.reader, &input.name)?)
         }
     }
@@ -228,6 +309,47 @@ fn choices(scale: &ResponseScale) -> Vec<(String, f64)> {
     (lo..=hi).map(|v| (v.to_string(), v as f64)).collect()
 }
 
+/// How the questions ended.
+#[derive(Debug, Clone, PartialEq)]
+enum Asked {
+    /// Past the last statement: every answer (`None` where skipped).
+    Finished(Vec<Option<f64>>),
+    /// Quit with Esc: the answers given so far.
+    Quit(Vec<Option<f64>>),
+}
+
+/// The terminal's alternate screen, shown while the statements are asked
+/// so that its screens do not fill the scrollback; the screen the user had
+/// comes back when this is dropped (on every return, error and panic),
+/// before a Ctrl-C key ends the run, and, on a signal, in the interrupt
+/// handler ([`crate::io::set_alternate_screen`]).
+struct AlternateScreen<W: Write> {
+    out: W,
+}
+
+impl<W: Write> AlternateScreen<W> {
+    /// Switches the terminal `out` writes to onto its alternate screen.
+    fn enter(mut out: W) -> Self {
+        crate::io::set_alternate_screen(true);
+        let _ = crossterm::execute!(out, crossterm::terminal::EnterAlternateScreen);
+        AlternateScreen { out }
+    }
+}
+
+impl<W: Write> Drop for AlternateScreen<W> {
+    fn drop(&mut self) {
+        // Left first, then forgotten: an interrupt handled meanwhile (Ctrl-C
+        // raises SIGINT as well as ending the prompt) leaves it too rather
+        // than not at all; leaving twice does no harm.
+        let _ = crossterm::execute!(
+            self.out,
+            crossterm::terminal::LeaveAlternateScreen,
+            crossterm::cursor::Show
+        );
+        crate::io::set_alternate_screen(false);
+    }
+}
+
 /// What the person picked for one statement.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Step {
@@ -236,11 +358,12 @@ enum Step {
     Back,
 }
 
-/// Asks every statement in turn, each on a clean screen; `None` if the
-/// person quits.
-fn ask(survey: &Survey, scale: &ResponseScale) -> Result<Option<Vec<Option<f64>>>> {
-    crate::io::restore_cursor_on_interrupt();
+/// Asks every statement in turn, each on a clean screen of the terminal's
+/// alternate screen; Esc asks whether to quit (saying where the answers so
+/// far go with `save`).
+fn ask(survey: &Survey, scale: &ResponseScale, save: Option<&Path>) -> Result<Asked> {
     let term = Term::stderr();
+    let alternate = AlternateScreen::enter(std::io::stderr());
     let theme = ColorfulTheme::default();
     let options = choices(scale);
     let items = survey.items();
@@ -288,6 +411,7 @@ fn ask(survey: &Survey, scale: &ResponseScale) -> Result<Option<Vec<Option<f64>>
                 // Ctrl-C: the interrupt handler is ending the process (status
                 // 130); nothing was written.
                 let _ = term.show_cursor();
+                drop(alternate);
                 std::process::exit(130);
             }
             Err(e) => return Err(anyhow::Error::new(e).context("asking in the terminal")),
@@ -297,13 +421,22 @@ fn ask(survey: &Survey, scale: &ResponseScale) -> Result<Option<Vec<Option<f64>>
             Some(k) if k == options.len() => Step::Skip,
             Some(_) => Step::Back,
             None => {
+                let given = answers.iter().filter(|a| a.is_some()).count();
+                let prompt = match save {
+                    Some(path) if given > 0 => format!(
+                        "Quit now? Your {given} answer{} so far will be saved to {}.",
+                        if given == 1 { "" } else { "s" },
+                        path.display()
+                    ),
+                    _ => "Quit without a result?".to_string(),
+                };
                 let quit = Confirm::with_theme(&theme)
-                    .with_prompt("Quit without a result?")
+                    .with_prompt(prompt)
                     .default(false)
                     .interact_on(&term)
                     .unwrap_or(true);
                 if quit {
-                    return Ok(None);
+                    return Ok(Asked::Quit(answers));
                 }
                 continue;
             }
@@ -322,7 +455,8 @@ fn ask(survey: &Survey, scale: &ResponseScale) -> Result<Option<Vec<Option<f64>>
             Step::Back => i = i.saturating_sub(1),
         }
     }
-    let _ = term.clear_screen();
+    // The summary goes on the screen the user had, where it stays.
+    drop(alternate);
     let answered = answers.iter().filter(|a| a.is_some()).count();
     let _ = term.write_line(&format!(
         "Done: {answered} of {n} statements answered{}.\n",
@@ -332,7 +466,7 @@ fn ask(survey: &Survey, scale: &ResponseScale) -> Result<Option<Vec<Option<f64>>
             String::new()
         }
     ));
-    Ok(Some(answers))
+    Ok(Asked::Finished(answers))
 }
 
 /// `text` wrapped at spaces into lines of at most `width` characters.
@@ -389,15 +523,15 @@ fn bar_of(done: usize, total: usize, width: usize) -> String {
 }
 
 /// The answers as a responses CSV: `respondent` and the item ids, one row.
-fn answers_csv(respondent: &str, survey: &Survey, answers: &[Option<f64>]) -> String {
+fn answers_csv(respondent: &str, survey: &Survey, answers: &[Option<f64>], sanitize: bool) -> String {
     let mut out = Vec::new();
     out.extend_from_slice(b"respondent");
     for item in survey.items() {
         out.push(b',');
-        csv_field(&mut out, &safe(&item.id));
+        csv_field(&mut out, &safe(&item.id, sanitize));
     }
     out.push(b'\n');
-    csv_field(&mut out, &safe(respondent));
+    csv_field(&mut out, &safe(respondent, sanitize));
     for answer in answers {
         out.push(b',');
         if let Some(v) = answer {
@@ -416,13 +550,14 @@ fn read_answers(
     survey: &Survey,
     args: &AssessArgs,
     scale_name: &Option<String>,
+    settings: &Settings,
 ) -> Result<Vec<Option<f64>>> {
-    let input = open_input(Some(path), "answers")?;
-    let (scale, _) = answer_scale(args, survey)?;
+    let input = open_input(Some(path), "answers", settings.encoding)?;
+    let (scale, _) = answer_scale(args, survey, settings)?;
     let options = ResponseOptions {
         scale: scale_name.is_none().then(|| scale.scale()),
         scale_name: scale_name.clone(),
-        labels: labels(args)?,
+        labels: labels(args, settings)?,
         ..Default::default()
     };
     let mut reader = ResponseReader::new(input.reader, &input.name, matrix, Some(survey), &options)?;
@@ -474,15 +609,18 @@ fn read_answers(
 
 /// The result: ranked roles with their explanations, then the person's
 /// capabilities against the best-fitting role as a bar chart.
+/// Explanations show answers and levels on `answer_scale`, the scale the
+/// statements were answered on.
 fn report(
     matrix: &RoleMatrix,
-    compiled: &CompiledMatrix,
+    answer_scale: Scale,
     strategy: &dyn Strategy,
     profile: &ProfileBatch,
     top: usize,
     item_capabilities: &[usize],
     answers: &[Option<f64>],
 ) -> Result<String> {
+    let compiled = &CompiledMatrix::new(matrix);
     let scorer = Scorer::new(compiled, strategy).top(Some(matrix.roles().len()));
     let outcomes = scorer
         .score_batch(profile)
@@ -530,7 +668,8 @@ fn report(
         .iter()
         .map(|r| explain(compiled, strategy, values, answered, *r))
         .collect();
-    let renderer = Renderer::new(ScoreFormat::Table, matrix, strategy, true);
+    let renderer =
+        Renderer::new(ScoreFormat::Table, matrix, strategy, true, true).with_answer_scale(answer_scale);
     let mut rows = Vec::new();
     renderer.row(
         &mut Vec::new(),
@@ -604,6 +743,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_alternate_screen_is_left_when_the_guard_goes_whatever_the_path() {
+        let mut out = Vec::new();
+        {
+            let _screen = AlternateScreen::enter(&mut out);
+        }
+        assert_eq!(out, b"\x1b[?1049h\x1b[?1049l\x1b[?25h");
+        // An error returned while asking drops the guard too.
+        let mut out = Vec::new();
+        let failing = |out: &mut Vec<u8>| -> Result<()> {
+            let _screen = AlternateScreen::enter(out);
+            Err(anyhow::anyhow!("the terminal went away"))
+        };
+        assert!(failing(&mut out).is_err());
+        assert!(out.ends_with(b"\x1b[?1049l\x1b[?25h"), "{out:?}");
+    }
+
+    #[test]
     fn choices_are_labels_or_whole_numbers() {
         let labels = choices(&ResponseScale::agreement5());
         assert_eq!(labels[0], ("Strongly disagree".to_string(), 1.0));
@@ -650,7 +806,7 @@ mod tests {
         let mut answers = vec![None; survey.items().len()];
         answers[0] = Some(4.0);
         answers[2] = Some(2.5);
-        let csv = answers_csv("=me", &survey, &answers);
+        let csv = answers_csv("=me", &survey, &answers, true);
         let mut lines = csv.lines();
         assert!(lines.next().unwrap().starts_with("respondent,Q01,Q02,Q03,"));
         assert!(lines.next().unwrap().starts_with("'=me,4,,2.5,,"));

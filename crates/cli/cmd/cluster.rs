@@ -2,195 +2,86 @@
 //!
 //! Reads every response (clustering needs them all at once), imputes
 //! missing answers with the capability's mean, clusters with k-means or a
-//! Gaussian mixture (a fixed `--k`, or the best k of `--k-range` by
-//! silhouette), and writes either `respondent,cluster` rows (CSV) or a
+//! Gaussian mixture (a fixed `--clusters`, or the best k of `--k-range` by
+//! silhouette; see [`crate::cohort::Grouping`]), and writes either `respondent,cluster` rows (CSV) or a
 //! summary of the clusters (table, JSON). `--plot` also draws the
 //! respondents in 2-D. A one-line summary with timings goes to standard
 //! error.
 
 use std::io::Write;
-use std::path::Path;
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
+use std::time::Instant;
 
 use anyhow::Result;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
+use clap::Args;
 use rolefit_model::{ProfileBatch, RoleMatrix};
-use rolefit_score::cluster::{
-    describe, fit, fit_range, project, silhouette, silhouette_sample, ClusterError, ClusterParams,
-    ClusterSummary, Clustering, CohortData, KChoice, Method, Precision, Seeding, Silhouette,
-};
-use rolefit_score::{CompiledMatrix, ScoreError, Strategy};
+use rolefit_score::cluster::{describe, ClusterParams, ClusterSummary, Precision, Seeding, Silhouette};
+use rolefit_score::{Scorer, Strategy};
 use serde_json::json;
 
-use crate::args::{ClusterArgs, ClusterMethod, ListFormat, MatrixSource, ResponsesSource};
+use crate::args::{
+    CellSafety, Centring, ClusterChoice, Emit, InputEncoding, ListFormat, MatrixSource, MinAnswered, Quiet,
+    ResponsesSource, StrategyChoice,
+};
+use crate::cohort::{
+    cluster, cluster_error, cluster_plot, load_cohort, map_title, ClusterMap, Clustered, Cohort, Grouping,
+};
 use crate::error::bad_input;
 use crate::io::Output;
-use crate::load::{self, Loaded};
 use crate::plot::{self, scatter};
-use crate::registry;
+use crate::registry::{Finished, Strategies};
 use crate::render::{number, table};
+use crate::settings::Settings;
 
-/// The k range tried when neither `--k` nor `--k-range` is given: 2 to 8
-/// (fewer with fewer respondents).
-pub const DEFAULT_K_RANGE: (usize, usize) = (2, 8);
-
-/// At most this many respondents are drawn on a cluster map; beyond, a
-/// seeded sample of this many (an SVG of a million circles helps no one).
-pub const MAX_POINTS: usize = 20_000;
-
-/// Respondents loaded for clustering.
-pub struct Cohort {
-    /// The matrix and its notes.
-    pub loaded: Loaded,
-    /// The matrix compiled for scoring.
-    pub compiled: CompiledMatrix,
-    /// Every respondent, as read.
-    pub profiles: ProfileBatch,
-    /// The same, dense, missing answers imputed.
-    pub data: CohortData,
-    /// The input's name for messages.
-    pub source: String,
-}
-
-/// Loads the matrix and every response, checked against the matrix scale.
-pub fn load_cohort(responses: &ResponsesSource, matrix: &MatrixSource) -> Result<Cohort> {
-    let loaded = load::matrix(matrix)?;
-    let profiles = load::responses(responses, &loaded.matrix)?;
-    let source = match responses.input.as_deref() {
-        Some(p) if p != Path::new("-") => p.display().to_string(),
-        _ => "<stdin>".to_string(),
-    };
-    if profiles.is_empty() {
-        return Err(bad_input(format!("{source} holds no respondents")));
-    }
-    let compiled = CompiledMatrix::new(&loaded.matrix);
-    compiled.check(&profiles).map_err(score_error)?;
-    let data = CohortData::from_batch(&profiles, loaded.matrix.scale());
-    Ok(Cohort {
-        loaded,
-        compiled,
-        profiles,
-        data,
-        source,
-    })
-}
-
-/// A clustering failure as an error with the right exit code: the data or
-/// the arguments (2), except a misbehaving strategy (1).
-pub fn cluster_error(e: ClusterError) -> anyhow::Error {
-    match e {
-        ClusterError::Score(e) => score_error(e),
-        ClusterError::Fit { method, message } => bad_input(format!(
-            "{method} failed on these respondents: {message}{}",
-            if method == Method::Gmm {
-                " (try --method kmeans, or fewer clusters)"
-            } else {
-                ""
-            }
-        )),
-        other => bad_input(other.to_string()),
-    }
-}
-
-fn score_error(e: ScoreError) -> anyhow::Error {
-    match e {
-        ScoreError::Strategy { .. } => anyhow::Error::new(e),
-        other => bad_input(other.to_string()),
-    }
-}
-
-/// Parses `A..B` (both included; `A..=B` is accepted too).
-pub fn parse_k_range(text: &str) -> Result<(usize, usize)> {
-    let bad = || {
-        bad_input(format!(
-            "--k-range: expected A..B with whole numbers 2 <= A <= B, got {text:?}"
-        ))
-    };
-    let (a, b) = text.split_once("..").ok_or_else(bad)?;
-    let b = b.strip_prefix('=').unwrap_or(b);
-    let a: usize = a.trim().parse().map_err(|_| bad())?;
-    let b: usize = b.trim().parse().map_err(|_| bad())?;
-    if a < 2 || a > b {
-        return Err(bad());
-    }
-    Ok((a, b))
-}
-
-/// A clustering with what was measured along the way.
-pub struct Clustered {
-    /// The clustering chosen.
-    pub clustering: Clustering,
-    /// Its silhouette (`None` for one cluster).
-    pub silhouette: Option<Silhouette>,
-    /// Every k tried, with `--k-range` (empty with `--k`).
-    pub tried: Vec<KChoice>,
-    /// The range tried, if any.
-    pub range: Option<(usize, usize)>,
-    /// Time spent fitting (and scoring k's).
-    pub fit_time: Duration,
-}
-
-/// Clusters `data` with a fixed `k`, or the best k of `range` (by default
-/// [`DEFAULT_K_RANGE`], shortened to the number of respondents).
-pub fn cluster(
-    data: &CohortData,
-    k: Option<usize>,
-    range: Option<(usize, usize)>,
-    params: &ClusterParams,
-) -> Result<Clustered> {
-    let started = Instant::now();
-    let n = data.len();
-    match (k, range) {
-        (Some(k), _) => {
-            let clustering = fit(data, k, params).map_err(cluster_error)?;
-            let fit_time = started.elapsed();
-            let sample = silhouette_sample(n, params.seed_value());
-            let s = silhouette(data.values(), clustering.labels(), clustering.k(), &sample);
-            Ok(Clustered {
-                clustering,
-                silhouette: s,
-                tried: Vec::new(),
-                range: None,
-                fit_time,
-            })
-        }
-        (None, range) => {
-            // The default range shrinks to the cohort; one asked for does not.
-            let (a, b) = range.unwrap_or((DEFAULT_K_RANGE.0, DEFAULT_K_RANGE.1.min(n)));
-            if n < 2 || a > b {
-                return Err(bad_input(format!(
-                    "cannot choose k from {a}..{b} with {n} respondent{}; give --k",
-                    if n == 1 { "" } else { "s" }
-                )));
-            }
-            let (clustering, s, tried) = fit_range(data, a..=b, params).map_err(cluster_error)?;
-            Ok(Clustered {
-                clustering,
-                silhouette: Some(s),
-                tried,
-                range: Some((a, b)),
-                fit_time: started.elapsed(),
-            })
-        }
-    }
+/// `rolefit cluster`
+#[derive(Debug, Args)]
+pub struct ClusterArgs {
+    #[command(flatten)]
+    pub responses: ResponsesSource,
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    #[command(flatten)]
+    pub encoding: InputEncoding,
+    #[command(flatten)]
+    pub grouping: ClusterChoice,
+    #[command(flatten)]
+    pub answered: MinAnswered,
+    /// Random seed: the same seed gives the same result.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    #[command(flatten)]
+    pub choice: StrategyChoice,
+    #[command(flatten)]
+    pub centring: Centring,
+    #[command(flatten)]
+    pub emit: Emit<ListFormat>,
+    #[command(flatten)]
+    pub cells: CellSafety,
+    /// Also draw the result as an SVG picture: the respondents in 2-D
+    /// (PCA), coloured by cluster.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    #[command(flatten)]
+    pub quiet: Quiet,
 }
 
 /// Runs `rolefit cluster`.
-pub fn run(args: &ClusterArgs) -> Result<()> {
+pub fn run(args: &ClusterArgs, settings: &Settings) -> Result<Finished> {
     let started = Instant::now();
-    let range = args.k_range.as_deref().map(parse_k_range).transpose()?;
-    let registry = registry::registry(args.plugin.duration())?;
-    let strategy = registry::find(&registry, &args.strategy)?;
-    let cohort = load_cohort(&args.responses, &args.matrix)?;
-    cohort.loaded.print_notes();
+    let grouping = Grouping::of(&args.grouping)?;
+    let strategies = Strategies::open(args.choice.plugin.duration())?;
+    let chosen =
+        crate::strategy::by_name(strategies.registry(), &args.choice.strategy, args.centring.center)?;
+    let strategy = chosen.get();
+    let mut cohort = load_cohort(&args.responses, &args.matrix, settings)?;
+    cohort.loaded.print_notes(settings);
+    let needed = Scorer::new(&cohort.compiled, strategy)
+        .min_answered(args.answered.keeping())
+        .needed();
+    cohort.keep_answered(needed, settings)?;
     let read_time = started.elapsed();
-    let method = match args.method {
-        ClusterMethod::Kmeans => Method::KMeans,
-        ClusterMethod::Gmm => Method::Gmm,
-    };
-    let params = kmeans_knobs(ClusterParams::new(method).seed(args.seed))?;
-    let result = cluster(&cohort.data, args.k.map(|k| k as usize), range, &params)?;
+    let params = kmeans_knobs(ClusterParams::new(grouping.method).seed(args.seed))?;
+    let result = cluster(&cohort.data, grouping.k, grouping.range, &params)?;
     let summaries = describe(
         &cohort.data,
         &result.clustering,
@@ -214,10 +105,12 @@ pub fn run(args: &ClusterArgs) -> Result<()> {
             )? {
                 ClusterMap::Drawn(svg) => svg,
                 ClusterMap::NotDrawn(why) => {
-                    eprintln!(
+                    if !settings.quiet {
+                        eprintln!(
                         "note: the cluster map is not drawn: {why}; {} holds the title and this note only",
                         path.display()
-                    );
+                        );
+                    }
                     scatter::not_drawn(&map_title(&cohort.data, &result.clustering), &why)?
                 }
             },
@@ -225,8 +118,8 @@ pub fn run(args: &ClusterArgs) -> Result<()> {
         None => None,
     };
     let matrix = &cohort.loaded.matrix;
-    let text = match crate::formats::choose("cluster", args.format, args.output.as_deref())? {
-        ListFormat::Csv => assignments_csv(&cohort.profiles, result.clustering.labels())?,
+    let text = match args.emit.chosen("cluster")? {
+        ListFormat::Csv => assignments_csv(&cohort.profiles, result.clustering.labels(), settings.sanitize)?,
         ListFormat::Json => {
             let mut s = serde_json::to_string_pretty(&summary_json(
                 &cohort, &result, &summaries, strategy, args.seed,
@@ -239,15 +132,18 @@ pub fn run(args: &ClusterArgs) -> Result<()> {
                 .into_owned()
         }
     };
-    let mut out = Output::create(args.output.as_deref())?;
+    let mut out = Output::create(args.emit.output())?;
     out.write_all(text.as_bytes())?;
     // A strategy plugin that fails at the end fails the run, output unwritten.
-    registry::finish()?;
+    let finished = strategies.finish()?;
     out.finish()?;
     if let (Some(path), Some(svg)) = (&args.plot, &plot_svg) {
         plot::write(path, svg)?;
     }
 
+    if settings.quiet {
+        return Ok(finished);
+    }
     let c = &result.clustering;
     let s = match &result.silhouette {
         Some(s) => format!("silhouette {:.3}{}", s.overall, sample_note(s, cohort.data.len())),
@@ -266,7 +162,7 @@ pub fn run(args: &ClusterArgs) -> Result<()> {
         result.fit_time.as_secs_f64(),
         started.elapsed().as_secs_f64(),
     );
-    Ok(())
+    Ok(finished)
 }
 
 /// The environment variable through which `benches/cluster_compare.py`
@@ -319,12 +215,12 @@ fn sample_note(s: &Silhouette, n: usize) -> String {
 }
 
 /// `respondent,cluster` rows in input order.
-fn assignments_csv(profiles: &ProfileBatch, labels: &[usize]) -> Result<String> {
+fn assignments_csv(profiles: &ProfileBatch, labels: &[usize], sanitize: bool) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["respondent", "cluster"])?;
     let mut buf = itoa::Buffer::new();
     for (i, &l) in labels.iter().enumerate() {
-        crate::render::write_safe(&mut w, [profiles.respondent(i), buf.format(l)])?;
+        crate::render::write_safe(&mut w, [profiles.respondent(i), buf.format(l)], sanitize)?;
     }
     Ok(String::from_utf8(w.into_inner().map_err(|e| e.into_error())?)?)
 }
@@ -491,124 +387,4 @@ fn summary_json(
             })
         }).collect::<Vec<_>>(),
     })
-}
-
-/// A cluster map, or why there is none.
-#[derive(Debug)]
-pub enum ClusterMap {
-    /// The map, an SVG document.
-    Drawn(String),
-    /// The respondents cannot be projected onto two principal components
-    /// (fewer than 3, identical answers, or all on one line): why, to
-    /// finish "the map is not drawn: ...".
-    NotDrawn(String),
-}
-
-/// The title of the cluster map of `data`.
-pub fn map_title(data: &CohortData, clustering: &Clustering) -> String {
-    format!(
-        "{} respondents in {} clusters ({})",
-        data.len(),
-        clustering.k(),
-        clustering.method()
-    )
-}
-
-/// The cluster map of `cohort`: respondents projected on the first two
-/// principal components, coloured by cluster, roles marked. With `hide`,
-/// the members of clusters for which it returns true are left out (the
-/// report's privacy rule) and the legend says so. A cohort that cannot be
-/// projected gets [`ClusterMap::NotDrawn`], not an error.
-pub fn cluster_plot(
-    data: &CohortData,
-    matrix: &RoleMatrix,
-    clustering: &Clustering,
-    seed: u64,
-    hide: Option<&dyn Fn(usize) -> bool>,
-) -> Result<ClusterMap> {
-    let compiled = CompiledMatrix::new(matrix);
-    let p = match project(data, compiled.levels()) {
-        Ok(p) => p,
-        Err(ClusterError::Projection(why)) => return Ok(ClusterMap::NotDrawn(why)),
-        Err(e) => return Err(cluster_error(e)),
-    };
-    let labels = clustering.labels();
-    let hidden = |c: usize| hide.is_some_and(|h| h(c));
-    let mut shown: Vec<usize> = (0..labels.len()).filter(|&i| !hidden(labels[i])).collect();
-    let total = shown.len();
-    if shown.len() > MAX_POINTS {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut pick = rand::seq::index::sample(&mut rng, shown.len(), MAX_POINTS).into_vec();
-        pick.sort_unstable();
-        shown = pick.into_iter().map(|i| shown[i]).collect();
-    }
-    let points: Vec<(f64, f64, usize)> = shown
-        .iter()
-        .map(|&i| (p.respondents[[i, 0]], p.respondents[[i, 1]], labels[i]))
-        .collect();
-    let legend: Vec<String> = clustering
-        .sizes()
-        .iter()
-        .enumerate()
-        .map(|(c, &size)| {
-            if hidden(c) {
-                format!("cluster {c}: not drawn (small)")
-            } else {
-                format!("cluster {c} ({size})")
-            }
-        })
-        .collect();
-    let roles: Vec<(String, f64, f64)> = matrix
-        .roles()
-        .iter()
-        .enumerate()
-        .map(|(j, r)| (r.name.clone(), p.roles[[j, 0]], p.roles[[j, 1]]))
-        .collect();
-    let title = map_title(data, clustering);
-    let mut note = format!(
-        "First two principal components: {:.0}% and {:.0}% of the variance. Triangles: roles.",
-        100.0 * p.explained[0],
-        100.0 * p.explained[1]
-    );
-    if total > points.len() {
-        note.push_str(&format!(
-            " A random sample of {} of {} respondents is drawn.",
-            points.len(),
-            total
-        ));
-    }
-    if total < labels.len() {
-        note.push_str(&format!(
-            " {} respondents in small clusters are not drawn.",
-            labels.len() - total
-        ));
-    }
-    let (ax, ay) = (
-        format!("PC1 ({:.0}%)", 100.0 * p.explained[0]),
-        format!("PC2 ({:.0}%)", 100.0 * p.explained[1]),
-    );
-    scatter::cluster_map(&scatter::ClusterMap {
-        title: &title,
-        note: Some(&note),
-        points: &points,
-        legend: &legend,
-        roles: &roles,
-        axes: [&ax, &ay],
-    })
-    .map(ClusterMap::Drawn)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn k_ranges_parse() {
-        assert_eq!(parse_k_range("2..8").unwrap(), (2, 8));
-        assert_eq!(parse_k_range(" 3..=3").unwrap(), (3, 3));
-        for bad in ["1..4", "5..3", "2-8", "a..b", "2..", ""] {
-            let err = parse_k_range(bad).unwrap_err();
-            assert_eq!(crate::error::exit_code(&crate::error::classify(&err)), 2, "{bad}");
-        }
-    }
 }

@@ -4,11 +4,32 @@
 use std::io::Write;
 
 use anyhow::Result;
-use clap::CommandFactory;
+use clap::{Args, CommandFactory, ValueEnum};
 use clap_complete::Shell as Target;
 
-use crate::args::{Cli, CompletionsArgs, Shell};
+use crate::args::Cli;
 use crate::io::Output;
+
+/// `rolefit completions`
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// Shells for completions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    /// Bash.
+    Bash,
+    /// Zsh.
+    Zsh,
+    /// Fish.
+    Fish,
+    /// PowerShell.
+    Powershell,
+}
 
 /// Runs `rolefit completions`: the completion script on standard output.
 pub fn completions(args: &CompletionsArgs) -> Result<()> {

@@ -1,48 +1,107 @@
-//! `rolefit evaluate`: compare strategies on labelled respondents, and the
-//! per-respondent confidence `rolefit score --confidence` adds.
+//! `rolefit evaluate`: compare strategies on labelled respondents.
 //!
 //! The numbers come from [`rolefit_score::evaluate`]; this module picks the
 //! strategies (`--strategies`, `--center`), reads the labels, and renders
 //! the result as tables, JSON or Markdown.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use anyhow::Result;
+use clap::{Args, ValueEnum};
 use rolefit_model::RoleMatrix;
 use rolefit_score::evaluate::{
-    evaluate_with_progress, Bootstrap, Candidate, Confidence, EvaluateError, EvaluateOptions, Evaluation,
-    DEFAULT_RESAMPLES,
+    evaluate_with_progress, Candidate, EvaluateError, EvaluateOptions, Evaluation, DEFAULT_RESAMPLES,
 };
 use rolefit_score::learned::{Method, TrainOptions};
 use rolefit_score::{Centred, Registry, ScoreError, BUILTIN_STRATEGIES};
 use serde_json::{json, Value};
 
-use crate::args::{Center, EvaluateArgs, EvaluateFormat};
-use crate::cmd::train::{input_name, labels_warning};
+use crate::args::{
+    CellSafety, Center, Centring, Emit, InputEncoding, MatrixSource, MinAnswered, PluginTimeout, Quiet,
+    ResponsesSource,
+};
 use crate::error::bad_input;
 use crate::io::Output;
-use crate::load;
+use crate::labels::labels_warning;
+use crate::load::{self, input_name};
 use crate::progress::Progress;
-use crate::registry;
+use crate::registry::{Finished, Strategies};
 use crate::render::{closest, table};
+use crate::settings::Settings;
+
+/// `rolefit evaluate`
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    #[command(flatten)]
+    pub responses: ResponsesSource,
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    #[command(flatten)]
+    pub encoding: InputEncoding,
+    /// The role of each respondent: a CSV `respondent,role`.
+    #[arg(long, value_name = "FILE")]
+    pub labels: PathBuf,
+    /// Strategies to compare, comma-separated, or `all` (built-in, learned and plugin).
+    #[arg(long, value_name = "LIST", default_value = "all")]
+    pub strategies: String,
+    /// The k of top-k accuracy and NDCG@k.
+    #[arg(long, alias = "k", value_name = "K", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    pub k_accuracy: u32,
+    /// Folds of cross-validation for learned strategies.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..))]
+    pub folds: u32,
+    /// Neighbours of the learned `knn` strategy.
+    #[arg(long, value_name = "K", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub neighbours: u32,
+    /// Random seed: the same seed gives the same result.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    #[command(flatten)]
+    pub centring: Centring,
+    #[command(flatten)]
+    pub answered: MinAnswered,
+    #[command(flatten)]
+    pub plugin: PluginTimeout,
+    #[command(flatten)]
+    pub emit: Emit<EvaluateFormat>,
+    #[command(flatten)]
+    pub cells: CellSafety,
+    #[command(flatten)]
+    pub quiet: Quiet,
+}
+
+/// Output formats for evaluations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvaluateFormat {
+    /// Aligned tables for people.
+    Table,
+    /// One JSON object.
+    Json,
+    /// CSV: one row per strategy and its metrics.
+    Csv,
+    /// Markdown tables, for docs and reports.
+    Markdown,
+}
 
 /// Respondents x strategies from which `evaluate` shows a progress bar on a
 /// terminal (20,000 x 8 strategies take a few seconds).
 const PROGRESS_FROM: u64 = 100_000;
 
 /// Runs `rolefit evaluate`.
-pub fn run(args: &EvaluateArgs) -> Result<()> {
-    let loaded = load::matrix(&args.matrix)?;
-    loaded.print_notes();
+pub fn run(args: &EvaluateArgs, settings: &Settings) -> Result<Finished> {
+    let loaded = load::matrix(&args.matrix, settings)?;
+    loaded.print_notes(settings);
     let matrix = loaded.matrix;
-    let batch = load::responses_unique(&args.responses, &matrix)?;
+    let batch = load::responses_unique(&args.responses, &matrix, settings)?;
     let input = input_name(args.responses.input.as_deref());
-    let labels = load::role_labels(&args.labels, &matrix)?;
+    let labels = load::role_labels(&args.labels, &matrix, settings.encoding)?;
     let (labels, unused) = labels.align(&batch, &input)?;
     labels_warning(unused, &args.labels, &input);
 
-    let registry = registry::registry(args.plugin.duration())?;
-    let picks = select(&args.strategies, args.center, &registry)?;
+    let strategies = Strategies::open(args.plugin.duration())?;
+    let registry = strategies.registry();
+    let picks = select(&args.strategies, args.centring.center, registry)?;
     let centred: Vec<Centred> = picks
         .iter()
         .filter_map(|p| match p {
@@ -58,23 +117,23 @@ pub fn run(args: &EvaluateArgs) -> Result<()> {
     let mut candidates = Vec::with_capacity(picks.len());
     for pick in &picks {
         candidates.push(match pick {
-            Pick::Registered(name) => Candidate::Fixed(registry::find(&registry, name)?),
+            Pick::Registered(name) => Candidate::Fixed(strategies.find(name)?),
             Pick::Centred(_) => Candidate::Fixed(next_centred.next().expect("one centred per pick")),
             Pick::Learned(method) => Candidate::Learned(*method, train_options),
         });
     }
     let options = EvaluateOptions {
-        k: args.k as usize,
+        k: args.k_accuracy as usize,
         folds: args.folds as usize,
         seed: args.seed,
         resamples: DEFAULT_RESAMPLES,
-        min_answered: args.min_answered,
+        min_answered: args.answered.ranking(),
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
     // Respondents x strategies: a bar from about a minute of work up.
     let progress = Progress::counting(
         (batch.len() * candidates.len()) as u64,
-        PROGRESS_FROM,
+        if settings.quiet { u64::MAX } else { PROGRESS_FROM },
         "respondents x strategies evaluated",
     );
     let evaluation = evaluate_with_progress(&matrix, &batch, &labels, &candidates, &options, &|done, _| {
@@ -87,7 +146,7 @@ pub fn run(args: &EvaluateArgs) -> Result<()> {
         EvaluateError::TooFewForFolds { .. } => bad_input(format!("{input}: {e}; lower --folds")),
         other => bad_input(format!("evaluating {input}: {other}")),
     })?;
-    if evaluation.excluded > 0 {
+    if evaluation.excluded > 0 && !settings.quiet {
         eprintln!(
             "note: {} of {} respondents answered fewer than {} of the {} capabilities and were left out; see --min-answered",
             evaluation.excluded,
@@ -96,23 +155,24 @@ pub fn run(args: &EvaluateArgs) -> Result<()> {
             matrix.capabilities().len()
         );
     }
-    let text = match crate::formats::choose("evaluate", args.format, args.output.as_deref())? {
+    let text = match args.emit.chosen("evaluate")? {
         EvaluateFormat::Table => crate::render::terminal(&render_table(&evaluation, &matrix)).into_owned(),
         EvaluateFormat::Markdown => {
             crate::render::terminal(&render_markdown(&evaluation, &matrix)).into_owned()
         }
+        EvaluateFormat::Csv => metrics_csv(&evaluation)?,
         EvaluateFormat::Json => {
             let mut s = serde_json::to_string_pretty(&to_json(&evaluation, &matrix))?;
             s.push('\n');
             s
         }
     };
-    let mut out = Output::create(args.output.as_deref())?;
+    let mut out = Output::create(args.emit.output())?;
     out.write_all(text.as_bytes())?;
     // A strategy plugin that fails at the end fails the run, output unwritten.
-    registry::finish()?;
+    let finished = strategies.finish()?;
     out.finish()?;
-    Ok(())
+    Ok(finished)
 }
 
 /// A strategy asked for by name.
@@ -264,6 +324,38 @@ fn metric_rows(ev: &Evaluation) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
+/// The main table as CSV: one row per strategy (numbers unrounded).
+fn metrics_csv(ev: &Evaluation) -> Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "strategy",
+        "cross_validated",
+        "n",
+        "top1_accuracy",
+        "topk_accuracy",
+        "k",
+        "mrr",
+        "ndcg",
+        "macro_f1",
+        "stability",
+    ])?;
+    for s in &ev.strategies {
+        w.write_record([
+            s.name.clone(),
+            s.cross_validated.to_string(),
+            s.n.to_string(),
+            s.top1_accuracy.to_string(),
+            s.topk_accuracy.to_string(),
+            ev.options.k.to_string(),
+            s.mrr.to_string(),
+            s.ndcg.to_string(),
+            s.macro_f1.to_string(),
+            s.stability.to_string(),
+        ])?;
+    }
+    Ok(String::from_utf8(w.into_inner().map_err(|e| e.into_error())?)?)
+}
+
 /// The agreement matrix: Kendall's tau-b above the diagonal, top-1
 /// agreement below, strategies numbered.
 fn agreement_rows(ev: &Evaluation) -> (Vec<String>, Vec<Vec<String>>) {
@@ -410,64 +502,6 @@ fn to_json(ev: &Evaluation, matrix: &RoleMatrix) -> Value {
             "top1_agreement": a.top1_agreement,
         })).collect::<Vec<_>>(),
     })
-}
-
-/// The bootstrap `rolefit score --confidence` uses: `--resamples` resamples
-/// (default [`DEFAULT_RESAMPLES`]) seeded with `--seed`, so that the same
-/// input and options always give the same stabilities.
-pub fn score_bootstrap(on: bool, resamples: u32, seed: u64) -> Option<Bootstrap> {
-    on.then(|| Bootstrap::new(resamples as usize, seed))
-}
-
-/// Each respondent's confidence in a chunk of `rolefit score`, computed in
-/// the worker (nothing without `--confidence`).
-///
-/// # Errors
-/// The strategy's, as for scoring.
-pub fn chunk_confidence(
-    bootstrap: Option<Bootstrap>,
-    compiled: &rolefit_score::CompiledMatrix,
-    strategy: &dyn rolefit_score::Strategy,
-    batch: &rolefit_model::ProfileBatch,
-    ws: &mut rolefit_score::Workspace,
-) -> Result<Vec<Confidence>, ScoreError> {
-    match bootstrap {
-        Some(b) => b.confidence(compiled, strategy, batch, ws),
-        None => Ok(Vec::new()),
-    }
-}
-
-/// The CSV header fields `--confidence` adds after `status`.
-pub const CONFIDENCE_CSV_HEADER: &str = ",margin,stability";
-
-/// Appends `,MARGIN,STABILITY` (six decimals; empty where there is none)
-/// to a CSV row.
-pub fn confidence_csv(out: &mut Vec<u8>, confidence: Option<&Confidence>) {
-    out.push(b',');
-    if let Some(m) = confidence.and_then(|c| c.margin) {
-        out.extend_from_slice(format!("{m:.6}").as_bytes());
-    }
-    out.push(b',');
-    if let Some(c) = confidence {
-        out.extend_from_slice(format!("{:.6}", c.stability).as_bytes());
-    }
-}
-
-/// The `confidence` object of a JSON row.
-pub fn confidence_json(c: &Confidence) -> Value {
-    json!({
-        "margin": c.margin,
-        "stability": c.stability,
-        "resamples": c.resamples,
-    })
-}
-
-/// The confidence in a few words, for tables: `margin 0.067, stable 82%`.
-pub fn confidence_text(c: &Confidence) -> String {
-    match c.margin {
-        Some(m) => format!("margin {m:.3}, stable {:.0}%", c.stability * 100.0),
-        None => format!("stable {:.0}%", c.stability * 100.0),
-    }
 }
 
 #[cfg(test)]

@@ -5,23 +5,54 @@
 use std::io::Write;
 
 use anyhow::Result;
+use clap::Args;
 use rolefit_model::{ProfileBatch, RoleMatrix};
 use rolefit_score::whatif::{what_it_takes, Improvement, Plan, WhatIf, WhatIfOptions};
-use rolefit_score::{CompiledMatrix, Outcome, RankedRole, ScoreError, Scorer, Strategy};
+use rolefit_score::{CompiledMatrix, Outcome, RankedRole, ScoreError, Scorer};
 use serde_json::{json, Value};
 
-use crate::args::{ExplainArgs, ListFormat};
-use crate::cmd::train::load_model;
+use crate::args::{
+    CellSafety, Emit, InputEncoding, ListFormat, MatrixSource, MinAnswered, Quiet, ResponsesSource, Scoring,
+};
 use crate::error::bad_input;
 use crate::io::Output;
 use crate::load;
-use crate::registry;
-use crate::render::{closest, number, safe, table};
+use crate::registry::{Finished, Strategies};
+use crate::render::{closest, fixed, number, safe, table, AnswerScale};
+use crate::settings::Settings;
+
+/// `rolefit explain`
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub responses: ResponsesSource,
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    #[command(flatten)]
+    pub encoding: InputEncoding,
+    /// The role to reach: its name or id.
+    #[arg(long, value_name = "ROLE")]
+    pub target: String,
+    #[command(flatten)]
+    pub scoring: Scoring,
+    #[command(flatten)]
+    pub answered: MinAnswered,
+    /// Candidate profiles tried per respondent at most; past it the answer
+    /// is a lower bound on the points needed.
+    #[arg(long, value_name = "N", default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub budget: u64,
+    #[command(flatten)]
+    pub emit: Emit<ListFormat>,
+    #[command(flatten)]
+    pub cells: CellSafety,
+    #[command(flatten)]
+    pub quiet: Quiet,
+}
 
 /// Runs `rolefit explain`.
-pub fn run(args: &ExplainArgs) -> Result<()> {
-    let loaded = load::matrix(&args.matrix)?;
-    loaded.print_notes();
+pub fn run(args: &ExplainArgs, settings: &Settings) -> Result<Finished> {
+    let loaded = load::matrix_for_model(&args.matrix, args.scoring.learned.model.as_deref(), settings)?;
+    loaded.print_notes(settings);
     let matrix = loaded.matrix;
     let target = matrix.role_index(&args.target).ok_or_else(|| {
         let names: Vec<&str> = matrix.roles().iter().map(|r| r.name.as_str()).collect();
@@ -34,23 +65,17 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
             rolefit_model::first_few(&names, ", ")
         ))
     })?;
-    let batch = load::responses(&args.responses, &matrix)?;
-    let registry = registry::registry(args.plugin.duration())?;
-    let model = match &args.model {
-        Some(path) => Some(load_model(path, &matrix)?),
-        None => None,
-    };
-    let strategy: &dyn Strategy = match &model {
-        Some(m) => m,
-        None => registry::find(&registry, &args.strategy)?,
-    };
+    let (batch, answer_scale) = load::responses_and_scale(&args.responses, &matrix, settings)?;
+    let strategies = Strategies::open(args.scoring.choice.plugin.duration())?;
+    let chosen = crate::strategy::choose(&strategies, &args.scoring, &matrix, settings)?;
+    let strategy = chosen.get();
     let compiled = CompiledMatrix::new(&matrix);
     let options = WhatIfOptions {
         budget: usize::try_from(args.budget).unwrap_or(usize::MAX),
     };
     // Ranked as `score` ranks (ties, the minimum-answered rule), one
     // respondent at a time, as the search scores its candidates.
-    let scorer = Scorer::new(&compiled, strategy).min_answered(args.min_answered);
+    let scorer = Scorer::new(&compiled, strategy).min_answered(args.answered.ranking());
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let answers = for_each_respondent(&batch, threads, |i| {
         let (values, answered) = batch.row(i);
@@ -83,10 +108,11 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
         target,
         strategy: strategy.name(),
         budget: options.budget,
+        shown: AnswerScale::new(matrix.scale(), answer_scale),
     };
-    let text = match crate::formats::choose("explain", args.format, args.output.as_deref())? {
+    let text = match args.emit.chosen("explain")? {
         ListFormat::Table => crate::render::terminal(&ctx.table(&answers)).into_owned(),
-        ListFormat::Csv => ctx.csv(&answers)?,
+        ListFormat::Csv => ctx.csv(&answers, settings.sanitize)?,
         ListFormat::Json => {
             let mut s = serde_json::to_string_pretty(&Value::Array(
                 answers.iter().enumerate().map(|(i, a)| ctx.json(i, a)).collect(),
@@ -95,11 +121,11 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
             s
         }
     };
-    let mut out = Output::create(args.output.as_deref())?;
+    let mut out = Output::create(args.emit.output())?;
     out.write_all(text.as_bytes())?;
-    registry::finish()?;
+    let finished = strategies.finish()?;
     out.finish()?;
-    Ok(())
+    Ok(finished)
 }
 
 /// One respondent's result.
@@ -157,6 +183,8 @@ struct Ctx<'a> {
     target: usize,
     strategy: &'a str,
     budget: usize,
+    /// Answers, levels and points are shown on the answer scale.
+    shown: AnswerScale,
 }
 
 impl Ctx<'_> {
@@ -173,13 +201,27 @@ impl Ctx<'_> {
         }
     }
 
-    /// `Risk Management 3 -> 4` (a blank reads `blank`).
+    /// `Risk Management 3 -> 4` (a blank reads `blank`), on the answer
+    /// scale.
     fn improvement(&self, i: &Improvement, arrow: &str) -> String {
         format!(
             "{} {} {arrow} {}",
             self.matrix.capabilities()[i.capability].name,
-            i.from.map_or("blank".to_string(), |v| number(v, 2)),
-            number(i.to, 2)
+            i.from.map_or("blank".to_string(), |v| self.shown.value(v)),
+            self.shown.value(i.to)
+        )
+    }
+
+    /// A plan's size in words: `2 points on 1 capability`, `nothing`.
+    fn raise_by(&self, points: f64, capabilities: usize) -> String {
+        if capabilities == 0 {
+            return "nothing".to_string();
+        }
+        let points = self.shown.points(points);
+        format!(
+            "{points} point{} on {capabilities} capabilit{}",
+            if points == "1" { "" } else { "s" },
+            if capabilities == 1 { "y" } else { "ies" }
         )
     }
 
@@ -202,12 +244,12 @@ impl Ctx<'_> {
                 let mut s = format!(
                     "not settled within {} candidates: at least {} points",
                     self.budget,
-                    number(*at_least, 2)
+                    self.shown.points(*at_least)
                 );
                 if let Some(plan) = known {
                     s.push_str(&format!(
                         "; this works with {} points:{separator}{}",
-                        number(plan.points, 2),
+                        self.shown.points(plan.points),
                         self.moves(plan, separator, arrow)
                     ));
                 }
@@ -246,7 +288,7 @@ impl Ctx<'_> {
             "First now".to_string(),
             format!("{} now", self.role(self.target)),
             "What it takes".to_string(),
-            "Points".to_string(),
+            "Raise by".to_string(),
         ]);
         for (i, a) in answers.iter().enumerate() {
             let respondent = self.batch.respondent(i).to_string();
@@ -265,28 +307,27 @@ impl Ctx<'_> {
                     answer,
                 } => vec![
                     respondent,
-                    format!("{} {:.3}", self.role(first.role), first.score),
-                    format!("#{target_rank} {target_score:.3}"),
+                    format!("{} {}", self.role(first.role), fixed(first.score, 3)),
+                    format!("#{target_rank} {}", fixed(*target_score, 3)),
                     self.verdict(answer, "\n", "→"),
-                    Self::points(answer).map_or("–".to_string(), |(p, n)| {
-                        if n == 0 {
-                            "0".to_string()
-                        } else {
-                            format!("{} in {n}", number(p, 2))
-                        }
-                    }),
+                    Self::points(answer).map_or("–".to_string(), |(p, n)| self.raise_by(p, n)),
                 ],
             };
             t.add_row(row);
         }
+        let scale = self
+            .shown
+            .note()
+            .map_or(String::new(), |note| format!("; {note}"));
         format!(
-            "What it takes for {} to rank first under {} (raising answers in whole points up to the scale's top; a blank counts as the bottom)\n{t}\n",
+            "What it takes for {} to rank first under {} (raising answers in whole points up to the scale's top; a blank counts as the bottom{scale})\n{t}\n\
+             Raise by: how many points the raised answers add up to, over how many capabilities (\"2 points on 1 capability\": one answer raised by 2).\n",
             self.role(self.target),
             self.strategy
         )
     }
 
-    fn csv(&self, answers: &[Answer]) -> Result<String> {
+    fn csv(&self, answers: &[Answer], sanitize: bool) -> Result<String> {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record([
             "respondent",
@@ -298,8 +339,8 @@ impl Ctx<'_> {
             "target_score_after",
         ])?;
         for (i, a) in answers.iter().enumerate() {
-            let respondent = safe(self.batch.respondent(i));
-            let target = safe(self.role(self.target));
+            let respondent = safe(self.batch.respondent(i), sanitize);
+            let target = safe(self.role(self.target), sanitize);
             let Answer::Searched { answer, .. } = a else {
                 w.write_record([
                     respondent.as_ref(),
@@ -312,8 +353,9 @@ impl Ctx<'_> {
                 ])?;
                 continue;
             };
+            // On the answer scale, as the improvements' text.
             let (points, count) = Self::points(answer).map_or((String::new(), String::new()), |(p, n)| {
-                (number(p, 6), n.to_string())
+                (number(self.shown.distance(p), 6), n.to_string())
             });
             let after = match answer {
                 WhatIf::Reached { plan, .. } => format!("{:.6}", plan.score),
@@ -327,7 +369,7 @@ impl Ctx<'_> {
                 Self::status(answer),
                 &points,
                 &count,
-                safe(&improvements).as_ref(),
+                safe(&improvements, sanitize).as_ref(),
                 &after,
             ])?;
         }

@@ -16,14 +16,39 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use anyhow::Result;
+use clap::{Args, Subcommand};
 use rolefit_model::{ProfileBatch, RoleMatrix};
 use rolefit_score::CompiledMatrix;
 
-use crate::args::{PluginCheckArgs, PluginsArgs, PluginsCommand};
+use crate::args::PluginTimeout;
 use crate::error::bad_input;
 use crate::external::{self, printable, seconds, Discovery, Kind, Session};
 use crate::io::Output;
 use crate::render::{closest, table};
+
+/// `rolefit plugins`
+#[derive(Debug, Args)]
+pub struct PluginsArgs {
+    #[command(subcommand)]
+    pub command: Option<PluginsCommand>,
+}
+
+/// `rolefit plugins ...`
+#[derive(Debug, Subcommand)]
+pub enum PluginsCommand {
+    /// Run a strategy plugin's handshake and a test batch, and report whether it conforms.
+    Check(PluginCheckArgs),
+}
+
+/// `rolefit plugins check`
+#[derive(Debug, Args)]
+pub struct PluginCheckArgs {
+    /// The strategy's name (the plugin is `rolefit-strategy-NAME`).
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    #[command(flatten)]
+    pub plugin: PluginTimeout,
+}
 
 /// Runs `rolefit plugins` (the list) or `rolefit plugins check NAME`.
 pub fn run(args: &PluginsArgs) -> Result<()> {

@@ -3,29 +3,47 @@
 use std::io::Write;
 
 use anyhow::Result;
+use clap::Args;
 use rolefit_model::RoleMatrix;
 use serde_json::json;
 
-use crate::args::{ListFormat, RolesArgs};
+use crate::args::{CellSafety, Emit, InputEncoding, ListFormat, MatrixSource, Quiet};
 use crate::io::Output;
 use crate::load;
 use crate::render::{number, safe, table};
+use crate::settings::Settings;
+
+/// `rolefit roles`
+#[derive(Debug, Args)]
+pub struct RolesArgs {
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    #[command(flatten)]
+    pub encoding: InputEncoding,
+    #[command(flatten)]
+    pub emit: Emit<ListFormat>,
+    #[command(flatten)]
+    pub cells: CellSafety,
+    #[command(flatten)]
+    pub quiet: Quiet,
+}
 
 /// Above this many roles the table lists roles instead of the full grid.
 const GRID_MAX_ROLES: usize = 6;
 
 /// Runs `rolefit roles`.
-pub fn run(args: &RolesArgs) -> Result<()> {
-    let loaded = load::matrix(&args.matrix)?;
-    loaded.print_notes();
+pub fn run(args: &RolesArgs, settings: &Settings) -> Result<()> {
+    let loaded = load::matrix(&args.matrix, settings)?;
+    loaded.print_notes(settings);
     let matrix = loaded.matrix;
-    let mut out = Output::create(None)?;
-    match args.format {
+    let format = args.emit.chosen("roles")?;
+    let mut out = Output::create(args.emit.output())?;
+    match format {
         ListFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &roles_json(&matrix))?;
             writeln!(out)?;
         }
-        ListFormat::Csv => write_long_csv(&matrix, &mut out)?,
+        ListFormat::Csv => write_long_csv(&matrix, &mut out, settings.sanitize)?,
         ListFormat::Table => out.write_all(crate::render::terminal(&roles_table(&matrix)).as_bytes())?,
     }
     out.finish()
@@ -59,14 +77,14 @@ pub fn roles_json(matrix: &RoleMatrix) -> serde_json::Value {
 
 /// The matrix in the long layout `role,capability,level,importance`, which
 /// `--matrix` reads back.
-fn write_long_csv(matrix: &RoleMatrix, out: &mut Output) -> Result<()> {
+fn write_long_csv(matrix: &RoleMatrix, out: &mut Output, sanitize: bool) -> Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(["role", "capability", "level", "importance"])?;
     for role in matrix.roles() {
         for (req, cap) in role.requirements.iter().zip(matrix.capabilities()) {
             w.write_record([
-                &*safe(&role.name),
-                &*safe(&cap.name),
+                &*safe(&role.name, sanitize),
+                &*safe(&cap.name, sanitize),
                 &req.level.to_string(),
                 &req.importance.to_string(),
             ])?;

@@ -3,19 +3,33 @@
 use std::io::Write;
 
 use anyhow::Result;
+use clap::Args;
 use rolefit_score::DEFAULT_STRATEGY;
 use serde_json::json;
 
-use crate::args::{ListFormat, StrategiesArgs};
+use crate::args::{CellSafety, Emit, ListFormat};
 use crate::io::Output;
+use crate::registry::{Finished, Strategies};
 use crate::render::table;
+use crate::settings::Settings;
+
+/// `rolefit strategies`
+#[derive(Debug, Args)]
+pub struct StrategiesArgs {
+    #[command(flatten)]
+    pub emit: Emit<ListFormat>,
+    #[command(flatten)]
+    pub cells: CellSafety,
+}
 
 /// Runs `rolefit strategies`: the built-ins, then strategy plugins found
 /// on the search path (listed, not started).
-pub fn run(args: &StrategiesArgs) -> Result<()> {
-    let registry = crate::registry::registry(std::time::Duration::from_secs(30))?;
-    let mut out = Output::create(None)?;
-    match args.format {
+pub fn run(args: &StrategiesArgs, settings: &Settings) -> Result<Finished> {
+    let strategies = Strategies::open(std::time::Duration::from_secs(30))?;
+    let registry = strategies.registry();
+    let format = args.emit.chosen("strategies")?;
+    let mut out = Output::create(args.emit.output())?;
+    match format {
         ListFormat::Table => {
             // One line per strategy: name, then the formula, as promised.
             let width = registry.iter().map(|s| s.name().len()).max().unwrap_or(0);
@@ -59,10 +73,17 @@ pub fn run(args: &StrategiesArgs) -> Result<()> {
                     "false"
                 };
                 // Plugins name and describe themselves.
-                crate::render::write_safe(&mut w, [s.name(), s.formula(), s.description(), default])?;
+                crate::render::write_safe(
+                    &mut w,
+                    [s.name(), s.formula(), s.description(), default],
+                    settings.sanitize,
+                )?;
             }
             w.flush()?;
         }
     }
-    out.finish()
+    out.finish()?;
+    // Listed, not started: nothing to end, but the session is closed the
+    // one way there is.
+    strategies.finish()
 }

@@ -1,22 +1,41 @@
 //! `rolefit survey`: the statements of a survey.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use anyhow::Result;
+use clap::Args;
 use rolefit_import::builtin;
 use rolefit_model::Survey;
 use serde_json::json;
 
-use crate::args::{ListFormat, SurveyArgs};
+use crate::args::{CellSafety, Emit, InputEncoding, ListFormat};
 use crate::io::Output;
 use crate::load;
 use crate::render::{number, safe, table};
+use crate::settings::Settings;
+
+/// `rolefit survey`
+#[derive(Debug, Args)]
+pub struct SurveyArgs {
+    /// A survey CSV (`id,text,capability,reverse`): its statements and the
+    /// capability each measures. Default: the built-in survey.
+    #[arg(long, value_name = "FILE")]
+    pub survey: Option<PathBuf>,
+    #[command(flatten)]
+    pub encoding: InputEncoding,
+    #[command(flatten)]
+    pub emit: Emit<ListFormat>,
+    #[command(flatten)]
+    pub cells: CellSafety,
+}
 
 /// Runs `rolefit survey`.
-pub fn run(args: &SurveyArgs) -> Result<()> {
-    let survey = load::survey(args.survey.as_deref())?;
-    let mut out = Output::create(None)?;
-    match args.format {
+pub fn run(args: &SurveyArgs, settings: &Settings) -> Result<()> {
+    let survey = load::survey(args.survey.as_deref(), settings)?;
+    let format = args.emit.chosen("survey")?;
+    let mut out = Output::create(args.emit.output())?;
+    match format {
         ListFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &survey_json(&survey))?;
             writeln!(out)?;
@@ -27,9 +46,9 @@ pub fn run(args: &SurveyArgs) -> Result<()> {
             for item in survey.items() {
                 let reverse = if item.reverse { "true" } else { "false" };
                 w.write_record([
-                    &*safe(&item.id),
-                    &*safe(&item.text),
-                    &*safe(&item.capability),
+                    &*safe(&item.id, settings.sanitize),
+                    &*safe(&item.text, settings.sanitize),
+                    &*safe(&item.capability, settings.sanitize),
                     reverse,
                 ])?;
             }

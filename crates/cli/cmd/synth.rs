@@ -30,25 +30,88 @@
 
 use std::fmt::Write as _;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
 use rolefit_model::Scale;
 
-use crate::args::{SynthMatrixArgs, SynthResponsesArgs};
+use crate::args::{
+    parse_fraction, parse_non_negative, CellSafety, InputEncoding, MatrixSource, OutputFile, Quiet,
+};
 use crate::error::bad_input;
 use crate::io::Output;
 use crate::load;
+use crate::settings::Settings;
+
+/// `rolefit synth ...`
+#[derive(Debug, Subcommand)]
+pub enum SynthCommand {
+    /// Write a random wide role matrix (`role,<capability>...`, importance 1).
+    Matrix(SynthMatrixArgs),
+    /// Write respondents drawn around randomly chosen roles of a matrix.
+    Responses(SynthResponsesArgs),
+}
+
+/// `rolefit synth matrix`
+#[derive(Debug, Args)]
+pub struct SynthMatrixArgs {
+    /// Number of roles.
+    #[arg(long, value_name = "R", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub roles: u32,
+    /// Number of capabilities.
+    #[arg(long, value_name = "C", value_parser = clap::value_parser!(u32).range(2..=10_000))]
+    pub capabilities: u32,
+    /// Random seed: the same seed gives the same result.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// The scale the matrix's levels are on.
+    #[arg(long, alias = "scale", value_name = "MIN..MAX", default_value = "1..5")]
+    pub matrix_scale: Scale,
+    #[command(flatten)]
+    pub to: OutputFile,
+}
+
+/// `rolefit synth responses`
+#[derive(Debug, Args)]
+pub struct SynthResponsesArgs {
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    #[command(flatten)]
+    pub encoding: InputEncoding,
+    /// Number of respondents.
+    #[arg(long, value_name = "N")]
+    pub rows: u64,
+    /// Random seed: the same seed gives the same result.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Standard deviation of the Gaussian noise added to the role's levels,
+    /// in scale points.
+    #[arg(long, value_name = "SD", default_value_t = 0.75, value_parser = parse_non_negative)]
+    pub noise: f64,
+    /// Fraction of answers left blank at random.
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.0, value_parser = parse_fraction)]
+    pub missing: f64,
+    /// Also write each respondent's generating role to FILE as `respondent,role`.
+    #[arg(long, value_name = "FILE")]
+    pub labels: Option<PathBuf>,
+    #[command(flatten)]
+    pub to: OutputFile,
+    #[command(flatten)]
+    pub cells: CellSafety,
+    #[command(flatten)]
+    pub quiet: Quiet,
+}
 
 /// Runs `rolefit synth matrix`.
-pub fn matrix(args: &SynthMatrixArgs) -> Result<()> {
-    let (lo, hi) = half_points(args.scale)?;
+pub fn matrix(args: &SynthMatrixArgs, settings: &Settings) -> Result<()> {
+    let (lo, hi) = half_points(args.matrix_scale)?;
     let roles = args.roles;
     let capabilities = args.capabilities;
-    let mut out = Output::create(args.output.as_deref())?;
+    let mut out = Output::create(args.to.output.as_deref())?;
     let context = || "writing the synthetic role matrix";
 
     let mut name = String::new();
@@ -56,7 +119,10 @@ pub fn matrix(args: &SynthMatrixArgs) -> Result<()> {
         numbered(&mut name, "Capability", c.into(), capabilities.into());
         name.clone()
     });
-    let header = csv_line(std::iter::once("role".to_string()).chain(names))?;
+    let header = csv_line(
+        std::iter::once("role".to_string()).chain(names),
+        settings.sanitize,
+    )?;
     out.write_all(&header).with_context(context)?;
 
     // Role names and levels never need quoting, so rows are written as
@@ -78,10 +144,10 @@ pub fn matrix(args: &SynthMatrixArgs) -> Result<()> {
 }
 
 /// Runs `rolefit synth responses`.
-pub fn responses(args: &SynthResponsesArgs) -> Result<()> {
+pub fn responses(args: &SynthResponsesArgs, settings: &Settings) -> Result<()> {
     if let Some(labels) = &args.labels {
         let stdout = Path::new("-");
-        let output = args.output.as_deref().unwrap_or(stdout);
+        let output = args.to.output.as_deref().unwrap_or(stdout);
         if labels == output {
             return Err(bad_input(if output == stdout {
                 "--labels - and the responses would both go to standard output; give one of them a file (-o or --labels)".to_string()
@@ -93,8 +159,8 @@ pub fn responses(args: &SynthResponsesArgs) -> Result<()> {
             }));
         }
     }
-    let loaded = load::matrix(&args.matrix)?;
-    loaded.print_notes();
+    let loaded = load::matrix(&args.matrix, settings)?;
+    loaded.print_notes(settings);
     let matrix = loaded.matrix;
     let (lo, hi) = whole_points(matrix.scale())?;
     let capabilities = matrix.capabilities();
@@ -108,7 +174,7 @@ pub fn responses(args: &SynthResponsesArgs) -> Result<()> {
     let role_fields = roles
         .iter()
         .map(|r| {
-            let mut field = csv_line([r.name.as_str()])?;
+            let mut field = csv_line([r.name.as_str()], settings.sanitize)?;
             field.pop();
             Ok(field)
         })
@@ -116,8 +182,11 @@ pub fn responses(args: &SynthResponsesArgs) -> Result<()> {
 
     let context = || "writing the synthetic responses";
     let label_context = || "writing the synthetic labels";
-    let mut out = Output::create(args.output.as_deref())?;
-    let header = csv_line(std::iter::once("respondent").chain(capabilities.iter().map(|c| c.name.as_str())))?;
+    let mut out = Output::create(args.to.output.as_deref())?;
+    let header = csv_line(
+        std::iter::once("respondent").chain(capabilities.iter().map(|c| c.name.as_str())),
+        settings.sanitize,
+    )?;
     out.write_all(&header).with_context(context)?;
     let mut labels = match &args.labels {
         Some(path) => {
@@ -170,13 +239,13 @@ pub fn responses(args: &SynthResponsesArgs) -> Result<()> {
 
 /// One CSV record, quoted where needed and made safe for spreadsheets
 /// (names come from the user's matrix), with its line end.
-fn csv_line<I, T>(fields: I) -> Result<Vec<u8>>
+fn csv_line<I, T>(fields: I, sanitize: bool) -> Result<Vec<u8>>
 where
     I: IntoIterator<Item = T>,
     T: AsRef<[u8]>,
 {
     let mut w = csv::Writer::from_writer(Vec::new());
-    crate::render::write_safe(&mut w, fields)?;
+    crate::render::write_safe(&mut w, fields, sanitize)?;
     Ok(w.into_inner().map_err(|e| e.into_error())?)
 }
 

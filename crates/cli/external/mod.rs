@@ -21,7 +21,7 @@ mod wire;
 pub use discover::{Discovery, Kind, PREFIX, STRATEGY_PREFIX};
 pub use process::printable;
 pub use session::{seconds, Session};
-pub use strategy::{finish_all, ExternalStrategy};
+pub use strategy::ExternalStrategy;
 
 /// Ends the process groups of every strategy plugin still running
 /// (SIGTERM, then SIGKILL after a grace period), for the interrupt

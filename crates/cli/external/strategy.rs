@@ -16,7 +16,7 @@
 //! once, so a hung plugin costs one timeout, not one per worker.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use ndarray::Array2;
@@ -26,11 +26,11 @@ use rolefit_score::{CompiledMatrix, ScoreError, Strategy, Workspace};
 use super::process::printable;
 use super::session::Session;
 
-/// Every external strategy created in this process, so that
-/// [`finish_all`] can end their plugins properly.
-static LIVE: Mutex<Vec<Weak<Inner>>> = Mutex::new(Vec::new());
-
-/// The strategy `rolefit-strategy-NAME` provides.
+/// The strategy `rolefit-strategy-NAME` provides. A clone is a handle on
+/// the same plugin (one process), which is how the run's
+/// [`crate::registry::Strategies`] keeps hold of the plugins it must
+/// [`finish`](ExternalStrategy::finish).
+#[derive(Clone)]
 pub struct ExternalStrategy {
     inner: Arc<Inner>,
 }
@@ -68,10 +68,23 @@ impl ExternalStrategy {
             description: OnceLock::new(),
             state: Mutex::new(State::Idle),
         });
-        let mut live = lock(&LIVE);
-        live.retain(|w| w.strong_count() > 0);
-        live.push(Arc::downgrade(&inner));
         ExternalStrategy { inner }
+    }
+
+    /// Says bye to the plugin if it is running and checks that it exits
+    /// with status 0. Called when a command has scored everything and
+    /// before it commits its output: a plugin that fails at the end fails
+    /// the run. A plugin that already failed was reported by the run
+    /// itself.
+    ///
+    /// # Errors
+    /// [`ScoreError::Strategy`] if the plugin does not exit properly (it is
+    /// ended either way).
+    pub fn finish(&self) -> Result<(), ScoreError> {
+        self.inner.finish().map_err(|message| ScoreError::Strategy {
+            name: self.inner.name.clone(),
+            message,
+        })
     }
 }
 
@@ -187,28 +200,6 @@ impl Inner {
             State::Idle => Ok(()),
         }
     }
-}
-
-/// Says bye to every strategy plugin still running and checks that each
-/// exits with status 0. Call it when a command has scored everything and
-/// before it commits its output: a plugin that fails at the end fails the
-/// run. Plugins that already failed were reported by the run itself.
-///
-/// # Errors
-/// [`ScoreError::Strategy`] for the first plugin that does not exit
-/// properly (all are ended either way).
-pub fn finish_all() -> Result<(), ScoreError> {
-    let live: Vec<Arc<Inner>> = lock(&LIVE).iter().filter_map(Weak::upgrade).collect();
-    let mut first = None;
-    for inner in live {
-        if let Err(message) = inner.finish() {
-            first.get_or_insert(ScoreError::Strategy {
-                name: inner.name.clone(),
-                message,
-            });
-        }
-    }
-    first.map_or(Ok(()), Err)
 }
 
 /// A plugin process and the matrix it was given.

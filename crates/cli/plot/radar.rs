@@ -232,79 +232,23 @@ pub const PLOT_INPUT_MAX: usize = 4 << 20;
 /// given (more outlines than this are hard to tell apart).
 pub const PLOT_TOP: usize = 3;
 
-/// For `rolefit score --plot`: reads the whole input, checks that it holds
-/// exactly one respondent who answered enough to be ranked (`needed`
-/// capabilities), draws their radar chart against their top roles (`top`,
-/// default [`PLOT_TOP`]), and puts the bytes back as `input`'s reader so
-/// that scoring reads them as usual. Returns the SVG, to be written once
-/// the run has succeeded.
+/// For `rolefit score --plot`: the radar chart of one respondent (`values`,
+/// in matrix order, `None` where not answered) against their best roles,
+/// drawn from the ranking `score` computed (`ranked`, best first): the
+/// first `top` of them (default [`PLOT_TOP`]).
 ///
 /// # Errors
-/// Bad input (exit 2) for anything but one rankable respondent, and the
-/// importer's errors for an unreadable row.
-pub fn capture_and_draw(
-    input: &mut crate::io::Input,
+/// Only a failure to draw.
+pub fn respondent_radar(
     matrix: &rolefit_model::RoleMatrix,
-    survey: &rolefit_model::Survey,
-    options: &rolefit_import::ResponseOptions,
-    strategy: &dyn rolefit_score::Strategy,
-    needed: usize,
+    strategy: &str,
+    respondent: &str,
+    values: &[Option<f64>],
+    ranked: &[rolefit_score::RankedRole],
     top: Option<u32>,
 ) -> Result<String> {
-    use std::io::Read;
-
-    use crate::error::bad_input;
-
-    let mut bytes = Vec::new();
-    (&mut input.reader)
-        .take(PLOT_INPUT_MAX as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| bad_input(format!("cannot read responses {}: {e}", input.name)))?;
-    if bytes.len() > PLOT_INPUT_MAX {
-        return Err(bad_input(format!(
-            "--plot draws one respondent, but {} is larger than {} MiB; give a file with one respondent",
-            input.name,
-            PLOT_INPUT_MAX >> 20
-        )));
-    }
-    let batch = rolefit_import::ResponseReader::new(
-        std::io::Cursor::new(&bytes[..]),
-        &input.name,
-        matrix,
-        Some(survey),
-        options,
-    )?
-    .read_all()?;
-    if batch.len() != 1 {
-        return Err(bad_input(format!(
-            "--plot draws one respondent, but {} holds {}; give a file with one respondent \
-             (for example `head -2 FILE > one.csv`)",
-            input.name,
-            batch.len()
-        )));
-    }
-    let answered = batch.answered_count(0);
-    if answered < needed {
-        return Err(bad_input(format!(
-            "--plot: respondent {:?} answered {answered} of {} capabilities, fewer than the {needed} needed to be ranked \
-             (see --min-answered)",
-            batch.respondent(0),
-            matrix.capabilities().len()
-        )));
-    }
-    let compiled = rolefit_score::CompiledMatrix::new(matrix);
-    let scores = strategy
-        .score(&compiled, &batch)
-        .map_err(|e| anyhow::Error::new(e).context("scoring the respondent to plot"))?;
-    if scores.dim() != (1, matrix.roles().len()) || !scores.iter().all(|s| s.is_finite()) {
-        anyhow::bail!(
-            "strategy {:?} returned unusable scores for the respondent to plot",
-            strategy.name()
-        );
-    }
-    let k = top.map_or(PLOT_TOP, |t| t as usize).min(matrix.roles().len());
-    let ranked = rolefit_score::rank(scores.row(0), Some(k));
-    let roles: Vec<RadarRole> = ranked
+    let k = top.map_or(PLOT_TOP, |t| t as usize).min(ranked.len());
+    let roles: Vec<RadarRole> = ranked[..k]
         .iter()
         .map(|r| {
             let role = &matrix.roles()[r.role];
@@ -315,27 +259,23 @@ pub fn capture_and_draw(
             }
         })
         .collect();
-    let profile = batch.profile(0);
     let caps: Vec<String> = matrix.capabilities().iter().map(|c| c.name.clone()).collect();
     let title = format!(
         "{} against their top {} role{} ({})",
-        profile.respondent,
+        respondent,
         roles.len(),
         if roles.len() == 1 { "" } else { "s" },
-        strategy.name()
+        strategy
     );
     let scale = matrix.scale();
-    let svg = radar(&Radar {
+    radar(&Radar {
         title: &title,
         capabilities: &caps,
-        respondent: &profile.respondent,
-        values: &profile.values,
+        respondent,
+        values,
         roles: &roles,
         scale: (scale.min(), scale.max()),
-    })?;
-    input.len = Some(bytes.len() as u64);
-    input.reader = Box::new(std::io::Cursor::new(bytes));
-    Ok(svg)
+    })
 }
 
 /// A level for people: whole numbers without decimals.

@@ -29,7 +29,7 @@
 use ndarray::Array2;
 use rolefit_model::ProfileBatch;
 
-use crate::{CompiledMatrix, ScoreError, Strategy, Workspace};
+use crate::{CompiledMatrix, Draw, ScoreError, Strategy, Workspace};
 
 /// A strategy applied to centred profiles (ipsative centring against
 /// self-rating bias), named after it with `+center`.
@@ -162,6 +162,19 @@ impl Strategy for Centred<'_> {
     ) -> Result<Array2<f64>, ScoreError> {
         let centred = centre_batch(matrix, profiles)?;
         self.inner.score_in(matrix, &centred, ws)
+    }
+
+    /// The inner strategy's [`Strategy::score_draws_in`] on the centred
+    /// rows.
+    fn score_draws_in(
+        &self,
+        matrix: &CompiledMatrix,
+        profiles: &ProfileBatch,
+        draws: &[Draw],
+        ws: &mut Workspace,
+    ) -> Result<Array2<f64>, ScoreError> {
+        let centred = centre_batch(matrix, profiles)?;
+        self.inner.score_draws_in(matrix, &centred, draws, ws)
     }
 
     /// The inner strategy's contributions for the centred profile.

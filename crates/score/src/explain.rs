@@ -72,9 +72,16 @@ pub struct Explanation {
     /// `|contribution|` descending, ties by index; empty when the strategy
     /// cannot give contributions.
     pub drivers: Vec<usize>,
-    /// Answered capabilities with importance `> 0` and `value >= level`,
-    /// ordered by importance descending, then surplus descending, then index.
+    /// Answered capabilities with importance `> 0` and `value >= level`
+    /// that do not lower the score, ordered by importance descending, then
+    /// surplus descending, then index.
     pub strengths: Vec<Strength>,
+    /// Answered capabilities with importance `> 0` above the role's level
+    /// (`value > level`) whose contribution lowers the score: a strategy
+    /// that penalises exceeding the target (euclidean, manhattan) counts
+    /// the surplus against the fit, so these are not strengths. Ordered
+    /// as `strengths`; empty when the strategy gives no contributions.
+    pub above_level: Vec<Strength>,
     /// Answered capabilities with importance `> 0` and `value < level`,
     /// ordered by `importance * (level - value)` descending, then index.
     pub gaps: Vec<Gap>,
@@ -89,8 +96,11 @@ pub struct Explanation {
 ///
 /// Contributions come from [`Strategy::contributions`]; if the strategy
 /// returns `None`, or a vector of the wrong length or with non-finite
-/// entries, every contribution is `0.0` and `drivers` is empty. Strengths,
-/// gaps and unanswered capabilities do not depend on the strategy.
+/// entries, every contribution is `0.0` and `drivers` is empty. A
+/// contribution is never `-0.0` (it reads `0`). Gaps and unanswered
+/// capabilities do not depend on the strategy; strengths do only in that a
+/// surplus the strategy counts against the score is listed in
+/// `above_level` instead.
 ///
 /// # Panics
 /// If `values` or `answered` do not have one entry per capability of
@@ -115,8 +125,9 @@ pub fn explain(
             value: answered[i].then_some(values[i]),
             level: levels[i],
             importance: importances[i],
+            // `+ 0.0` turns -0.0 (a squared gap of zero, negated) into 0.
             contribution: match (&given, answered[i]) {
-                (Some(v), true) => v[i],
+                (Some(v), true) => v[i] + 0.0,
                 _ => 0.0,
             },
         })
@@ -131,7 +142,7 @@ pub fn explain(
     let size = |i: usize| contributions[i].contribution.abs();
     drivers.sort_by(|&a, &b| size(b).total_cmp(&size(a)).then(a.cmp(&b)));
 
-    let mut strengths: Vec<Strength> = weighted_answered()
+    let (mut strengths, mut above_level): (Vec<Strength>, Vec<Strength>) = weighted_answered()
         .filter(|&i| values[i] >= levels[i])
         .map(|i| Strength {
             capability: i,
@@ -140,13 +151,15 @@ pub fn explain(
             importance: importances[i],
             surplus: values[i] - levels[i],
         })
-        .collect();
-    strengths.sort_by(|a, b| {
-        b.importance
-            .total_cmp(&a.importance)
-            .then(b.surplus.total_cmp(&a.surplus))
-            .then(a.capability.cmp(&b.capability))
-    });
+        .partition(|s| !(s.surplus > 0.0 && contributions[s.capability].contribution < 0.0));
+    for list in [&mut strengths, &mut above_level] {
+        list.sort_by(|a, b| {
+            b.importance
+                .total_cmp(&a.importance)
+                .then(b.surplus.total_cmp(&a.surplus))
+                .then(a.capability.cmp(&b.capability))
+        });
+    }
 
     let mut gaps: Vec<Gap> = weighted_answered()
         .filter(|&i| values[i] < levels[i])
@@ -176,6 +189,7 @@ pub fn explain(
         contributions,
         drivers,
         strengths,
+        above_level,
         gaps,
         unanswered,
     }
@@ -267,6 +281,47 @@ mod tests {
         let order: Vec<(usize, f64)> = e.gaps.iter().map(|g| (g.capability, g.weighted)).collect();
         assert_eq!(order, vec![(0, 4.0), (2, 4.0), (1, 3.0)]);
         assert!(e.strengths.is_empty());
+    }
+
+    #[test]
+    fn a_surplus_that_lowers_the_score_is_above_the_level_not_a_strength() {
+        // Levels (3, 3, 3), importances 1; x = (5, 3, 1). Euclidean counts
+        // the surplus on 0 against the score: above the level. Capability
+        // 1 is met exactly (contribution 0): a strength. Coverage does not
+        // penalise surplus: 0 and 1 are both strengths.
+        let m = matrix(&[&[(3.0, 1.0), (3.0, 1.0), (3.0, 1.0)]]);
+        let cm = CompiledMatrix::new(&m);
+        let x = [5.0, 3.0, 1.0];
+        let ranked = RankedRole { role: 0, score: 0.5 };
+        let e = explain(&cm, &Euclidean, &x, &[true; 3], ranked);
+        assert!(e.contributions[0].contribution < 0.0);
+        let caps = |list: &[Strength]| list.iter().map(|s| s.capability).collect::<Vec<_>>();
+        assert_eq!(caps(&e.strengths), vec![1]);
+        assert_eq!(caps(&e.above_level), vec![0]);
+        assert_eq!(e.above_level[0].surplus, 2.0);
+        let e = explain(&cm, &Coverage, &x, &[true; 3], ranked);
+        assert_eq!(caps(&e.strengths), vec![0, 1]);
+        assert!(e.above_level.is_empty());
+        // Without contributions nothing tells a surplus lowers the score.
+        let e = explain(&cm, &Opaque(None), &x, &[true; 3], ranked);
+        assert_eq!(caps(&e.strengths), vec![0, 1]);
+        assert!(e.above_level.is_empty());
+    }
+
+    #[test]
+    fn no_contribution_is_negative_zero() {
+        // Euclidean negates each squared gap: a gap of zero would be -0.0.
+        let m = matrix(&[&[(3.0, 1.0), (3.0, 1.0)]]);
+        let cm = CompiledMatrix::new(&m);
+        let e = explain(
+            &cm,
+            &Euclidean,
+            &[3.0, 1.0],
+            &[true; 2],
+            RankedRole { role: 0, score: 0.5 },
+        );
+        assert_eq!(e.contributions[0].contribution, 0.0);
+        assert!(e.contributions[0].contribution.is_sign_positive());
     }
 
     /// A plugin-like strategy without contributions, or with broken ones.

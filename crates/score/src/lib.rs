@@ -69,6 +69,7 @@ pub use explain::{explain, Contribution, Explanation, Gap, Strength};
 pub use rank::{rank, rank_into, round_half_away, tie_key, RankedRole, TIE_STEP};
 pub use scorer::{Outcome, Scorer, MAX_SCORE_CELLS};
 pub use strategy::{
-    Cosine, Coverage, Euclidean, Manhattan, Pearson, Registry, Strategy, BUILTIN_STRATEGIES, DEFAULT_STRATEGY,
+    Cosine, Coverage, Draw, Euclidean, Manhattan, Pearson, Registry, Strategy, BUILTIN_STRATEGIES,
+    DEFAULT_STRATEGY,
 };
 pub use workspace::Workspace;

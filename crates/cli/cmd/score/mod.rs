@@ -7,27 +7,93 @@
 //! order (see [`crate::pipeline`]). Only the table format, which is for
 //! people and needs the whole result to lay it out, holds rows.
 
-mod render;
-
 use std::io::Write;
 use std::time::Instant;
 
+use std::path::PathBuf;
+
 use anyhow::{Context, Result};
+use clap::Args;
 use crossbeam_channel::{Receiver, Sender};
 use rolefit_import::{ChunkParser, ColumnPlan, RawChunk, ResponseChunks, RowPosition};
-use rolefit_model::ProfileBatch;
+use rolefit_model::{ProfileBatch, RoleMatrix};
 use rolefit_score::{explain, CompiledMatrix, Outcome, Scorer, Strategy, Workspace};
 
-use crate::args::ScoreArgs;
+use crate::args::{
+    CellSafety, Emit, InputEncoding, MatrixSource, MinAnswered, Quiet, ResponsesSource, Scoring,
+};
+use crate::error::bad_input;
 use crate::io::{open_input, Output};
 use crate::load::{self, no_respondents};
 use crate::pipeline::{self, ChunkResult};
+use crate::plot::radar::{self, PLOT_INPUT_MAX};
 use crate::progress::Progress;
-use crate::registry;
+use crate::registry::{Finished, Strategies};
+use crate::render::scores::{Renderer, ScoreFormat, TableRow};
 use crate::row_policy::{RowCounts, RowPolicy};
+use crate::settings::Settings;
 
-use render::TableRow;
-pub use render::{csv_field, Renderer};
+/// `rolefit score`
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    pub responses: ResponsesSource,
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    #[command(flatten)]
+    pub encoding: InputEncoding,
+    #[command(flatten)]
+    pub scoring: Scoring,
+    /// How many of the best roles to show per respondent [default: 5, or
+    /// all roles if fewer].
+    #[arg(long, short = 'k', value_name = "K", value_parser = clap::value_parser!(u32).range(1..))]
+    pub top: Option<u32>,
+    #[command(flatten)]
+    pub answered: MinAnswered,
+    #[command(flatten)]
+    pub emit: Emit<ScoreFormat>,
+    #[command(flatten)]
+    pub cells: CellSafety,
+    /// Explain each ranked role: per-capability contributions, strengths and gaps.
+    #[arg(long)]
+    pub explain: bool,
+    /// Leave out the CSV header, so that outputs of shards concatenate.
+    #[arg(long)]
+    pub no_header: bool,
+    /// Add each respondent's confidence: the margin between the first and
+    /// second score, and how often the top role survives resampling answers.
+    #[arg(long)]
+    pub confidence: bool,
+    /// Resamples per respondent for --confidence's stability (more: steadier
+    /// stabilities, proportionally slower).
+    #[arg(long, value_name = "N", default_value_t = rolefit_score::evaluate::DEFAULT_RESAMPLES as u32,
+          requires = "confidence", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub resamples: u32,
+    /// Random seed: the same seed gives the same result (here: --confidence's
+    /// resamples).
+    #[arg(long, value_name = "S", default_value_t = rolefit_score::evaluate::DEFAULT_SEED, requires = "confidence")]
+    pub seed: u64,
+    /// Also draw the result as an SVG picture: one respondent against their
+    /// top roles, as a radar chart.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Worker threads for parsing and scoring [default: all cores].
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    #[command(flatten)]
+    pub quiet: Quiet,
+}
+
+impl ScoreArgs {
+    /// The output format: `--format`, else the one `-o`'s extension names,
+    /// else a table.
+    ///
+    /// # Errors
+    /// An extension of -o that names no format `score` writes.
+    pub fn output_format(&self) -> anyhow::Result<ScoreFormat> {
+        self.emit.chosen("score")
+    }
+}
 
 /// Input bytes per chunk: large enough that per-chunk costs vanish (about
 /// 2,000 rows of 30 answers), small enough that the chunks in flight and
@@ -41,39 +107,27 @@ const CHUNK_BYTES: usize = 128 << 10;
 const TABLE_NOTE_ROWS: usize = 20_000;
 
 /// Runs `rolefit score`.
-pub fn run(args: &ScoreArgs) -> Result<()> {
+pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
     let started = Instant::now();
-    let policy = RowPolicy::new(&args.responses)?;
-    let loaded = load::matrix(&args.matrix)?;
-    if !args.quiet {
-        loaded.print_notes();
-    }
+    let policy = RowPolicy::new(&args.responses, settings)?;
+    let loaded = load::matrix_for_model(&args.matrix, args.scoring.learned.model.as_deref(), settings)?;
+    loaded.print_notes(settings);
     let matrix = loaded.matrix;
-    let survey = load::survey(args.responses.survey.as_deref())?;
-    let registry = registry::registry(args.plugin.duration())?;
-    let chosen = crate::cmd::train::score_strategy(args, &registry, &matrix)?;
+    let survey = load::survey(args.responses.survey.as_deref(), settings)?;
+    let strategies = Strategies::open(args.scoring.choice.plugin.duration())?;
+    let chosen = crate::strategy::choose(&strategies, &args.scoring, &matrix, settings)?;
     let strategy = chosen.get();
     let compiled = CompiledMatrix::new(&matrix);
     let top = args.top.map_or(5, |k| k as usize).min(matrix.roles().len());
     let scorer = Scorer::new(&compiled, strategy)
         .top(Some(top))
-        .min_answered(args.min_answered);
+        .min_answered(args.answered.ranking());
 
-    let mut input = open_input(args.responses.input.as_deref(), "responses")?;
-    let options = load::response_options(&args.responses)?;
-    // --plot: exactly one respondent, drawn now, written once the run succeeds.
-    let plot_svg = match &args.plot {
-        Some(_) => Some(crate::plot::radar::capture_and_draw(
-            &mut input,
-            &matrix,
-            &survey,
-            &options,
-            strategy,
-            scorer.needed(),
-            args.top,
-        )?),
-        None => None,
-    };
+    let input = open_input(args.responses.input.as_deref(), "responses", settings.encoding)?;
+    let options = load::response_options(&args.responses, settings)?;
+    if args.plot.is_some() {
+        plot_size_check(&input.name, input.len.unwrap_or(0))?;
+    }
     let chunks = ResponseChunks::new(
         input.reader,
         &input.name,
@@ -83,22 +137,34 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         CHUNK_BYTES,
     )?;
     let plan = chunks.plan().clone();
-    if !args.quiet {
+    if !settings.quiet {
         for note in load::plan_notes(&input.name, &plan) {
             eprintln!("note: {note}");
         }
     }
-    let renderer = Renderer::new(args.output_format()?, &matrix, strategy, args.explain)
-        .with_confidence(args.confidence)
-        .with_flags(plan.flags_on());
+    let renderer = Renderer::new(
+        args.output_format()?,
+        &matrix,
+        strategy,
+        args.explain,
+        settings.sanitize,
+    )
+    .with_confidence(args.confidence)
+    .with_flags(plan.flags_on())
+    .with_answer_scale(plan.response_scale().scale());
 
-    let mut out = Output::create(args.output.as_deref())?;
-    let mut rejects = RowPolicy::rejects_file(&args.responses, &plan)?;
+    let mut out = Sink {
+        out: Output::create(args.emit.output())?,
+        held: args.plot.is_some().then(Vec::new),
+    };
+    // --plot: the one respondent's answers and ranking, as scored.
+    let mut plotted: Option<Plotted> = None;
+    let mut rejects = policy.rejects_file(&args.responses, &plan)?;
     // The header goes out with the first chunk, so that a run that reads
     // no row at all writes nothing.
     let header = renderer.header(args.no_header);
     let mut header_written = false;
-    let progress = Progress::new(input.len, args.quiet);
+    let progress = Progress::new(input.len, settings.quiet);
     let mut totals = Totals::default();
     let mut table_rows: Vec<TableRow> = Vec::new();
     let mut noted_table = false;
@@ -113,8 +179,9 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
         compiled: &compiled,
         strategy,
         renderer: &renderer,
-        bootstrap: crate::cmd::evaluate::score_bootstrap(args.confidence, args.resamples, args.seed),
+        bootstrap: crate::confidence::score_bootstrap(args.confidence, args.resamples, args.seed),
         policy,
+        plot: args.plot.is_some(),
         spare: crossbeam_channel::bounded(4 * threads + 4),
     };
 
@@ -136,7 +203,11 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
                 file.write_all(&done.rejects)?;
             }
             table_rows.append(&mut done.table);
-            if !args.quiet && !noted_table && table_rows.len() >= TABLE_NOTE_ROWS {
+            if args.plot.is_some() {
+                plotted = plotted.take().or_else(|| done.first.take());
+                plot_size_check(&input.name, bytes_read)?;
+            }
+            if !settings.quiet && !noted_table && table_rows.len() >= TABLE_NOTE_ROWS {
                 noted_table = true;
                 progress.note(&format!(
                     "a table keeps every row in memory until the end ({} rows so far); --format csv or \
@@ -156,13 +227,27 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
     if totals.rows.read == 0 {
         return Err(no_respondents(&input.name));
     }
+    // --plot: exactly one respondent, drawn now, written once the run succeeds.
+    let plot_svg = match &args.plot {
+        Some(_) => Some(draw_plotted(
+            plotted.as_ref(),
+            &totals,
+            &input.name,
+            &matrix,
+            strategy.name(),
+            args.top,
+        )?),
+        None => None,
+    };
     if !header_written {
         out.write_all(&header)?;
     }
 
     out.write_all(&renderer.footer(&table_rows, first_output))?;
+    let needed = scorer.needed();
     // A strategy plugin that fails at the end fails the run, output unwritten.
-    registry::finish()?;
+    let finished = strategies.finish()?;
+    let out = out.into_output()?;
     out.finish()?;
     if let Some(file) = rejects {
         file.finish().context("writing the rejects file")?;
@@ -170,18 +255,111 @@ pub fn run(args: &ScoreArgs) -> Result<()> {
     if let (Some(path), Some(svg)) = (&args.plot, &plot_svg) {
         crate::plot::write(path, svg)?;
     }
-    if !args.quiet {
+    if !settings.quiet {
         eprintln!(
             "{}",
             totals.summary(
                 &input.name,
                 started.elapsed().as_secs_f64(),
-                scorer.needed(),
+                needed,
                 plan.flags_on().then_some(args.responses.exclude_flagged)
             )
         );
     }
-    totals.rows.check_some_kept(&input.name)
+    totals.rows.check_some_kept(&input.name)?;
+    Ok(finished)
+}
+
+/// Where the rows go: the output, or with `--plot` memory first, so that
+/// an input that cannot be drawn (not one rankable respondent) writes
+/// nothing, not even to standard output. An input with `--plot` is at most
+/// [`PLOT_INPUT_MAX`] bytes, so what is held stays small.
+struct Sink {
+    out: Output,
+    held: Option<Vec<u8>>,
+}
+
+impl Sink {
+    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        match &mut self.held {
+            Some(held) => {
+                held.extend_from_slice(bytes);
+                Ok(())
+            }
+            None => self.out.write_all(bytes),
+        }
+    }
+
+    /// The output, with what was held written to it.
+    fn into_output(mut self) -> std::io::Result<Output> {
+        if let Some(held) = self.held.take() {
+            self.out.write_all(&held)?;
+        }
+        Ok(self.out)
+    }
+}
+
+/// The first respondent of a chunk, kept for `--plot`.
+struct Plotted {
+    respondent: String,
+    /// Values in matrix order, `None` where not answered.
+    values: Vec<Option<f64>>,
+    answered: usize,
+    outcome: Outcome,
+}
+
+/// Refuses a `--plot` input larger than [`PLOT_INPUT_MAX`] (`bytes` so
+/// far).
+fn plot_size_check(name: &str, bytes: u64) -> Result<()> {
+    if bytes <= PLOT_INPUT_MAX as u64 {
+        return Ok(());
+    }
+    Err(bad_input(format!(
+        "--plot draws one respondent, but {name} is larger than {} MiB; give a file with one respondent",
+        PLOT_INPUT_MAX >> 20
+    )))
+}
+
+/// The `--plot` radar chart of the one respondent of the input, from the
+/// ranking `score` computed for them.
+///
+/// # Errors
+/// Bad input (exit 2) for anything but one rankable respondent.
+fn draw_plotted(
+    plotted: Option<&Plotted>,
+    totals: &Totals,
+    name: &str,
+    matrix: &RoleMatrix,
+    strategy: &str,
+    top: Option<u32>,
+) -> Result<String> {
+    if totals.rows.read != 1 {
+        return Err(bad_input(format!(
+            "--plot draws one respondent, but {name} holds {}; give a file with one respondent \
+             (for example `head -2 FILE > one.csv`)",
+            totals.rows.read
+        )));
+    }
+    let Some(p) = plotted else {
+        let why = if totals.rows.excluded > 0 {
+            "left out as flagged (--exclude-flagged)"
+        } else {
+            "rejected (see --rejects)"
+        };
+        return Err(bad_input(format!(
+            "--plot: the one respondent of {name} was {why}; there is nothing to draw"
+        )));
+    };
+    match &p.outcome {
+        Outcome::Ranked(ranked) => radar::respondent_radar(matrix, strategy, &p.respondent, &p.values, ranked, top),
+        Outcome::Insufficient { needed, .. } => Err(bad_input(format!(
+            "--plot: respondent {:?} answered {} of {} capabilities, fewer than the {needed} needed to be ranked \
+             (see --min-answered)",
+            p.respondent,
+            p.answered,
+            matrix.capabilities().len()
+        ))),
+    }
 }
 
 /// What every worker shares: read-only.
@@ -195,6 +373,8 @@ struct Job<'a> {
     bootstrap: Option<rolefit_score::evaluate::Bootstrap>,
     /// `--on-error` and `--exclude-flagged`.
     policy: RowPolicy,
+    /// `--plot`: each chunk keeps its first respondent ([`Done::first`]).
+    plot: bool,
     /// Output buffers the writer is done with, for workers to fill again:
     /// a fresh buffer per chunk would be page-faulted in every time.
     spare: (Sender<Vec<u8>>, Receiver<Vec<u8>>),
@@ -233,6 +413,8 @@ struct Done {
     scored: u64,
     unranked: u64,
     unranked_ids: Vec<String>,
+    /// With `--plot`, the chunk's first respondent scored.
+    first: Option<Plotted>,
     /// A bad row (an `ImportError`: exit 2) or a failed strategy (a
     /// `ScoreError`, such as a misbehaving plugin: exit 1).
     error: Option<anyhow::Error>,
@@ -277,6 +459,7 @@ impl Job<'_> {
             scored: w.batch.len() as u64,
             unranked: 0,
             unranked_ids: Vec::new(),
+            first: None,
             error,
         };
         let scored = self
@@ -293,7 +476,7 @@ impl Job<'_> {
                 return done;
             }
         };
-        let confidence = match crate::cmd::evaluate::chunk_confidence(
+        let confidence = match crate::confidence::chunk_confidence(
             self.bootstrap,
             self.compiled,
             self.strategy,
@@ -308,6 +491,15 @@ impl Job<'_> {
                 return done;
             }
         };
+        if self.plot && !w.batch.is_empty() {
+            let profile = w.batch.profile(0);
+            done.first = Some(Plotted {
+                respondent: profile.respondent,
+                values: profile.values,
+                answered: w.batch.answered_count(0),
+                outcome: outcomes[0].clone(),
+            });
+        }
         let mut explanations = Vec::new();
         for (i, outcome) in outcomes.iter().enumerate() {
             explanations.clear();

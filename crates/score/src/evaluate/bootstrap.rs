@@ -18,12 +18,13 @@
 //! the other rows, the batch they are in or the number of threads, and every
 //! strategy sees the same resamples (a paired comparison).
 
+use ndarray::Array2;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rolefit_model::ProfileBatch;
 use serde::Serialize;
 
-use crate::{rank, CompiledMatrix, ScoreError, Strategy, Workspace, MAX_SCORE_CELLS};
+use crate::{rank, CompiledMatrix, Draw, ScoreError, Strategy, Workspace, MAX_SCORE_CELLS};
 
 /// Resamples per respondent unless told otherwise.
 pub const DEFAULT_RESAMPLES: usize = 50;
@@ -146,11 +147,37 @@ impl Bootstrap {
         ws: &mut Workspace,
         done: &dyn Fn(usize),
     ) -> Result<Vec<Confidence>, ScoreError> {
-        self.confidence_in_calls(matrix, strategy, profiles, ws, MAX_SCORE_CELLS, done)
+        self.confidence_in_calls(matrix, strategy, profiles, ws, MAX_SCORE_CELLS, done, None)
+    }
+
+    /// [`Bootstrap::confidence_reporting`], and the full profiles' scores
+    /// (profiles x roles, as [`Strategy::score_in`] gives them): they are
+    /// scored with the resamples, not a second time.
+    pub(crate) fn confidence_and_scores(
+        &self,
+        matrix: &CompiledMatrix,
+        strategy: &dyn Strategy,
+        profiles: &ProfileBatch,
+        ws: &mut Workspace,
+        done: &dyn Fn(usize),
+    ) -> Result<(Vec<Confidence>, Array2<f64>), ScoreError> {
+        let mut scores = Array2::zeros((profiles.len(), matrix.n_roles()));
+        let confidence = self.confidence_in_calls(
+            matrix,
+            strategy,
+            profiles,
+            ws,
+            MAX_SCORE_CELLS,
+            done,
+            Some(&mut scores),
+        )?;
+        Ok((confidence, scores))
     }
 
     /// [`Bootstrap::confidence_reporting`] in calls of at most `max_cells`
-    /// profiles x roles (and [`PROFILES_PER_CALL`] profiles).
+    /// profiles x roles (and [`PROFILES_PER_CALL`] profiles), copying the
+    /// full profiles' scores into `full_scores` when given.
+    #[allow(clippy::too_many_arguments)]
     fn confidence_in_calls(
         &self,
         matrix: &CompiledMatrix,
@@ -159,12 +186,14 @@ impl Bootstrap {
         ws: &mut Workspace,
         max_cells: usize,
         done: &dyn Fn(usize),
+        mut full_scores: Option<&mut Array2<f64>>,
     ) -> Result<Vec<Confidence>, ScoreError> {
         matrix.check(profiles)?;
         let per_call = (max_cells / matrix.n_roles().max(1)).clamp(1, PROFILES_PER_CALL);
         let c = profiles.capabilities();
         let mut out = Vec::with_capacity(profiles.len());
         let mut batch = ProfileBatch::with_capacity(c, per_call);
+        let mut draws = Vec::with_capacity(per_call);
         let (mut drawn, mut values) = (Vec::new(), Vec::new());
         // The next row to draw: respondent `next`, draw `draw` (0 is the
         // full profile, then the resamples), from `rng`.
@@ -174,6 +203,9 @@ impl Bootstrap {
         let mut current: Option<Confidence> = None;
         while next < profiles.len() {
             batch.clear();
+            draws.clear();
+            // The current respondent's full profile in this batch.
+            let mut original = None;
             let first_draw = draw;
             let finished_before = out.len();
             while batch.len() < per_call && next < profiles.len() {
@@ -183,8 +215,13 @@ impl Bootstrap {
                     values.clear();
                     values.extend(x.iter().zip(a).map(|(&x, &a)| a.then_some(x)));
                     rng = Some(self.rng(id));
-                } else if let Some(rng) = rng.as_mut() {
-                    Self::resample_into(rng, x, a, &mut drawn, &mut values);
+                    original = Some(batch.len());
+                    draws.push(Draw::Original);
+                } else {
+                    if let Some(rng) = rng.as_mut() {
+                        Self::resample_into(rng, x, a, &mut drawn, &mut values);
+                    }
+                    draws.push(Draw::Resample(original));
                 }
                 batch.push(id, &values);
                 draw += 1;
@@ -192,11 +229,14 @@ impl Bootstrap {
                     (next, draw) = (next + 1, 0);
                 }
             }
-            let scores = strategy.score_in(matrix, &batch, ws)?;
+            let scores = strategy.score_draws_in(matrix, &batch, &draws, ws)?;
             super::check_scores(strategy, &scores, batch.len(), matrix.n_roles())?;
             let mut d = first_draw;
             for row in scores.outer_iter() {
                 if d == 0 {
+                    if let Some(full) = full_scores.as_deref_mut() {
+                        full.row_mut(out.len()).assign(&row);
+                    }
                     let ranked = rank(row, Some(2));
                     let top = ranked[0].role;
                     current = Some(Confidence {
@@ -374,6 +414,7 @@ mod tests {
         let b = Bootstrap::new(30, 3);
         let counting = Largest::new(&Euclidean);
         // Calls of 7 rows: each respondent's 31 draws span five calls.
+        let mut full_scores = Array2::zeros((4, 40));
         let conf = b
             .confidence_in_calls(
                 &cm,
@@ -382,10 +423,13 @@ mod tests {
                 &mut Workspace::new(),
                 7 * 40 + 5,
                 &|_| {},
+                Some(&mut full_scores),
             )
             .unwrap();
         assert_eq!(counting.largest(), 7 * 40);
         assert_eq!(conf.len(), 4);
+        // The full profiles' scores, collected on the way, are score_in's.
+        assert_eq!(full_scores, Euclidean.score(&cm, &profiles).unwrap());
         let top_of = |values: &[Option<f64>], k: usize| {
             let scores = Euclidean.score(&cm, &batch(3, &[values])).unwrap();
             rank(scores.row(0), Some(k))

@@ -481,10 +481,8 @@ impl Data<'_> {
         let roles = self.compiled.n_roles();
         match (unit, candidates[unit.candidate()]) {
             (Unit::Whole(_), Candidate::Fixed(strategy)) => {
-                let scores = strategy.score_in(self.compiled, self.batch, &mut ws)?;
-                check_scores(strategy, &scores, self.batch.len(), roles)?;
-                let confidence =
-                    bootstrap.confidence_reporting(self.compiled, strategy, self.batch, &mut ws, &done)?;
+                let (confidence, scores) =
+                    bootstrap.confidence_and_scores(self.compiled, strategy, self.batch, &mut ws, &done)?;
                 Ok(Part {
                     rows: (0..self.batch.len()).collect(),
                     scores,
@@ -514,10 +512,8 @@ impl Data<'_> {
                     source,
                 })?;
                 let test_batch = subset(self.batch, &test);
-                let scores = model.score_in(self.compiled, &test_batch, &mut ws)?;
-                check_scores(&model, &scores, test.len(), roles)?;
-                let confidence =
-                    bootstrap.confidence_reporting(self.compiled, &model, &test_batch, &mut ws, &done)?;
+                let (confidence, scores) =
+                    bootstrap.confidence_and_scores(self.compiled, &model, &test_batch, &mut ws, &done)?;
                 Ok(Part {
                     rows: test,
                     scores,

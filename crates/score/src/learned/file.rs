@@ -3,24 +3,31 @@
 //! ```json
 //! {
 //!   "format": "rolefit-model",
-//!   "version": 1,
+//!   "version": 2,
 //!   "method": "centroid",
 //!   "capabilities": ["planning", "budget", ...],
 //!   "roles": ["Project Manager", ...],
 //!   "scale": {"min": 1.0, "max": 5.0},
 //!   "training": {"rows": 1000, "per_role": {"Project Manager": 251, ...}},
-//!   "parameters": { ... per method ... }
+//!   "parameters": { ... per method ... },
+//!   "matrix": { ... the role matrix it was trained with ... },
+//!   "matrix_credit": "..."
 //! }
 //! ```
 //!
 //! `capabilities` are the matrix's capability ids and `roles` its role
 //! names, both in matrix order; a model is used only with a matrix whose
 //! capabilities and roles match them position by position (compared
-//! loosely, as names are everywhere) on the same scale. `format` and
-//! `version` are checked before anything else, so a file from a later
-//! rolefit gets a clear "unsupported version" rather than a confusing
-//! complaint about a field. Numbers are written in shortest round-trip
-//! form, so a model read back scores bit for bit like the one saved.
+//! loosely, as names are everywhere) on the same scale. Since version 2 the
+//! file also holds that matrix whole (`matrix`, as `RoleMatrix` serialises;
+//! `matrix_credit` when its data requires a credit line), so the model can
+//! be used without the matrix file it was trained with, and a mismatch can
+//! name the matrix that was expected. Version 1 files, without it, are
+//! still read. `format` and `version` are checked before anything else, so
+//! a file from a later rolefit gets a clear "unsupported version" rather
+//! than a confusing complaint about a field. Numbers are written in
+//! shortest round-trip form, so a model read back scores bit for bit like
+//! the one saved.
 
 use std::collections::BTreeMap;
 
@@ -32,13 +39,18 @@ use serde_json::Value;
 use super::centroid::{Centroid, CentroidParams};
 use super::knn::{Knn, KnnParams};
 use super::logistic::{Logistic, LogisticParams};
-use super::{Kind, LearnError, LearnedModel, Method, TrainOptions, TrainingSummary};
+use super::{Kind, LearnError, LearnedModel, Method, StoredMatrix, TrainOptions, TrainingSummary};
 
 /// The `format` of every model file.
 pub const MODEL_FORMAT: &str = "rolefit-model";
 
-/// The version of the model file this build reads and writes.
-pub const MODEL_VERSION: u64 = 1;
+/// The version of the model file this build writes; it reads this one and
+/// every earlier one ([`OLDEST_MODEL_VERSION`]).
+pub const MODEL_VERSION: u64 = 2;
+
+/// The oldest model file version this build reads (version 1 does not hold
+/// the role matrix).
+pub const OLDEST_MODEL_VERSION: u64 = 1;
 
 #[derive(Serialize)]
 struct FileOut<'a, P: Serialize> {
@@ -50,6 +62,10 @@ struct FileOut<'a, P: Serialize> {
     scale: Scale,
     training: TrainingOut<'a>,
     parameters: &'a P,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    matrix: Option<&'a RoleMatrix>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    matrix_credit: Option<&'a str>,
 }
 
 struct TrainingOut<'a> {
@@ -91,6 +107,10 @@ struct FileIn<P> {
     scale: Scale,
     training: TrainingIn,
     parameters: P,
+    #[serde(default)]
+    matrix: Option<RoleMatrix>,
+    #[serde(default)]
+    matrix_credit: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -127,6 +147,8 @@ impl LearnedModel {
             scale: self.scale,
             training,
             parameters,
+            matrix: self.matrix.as_ref().map(|m| &m.matrix),
+            matrix_credit: self.matrix.as_ref().and_then(|m| m.credit.as_deref()),
         };
         // Plain data with string keys and finite numbers always serialises.
         let pretty = serde_json::to_string_pretty(&file).expect("a model serialises");
@@ -143,24 +165,7 @@ impl LearnedModel {
     /// [`LearnError::UnknownMethod`], [`LearnError::Invalid`] (inconsistent
     /// parameters) or [`LearnError::Mismatch`] (another matrix).
     pub fn from_json(text: &str, matrix: &RoleMatrix) -> Result<LearnedModel, LearnError> {
-        let value: Value = serde_json::from_str(text).map_err(|e| LearnError::NotAModel(e.to_string()))?;
-        let format = value.get("format").and_then(Value::as_str);
-        if format != Some(MODEL_FORMAT) {
-            return Err(LearnError::NotAModel(format!(
-                "its \"format\" is {}, not \"{MODEL_FORMAT}\"",
-                format.map_or("missing".to_string(), |f| format!("{f:?}"))
-            )));
-        }
-        let version = value
-            .get("version")
-            .and_then(Value::as_u64)
-            .ok_or_else(|| LearnError::NotAModel("\"version\" is missing or not a whole number".into()))?;
-        if version != MODEL_VERSION {
-            return Err(LearnError::UnsupportedVersion {
-                found: version,
-                supported: MODEL_VERSION,
-            });
-        }
+        let value = model_value(text)?;
         let method_name = value
             .get("method")
             .and_then(Value::as_str)
@@ -200,6 +205,52 @@ impl LearnedModel {
             }
         }
     }
+
+    /// The role matrix a model file holds (version 2 on), without checking
+    /// the rest of the file: the matrix to use with the model when none is
+    /// given, and the one to name when another does not fit. `None` for a
+    /// file of version 1.
+    ///
+    /// # Errors
+    /// As [`from_json`](Self::from_json) for the format and version, and
+    /// [`LearnError::NotAModel`] for a `matrix` that is not a valid role
+    /// matrix.
+    pub fn stored_matrix_of(text: &str) -> Result<Option<StoredMatrix>, LearnError> {
+        let mut value = model_value(text)?;
+        let Some(matrix) = value.get_mut("matrix").map(Value::take) else {
+            return Ok(None);
+        };
+        let matrix: RoleMatrix = serde_json::from_value(matrix)
+            .map_err(|e| LearnError::NotAModel(format!("its \"matrix\" is not a role matrix: {e}")))?;
+        let credit = value
+            .get("matrix_credit")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        Ok(Some(StoredMatrix { matrix, credit }))
+    }
+}
+
+/// The JSON of a model file whose format and version this build reads.
+fn model_value(text: &str) -> Result<Value, LearnError> {
+    let value: Value = serde_json::from_str(text).map_err(|e| LearnError::NotAModel(e.to_string()))?;
+    let format = value.get("format").and_then(Value::as_str);
+    if format != Some(MODEL_FORMAT) {
+        return Err(LearnError::NotAModel(format!(
+            "its \"format\" is {}, not \"{MODEL_FORMAT}\"",
+            format.map_or("missing".to_string(), |f| format!("{f:?}"))
+        )));
+    }
+    let version = value
+        .get("version")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| LearnError::NotAModel("\"version\" is missing or not a whole number".into()))?;
+    if !(OLDEST_MODEL_VERSION..=MODEL_VERSION).contains(&version) {
+        return Err(LearnError::UnsupportedVersion {
+            found: version,
+            supported: MODEL_VERSION,
+        });
+    }
+    Ok(value)
 }
 
 /// Pretty-printed JSON with every array that holds only numbers and
@@ -263,6 +314,7 @@ struct Shape {
     role_names: Vec<String>,
     scale: Scale,
     training: TrainingSummary,
+    matrix: Option<StoredMatrix>,
 }
 
 impl Shape {
@@ -277,6 +329,21 @@ impl Shape {
                 file.scale,
                 matrix.scale()
             )));
+        }
+        if let Some(stored) = &file.matrix {
+            // The matrix kept in the file is the one the lists come from.
+            let ids: Vec<&str> = stored.capabilities().iter().map(|c| c.id.as_str()).collect();
+            let names: Vec<&str> = stored.roles().iter().map(|r| r.name.as_str()).collect();
+            same_list("capabilities", &file.capabilities, &ids)
+                .and_then(|()| same_list("roles", &file.roles, &names))
+                .map_err(|e| LearnError::Invalid(format!("its \"matrix\" is not the one it names: {e}")))?;
+            if stored.scale() != file.scale {
+                return Err(LearnError::Invalid(format!(
+                    "its \"matrix\" is on the scale {}, the model on {}",
+                    stored.scale(),
+                    file.scale
+                )));
+            }
         }
         let mut per_role = vec![0; file.roles.len()];
         for (name, &n) in &file.training.per_role {
@@ -306,6 +373,10 @@ impl Shape {
                 rows: file.training.rows,
                 per_role,
             },
+            matrix: file.matrix.clone().map(|matrix| StoredMatrix {
+                matrix,
+                credit: file.matrix_credit.clone(),
+            }),
         })
     }
 
@@ -318,6 +389,7 @@ impl Shape {
             training: self.training,
             options,
             kind,
+            matrix: self.matrix,
         }
     }
 }

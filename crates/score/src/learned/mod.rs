@@ -39,10 +39,11 @@ use std::fmt;
 use ndarray::Array2;
 use rolefit_model::{ProfileBatch, RoleMatrix, Scale};
 
+use crate::strategy::Draw;
 use crate::{CompiledMatrix, ScoreError, Strategy, Workspace};
 
 pub use error::LearnError;
-pub use file::{MODEL_FORMAT, MODEL_VERSION};
+pub use file::{MODEL_FORMAT, MODEL_VERSION, OLDEST_MODEL_VERSION};
 
 /// How a strategy is learned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -134,6 +135,19 @@ pub struct LearnedModel {
     training: TrainingSummary,
     options: TrainOptions,
     kind: Kind,
+    /// The role matrix it was trained with, kept in its file so that it
+    /// travels with the model (`None` for a file of version 1).
+    matrix: Option<StoredMatrix>,
+}
+
+/// The role matrix a model was trained with, as its file keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredMatrix {
+    /// The matrix (its `source` says where it was read from at training).
+    pub matrix: RoleMatrix,
+    /// A credit line the matrix's data requires wherever it is used (O*NET
+    /// data's), if any.
+    pub credit: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -195,6 +209,10 @@ pub fn train(
         },
         options: *options,
         kind,
+        matrix: Some(StoredMatrix {
+            matrix: matrix.clone(),
+            credit: None,
+        }),
     })
 }
 
@@ -212,6 +230,21 @@ impl LearnedModel {
     /// The options it was trained with (for `knn`, the `k` in use).
     pub fn options(&self) -> &TrainOptions {
         &self.options
+    }
+
+    /// The role matrix it was trained with, which its file keeps (`None`
+    /// when read from a file of version 1, which did not).
+    pub fn stored_matrix(&self) -> Option<&StoredMatrix> {
+        self.matrix.as_ref()
+    }
+
+    /// Sets the credit line the training matrix's data requires (O*NET's),
+    /// written into the model file beside the matrix.
+    pub fn with_matrix_credit(mut self, credit: Option<String>) -> Self {
+        if let Some(stored) = &mut self.matrix {
+            stored.credit = credit;
+        }
+        self
     }
 
     /// Checks that the model can score profiles of `matrix`: same number
@@ -235,6 +268,27 @@ impl LearnedModel {
             });
         }
         Ok(())
+    }
+}
+
+impl LearnedModel {
+    /// Scores `profiles`, with the bootstrap draws when there are some.
+    fn score_draws(
+        &self,
+        matrix: &CompiledMatrix,
+        profiles: &ProfileBatch,
+        draws: Option<&[Draw]>,
+        ws: &mut Workspace,
+    ) -> Result<Array2<f64>, ScoreError> {
+        matrix.check(profiles)?;
+        self.check_matrix(matrix)?;
+        let mut out = ws.zeros((profiles.len(), matrix.n_roles()));
+        match &self.kind {
+            Kind::Centroid(m) => m.score_into(profiles, self.scale, &mut out),
+            Kind::Knn(m) => m.score_draws_into(profiles, draws, self.scale, &mut out),
+            Kind::Logistic(m) => m.score_into(profiles, &mut out),
+        }
+        Ok(out)
     }
 }
 
@@ -268,15 +322,20 @@ impl Strategy for LearnedModel {
         profiles: &ProfileBatch,
         ws: &mut Workspace,
     ) -> Result<Array2<f64>, ScoreError> {
-        matrix.check(profiles)?;
-        self.check_matrix(matrix)?;
-        let mut out = ws.zeros((profiles.len(), matrix.n_roles()));
-        match &self.kind {
-            Kind::Centroid(m) => m.score_into(profiles, self.scale, &mut out),
-            Kind::Knn(m) => m.score_into(profiles, self.scale, &mut out),
-            Kind::Logistic(m) => m.score_into(profiles, &mut out),
-        }
-        Ok(out)
+        self.score_draws(matrix, profiles, None, ws)
+    }
+
+    /// `model:knn` searches each resample among its full profile's
+    /// nearest training rows only (docs/evaluation.md); the other methods
+    /// score every row as [`Strategy::score_in`] does.
+    fn score_draws_in(
+        &self,
+        matrix: &CompiledMatrix,
+        profiles: &ProfileBatch,
+        draws: &[Draw],
+        ws: &mut Workspace,
+    ) -> Result<Array2<f64>, ScoreError> {
+        self.score_draws(matrix, profiles, Some(draws), ws)
     }
 
     fn contributions(

@@ -234,7 +234,7 @@ fn model_files_round_trip_bit_for_bit() {
         let json = model.to_json();
         let value: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(value["format"], "rolefit-model");
-        assert_eq!(value["version"], 1);
+        assert_eq!(value["version"], MODEL_VERSION);
         assert_eq!(value["method"], method.name());
         assert_eq!(value["capabilities"], serde_json::json!(["c0", "c1", "c2"]));
         assert_eq!(value["roles"], serde_json::json!(["Role 0", "Role 1", "Role 2"]));
@@ -249,7 +249,46 @@ fn model_files_round_trip_bit_for_bit() {
             json,
             "{method}: writing it again gives the same bytes"
         );
+        // The matrix it was trained with travels in the file.
+        let stored = LearnedModel::stored_matrix_of(&json).unwrap().unwrap();
+        assert_eq!(stored.matrix, m);
+        assert_eq!(stored.credit, None);
+        assert_eq!(back.stored_matrix().map(|s| &s.matrix), Some(&m));
     }
+}
+
+#[test]
+fn a_model_file_keeps_its_matrix_credit_and_old_files_still_read() {
+    let (m, b, labels) = separable();
+    let model = train(Method::Centroid, &TrainOptions::default(), &m, &b, &labels)
+        .unwrap()
+        .with_matrix_credit(Some("Data from somewhere.".into()));
+    let json = model.to_json();
+    let stored = LearnedModel::stored_matrix_of(&json).unwrap().unwrap();
+    assert_eq!(stored.credit.as_deref(), Some("Data from somewhere."));
+    let back = LearnedModel::from_json(&json, &m).unwrap();
+    assert_eq!(back.stored_matrix(), Some(&stored));
+
+    // A version 1 file: no matrix; read as before, scores the same.
+    let mut v1: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let object = v1.as_object_mut().unwrap();
+    object.remove("matrix");
+    object.remove("matrix_credit");
+    object.insert("version".into(), serde_json::json!(1));
+    let v1 = serde_json::to_string_pretty(&v1).unwrap();
+    assert_eq!(LearnedModel::stored_matrix_of(&v1).unwrap(), None);
+    let old = LearnedModel::from_json(&v1, &m).unwrap();
+    assert_eq!(old.stored_matrix(), None);
+    assert_eq!(scores(&old, &m, &b), scores(&model, &m, &b));
+
+    // A stored matrix that is not the one the file names is refused.
+    let mut edited: serde_json::Value = serde_json::from_str(&json).unwrap();
+    edited["matrix"]["capabilities"][2]["id"] = serde_json::json!("c9");
+    edited["matrix"]["capabilities"][2]["name"] = serde_json::json!("c9");
+    let edited = serde_json::to_string(&edited).unwrap();
+    let e = LearnedModel::from_json(&edited, &m).unwrap_err();
+    assert!(matches!(e, LearnError::Invalid(_)), "{e}");
+    assert!(e.to_string().contains("not the one it names"), "{e}");
 }
 
 #[test]
@@ -261,13 +300,17 @@ fn model_files_are_checked() {
 
     assert!(matches!(err("not json"), LearnError::NotAModel(_)));
     assert!(matches!(err(r#"{"format": "other"}"#), LearnError::NotAModel(_)));
-    let v2 = json.replacen("\"version\": 1", "\"version\": 2", 1);
+    let later = json.replacen("\"version\": 2", "\"version\": 3", 1);
     assert!(matches!(
-        err(&v2),
+        err(&later),
         LearnError::UnsupportedVersion {
-            found: 2,
-            supported: 1
+            found: 3,
+            supported: 2
         }
+    ));
+    assert!(matches!(
+        err(&json.replacen("\"version\": 2", "\"version\": 0", 1)),
+        LearnError::UnsupportedVersion { found: 0, .. }
     ));
     let unknown = json.replacen("\"method\": \"centroid\"", "\"method\": \"forest\"", 1);
     assert!(matches!(err(&unknown), LearnError::UnknownMethod(_)));

@@ -70,6 +70,17 @@ pub const BUILTIN_STRATEGIES: [&str; 5] = ["cosine", "pearson", "euclidean", "ma
 /// docs/strategies.md for why).
 pub const DEFAULT_STRATEGY: &str = "euclidean";
 
+/// Where a row of a bootstrap batch comes from; see
+/// [`Strategy::score_draws_in`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Draw {
+    /// A respondent's full profile.
+    Original,
+    /// A bootstrap resample of the full profile at this earlier row of the
+    /// same batch, or of a full profile in an earlier batch (`None`).
+    Resample(Option<usize>),
+}
+
 /// A way to score profiles against roles.
 ///
 /// Implementations must be deterministic and return finite scores; higher
@@ -104,6 +115,27 @@ pub trait Strategy: Send + Sync {
         profiles: &ProfileBatch,
         ws: &mut Workspace,
     ) -> Result<Array2<f64>, ScoreError>;
+
+    /// Scores a batch of full profiles and their bootstrap resamples,
+    /// `draws[i]` saying where row `i` comes from (see
+    /// [`crate::evaluate::Bootstrap`]). The default scores every row as
+    /// [`Strategy::score_in`] does; a strategy may answer resamples by a
+    /// documented shortcut (`model:knn` searches a resample's neighbours
+    /// among its full profile's nearest only). Full profiles must be scored
+    /// exactly as [`Strategy::score_in`] would.
+    ///
+    /// # Errors
+    /// As [`Strategy::score_in`].
+    fn score_draws_in(
+        &self,
+        matrix: &CompiledMatrix,
+        profiles: &ProfileBatch,
+        draws: &[Draw],
+        ws: &mut Workspace,
+    ) -> Result<Array2<f64>, ScoreError> {
+        let _ = draws;
+        self.score_in(matrix, profiles, ws)
+    }
 
     /// [`Strategy::score_in`] with fresh working memory, for a one-off
     /// batch.

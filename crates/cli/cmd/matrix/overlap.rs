@@ -3,20 +3,51 @@
 //! group (see [`rolefit_score::overlap`] for the definitions).
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use anyhow::Result;
+use clap::Args;
 use rolefit_model::RoleMatrix;
 use rolefit_score::overlap::{group_threshold, near_duplicate_threshold, overlap, Overlap, RolePair};
 use rolefit_score::{CompiledMatrix, Strategy};
 use serde_json::json;
 
-use crate::args::{ListFormat, OverlapArgs, OverlapLimit};
-use crate::error::bad_input;
+use crate::args::{
+    CellSafety, Emit, InputEncoding, ListFormat, MatrixFiles, MatrixSource, OverlapLimit, Quiet,
+    StrategyChoice,
+};
 use crate::io::Output;
 use crate::load;
-use crate::plot::{self, heatmap};
-use crate::registry;
+use crate::plot;
+use crate::registry::{Finished, Strategies};
 use crate::render::{number, table};
+use crate::role_overlap::{check_size, near_duplicate_text, overlap_heatmap, separating_text};
+use crate::settings::Settings;
+
+/// `rolefit matrix overlap`
+#[derive(Debug, Args)]
+pub struct OverlapArgs {
+    #[command(flatten)]
+    pub files: MatrixFiles,
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    #[command(flatten)]
+    pub encoding: InputEncoding,
+    #[command(flatten)]
+    pub choice: StrategyChoice,
+    #[command(flatten)]
+    pub emit: Emit<ListFormat>,
+    #[command(flatten)]
+    pub cells: CellSafety,
+    /// Also draw the result as an SVG picture: the role-by-role similarity
+    /// as a heatmap.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    #[command(flatten)]
+    pub overlap_limit: OverlapLimit,
+    #[command(flatten)]
+    pub quiet: Quiet,
+}
 
 /// The full similarity matrix is printed in the table format up to this
 /// many roles (wider tables do not fit a terminal; CSV and JSON have all).
@@ -25,34 +56,13 @@ const TABLE_MATRIX_MAX: usize = 12;
 /// How many of the most similar pairs the table lists.
 const TABLE_PAIRS: usize = 10;
 
-/// The heatmap shows at most this many roles (the first in dendrogram
-/// order): a larger SVG would be unreadable and slow.
-pub const HEATMAP_MAX: usize = 150;
-
-/// Refuses a matrix of more roles than `--max-overlap-roles`: comparing
-/// every pair takes memory in the square of the roles and time in the
-/// cube (the average-linkage grouping), so tens of thousands of roles
-/// would take gigabytes and hours.
-pub fn check_size(matrix: &RoleMatrix, limit: OverlapLimit) -> Result<()> {
-    let (roles, max) = (matrix.roles().len(), limit.max_overlap_roles as usize);
-    if roles <= max {
-        return Ok(());
-    }
-    Err(bad_input(format!(
-        "{}: the role matrix is too large to compare its roles pairwise: {roles} roles, more than the \
-         limit of {max}; expected at most {max} roles (memory grows with the square of the roles and \
-         time with the cube); pass --max-overlap-roles N to raise the limit",
-        matrix.source()
-    )))
-}
-
 /// Runs `rolefit matrix overlap`.
-pub fn run(args: &OverlapArgs) -> Result<()> {
-    let loaded = load::matrix(&args.matrix)?;
+pub fn run(args: &OverlapArgs, settings: &Settings) -> Result<Finished> {
+    let loaded = load::matrix(&args.matrix.with_files(&args.files), settings)?;
     check_size(&loaded.matrix, args.overlap_limit)?;
-    loaded.print_notes();
-    let registry = registry::registry(args.plugin.duration())?;
-    let strategy = registry::find(&registry, &args.strategy)?;
+    loaded.print_notes(settings);
+    let strategies = Strategies::open(args.choice.plugin.duration())?;
+    let strategy = strategies.find(&args.choice.strategy)?;
     let matrix = &loaded.matrix;
     let compiled = CompiledMatrix::new(matrix);
     let o = overlap(&compiled, strategy)?;
@@ -60,94 +70,29 @@ pub fn run(args: &OverlapArgs) -> Result<()> {
         Some(_) => Some(overlap_heatmap(matrix, &o, strategy, &o.leaf_order(), None)?),
         None => None,
     };
-    let text = match args.format {
+    let format = args.emit.chosen("matrix overlap")?;
+    let text = match format {
         ListFormat::Table => crate::render::terminal(&overlap_table(matrix, &o, strategy)).into_owned(),
         ListFormat::Json => {
             let mut s = serde_json::to_string_pretty(&overlap_json(matrix, &o, strategy))?;
             s.push('\n');
             s
         }
-        ListFormat::Csv => overlap_csv(matrix, &o, strategy)?,
+        ListFormat::Csv => overlap_csv(matrix, &o, strategy, settings.sanitize)?,
     };
-    if args.format != ListFormat::Table {
+    if format != ListFormat::Table {
         for p in o.near_duplicates(near_duplicate_threshold(strategy.name())) {
             eprintln!("warning: {}", near_duplicate_text(matrix, p, strategy));
         }
     }
-    registry::finish()?;
+    let finished = strategies.finish()?;
     if let (Some(path), Some(svg)) = (&args.plot, &plot_svg) {
         plot::write(path, svg)?;
     }
-    let mut out = Output::create(None)?;
+    let mut out = Output::create(args.emit.output())?;
     out.write_all(text.as_bytes())?;
-    out.finish()
-}
-
-/// The heatmap of `o`, roles in `order` (at most [`HEATMAP_MAX`] shown).
-pub fn overlap_heatmap(
-    matrix: &RoleMatrix,
-    o: &Overlap,
-    strategy: &dyn Strategy,
-    order: &[usize],
-    note: Option<&str>,
-) -> Result<String> {
-    let shown = &order[..order.len().min(HEATMAP_MAX)];
-    let names: Vec<String> = shown.iter().map(|&j| matrix.roles()[j].name.clone()).collect();
-    let s = o.similarity();
-    let values: Vec<Vec<f64>> = shown
-        .iter()
-        .map(|&a| shown.iter().map(|&b| s[[a, b]]).collect())
-        .collect();
-    let title = format!("Role similarity ({})", strategy.name());
-    let mut text = note.map(str::to_string).unwrap_or_else(|| {
-        "Each role's levels scored against the other role, averaged both ways; roles in dendrogram order."
-            .into()
-    });
-    if shown.len() < order.len() {
-        text.push_str(&format!(
-            " The first {} of {} roles are shown.",
-            shown.len(),
-            order.len()
-        ));
-    }
-    heatmap::heatmap(&heatmap::Heatmap {
-        title: &title,
-        note: Some(&text),
-        names: &names,
-        values: &values,
-    })
-}
-
-/// "Cap (4 vs 2), ..." for a pair.
-pub fn separating_text(matrix: &RoleMatrix, p: &RolePair) -> String {
-    p.separating
-        .iter()
-        .map(|s| {
-            format!(
-                "{} ({} vs {})",
-                matrix.capabilities()[s.capability].name,
-                number(s.level_a, 2),
-                number(s.level_b, 2)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// The warning for a near-duplicate pair.
-pub fn near_duplicate_text(matrix: &RoleMatrix, p: &RolePair, strategy: &dyn Strategy) -> String {
-    let (a, b) = (&matrix.roles()[p.a].name, &matrix.roles()[p.b].name);
-    let what = if p.separating.is_empty() {
-        "they have the same levels everywhere".to_string()
-    } else {
-        format!("they differ most in {}", separating_text(matrix, p))
-    };
-    format!(
-        "roles {a:?} and {b:?} are near duplicates (similarity {:.3} >= {} under {}): {what}; few answers will tell them apart",
-        p.similarity,
-        near_duplicate_threshold(strategy.name()),
-        strategy.name()
-    )
+    out.finish()?;
+    Ok(finished)
 }
 
 /// The dendrogram as an indented tree, each inner node showing the
@@ -316,7 +261,7 @@ fn overlap_json(matrix: &RoleMatrix, o: &Overlap, strategy: &dyn Strategy) -> se
     })
 }
 
-fn overlap_csv(matrix: &RoleMatrix, o: &Overlap, strategy: &dyn Strategy) -> Result<String> {
+fn overlap_csv(matrix: &RoleMatrix, o: &Overlap, strategy: &dyn Strategy, sanitize: bool) -> Result<String> {
     let roles = matrix.roles();
     let threshold = near_duplicate_threshold(strategy.name());
     let d = o.directed();
@@ -346,6 +291,7 @@ fn overlap_csv(matrix: &RoleMatrix, o: &Overlap, strategy: &dyn Strategy) -> Res
                 },
                 &separating_text(matrix, p),
             ],
+            sanitize,
         )?;
     }
     Ok(String::from_utf8(w.into_inner().map_err(|e| e.into_error())?)?)

@@ -6,25 +6,34 @@ use std::hash::{Hash, Hasher};
 use std::io::Write;
 
 use anyhow::Result;
+use clap::Args;
 use rolefit_model::{Requirement, RoleMatrix};
 
-use crate::args::{MatrixCheckArgs, MatrixSource};
+use crate::args::{InputEncoding, MatrixFiles, MatrixSource};
 use crate::io::Output;
 use crate::load;
 use crate::render::number;
+use crate::settings::Settings;
+
+/// `rolefit matrix check`
+#[derive(Debug, Args)]
+pub struct MatrixCheckArgs {
+    #[command(flatten)]
+    pub files: MatrixFiles,
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    #[command(flatten)]
+    pub encoding: InputEncoding,
+}
 
 /// At most this many warnings of one kind are listed, then a count.
 const WARNINGS_OF_A_KIND: usize = 20;
 
 /// Runs `rolefit matrix check`. An invalid file is an error (exit 2) from
 /// the importer; a valid one gets a summary and any warnings.
-pub fn check(args: &MatrixCheckArgs) -> Result<()> {
-    let source = MatrixSource {
-        matrix: args.files.clone(),
-        matrix_scale: args.matrix_scale,
-        limits: args.limits,
-    };
-    let loaded = load::matrix(&source)?;
+pub fn run(args: &MatrixCheckArgs, settings: &Settings) -> Result<()> {
+    let source = args.matrix.with_files(&args.files);
+    let loaded = load::matrix(&source, settings)?;
     let mut text = summary(&loaded.matrix);
     text.push_str(&format!("  layout: {}\n", loaded.layouts.join(" + ")));
     for note in &loaded.notes {

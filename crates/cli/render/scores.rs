@@ -6,11 +6,25 @@
 
 use rolefit_model::{QualityFlags, RoleMatrix};
 use rolefit_score::evaluate::Confidence;
-use rolefit_score::{Explanation, Outcome, RankedRole, Strategy};
+use rolefit_score::{Explanation, Outcome, RankedRole, Strategy, Strength};
 use serde_json::{json, Value};
 
-use crate::args::ScoreFormat;
-use crate::render::{bar, number, safe, table};
+use clap::ValueEnum;
+
+use crate::render::{bar, safe, signed, table, AnswerScale};
+
+/// Output formats for scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScoreFormat {
+    /// An aligned table for people.
+    Table,
+    /// Long CSV: one row per respondent and rank.
+    Csv,
+    /// One JSON array of respondents.
+    Json,
+    /// One JSON object per respondent per line.
+    Ndjson,
+}
 
 /// Strengths and gaps listed per role in table and CSV output.
 const LISTED: usize = 3;
@@ -87,22 +101,29 @@ struct Ctx<'m> {
     /// imply it): then the CSV has a `flags` column, JSON a `flags` array,
     /// and the table a Flags column, on every row.
     flags: bool,
+    /// The scale answers and levels are shown on in explanations.
+    shown: AnswerScale,
+    /// Whether text cells are guarded against spreadsheet formulas
+    /// (not `--no-sanitize`).
+    sanitize: bool,
 }
 
 impl<'m> Renderer<'m> {
-    /// A renderer for `format`.
+    /// A renderer for `format`; `sanitize` guards CSV cells from user data
+    /// ([`safe`]).
     pub fn new(
         format: ScoreFormat,
         matrix: &'m RoleMatrix,
         strategy: &'m dyn Strategy,
         explain: bool,
+        sanitize: bool,
     ) -> Self {
         let role_fields = matrix
             .roles()
             .iter()
             .map(|r| {
                 let mut field = Vec::new();
-                csv_field(&mut field, &safe(&r.name));
+                csv_field(&mut field, &safe(&r.name, sanitize));
                 field.push(b',');
                 Piece::new(field)
             })
@@ -121,6 +142,8 @@ impl<'m> Renderer<'m> {
                 explain,
                 confidence: false,
                 flags: false,
+                shown: AnswerScale::new(matrix.scale(), matrix.scale()),
+                sanitize,
             },
             role_fields,
             rank_fields,
@@ -131,6 +154,14 @@ impl<'m> Renderer<'m> {
     /// Adds each respondent's confidence (`--confidence`) to the rows.
     pub fn with_confidence(mut self, on: bool) -> Self {
         self.ctx.confidence = on;
+        self
+    }
+
+    /// Shows the answers and levels of explanations on `answers`, the
+    /// scale the answers were given on (the survey's, `--scale`), rather
+    /// than on the matrix's scale.
+    pub fn with_answer_scale(mut self, answers: rolefit_model::Scale) -> Self {
+        self.ctx.shown = AnswerScale::new(self.ctx.matrix.scale(), answers);
         self
     }
 
@@ -164,10 +195,10 @@ impl<'m> Renderer<'m> {
                     h.push_str(",flags");
                 }
                 if self.ctx.confidence {
-                    h.push_str(crate::cmd::evaluate::CONFIDENCE_CSV_HEADER);
+                    h.push_str(crate::confidence::CONFIDENCE_CSV_HEADER);
                 }
                 if self.ctx.explain {
-                    h.push_str(",strengths,gaps");
+                    h.push_str(",strengths,gaps,above_level");
                 }
                 h.push('\n');
                 h.into_bytes()
@@ -262,7 +293,7 @@ impl<'m> Renderer<'m> {
                 if let Some(c) = confidence {
                     block.push_str(&format!(
                         "  confidence: {}\n",
-                        crate::cmd::evaluate::confidence_text(c)
+                        crate::confidence::confidence_text(c)
                     ));
                 }
                 table.push(TableRow::Block(block));
@@ -292,7 +323,7 @@ impl<'m> Renderer<'m> {
         // The id is escaped once, into the first row; later rows copy it
         // from there.
         let id_start = out.len();
-        csv_field(out, &safe(respondent));
+        csv_field(out, &safe(respondent, self.ctx.sanitize));
         let id = id_start..out.len();
         match outcome {
             Outcome::Ranked(ranked) => {
@@ -308,14 +339,16 @@ impl<'m> Renderer<'m> {
                         push_flags(out, flags);
                     }
                     if self.ctx.confidence {
-                        crate::cmd::evaluate::confidence_csv(out, confidence);
+                        crate::confidence::confidence_csv(out, confidence);
                     }
                     if self.ctx.explain {
                         let e = &explanations[i];
                         out.push(b',');
-                        csv_field(out, &safe(&self.ctx.strengths_text(e, "; ")));
+                        csv_field(out, &safe(&self.ctx.strengths_text(e, "; "), self.ctx.sanitize));
                         out.push(b',');
-                        csv_field(out, &safe(&self.ctx.gaps_text(e, "; ")));
+                        csv_field(out, &safe(&self.ctx.gaps_text(e, "; "), self.ctx.sanitize));
+                        out.push(b',');
+                        csv_field(out, &safe(&self.ctx.above_text(e, "; "), self.ctx.sanitize));
                     }
                     out.push(b'\n');
                 }
@@ -331,10 +364,11 @@ impl<'m> Renderer<'m> {
                     push_flags(out, flags);
                 }
                 if self.ctx.confidence {
-                    crate::cmd::evaluate::confidence_csv(out, None);
+                    crate::confidence::confidence_csv(out, None);
                 }
                 if self.ctx.explain {
-                    out.extend_from_slice(b",,");
+                    // strengths, gaps, above_level: none.
+                    out.extend_from_slice(b",,,");
                 }
                 out.push(b'\n');
             }
@@ -424,36 +458,36 @@ impl Ctx<'_> {
         &self.matrix.capabilities()[c].name
     }
 
-    fn strengths_text(&self, e: &Explanation, sep: &str) -> String {
-        e.strengths
-            .iter()
-            .take(LISTED)
-            .map(|s| {
+    /// `Name (answer vs level)`, on the answer scale, for the first
+    /// [`LISTED`] capabilities of `list`.
+    fn versus(&self, list: impl Iterator<Item = (usize, f64, f64)>, sep: &str) -> String {
+        list.take(LISTED)
+            .map(|(c, value, level)| {
                 format!(
                     "{} ({} vs {})",
-                    self.cap_name(s.capability),
-                    number(s.value, 2),
-                    number(s.level, 2)
+                    self.cap_name(c),
+                    self.shown.value(value),
+                    self.shown.value(level)
                 )
             })
             .collect::<Vec<_>>()
             .join(sep)
     }
 
+    fn strengths_text(&self, e: &Explanation, sep: &str) -> String {
+        self.versus(e.strengths.iter().map(|s| (s.capability, s.value, s.level)), sep)
+    }
+
+    /// Capabilities above the role's level that lower its score.
+    fn above_text(&self, e: &Explanation, sep: &str) -> String {
+        self.versus(
+            e.above_level.iter().map(|s| (s.capability, s.value, s.level)),
+            sep,
+        )
+    }
+
     fn gaps_text(&self, e: &Explanation, sep: &str) -> String {
-        e.gaps
-            .iter()
-            .take(LISTED)
-            .map(|g| {
-                format!(
-                    "{} ({} vs {})",
-                    self.cap_name(g.capability),
-                    number(g.value, 2),
-                    number(g.level, 2)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(sep)
+        self.versus(e.gaps.iter().map(|g| (g.capability, g.value, g.level)), sep)
     }
 
     fn json(
@@ -496,7 +530,7 @@ impl Ctx<'_> {
                     .collect();
                 v["ranking"] = Value::Array(ranking);
                 if let Some(c) = confidence {
-                    v["confidence"] = crate::cmd::evaluate::confidence_json(c);
+                    v["confidence"] = crate::confidence::confidence_json(c);
                 }
             }
             Outcome::Insufficient { needed, .. } => {
@@ -510,20 +544,28 @@ impl Ctx<'_> {
 
     fn explanation_json(&self, e: &Explanation) -> Value {
         let caps = self.matrix.capabilities();
+        let surpluses = |list: &[Strength]| -> Vec<Value> {
+            list.iter()
+                .map(|s| {
+                    json!({
+                        "capability": caps[s.capability].id,
+                        "name": caps[s.capability].name,
+                        "value": s.value,
+                        "level": s.level,
+                        "importance": s.importance,
+                        "surplus": s.surplus,
+                    })
+                })
+                .collect()
+        };
         json!({
             "drivers": e.drivers.iter().map(|&c| json!({
                 "capability": caps[c].id,
                 "name": caps[c].name,
                 "contribution": e.contributions[c].contribution,
             })).collect::<Vec<_>>(),
-            "strengths": e.strengths.iter().map(|s| json!({
-                "capability": caps[s.capability].id,
-                "name": caps[s.capability].name,
-                "value": s.value,
-                "level": s.level,
-                "importance": s.importance,
-                "surplus": s.surplus,
-            })).collect::<Vec<_>>(),
+            "strengths": surpluses(&e.strengths),
+            "above_level": surpluses(&e.above_level),
             "gaps": e.gaps.iter().map(|g| json!({
                 "capability": caps[g.capability].id,
                 "name": caps[g.capability].name,
@@ -574,7 +616,7 @@ impl Ctx<'_> {
                 cells.push(
                     confidence
                         .as_ref()
-                        .map_or(String::new(), crate::cmd::evaluate::confidence_text),
+                        .map_or(String::new(), crate::confidence::confidence_text),
                 );
             }
             match outcome {
@@ -602,10 +644,14 @@ impl Ctx<'_> {
         explanations: &[Explanation],
     ) -> String {
         let mut s = format!(
-            "{respondent}: answered {answered} of {} capabilities; strategy {}\n",
+            "{respondent}: answered {answered} of {} capabilities; strategy {}",
             self.n_caps(),
             self.strategy.name()
         );
+        if let Some(note) = self.shown.note() {
+            s.push_str(&format!("; {note}"));
+        }
+        s.push('\n');
         match outcome {
             Outcome::Insufficient { needed, .. } => {
                 s.push_str(&format!("  not ranked: at least {needed} answers are needed\n"));
@@ -623,7 +669,13 @@ impl Ctx<'_> {
                         .drivers
                         .iter()
                         .take(LISTED)
-                        .map(|&c| format!("{} ({:+.3})", self.cap_name(c), e.contributions[c].contribution))
+                        .map(|&c| {
+                            format!(
+                                "{} ({})",
+                                self.cap_name(c),
+                                signed(e.contributions[c].contribution, 3)
+                            )
+                        })
                         .collect();
                     if !drivers.is_empty() {
                         s.push_str(&format!("     drivers:   {}\n", drivers.join(", ")));
@@ -633,6 +685,12 @@ impl Ctx<'_> {
                     }
                     if !e.gaps.is_empty() {
                         s.push_str(&format!("     gaps:      {}\n", self.gaps_text(e, ", ")));
+                    }
+                    if !e.above_level.is_empty() {
+                        s.push_str(&format!(
+                            "     above the role's level (lowers this score): {}\n",
+                            self.above_text(e, ", ")
+                        ));
                     }
                     if !e.unanswered.is_empty() {
                         let names: Vec<&str> = e.unanswered.iter().map(|&c| self.cap_name(c)).collect();

@@ -1,32 +1,24 @@
 //! Small helpers shared by the renderers.
 
+pub mod scores;
+
 use std::borrow::Cow;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::ContentArrangement;
-
-/// Whether text cells from user data are made safe for spreadsheets
-/// (`--no-sanitize` turns it off), set once at start.
-static SANITIZE: AtomicBool = AtomicBool::new(true);
-
-/// Sets whether [`safe`] guards cells.
-pub fn set_sanitize(on: bool) {
-    SANITIZE.store(on, Ordering::Relaxed);
-}
 
 /// A text cell from user data (a respondent id, a role or capability name)
 /// as it should go into a CSV file: prefixed with `'` when it starts with
 /// `=`, `+`, `-`, `@`, a tab or a carriage return, which spreadsheets would
 /// run as a formula (OWASP's advice against CSV injection). A cell that
-/// reads as a number (`-5`, `+1.5`) is left alone, as is every cell with
-/// `--no-sanitize`.
-pub fn safe(text: &str) -> Cow<'_, str> {
+/// reads as a number (`-5`, `+1.5`) is left alone, as is every cell
+/// without `sanitize` (`--no-sanitize`, [`crate::settings::Settings`]).
+pub fn safe(text: &str, sanitize: bool) -> Cow<'_, str> {
     let risky = matches!(
         text.as_bytes().first(),
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
     );
-    if !risky || !SANITIZE.load(Ordering::Relaxed) || text.trim().parse::<f64>().is_ok_and(f64::is_finite) {
+    if !risky || !sanitize || text.trim().parse::<f64>().is_ok_and(f64::is_finite) {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(format!("'{text}"))
@@ -56,9 +48,9 @@ pub fn terminal(text: &str) -> Cow<'_, str> {
 
 /// A CSV field as [`safe`] makes it: a field that is not UTF-8 is kept as
 /// it is (no spreadsheet reads it as a formula).
-pub fn safe_field(field: &[u8]) -> Cow<'_, [u8]> {
+pub fn safe_field(field: &[u8], sanitize: bool) -> Cow<'_, [u8]> {
     match std::str::from_utf8(field) {
-        Ok(text) => match safe(text) {
+        Ok(text) => match safe(text, sanitize) {
             Cow::Borrowed(_) => Cow::Borrowed(field),
             Cow::Owned(s) => Cow::Owned(s.into_bytes()),
         },
@@ -68,8 +60,8 @@ pub fn safe_field(field: &[u8]) -> Cow<'_, [u8]> {
 
 /// Writes one CSV record with every field made [`safe`]: the way every CSV
 /// that rolefit writes guards against formulas (numbers and fixed headers
-/// pass unchanged; `--no-sanitize` turns it off).
-pub fn write_safe<W, I, T>(w: &mut csv::Writer<W>, fields: I) -> csv::Result<()>
+/// pass unchanged; `sanitize` false, from `--no-sanitize`, turns it off).
+pub fn write_safe<W, I, T>(w: &mut csv::Writer<W>, fields: I, sanitize: bool) -> csv::Result<()>
 where
     W: std::io::Write,
     I: IntoIterator<Item = T>,
@@ -77,7 +69,7 @@ where
 {
     let fields: Vec<Vec<u8>> = fields
         .into_iter()
-        .map(|f| safe_field(f.as_ref()).into_owned())
+        .map(|f| safe_field(f.as_ref(), sanitize).into_owned())
         .collect();
     w.write_record(&fields)
 }
@@ -119,13 +111,97 @@ where
     Table(t)
 }
 
-/// A number for people: at most `decimals` places, trailing zeros dropped.
+/// A number for people: at most `decimals` places, trailing zeros dropped;
+/// never `-0` (a value that rounds to zero reads `0`).
 pub fn number(value: f64, decimals: usize) -> String {
-    let s = format!("{value:.decimals$}");
+    let s = fixed(value, decimals);
     if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
         s
+    }
+}
+
+/// `value` to `decimals` places, never `-0.000`: a value that rounds to
+/// zero has no sign.
+pub fn fixed(value: f64, decimals: usize) -> String {
+    let s = format!("{value:.decimals$}");
+    match s.strip_prefix('-') {
+        Some(digits) if digits.bytes().all(|b| b == b'0' || b == b'.') => digits.to_string(),
+        _ => s,
+    }
+}
+
+/// `value` to `decimals` places with its sign (`+0.061`, `-0.027`), and
+/// `0.000`, without a sign, for a value that rounds to zero.
+pub fn signed(value: f64, decimals: usize) -> String {
+    let s = fixed(value, decimals);
+    if s.starts_with('-') || s.bytes().all(|b| b == b'0' || b == b'.') {
+        s
+    } else {
+        format!("+{s}")
+    }
+}
+
+/// Values shown to people on the scale the answers were given on.
+///
+/// The importer maps every answer linearly onto the matrix's scale, where
+/// scoring compares it with the roles' levels. A person answered on the
+/// survey's scale (or `--scale`), so answers and levels are shown mapped
+/// back onto that scale: an answer of 4 on 1..5 against a matrix on 1..10
+/// reads 4, not 7.75, and the role's level 4 reads 2.33. When both scales
+/// are the same nothing changes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AnswerScale {
+    matrix: rolefit_model::Scale,
+    answers: rolefit_model::Scale,
+}
+
+impl AnswerScale {
+    /// Answers given on `answers`, scored on the matrix's scale `matrix`.
+    pub fn new(matrix: rolefit_model::Scale, answers: rolefit_model::Scale) -> Self {
+        AnswerScale { matrix, answers }
+    }
+
+    /// A value of the matrix's scale (an answer or a level), on the answer
+    /// scale, for people (at most two decimals).
+    pub fn value(&self, value: f64) -> String {
+        number(self.matrix.map_to(value, &self.answers), 2)
+    }
+
+    /// A distance on the matrix's scale (points to raise), on the answer
+    /// scale, for people (at most two decimals).
+    pub fn points(&self, points: f64) -> String {
+        number(self.distance(points), 2)
+    }
+
+    /// A distance on the matrix's scale, on the answer scale.
+    pub fn distance(&self, points: f64) -> f64 {
+        if self.differs() {
+            points * self.answers.width() / self.matrix.width()
+        } else {
+            points
+        }
+    }
+
+    /// Whether the two scales differ (values are then mapped).
+    pub fn differs(&self) -> bool {
+        self.matrix != self.answers
+    }
+
+    /// When the scales differ, a note saying so (`answers and levels on
+    /// the answer scale 1..5; the matrix's levels, on 1..10, mapped onto
+    /// it`).
+    pub fn note(&self) -> Option<String> {
+        self.differs().then(|| {
+            format!(
+                "answers and levels on the answer scale {}..{}; the matrix's levels, on {}..{}, mapped onto it",
+                number(self.answers.min(), 2),
+                number(self.answers.max(), 2),
+                number(self.matrix.min(), 2),
+                number(self.matrix.max(), 2)
+            )
+        })
     }
 }
 
@@ -154,6 +230,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn numbers_never_read_negative_zero() {
+        assert_eq!(number(-0.0, 2), "0");
+        assert_eq!(number(-0.001, 2), "0");
+        assert_eq!(number(-0.5, 2), "-0.5");
+        assert_eq!(number(2.50, 2), "2.5");
+        assert_eq!(fixed(-0.0004, 3), "0.000");
+        assert_eq!(fixed(-0.0006, 3), "-0.001");
+        assert_eq!(signed(-0.0004, 3), "0.000");
+        assert_eq!(signed(0.061, 3), "+0.061");
+        assert_eq!(signed(-0.027, 3), "-0.027");
+        assert_eq!(signed(-0.0, 3), "0.000");
+    }
+
+    #[test]
+    fn answers_and_levels_show_on_the_answer_scale() {
+        let scale = |a, b| rolefit_model::Scale::new(a, b).unwrap();
+        let shown = AnswerScale::new(scale(1.0, 10.0), scale(1.0, 5.0));
+        // 4 on 1..5 is 7.75 on 1..10; the level 4 on 1..10 is 2.33 on 1..5.
+        assert_eq!(shown.value(7.75), "4");
+        assert_eq!(shown.value(4.0), "2.33");
+        assert_eq!(shown.points(4.5), "2");
+        assert!(shown.note().unwrap().contains("answer scale 1..5"));
+        let same = AnswerScale::new(scale(1.0, 5.0), scale(1.0, 5.0));
+        assert_eq!((same.value(3.5), same.points(2.0)), ("3.5".into(), "2".into()));
+        assert_eq!(same.note(), None);
+    }
+
+    #[test]
     fn risky_cells_are_defused_but_numbers_are_not() {
         for (cell, want) in [
             ("=SUM(A1:A9)", "'=SUM(A1:A9)"),
@@ -167,7 +271,8 @@ mod tests {
             ("ordinary", "ordinary"),
             ("", ""),
         ] {
-            assert_eq!(safe(cell), want, "{cell:?}");
+            assert_eq!(safe(cell, true), want, "{cell:?}");
+            assert_eq!(safe(cell, false), cell, "--no-sanitize: {cell:?}");
         }
     }
 

@@ -1,0 +1,495 @@
+//! `knn`: the roles of the `k` most similar labelled holders.
+//!
+//! Profiles are compared by Euclidean distance over all capabilities, a
+//! blank replaced by the training mean of its capability (training rows'
+//! blanks too). The `k` nearest training rows are found by an exact
+//! search ([`search`]); of several rows at exactly the same
+//! distance, the one that comes first in the training data counts first.
+//! Then, with `n_j` of them holding role `j` and `d_j` their mean
+//! distance:
+//!
+//! ```text
+//! t_j = 1 / (1 + d_j / (H - L))  if n_j > 0, else 0      (in (0, 1])
+//! score_j = (n_j + t_j) / (k + 1)
+//! ```
+//!
+//! `t_j` is worth less than one neighbour, so roles rank by their share of
+//! the neighbours first and, between roles with the same share, the one
+//! whose neighbours are closer ranks higher. The score is in `[0, 1]`, and
+//! `1` only when all `k` neighbours hold the role and sit at distance 0.
+//! `k` larger than the training rows means all of them.
+//!
+//! **The search** ([`search`]) is exact: every training row is looked
+//! at once per query, in blocks that stay in cache, four queries at a
+//! time. Bootstrap resamples are the exception: when the batch marks them
+//! ([`Draw`]), each is searched among the nearest rows of its full profile
+//! only (see [`search`] for the pool and why).
+
+mod search;
+
+use ndarray::Array2;
+use rolefit_model::{ProfileBatch, Scale};
+use serde::{Deserialize, Serialize};
+
+use super::{capability_means, impute, LearnError};
+use crate::strategy::Draw;
+use search::{Columns, Near};
+
+/// A fitted knn model: the training rows with their blanks filled in.
+#[derive(Debug, Clone)]
+pub(crate) struct Knn {
+    params: KnnParams,
+    /// Training rows, blanks imputed, rows x capabilities.
+    points: Array2<f64>,
+    /// The same, capabilities x rows: one contiguous slice per capability
+    /// for the lower-bound pass.
+    columns: Array2<f64>,
+}
+
+/// What the model file holds: `k`, the imputation means, and the training
+/// rows as answered (`null` for a blank) with their role indices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct KnnParams {
+    /// Neighbours consulted.
+    pub(crate) k: usize,
+    /// Per capability, the value a blank is replaced by.
+    pub(crate) imputation: Vec<f64>,
+    /// Each training row's role, an index into the model's roles.
+    pub(crate) labels: Vec<usize>,
+    /// The training rows, `null` where blank.
+    pub(crate) points: Vec<Vec<Option<f64>>>,
+}
+
+impl Knn {
+    /// Keeps the training rows.
+    pub(crate) fn fit(profiles: &ProfileBatch, labels: &[usize], k: usize, scale: Scale) -> Self {
+        let imputation = capability_means(profiles, scale);
+        let points = (0..profiles.len()).map(|i| profiles.profile(i).values).collect();
+        let params = KnnParams {
+            k: k.max(1),
+            imputation,
+            labels: labels.to_vec(),
+            points,
+        };
+        let roles = labels.iter().max().map_or(0, |m| m + 1);
+        Self::from_params(params, roles, profiles.capabilities(), scale)
+            .expect("fitted parameters are consistent")
+    }
+
+    /// A model from file parameters, checked for `roles` x `capabilities`
+    /// on `scale`.
+    pub(crate) fn from_params(
+        params: KnnParams,
+        roles: usize,
+        capabilities: usize,
+        scale: Scale,
+    ) -> Result<Self, LearnError> {
+        let invalid = |m: String| Err(LearnError::Invalid(m));
+        if params.k == 0 {
+            return invalid("knn needs k of at least 1".into());
+        }
+        if params.points.is_empty() || params.points.len() != params.labels.len() {
+            return invalid(format!(
+                "knn needs training points, one label each; found {} points and {} labels",
+                params.points.len(),
+                params.labels.len()
+            ));
+        }
+        if params.imputation.len() != capabilities || params.imputation.iter().any(|v| !v.is_finite()) {
+            return invalid(format!(
+                "knn imputation needs {capabilities} finite values, found {}",
+                params.imputation.len()
+            ));
+        }
+        if let Some(bad) = params.labels.iter().find(|&&l| l >= roles) {
+            return invalid(format!(
+                "knn label {bad} is not a role index (there are {roles} roles)"
+            ));
+        }
+        let tol = 1e-9 * scale.width();
+        let on_scale = |v: f64| v.is_finite() && v >= scale.min() - tol && v <= scale.max() + tol;
+        let mut points = Array2::zeros((params.points.len(), capabilities));
+        for (i, row) in params.points.iter().enumerate() {
+            if row.len() != capabilities {
+                return invalid(format!(
+                    "knn point {} has {} values, expected {capabilities}",
+                    i + 1,
+                    row.len()
+                ));
+            }
+            for (k, v) in row.iter().enumerate() {
+                points[(i, k)] = match v {
+                    Some(v) if on_scale(*v) => *v,
+                    Some(v) => return invalid(format!("knn point {}: value {v} is not on {scale}", i + 1)),
+                    None => params.imputation[k],
+                };
+            }
+        }
+        let columns = points.t().as_standard_layout().into_owned();
+        Ok(Knn {
+            params,
+            points,
+            columns,
+        })
+    }
+
+    /// The parameters for the model file.
+    pub(crate) fn params(&self) -> &KnnParams {
+        &self.params
+    }
+
+    /// Scores every profile against every role into `out` (profiles x
+    /// roles, all zeros on entry; see the [module documentation](self)),
+    /// searching the resamples that `draws` marks among the nearest rows
+    /// of their full profile.
+    pub(crate) fn score_draws_into(
+        &self,
+        profiles: &ProfileBatch,
+        draws: Option<&[Draw]>,
+        scale: Scale,
+        out: &mut Array2<f64>,
+    ) {
+        let roles = out.ncols();
+        let width = scale.width();
+        let (mut count, mut distance) = (vec![0usize; roles], vec![0.0; roles]);
+        let nearest = self.nearest(profiles, draws);
+        for (i, neighbours) in nearest.iter().enumerate() {
+            count.iter_mut().for_each(|c| *c = 0);
+            distance.iter_mut().for_each(|d| *d = 0.0);
+            for &Near(d2, row) in neighbours {
+                let role = self.params.labels[row];
+                count[role] += 1;
+                distance[role] += d2.sqrt();
+            }
+            let k = neighbours.len().max(1) as f64;
+            for j in 0..roles {
+                if count[j] > 0 {
+                    let mean = distance[j] / count[j] as f64;
+                    let t = 1.0 / (1.0 + mean / width);
+                    out[(i, j)] = (count[j] as f64 + t) / (k + 1.0);
+                }
+            }
+        }
+    }
+
+    /// Each profile's `k` nearest training rows, nearest first and, at
+    /// equal distances, the earlier row first: exact, except for the
+    /// resamples that `draws` marks (searched in their full profile's
+    /// pool).
+    fn nearest(&self, profiles: &ProfileBatch, draws: Option<&[Draw]>) -> Vec<Vec<Near>> {
+        let n = self.points.nrows();
+        let k = self.params.k.min(n);
+        let c = profiles.capabilities();
+        let mut queries = Array2::zeros((profiles.len(), c));
+        for (i, mut row) in queries.outer_iter_mut().enumerate() {
+            let (x, a) = profiles.row(i);
+            let row = row.as_slice_mut().expect("a new array is contiguous");
+            impute(x, a, &self.params.imputation, row);
+        }
+        let queries = queries.as_slice().expect("a new array is contiguous");
+        let query = |i: usize| &queries[i * c..(i + 1) * c];
+        let pooled = search::plan(draws, profiles.len());
+        let columns = Columns {
+            data: self.columns.as_slice().expect("standard layout"),
+            rows: n,
+            capabilities: c,
+        };
+        // Full profiles with resamples in the batch keep a pool for them.
+        let has_resamples = {
+            let mut has = vec![false; profiles.len()];
+            pooled.iter().flatten().for_each(|&of| has[of] = true);
+            has
+        };
+        let mut near: Vec<Vec<Near>> = vec![Vec::new(); profiles.len()];
+        let mut pools: Vec<Vec<Near>> = vec![Vec::new(); profiles.len()];
+        let plain: Vec<usize> = (0..profiles.len())
+            .filter(|&i| pooled[i].is_none() && !has_resamples[i])
+            .collect();
+        let found = search::nearest(&columns, &plain.iter().map(|&i| query(i)).collect::<Vec<_>>(), k);
+        for (&i, found) in plain.iter().zip(found) {
+            near[i] = found;
+        }
+        let originals: Vec<usize> = (0..profiles.len()).filter(|&i| has_resamples[i]).collect();
+        let found = search::nearest_with_pools(
+            &columns,
+            &self.params.imputation,
+            &originals.iter().map(|&i| query(i)).collect::<Vec<_>>(),
+            k,
+            search::pool_size(k),
+        );
+        for (&i, (found, pool)) in originals.iter().zip(found) {
+            near[i] = found;
+            pools[i] = pool;
+        }
+        // Each full profile's resamples, searched together in its pool.
+        let points = self.points.as_slice().expect("standard layout");
+        let mut i = 0;
+        while i < profiles.len() {
+            let Some(of) = pooled[i] else {
+                i += 1;
+                continue;
+            };
+            let end = (i..profiles.len())
+                .find(|&j| pooled[j] != Some(of))
+                .unwrap_or(profiles.len());
+            let queries: Vec<&[f64]> = (i..end).map(query).collect();
+            let pooled = search::Pooled {
+                points,
+                capabilities: c,
+                original: query(of),
+                means: &self.params.imputation,
+                pool: &pools[of],
+            };
+            for (j, found) in (i..end).zip(pooled.nearest(&queries, k)) {
+                near[j] = found;
+            }
+            i = end;
+        }
+        near
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evaluate::Bootstrap;
+    use crate::strategy::Draw;
+    use linfa_nn::distance::L2Dist;
+    use linfa_nn::{LinearSearch, NearestNeighbour};
+    use ndarray::aview1;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    /// `rows` random profiles over `c` capabilities on 1..5 (whole points
+    /// when `whole`, else any value), a tenth of the answers blank, each
+    /// followed by `resamples` bootstrap resamples under the same id.
+    fn profiles(rows: usize, c: usize, whole: bool, resamples: usize, seed: u64) -> ProfileBatch {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let bootstrap = Bootstrap::new(resamples.max(1), seed);
+        let mut batch = ProfileBatch::new(c);
+        let (mut drawn, mut values) = (Vec::new(), Vec::new());
+        for i in 0..rows {
+            let id = format!("p{i}");
+            let x: Vec<f64> = (0..c)
+                .map(|_| {
+                    let v = rng.gen_range(1.0..=5.0f64);
+                    if whole {
+                        v.round()
+                    } else {
+                        v
+                    }
+                })
+                .collect();
+            let a: Vec<bool> = (0..c).map(|_| rng.gen_bool(0.9)).collect();
+            let row: Vec<Option<f64>> = x.iter().zip(&a).map(|(&x, &a)| a.then_some(x)).collect();
+            batch.push(&id, &row);
+            let mut stream = bootstrap.rng(&id);
+            for _ in 0..resamples {
+                Bootstrap::resample_into(&mut stream, &x, &a, &mut drawn, &mut values);
+                batch.push(&id, &values);
+            }
+        }
+        batch
+    }
+
+    fn model(train: &ProfileBatch, k: usize) -> Knn {
+        let labels: Vec<usize> = (0..train.len()).map(|i| i % 3).collect();
+        Knn::fit(train, &labels, k, Scale::default())
+    }
+
+    /// Every query against every row, sorted by (squared distance, row),
+    /// the first `keep` (or `k`) of them.
+    fn brute_force(knn: &Knn, queries: &ProfileBatch, keep: Option<usize>) -> Vec<Vec<Near>> {
+        let k = keep.unwrap_or(knn.params.k).min(knn.points.nrows());
+        let mut q = vec![0.0; queries.capabilities()];
+        (0..queries.len())
+            .map(|i| {
+                let (x, a) = queries.row(i);
+                impute(x, a, &knn.params.imputation, &mut q);
+                let mut all: Vec<Near> = knn
+                    .points
+                    .outer_iter()
+                    .enumerate()
+                    .map(|(r, p)| Near(search::squared_distance(&q, p.as_slice().unwrap()), r))
+                    .collect();
+                all.sort();
+                all.truncate(k);
+                all
+            })
+            .collect()
+    }
+
+    /// Each query's `pool` rows of smallest lower bound
+    /// `sum_d min((q_d - x_d)^2, (mean_d - x_d)^2)`, by (bound, row).
+    fn bound_pools(knn: &Knn, queries: &ProfileBatch, pool: usize) -> Vec<Vec<Near>> {
+        let mut q = vec![0.0; queries.capabilities()];
+        let means = &knn.params.imputation;
+        (0..queries.len())
+            .map(|i| {
+                let (x, a) = queries.row(i);
+                impute(x, a, means, &mut q);
+                let mut all: Vec<Near> = knn
+                    .points
+                    .outer_iter()
+                    .enumerate()
+                    .map(|(r, p)| {
+                        let bound = q.iter().zip(p).zip(means).fold(0.0, |acc, ((v, x), m)| {
+                            let (t, u) = ((v - x) * (v - x), (m - x) * (m - x));
+                            acc + if t < u { t } else { u }
+                        });
+                        Near(bound, r)
+                    })
+                    .collect();
+                all.sort();
+                all.truncate(pool);
+                all
+            })
+            .collect()
+    }
+
+    /// The draws of a batch built by [`profiles`]: each full profile
+    /// followed by `resamples` resamples of it.
+    fn draws(rows: usize, resamples: usize) -> Vec<Draw> {
+        (0..rows)
+            .flat_map(|i| {
+                let original = i * (resamples + 1);
+                std::iter::once(Draw::Original)
+                    .chain((0..resamples).map(move |_| Draw::Resample(Some(original))))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_the_same_neighbours_as_linfa_linear_search() {
+        // Values anywhere on the scale: no two distances are equal, so
+        // the neighbours are defined whatever breaks ties. 1,003 rows and
+        // 21 x 7 queries: neither a whole number of kernel steps nor of
+        // query groups.
+        let train = profiles(1003, 12, false, 0, 1);
+        let queries = profiles(7, 12, false, 20, 2);
+        let knn = model(&train, 5);
+        let index = LinearSearch::new().from_batch(&knn.points, L2Dist).unwrap();
+        let mut q = vec![0.0; 12];
+        let found = knn.nearest(&queries, None);
+        assert_eq!(found.len(), queries.len());
+        for (i, near) in found.iter().enumerate() {
+            let (x, a) = queries.row(i);
+            impute(x, a, &knn.params.imputation, &mut q);
+            let theirs: Vec<usize> = index
+                .k_nearest(aview1(&q), 5)
+                .unwrap()
+                .into_iter()
+                .map(|(_, r)| r)
+                .collect();
+            let ours: Vec<usize> = near.iter().map(|n| n.1).collect();
+            assert_eq!(ours, theirs, "query {i}");
+        }
+    }
+
+    #[test]
+    fn ties_go_to_the_earlier_training_row() {
+        // Whole points on 6 capabilities: many rows at equal distances;
+        // 2,061 rows span two cache blocks and end in a partial step.
+        for rows in [400, 2061] {
+            let train = profiles(rows, 6, true, 0, 3);
+            let queries = profiles(9, 6, true, 20, 4);
+            for k in [1, 5, 40, 1000, 5000] {
+                let knn = model(&train, k);
+                assert_eq!(
+                    knn.nearest(&queries, None),
+                    brute_force(&knn, &queries, None),
+                    "{rows} rows, k {k}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn resamples_are_searched_in_the_pool_of_their_full_profile() {
+        let train = profiles(3000, 8, true, 0, 5);
+        let (rows, resamples) = (6, 30);
+        let queries = profiles(rows, 8, true, resamples, 6);
+        let draws = draws(rows, resamples);
+        for k in [1, 5, 20] {
+            let knn = model(&train, k);
+            let exact = brute_force(&knn, &queries, None);
+            let pools = bound_pools(&knn, &queries, search::pool_size(k));
+            let found = knn.nearest(&queries, Some(&draws));
+            let mut q = vec![0.0; 8];
+            for (i, draw) in draws.iter().enumerate() {
+                match *draw {
+                    // Full profiles stay exact.
+                    Draw::Original => assert_eq!(found[i], exact[i], "k {k}, row {i}"),
+                    Draw::Resample(Some(of)) => {
+                        let (x, a) = queries.row(i);
+                        impute(x, a, &knn.params.imputation, &mut q);
+                        let (x, a) = queries.row(of);
+                        let mut full = vec![0.0; 8];
+                        impute(x, a, &knn.params.imputation, &mut full);
+                        // The full profile's distance plus the change of
+                        // each capability the resample leaves out, in
+                        // order; equal to the distance up to rounding.
+                        let distance = |point: &[f64]| {
+                            let mut sum = search::squared_distance(&full, point);
+                            for d in 0..8 {
+                                if q[d] != full[d] {
+                                    let m = knn.params.imputation[d];
+                                    assert_eq!(q[d], m);
+                                    let (u, t) = (m - point[d], full[d] - point[d]);
+                                    sum += u * u - t * t;
+                                }
+                            }
+                            let direct = search::squared_distance(&q, point);
+                            assert!((sum - direct).abs() < 1e-9, "{sum} {direct}");
+                            sum
+                        };
+                        let mut expected: Vec<Near> = pools[of]
+                            .iter()
+                            .map(|n| Near(distance(knn.points.row(n.1).as_slice().unwrap()), n.1))
+                            .collect();
+                        expected.sort();
+                        expected.truncate(k);
+                        assert_eq!(found[i], expected, "k {k}, row {i}");
+                    }
+                    Draw::Resample(None) => unreachable!(),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_pool_as_large_as_the_training_data_is_exact() {
+        // 200 rows are fewer than the smallest pool: every resample's pool
+        // is every row, so the pooled search finds the exact neighbours
+        // (values anywhere on the scale, so no two distances tie), at
+        // distances equal up to rounding.
+        let train = profiles(200, 8, false, 0, 7);
+        let queries = profiles(5, 8, false, 25, 8);
+        let knn = model(&train, 5);
+        let found = knn.nearest(&queries, Some(&draws(5, 25)));
+        let exact = brute_force(&knn, &queries, None);
+        for (found, exact) in found.iter().zip(&exact) {
+            assert_eq!(found.len(), exact.len());
+            for (f, e) in found.iter().zip(exact) {
+                assert_eq!(f.1, e.1);
+                assert!((f.0 - e.0).abs() < 1e-9);
+            }
+        }
+    }
+
+    #[test]
+    fn a_resample_without_its_full_profile_in_the_batch_is_searched_exactly() {
+        let train = profiles(3000, 8, true, 0, 9);
+        let queries = profiles(3, 8, true, 10, 10);
+        let knn = model(&train, 5);
+        // As when a respondent's resamples run over into the next batch.
+        let mut marks = draws(3, 10);
+        for draw in marks.iter_mut().skip(1).take(10) {
+            *draw = Draw::Resample(None);
+        }
+        let found = knn.nearest(&queries, Some(&marks));
+        let exact = brute_force(&knn, &queries, None);
+        assert_eq!(found[..11], exact[..11]);
+    }
+}
