@@ -45,3 +45,7 @@ check-report:
 # rolefit's k-means vs scikit-learn's (100,000 x 30, k = 12): PASS/FAIL per target, target/bench-cluster.md.
 bench-cluster *ARGS:
     python3 benches/cluster_compare.py {{ARGS}}
+
+# Functions of the import and score crates over 100 lines without a `// Long:` reason (exit 1 if any).
+fn-lengths:
+    python3 scripts/fn-lengths.py

@@ -7,14 +7,15 @@ use std::path::Path;
 use anyhow::Result;
 use rolefit_import::{
     builtin, find_scale, merge_matrices_within, read_labels_map, read_matrix_path, read_matrix_report,
-    read_survey, scale_names, ByteRecord, ColumnPlan, ColumnRole, FlagOptions, Layout, MatrixOptions,
-    ResponseOptions, ResponseReader, Source,
+    read_role_labels, read_survey, scale_names, ByteRecord, ColumnPlan, ColumnRole, FlagOptions, Layout,
+    MatrixOptions, ResponseOptions, ResponseReader, RoleLabels, Source,
 };
-use rolefit_model::{ProfileBatch, QualityFlags, ResponseScale, RoleMatrix, Scale, Survey};
+use rolefit_model::{ProfileBatch, ResponseScale, RoleMatrix, Scale, Survey};
 
-use crate::args::{Encoding, MatrixSource, OnError, ResponsesSource, ScaleArg};
+use crate::args::{Encoding, MatrixSource, ResponsesSource, ScaleArg};
 use crate::error::bad_input;
-use crate::io::{open_file, open_input, Output};
+use crate::io::{open_file, open_input};
+use crate::row_policy::{RowCounts, RowPolicy};
 use crate::settings::Settings;
 
 /// A role matrix and what the user should be told about it.
@@ -303,30 +304,6 @@ fn some_names(columns: &[&str]) -> String {
     }
 }
 
-/// The summary of quality flags: `3 flagged (2 straight-lining, 1 speeding)`.
-pub fn flag_summary(counts: &[u64; 3], flagged: u64) -> String {
-    let parts: Vec<String> = QualityFlags::ALL
-        .iter()
-        .zip(counts)
-        .filter(|(_, &n)| n > 0)
-        .map(|((_, name), n)| format!("{n} {name}"))
-        .collect();
-    if parts.is_empty() {
-        format!("{flagged} flagged")
-    } else {
-        format!("{flagged} flagged ({})", parts.join(", "))
-    }
-}
-
-/// Counts each flag of `flags` into `counts` (in [`QualityFlags::ALL`] order).
-pub fn count_flags(counts: &mut [u64; 3], flags: QualityFlags) {
-    for (i, (flag, _)) in QualityFlags::ALL.iter().enumerate() {
-        if flags.contains(*flag) {
-            counts[i] += 1;
-        }
-    }
-}
-
 #[allow(dead_code)] // Used by evaluate, train, explain, cluster and report, being built.
 /// Every response of `source`, read whole (for commands that need all the
 /// respondents at once: evaluation, clustering, reports), mapped onto
@@ -362,12 +339,7 @@ fn read_responses(
     unique: bool,
     settings: &Settings,
 ) -> Result<(ProfileBatch, Scale)> {
-    let skip = source.on_error == OnError::Skip;
-    if source.rejects.is_some() && !skip {
-        return Err(bad_input(
-            "--rejects needs --on-error skip (with fail, the first bad row stops the run)",
-        ));
-    }
+    let policy = RowPolicy::new(source, settings)?;
     let survey = survey(source.survey.as_deref(), settings)?;
     let input = open_input(source.input.as_deref(), "responses", settings.encoding)?;
     let mut reader = ResponseReader::new(
@@ -383,86 +355,59 @@ fn read_responses(
             eprintln!("note: {note}");
         }
     }
-    let mut rejects = match &source.rejects {
-        Some(path) => {
-            let mut file = Output::create(Some(path))?;
-            crate::rejects::write_header(&mut file, &plan, settings.sanitize)?;
-            Some(file)
-        }
-        None => None,
-    };
+    let mut rejects = policy.rejects_file(source, &plan)?;
     let mut batch = ProfileBatch::new(matrix.capabilities().len());
     let mut record = ByteRecord::new();
-    let (mut read, mut rejected) = (0u64, 0u64);
+    let mut rows = RowCounts::default();
+    let mut rejected_row = Vec::new();
     // With `unique`: each id's line, to name both lines of a duplicate.
     let mut lines: HashMap<String, u64> = HashMap::new();
     while let Some(position) = reader.next_record(&mut record)? {
-        read += 1;
+        rows.read += 1;
         let before = batch.len();
-        let parsed = plan.parse_record(&record, position.line, position.row, &mut batch);
-        if unique && parsed.is_ok() && batch.len() > before {
-            let id = batch.respondent(batch.len() - 1);
-            if let Some(first) = lines.insert(id.to_string(), position.line) {
-                return Err(bad_input(format!(
-                    "{}: respondent {id:?} appears twice, on lines {first} and {}; rows are joined with the labels by id, so each id must be unique",
-                    input.name, position.line
-                )));
+        match plan.parse_record(&record, position.line, position.row, &mut batch) {
+            Ok(()) if unique && batch.len() > before => {
+                let id = batch.respondent(batch.len() - 1);
+                if let Some(first) = lines.insert(id.to_string(), position.line) {
+                    return Err(bad_input(format!(
+                        "{}: respondent {id:?} appears twice, on lines {first} and {}; rows are joined with the labels by id, so each id must be unique",
+                        input.name, position.line
+                    )));
+                }
             }
-        }
-        if let Err(e) = parsed {
-            if !skip {
-                return Err(e.into());
-            }
-            rejected += 1;
-            if let Some(file) = rejects.as_mut() {
-                let mut row = Vec::new();
-                crate::rejects::append(&mut row, position, &record, &e, settings.sanitize);
-                file.write_all(&row)?;
+            Ok(()) => {}
+            Err(e) => {
+                policy.reject(&mut rows, &mut rejected_row, position, &record, e)?;
+                if let Some(file) = rejects.as_mut() {
+                    file.write_all(&rejected_row)?;
+                }
+                rejected_row.clear();
             }
         }
     }
-    if read == 0 {
+    if rows.read == 0 {
         return Err(no_respondents(&input.name));
     }
+    policy.sort_flagged(&mut rows, &mut batch);
+    rows.check_some_kept(&input.name)?;
     if let Some(file) = rejects {
         file.finish()?;
     }
-    if plan.flags_on() {
-        let mut counts = [0u64; 3];
-        for (_, flags) in batch.flagged_rows() {
-            count_flags(&mut counts, flags);
-        }
-        let flagged = batch.flagged_count() as u64;
-        if source.exclude_flagged {
-            batch.remove_flagged();
-            if flagged > 0 && flagged == read - rejected {
-                return Err(bad_input(format!(
-                    "every one of the {flagged} respondents of {} was flagged and left out (--exclude-flagged)",
-                    input.name
-                )));
-            }
-            if flagged > 0 {
-                eprintln!(
-                    "note: {}: {} and left out (--exclude-flagged)",
-                    input.name,
-                    flag_summary(&counts, flagged)
-                );
-            }
-        } else if flagged > 0 {
-            eprintln!("note: {}: {}", input.name, flag_summary(&counts, flagged));
-        }
+    if rows.flagged > 0 {
+        let left_out = if source.exclude_flagged {
+            " and left out (--exclude-flagged)"
+        } else {
+            ""
+        };
+        eprintln!("note: {}: {}{left_out}", input.name, rows.flag_summary());
     }
-    if rejected > 0 {
-        if rejected == read {
-            return Err(bad_input(format!(
-                "every one of the {read} rows of {} was rejected",
-                input.name
-            )));
-        }
+    if rows.rejected > 0 {
         eprintln!(
-            "note: {}: {read} rows read, {} kept, {rejected} rejected",
+            "note: {}: {} rows read, {} kept, {} rejected",
             input.name,
-            read - rejected
+            rows.read,
+            rows.read - rows.rejected,
+            rows.rejected
         );
     }
     Ok((batch, plan.response_scale().scale()))
@@ -531,6 +476,13 @@ pub fn no_respondents(name: &str) -> anyhow::Error {
         "{name}: no respondents: the file has a header but no data rows; expected one row per respondent \
          below the header"
     ))
+}
+
+/// The labels file of `evaluate` and `train` (`--labels`): which role each
+/// respondent holds.
+pub fn role_labels(path: &Path, matrix: &RoleMatrix, encoding: Encoding) -> Result<RoleLabels> {
+    let input = open_file(path, "labels", encoding)?;
+    Ok(read_role_labels(input.reader, &input.name, matrix)?)
 }
 
 /// The survey named by `--survey`, or the built-in survey.

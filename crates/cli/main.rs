@@ -42,6 +42,7 @@ mod registry;
 mod rejects;
 mod render;
 mod role_overlap;
+mod row_policy;
 mod settings;
 mod strategy;
 

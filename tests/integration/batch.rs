@@ -186,6 +186,38 @@ fn every_row_is_read_scored_or_rejected_and_rejects_keep_their_fields() {
     rolefit_stdin(&["score", "--rejects", "r.csv"], input).bad_input();
 }
 
+/// The commands that read every response at once (here `cluster`) set rows
+/// aside and refuse a run that keeps none as `score` does, with the same
+/// words.
+#[test]
+fn commands_reading_whole_refuse_a_run_that_keeps_no_row_like_score() {
+    let bad = "respondent,Q01\na,x\nb,y\n";
+    let flagged = "respondent,Q01,Q02,Q03\na,3,3,3\nb,4,4,4\n";
+    for command in ["score", "cluster"] {
+        let run = rolefit_stdin(&[command, "--on-error", "skip"], bad);
+        let msg = run.bad_input();
+        assert!(
+            msg.contains(
+                "every one of the 2 rows of <stdin> was rejected, so nothing was written; the first: <stdin>:2"
+            ),
+            "{command}: {msg}"
+        );
+        let run = rolefit_stdin(&[command, "--exclude-flagged"], flagged);
+        let msg = run.bad_input();
+        assert!(
+            msg.contains(
+                "every one of the 2 rows of <stdin> was rejected or flagged and left out (--exclude-flagged)"
+            ),
+            "{command}: {msg}"
+        );
+        let run = rolefit_stdin(&[command, "--rejects", "r.csv"], bad);
+        assert!(
+            run.bad_input().contains("--rejects needs --on-error skip"),
+            "{command}"
+        );
+    }
+}
+
 #[test]
 fn the_summary_counts_rows_and_quiet_silences_it() {
     let dir = tempfile::tempdir().unwrap();

@@ -945,7 +945,9 @@ fn labels_are_checked_with_file_and_line() {
     ]);
     let msg = err.bad_input();
     assert!(
-        msg.contains("bad-role.csv:3: unknown role \"Product Manger\""),
+        msg.contains(
+            "bad-role.csv:3: column 2 \"role\": \"Product Manger\" is not a role of the role matrix"
+        ),
         "{msg}"
     );
     assert!(msg.contains("did you mean \"Product Manager\""), "{msg}");
@@ -957,7 +959,7 @@ fn labels_are_checked_with_file_and_line() {
         .bad_input()
         .to_string();
     assert!(
-        msg.contains("respondent \"s10\" (data row 10 of") && msg.contains("has no label in"),
+        msg.contains("missing.csv: respondent \"s10\" (data row 10 of") && msg.contains("has no label;"),
         "{msg}"
     );
 

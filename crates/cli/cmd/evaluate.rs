@@ -23,7 +23,7 @@ use crate::args::{
 };
 use crate::error::bad_input;
 use crate::io::Output;
-use crate::labels::{labels_warning, Labels};
+use crate::labels::labels_warning;
 use crate::load::{self, input_name};
 use crate::progress::Progress;
 use crate::registry::{Finished, Strategies};
@@ -95,7 +95,7 @@ pub fn run(args: &EvaluateArgs, settings: &Settings) -> Result<Finished> {
     let matrix = loaded.matrix;
     let batch = load::responses_unique(&args.responses, &matrix, settings)?;
     let input = input_name(args.responses.input.as_deref());
-    let labels = Labels::read(&args.labels, &matrix, settings.encoding)?;
+    let labels = load::role_labels(&args.labels, &matrix, settings.encoding)?;
     let (labels, unused) = labels.align(&batch, &input)?;
     labels_warning(unused, &args.labels, &input);
 

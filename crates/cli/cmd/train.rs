@@ -12,7 +12,7 @@ use rolefit_score::Strategy;
 use crate::args::{CellSafety, InputEncoding, MatrixSource, MinAnswered, OutputFile, Quiet, ResponsesSource};
 use crate::error::bad_input;
 use crate::io::Output;
-use crate::labels::{labels_warning, Labels};
+use crate::labels::labels_warning;
 use crate::load::{self, input_name};
 use crate::settings::Settings;
 
@@ -66,7 +66,7 @@ pub fn run(args: &TrainArgs, settings: &Settings) -> Result<()> {
     let matrix = &loaded.matrix;
     let batch = load::responses_unique(&args.responses, matrix, settings)?;
     let input = input_name(args.responses.input.as_deref());
-    let labels = Labels::read(&args.labels, matrix, settings.encoding)?;
+    let labels = load::role_labels(&args.labels, matrix, settings.encoding)?;
     let (labels, unused) = labels.align(&batch, &input)?;
     labels_warning(unused, &args.labels, &input);
     let needed = load::answers_needed(batch.capabilities(), args.answered.keeping());

@@ -221,16 +221,9 @@ pub fn bar(fraction: f64, width: usize) -> String {
     s
 }
 
-/// Names the closest of `candidates` to `wanted`, for "did you mean".
-pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let wanted = wanted.to_lowercase();
-    candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(&wanted, &c.to_lowercase()), c))
-        .filter(|(sim, _)| *sim >= 0.7)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
-}
+/// Names the closest of `candidates` to a name, for "did you mean": the
+/// importer's one rule for every suggestion (see [`rolefit_import::suggest`]).
+pub use rolefit_import::suggest::closest;
 
 #[cfg(test)]
 mod tests {
@@ -315,11 +308,5 @@ mod tests {
         assert_eq!(bar(f64::NAN, 3), "");
         assert_eq!(bar(0.5, 1), "▌");
         assert_eq!(bar(1.0 / 8.0, 1), "▏");
-    }
-
-    #[test]
-    fn closest_suggests_only_near_names() {
-        assert_eq!(closest("eucledian", ["cosine", "euclidean"]), Some("euclidean"));
-        assert_eq!(closest("zzz", ["cosine", "euclidean"]), None);
     }
 }

@@ -17,6 +17,7 @@ use rolefit_model::{RoleMatrix, Survey};
 
 use crate::error::ImportError;
 use crate::matrix::{read_matrix, MatrixOptions};
+use crate::rows::Rows;
 use crate::survey::read_survey;
 use crate::table::{named_columns, Table};
 

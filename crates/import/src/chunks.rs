@@ -298,12 +298,43 @@ pub struct ChunkParser {
     record: ByteRecord,
     scratch: Scratch,
     ends: Vec<usize>,
+    /// Lines never take the dense-line reader ([`FastPaths::dense_lines`]).
+    skip_dense: bool,
+}
+
+/// Which fast paths a [`ChunkParser`] may take: all of them normally.
+/// Results and errors are the same whichever are off; switching them off
+/// is for the benchmark that measures what each saves (`cargo bench
+/// --bench pipeline -- fast_paths`) and for the tests that hold each to
+/// the general path.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FastPaths {
+    /// Quote-free lines of a file of the common shape are read in one pass
+    /// straight into the batch (`ColumnPlan::parse_dense_line`).
+    pub dense_lines: bool,
+}
+
+impl Default for FastPaths {
+    fn default() -> Self {
+        FastPaths { dense_lines: true }
+    }
 }
 
 impl ChunkParser {
     /// A parser with empty working space.
     pub fn new() -> Self {
         ChunkParser::default()
+    }
+
+    /// A parser that takes only the fast paths `paths` allows (see
+    /// [`FastPaths`]).
+    #[doc(hidden)]
+    pub fn with_fast_paths(paths: FastPaths) -> Self {
+        ChunkParser {
+            skip_dense: !paths.dense_lines,
+            ..ChunkParser::default()
+        }
     }
 
     /// Parses every row of `chunk` into `out`, and each row's position into
@@ -361,8 +392,9 @@ impl ChunkParser {
             if line.iter().all(|&b| b.is_ascii_whitespace() || b == delimiter) {
                 continue;
             }
-            // Most lines of most files: straight into the batch.
-            if plan.parse_dense_line(line, position.row, &mut self.scratch, out) {
+            // Most lines of most files: straight into the batch (1.21x the
+            // CPU time of `score` on target A without it; see fast.rs).
+            if !self.skip_dense && plan.parse_dense_line(line, position.row, &mut self.scratch, out) {
                 row += 1;
                 positions.push(position);
                 continue;

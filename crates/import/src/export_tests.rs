@@ -5,8 +5,8 @@ use proptest::prelude::*;
 use rolefit_model::{ProfileBatch, QualityFlags, ResponseScale, Scale, Survey};
 
 use crate::{
-    builtin, read_labels_map, read_survey, AmbiguousScale, ChunkParser, FlagOptions, ResponseChunks,
-    ResponseOptions, ResponseReader, Source,
+    builtin, read_labels_map, read_survey, AmbiguousScale, ChunkParser, FastPaths, FlagOptions,
+    ResponseChunks, ResponseOptions, ResponseReader, Source,
 };
 
 /// Ids, values, flags and lines of every row, or the first error.
@@ -29,11 +29,22 @@ fn sequential(text: &str, survey: &Survey, options: &ResponseOptions) -> Result<
 }
 
 fn chunked(text: &str, survey: &Survey, options: &ResponseOptions, target: usize) -> Result<Read, String> {
+    chunked_with(text, survey, options, target, FastPaths::default())
+}
+
+/// [`chunked`], the parser taking only the fast paths `paths` allows.
+fn chunked_with(
+    text: &str,
+    survey: &Survey,
+    options: &ResponseOptions,
+    target: usize,
+    paths: FastPaths,
+) -> Result<Read, String> {
     let matrix = builtin::matrix();
     let mut chunks = ResponseChunks::new(text.as_bytes(), "x.csv", &matrix, Some(survey), options, target)
         .map_err(|e| e.to_string())?;
     let plan = chunks.plan().clone();
-    let mut parser = ChunkParser::new();
+    let mut parser = ChunkParser::with_fast_paths(paths);
     let mut batch = ProfileBatch::new(matrix.capabilities().len());
     let mut lines = Vec::new();
     while let Some(chunk) = chunks.next_chunk(Vec::new()).map_err(|e| e.to_string())? {
@@ -60,11 +71,18 @@ fn unpack(batch: &ProfileBatch, lines: Vec<u64>) -> Read {
     )
 }
 
-/// Reads `text` both ways, with every chunk size, and checks they agree.
+/// Every combination of the chunk parser's fast paths.
+const ALL_FAST_PATHS: [FastPaths; 2] = [FastPaths { dense_lines: true }, FastPaths { dense_lines: false }];
+
+/// Reads `text` both ways, with every chunk size and every combination of
+/// fast paths, and checks they agree.
 fn read(text: &str, survey: &Survey, options: &ResponseOptions) -> Result<Read, String> {
     let whole = sequential(text, survey, options);
     for target in [1, 5, 64, 1 << 20] {
         assert_eq!(chunked(text, survey, options, target), whole, "target {target}");
+    }
+    for paths in ALL_FAST_PATHS {
+        assert_eq!(chunked_with(text, survey, options, 64, paths), whole, "{paths:?}");
     }
     whole
 }
@@ -550,6 +568,10 @@ proptest! {
         for target in [1usize, 7, 1 << 16] {
             prop_assert_eq!(chunked(&text, &builtin::survey(), &options, target), whole.clone());
         }
+        // Each fast path on its own, and none, agree too.
+        for paths in ALL_FAST_PATHS {
+            prop_assert_eq!(chunked_with(&text, &builtin::survey(), &options, 1 << 16, paths), whole.clone());
+        }
     }
 }
 
@@ -609,47 +631,4 @@ fn the_dense_path_takes_plain_lines_and_leaves_the_rest() {
     assert!(!chunks
         .plan()
         .parse_dense_line(b"a,4,4", 1, &mut scratch, &mut batch));
-}
-
-#[test]
-fn one_digit_answers_read_whole_lines_of_digits_and_nothing_else() {
-    use crate::responses::one_digit_answers;
-    let table = |lo: usize| std::array::from_fn(|d| if d >= lo && d <= 5 { d as f64 } else { f64::NAN });
-    // Columns in a different order from the capabilities.
-    let answers = [(2, table(1)), (0, table(1)), (1, table(0))];
-    let (mut values, mut answered) = (vec![0.0; 3], vec![false; 3]);
-    assert_eq!(
-        one_digit_answers(&answers, b"4,1,0", b',', &mut values, &mut answered),
-        Some(true)
-    );
-    assert_eq!(
-        (values.as_slice(), answered.as_slice()),
-        (&[1.0, 0.0, 4.0][..], &[true; 3][..])
-    );
-    // A digit outside its column's range.
-    assert_eq!(
-        one_digit_answers(&answers, b"0,1,0", b',', &mut values, &mut answered),
-        Some(false)
-    );
-    // Other shapes: nothing is left written.
-    for rest in [
-        &b"4,1"[..],
-        b"4,1,0,",
-        b"4,10,",
-        b"4;1;0",
-        b"4,,0",
-        b"4, 1,0",
-        b"x,1,0",
-        b"",
-        b"4,1,:",
-    ] {
-        let (mut values, mut answered) = (vec![0.0; 3], vec![false; 3]);
-        assert_eq!(
-            one_digit_answers(&answers, rest, b',', &mut values, &mut answered),
-            None,
-            "{}",
-            String::from_utf8_lossy(rest)
-        );
-        assert_eq!((values, answered), (vec![0.0; 3], vec![false; 3]));
-    }
 }

@@ -14,6 +14,7 @@ use rolefit_model::{match_key, ResponseScale, Scale, ScaleLabel};
 
 use crate::error::{ErrorKind, ImportError};
 use crate::matrix::file_stem;
+use crate::rows::Rows;
 use crate::table::{named_columns, parse_number, Table};
 
 /// A response scale with a name people can give (`agreement7`, or the name

@@ -235,52 +235,8 @@ pub(crate) fn read_head<R: BufRead>(
 ) -> Result<Head, ImportError> {
     let io_error = |e: io::Error| ImportError::io(source, e);
     let bom = input.fill_buf().map_err(io_error)?.starts_with(BOM);
-    let mut bytes = Vec::new();
-    let Some(range) = append_first_line(input, &mut bytes, true).map_err(io_error)? else {
-        return Err(ImportError::new(
-            source,
-            ErrorKind::Empty {
-                expected: expected.to_string(),
-            },
-        ));
-    };
-    let delimiter = sniff_delimiter(&bytes[range]);
-    // The other header rows of Qualtrics and SurveyMonkey exports.
-    for _ in 0..2 {
-        if append_first_line(input, &mut bytes, false)
-            .map_err(io_error)?
-            .is_none()
-        {
-            break;
-        }
-    }
-    input
-        .by_ref()
-        .take(sample_bytes as u64)
-        .read_to_end(&mut bytes)
-        .map_err(io_error)?;
-    let recs = loop {
-        let eof = input.fill_buf().map_err(io_error)?.is_empty();
-        let recs = records(&bytes, delimiter, eof);
-        if recs.len() >= 3 || eof {
-            break recs;
-        }
-        if bytes.len() > 3 * crate::limits::MAX_RECORD_BYTES {
-            return Err(crate::limits::too_large(
-                source,
-                "the header",
-                bytes.len(),
-                3 * crate::limits::MAX_RECORD_BYTES,
-                "bytes",
-                "header rows of at most 64 MiB each (is a closing double quote missing?)",
-            ));
-        }
-        input
-            .by_ref()
-            .take(MORE_BYTES)
-            .read_to_end(&mut bytes)
-            .map_err(io_error)?;
-    };
+    let (mut bytes, delimiter) = read_header_lines(input, source, sample_bytes, expected)?;
+    let recs = first_records(input, &mut bytes, delimiter, source)?;
     let Some(first) = recs.first() else {
         // Only possible if the line sniffed was not a record after all.
         return Err(ImportError::new(
@@ -291,21 +247,7 @@ pub(crate) fn read_head<R: BufRead>(
         ));
     };
     let header_line = first.line;
-    let mut names = Vec::with_capacity(first.record.len());
-    for i in 0..first.record.len() {
-        let lossy = String::from_utf8_lossy(first.record.get(i).unwrap_or_default())
-            .trim()
-            .to_string();
-        let text = cell(&first.record, i, source, &lossy, header_line)?;
-        // A second byte order mark (the first is dropped while reading).
-        let text = if i == 0 {
-            text.trim_start_matches('\u{feff}').trim()
-        } else {
-            text
-        };
-        names.push(text.to_string());
-    }
-    crate::limits::check_columns(names.len(), source, header_line)?;
+    let names = header_names(&first.record, source, header_line)?;
     let rows: Vec<Vec<String>> = recs
         .iter()
         .take(3)
@@ -320,40 +262,8 @@ pub(crate) fn read_head<R: BufRead>(
         Source::Auto => detect(&names, &rows),
         named => named,
     };
+    check_header_rows(layout, &recs, names.len(), &rows, source)?;
     let header_rows = layout.header_rows();
-    if recs.len() < header_rows {
-        return Err(ImportError::header(
-            source,
-            format!(
-                "a {} export has {header_rows} header rows, but the file has {} row{}",
-                layout.title(),
-                recs.len(),
-                if recs.len() == 1 { "" } else { "s" }
-            ),
-            layout_expected(layout),
-        )
-        .at_line(header_line));
-    }
-    for rec in &recs[1..header_rows] {
-        if rec.record.len() != names.len() {
-            return Err(ImportError::new(
-                source,
-                ErrorKind::RaggedRow {
-                    found: rec.record.len(),
-                    expected: names.len(),
-                },
-            )
-            .at_line(rec.line));
-        }
-    }
-    if layout == Source::Qualtrics && !is_import_id_row(&rows[2]) {
-        return Err(ImportError::header(
-            source,
-            "the third header row does not hold Qualtrics import ids",
-            layout_expected(Source::Qualtrics),
-        )
-        .at_line(recs[2].line));
-    }
     let columns = column_heads(layout, &names, &rows, source, header_line)?;
     let default_id = default_id(layout, &columns);
     let data_offset = recs[header_rows - 1].end;
@@ -371,6 +281,150 @@ pub(crate) fn read_head<R: BufRead>(
         data_byte: data_offset as u64 + if bom { 3 } else { 0 },
         sample,
     })
+}
+
+/// Reads the first line (without a byte order mark) and sniffs the
+/// delimiter from it, then the two lines after it (the other header rows
+/// of Qualtrics and SurveyMonkey exports) and `sample_bytes` more.
+///
+/// # Errors
+/// Unreadable or empty input (`expected` says what it should start with).
+fn read_header_lines<R: BufRead>(
+    input: &mut R,
+    source: &str,
+    sample_bytes: usize,
+    expected: &str,
+) -> Result<(Vec<u8>, u8), ImportError> {
+    let io_error = |e: io::Error| ImportError::io(source, e);
+    let mut bytes = Vec::new();
+    let Some(range) = append_first_line(input, &mut bytes, true).map_err(io_error)? else {
+        return Err(ImportError::new(
+            source,
+            ErrorKind::Empty {
+                expected: expected.to_string(),
+            },
+        ));
+    };
+    let delimiter = sniff_delimiter(&bytes[range]);
+    for _ in 0..2 {
+        if append_first_line(input, &mut bytes, false)
+            .map_err(io_error)?
+            .is_none()
+        {
+            break;
+        }
+    }
+    input
+        .by_ref()
+        .take(sample_bytes as u64)
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
+    Ok((bytes, delimiter))
+}
+
+/// The records of `bytes`, reading more of `input` into it until there are
+/// three (as many header rows as a layout has) or the input ends.
+///
+/// # Errors
+/// Unreadable input, or header rows too large to hold.
+fn first_records<R: BufRead>(
+    input: &mut R,
+    bytes: &mut Vec<u8>,
+    delimiter: u8,
+    source: &str,
+) -> Result<Vec<Rec>, ImportError> {
+    let io_error = |e: io::Error| ImportError::io(source, e);
+    loop {
+        let eof = input.fill_buf().map_err(io_error)?.is_empty();
+        let recs = records(bytes, delimiter, eof);
+        if recs.len() >= 3 || eof {
+            return Ok(recs);
+        }
+        if bytes.len() > 3 * crate::limits::MAX_RECORD_BYTES {
+            return Err(crate::limits::too_large(
+                source,
+                "the header",
+                bytes.len(),
+                3 * crate::limits::MAX_RECORD_BYTES,
+                "bytes",
+                "header rows of at most 64 MiB each (is a closing double quote missing?)",
+            ));
+        }
+        input
+            .by_ref()
+            .take(MORE_BYTES)
+            .read_to_end(bytes)
+            .map_err(io_error)?;
+    }
+}
+
+/// The trimmed cells of the first header row, on `line`.
+///
+/// # Errors
+/// A cell that is not UTF-8, or too many columns.
+fn header_names(record: &ByteRecord, source: &str, line: u64) -> Result<Vec<String>, ImportError> {
+    let mut names = Vec::with_capacity(record.len());
+    for i in 0..record.len() {
+        let lossy = String::from_utf8_lossy(record.get(i).unwrap_or_default())
+            .trim()
+            .to_string();
+        let text = cell(record, i, source, &lossy, line)?;
+        // A second byte order mark (the first is dropped while reading).
+        let text = if i == 0 {
+            text.trim_start_matches('\u{feff}').trim()
+        } else {
+            text
+        };
+        names.push(text.to_string());
+    }
+    crate::limits::check_columns(names.len(), source, line)?;
+    Ok(names)
+}
+
+/// Checks that the file has the header rows `layout` needs, each as wide
+/// as the first (`width`), and for Qualtrics import ids in the third.
+fn check_header_rows(
+    layout: Source,
+    recs: &[Rec],
+    width: usize,
+    rows: &[Vec<String>],
+    source: &str,
+) -> Result<(), ImportError> {
+    let header_rows = layout.header_rows();
+    if recs.len() < header_rows {
+        return Err(ImportError::header(
+            source,
+            format!(
+                "a {} export has {header_rows} header rows, but the file has {} row{}",
+                layout.title(),
+                recs.len(),
+                if recs.len() == 1 { "" } else { "s" }
+            ),
+            layout_expected(layout),
+        )
+        .at_line(recs[0].line));
+    }
+    for rec in &recs[1..header_rows] {
+        if rec.record.len() != width {
+            return Err(ImportError::new(
+                source,
+                ErrorKind::RaggedRow {
+                    found: rec.record.len(),
+                    expected: width,
+                },
+            )
+            .at_line(rec.line));
+        }
+    }
+    if layout == Source::Qualtrics && !is_import_id_row(&rows[2]) {
+        return Err(ImportError::header(
+            source,
+            "the third header row does not hold Qualtrics import ids",
+            layout_expected(Source::Qualtrics),
+        )
+        .at_line(recs[2].line));
+    }
+    Ok(())
 }
 
 /// What a layout's header looks like, for messages.
@@ -540,13 +594,9 @@ fn metadata(name: &str, meta: Meta) -> ColumnHead {
 
 /// The error for an empty header cell.
 fn empty_header(source: &str, line: u64, index: usize) -> ImportError {
-    ImportError::header(
-        source,
-        "the header cell is empty",
-        "a name in every header cell (a delimiter at the end of the header line makes an empty column)",
-    )
-    .at_line(line)
-    .at_column(index, "")
+    ImportError::header(source, "the header cell is empty", crate::table::HEADER_CELLS)
+        .at_line(line)
+        .at_column(index, "")
 }
 
 /// Describes every column of a layout.
@@ -557,149 +607,176 @@ fn column_heads(
     source: &str,
     line: u64,
 ) -> Result<Vec<ColumnHead>, ImportError> {
-    if layout == Source::Plain {
-        crate::table::check_header(names, source, line)?;
-        return Ok(names.iter().map(|n| question(n)).collect());
+    match layout {
+        Source::Plain => {
+            crate::table::check_header(names, source, line, crate::table::HEADER_CELLS)?;
+            return Ok(names.iter().map(|n| question(n)).collect());
+        }
+        // Question cells left empty continue the question before.
+        Source::SurveyMonkey => return surveymonkey_heads(names, &rows[1], source, line),
+        _ => {}
     }
-    if layout != Source::SurveyMonkey {
-        if let Some(i) = names.iter().position(String::is_empty) {
-            return Err(empty_header(source, line, i));
+    if let Some(i) = names.iter().position(String::is_empty) {
+        return Err(empty_header(source, line, i));
+    }
+    let heads = names.iter().enumerate().map(|(i, name)| {
+        let key = match_key(name);
+        match layout {
+            Source::Qualtrics => qualtrics_head(name, &key, cell_of(&rows[1], i), cell_of(&rows[2], i)),
+            Source::GoogleForms => google_forms_head(name, &key),
+            Source::MsForms => ms_forms_head(name, &key),
+            Source::Typeform => typeform_head(name, &key),
+            Source::Plain | Source::Auto | Source::SurveyMonkey => question(name),
+        }
+    });
+    Ok(heads.collect())
+}
+
+/// Cell `i` of a header row, empty if the row is shorter.
+fn cell_of(row: &[String], i: usize) -> &str {
+    row.get(i).map_or("", String::as_str)
+}
+
+/// A Qualtrics column: `name` (loose key `key`) over its question `text`
+/// (second row) and its import id cell (third row).
+fn qualtrics_head(name: &str, key: &str, text: &str, import_id_cell: &str) -> ColumnHead {
+    let id = import_id(import_id_cell);
+    let is_question = id.as_deref().is_some_and(|id| {
+        id.starts_with("QID")
+            && ![
+                "_DO",
+                "_FIRST_CLICK",
+                "_LAST_CLICK",
+                "_PAGE_SUBMIT",
+                "_CLICK_COUNT",
+            ]
+            .iter()
+            .any(|suffix| id.ends_with(suffix))
+    });
+    let known = QUALTRICS_META.contains(&key) || name.starts_with("Q_");
+    if key == "durationinseconds" {
+        metadata(name, Meta::Duration)
+    } else if key == "startdate" {
+        metadata(name, Meta::Start)
+    } else if key == "enddate" {
+        metadata(name, Meta::End)
+    } else if known || (id.is_some() && !is_question) {
+        metadata(name, Meta::Other)
+    } else {
+        let mut keys = vec![name.to_string()];
+        keys.extend(id);
+        ColumnHead {
+            name: name.to_string(),
+            keys,
+            texts: texts_of(text),
+            meta: None,
         }
     }
+}
+
+/// SurveyMonkey's columns: a question in the first row (an empty cell
+/// continues the one before) over the answer or matrix row in the second
+/// (`subs`).
+fn surveymonkey_heads(
+    names: &[String],
+    subs: &[String],
+    source: &str,
+    line: u64,
+) -> Result<Vec<ColumnHead>, ImportError> {
     let mut heads = Vec::with_capacity(names.len());
     let mut carried: Option<&str> = None;
     for (i, name) in names.iter().enumerate() {
         let key = match_key(name);
-        let head = match layout {
-            Source::Qualtrics => {
-                let text = rows[1].get(i).map_or("", String::as_str);
-                let id = import_id(rows[2].get(i).map_or("", String::as_str));
-                let is_question = id.as_deref().is_some_and(|id| {
-                    id.starts_with("QID")
-                        && ![
-                            "_DO",
-                            "_FIRST_CLICK",
-                            "_LAST_CLICK",
-                            "_PAGE_SUBMIT",
-                            "_CLICK_COUNT",
-                        ]
-                        .iter()
-                        .any(|suffix| id.ends_with(suffix))
-                });
-                let known = QUALTRICS_META.contains(&key.as_str()) || name.starts_with("Q_");
-                if key == "durationinseconds" {
-                    metadata(name, Meta::Duration)
-                } else if key == "startdate" {
-                    metadata(name, Meta::Start)
-                } else if key == "enddate" {
-                    metadata(name, Meta::End)
-                } else if known || (id.is_some() && !is_question) {
-                    metadata(name, Meta::Other)
-                } else {
-                    let mut keys = vec![name.clone()];
-                    keys.extend(id);
-                    ColumnHead {
-                        name: name.clone(),
-                        keys,
-                        texts: texts_of(text),
-                        meta: None,
-                    }
-                }
-            }
-            Source::SurveyMonkey => {
-                let sub = rows[1].get(i).map_or("", String::as_str);
-                if !name.is_empty() {
-                    if SURVEYMONKEY_META.contains(&key.as_str()) || key.starts_with("customdata") {
-                        carried = None;
-                        let meta = match key.as_str() {
-                            "startdate" => Meta::Start,
-                            "enddate" => Meta::End,
-                            _ => Meta::Other,
-                        };
-                        heads.push(metadata(name, meta));
-                        continue;
-                    }
-                    carried = Some(name);
-                }
-                let Some(q) = carried else {
-                    return Err(empty_header(source, line, i));
+        let sub = cell_of(subs, i);
+        if !name.is_empty() {
+            if SURVEYMONKEY_META.contains(&key.as_str()) || key.starts_with("customdata") {
+                carried = None;
+                let meta = match key.as_str() {
+                    "startdate" => Meta::Start,
+                    "enddate" => Meta::End,
+                    _ => Meta::Other,
                 };
-                let whole = matches!(match_key(sub).as_str(), "" | "response" | "openendedresponse");
-                if whole {
-                    ColumnHead {
-                        name: q.to_string(),
-                        keys: vec![q.to_string()],
-                        texts: texts_of(q),
-                        meta: None,
-                    }
-                } else {
-                    let full = format!("{q} [{sub}]");
-                    let mut texts = texts_of(sub);
-                    texts.push(format!("{q} - {sub}"));
-                    texts.push(full.clone());
-                    ColumnHead {
-                        name: full.clone(),
-                        keys: vec![full],
-                        texts,
-                        meta: None,
-                    }
-                }
+                heads.push(metadata(name, meta));
+                continue;
             }
-            Source::GoogleForms => {
-                if GOOGLE_FORMS_META.contains(&key.as_str()) {
-                    metadata(
-                        name,
-                        if key == "timestamp" {
-                            Meta::End
-                        } else {
-                            Meta::Other
-                        },
-                    )
-                } else {
-                    let mut head = question(name);
-                    // A grid question: `Question [Row]`.
-                    if let Some(row) = name
-                        .strip_suffix(']')
-                        .and_then(|n| n.rsplit_once(" ["))
-                        .map(|(_, row)| row.trim())
-                    {
-                        head.texts.push(row.to_string());
-                    }
-                    head
-                }
-            }
-            Source::MsForms => {
-                if MS_FORMS_META.contains(&key.as_str())
-                    || name.starts_with("Points - ")
-                    || name.starts_with("Feedback - ")
-                {
-                    let meta = match key.as_str() {
-                        "starttime" => Meta::Start,
-                        "completiontime" => Meta::End,
-                        _ => Meta::Other,
-                    };
-                    metadata(name, meta)
-                } else {
-                    question(name)
-                }
-            }
-            Source::Typeform => {
-                if name == "#" || TYPEFORM_META.contains(&key.as_str()) {
-                    let meta = match key.as_str() {
-                        "startdateutc" => Meta::Start,
-                        "submitdateutc" => Meta::End,
-                        _ => Meta::Other,
-                    };
-                    metadata(name, meta)
-                } else {
-                    question(name)
-                }
-            }
-            Source::Plain | Source::Auto => question(name),
+            carried = Some(name);
+        }
+        let Some(q) = carried else {
+            return Err(empty_header(source, line, i));
         };
-        heads.push(head);
+        let whole = matches!(match_key(sub).as_str(), "" | "response" | "openendedresponse");
+        heads.push(if whole {
+            ColumnHead {
+                name: q.to_string(),
+                keys: vec![q.to_string()],
+                texts: texts_of(q),
+                meta: None,
+            }
+        } else {
+            let full = format!("{q} [{sub}]");
+            let mut texts = texts_of(sub);
+            texts.push(format!("{q} - {sub}"));
+            texts.push(full.clone());
+            ColumnHead {
+                name: full.clone(),
+                keys: vec![full],
+                texts,
+                meta: None,
+            }
+        });
     }
     Ok(heads)
+}
+
+/// A Google Forms column (`key`: its loose key).
+fn google_forms_head(name: &str, key: &str) -> ColumnHead {
+    if GOOGLE_FORMS_META.contains(&key) {
+        let meta = if key == "timestamp" {
+            Meta::End
+        } else {
+            Meta::Other
+        };
+        return metadata(name, meta);
+    }
+    let mut head = question(name);
+    // A grid question: `Question [Row]`.
+    if let Some(row) = name
+        .strip_suffix(']')
+        .and_then(|n| n.rsplit_once(" ["))
+        .map(|(_, row)| row.trim())
+    {
+        head.texts.push(row.to_string());
+    }
+    head
+}
+
+/// A Microsoft Forms column (`key`: its loose key).
+fn ms_forms_head(name: &str, key: &str) -> ColumnHead {
+    let meta =
+        MS_FORMS_META.contains(&key) || name.starts_with("Points - ") || name.starts_with("Feedback - ");
+    meta_or_question(name, key, meta, ["starttime", "completiontime"])
+}
+
+/// A Typeform column (`key`: its loose key).
+fn typeform_head(name: &str, key: &str) -> ColumnHead {
+    let meta = name == "#" || TYPEFORM_META.contains(&key);
+    meta_or_question(name, key, meta, ["startdateutc", "submitdateutc"])
+}
+
+/// A metadata column if `meta` (the start or end time if its loose key
+/// `key` is one of `[start, end]`), else a question.
+fn meta_or_question(name: &str, key: &str, meta: bool, [start, end]: [&str; 2]) -> ColumnHead {
+    if !meta {
+        return question(name);
+    }
+    let meta = if key == start {
+        Meta::Start
+    } else if key == end {
+        Meta::End
+    } else {
+        Meta::Other
+    };
+    metadata(name, meta)
 }
 
 /// The column a layout keeps its respondent ids in.

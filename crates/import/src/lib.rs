@@ -25,6 +25,9 @@
 //!   or labels of a built-in or custom label scale ([`builtin_scales`],
 //!   [`read_labels_map`]); rows can carry response quality flags
 //!   ([`FlagOptions`]).
+//! - [`read_role_labels`] reads which role each respondent holds
+//!   (`respondent,role`), for evaluating and training strategies.
+//! - [`suggest`] is the one "did you mean" rule.
 //! - [`builtin`] is the data rolefit ships with.
 //!
 //! All inputs share one CSV dialect: comma, tab or semicolon (sniffed from
@@ -51,13 +54,14 @@ mod matrix;
 mod merge;
 mod onet;
 mod responses;
+mod role_labels;
 mod rows;
-mod suggest;
+pub mod suggest;
 mod survey;
 mod table;
 mod xlsx;
 
-pub use chunks::{ChunkParser, RawChunk, ResponseChunks};
+pub use chunks::{ChunkParser, FastPaths, RawChunk, ResponseChunks};
 pub use csv::ByteRecord;
 pub use encoding::Latin1;
 pub use error::{ErrorKind, ImportError, UnknownColumn};
@@ -72,6 +76,7 @@ pub use responses::{
     looks_like_ids, AmbiguousScale, ColumnPlan, ColumnRole, FlagOptions, ResponseOptions, ResponseReader,
     RowPosition, STRAIGHT_LINING_MIN_ANSWERS,
 };
+pub use role_labels::{read_role_labels, RoleLabels};
 pub use survey::read_survey;
 pub use xlsx::read_matrix_xlsx;
 /// The error messages quoted in `docs/formats.md` are produced here, and

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use rolefit_model::{match_key, slug, Capability, Requirement, Role, RoleMatrix};
+use rolefit_model::{match_key, slug, Capability, Requirement, Role, RoleMatrix, Scale};
 
 use crate::error::{ErrorKind, ImportError};
 
@@ -78,6 +78,18 @@ pub fn merge_matrices_within(
         ));
     }
 
+    let capabilities = merged_capabilities(&parts)?;
+    let roles = merged_roles(&parts, scale, max_cells, source)?;
+    let name = parts.iter().map(RoleMatrix::name).collect::<Vec<_>>().join(" + ");
+    RoleMatrix::new(name, source, scale, capabilities, roles).map_err(|e| ImportError::model(source, e))
+}
+
+/// The capabilities of every part, in order; names two parts share are
+/// qualified by their categories when those differ.
+///
+/// # Errors
+/// Any other name, id or alias two parts share.
+fn merged_capabilities(parts: &[RoleMatrix]) -> Result<Vec<Capability>, ImportError> {
     // Capabilities of different parts may share a name when they belong to
     // different categories (the O*NET Skills and Knowledge files both have
     // Mathematics): such pairs are qualified by their category. Any other
@@ -123,7 +135,21 @@ pub fn merge_matrices_within(
              may share a name)",
         ));
     }
+    Ok(capabilities)
+}
 
+/// Every role of the parts, once (by loose id), with the requirements its
+/// parts give it and, for the capabilities of the parts that lack it, the
+/// bottom of `scale` at importance 0.
+///
+/// # Errors
+/// More than `max_cells` cells, or too many roles.
+fn merged_roles(
+    parts: &[RoleMatrix],
+    scale: Scale,
+    max_cells: usize,
+    source: &str,
+) -> Result<Vec<Role>, ImportError> {
     let total: usize = parts.iter().map(|p| p.capabilities().len()).sum();
     let absent = Requirement {
         level: scale.min(),
@@ -132,7 +158,7 @@ pub fn merge_matrices_within(
     let mut roles: Vec<Role> = Vec::new();
     let mut role_keys: HashMap<String, usize> = HashMap::new();
     let mut offset = 0;
-    for part in &parts {
+    for part in parts {
         let width = part.capabilities().len();
         for role in part.roles() {
             let key = match_key(&role.id);
@@ -153,8 +179,7 @@ pub fn merge_matrices_within(
         offset += width;
     }
     crate::limits::check_roles(roles.len(), source, None)?;
-    let name = parts.iter().map(RoleMatrix::name).collect::<Vec<_>>().join(" + ");
-    RoleMatrix::new(name, source, scale, capabilities, roles).map_err(|e| ImportError::model(source, e))
+    Ok(roles)
 }
 
 /// Pairs of capabilities of different parts (earlier, later) that share a

@@ -351,116 +351,13 @@ pub(crate) fn read<T: Rows>(
     dir: Option<&Path>,
     options: &MatrixOptions,
 ) -> Result<OnetRead, ImportError> {
-    let mut occupations: Vec<Occupation> = Vec::new();
-    let mut occupation_keys: HashMap<String, usize> = HashMap::new();
-    let mut elements: Vec<Element> = Vec::new();
-    let mut element_keys: HashMap<String, usize> = HashMap::new();
-    let mut suppressed = 0usize;
-    let mut last: Option<usize> = None;
+    let mut ratings = Ratings::default();
     let mut record = ByteRecord::new();
     while let Some(line) = rows.next_record(&mut record)? {
-        let code = rows.required_cell(
-            &record,
-            columns.code,
-            line,
-            "an O*NET-SOC code, such as 11-1011.00",
-        )?;
-        let element_id = match columns.element_id {
-            Some(i) => Some(rows.required_cell(&record, i, line, "an O*NET element id, such as 2.A.1.a")?),
-            None => None,
-        };
-        let element_name = rows.required_cell(
-            &record,
-            columns.element_name,
-            line,
-            "an O*NET element name, such as Reading Comprehension",
-        )?;
-        let (scale, value) = scale_and_value(rows, &record, columns, line)?;
-        if let Some(i) = columns.suppress {
-            suppressed += usize::from(flag(rows, &record, i, line)?);
-        }
-        let not_relevant = match columns.not_relevant {
-            Some(i) => flag(rows, &record, i, line)?,
-            None => false,
-        };
-        let title = match columns.title {
-            Some(i) => rows.cell(&record, i, line)?,
-            None => "",
-        };
-
-        // Rows come grouped by occupation: try the previous one first.
-        let occupation = match last {
-            Some(o) if occupations[o].code == code => o,
-            _ => *occupation_keys.entry(match_key(code)).or_insert_with(|| {
-                occupations.push(Occupation {
-                    code: code.to_string(),
-                    title: String::new(),
-                    line,
-                    pairs: Vec::new(),
-                });
-                occupations.len() - 1
-            }),
-        };
-        last = Some(occupation);
-        let element = {
-            let found = match element_id {
-                Some(id) => element_keys.get(id).copied(),
-                None => element_keys.get(&match_key(element_name)).copied(),
-            };
-            match found {
-                Some(e) => e,
-                None => {
-                    let key = element_id.map_or_else(|| match_key(element_name), str::to_string);
-                    elements.push(Element {
-                        id: element_id.map(str::to_string),
-                        name: element_name.to_string(),
-                    });
-                    element_keys.insert(key, elements.len() - 1);
-                    elements.len() - 1
-                }
-            }
-        };
-
-        crate::limits::check_roles(occupations.len(), rows.source(), Some(line))?;
-        crate::limits::check_cells(
-            occupations.len(),
-            elements.len(),
-            options.max_cells,
-            rows.source(),
-            Some(line),
-        )?;
-        let occ = &mut occupations[occupation];
-        if occ.title.is_empty() && !title.is_empty() {
-            occ.title = title.to_string();
-        }
-        if occ.pairs.len() <= element {
-            occ.pairs.resize(element + 1, Pair::default());
-        }
-        let pair = &mut occ.pairs[element];
-        let slot = match scale {
-            ScaleId::Importance => &mut pair.importance,
-            ScaleId::Level => &mut pair.level,
-        };
-        if let Some((_, first_line)) = *slot {
-            return Err(ImportError::new(
-                rows.source(),
-                ErrorKind::Duplicate {
-                    what: format!(
-                        "occupation {:?}, {}, scale {}",
-                        occ.code,
-                        elements[element].describe(),
-                        scale.code()
-                    ),
-                    first_line,
-                    expected: "one row per occupation, element and scale".into(),
-                },
-            )
-            .at_line(line));
-        }
-        *slot = Some((value, line));
-        pair.not_relevant |= not_relevant;
+        let row = RatingRow::read(rows, &record, columns, line)?;
+        ratings.add(&row, rows.source(), line, options.max_cells)?;
     }
-    if occupations.is_empty() {
+    if ratings.occupations.is_empty() {
         return Err(ImportError::new(
             rows.source(),
             ErrorKind::NoRows {
@@ -468,94 +365,339 @@ pub(crate) fn read<T: Rows>(
             },
         ));
     }
-
     let source = rows.source().to_string();
-    let mut roles = Vec::with_capacity(occupations.len());
-    let mut role_lines = Vec::with_capacity(occupations.len());
-    for occ in &occupations {
-        let mut requirements = Vec::with_capacity(elements.len());
-        for (e, element) in elements.iter().enumerate() {
-            let pair = occ.pairs.get(e).copied().unwrap_or_default();
-            let (level, importance) = match (pair.level, pair.importance) {
-                (Some((level, _)), Some((importance, _))) => (level, importance),
-                (None, None) => {
-                    return Err(ImportError::header(
-                        &source,
-                        format!(
-                            "occupation {:?} has no rows for {}, which other occupations rate",
-                            occ.code,
-                            element.describe()
-                        ),
-                        BOTH_SCALES,
-                    )
-                    .at_line(occ.line))
-                }
-                (Some((_, line)), None) | (None, Some((_, line))) => {
-                    let (has, lacks) = if pair.level.is_some() {
-                        ("a level (LV)", "importance (IM)")
-                    } else {
-                        ("an importance (IM)", "level (LV)")
-                    };
-                    return Err(ImportError::header(
-                        &source,
-                        format!(
-                            "occupation {:?}, {} has {has} row but no {lacks} row",
-                            occ.code,
-                            element.describe()
-                        ),
-                        BOTH_SCALES,
-                    )
-                    .at_line(line));
-                }
-            };
-            let importance = if pair.not_relevant { 0.0 } else { importance };
-            requirements.push(Requirement { level, importance });
-        }
-        roles.push(Role::new(slug(&occ.code), occ.code.clone(), requirements));
-        role_lines.push(occ.line);
-    }
-
+    let mut roles = ratings.roles(&source)?;
     let mut warnings = Vec::new();
-    let untitled: Vec<usize> = (0..occupations.len())
-        .filter(|&o| occupations[o].title.is_empty())
-        .collect();
-    if !untitled.is_empty() {
-        match (columns.title, dir) {
-            (Some(_), _) => warnings.push(format!(
-                "{source}: {}",
-                untitled_note(untitled.len(), "an empty Title")
-            )),
-            (None, None) => warnings.push(format!(
-                "{source}: there is no Title column, so roles are named by their O*NET-SOC codes \
-                 (read the file by its path to find titles in an Occupation Data file beside it)"
-            )),
-            (None, Some(dir)) => {
-                if let Some((file, titles)) = occupation_titles(dir, format, &source, options, &mut warnings)
-                {
-                    let mut missing = 0usize;
-                    for &o in &untitled {
-                        match titles.get(&match_key(&occupations[o].code)) {
-                            Some(title) => occupations[o].title = title.clone(),
-                            None => missing += 1,
-                        }
-                    }
-                    if missing > 0 {
-                        warnings.push(format!(
-                            "{source}: {}",
-                            untitled_note(missing, &format!("no title in {file}"))
-                        ));
-                    }
-                }
-            }
-        }
-    }
-    for (role, occ) in roles.iter_mut().zip(&occupations) {
+    ratings.find_titles(
+        columns.title.is_some(),
+        dir,
+        format,
+        &source,
+        options,
+        &mut warnings,
+    );
+    for (role, occ) in roles.iter_mut().zip(&ratings.occupations) {
         if !occ.title.is_empty() {
             role.name = format!("{} {}", occ.code, occ.title);
         }
     }
+    let role_lines = ratings.occupations.iter().map(|o| o.line).collect();
+    let (capabilities, domain) = capabilities(ratings.elements, &source);
+    if ratings.suppressed > 0 {
+        warnings.push(format!("{source}: {}", suppress_note(ratings.suppressed)));
+    }
+    if options.scale != Scale::default() && options.scale != scale() {
+        warnings.push(format!(
+            "{source}: O*NET levels are on the scale 0..7; the matrix scale given ({}) does not apply to them",
+            options.scale
+        ));
+    }
+    Ok(OnetRead {
+        parts: Parts {
+            capabilities,
+            roles,
+            role_lines,
+        },
+        domain,
+        suppressed: ratings.suppressed,
+        warnings,
+    })
+}
 
-    let file_domain = OnetDomain::of_file(&source);
+/// The cells of one row of an O*NET ratings file, checked.
+struct RatingRow<'r> {
+    code: &'r str,
+    element_id: Option<&'r str>,
+    element_name: &'r str,
+    scale: ScaleId,
+    value: f64,
+    suppressed: bool,
+    not_relevant: bool,
+    title: &'r str,
+}
+
+impl<'r> RatingRow<'r> {
+    /// Reads the cells of `record`, read on `line`.
+    fn read<T: Rows>(
+        rows: &T,
+        record: &'r ByteRecord,
+        columns: &Columns,
+        line: u64,
+    ) -> Result<Self, ImportError> {
+        let code = rows.required_cell(
+            record,
+            columns.code,
+            line,
+            "an O*NET-SOC code, such as 11-1011.00",
+        )?;
+        let element_id = match columns.element_id {
+            Some(i) => Some(rows.required_cell(record, i, line, "an O*NET element id, such as 2.A.1.a")?),
+            None => None,
+        };
+        let element_name = rows.required_cell(
+            record,
+            columns.element_name,
+            line,
+            "an O*NET element name, such as Reading Comprehension",
+        )?;
+        let (scale, value) = scale_and_value(rows, record, columns, line)?;
+        let suppressed = match columns.suppress {
+            Some(i) => flag(rows, record, i, line)?,
+            None => false,
+        };
+        let not_relevant = match columns.not_relevant {
+            Some(i) => flag(rows, record, i, line)?,
+            None => false,
+        };
+        let title = match columns.title {
+            Some(i) => rows.cell(record, i, line)?,
+            None => "",
+        };
+        Ok(RatingRow {
+            code,
+            element_id,
+            element_name,
+            scale,
+            value,
+            suppressed,
+            not_relevant,
+            title,
+        })
+    }
+}
+
+/// The ratings read so far: occupations and elements in the order first
+/// seen, each occupation's value of each element on each scale.
+#[derive(Default)]
+struct Ratings {
+    occupations: Vec<Occupation>,
+    occupation_keys: HashMap<String, usize>,
+    elements: Vec<Element>,
+    element_keys: HashMap<String, usize>,
+    /// Rows flagged `Recommend Suppress`.
+    suppressed: usize,
+    /// The occupation of the previous row.
+    last: Option<usize>,
+}
+
+impl Ratings {
+    /// Adds the rating of one row, read on `line`.
+    ///
+    /// # Errors
+    /// Too many roles or cells, or a second row for the same occupation,
+    /// element and scale.
+    fn add(
+        &mut self,
+        row: &RatingRow<'_>,
+        source: &str,
+        line: u64,
+        max_cells: usize,
+    ) -> Result<(), ImportError> {
+        self.suppressed += usize::from(row.suppressed);
+        let occupation = self.occupation(row.code, line);
+        let element = self.element(row.element_id, row.element_name);
+        crate::limits::check_roles(self.occupations.len(), source, Some(line))?;
+        crate::limits::check_cells(
+            self.occupations.len(),
+            self.elements.len(),
+            max_cells,
+            source,
+            Some(line),
+        )?;
+        let occ = &mut self.occupations[occupation];
+        if occ.title.is_empty() && !row.title.is_empty() {
+            occ.title = row.title.to_string();
+        }
+        if occ.pairs.len() <= element {
+            occ.pairs.resize(element + 1, Pair::default());
+        }
+        let pair = &mut occ.pairs[element];
+        let slot = match row.scale {
+            ScaleId::Importance => &mut pair.importance,
+            ScaleId::Level => &mut pair.level,
+        };
+        if let Some((_, first_line)) = *slot {
+            return Err(ImportError::new(
+                source,
+                ErrorKind::Duplicate {
+                    what: format!(
+                        "occupation {:?}, {}, scale {}",
+                        occ.code,
+                        self.elements[element].describe(),
+                        row.scale.code()
+                    ),
+                    first_line,
+                    expected: "one row per occupation, element and scale".into(),
+                },
+            )
+            .at_line(line));
+        }
+        *slot = Some((row.value, line));
+        pair.not_relevant |= row.not_relevant;
+        Ok(())
+    }
+
+    /// The index of occupation `code`, added (first seen on `line`) if new.
+    fn occupation(&mut self, code: &str, line: u64) -> usize {
+        // Rows come grouped by occupation: try the previous one first.
+        let occupation = match self.last {
+            Some(o) if self.occupations[o].code == code => o,
+            _ => *self.occupation_keys.entry(match_key(code)).or_insert_with(|| {
+                self.occupations.push(Occupation {
+                    code: code.to_string(),
+                    title: String::new(),
+                    line,
+                    pairs: Vec::new(),
+                });
+                self.occupations.len() - 1
+            }),
+        };
+        self.last = Some(occupation);
+        occupation
+    }
+
+    /// The index of an element, by its id if the file has ids, else by its
+    /// name loosely; added if new.
+    fn element(&mut self, id: Option<&str>, name: &str) -> usize {
+        let key = id.map_or_else(|| match_key(name), str::to_string);
+        if let Some(&e) = self.element_keys.get(&key) {
+            return e;
+        }
+        self.elements.push(Element {
+            id: id.map(str::to_string),
+            name: name.to_string(),
+        });
+        self.element_keys.insert(key, self.elements.len() - 1);
+        self.elements.len() - 1
+    }
+
+    /// One role per occupation, named by its code, with a requirement per
+    /// element (importance 0 where the element is `Not Relevant`).
+    ///
+    /// # Errors
+    /// An occupation without both an IM and an LV row for an element.
+    fn roles(&self, source: &str) -> Result<Vec<Role>, ImportError> {
+        let mut roles = Vec::with_capacity(self.occupations.len());
+        for occ in &self.occupations {
+            let requirements = self
+                .elements
+                .iter()
+                .enumerate()
+                .map(|(e, element)| {
+                    requirement(
+                        occ,
+                        element,
+                        occ.pairs.get(e).copied().unwrap_or_default(),
+                        source,
+                    )
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            roles.push(Role::new(slug(&occ.code), occ.code.clone(), requirements));
+        }
+        Ok(roles)
+    }
+
+    /// Gives titles to the occupations without one, from an `Occupation
+    /// Data` file in `dir` when the ratings have no `Title` column
+    /// (`titled`), and says in `warnings` which stay untitled and why.
+    fn find_titles(
+        &mut self,
+        titled: bool,
+        dir: Option<&Path>,
+        format: FileFormat,
+        source: &str,
+        options: &MatrixOptions,
+        warnings: &mut Vec<String>,
+    ) {
+        let untitled: Vec<usize> = (0..self.occupations.len())
+            .filter(|&o| self.occupations[o].title.is_empty())
+            .collect();
+        if untitled.is_empty() {
+            return;
+        }
+        match (titled, dir) {
+            (true, _) => warnings.push(format!(
+                "{source}: {}",
+                untitled_note(untitled.len(), "an empty Title")
+            )),
+            (false, None) => warnings.push(format!(
+                "{source}: there is no Title column, so roles are named by their O*NET-SOC codes \
+                 (read the file by its path to find titles in an Occupation Data file beside it)"
+            )),
+            (false, Some(dir)) => {
+                let Some((file, titles)) = occupation_titles(dir, format, source, options, warnings) else {
+                    return;
+                };
+                let mut missing = 0usize;
+                for &o in &untitled {
+                    match titles.get(&match_key(&self.occupations[o].code)) {
+                        Some(title) => self.occupations[o].title = title.clone(),
+                        None => missing += 1,
+                    }
+                }
+                if missing > 0 {
+                    warnings.push(format!(
+                        "{source}: {}",
+                        untitled_note(missing, &format!("no title in {file}"))
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// The requirement of occupation `occ` for `element`, from what its rows
+/// said (`pair`).
+///
+/// # Errors
+/// No IM row or no LV row (or neither) for the pair.
+fn requirement(
+    occ: &Occupation,
+    element: &Element,
+    pair: Pair,
+    source: &str,
+) -> Result<Requirement, ImportError> {
+    let (level, importance) = match (pair.level, pair.importance) {
+        (Some((level, _)), Some((importance, _))) => (level, importance),
+        (None, None) => {
+            return Err(ImportError::header(
+                source,
+                format!(
+                    "occupation {:?} has no rows for {}, which other occupations rate",
+                    occ.code,
+                    element.describe()
+                ),
+                BOTH_SCALES,
+            )
+            .at_line(occ.line))
+        }
+        (Some((_, line)), None) | (None, Some((_, line))) => {
+            let (has, lacks) = if pair.level.is_some() {
+                ("a level (LV)", "importance (IM)")
+            } else {
+                ("an importance (IM)", "level (LV)")
+            };
+            return Err(ImportError::header(
+                source,
+                format!(
+                    "occupation {:?}, {} has {has} row but no {lacks} row",
+                    occ.code,
+                    element.describe()
+                ),
+                BOTH_SCALES,
+            )
+            .at_line(line));
+        }
+    };
+    let importance = if pair.not_relevant { 0.0 } else { importance };
+    Ok(Requirement { level, importance })
+}
+
+/// The capabilities of the elements (their ids as aliases, their O*NET
+/// domain as category) and the domain of the whole file: the elements'
+/// one domain if they share one, else the file name's.
+fn capabilities(elements: Vec<Element>, source: &str) -> (Vec<Capability>, Option<OnetDomain>) {
+    let file_domain = OnetDomain::of_file(source);
     let element_domains: Vec<Option<OnetDomain>> = elements
         .iter()
         .map(|e| e.id.as_deref().and_then(OnetDomain::of_element))
@@ -576,26 +718,7 @@ pub(crate) fn read<T: Rows>(
             capability
         })
         .collect();
-
-    if suppressed > 0 {
-        warnings.push(format!("{source}: {}", suppress_note(suppressed)));
-    }
-    if options.scale != Scale::default() && options.scale != scale() {
-        warnings.push(format!(
-            "{source}: O*NET levels are on the scale 0..7; the matrix scale given ({}) does not apply to them",
-            options.scale
-        ));
-    }
-    Ok(OnetRead {
-        parts: Parts {
-            capabilities,
-            roles,
-            role_lines,
-        },
-        domain,
-        suppressed,
-        warnings,
-    })
+    (capabilities, domain)
 }
 
 /// Titles by the loose key of the O*NET-SOC code, from `Occupation

@@ -16,6 +16,7 @@ use rolefit_model::{match_key, ResponseScale, Survey, SurveyItem};
 
 use crate::error::{ErrorKind, ImportError};
 use crate::matrix::file_stem;
+use crate::rows::Rows;
 use crate::table::{named_columns, Table};
 
 /// What `reverse` accepts, for messages.

@@ -34,6 +34,7 @@ use csv::ByteRecord;
 use rolefit_model::{first_few_of, match_key};
 
 use crate::error::{ErrorKind, ImportError};
+use crate::rows::Rows;
 
 /// The UTF-8 byte order mark some editors put at the start of a file.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -57,6 +58,19 @@ pub(crate) struct Counting<R> {
     /// [`crate::limits::MAX_RECORD_BYTES`] is refused before the csv reader
     /// tries to hold it.
     since_line_feed: usize,
+}
+
+impl<R> Counting<R> {
+    /// Counts the bytes of `inner`, none yet.
+    fn new(inner: R) -> Self {
+        Counting {
+            inner,
+            total: 0,
+            eof: false,
+            last: None,
+            since_line_feed: 0,
+        }
+    }
 }
 
 impl<R: Read> Read for Counting<R> {
@@ -306,32 +320,7 @@ impl<R: Read> Table<R> {
     /// Opens `reader`, sniffs the delimiter and reads the header. `expected`
     /// describes a good header for the error on empty input.
     pub(crate) fn open(reader: R, source: &str, expected: &str) -> Result<Self, ImportError> {
-        let mut buffered = BufReader::new(reader);
-        let (prefix, header_range) =
-            read_first_line(&mut buffered).map_err(|e| ImportError::io(source, e))?;
-        let Some(range) = header_range else {
-            return Err(ImportError::new(
-                source,
-                ErrorKind::Empty {
-                    expected: expected.to_string(),
-                },
-            ));
-        };
-        let delimiter = sniff_delimiter(&prefix[range]);
-        let input = Counting {
-            inner: Cursor::new(prefix).chain(buffered),
-            total: 0,
-            eof: false,
-            last: None,
-            since_line_feed: 0,
-        };
-        let mut table = Table {
-            source: source.to_string(),
-            reader: csv_reader(input, delimiter),
-            header: Vec::new(),
-            header_line: 1,
-            line_offset: 0,
-        };
+        let mut table = Table::start(reader, source, expected)?;
         let mut record = ByteRecord::new();
         let line = loop {
             if !table.next_raw(&mut record)? {
@@ -357,9 +346,36 @@ impl<R: Read> Table<R> {
             header.push(cell(&record, i, source, &lossy, line)?.to_string());
         }
         crate::limits::check_columns(header.len(), source, line)?;
-        check_header(&header, source, line)?;
+        check_header(&header, source, line, HEADER_CELLS)?;
         table.header = header;
         Ok(table)
+    }
+
+    /// Opens `reader` and sniffs the delimiter, reading no record: a table
+    /// without a header (every record is data; an empty header names no
+    /// column), for files whose first line may or may not be a header.
+    /// `expected` describes a good first line for the error on empty input.
+    pub(crate) fn start(reader: R, source: &str, expected: &str) -> Result<Self, ImportError> {
+        let mut buffered = BufReader::new(reader);
+        let (prefix, header_range) =
+            read_first_line(&mut buffered).map_err(|e| ImportError::io(source, e))?;
+        let Some(range) = header_range else {
+            return Err(ImportError::new(
+                source,
+                ErrorKind::Empty {
+                    expected: expected.to_string(),
+                },
+            ));
+        };
+        let delimiter = sniff_delimiter(&prefix[range]);
+        let input = Counting::new(Cursor::new(prefix).chain(buffered));
+        Ok(Table {
+            source: source.to_string(),
+            reader: csv_reader(input, delimiter),
+            header: Vec::new(),
+            header_line: 1,
+            line_offset: 0,
+        })
     }
 
     /// A table over the data rows of a file whose header was read
@@ -380,13 +396,7 @@ impl<R: Read> Table<R> {
         let mut lead = Vec::with_capacity(rest.len() + 1);
         lead.push(b'\n');
         lead.extend_from_slice(&rest);
-        let input = Counting {
-            inner: Cursor::new(lead).chain(input),
-            total: 0,
-            eof: false,
-            last: None,
-            since_line_feed: 0,
-        };
+        let input = Counting::new(Cursor::new(lead).chain(input));
         Table {
             source: source.to_string(),
             reader: csv_reader(input, delimiter),
@@ -409,51 +419,6 @@ impl<R: Read> Table<R> {
     /// The line the header is on.
     pub(crate) fn header_line(&self) -> u64 {
         self.header_line
-    }
-
-    /// The 0-based index of the header whose [`match_key`] is `key`.
-    pub(crate) fn find(&self, key: &str) -> Option<usize> {
-        self.header.iter().position(|h| match_key(h) == key)
-    }
-
-    /// The header name of 0-based column `index`.
-    pub(crate) fn name(&self, index: usize) -> &str {
-        self.header.get(index).map_or("", String::as_str)
-    }
-
-    /// The trimmed text of cell `index`.
-    pub(crate) fn cell<'r>(
-        &self,
-        record: &'r ByteRecord,
-        index: usize,
-        line: u64,
-    ) -> Result<&'r str, ImportError> {
-        cell(record, index, &self.source, self.name(index), line)
-    }
-
-    /// A trimmed cell that must have letters or digits (an id or a name);
-    /// `expected` says what belongs there.
-    pub(crate) fn required_cell<'r>(
-        &self,
-        record: &'r ByteRecord,
-        index: usize,
-        line: u64,
-        expected: &str,
-    ) -> Result<&'r str, ImportError> {
-        let text = self.cell(record, index, line)?;
-        let error = if text.is_empty() {
-            ImportError::new(
-                self.source(),
-                ErrorKind::EmptyCell {
-                    expected: expected.to_string(),
-                },
-            )
-        } else if match_key(text).is_empty() {
-            ImportError::bad_value(self.source(), text, "has no letters or digits", expected)
-        } else {
-            return Ok(text);
-        };
-        Err(error.at_line(line).at_column(index, self.name(index)))
     }
 
     /// Reads the next record that is not blank into `record` and returns
@@ -582,19 +547,14 @@ pub(crate) fn check_length_of<F: Fields + ?Sized>(
     .at_line(line))
 }
 
-/// Refuses empty header cells and two cells with the same loose key.
-pub(crate) fn check_header(header: &[String], source: &str, line: u64) -> Result<(), ImportError> {
-    check_header_cells(
-        header,
-        source,
-        line,
-        "a name in every header cell (a delimiter at the end of the header line makes an empty column)",
-    )
-}
+/// What a CSV header needs in each cell, for [`check_header`].
+pub(crate) const HEADER_CELLS: &str =
+    "a name in every header cell (a delimiter at the end of the header line makes an empty column)";
 
-/// Refuses empty header cells (expecting `expected_name` instead) and two
-/// cells with the same loose key; linear in the header, however wide.
-pub(crate) fn check_header_cells(
+/// Refuses empty header cells (expecting `expected_name` instead: CSV and
+/// sheet headers say what makes a cell empty differently) and two cells
+/// with the same loose key; linear in the header, however wide.
+pub(crate) fn check_header(
     header: &[String],
     source: &str,
     line: u64,

@@ -334,7 +334,7 @@ impl<R: Read + Seek> SheetRows<'_, R> {
                 *cell = text.trim().to_string();
             }
         }
-        check_header(&header, &self.source, self.header_line)?;
+        crate::table::check_header(&header, &self.source, self.header_line, SHEET_HEADER_CELLS)?;
         self.header = header;
         Ok(true)
     }
@@ -420,16 +420,10 @@ fn column_name(index: u32) -> String {
     String::from_utf8(name).unwrap_or_default()
 }
 
-/// Refuses empty header cells among the used columns, and two header cells
-/// with the same loose key (the rules of a CSV header).
-fn check_header(header: &[String], source: &str, line: u64) -> Result<(), ImportError> {
-    crate::table::check_header_cells(
-        header,
-        source,
-        line,
-        "a name in every header cell up to the last column that has one",
-    )
-}
+/// What a sheet's header needs in each cell, for
+/// [`check_header`](crate::table::check_header): empty cells are refused
+/// among the used columns only.
+const SHEET_HEADER_CELLS: &str = "a name in every header cell up to the last column that has one";
 
 /// Hand-built workbooks, hostile ones included, shared with the tests of
 /// the binary.

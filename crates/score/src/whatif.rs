@@ -163,13 +163,62 @@ struct Search<'a> {
     bases: Vec<f64>,
     /// The values each capability can be raised to, in increasing order.
     ladders: Vec<Vec<f64>>,
+    /// Values this close are equal (a billionth of the scale's width).
+    tol: f64,
     ws: Workspace,
     batch: ProfileBatch,
     explored: usize,
 }
 
-impl Search<'_> {
-    /// The profile with `steps` applied, into `out`.
+/// The cheapest winning plan known, as `(micro-points, capabilities,
+/// steps)`: the search only looks at states cheaper than it.
+type Bound = Option<(i64, usize, Vec<u8>)>;
+
+impl<'a> Search<'a> {
+    /// The search for `target` from the profile `values` / `answered`:
+    /// each capability's ladder climbs from its answer (or `L`, for a
+    /// blank) a whole point at a time to the top, `H`.
+    fn new(
+        matrix: &'a CompiledMatrix,
+        strategy: &'a dyn Strategy,
+        values: &[f64],
+        answered: &[bool],
+        target: usize,
+    ) -> Self {
+        let scale = matrix.scale();
+        let (lo, hi) = (scale.min(), scale.max());
+        let tol = 1e-9 * scale.width();
+        let c = values.len();
+        let bases: Vec<f64> = (0..c).map(|k| if answered[k] { values[k] } else { lo }).collect();
+        let ladders: Vec<Vec<f64>> = bases
+            .iter()
+            .map(|&base| {
+                let mut ladder = Vec::new();
+                let mut v = base;
+                while v < hi - tol && ladder.len() < u8::MAX as usize {
+                    v = (v + 1.0).min(hi);
+                    if hi - v < tol {
+                        v = hi;
+                    }
+                    ladder.push(v);
+                }
+                ladder
+            })
+            .collect();
+        Search {
+            matrix,
+            strategy,
+            target,
+            original: (0..c).map(|k| answered[k].then_some(values[k])).collect(),
+            bases,
+            ladders,
+            tol,
+            ws: Workspace::new(),
+            batch: ProfileBatch::with_capacity(c, c + 2),
+            explored: 0,
+        }
+    }
+
     fn profile(&self, steps: &[u8], out: &mut Vec<Option<f64>>) {
         out.clear();
         out.extend(steps.iter().enumerate().map(|(k, &s)| match s {
@@ -353,120 +402,152 @@ pub fn what_it_takes(
     options: &WhatIfOptions,
 ) -> Result<WhatIf, ScoreError> {
     matrix.assert_profile(values, answered, target);
-    let scale = matrix.scale();
-    let (lo, hi) = (scale.min(), scale.max());
-    let tol = 1e-9 * scale.width();
-    let c = values.len();
-    let bases: Vec<f64> = (0..c).map(|k| if answered[k] { values[k] } else { lo }).collect();
-    let ladders: Vec<Vec<f64>> = bases
-        .iter()
-        .map(|&base| {
-            let mut ladder = Vec::new();
-            let mut v = base;
-            while v < hi - tol && ladder.len() < u8::MAX as usize {
-                v = (v + 1.0).min(hi);
-                if hi - v < tol {
-                    v = hi;
-                }
-                ladder.push(v);
-            }
-            ladder
-        })
-        .collect();
-    let mut search = Search {
-        matrix,
-        strategy,
-        target,
-        original: (0..c).map(|k| answered[k].then_some(values[k])).collect(),
-        bases,
-        ladders,
-        ws: Workspace::new(),
-        batch: ProfileBatch::with_capacity(c, c + 2),
-        explored: 0,
-    };
-
-    let root = vec![0u8; c];
+    let mut search = Search::new(matrix, strategy, values, answered, target);
+    let root = vec![0u8; values.len()];
     if search.wins(std::slice::from_ref(&root))?[0] {
         let plan = search.plan(&root)?;
         return Ok(WhatIf::AlreadyFirst { score: plan.score });
     }
+    let bound = search.shortcut(options.budget / 2)?;
+    search.cheapest(bound, options.budget)
+}
 
-    // Two complete plans: the target's levels, and the top everywhere.
-    let levels = matrix.level_row(target);
-    let weights = matrix.importance_row(target);
-    let to_levels: Vec<u8> = (0..c)
-        .map(|k| {
-            let below = search.original[k].is_none_or(|x| x < levels[k] - tol);
-            if weights[k] > 0.0 && below {
-                let ladder = &search.ladders[k];
-                let at = ladder
-                    .iter()
-                    .position(|&v| v >= levels[k] - tol)
-                    .unwrap_or(ladder.len());
-                // `position` is 0-based; steps are 1-based.
-                (at + 1).min(ladder.len()) as u8
-            } else {
-                0
-            }
-        })
-        .collect();
-    let to_top: Vec<u8> = search.ladders.iter().map(|l| l.len() as u8).collect();
-    let mut plans = vec![to_levels, to_top];
-    let mut wins = search.wins(&plans)?;
-    if let Some(greedy) = search.greedy(options.budget / 2)? {
-        plans.push(greedy);
-        wins.push(true);
+impl Search<'_> {
+    /// The steps that raise every answer below the target's level (on a
+    /// capability it weighs) to that level: the first step at or above it.
+    fn to_levels(&self) -> Vec<u8> {
+        let levels = self.matrix.level_row(self.target);
+        let weights = self.matrix.importance_row(self.target);
+        let tol = self.tol;
+        (0..self.original.len())
+            .map(|k| {
+                let below = self.original[k].is_none_or(|x| x < levels[k] - tol);
+                if weights[k] > 0.0 && below {
+                    let ladder = &self.ladders[k];
+                    let at = ladder
+                        .iter()
+                        .position(|&v| v >= levels[k] - tol)
+                        .unwrap_or(ladder.len());
+                    // `position` is 0-based; steps are 1-based.
+                    (at + 1).min(ladder.len()) as u8
+                } else {
+                    0
+                }
+            })
+            .collect()
     }
-    let mut bound: Option<(i64, usize, Vec<u8>)> = None;
-    for (steps, won) in plans.into_iter().zip(wins) {
-        if won {
-            let (points, count) = search.total(&steps);
-            let better = bound
-                .as_ref()
-                .is_none_or(|(p, n, _)| (key(points), count) < (*p, *n));
-            if better {
-                bound = Some((key(points), count, steps));
+
+    /// The cheapest of the three complete plans that wins (the target's
+    /// levels, the top everywhere, the greedy plan within `greedy_budget`),
+    /// if any: the search's first bound.
+    fn shortcut(&mut self, greedy_budget: usize) -> Result<Bound, ScoreError> {
+        let to_top: Vec<u8> = self.ladders.iter().map(|l| l.len() as u8).collect();
+        let mut plans = vec![self.to_levels(), to_top];
+        let mut wins = self.wins(&plans)?;
+        if let Some(greedy) = self.greedy(greedy_budget)? {
+            plans.push(greedy);
+            wins.push(true);
+        }
+        let mut bound: Bound = None;
+        for (steps, won) in plans.into_iter().zip(wins) {
+            if won {
+                let (points, count) = self.total(&steps);
+                let better = bound
+                    .as_ref()
+                    .is_none_or(|(p, n, _)| (key(points), count) < (*p, *n));
+                if better {
+                    bound = Some((key(points), count, steps));
+                }
             }
         }
+        Ok(bound)
     }
 
-    let mut nodes = vec![Node {
-        parent: 0,
-        capability: ROOT,
-        step: 0,
-        count: 0,
-        points: 0.0,
-        wins: false,
-    }];
-    // Min-heap on (micro-points, capabilities, insertion order).
-    let mut queue = BinaryHeap::new();
-    queue.push(Reverse((0i64, 0u32, 0u32)));
-    let mut steps = vec![0u8; c];
-    let mut children: Vec<Vec<u8>> = Vec::with_capacity(c);
-    let mut child_nodes: Vec<Node> = Vec::with_capacity(c);
+    /// The uniform-cost search from the root, cheaper than `bound`, within
+    /// `budget` states scored.
+    fn cheapest(mut self, mut bound: Bound, budget: usize) -> Result<WhatIf, ScoreError> {
+        let c = self.original.len();
+        let mut nodes = vec![Node {
+            parent: 0,
+            capability: ROOT,
+            step: 0,
+            count: 0,
+            points: 0.0,
+            wins: false,
+        }];
+        // Min-heap on (micro-points, capabilities, insertion order).
+        let mut queue = BinaryHeap::new();
+        queue.push(Reverse((0i64, 0u32, 0u32)));
+        let mut steps = vec![0u8; c];
+        let mut children: Vec<Vec<u8>> = Vec::with_capacity(c);
+        let mut child_nodes: Vec<Node> = Vec::with_capacity(c);
 
-    while let Some(Reverse((points_key, count, id))) = queue.pop() {
-        if let Some((p, n, plan)) = &bound {
-            if (points_key, count as usize) >= (*p, *n) {
-                // Nothing cheaper is left: the known plan is optimal.
-                let plan = plan.clone();
+        while let Some(Reverse((points_key, count, id))) = queue.pop() {
+            if let Some((p, n, plan)) = &bound {
+                if (points_key, count as usize) >= (*p, *n) {
+                    // Nothing cheaper is left: the known plan is optimal.
+                    let plan = plan.clone();
+                    return Ok(WhatIf::Reached {
+                        plan: self.plan(&plan)?,
+                        explored: self.explored,
+                    });
+                }
+            }
+            let id = id as usize;
+            let parent = nodes[id];
+            Search::steps_of(&nodes, id, &mut steps);
+            if parent.wins {
                 return Ok(WhatIf::Reached {
-                    plan: search.plan(&plan)?,
-                    explored: search.explored,
+                    plan: self.plan(&steps)?,
+                    explored: self.explored,
                 });
             }
+            self.expand(id, &parent, &steps, &bound, &mut children, &mut child_nodes);
+            if children.is_empty() {
+                continue;
+            }
+            if self.explored + children.len() > budget || nodes.len() + children.len() >= u32::MAX as usize {
+                let known = match bound.take() {
+                    Some((_, _, plan)) => Some(self.plan(&plan)?),
+                    None => None,
+                };
+                return Ok(WhatIf::Unresolved {
+                    at_least: parent.points,
+                    known,
+                    explored: self.explored,
+                });
+            }
+            let wins = self.wins(&children)?;
+            for (mut node, won) in child_nodes.drain(..).zip(wins) {
+                node.wins = won;
+                queue.push(Reverse((key(node.points), node.count, nodes.len() as u32)));
+                nodes.push(node);
+            }
         }
-        let id = id as usize;
-        let parent = nodes[id];
-        Search::steps_of(&nodes, id, &mut steps);
-        if parent.wins {
-            return Ok(WhatIf::Reached {
-                plan: search.plan(&steps)?,
-                explored: search.explored,
-            });
+        match bound {
+            Some((_, _, plan)) => Ok(WhatIf::Reached {
+                plan: self.plan(&plan)?,
+                explored: self.explored,
+            }),
+            None => Ok(WhatIf::OutOfReach {
+                explored: self.explored,
+            }),
         }
-        // Children in canonical order: raise the last raised capability one
-        // more step, or any later one its first step.
+    }
+
+    /// The children of node `id` (`parent`, at `steps`) cheaper than
+    /// `bound`, into `children` (their steps) and `child_nodes`, in
+    /// canonical order: raise the last raised capability one more step, or
+    /// any later one its first step.
+    fn expand(
+        &self,
+        id: usize,
+        parent: &Node,
+        steps: &[u8],
+        bound: &Bound,
+        children: &mut Vec<Vec<u8>>,
+        child_nodes: &mut Vec<Node>,
+    ) {
         children.clear();
         child_nodes.clear();
         let start = if parent.capability == ROOT {
@@ -474,24 +555,24 @@ pub fn what_it_takes(
         } else {
             parent.capability as usize
         };
-        for k in start..c {
+        for k in start..steps.len() {
             let s = steps[k];
             let can = if parent.capability as usize == k {
-                (s as usize) < search.ladders[k].len()
+                (s as usize) < self.ladders[k].len()
             } else {
-                s == 0 && !search.ladders[k].is_empty()
+                s == 0 && !self.ladders[k].is_empty()
             };
             if !can {
                 continue;
             }
-            let points = parent.points + search.cost(k, s + 1) - search.cost(k, s);
+            let points = parent.points + self.cost(k, s + 1) - self.cost(k, s);
             let count = parent.count + u32::from(s == 0);
-            if let Some((p, n, _)) = &bound {
+            if let Some((p, n, _)) = bound {
                 if (key(points), count as usize) >= (*p, *n) {
                     continue;
                 }
             }
-            let mut child = steps.clone();
+            let mut child = steps.to_vec();
             child[k] = s + 1;
             children.push(child);
             child_nodes.push(Node {
@@ -503,37 +584,6 @@ pub fn what_it_takes(
                 wins: false,
             });
         }
-        if children.is_empty() {
-            continue;
-        }
-        if search.explored + children.len() > options.budget
-            || nodes.len() + children.len() >= u32::MAX as usize
-        {
-            let known = match &bound {
-                Some((_, _, plan)) => Some(search.plan(&plan.clone())?),
-                None => None,
-            };
-            return Ok(WhatIf::Unresolved {
-                at_least: parent.points,
-                known,
-                explored: search.explored,
-            });
-        }
-        let wins = search.wins(&children)?;
-        for (mut node, won) in child_nodes.drain(..).zip(wins) {
-            node.wins = won;
-            queue.push(Reverse((key(node.points), node.count, nodes.len() as u32)));
-            nodes.push(node);
-        }
-    }
-    match bound {
-        Some((_, _, plan)) => Ok(WhatIf::Reached {
-            plan: search.plan(&plan)?,
-            explored: search.explored,
-        }),
-        None => Ok(WhatIf::OutOfReach {
-            explored: search.explored,
-        }),
     }
 }
 

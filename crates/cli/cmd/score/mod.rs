@@ -7,7 +7,7 @@
 //! order (see [`crate::pipeline`]). Only the table format, which is for
 //! people and needs the whole result to lay it out, holds rows.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::time::Instant;
 
 use std::path::PathBuf;
@@ -20,17 +20,17 @@ use rolefit_model::{ProfileBatch, RoleMatrix};
 use rolefit_score::{explain, CompiledMatrix, Outcome, Scorer, Strategy, Workspace};
 
 use crate::args::{
-    CellSafety, Emit, InputEncoding, MatrixSource, MinAnswered, OnError, Quiet, ResponsesSource, Scoring,
+    CellSafety, Emit, InputEncoding, MatrixSource, MinAnswered, Quiet, ResponsesSource, Scoring,
 };
 use crate::error::bad_input;
-use crate::io::{open_input, Output};
+use crate::io::{open_input, Input, Output};
 use crate::load::{self, no_respondents};
 use crate::pipeline::{self, ChunkResult};
 use crate::plot::radar::{self, PLOT_INPUT_MAX};
 use crate::progress::Progress;
 use crate::registry::{Finished, Strategies};
-use crate::rejects;
 use crate::render::scores::{Renderer, ScoreFormat, TableRow};
+use crate::row_policy::{RowCounts, RowPolicy};
 use crate::settings::Settings;
 
 /// `rolefit score`
@@ -93,6 +93,13 @@ impl ScoreArgs {
     pub fn output_format(&self) -> anyhow::Result<ScoreFormat> {
         self.emit.chosen("score")
     }
+
+    /// The worker threads: `--threads`, else one per core.
+    fn threads(&self) -> usize {
+        self.threads
+            .map(|t| t as usize)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
 }
 
 /// Input bytes per chunk: large enough that per-chunk costs vanish (about
@@ -109,15 +116,10 @@ const TABLE_NOTE_ROWS: usize = 20_000;
 /// Runs `rolefit score`.
 pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
     let started = Instant::now();
-    if args.responses.rejects.is_some() && args.responses.on_error != OnError::Skip {
-        return Err(bad_input(
-            "--rejects needs --on-error skip (with fail, the first bad row stops the run)",
-        ));
-    }
+    let policy = RowPolicy::new(&args.responses, settings)?;
     let loaded = load::matrix_for_model(&args.matrix, args.scoring.learned.model.as_deref(), settings)?;
     loaded.print_notes(settings);
     let matrix = loaded.matrix;
-    let survey = load::survey(args.responses.survey.as_deref(), settings)?;
     let strategies = Strategies::open(args.scoring.choice.plugin.duration())?;
     let chosen = crate::strategy::choose(&strategies, &args.scoring, &matrix, settings)?;
     let strategy = chosen.get();
@@ -127,25 +129,8 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
         .top(Some(top))
         .min_answered(args.answered.ranking());
 
-    let input = open_input(args.responses.input.as_deref(), "responses", settings.encoding)?;
-    let options = load::response_options(&args.responses, settings)?;
-    if args.plot.is_some() {
-        plot_size_check(&input.name, input.len.unwrap_or(0))?;
-    }
-    let chunks = ResponseChunks::new(
-        input.reader,
-        &input.name,
-        &matrix,
-        Some(&survey),
-        &options,
-        CHUNK_BYTES,
-    )?;
+    let (input, chunks) = open_chunks(args, &matrix, settings)?;
     let plan = chunks.plan().clone();
-    if !settings.quiet {
-        for note in load::plan_notes(&input.name, &plan) {
-            eprintln!("note: {note}");
-        }
-    }
     let renderer = Renderer::new(
         args.output_format()?,
         &matrix,
@@ -157,33 +142,17 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
     .with_flags(plan.flags_on())
     .with_answer_scale(plan.response_scale().scale());
 
-    let mut out = Sink {
-        out: Output::create(args.emit.output())?,
-        held: args.plot.is_some().then(Vec::new),
-    };
-    // --plot: the one respondent's answers and ranking, as scored.
-    let mut plotted: Option<Plotted> = None;
-    let mut rejects = match &args.responses.rejects {
-        Some(path) => {
-            let mut file = Output::create(Some(path))?;
-            rejects::write_header(&mut file, &plan, settings.sanitize)?;
-            Some(file)
-        }
-        None => None,
-    };
-    // The header goes out with the first chunk, so that a run that reads
-    // no row at all writes nothing.
-    let header = renderer.header(args.no_header);
-    let mut header_written = false;
     let progress = Progress::new(input.len, settings.quiet);
-    let mut totals = Totals::default();
-    let mut table_rows: Vec<TableRow> = Vec::new();
-    let mut noted_table = false;
-    let mut first_output = true;
-    let threads = args
-        .threads
-        .map(|t| t as usize)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let mut collected = Collector::new(
+        args,
+        &policy,
+        &plan,
+        &renderer,
+        &progress,
+        &input.name,
+        settings.quiet,
+    )?;
+    let threads = args.threads();
     let job = Job {
         plan: &plan,
         scorer: &scorer,
@@ -191,9 +160,7 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
         strategy,
         renderer: &renderer,
         bootstrap: crate::confidence::score_bootstrap(args.confidence, args.resamples, args.seed),
-        skip_bad_rows: args.responses.on_error == OnError::Skip,
-        sanitize: settings.sanitize,
-        exclude_flagged: args.responses.exclude_flagged,
+        policy,
         plot: args.plot.is_some(),
         spare: crossbeam_channel::bounded(4 * threads + 4),
     };
@@ -203,48 +170,17 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
         threads,
         || Worker::new(compiled.n_capabilities()),
         |worker, chunk| job.process(worker, chunk),
-        |mut done: Done, bytes_read| {
-            if !header_written {
-                out.write_all(&header)?;
-                header_written = true;
-            }
-            let bytes = renderer.continue_output(&done.output, &mut first_output);
-            out.write_all(bytes)?;
-            // A full pool means enough buffers are about; drop this one.
-            let _ = job.spare.0.try_send(std::mem::take(&mut done.output));
-            if let Some(file) = rejects.as_mut() {
-                file.write_all(&done.rejects)?;
-            }
-            table_rows.append(&mut done.table);
-            if args.plot.is_some() {
-                plotted = plotted.take().or_else(|| done.first.take());
-                plot_size_check(&input.name, bytes_read)?;
-            }
-            if !settings.quiet && !noted_table && table_rows.len() >= TABLE_NOTE_ROWS {
-                noted_table = true;
-                progress.note(&format!(
-                    "a table keeps every row in memory until the end ({} rows so far); --format csv or \
-                     ndjson (or -o FILE.csv) streams large inputs in constant memory",
-                    table_rows.len()
-                ));
-            }
-            totals.add(&done);
-            progress.update(bytes_read, totals.read);
-            match done.error.take() {
-                Some(e) => Err(e),
-                None => Ok(()),
-            }
-        },
+        |mut done: Done, bytes_read| collected.take(&mut done, bytes_read, &job.spare.0),
     )?;
     progress.finish();
-    if totals.read == 0 {
+    if collected.totals.rows.read == 0 {
         return Err(no_respondents(&input.name));
     }
     // --plot: exactly one respondent, drawn now, written once the run succeeds.
     let plot_svg = match &args.plot {
         Some(_) => Some(draw_plotted(
-            plotted.as_ref(),
-            &totals,
+            collected.plotted.as_ref(),
+            &collected.totals,
             &input.name,
             &matrix,
             strategy.name(),
@@ -252,16 +188,11 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
         )?),
         None => None,
     };
-    if !header_written {
-        out.write_all(&header)?;
-    }
-
-    out.write_all(&renderer.footer(&table_rows, first_output))?;
+    let (out, rejects, totals) = collected.close()?;
     let needed = scorer.needed();
     // A strategy plugin that fails at the end fails the run, output unwritten.
     let finished = strategies.finish()?;
-    let out = out.into_output()?;
-    out.finish()?;
+    out.into_output()?.finish()?;
     if let Some(file) = rejects {
         file.finish().context("writing the rejects file")?;
     }
@@ -279,23 +210,140 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
             )
         );
     }
-    if totals.read > 0 && totals.excluded > 0 && totals.rejected + totals.excluded == totals.read {
-        return Err(bad_input(format!(
-            "every one of the {} rows of {} was rejected or flagged and left out (--exclude-flagged)",
-            totals.read, input.name
-        )));
-    }
-    if totals.read > 0 && totals.rejected == totals.read {
-        // Nothing is written (no output and no rejects file), so the
-        // message itself says why.
-        return Err(bad_input(format!(
-            "every one of the {} rows of {} was rejected, so nothing was written; the first: {}",
-            totals.read,
-            input.name,
-            totals.first_reject.as_deref().unwrap_or("?")
-        )));
-    }
+    totals.rows.check_some_kept(&input.name)?;
     Ok(finished)
+}
+
+/// The responses of `args` opened in chunks of [`CHUNK_BYTES`] with the
+/// `--survey` (or built-in) survey, `--plot`'s size checked and the plan's
+/// notes said (unless `--quiet`): the input (its reader taken) and the
+/// chunks.
+fn open_chunks(
+    args: &ScoreArgs,
+    matrix: &RoleMatrix,
+    settings: &Settings,
+) -> Result<(Input, ResponseChunks<Box<dyn Read + Send>>)> {
+    let survey = load::survey(args.responses.survey.as_deref(), settings)?;
+    let mut input = open_input(args.responses.input.as_deref(), "responses", settings.encoding)?;
+    let options = load::response_options(&args.responses, settings)?;
+    if args.plot.is_some() {
+        plot_size_check(&input.name, input.len.unwrap_or(0))?;
+    }
+    let reader = std::mem::replace(&mut input.reader, Box::new(std::io::empty()));
+    let chunks = ResponseChunks::new(reader, &input.name, matrix, Some(&survey), &options, CHUNK_BYTES)?;
+    if !settings.quiet {
+        for note in load::plan_notes(&input.name, chunks.plan()) {
+            eprintln!("note: {note}");
+        }
+    }
+    Ok((input, chunks))
+}
+
+/// What the writer keeps between chunks, in input order: the output and
+/// rejects file written so far, the table rows held until the end, the
+/// `--plot` respondent and the row counts.
+struct Collector<'a> {
+    out: Sink,
+    rejects: Option<Output>,
+    /// The header goes out with the first chunk, so that a run that reads
+    /// no row at all writes nothing.
+    header: Vec<u8>,
+    header_written: bool,
+    first_output: bool,
+    table_rows: Vec<TableRow>,
+    noted_table: bool,
+    /// --plot: the one respondent's answers and ranking, as scored.
+    plotted: Option<Plotted>,
+    totals: Totals,
+    renderer: &'a Renderer<'a>,
+    progress: &'a Progress,
+    name: &'a str,
+    plot: bool,
+    quiet: bool,
+}
+
+impl<'a> Collector<'a> {
+    /// A collector writing `args`' output (`-o`; held in memory with
+    /// `--plot`) and rejects file (`--rejects`, by `policy`), the header
+    /// first.
+    fn new(
+        args: &ScoreArgs,
+        policy: &RowPolicy,
+        plan: &ColumnPlan,
+        renderer: &'a Renderer<'a>,
+        progress: &'a Progress,
+        name: &'a str,
+        quiet: bool,
+    ) -> Result<Self> {
+        let plot = args.plot.is_some();
+        Ok(Collector {
+            out: Sink {
+                out: Output::create(args.emit.output())?,
+                held: plot.then(Vec::new),
+            },
+            rejects: policy.rejects_file(&args.responses, plan)?,
+            header: renderer.header(args.no_header),
+            header_written: false,
+            first_output: true,
+            table_rows: Vec::new(),
+            noted_table: false,
+            plotted: None,
+            totals: Totals::default(),
+            renderer,
+            progress,
+            name,
+            plot,
+            quiet,
+        })
+    }
+
+    /// Once every chunk is in: the header (if no chunk wrote it) and the
+    /// footer written; the output, rejects file and counts, to finish.
+    fn close(mut self) -> Result<(Sink, Option<Output>, Totals)> {
+        if !self.header_written {
+            self.out.write_all(&self.header)?;
+        }
+        let footer = self.renderer.footer(&self.table_rows, self.first_output);
+        self.out.write_all(&footer)?;
+        Ok((self.out, self.rejects, self.totals))
+    }
+
+    /// Writes out the chunk `done` (`bytes_read` of the input so far) and
+    /// counts it; its output buffer goes back to `spare` for the workers.
+    fn take(&mut self, done: &mut Done, bytes_read: u64, spare: &Sender<Vec<u8>>) -> Result<()> {
+        if !self.header_written {
+            self.out.write_all(&self.header)?;
+            self.header_written = true;
+        }
+        let bytes = self
+            .renderer
+            .continue_output(&done.output, &mut self.first_output);
+        self.out.write_all(bytes)?;
+        // A full pool means enough buffers are about; drop this one.
+        let _ = spare.try_send(std::mem::take(&mut done.output));
+        if let Some(file) = self.rejects.as_mut() {
+            file.write_all(&done.rejects)?;
+        }
+        self.table_rows.append(&mut done.table);
+        if self.plot {
+            self.plotted = self.plotted.take().or_else(|| done.first.take());
+            plot_size_check(self.name, bytes_read)?;
+        }
+        if !self.quiet && !self.noted_table && self.table_rows.len() >= TABLE_NOTE_ROWS {
+            self.noted_table = true;
+            self.progress.note(&format!(
+                "a table keeps every row in memory until the end ({} rows so far); --format csv or \
+                 ndjson (or -o FILE.csv) streams large inputs in constant memory",
+                self.table_rows.len()
+            ));
+        }
+        self.totals.add(done);
+        self.progress.update(bytes_read, self.totals.rows.read);
+        match done.error.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Where the rows go: the output, or with `--plot` memory first, so that
@@ -361,15 +409,15 @@ fn draw_plotted(
     strategy: &str,
     top: Option<u32>,
 ) -> Result<String> {
-    if totals.read != 1 {
+    if totals.rows.read != 1 {
         return Err(bad_input(format!(
             "--plot draws one respondent, but {name} holds {}; give a file with one respondent \
              (for example `head -2 FILE > one.csv`)",
-            totals.read
+            totals.rows.read
         )));
     }
     let Some(p) = plotted else {
-        let why = if totals.excluded > 0 {
+        let why = if totals.rows.excluded > 0 {
             "left out as flagged (--exclude-flagged)"
         } else {
             "rejected (see --rejects)"
@@ -399,11 +447,8 @@ struct Job<'a> {
     renderer: &'a Renderer<'a>,
     /// `--confidence`: how each respondent's answers are resampled.
     bootstrap: Option<rolefit_score::evaluate::Bootstrap>,
-    skip_bad_rows: bool,
-    /// Whether rejected rows' cells are guarded (not `--no-sanitize`).
-    sanitize: bool,
-    /// `--exclude-flagged`: flagged rows are counted, not scored.
-    exclude_flagged: bool,
+    /// `--on-error` and `--exclude-flagged`.
+    policy: RowPolicy,
     /// `--plot`: each chunk keeps its first respondent ([`Done::first`]).
     plot: bool,
     /// Output buffers the writer is done with, for workers to fill again:
@@ -439,19 +484,11 @@ struct Done {
     output: Vec<u8>,
     rejects: Vec<u8>,
     table: Vec<TableRow>,
-    read: u64,
+    /// Rows read, rejected, flagged and left out.
+    rows: RowCounts,
     scored: u64,
-    rejected: u64,
-    /// The error of the first row rejected.
-    first_reject: Option<String>,
     unranked: u64,
     unranked_ids: Vec<String>,
-    /// How many rows have each flag, in `QualityFlags::ALL` order.
-    flag_counts: [u64; 3],
-    /// Rows with some flag.
-    flagged: u64,
-    /// Flagged rows left out.
-    excluded: u64,
     /// With `--plot`, the chunk's first respondent scored.
     first: Option<Plotted>,
     /// A bad row (an `ImportError`: exit 2) or a failed strategy (a
@@ -478,51 +515,26 @@ impl Job<'_> {
         w.batch.clear();
         w.positions.clear();
         let mut rejects = Vec::new();
-        let mut rejected = 0u64;
-        let mut first_reject = None;
+        let mut rows = RowCounts::default();
         let parsed = w.parser.parse(
             self.plan,
             &chunk,
             &mut w.batch,
             &mut w.positions,
-            |position, record, e| {
-                if !self.skip_bad_rows {
-                    return Err(e);
-                }
-                rejected += 1;
-                if first_reject.is_none() {
-                    first_reject = Some(e.to_string());
-                }
-                rejects::append(&mut rejects, position, record, &e, self.sanitize);
-                Ok(())
-            },
+            |position, record, e| self.policy.reject(&mut rows, &mut rejects, position, record, e),
         );
         let error = parsed.err().map(anyhow::Error::from);
-        let read = w.batch.len() as u64 + rejected + u64::from(error.is_some());
-        let mut flag_counts = [0u64; 3];
-        let flagged = w.batch.flagged_count() as u64;
-        let mut excluded = 0;
-        for (_, flags) in w.batch.flagged_rows() {
-            load::count_flags(&mut flag_counts, flags);
-        }
-        if flagged > 0 && self.exclude_flagged {
-            w.batch.remove_flagged();
-            excluded = flagged;
-        }
+        rows.read = w.batch.len() as u64 + rows.rejected + u64::from(error.is_some());
+        self.policy.sort_flagged(&mut rows, &mut w.batch);
         let mut done = Done {
             input: chunk.bytes,
             output: self.spare_output(w.batch.len()),
             rejects,
             table: Vec::new(),
-            read,
+            rows,
             scored: w.batch.len() as u64,
-            rejected,
-            first_reject,
             unranked: 0,
             unranked_ids: Vec::new(),
-            flag_counts,
-            flagged,
-            excluded,
             first: None,
             error,
         };
@@ -604,32 +616,17 @@ impl Job<'_> {
 /// Row counts over the whole run.
 #[derive(Debug, Default)]
 struct Totals {
-    read: u64,
+    rows: RowCounts,
     scored: u64,
-    rejected: u64,
-    /// The error of the first row rejected, in input order.
-    first_reject: Option<String>,
     unranked: u64,
     unranked_ids: Vec<String>,
-    flag_counts: [u64; 3],
-    flagged: u64,
-    excluded: u64,
 }
 
 impl Totals {
     fn add(&mut self, done: &Done) {
-        self.read += done.read;
+        self.rows.add(&done.rows);
         self.scored += done.scored;
-        self.rejected += done.rejected;
-        if self.first_reject.is_none() {
-            self.first_reject.clone_from(&done.first_reject);
-        }
         self.unranked += done.unranked;
-        self.flagged += done.flagged;
-        self.excluded += done.excluded;
-        for (total, n) in self.flag_counts.iter_mut().zip(done.flag_counts) {
-            *total += n;
-        }
         for id in &done.unranked_ids {
             if self.unranked_ids.len() < 5 {
                 self.unranked_ids.push(id.clone());
@@ -641,22 +638,19 @@ impl Totals {
     /// were flagged, and if so whether flagged rows were left out.
     fn summary(&self, source: &str, seconds: f64, needed: usize, flags: Option<bool>) -> String {
         let excluded = if flags == Some(true) {
-            format!(", {} left out as flagged", self.excluded)
+            format!(", {} left out as flagged", self.rows.excluded)
         } else {
             String::new()
         };
         let mut s = format!(
             "rolefit: {source}: {} rows read, {} scored, {} rejected{excluded} in {:.2} s",
-            self.read, self.scored, self.rejected, seconds
+            self.rows.read, self.scored, self.rows.rejected, seconds
         );
-        if seconds > 0.0 && self.read >= 100_000 {
-            s.push_str(&format!(" ({:.0} rows/s)", self.read as f64 / seconds));
+        if seconds > 0.0 && self.rows.read >= 100_000 {
+            s.push_str(&format!(" ({:.0} rows/s)", self.rows.read as f64 / seconds));
         }
         if flags.is_some() {
-            s.push_str(&format!(
-                "; {}",
-                load::flag_summary(&self.flag_counts, self.flagged)
-            ));
+            s.push_str(&format!("; {}", self.rows.flag_summary()));
         }
         if self.unranked > 0 {
             let more = if self.unranked > self.unranked_ids.len() as u64 {

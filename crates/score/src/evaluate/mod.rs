@@ -238,30 +238,7 @@ pub fn evaluate_with_progress(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Evaluation, EvaluateError> {
     let roles = matrix.roles().len();
-    if labels.len() != profiles.len() {
-        return Err(EvaluateError::Labels(format!(
-            "{} labels for {} respondents",
-            labels.len(),
-            profiles.len()
-        )));
-    }
-    if let Some(&bad) = labels.iter().find(|&&l| l >= roles) {
-        return Err(EvaluateError::Labels(format!(
-            "label {bad} is not a role index (the matrix has {roles} roles)"
-        )));
-    }
-    if options.k == 0 || options.folds < 2 || options.resamples == 0 || options.threads == 0 {
-        return Err(EvaluateError::Options(format!(
-            "k, resamples and threads must be at least 1 and folds at least 2 (got k {}, folds {}, resamples {}, threads {})",
-            options.k, options.folds, options.resamples, options.threads
-        )));
-    }
-    if !(0.0..=1.0).contains(&options.min_answered) {
-        return Err(EvaluateError::Options(format!(
-            "min_answered must be a fraction within 0..=1, got {}",
-            options.min_answered
-        )));
-    }
+    check_inputs(profiles, labels, roles, options)?;
     let compiled = CompiledMatrix::new(matrix);
     compiled.check(profiles)?;
     let needed = Scorer::new(&compiled, &Euclidean)
@@ -299,32 +276,99 @@ pub fn evaluate_with_progress(
 
     let scored = data.score_all(candidates)?;
 
-    let mut strategies = Vec::with_capacity(candidates.len());
-    let mut rankings = Vec::with_capacity(candidates.len());
-    for (candidate, (scores, stability)) in candidates.iter().zip(&scored) {
-        let ranked: Vec<Vec<usize>> = scores
-            .outer_iter()
-            .map(|row| rank(row, None).into_iter().map(|r| r.role).collect())
-            .collect();
-        let ranks = true_ranks(&ranked, &labels);
-        let top: Vec<usize> = ranked.iter().map(|r| r[0]).collect();
-        let confusion = confusion_matrix(&top, &labels, roles);
-        let k = options.k.min(roles);
-        strategies.push(StrategyReport {
-            name: candidate.name().to_string(),
-            cross_validated: matches!(candidate, Candidate::Learned(..)),
-            n,
-            top1_accuracy: top_k_accuracy(&ranks, 1).unwrap_or(0.0),
-            topk_accuracy: top_k_accuracy(&ranks, k).unwrap_or(0.0),
-            mrr: mean_reciprocal_rank(&ranks).unwrap_or(0.0),
-            ndcg: ndcg_at_k(&ranks, k).unwrap_or(0.0),
-            macro_f1: macro_f1(&confusion).unwrap_or(0.0),
-            stability: metrics::mean(stability.iter().copied()).unwrap_or(0.0),
-            confusion,
-        });
-        rankings.push(top);
-    }
+    let (strategies, rankings): (Vec<StrategyReport>, Vec<Vec<usize>>) = candidates
+        .iter()
+        .zip(&scored)
+        .map(|(candidate, (scores, stability))| report(candidate, scores, stability, &labels, roles, options))
+        .unzip();
+    let agreement = agreements(candidates, &scored, &rankings);
 
+    Ok(Evaluation {
+        n,
+        excluded,
+        needed,
+        options: *options,
+        strategies,
+        agreement,
+    })
+}
+
+/// Refuses labels that do not fit the profiles and the matrix's `roles`,
+/// and options out of range.
+fn check_inputs(
+    profiles: &ProfileBatch,
+    labels: &[usize],
+    roles: usize,
+    options: &EvaluateOptions,
+) -> Result<(), EvaluateError> {
+    if labels.len() != profiles.len() {
+        return Err(EvaluateError::Labels(format!(
+            "{} labels for {} respondents",
+            labels.len(),
+            profiles.len()
+        )));
+    }
+    if let Some(&bad) = labels.iter().find(|&&l| l >= roles) {
+        return Err(EvaluateError::Labels(format!(
+            "label {bad} is not a role index (the matrix has {roles} roles)"
+        )));
+    }
+    if options.k == 0 || options.folds < 2 || options.resamples == 0 || options.threads == 0 {
+        return Err(EvaluateError::Options(format!(
+            "k, resamples and threads must be at least 1 and folds at least 2 (got k {}, folds {}, resamples {}, threads {})",
+            options.k, options.folds, options.resamples, options.threads
+        )));
+    }
+    if !(0.0..=1.0).contains(&options.min_answered) {
+        return Err(EvaluateError::Options(format!(
+            "min_answered must be a fraction within 0..=1, got {}",
+            options.min_answered
+        )));
+    }
+    Ok(())
+}
+
+/// The metrics of one candidate from its `scores` (one row per respondent)
+/// and per-respondent `stability`, and its top role for each respondent.
+fn report(
+    candidate: &Candidate<'_>,
+    scores: &Array2<f64>,
+    stability: &[f64],
+    labels: &[usize],
+    roles: usize,
+    options: &EvaluateOptions,
+) -> (StrategyReport, Vec<usize>) {
+    let ranked: Vec<Vec<usize>> = scores
+        .outer_iter()
+        .map(|row| rank(row, None).into_iter().map(|r| r.role).collect())
+        .collect();
+    let ranks = true_ranks(&ranked, labels);
+    let top: Vec<usize> = ranked.iter().map(|r| r[0]).collect();
+    let confusion = confusion_matrix(&top, labels, roles);
+    let k = options.k.min(roles);
+    let report = StrategyReport {
+        name: candidate.name().to_string(),
+        cross_validated: matches!(candidate, Candidate::Learned(..)),
+        n: labels.len(),
+        top1_accuracy: top_k_accuracy(&ranks, 1).unwrap_or(0.0),
+        topk_accuracy: top_k_accuracy(&ranks, k).unwrap_or(0.0),
+        mrr: mean_reciprocal_rank(&ranks).unwrap_or(0.0),
+        ndcg: ndcg_at_k(&ranks, k).unwrap_or(0.0),
+        macro_f1: macro_f1(&confusion).unwrap_or(0.0),
+        stability: metrics::mean(stability.iter().copied()).unwrap_or(0.0),
+        confusion,
+    };
+    (report, top)
+}
+
+/// How far each pair of candidates agrees, from their scores (Kendall's
+/// tau-b per respondent, ties by [`tie_key`]) and their top roles.
+fn agreements(
+    candidates: &[Candidate<'_>],
+    scored: &[(Array2<f64>, Vec<f64>)],
+    rankings: &[Vec<usize>],
+) -> Vec<Agreement> {
+    let n = rankings.first().map_or(0, Vec::len);
     let keys: Vec<Array2<f64>> = scored.iter().map(|(s, _)| s.mapv(tie_key)).collect();
     let mut agreement = Vec::new();
     for a in 0..candidates.len() {
@@ -344,15 +388,7 @@ pub fn evaluate_with_progress(
             });
         }
     }
-
-    Ok(Evaluation {
-        n,
-        excluded,
-        needed,
-        options: *options,
-        strategies,
-        agreement,
-    })
+    agreement
 }
 
 /// Everything a candidate is scored with.

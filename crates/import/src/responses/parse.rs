@@ -1,0 +1,202 @@
+//! The general row parser: any row of any layout, every cell checked, the
+//! answers of each capability averaged and mapped onto the matrix scale.
+//! The fast line reader ([`super::fast`]) hands every line it does not
+//! take to it, so its results and errors are the reference.
+
+use csv::ByteRecord;
+use rolefit_model::{ProfileBatch, QualityFlags};
+
+use super::fast::plain_decimal;
+use super::flags::Tally;
+use super::plan::ColumnPlan;
+use crate::error::{ErrorKind, ImportError};
+use crate::suggest::suggest_owned;
+use crate::table::{cell, check_length_of, parse_number, Fields};
+
+/// Per-row working space, reused across rows.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    sums: Vec<f64>,
+    counts: Vec<u32>,
+    values: Vec<Option<f64>>,
+    /// A dense line's values and answered flags.
+    pub(super) dense_values: Vec<f64>,
+    pub(super) dense_answered: Vec<bool>,
+}
+
+/// Whether a trimmed cell means "no answer": empty, `NA` or `N/A`.
+pub(super) fn is_missing(text: &str) -> bool {
+    text.is_empty() || text.eq_ignore_ascii_case("na") || text.eq_ignore_ascii_case("n/a")
+}
+
+impl ColumnPlan {
+    /// Parses one row and appends its profile to `out`.
+    ///
+    /// `line` is the line the row starts on and `row_number` its 1-based
+    /// number among the data rows, both for errors (and the row number is
+    /// the respondent id when there is no id column); see
+    /// [`ResponseReader::next_record`](crate::ResponseReader::next_record). Nothing is appended on error. With
+    /// [`ResponseOptions::flags`](crate::ResponseOptions::flags), the profile carries its quality flags.
+    ///
+    /// # Errors
+    /// A row with another number of fields than the header, an empty id, a
+    /// cell that is not UTF-8, and an answer that is not a finite number
+    /// inside its column's scale, not a label of it, and not missing
+    /// (empty, `NA`, `N/A`).
+    ///
+    /// # Panics
+    /// If `out` was made for another number of capabilities than
+    /// [`ColumnPlan::capabilities`]: that is a bug in the caller.
+    pub fn parse_record(
+        &self,
+        record: &ByteRecord,
+        line: u64,
+        row_number: u64,
+        out: &mut ProfileBatch,
+    ) -> Result<(), ImportError> {
+        self.parse_into(record, line, row_number, &mut Scratch::default(), out)
+    }
+
+    /// [`ColumnPlan::parse_record`] with reused working space.
+    pub(crate) fn parse_into<F: Fields + ?Sized>(
+        &self,
+        record: &F,
+        line: u64,
+        row_number: u64,
+        scratch: &mut Scratch,
+        out: &mut ProfileBatch,
+    ) -> Result<(), ImportError> {
+        record.check_sizes(&self.header, &self.source, line)?;
+        check_length_of(record, self.header.len(), &self.source, line)?;
+        let name = |i: usize| self.header[i].as_str();
+        let mut row_id = itoa::Buffer::new();
+        let respondent = match self.id_column {
+            Some(i) => {
+                let id = cell(record, i, &self.source, name(i), line)?;
+                if id.is_empty() {
+                    return Err(ImportError::new(
+                        &self.source,
+                        ErrorKind::EmptyCell {
+                            expected: "a respondent id in every row (or no id column at all, to number the rows 1, 2, ...)"
+                                .into(),
+                        },
+                    )
+                    .at_line(line)
+                    .at_column(i, name(i)));
+                }
+                id
+            }
+            None => row_id.format(row_number),
+        };
+        scratch.sums.resize(self.capabilities, 0.0);
+        scratch.sums.fill(0.0);
+        scratch.counts.resize(self.capabilities, 0);
+        scratch.counts.fill(0);
+        let flags = match &self.flags {
+            None => {
+                self.measure::<F, false>(record, line, scratch)?;
+                QualityFlags::NONE
+            }
+            Some(rules) => {
+                let tally = self.measure::<F, true>(record, line, scratch)?;
+                self.flags_of(rules, &tally, record)
+            }
+        };
+        let from = self.response_scale().scale();
+        scratch.values.clear();
+        scratch
+            .values
+            .extend(scratch.sums.iter().zip(&scratch.counts).map(|(&sum, &count)| {
+                let mean = match count {
+                    0 => return None,
+                    1 => sum,
+                    _ => sum / f64::from(count),
+                };
+                Some(from.map_to(mean, &self.matrix_scale))
+            }));
+        out.push(respondent, &scratch.values);
+        if !flags.is_empty() {
+            out.flag_last(flags);
+        }
+        Ok(())
+    }
+
+    /// Reads every answer cell of a row into the sums and counts of
+    /// `scratch`; with `TRACK`, also notes what the quality flags need.
+    #[inline(always)]
+    fn measure<F: Fields + ?Sized, const TRACK: bool>(
+        &self,
+        record: &F,
+        line: u64,
+        scratch: &mut Scratch,
+    ) -> Result<Tally, ImportError> {
+        let mut tally = Tally::default();
+        let base = self.scales[0].scale.scale();
+        for m in &self.measures {
+            // Most cells are short plain numbers: read those without the
+            // general path (UTF-8 check, trim, float parser, labels).
+            let fast =
+                plain_decimal(record.field(m.column).unwrap_or_default()).filter(|&v| m.range.contains(v));
+            let value = match fast {
+                Some(v) => v,
+                None => {
+                    let name = self.header[m.column].as_str();
+                    let text = cell(record, m.column, &self.source, name, line)?;
+                    if is_missing(text) {
+                        continue;
+                    }
+                    self.answer(text, m.scale)
+                        .map_err(|e| e.at_line(line).at_column(m.column, name))?
+                }
+            };
+            if TRACK {
+                if tally.answered == 0 {
+                    tally.first = value;
+                } else if value != tally.first {
+                    tally.varied = true;
+                }
+                tally.answered += 1;
+            }
+            let value = if m.reverse { m.range.mirror(value) } else { value };
+            let value = if m.rescale {
+                m.range.map_to(value, &base)
+            } else {
+                value
+            };
+            scratch.sums[m.capability] += value;
+            scratch.counts[m.capability] += 1;
+        }
+        Ok(tally)
+    }
+
+    /// The value of an answer cell (trimmed, not missing) on the scale with
+    /// index `scale`.
+    fn answer(&self, text: &str, scale: usize) -> Result<f64, ImportError> {
+        let column_scale = &self.scales[scale];
+        let response_scale = &column_scale.scale;
+        let range = response_scale.scale();
+        // A column read on another scale than the file's says so (the
+        // expectation then names that scale).
+        let own = scale != 0;
+        let problem = match parse_number(text) {
+            Ok(v) if range.contains(v) => return Ok(v),
+            Ok(_) if own => "is outside the column's scale",
+            Ok(_) => "is outside the response scale",
+            Err(problem) => {
+                if let Some(v) = response_scale.value_of(text) {
+                    return Ok(v);
+                }
+                match (problem, response_scale.labels().is_empty()) {
+                    ("is not a number", false) if own => "is not a number or a label of the column's scale",
+                    ("is not a number", false) => "is not a number or a label of the response scale",
+                    _ => problem,
+                }
+            }
+        };
+        let labels = response_scale.labels().iter().map(|l| l.label.as_str());
+        Err(
+            ImportError::bad_value(&self.source, text, problem, &column_scale.expected)
+                .with_suggestions(suggest_owned(text, labels)),
+        )
+    }
+}

@@ -1,0 +1,257 @@
+//! The column plan: what each column of a responses file holds, decided
+//! once from its head ([`ColumnPlan::new`]), after which every row is
+//! parsed from the plan and the row alone.
+
+use rolefit_model::{ResponseScale, RoleMatrix, Scale, Survey};
+
+use super::columns::{check_mapped, find_id_column, looks_like_ids, map_columns, Mapped};
+use super::fast::DensePlan;
+use super::flags::{flag_rules, FlagRules};
+use super::scales::{plan_scales, AmbiguousScale, ColumnScale};
+use super::ResponseOptions;
+use crate::error::ImportError;
+use crate::layout::{Head, Source};
+
+/// What one column of a responses file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnRole {
+    /// The respondent id.
+    Id,
+    /// A direct answer for the matrix capability with this index.
+    Capability(usize),
+    /// An answer to a survey item.
+    Item {
+        /// The item's index in the survey.
+        item: usize,
+        /// The index of the matrix capability it measures.
+        capability: usize,
+        /// Whether answers are mirrored on the response scale.
+        reverse: bool,
+    },
+    /// A column that matches nothing and was skipped on request.
+    Ignored,
+    /// A survey tool's metadata (start date, IP address, duration, ...).
+    Metadata,
+}
+
+/// One column that contributes to a capability.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Measure {
+    pub(super) column: usize,
+    pub(super) capability: usize,
+    pub(super) reverse: bool,
+    /// The index of the column's scale in [`ColumnPlan::scales`].
+    pub(super) scale: usize,
+    /// That scale's range.
+    pub(super) range: Scale,
+    /// Whether the range differs from the response scale's, so that
+    /// answers are mapped onto it.
+    pub(super) rescale: bool,
+}
+
+/// The mapping of a responses file's columns, decided once from its header.
+///
+/// Every row is then parsed with [`ColumnPlan::parse_record`], which needs
+/// nothing but the plan and the row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnPlan {
+    pub(super) source: String,
+    /// Ignored columns that look like respondent ids, by 0-based index.
+    pub(super) id_like: Vec<usize>,
+    pub(super) layout: Source,
+    pub(super) header: Vec<String>,
+    pub(super) columns: Vec<ColumnRole>,
+    pub(super) id_column: Option<usize>,
+    pub(super) measures: Vec<Measure>,
+    /// The response scale first, then the other scales columns are on.
+    pub(super) scales: Vec<ColumnScale>,
+    pub(super) matrix_scale: Scale,
+    pub(super) capabilities: usize,
+    pub(super) delimiter: u8,
+    pub(super) flags: Option<FlagRules>,
+    pub(super) dense: Option<DensePlan>,
+    pub(super) ambiguous: Vec<AmbiguousScale>,
+}
+
+impl Measure {
+    /// Column `column` answering `capability`, on the response scale until
+    /// [`plan_scales`] says otherwise.
+    pub(super) fn new(column: usize, capability: usize, reverse: bool) -> Self {
+        Measure {
+            column,
+            capability,
+            reverse,
+            scale: 0,
+            range: Scale::default(),
+            rescale: false,
+        }
+    }
+}
+
+impl ColumnPlan {
+    /// Maps the columns of `head`, in named steps: the id column, what each
+    /// column holds, the refusal of columns that match nothing and of a
+    /// header that measures nothing, the scale of each answer column, the
+    /// flag rules, and the fast path's plan.
+    pub(crate) fn new(
+        head: &Head,
+        source: &str,
+        matrix: &RoleMatrix,
+        survey: Option<&Survey>,
+        options: &ResponseOptions,
+    ) -> Result<Self, ImportError> {
+        let header: Vec<String> = head.columns.iter().map(|c| c.name.clone()).collect();
+        let at_header = |e: ImportError| e.at_line(head.header_line);
+        let id_column = match &options.id_column {
+            Some(name) => Some(find_id_column(&header, name, source).map_err(at_header)?),
+            None => head.default_id,
+        };
+        let mapped = map_columns(head, id_column, matrix, survey, source).map_err(at_header)?;
+        check_mapped(
+            &mapped,
+            options.ignore_unknown_columns,
+            head,
+            matrix,
+            survey,
+            source,
+        )
+        .map_err(at_header)?;
+        let Mapped {
+            columns,
+            mut measures,
+            unknown,
+            timing,
+        } = mapped;
+        let (scales, ambiguous) = plan_scales(head, &mut measures, survey, options, source)?;
+        let flags = flag_rules(options.flags, timing, head.layout, source).map_err(at_header)?;
+        let dense = DensePlan::new(
+            header.len(),
+            id_column,
+            &measures,
+            &scales,
+            matrix.scale(),
+            flags.is_none(),
+        );
+        let id_like = unknown
+            .iter()
+            .copied()
+            .filter(|&i| looks_like_ids(&header[i], head.sample.iter().map(|r| r.get(i))))
+            .collect();
+        Ok(ColumnPlan {
+            source: source.to_string(),
+            layout: head.layout,
+            id_like,
+            header,
+            columns,
+            id_column,
+            measures,
+            scales,
+            matrix_scale: matrix.scale(),
+            capabilities: matrix.capabilities().len(),
+            delimiter: head.delimiter,
+            flags,
+            dense,
+            ambiguous,
+        })
+    }
+
+    /// The source name errors use.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The layout of the file: plain, or the survey tool that wrote it.
+    pub fn layout(&self) -> Source {
+        self.layout
+    }
+
+    /// The column names: the trimmed header cells of a plain file; for an
+    /// export, the question ids (Qualtrics), `Question [Row]`
+    /// (SurveyMonkey) or the header cells.
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// The respondent id column as (0-based index, header name), or `None`
+    /// if respondents are numbered by row.
+    pub fn id_column(&self) -> Option<(usize, &str)> {
+        self.id_column.map(|i| (i, self.header[i].as_str()))
+    }
+
+    /// What each column holds, by 0-based column index.
+    pub fn columns(&self) -> &[ColumnRole] {
+        &self.columns
+    }
+
+    /// The names of the columns skipped because they match nothing.
+    pub fn ignored(&self) -> Vec<&str> {
+        self.columns
+            .iter()
+            .zip(&self.header)
+            .filter(|(role, _)| **role == ColumnRole::Ignored)
+            .map(|(_, name)| name.as_str())
+            .collect()
+    }
+
+    /// The ignored columns that look like respondent ids
+    /// ([`looks_like_ids`]), in header order.
+    pub fn id_like_ignored(&self) -> Vec<&str> {
+        self.id_like.iter().map(|&i| self.header[i].as_str()).collect()
+    }
+
+    /// The delimiter sniffed from the header line: `,`, `\t` or `;`.
+    pub fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
+    /// The scale answers are read on (columns on another label scale are
+    /// mapped onto it).
+    pub fn response_scale(&self) -> &ResponseScale {
+        &self.scales[0].scale
+    }
+
+    /// The label scale column `column` (0-based) is read on, by name
+    /// (`agreement7`), when it is not the response scale.
+    pub fn column_scale(&self, column: usize) -> Option<&str> {
+        let m = self.measures.iter().find(|m| m.column == column)?;
+        (m.scale != 0)
+            .then(|| self.scales[m.scale].name.as_deref())
+            .flatten()
+    }
+
+    /// The answer columns whose label scale was a guess: their labels (in
+    /// the rows sampled) fit several scales that would read them as
+    /// different values, no other column's labels settled which, and no
+    /// answer in the sample is a number (numbers are checked against the
+    /// scale), so the first in the order of preference was taken (`agreement5` over
+    /// `agreement7` for a column of `Agree` and `Disagree`). `--scale`
+    /// settles it.
+    pub fn ambiguous_scales(&self) -> &[AmbiguousScale] {
+        &self.ambiguous
+    }
+
+    /// Whether rows get quality flags.
+    pub fn flags_on(&self) -> bool {
+        self.flags.is_some()
+    }
+
+    /// The matrix scale profile values are mapped onto.
+    pub fn matrix_scale(&self) -> Scale {
+        self.matrix_scale
+    }
+
+    /// Values per profile: the matrix's number of capabilities.
+    pub fn capabilities(&self) -> usize {
+        self.capabilities
+    }
+
+    /// How many columns answer each capability, by capability index (0 for
+    /// a capability the file does not measure).
+    pub fn columns_per_capability(&self) -> Vec<usize> {
+        let mut counts = vec![0; self.capabilities];
+        for m in &self.measures {
+            counts[m.capability] += 1;
+        }
+        counts
+    }
+}

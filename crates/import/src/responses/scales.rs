@@ -1,0 +1,285 @@
+//! Label scales: which scale each answer column is read on.
+//!
+//! The response scale comes from the options or the survey
+//! ([`response_scale`]); without `--scale`, each answer column's scale is
+//! chosen from the labels in the sampled rows ([`detect_scales`]), and a
+//! choice the labels do not settle is reported ([`AmbiguousScale`]).
+
+use csv::ByteRecord;
+use rolefit_model::{first_few, first_few_of, match_key, ResponseScale, Survey};
+
+use super::parse::is_missing;
+use super::plan::Measure;
+use super::ResponseOptions;
+use crate::error::{ErrorKind, ImportError};
+use crate::labels::{builtin_scales, find_scale, scale_names, NamedScale};
+use crate::layout::Head;
+use crate::table::{number, parse_number};
+
+/// A scale answers are read on, and what its cells may hold, for messages.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct ColumnScale {
+    pub(super) scale: ResponseScale,
+    pub(super) name: Option<String>,
+    pub(super) expected: String,
+}
+
+/// The scales of a plan's answer columns: the response scale first, then
+/// each other scale some column is read on (each `measures`' `scale`,
+/// `range` and `rescale` are set to match), and the columns whose scale
+/// was a guess.
+///
+/// # Errors
+/// A `--scale` name that names no label scale.
+pub(super) fn plan_scales(
+    head: &Head,
+    measures: &mut [Measure],
+    survey: Option<&Survey>,
+    options: &ResponseOptions,
+    source: &str,
+) -> Result<(Vec<ColumnScale>, Vec<AmbiguousScale>), ImportError> {
+    let (base, base_name) = response_scale(options, survey, source)?;
+    let mut scales = vec![ColumnScale {
+        expected: expected_answer(&base),
+        scale: base.clone(),
+        name: base_name,
+    }];
+    let mut ambiguous = Vec::new();
+    if options.scale.is_none() && options.scale_name.is_none() {
+        let answer_columns: Vec<usize> = measures.iter().map(|m| m.column).collect();
+        let detected = detect_scales(&answer_columns, &head.sample, &base, &options.labels);
+        for (m, detected) in measures.iter_mut().zip(detected) {
+            if let Some((chosen, alternatives)) = detected.ambiguous {
+                ambiguous.push(AmbiguousScale {
+                    column: m.column,
+                    chosen,
+                    alternatives,
+                });
+            }
+            let Some(chosen) = detected.scale else { continue };
+            m.scale = scale_index(&mut scales, chosen);
+        }
+    }
+    let base_range = base.scale();
+    for m in measures.iter_mut() {
+        m.range = scales[m.scale].scale.scale();
+        m.rescale = m.range != base_range;
+    }
+    Ok((scales, ambiguous))
+}
+
+/// The index of `chosen` in `scales`, added if it is not there yet.
+fn scale_index(scales: &mut Vec<ColumnScale>, chosen: NamedScale) -> usize {
+    if let Some(at) = scales.iter().position(|s| s.scale == chosen.scale) {
+        return at;
+    }
+    scales.push(ColumnScale {
+        expected: format!(
+            "{} ({}, chosen from the labels in the column's first rows; --scale NAME \
+             sets the scale of every column)",
+            expected_answer(&chosen.scale),
+            chosen.description
+        ),
+        scale: chosen.scale,
+        name: Some(chosen.name),
+    });
+    scales.len() - 1
+}
+
+/// The response scale in use, and its name if it has one: the one named,
+/// or the one asked for (keeping the survey's labels if it is the survey's
+/// scale), else the survey's, else agreement.
+fn response_scale(
+    options: &ResponseOptions,
+    survey: Option<&Survey>,
+    source: &str,
+) -> Result<(ResponseScale, Option<String>), ImportError> {
+    if let Some(name) = &options.scale_name {
+        return match find_scale(name, &options.labels) {
+            Some(named) => Ok((named.scale, Some(named.description))),
+            None => Err(ImportError::new(
+                source,
+                ErrorKind::Data {
+                    problem: format!("there is no label scale named {name:?}"),
+                    expected: format!(
+                        "a scale MIN..MAX or the name of a label scale: {}",
+                        first_few(scale_names(&options.labels), ", ")
+                    ),
+                },
+            )),
+        };
+    }
+    Ok(match (options.scale, survey) {
+        (Some(scale), Some(survey)) if survey.scale().scale() == scale => (survey.scale().clone(), None),
+        (Some(scale), _) => (ResponseScale::numeric(scale), None),
+        (None, Some(survey)) => (survey.scale().clone(), None),
+        (None, None) => (ResponseScale::agreement5(), None),
+    })
+}
+
+/// `"a number from 1 to 5 or one of: ..."` for a response scale.
+fn expected_answer(scale: &ResponseScale) -> String {
+    let range = format!(
+        "a number from {} to {}",
+        number(scale.scale().min()),
+        number(scale.scale().max())
+    );
+    if scale.labels().is_empty() {
+        return range;
+    }
+    let labels = scale.labels().iter().map(|l| l.label.as_str());
+    format!(
+        "{range} or one of: {}",
+        first_few_of(labels, scale.labels().len(), ", ")
+    )
+}
+
+/// The distinct labels (cells that are neither numbers nor missing) of
+/// column `column` in the sample rows, by match key; at most a few dozen.
+fn sample_labels(sample: &[ByteRecord], column: usize) -> Vec<String> {
+    let mut labels: Vec<String> = Vec::new();
+    for record in sample {
+        let Some(text) = record.get(column).and_then(|c| std::str::from_utf8(c).ok()) else {
+            continue;
+        };
+        let text = text.trim();
+        if is_missing(text) || parse_number(text).is_ok() {
+            continue;
+        }
+        let key = match_key(text);
+        if !key.is_empty() && !labels.contains(&key) {
+            labels.push(key);
+            if labels.len() >= 40 {
+                break;
+            }
+        }
+    }
+    labels
+}
+
+/// A label scale chosen for a column.
+struct Detected {
+    /// The scale, when it is not the response scale.
+    scale: Option<NamedScale>,
+    /// The chosen scale's name, and the other scales that hold every label
+    /// seen in the column but would read some of them as other values
+    /// (`agreement7` for a column of `Agree` and `Disagree` read on
+    /// `agreement5`); `None` when the labels settle it, another column's
+    /// labels did, or numbers in the sample vouch for the scale.
+    ambiguous: Option<(String, Vec<String>)>,
+}
+
+/// Chooses the label scale of each answer column from the labels its sample
+/// cells hold (`None`: the response scale). A column's scale is one that
+/// holds every label seen in it; of several, one that some other column
+/// needs (it is the only one that fits there) wins, else the first in the
+/// order: custom scales, the response scale, the built-in ones (and then,
+/// when no answer cell of the sample is a number, the choice is reported
+/// as ambiguous if another of them would read the labels differently). A
+/// column with a label no scale knows takes the scale that knows most of
+/// its labels, and the unknown label is reported where it occurs.
+fn detect_scales(
+    columns: &[usize],
+    sample: &[ByteRecord],
+    base: &ResponseScale,
+    custom: &[NamedScale],
+) -> Vec<Detected> {
+    let mut candidates: Vec<NamedScale> = custom.to_vec();
+    let builtins = builtin_scales();
+    if !base.labels().is_empty() && !builtins.iter().any(|b| b.scale == *base) {
+        candidates.push(NamedScale {
+            name: "survey".into(),
+            description: "the survey's scale".into(),
+            scale: base.clone(),
+        });
+    }
+    candidates.extend(builtins);
+    let labels: Vec<Vec<String>> = columns
+        .iter()
+        .map(|&column| sample_labels(sample, column))
+        .collect();
+    let fits: Vec<Vec<usize>> = labels
+        .iter()
+        .map(|labels| {
+            if labels.is_empty() {
+                return Vec::new();
+            }
+            let known: Vec<usize> = candidates
+                .iter()
+                .map(|c| labels.iter().filter(|l| c.scale.value_of(l).is_some()).count())
+                .collect();
+            let all: Vec<usize> = (0..candidates.len())
+                .filter(|&i| known[i] == labels.len())
+                .collect();
+            if !all.is_empty() {
+                return all;
+            }
+            let best = known.iter().copied().max().unwrap_or(0);
+            if best == 0 {
+                return Vec::new();
+            }
+            vec![known.iter().position(|&k| k == best).unwrap_or(0)]
+        })
+        .collect();
+    let needed: Vec<usize> = fits.iter().filter(|f| f.len() == 1).map(|f| f[0]).collect();
+    // Numbers among the answers are checked against the scale as they are
+    // read (a 6 on five points is an error), so they already vouch for it.
+    let numbers_seen = columns.iter().any(|&column| {
+        sample.iter().any(|record| {
+            record
+                .get(column)
+                .and_then(|c| std::str::from_utf8(c).ok())
+                .is_some_and(|text| parse_number(text.trim()).is_ok())
+        })
+    });
+    fits.iter()
+        .zip(&labels)
+        .map(|(fit, labels)| {
+            let by_need = fit.iter().find(|i| needed.contains(i));
+            let Some(&choice) = by_need.or(fit.first()) else {
+                return Detected {
+                    scale: None,
+                    ambiguous: None,
+                };
+            };
+            let chosen = &candidates[choice];
+            let others: Vec<String> = fit
+                .iter()
+                .filter(|&&other| other != choice && by_need.is_none() && !numbers_seen)
+                .filter(|&&other| !reads_alike(&chosen.scale, &candidates[other].scale, labels))
+                .map(|&other| candidates[other].name.clone())
+                .collect();
+            Detected {
+                scale: (chosen.scale != *base).then(|| chosen.clone()),
+                ambiguous: (!others.is_empty()).then(|| (chosen.name.clone(), others)),
+            }
+        })
+        .collect()
+}
+
+/// Whether two scales put every one of `labels` at the same point of their
+/// range (as a fraction of it), so that reading a column on either gives
+/// the same values.
+fn reads_alike(a: &ResponseScale, b: &ResponseScale, labels: &[String]) -> bool {
+    let at = |scale: &ResponseScale, label: &str| {
+        let range = scale.scale();
+        scale.value_of(label).map(|v| (v - range.min()) / range.width())
+    };
+    labels.iter().all(|l| match (at(a, l), at(b, l)) {
+        (Some(x), Some(y)) => (x - y).abs() <= 1e-12,
+        _ => false,
+    })
+}
+
+/// A column whose labels fit more than one label scale, read on the first
+/// of them (see [`ColumnPlan::ambiguous_scales`](crate::ColumnPlan::ambiguous_scales)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AmbiguousScale {
+    /// The column, 0-based.
+    pub column: usize,
+    /// The scale it was read on.
+    pub chosen: String,
+    /// The other scales its labels fit, which would read them as other
+    /// values.
+    pub alternatives: Vec<String>,
+}

@@ -1,0 +1,582 @@
+//! Tests of the responses reader, through its public API.
+
+use super::*;
+use csv::ByteRecord;
+use proptest::prelude::*;
+use rolefit_model::{Capability, ProfileBatch, Requirement, ResponseScale, Role, Scale, SurveyItem};
+
+/// Three capabilities on 1..5; "Risk Management" has the alias "Risk Mgmt".
+fn matrix() -> RoleMatrix {
+    let mut risk = Capability::new("risk-management", "Risk Management");
+    risk.aliases.push("Risk Mgmt".into());
+    let caps = vec![
+        risk,
+        Capability::new("communication", "Communication"),
+        Capability::new("budget-management", "Budget Management"),
+    ];
+    let role = Role::new("lead", "Lead", vec![Requirement::level(3.0); 3]);
+    RoleMatrix::new("t", "test", Scale::default(), caps, vec![role]).unwrap()
+}
+
+fn item(id: &str, capability: &str, reverse: bool) -> SurveyItem {
+    SurveyItem {
+        id: id.into(),
+        text: String::new(),
+        capability: capability.into(),
+        reverse,
+    }
+}
+
+/// Q1, Q2 (reverse) measure risk, Q3 communication, Q4 a capability the
+/// matrix lacks, and an item called "Communication" measures budget.
+fn survey() -> Survey {
+    Survey::new(
+        "s",
+        vec![
+            item("Q1", "risk-management", false),
+            item("Q2", "Risk Management", true),
+            item("Q3", "communication", false),
+            item("Q4", "Vision", false),
+            item("Communication", "budget-management", false),
+        ],
+        ResponseScale::agreement5(),
+    )
+    .unwrap()
+}
+
+fn reader<'a>(text: &'a str, options: &ResponseOptions) -> Result<ResponseReader<&'a [u8]>, ImportError> {
+    ResponseReader::new(text.as_bytes(), "r.csv", &matrix(), Some(&survey()), options)
+}
+
+fn read(text: &str) -> Result<ProfileBatch, ImportError> {
+    reader(text, &ResponseOptions::default())?.read_all()
+}
+
+fn err(text: &str) -> String {
+    read(text).unwrap_err().to_string()
+}
+
+fn values(batch: &ProfileBatch, i: usize) -> Vec<Option<f64>> {
+    batch.profile(i).values
+}
+
+#[test]
+fn items_are_averaged_and_reverse_keyed_items_mirrored() {
+    let b = read("respondent,Q1,Q2,Q3\nana,4,2,5\nbo,5,,1\n").unwrap();
+    assert_eq!(b.respondents(), ["ana", "bo"]);
+    // Q2 = 2 mirrored is 4; mean(4, 4) = 4.
+    assert_eq!(values(&b, 0), [Some(4.0), Some(5.0), None]);
+    assert_eq!(values(&b, 1), [Some(5.0), Some(1.0), None]);
+    let b = read("id,Q1,Q2\nx,5,5\n").unwrap();
+    assert_eq!(values(&b, 0)[0], Some(3.0), "mean(5, 6 - 5)");
+}
+
+#[test]
+fn capability_columns_match_by_id_name_or_alias_and_mix_with_items() {
+    let b = read("Respondent ID,RISK MGMT,budget-management,Q1\nx,2,3,4\n").unwrap();
+    assert_eq!(values(&b, 0), [Some(3.0), None, Some(3.0)]);
+}
+
+#[test]
+fn a_capability_match_wins_over_an_item_match() {
+    let r = reader("respondent,Communication\nx,2\n", &ResponseOptions::default()).unwrap();
+    assert_eq!(r.plan().columns(), [ColumnRole::Id, ColumnRole::Capability(1)]);
+    let r = reader("respondent,Q2\nx,2\n", &ResponseOptions::default()).unwrap();
+    assert_eq!(
+        r.plan().columns()[1],
+        ColumnRole::Item {
+            item: 1,
+            capability: 0,
+            reverse: true
+        }
+    );
+    assert_eq!(r.plan().columns_per_capability(), [1, 0, 0]);
+}
+
+#[test]
+fn finds_the_id_column_or_numbers_rows() {
+    for (header, index) in [("respondent_id", 0), ("ID", 0), ("Respondent", 1)] {
+        let text = if index == 0 {
+            format!("{header},Q1\nx,1\n")
+        } else {
+            format!("Q1,{header}\n1,x\n")
+        };
+        let r = reader(&text, &ResponseOptions::default()).unwrap();
+        assert_eq!(r.plan().id_column(), Some((index, header)));
+        assert_eq!(r.read_all().unwrap().respondents(), ["x"]);
+    }
+    let b = read("Q1,Q3\n1,2\n\n3,4\n5,1\n").unwrap();
+    assert_eq!(b.respondents(), ["1", "2", "3"]);
+    let options = ResponseOptions {
+        id_column: Some("who".into()),
+        ..Default::default()
+    };
+    let r = reader("Q1,WHO,id\n1,a,b\n", &options);
+    // `id` is not the id column then, and matches nothing.
+    assert!(r.err().unwrap().to_string().contains("column 3 \"id\""));
+}
+
+#[test]
+fn a_missing_id_column_is_named_with_suggestions() {
+    let options = ResponseOptions {
+        id_column: Some("respondnet".into()),
+        ..Default::default()
+    };
+    let e = reader("respondent,Q1\nx,1\n", &options)
+        .err()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        e,
+        "r.csv:1: there is no respondent id column \"respondnet\" (did you mean \"respondent\"?); expected \
+         the name of a header column: \"respondent\", \"Q1\""
+    );
+}
+
+#[test]
+fn an_empty_id_is_refused() {
+    assert_eq!(
+        err("respondent,Q1\na,1\n ,2\n"),
+        "r.csv:3: column 1 \"respondent\": the cell is empty; expected a respondent id in every row (or no \
+         id column at all, to number the rows 1, 2, ...)"
+    );
+}
+
+#[test]
+fn labels_and_missing_markers_are_read() {
+    let b = read("respondent,Q1,Q3,Risk Mgmt\nx,strongly AGREE,Neither agree nor disagree,NA\ny,n/a,,N/A\n")
+        .unwrap();
+    assert_eq!(values(&b, 0), [Some(5.0), Some(3.0), None]);
+    assert_eq!(values(&b, 1), [None, None, None]);
+    assert_eq!(b.answered_count(1), 0);
+    assert!(read("respondent,Q2\nx,Disagree\n").unwrap().row(0).0[0] == 4.0);
+}
+
+#[test]
+fn unknown_labels_name_file_line_column_and_the_accepted_values() {
+    assert_eq!(
+        err("respondent,Q1,Q2,Q3\na,1,2,3\n\"b\nc\",4,5,3\nd,1,2,agreee\n"),
+        "r.csv:5: column 4 \"Q3\": \"agreee\" is not a number or a label of the response scale (did you \
+         mean \"Agree\"?); expected a number from 1 to 5 or one of: Strongly disagree, Disagree, Neither \
+         agree nor disagree, Agree, Strongly agree"
+    );
+    assert_eq!(
+        err("respondent,Q1\na,maybe\n"),
+        "r.csv:2: column 2 \"Q1\": \"maybe\" is not a number or a label of the response scale; expected a \
+         number from 1 to 5 or one of: Strongly disagree, Disagree, Neither agree nor disagree, Agree, \
+         Strongly agree"
+    );
+}
+
+#[test]
+fn out_of_range_and_non_finite_answers_are_refused() {
+    assert!(err("respondent,Q1\na,7\n").starts_with(
+        "r.csv:2: column 2 \"Q1\": \"7\" is outside the response scale; expected a number from 1 to 5 or one of:"
+    ));
+    assert!(err("respondent,Q1\na,0.5\n").contains("\"0.5\" is outside the response scale"));
+    assert!(err("respondent,Q1\na,NaN\n")
+        .starts_with("r.csv:2: column 2 \"Q1\": \"NaN\" is not a finite number; expected"));
+    assert!(err("respondent,Q1\na,-inf\n").contains("\"-inf\" is not a finite number"));
+    let numeric = ResponseOptions {
+        scale: Some(Scale::new(0.0, 10.0).unwrap()),
+        ..Default::default()
+    };
+    let e = reader("respondent,Q1\na,Agree\n", &numeric)
+        .unwrap()
+        .read_all()
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "r.csv:2: column 2 \"Q1\": \"Agree\" is not a number; expected a number from 0 to 10"
+    );
+}
+
+#[test]
+fn plain_decimals_parse_exactly_like_the_float_parser() {
+    for text in [
+        "0",
+        "4",
+        " 5 ",
+        ".5",
+        "3.5",
+        "0.1",
+        "2.675",
+        "007",
+        "123456789012345",
+        "1.00000000000001",
+    ] {
+        assert_eq!(
+            plain_decimal(text.as_bytes()),
+            Some(text.trim().parse::<f64>().unwrap()),
+            "{text}"
+        );
+    }
+    for text in [
+        "",
+        " ",
+        "-1",
+        "+2",
+        "1e3",
+        "1.",
+        "1.2.3",
+        "NaN",
+        "Agree",
+        "1234567890123456",
+        "4\u{a0}",
+    ] {
+        assert_eq!(plain_decimal(text.as_bytes()), None, "{text:?}");
+    }
+}
+
+/// Regression (cargo fuzz, target `responses`): a cell of twenty or
+/// more digits overflowed the fast path's mantissa in debug builds.
+#[test]
+fn very_long_digit_strings_take_the_general_path() {
+    let long = "4".repeat(40);
+    assert_eq!(plain_decimal(long.as_bytes()), None);
+    assert_eq!(plain_decimal("8".repeat(25).as_bytes()), None);
+    let err = err(&format!("respondent,Q1\nr1,{long}\n"));
+    assert!(err.contains("is outside the response scale"), "{err}");
+}
+
+proptest! {
+    #[test]
+    fn plain_decimal_agrees_with_parse(int in 0u64..1_000_000, frac in 0u64..1_000_000_000, places in 0usize..9) {
+        let text = if places == 0 { int.to_string() } else { format!("{int}.{:0places$}", frac % 10u64.pow(places as u32)) };
+        prop_assert_eq!(plain_decimal(text.as_bytes()), Some(text.parse::<f64>().unwrap()));
+    }
+}
+
+#[test]
+fn decimals_are_accepted() {
+    let b = read("respondent,Q1\na, 2.5 \n").unwrap();
+    assert_eq!(values(&b, 0)[0], Some(2.5));
+}
+
+#[test]
+fn answers_are_mapped_from_the_response_scale_onto_the_matrix_scale() {
+    let seven = ResponseOptions {
+        scale: Some(Scale::new(1.0, 7.0).unwrap()),
+        ..Default::default()
+    };
+    let r = reader("respondent,Q1,Q2,Q3\na,4,7,1\nb,7,1,2.5\n", &seven).unwrap();
+    assert!(r.plan().response_scale().labels().is_empty());
+    let b = r.read_all().unwrap();
+    // Q1 4 -> 3; Q2 reverse: 7 -> 1 -> 1; mean 2. Q3 1 -> 1.
+    assert_eq!(values(&b, 0), [Some(2.0), Some(1.0), None]);
+    // 1 + (v - 1) * 4 / 6
+    assert_eq!(values(&b, 1), [Some(5.0), Some(2.0), None]);
+    let same = ResponseOptions {
+        scale: Some(Scale::default()),
+        ..Default::default()
+    };
+    let r = reader("respondent,Q1\na,Agree\n", &same).unwrap();
+    assert_eq!(r.plan().response_scale(), &ResponseScale::agreement5());
+    let r = ResponseReader::new(
+        &b"respondent,Q1\n"[..],
+        "r.csv",
+        &matrix(),
+        Some(&survey()),
+        &Default::default(),
+    );
+    assert_eq!(r.unwrap().plan().matrix_scale(), Scale::default());
+}
+
+#[test]
+fn without_a_survey_the_agreement_scale_and_capability_columns_are_used() {
+    let r = ResponseReader::new(
+        &b"respondent,Communication\nx,Agree\n"[..],
+        "r.csv",
+        &matrix(),
+        None,
+        &ResponseOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(r.plan().response_scale(), &ResponseScale::agreement5());
+    assert_eq!(values(&r.read_all().unwrap(), 0)[1], Some(4.0));
+    let e = ResponseReader::new(
+        &b"respondent,Q1\n"[..],
+        "r.csv",
+        &matrix(),
+        None,
+        &Default::default(),
+    );
+    assert!(e.err().unwrap().to_string().contains("column 2 \"Q1\""));
+}
+
+#[test]
+fn unknown_columns_are_all_listed_with_suggestions() {
+    let e = err("respondent,Risk Managment,Q1,Comunication,zzz\na,1,2,3,4\n");
+    assert_eq!(
+        e,
+        "r.csv:1: 3 columns match no capability or survey item: column 2 \"Risk Managment\" (did you mean \
+         \"Risk Management\" or \"Risk Mgmt\"?), column 4 \"Comunication\" (did you mean \"Communication\"?), column 5 \"zzz\"; \
+         expected a capability id, name or alias of the role matrix, or a survey item id (pass \
+         --ignore-unknown-columns to skip columns that match nothing)"
+    );
+    let e = read("respondent,Q 01\n").unwrap_err();
+    assert_eq!(e.column(), Some((2, "Q 01")));
+    assert!(
+        e.to_string().starts_with(
+            "r.csv:1: column 2 \"Q 01\": matches no capability or survey item (did you mean \"Q1\"?); expected"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn unknown_columns_can_be_ignored() {
+    let options = ResponseOptions {
+        ignore_unknown_columns: true,
+        ..Default::default()
+    };
+    let r = reader("respondent,notes,Q1,age\na,hi,4,x\n", &options).unwrap();
+    assert_eq!(r.plan().ignored(), ["notes", "age"]);
+    assert_eq!(r.plan().columns()[1], ColumnRole::Ignored);
+    assert_eq!(values(&r.read_all().unwrap(), 0)[0], Some(4.0));
+    let e = reader("respondent,notes\na,1\n", &options)
+        .err()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        e,
+        "r.csv:1: no column of the header matches a capability or survey item (ignored: \"notes\"); expected \
+         columns named after capabilities of the role matrix (id, name or alias, for example \"Risk \
+         Management\") or survey item ids (for example \"Q1\")"
+    );
+    assert!(err("respondent\na\n").contains("no column of the header matches"));
+}
+
+#[test]
+fn columns_that_look_like_ids_are_named_with_the_flag_to_use() {
+    let v = |cells: &'static [&'static str]| cells.iter().map(|c| Some(c.as_bytes())).collect::<Vec<_>>();
+    for header in [
+        "EmployeeID",
+        "user_id",
+        "ResponseId",
+        "Employee number",
+        "Email Address",
+        "Full Name",
+        "ID",
+    ] {
+        assert!(looks_like_ids(header, v(&["1", "1"]).into_iter()), "{header}");
+    }
+    for header in ["notes", "Tidiness", "age", "Paid", "Confidence"] {
+        assert!(
+            !looks_like_ids(header, v(&["a", "a", "b", "c", "d"]).into_iter()),
+            "{header}"
+        );
+    }
+    // All different and filled, in at least five rows.
+    assert!(looks_like_ids(
+        "person",
+        v(&["a", "b", "c", "d", "e"]).into_iter()
+    ));
+    assert!(!looks_like_ids("person", v(&["a", "b", "c", "d"]).into_iter()));
+    assert!(!looks_like_ids(
+        "person",
+        v(&["a", "b", "", "d", "e", "f"]).into_iter()
+    ));
+    // The error and the plan name such a column.
+    let text = "EmployeeID,notes,Q1\nE1,x,4\nE2,x,3\n";
+    let e = reader(text, &ResponseOptions::default())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        e.contains("column \"EmployeeID\" looks like respondent ids: if it holds them, pass --id-column \"EmployeeID\""),
+        "{e}"
+    );
+    let options = ResponseOptions {
+        ignore_unknown_columns: true,
+        ..Default::default()
+    };
+    let r = reader(text, &options).unwrap();
+    assert_eq!(r.plan().ignored(), ["EmployeeID", "notes"]);
+    assert_eq!(r.plan().id_like_ignored(), ["EmployeeID"]);
+}
+
+#[test]
+fn an_item_whose_capability_the_matrix_lacks_is_refused() {
+    assert_eq!(
+        err("respondent,Q4\na,1\n"),
+        "r.csv:1: column 2 \"Q4\": survey item \"Q4\" measures capability \"Vision\", which the role matrix \
+         does not have; expected the survey and the role matrix to name the same capabilities (or drop the \
+         column)"
+    );
+}
+
+#[test]
+fn header_and_row_shape_errors() {
+    assert!(err("").starts_with("r.csv: is empty; expected a header row naming the respondent id column"));
+    assert!(err("\u{feff}\r\n").contains("is empty"));
+    assert!(err("respondent,Q1,q-1\n").contains("column 3 \"q-1\": has the same name as column 2 \"Q1\""));
+    assert_eq!(
+        err("respondent,Q1,Q2\na,4\n"),
+        "r.csv:2: the row has 2 fields but the header has 3 columns; expected one field per header column \
+         (put a field that contains the delimiter or a line break in double quotes)"
+    );
+    assert!(err("respondent,Q1\na,4,5\n").starts_with("r.csv:2: the row has 3 fields but the header has 2"));
+    let b = read("respondent,Q1\n").unwrap();
+    assert!(b.is_empty());
+    assert_eq!(b.capabilities(), 3);
+}
+
+#[test]
+fn bom_crlf_semicolons_and_tabs_are_accepted() {
+    for text in [
+        "\u{feff}respondent;Q1;Q3\r\na;4;\"2\"\r\n",
+        "respondent\tQ1\tQ3\na\t4\t2",
+        "respondent,Q1,Q3\r\n\r\na,4,2\r\n,,\r\n",
+    ] {
+        let b = read(text).unwrap();
+        assert_eq!(b.respondents(), ["a"], "{text:?}");
+        assert_eq!(values(&b, 0), [Some(4.0), Some(2.0), None], "{text:?}");
+    }
+}
+
+#[test]
+fn quoted_fields_keep_line_numbers_right() {
+    let text = "respondent,Q1\n\"multi\nline, id\",4\n\"b\",\"5\"\n\"c\r\n\",x\n";
+    let e = read(text).unwrap_err();
+    assert_eq!(e.line(), Some(5));
+    assert_eq!(e.column(), Some((2, "Q1")));
+    let b = read(&text.replace(",x", ",1")).unwrap();
+    assert_eq!(b.respondents()[0], "multi\nline, id");
+    assert_eq!(b.len(), 3);
+}
+
+#[test]
+fn invalid_utf8_is_reported_in_its_cell() {
+    let e = ResponseReader::new(
+        &b"respondent,Q1\n\xff,4\n"[..],
+        "r.csv",
+        &matrix(),
+        Some(&survey()),
+        &Default::default(),
+    )
+    .unwrap()
+    .read_all()
+    .unwrap_err();
+    assert_eq!(e.line(), Some(2));
+    assert_eq!(e.column(), Some((1, "respondent")));
+    assert!(e.to_string().contains("is not valid UTF-8"));
+}
+
+#[test]
+fn batches_are_bounded_and_end_with_none() {
+    let text = "respondent,Q1\na,1\nb,2\nc,3\nd,4\ne,5\n";
+    let mut r = reader(text, &ResponseOptions::default()).unwrap();
+    let sizes: Vec<usize> = std::iter::from_fn(|| r.read_batch(2).unwrap().map(|b| b.len())).collect();
+    assert_eq!(sizes, [2, 2, 1]);
+    assert!(r.read_batch(2).unwrap().is_none());
+    assert_eq!(r.rows_read(), 5);
+    let mut r = reader(text, &ResponseOptions::default()).unwrap();
+    assert_eq!(r.read_batch(0).unwrap().unwrap().len(), 1, "0 reads one row");
+}
+
+#[test]
+fn records_can_be_read_and_parsed_separately() {
+    let text = "respondent,Q1\n\na,1\n\"b\nb\",2\nc,x\n";
+    let mut r = reader(text, &ResponseOptions::default()).unwrap();
+    let plan = r.plan().clone();
+    let mut record = ByteRecord::new();
+    let mut batch = ProfileBatch::new(plan.capabilities());
+    let mut positions = Vec::new();
+    let mut errors = Vec::new();
+    while let Some(pos) = r.next_record(&mut record).unwrap() {
+        positions.push(pos);
+        if let Err(e) = plan.parse_record(&record, pos.line, pos.row, &mut batch) {
+            errors.push(e.to_string());
+        }
+    }
+    assert_eq!(
+        positions,
+        [
+            RowPosition { line: 3, row: 1 },
+            RowPosition { line: 4, row: 2 },
+            RowPosition { line: 6, row: 3 }
+        ]
+    );
+    assert_eq!(batch.respondents(), ["a", "b\nb"]);
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0].starts_with("r.csv:6: column 2 \"Q1\": \"x\""),
+        "{}",
+        errors[0]
+    );
+    let short = ByteRecord::from(vec!["a"]);
+    assert!(plan.parse_record(&short, 9, 9, &mut batch).is_err());
+    assert_eq!(plan.source(), "r.csv");
+    assert_eq!(plan.header(), ["respondent", "Q1"]);
+    assert_eq!(plan.delimiter(), b',');
+}
+
+#[test]
+fn a_failed_row_does_not_stop_later_reads() {
+    let mut r = reader("respondent,Q1\na,x\nb,2\n", &ResponseOptions::default()).unwrap();
+    assert!(r.read_batch(10).is_err());
+    let b = r.read_batch(10).unwrap().unwrap();
+    assert_eq!(b.respondents(), ["b"]);
+    assert_eq!(r.rows_read(), 2);
+}
+
+proptest! {
+    #[test]
+    fn column_order_does_not_change_profiles(
+        rows in proptest::collection::vec(proptest::collection::vec(proptest::option::of(1u8..=5), 5), 1..6),
+        order in Just(vec![0usize, 1, 2, 3, 4]).prop_shuffle(),
+    ) {
+        let names = ["Q1", "Q2", "Q3", "Risk Mgmt", "Budget Management"];
+        let write = |order: &[usize]| {
+            let mut text = String::from("respondent");
+            for &c in order {
+                text.push(',');
+                text.push_str(names[c]);
+            }
+            text.push('\n');
+            for (i, row) in rows.iter().enumerate() {
+                text.push_str(&format!("r{i}"));
+                for &c in order {
+                    text.push(',');
+                    if let Some(v) = row[c] {
+                        text.push_str(&v.to_string());
+                    }
+                }
+                text.push('\n');
+            }
+            text
+        };
+        let straight = read(&write(&[0, 1, 2, 3, 4])).unwrap();
+        let shuffled = read(&write(&order)).unwrap();
+        prop_assert_eq!(straight.respondents(), shuffled.respondents());
+        for i in 0..straight.len() {
+            let (a, b) = (values(&straight, i), values(&shuffled, i));
+            for (x, y) in a.iter().zip(&b) {
+                match (x, y) {
+                    (Some(x), Some(y)) => prop_assert!((x - y).abs() < 1e-12),
+                    (None, None) => {}
+                    _ => prop_assert!(false, "{:?} vs {:?}", a, b),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+        let options = ResponseOptions { ignore_unknown_columns: true, ..Default::default() };
+        if let Ok(r) = ResponseReader::new(&bytes[..], "r.csv", &matrix(), Some(&survey()), &options) {
+            let _ = r.read_all();
+        }
+        let _ = crate::read_survey(&bytes[..], "s.csv", ResponseScale::agreement5());
+    }
+
+    #[test]
+    fn arbitrary_rows_never_panic(body in "[a-z0-9,;\"\\n\\r\\t .NA/-]{0,120}") {
+        let text = format!("respondent,Q1,Q2,Communication\n{body}");
+        if let Ok(r) = reader(&text, &ResponseOptions::default()) {
+            let _ = r.read_all();
+        }
+    }
+}
