@@ -106,8 +106,7 @@ impl Bootstrap {
         drawn: &mut Vec<usize>,
         out: &mut Vec<Option<f64>>,
     ) {
-        drawn.clear();
-        drawn.extend(answered.iter().enumerate().filter(|(_, &a)| a).map(|(i, _)| i));
+        answered_indices(answered, drawn);
         Self::resample_answered_into(rng, values, drawn, out);
     }
 
@@ -226,8 +225,7 @@ impl Bootstrap {
                 if draw == 0 {
                     values.clear();
                     values.extend(x.iter().zip(a).map(|(&x, &a)| a.then_some(x)));
-                    drawn.clear();
-                    drawn.extend(a.iter().enumerate().filter(|(_, &a)| a).map(|(i, _)| i));
+                    answered_indices(a, &mut drawn);
                     rng = Some(self.rng(id));
                     original = Some(batch.len());
                     draws.push(Draw::Original);
@@ -287,6 +285,12 @@ impl Default for Bootstrap {
     fn default() -> Self {
         Bootstrap::new(DEFAULT_RESAMPLES, DEFAULT_SEED)
     }
+}
+
+/// The indices of the answered capabilities, into `out`.
+fn answered_indices(answered: &[bool], out: &mut Vec<usize>) {
+    out.clear();
+    out.extend(answered.iter().enumerate().filter(|(_, &a)| a).map(|(i, _)| i));
 }
 
 /// 64-bit FNV-1a: a fixed, portable hash (std's hasher may change between
