@@ -131,9 +131,10 @@ impl Bootstrap {
     /// Each profile's [`Confidence`] under `strategy`: the full profile is
     /// ranked for its top-1 role and margin, and `B` resamples for the
     /// stability. Profiles are scored in calls of a few thousand (originals
-    /// and resamples together, at most [`MAX_SCORE_CELLS`] profiles x roles,
-    /// so that one respondent's resamples may span several calls), reusing
-    /// `ws`.
+    /// and resamples together, at most [`MAX_SCORE_CELLS`] profiles x roles):
+    /// a whole number of respondents when a call holds at least one
+    /// respondent's draws, else a respondent's draws span several calls.
+    /// Reuses `ws`.
     ///
     /// # Errors
     /// Whatever the strategy returns, and [`ScoreError::Strategy`] when it
@@ -158,51 +159,72 @@ impl Bootstrap {
         ws: &mut Workspace,
         done: &dyn Fn(usize),
     ) -> Result<Vec<Confidence>, ScoreError> {
-        self.confidence_in_calls(matrix, strategy, profiles, ws, MAX_SCORE_CELLS, done, None)
+        let mut tallies =
+            self.confidence_in_calls(matrix, &[strategy], profiles, ws, MAX_SCORE_CELLS, done, false)?;
+        Ok(tallies.pop().map(|t| t.out).unwrap_or_default())
     }
 
-    /// [`Bootstrap::confidence_reporting`], and the full profiles' scores
-    /// (profiles x roles, as [`Strategy::score_in`] gives them): they are
-    /// scored with the resamples, not a second time.
+    /// [`Bootstrap::confidence_reporting`] for several strategies at once,
+    /// with the full profiles' scores of each (profiles x roles, as
+    /// [`Strategy::score_in`] gives them: scored with the resamples, not a
+    /// second time). The resamples are drawn once and scored by every
+    /// strategy; `done` is called after each strategy's call.
     pub(crate) fn confidence_and_scores(
         &self,
         matrix: &CompiledMatrix,
-        strategy: &dyn Strategy,
+        strategies: &[&dyn Strategy],
         profiles: &ProfileBatch,
         ws: &mut Workspace,
         done: &dyn Fn(usize),
-    ) -> Result<(Vec<Confidence>, Array2<f64>), ScoreError> {
-        let mut scores = Array2::zeros((profiles.len(), matrix.n_roles()));
-        let confidence = self.confidence_in_calls(
-            matrix,
-            strategy,
-            profiles,
-            ws,
-            MAX_SCORE_CELLS,
-            done,
-            Some(&mut scores),
-        )?;
-        Ok((confidence, scores))
+    ) -> Result<Vec<Confidences>, ScoreError> {
+        let tallies =
+            self.confidence_in_calls(matrix, strategies, profiles, ws, MAX_SCORE_CELLS, done, true)?;
+        Ok(tallies
+            .into_iter()
+            .map(|t| (t.out, t.scores.unwrap_or_else(|| Array2::zeros((0, 0)))))
+            .collect())
     }
 
-    /// [`Bootstrap::confidence_reporting`] in calls of at most `max_cells`
-    /// profiles x roles (and [`PROFILES_PER_CALL`] profiles), copying the
-    /// full profiles' scores into `full_scores` when given.
+    /// The profiles scored per call: at most `max_cells` profiles x roles
+    /// and [`PROFILES_PER_CALL`] profiles and, when that holds more than
+    /// one respondent's draws, a whole number of respondents, so that a
+    /// strategy sees each full profile with its resamples (see [`Draw`]).
+    fn per_call(&self, max_cells: usize, roles: usize) -> usize {
+        let per_call = (max_cells / roles.max(1)).clamp(1, PROFILES_PER_CALL);
+        let draws = self.resamples + 1;
+        if per_call >= draws {
+            per_call / draws * draws
+        } else {
+            per_call
+        }
+    }
+
+    /// [`Bootstrap::confidence_reporting`] for each of `strategies`, in
+    /// calls of [`Bootstrap::per_call`] profiles (one draw of the
+    /// resamples for all strategies), keeping the full profiles' scores
+    /// when `keep_scores`.
     #[allow(clippy::too_many_arguments)]
     fn confidence_in_calls(
         &self,
         matrix: &CompiledMatrix,
-        strategy: &dyn Strategy,
+        strategies: &[&dyn Strategy],
         profiles: &ProfileBatch,
         ws: &mut Workspace,
         max_cells: usize,
         done: &dyn Fn(usize),
-        mut full_scores: Option<&mut Array2<f64>>,
-    ) -> Result<Vec<Confidence>, ScoreError> {
+        keep_scores: bool,
+    ) -> Result<Vec<Tally>, ScoreError> {
         matrix.check(profiles)?;
-        let per_call = (max_cells / matrix.n_roles().max(1)).clamp(1, PROFILES_PER_CALL);
+        let per_call = self.per_call(max_cells, matrix.n_roles());
         let c = profiles.capabilities();
-        let mut out = Vec::with_capacity(profiles.len());
+        let mut tallies: Vec<Tally> = strategies
+            .iter()
+            .map(|_| Tally {
+                out: Vec::with_capacity(profiles.len()),
+                current: None,
+                scores: keep_scores.then(|| Array2::zeros((profiles.len(), matrix.n_roles()))),
+            })
+            .collect();
         let mut batch = ProfileBatch::with_capacity(c, per_call);
         let mut draws = Vec::with_capacity(per_call);
         let (mut drawn, mut values) = (Vec::new(), Vec::new());
@@ -210,15 +232,12 @@ impl Bootstrap {
         // full profile, then the resamples), from `rng`.
         let (mut next, mut draw) = (0, 0);
         let mut rng = None;
-        // The respondent being summarised, as the scores come in.
-        let mut current: Option<Confidence> = None;
         while next < profiles.len() {
             batch.clear();
             draws.clear();
             // The current respondent's full profile in this batch.
             let mut original = None;
             let first_draw = draw;
-            let finished_before = out.len();
             while batch.len() < per_call && next < profiles.len() {
                 let id = profiles.respondent(next);
                 let (x, a) = profiles.row(next);
@@ -241,42 +260,66 @@ impl Bootstrap {
                     (next, draw) = (next + 1, 0);
                 }
             }
-            let scores = strategy.score_draws_in(matrix, &batch, &draws, ws)?;
-            super::check_scores(strategy, &scores, batch.len(), matrix.n_roles())?;
-            let mut d = first_draw;
-            for row in scores.outer_iter() {
-                if d == 0 {
-                    if let Some(full) = full_scores.as_deref_mut() {
-                        full.row_mut(out.len()).assign(&row);
-                    }
-                    let ranked = rank(row, Some(2));
-                    let top = ranked[0].role;
-                    current = Some(Confidence {
-                        top,
-                        margin: ranked
-                            .get(1)
-                            .map(|second| (ranked[0].score - second.score).max(0.0)),
-                        stability: 0.0,
-                        resamples: self.resamples,
-                    });
-                } else if let Some(c) = current.as_mut() {
-                    if rank(row, Some(1))[0].role == c.top {
-                        c.stability += 1.0;
-                    }
+            for (strategy, tally) in strategies.iter().zip(&mut tallies) {
+                let scores = strategy.score_draws_in(matrix, &batch, &draws, ws)?;
+                super::check_scores(*strategy, &scores, batch.len(), matrix.n_roles())?;
+                let finished_before = tally.out.len();
+                tally.take(&scores, first_draw, self.resamples);
+                ws.give(scores);
+                done(tally.out.len() - finished_before);
+            }
+        }
+        Ok(tallies)
+    }
+}
+
+/// One strategy's confidences and full profiles' scores (profiles x roles).
+pub(crate) type Confidences = (Vec<Confidence>, Array2<f64>);
+
+/// One strategy's confidences, as the calls' scores come in.
+struct Tally {
+    /// The respondents finished.
+    out: Vec<Confidence>,
+    /// The respondent being summarised.
+    current: Option<Confidence>,
+    /// The full profiles' scores, when kept.
+    scores: Option<Array2<f64>>,
+}
+
+impl Tally {
+    /// Takes one call's scores, whose first row is draw `first_draw` of
+    /// the current respondent (0: the full profile).
+    fn take(&mut self, scores: &Array2<f64>, first_draw: usize, resamples: usize) {
+        let mut d = first_draw;
+        for row in scores.outer_iter() {
+            if d == 0 {
+                if let Some(full) = self.scores.as_mut() {
+                    full.row_mut(self.out.len()).assign(&row);
                 }
-                d += 1;
-                if d > self.resamples {
-                    if let Some(mut c) = current.take() {
-                        c.stability /= self.resamples as f64;
-                        out.push(c);
-                    }
-                    d = 0;
+                let ranked = rank(row, Some(2));
+                let top = ranked[0].role;
+                self.current = Some(Confidence {
+                    top,
+                    margin: ranked
+                        .get(1)
+                        .map(|second| (ranked[0].score - second.score).max(0.0)),
+                    stability: 0.0,
+                    resamples,
+                });
+            } else if let Some(c) = self.current.as_mut() {
+                if rank(row, Some(1))[0].role == c.top {
+                    c.stability += 1.0;
                 }
             }
-            ws.give(scores);
-            done(out.len() - finished_before);
+            d += 1;
+            if d > resamples {
+                if let Some(mut c) = self.current.take() {
+                    c.stability /= resamples as f64;
+                    self.out.push(c);
+                }
+                d = 0;
+            }
         }
-        Ok(out)
     }
 }
 
@@ -421,6 +464,94 @@ mod tests {
         assert_eq!(conf[0].top, conf[15].top);
     }
 
+    /// A strategy that notes whether a call held a resample without its
+    /// full profile.
+    struct SeesSplit(std::sync::atomic::AtomicBool);
+
+    impl Strategy for SeesSplit {
+        fn name(&self) -> &str {
+            "sees-split"
+        }
+        fn formula(&self) -> &str {
+            ""
+        }
+        fn description(&self) -> &str {
+            ""
+        }
+        fn score_in(
+            &self,
+            matrix: &CompiledMatrix,
+            profiles: &ProfileBatch,
+            ws: &mut Workspace,
+        ) -> Result<Array2<f64>, ScoreError> {
+            Euclidean.score_in(matrix, profiles, ws)
+        }
+        fn score_draws_in(
+            &self,
+            matrix: &CompiledMatrix,
+            profiles: &ProfileBatch,
+            draws: &[Draw],
+            ws: &mut Workspace,
+        ) -> Result<Array2<f64>, ScoreError> {
+            if draws.contains(&Draw::Resample(None)) {
+                self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            self.score_in(matrix, profiles, ws)
+        }
+        fn contributions(&self, _: &CompiledMatrix, _: &[f64], _: &[bool], _: usize) -> Option<Vec<f64>> {
+            None
+        }
+    }
+
+    #[test]
+    fn a_call_holds_whole_respondents_when_it_can() {
+        // 300 respondents x 51 draws are four calls of 4,096 profiles or
+        // less: each holds 80 whole respondents, so every resample comes
+        // with its full profile (knn's pooled search needs it).
+        let cm = CompiledMatrix::new(&example_matrix());
+        let rows: Vec<Vec<Option<f64>>> = (0..300)
+            .map(|i| vec![Some(1.0 + (i % 5) as f64), Some(2.0), Some(1.0 + (i % 4) as f64)])
+            .collect();
+        let rows: Vec<&[Option<f64>]> = rows.iter().map(Vec::as_slice).collect();
+        let profiles = batch(3, &rows);
+        let b = Bootstrap::default();
+        assert_eq!(b.per_call(MAX_SCORE_CELLS, 2), 80 * 51);
+        let sees = SeesSplit(std::sync::atomic::AtomicBool::new(false));
+        let conf = b
+            .confidence(&cm, &sees, &profiles, &mut Workspace::new())
+            .unwrap();
+        assert!(!sees.0.load(std::sync::atomic::Ordering::Relaxed));
+        assert_eq!(
+            conf,
+            b.confidence(&cm, &Euclidean, &profiles, &mut Workspace::new())
+                .unwrap()
+        );
+        // Calls too small for one respondent's draws split them.
+        assert_eq!(b.per_call(40 * 2, 2), 40);
+    }
+
+    #[test]
+    fn several_strategies_get_what_each_gets_alone() {
+        let cm = CompiledMatrix::new(&example_matrix());
+        let rows: Vec<Vec<Option<f64>>> = (0..120)
+            .map(|i| vec![Some(1.0 + (i % 5) as f64), None, Some(1.0 + (i % 3) as f64)])
+            .collect();
+        let rows: Vec<&[Option<f64>]> = rows.iter().map(Vec::as_slice).collect();
+        let profiles = batch(3, &rows);
+        let b = Bootstrap::new(20, 4);
+        let strategies: [&dyn Strategy; 2] = [&Euclidean, &crate::Cosine];
+        let both = b
+            .confidence_and_scores(&cm, &strategies, &profiles, &mut Workspace::new(), &|_| {})
+            .unwrap();
+        for (strategy, (confidence, scores)) in strategies.iter().zip(both) {
+            let alone = b
+                .confidence(&cm, *strategy, &profiles, &mut Workspace::new())
+                .unwrap();
+            assert_eq!(confidence, alone, "{}", strategy.name());
+            assert_eq!(scores, strategy.score(&cm, &profiles).unwrap());
+        }
+    }
+
     /// With many roles a respondent's resamples span several calls of at
     /// most `MAX_SCORE_CELLS`; the confidences are those of scoring each
     /// draw alone.
@@ -432,18 +563,21 @@ mod tests {
         let b = Bootstrap::new(30, 3);
         let counting = Largest::new(&Euclidean);
         // Calls of 7 rows: each respondent's 31 draws span five calls.
-        let mut full_scores = Array2::zeros((4, 40));
-        let conf = b
+        let mut tallies = b
             .confidence_in_calls(
                 &cm,
-                &counting,
+                &[&counting],
                 &profiles,
                 &mut Workspace::new(),
                 7 * 40 + 5,
                 &|_| {},
-                Some(&mut full_scores),
+                true,
             )
             .unwrap();
+        let Tally {
+            out: conf, scores, ..
+        } = tallies.pop().unwrap();
+        let full_scores = scores.unwrap();
         assert_eq!(counting.largest(), 7 * 40);
         assert_eq!(conf.len(), 4);
         // The full profiles' scores, collected on the way, are score_in's.

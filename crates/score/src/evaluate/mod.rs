@@ -410,118 +410,104 @@ struct Data<'a> {
 /// stability.
 type Scored = (Array2<f64>, Vec<f64>);
 
-/// A piece of work: a fixed candidate whole, or one fold of a learned one.
-#[derive(Debug, Clone, Copy)]
-enum Unit {
-    Whole(usize),
-    Fold(usize, usize),
-}
-
-impl Unit {
-    /// The candidate's index.
-    fn candidate(self) -> usize {
-        match self {
-            Unit::Whole(c) | Unit::Fold(c, _) => c,
-        }
-    }
-}
-
-/// What a unit computes: for its rows (indices into the batch), their
-/// scores (one row each) and stabilities.
-struct Part {
-    rows: Vec<usize>,
-    scores: Array2<f64>,
-    stability: Vec<f64>,
-}
+/// Respondents per unit of work: a unit draws its respondents' resamples
+/// once and scores them with every candidate.
+const RESPONDENTS_PER_UNIT: usize = 500;
 
 impl Data<'_> {
     /// Every candidate's scores (respondents x roles) and per-respondent
-    /// stability, out of fold for learned ones. The work is cut into
-    /// units (a fixed candidate, or one fold of a learned one) run on
-    /// `options.threads` threads; the result does not depend on how many.
+    /// stability, out of fold for learned ones. Fold by fold (all rows at
+    /// once when no candidate is learned), the learned candidates' models
+    /// are trained on the other folds, then the fold's respondents are
+    /// cut into units of [`RESPONDENTS_PER_UNIT`], each scored by every
+    /// candidate from one draw of its resamples; both steps run on
+    /// `options.threads` threads, and the result does not depend on how
+    /// many.
     fn score_all(&self, candidates: &[Candidate<'_>]) -> Result<Vec<Scored>, EvaluateError> {
-        // Learned folds first: they cost the most, so they start early.
-        let mut units = Vec::new();
-        for (c, candidate) in candidates.iter().enumerate() {
-            if matches!(candidate, Candidate::Learned(..)) {
-                units.extend((0..self.options.folds).map(|f| Unit::Fold(c, f)));
-            }
-        }
-        for (c, candidate) in candidates.iter().enumerate() {
-            if matches!(candidate, Candidate::Fixed(..)) {
-                units.push(Unit::Whole(c));
-            }
-        }
-        let parts = in_parallel(&units, self.options.threads, |unit| {
-            self.score_unit(candidates, *unit)
-        })?;
         let (n, roles) = (self.batch.len(), self.compiled.n_roles());
         let mut out: Vec<Scored> = candidates
             .iter()
             .map(|_| (Array2::zeros((n, roles)), vec![0.0; n]))
             .collect();
-        for (unit, part) in units.iter().zip(parts) {
-            let (scores, stability) = &mut out[unit.candidate()];
-            for (r, &i) in part.rows.iter().enumerate() {
-                scores.row_mut(i).assign(&part.scores.row(r));
-                stability[i] = part.stability[r];
+        let learned: Vec<(Method, &TrainOptions)> = candidates
+            .iter()
+            .filter_map(|c| match c {
+                Candidate::Learned(method, options) => Some((*method, options)),
+                Candidate::Fixed(_) => None,
+            })
+            .collect();
+        let folds = if learned.is_empty() { 1 } else { self.options.folds };
+        for fold in 0..folds {
+            let test: Vec<usize> = (0..n).filter(|&i| folds == 1 || self.folds[i] == fold).collect();
+            if test.is_empty() {
+                continue;
+            }
+            let models = in_parallel(&learned, self.options.threads, |&(method, options)| {
+                self.train_without(fold, method, options)
+            })?;
+            let mut models = models.iter();
+            let strategies: Vec<&dyn Strategy> = candidates
+                .iter()
+                .map(|c| match c {
+                    Candidate::Fixed(strategy) => *strategy,
+                    Candidate::Learned(..) => {
+                        models.next().expect("one model per learned candidate") as &dyn Strategy
+                    }
+                })
+                .collect();
+            let units: Vec<&[usize]> = test.chunks(RESPONDENTS_PER_UNIT).collect();
+            let parts = in_parallel(&units, self.options.threads, |rows| {
+                self.score_rows(&strategies, rows)
+            })?;
+            for (rows, part) in units.iter().zip(parts) {
+                for ((confidence, scores), (all, stability)) in part.into_iter().zip(&mut out) {
+                    for (r, &i) in rows.iter().enumerate() {
+                        all.row_mut(i).assign(&scores.row(r));
+                        stability[i] = confidence[r].stability;
+                    }
+                }
             }
         }
         Ok(out)
     }
 
-    /// One unit of work; see [`Data::score_all`].
-    fn score_unit(&self, candidates: &[Candidate<'_>], unit: Unit) -> Result<Part, EvaluateError> {
+    /// A model of `method` trained on every respondent outside `fold`.
+    fn train_without(
+        &self,
+        fold: usize,
+        method: Method,
+        options: &TrainOptions,
+    ) -> Result<learned::LearnedModel, EvaluateError> {
+        let train: Vec<usize> = (0..self.batch.len()).filter(|&i| self.folds[i] != fold).collect();
+        let labels: Vec<usize> = train.iter().map(|&i| self.labels[i]).collect();
+        learned::train(method, options, self.matrix, &subset(self.batch, &train), &labels).map_err(|source| {
+            EvaluateError::Learn {
+                name: method.strategy_name().to_string(),
+                source,
+            }
+        })
+    }
+
+    /// The respondents `rows`, scored and resampled by every strategy:
+    /// per strategy, their confidences and full profiles' scores.
+    fn score_rows(
+        &self,
+        strategies: &[&dyn Strategy],
+        rows: &[usize],
+    ) -> Result<Vec<bootstrap::Confidences>, EvaluateError> {
         let bootstrap = Bootstrap::new(self.options.resamples, self.options.seed);
         let done = |rows: usize| {
             let done = self.done.fetch_add(rows, Ordering::Relaxed) + rows;
             (self.progress)(done, self.total);
         };
-        let mut ws = Workspace::new();
-        let roles = self.compiled.n_roles();
-        match (unit, candidates[unit.candidate()]) {
-            (Unit::Whole(_), Candidate::Fixed(strategy)) => {
-                let (confidence, scores) =
-                    bootstrap.confidence_and_scores(self.compiled, strategy, self.batch, &mut ws, &done)?;
-                Ok(Part {
-                    rows: (0..self.batch.len()).collect(),
-                    scores,
-                    stability: confidence.iter().map(|c| c.stability).collect(),
-                })
-            }
-            (Unit::Fold(_, fold), Candidate::Learned(method, train_options)) => {
-                let n = self.batch.len();
-                let (test, train): (Vec<usize>, Vec<usize>) = (0..n).partition(|&i| self.folds[i] == fold);
-                if test.is_empty() {
-                    return Ok(Part {
-                        rows: test,
-                        scores: Array2::zeros((0, roles)),
-                        stability: Vec::new(),
-                    });
-                }
-                let train_labels: Vec<usize> = train.iter().map(|&i| self.labels[i]).collect();
-                let model = learned::train(
-                    method,
-                    &train_options,
-                    self.matrix,
-                    &subset(self.batch, &train),
-                    &train_labels,
-                )
-                .map_err(|source| EvaluateError::Learn {
-                    name: method.strategy_name().to_string(),
-                    source,
-                })?;
-                let test_batch = subset(self.batch, &test);
-                let (confidence, scores) =
-                    bootstrap.confidence_and_scores(self.compiled, &model, &test_batch, &mut ws, &done)?;
-                Ok(Part {
-                    rows: test,
-                    scores,
-                    stability: confidence.iter().map(|c| c.stability).collect(),
-                })
-            }
-            _ => unreachable!("units are built to match their candidates"),
-        }
+        let batch = subset(self.batch, rows);
+        Ok(bootstrap.confidence_and_scores(
+            self.compiled,
+            strategies,
+            &batch,
+            &mut Workspace::new(),
+            &done,
+        )?)
     }
 }
 

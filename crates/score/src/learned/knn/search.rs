@@ -143,6 +143,12 @@ impl Nearest {
         }
     }
 
+    /// The `m` nearest, in no particular order.
+    fn into_unordered(mut self) -> Vec<Near> {
+        self.compact();
+        self.items
+    }
+
     fn into_sorted(mut self) -> Vec<Near> {
         self.compact();
         self.items.sort_unstable();
@@ -161,7 +167,8 @@ pub(crate) fn nearest(columns: &Columns<'_>, queries: &[&[f64]], k: usize) -> Ve
 
 /// Each query's `k` nearest training rows, and its pool: the `pool` rows
 /// of smallest lower bound `sum_d min((q_d - x_d)^2, (means_d - x_d)^2)`
-/// (ordered by bound, then row), a bound of the distance from the row to
+/// (in no particular order: sorting it would cost more than it saves in
+/// [`Pooled::nearest`]), a bound of the distance from the row to
 /// every resample of the query.
 pub(crate) fn nearest_with_pools(
     columns: &Columns<'_>,
@@ -215,7 +222,12 @@ fn search<const POOLS: bool>(
     found
         .into_iter()
         .zip(pools)
-        .map(|(f, p)| (f.into_sorted(), if POOLS { p.into_sorted() } else { Vec::new() }))
+        .map(|(f, p)| {
+            (
+                f.into_sorted(),
+                if POOLS { p.into_unordered() } else { Vec::new() },
+            )
+        })
         .collect()
 }
 
@@ -497,8 +509,7 @@ impl Pooled<'_> {
                 .map(|_| rows.iter().map(|&r| Near(0.0, r)).collect())
                 .collect();
         }
-        // The pool in its own order (smallest bound first), so that the
-        // nearest rows tend to come first and the bar falls early.
+        // The pool in its own order.
         let rows: Vec<usize> = self.pool.iter().map(|n| n.1).collect();
         let width = rows.len();
         // The pool's rows copied together first: they lie anywhere in the
@@ -508,9 +519,27 @@ impl Pooled<'_> {
         for (to, &r) in local.chunks_exact_mut(c).zip(&rows) {
             to.copy_from_slice(&self.points[r * c..(r + 1) * c]);
         }
-        let mut base = Vec::with_capacity(width);
-        for point in local.chunks_exact(c) {
-            base.push(squared_distance(self.original, point));
+        // Four rows at a time: four sums in flight instead of one chain of
+        // dependent additions (each sum still in capability order).
+        let mut base = vec![0.0; width];
+        let mut groups = base.chunks_exact_mut(4);
+        for (sums, points) in (&mut groups).zip(local.chunks_exact(4 * c)) {
+            let mut acc = [0.0f64; 4];
+            for (d, &q) in self.original.iter().enumerate() {
+                for (j, acc) in acc.iter_mut().enumerate() {
+                    let t = q - points[j * c + d];
+                    *acc += t * t;
+                }
+            }
+            sums.copy_from_slice(&acc);
+        }
+        let rest = width - width % 4;
+        for (sum, point) in groups
+            .into_remainder()
+            .iter_mut()
+            .zip(local[rest * c..].chunks_exact(c))
+        {
+            *sum = squared_distance(self.original, point);
         }
         // delta[d * pool + i]: the change on capability d for pool row i,
         // written one capability at a time.
@@ -559,13 +588,15 @@ impl Pooled<'_> {
             } else {
                 distances.copy_from_slice(&base);
             }
-            // Rows come by bound, not by index: a row at the bar's
+            // Rows come in pool order, not by index: a row at the bar's
             // distance may still come before the bar's row, so it is let
             // in and the compaction orders it.
             let mut near = Nearest::new(k.max(1));
             for (distances, rows) in distances.chunks(LANES).zip(rows.chunks(LANES)) {
                 let bar = near.bar;
-                if distances.iter().any(|&d| d <= bar) {
+                // Not `any`, which stops early and so compares one at a
+                // time: all of them, in vector registers.
+                if distances.iter().fold(false, |below, &d| below | (d <= bar)) {
                     for (&distance, &row) in distances.iter().zip(rows) {
                         // The sum can round below zero where the distance
                         // is 0.
