@@ -29,12 +29,12 @@ use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 use ndarray::Array2;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rolefit_model::{Capability, ProfileBatch, Requirement, Role, RoleMatrix, Scale};
-use rolefit_score::evaluate::{
+use rolefit_learn::evaluate::{
     confusion_matrix, evaluate, kendall_tau_b, macro_f1, mean_reciprocal_rank, ndcg_at_k, top1_agreement,
     top_k_accuracy, true_ranks, Bootstrap, Candidate, EvaluateOptions,
 };
-use rolefit_score::learned::{train, Method, TrainOptions};
+use rolefit_learn::learned::{train, Method, TrainParams, ValidTrainParams};
+use rolefit_model::{Capability, ProfileBatch, Requirement, Role, RoleMatrix, Scale};
 use rolefit_score::{rank, tie_key, CompiledMatrix, Euclidean, Registry, Workspace, BUILTIN_STRATEGIES};
 
 /// A random 1..5 matrix with levels in halves, importance 1.
@@ -150,7 +150,8 @@ fn training(c: &mut Criterion) {
             BenchmarkId::from_parameter(method.name()),
             &batch,
             |bench, batch| {
-                bench.iter(|| train(method, &TrainOptions::default(), &m, batch, &labels).expect("trains"))
+                bench
+                    .iter(|| train(method, &ValidTrainParams::default(), &m, batch, &labels).expect("trains"))
             },
         );
     }
@@ -167,7 +168,7 @@ fn full(rows: usize) {
         .iter()
         .map(|name| Candidate::Fixed(registry.get(name).expect("a built-in")))
         .collect();
-    candidates.extend(Method::ALL.map(|method| Candidate::Learned(method, TrainOptions::default())));
+    candidates.extend(Method::ALL.map(|method| Candidate::Learned(method, ValidTrainParams::default())));
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let options = EvaluateOptions {
         threads,
@@ -240,10 +241,10 @@ fn knn_pool(rows: usize, k: usize) {
         b
     };
     let (train_rows, test_rows) = (part(0..split), part(split..rows));
-    let options = TrainOptions {
-        neighbours: k,
-        ..TrainOptions::default()
-    };
+    let options = TrainParams::default()
+        .neighbours(k)
+        .check()
+        .expect("k is at least 1");
     let model = train(Method::Knn, &options, &m, &train_rows, &labels[..split]).expect("trains");
     let compiled = CompiledMatrix::new(&m);
     let bootstrap = Bootstrap::default();
@@ -257,7 +258,7 @@ fn knn_pool(rows: usize, k: usize) {
     let (pooled, pooled_s) = timed(&model);
     let (exact, exact_s) = timed(&Exact(&model));
     let n = pooled.len() as f64;
-    let mean = |c: &[rolefit_score::evaluate::Confidence]| c.iter().map(|c| c.stability).sum::<f64>() / n;
+    let mean = |c: &[rolefit_learn::evaluate::Confidence]| c.iter().map(|c| c.stability).sum::<f64>() / n;
     let diffs: Vec<f64> = pooled
         .iter()
         .zip(&exact)

@@ -9,11 +9,11 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use rolefit_model::{ProfileBatch, RoleMatrix};
-use rolefit_score::cluster::{
-    fit, fit_range, project, silhouette, silhouette_sample, ClusterError, ClusterParams, Clustering,
-    CohortData, KChoice, Method, Silhouette,
+use rolefit_learn::cluster::{
+    fit, fit_range, project, silhouette, silhouette_sample, ClusterError, Clustering, CohortData, KChoice,
+    Method, Silhouette, ValidClusterParams,
 };
+use rolefit_model::{ProfileBatch, RoleMatrix};
 use rolefit_score::{CompiledMatrix, ScoreError};
 
 use crate::args::{ClusterChoice, ClusterMethod, MatrixSource, ResponsesSource};
@@ -234,7 +234,7 @@ pub fn cluster(
     data: &CohortData,
     k: Option<usize>,
     range: Option<(usize, usize)>,
-    params: &ClusterParams,
+    params: &ValidClusterParams,
 ) -> Result<Clustered> {
     let started = Instant::now();
     let n = data.len();
@@ -242,7 +242,7 @@ pub fn cluster(
         (Some(k), _) => {
             let clustering = fit(data, k, params).map_err(cluster_error)?;
             let fit_time = started.elapsed();
-            let sample = silhouette_sample(n, params.seed_value());
+            let sample = silhouette_sample(n, params.seed());
             let s = silhouette(data.values(), clustering.labels(), clustering.k(), &sample);
             Ok(Clustered {
                 clustering,

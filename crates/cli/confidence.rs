@@ -1,13 +1,13 @@
 //! The per-respondent confidence `rolefit score --confidence` adds: the
-//! bootstrap it runs in the workers (from [`rolefit_score::evaluate`]) and
+//! bootstrap it runs in the workers (from [`rolefit_learn::evaluate`]) and
 //! how the margin and stability are written in CSV, JSON and tables.
 
-use rolefit_score::evaluate::{Bootstrap, Confidence};
+use rolefit_learn::evaluate::{Bootstrap, Confidence};
 use rolefit_score::ScoreError;
 use serde_json::{json, Value};
 
 /// The bootstrap `rolefit score --confidence` uses: `--resamples` resamples
-/// (default [`rolefit_score::evaluate::DEFAULT_RESAMPLES`]) seeded with `--seed`, so that the same
+/// (default [`rolefit_learn::evaluate::DEFAULT_RESAMPLES`]) seeded with `--seed`, so that the same
 /// input and options always give the same stabilities.
 pub fn score_bootstrap(on: bool, resamples: u32, seed: u64) -> Option<Bootstrap> {
     on.then(|| Bootstrap::new(resamples as usize, seed))

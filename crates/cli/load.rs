@@ -108,7 +108,7 @@ pub fn matrix(source: &MatrixSource, settings: &Settings) -> Result<Loaded> {
 /// matrix, which must fit the model: when it does not, the error names the
 /// matrix the model was trained with.
 pub fn matrix_for_model(source: &MatrixSource, model: Option<&Path>, settings: &Settings) -> Result<Loaded> {
-    use rolefit_score::learned::{LearnError, LearnedModel};
+    use rolefit_learn::learned::{LearnError, LearnedModel};
     let Some(path) = model else {
         return matrix(source, settings);
     };

@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use anyhow::Result;
+use rolefit_learn::learned::LearnedModel;
 use rolefit_model::RoleMatrix;
-use rolefit_score::learned::LearnedModel;
 use rolefit_score::{Centred, Registry, Strategy};
 
 use crate::args::{Center, Encoding, Scoring};

@@ -14,8 +14,8 @@ use std::time::Instant;
 
 use anyhow::Result;
 use clap::Args;
+use rolefit_learn::cluster::{describe, ClusterParams, ClusterSummary, Precision, Seeding, Silhouette};
 use rolefit_model::{ProfileBatch, RoleMatrix};
-use rolefit_score::cluster::{describe, ClusterParams, ClusterSummary, Precision, Seeding, Silhouette};
 use rolefit_score::{Scorer, Strategy};
 use serde_json::json;
 
@@ -80,7 +80,9 @@ pub fn run(args: &ClusterArgs, settings: &Settings) -> Result<Finished> {
         .needed();
     cohort.keep_answered(needed, settings)?;
     let read_time = started.elapsed();
-    let params = kmeans_knobs(ClusterParams::new(grouping.method).seed(args.seed))?;
+    let params = kmeans_knobs(ClusterParams::new(grouping.method).seed(args.seed))?
+        .check()
+        .map_err(|e| bad_input(format!("{KMEANS_KNOBS}: {e}")))?;
     let result = cluster(&cohort.data, grouping.k, grouping.range, &params)?;
     let summaries = describe(
         &cohort.data,

@@ -1,6 +1,6 @@
 //! `rolefit evaluate`: compare strategies on labelled respondents.
 //!
-//! The numbers come from [`rolefit_score::evaluate`]; this module picks the
+//! The numbers come from [`rolefit_learn::evaluate`]; this module picks the
 //! strategies (`--strategies`, `--center`), reads the labels, and renders
 //! the result as tables, JSON or Markdown.
 
@@ -9,11 +9,11 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
-use rolefit_model::RoleMatrix;
-use rolefit_score::evaluate::{
+use rolefit_learn::evaluate::{
     evaluate_with_progress, Candidate, EvaluateError, EvaluateOptions, Evaluation, DEFAULT_RESAMPLES,
 };
-use rolefit_score::learned::{Method, TrainOptions};
+use rolefit_learn::learned::{Method, TrainParams};
+use rolefit_model::RoleMatrix;
 use rolefit_score::{Centred, Registry, ScoreError, BUILTIN_STRATEGIES};
 use serde_json::{json, Value};
 
@@ -109,10 +109,10 @@ pub fn run(args: &EvaluateArgs, settings: &Settings) -> Result<Finished> {
             _ => None,
         })
         .collect();
-    let train_options = TrainOptions {
-        neighbours: args.neighbours as usize,
-        ..TrainOptions::default()
-    };
+    let train_options = TrainParams::default()
+        .neighbours(args.neighbours as usize)
+        .check()
+        .map_err(|e| bad_input(e.to_string()))?;
     let mut next_centred = centred.iter();
     let mut candidates = Vec::with_capacity(picks.len());
     for pick in &picks {
@@ -380,7 +380,7 @@ fn agreement_rows(ev: &Evaluation) -> (Vec<String>, Vec<Vec<String>>) {
 /// One strategy's confusion matrix: rows actual roles, columns top-1
 /// choices, roles numbered.
 fn confusion_rows(
-    s: &rolefit_score::evaluate::StrategyReport,
+    s: &rolefit_learn::evaluate::StrategyReport,
     matrix: &RoleMatrix,
 ) -> (Vec<String>, Vec<Vec<String>>) {
     let r = matrix.roles().len();

@@ -27,8 +27,8 @@ use std::path::PathBuf;
 use anyhow::Result;
 use askama::Template;
 use clap::Args;
+use rolefit_learn::cluster::{describe, ClusterParams, ClusterSummary, Clustering, CohortData, Method};
 use rolefit_model::{ProfileBatch, RoleMatrix};
-use rolefit_score::cluster::{describe, ClusterParams, ClusterSummary, Clustering, CohortData, Method};
 use rolefit_score::overlap::{group_threshold, near_duplicate_threshold, overlap, Overlap};
 use rolefit_score::{Outcome, RankedRole, Scorer, Strategy};
 
@@ -536,7 +536,10 @@ impl<'a> Page<'a> {
         if identical_rows(&data) {
             return self.section("clusters", "Clusters", &html::Clusters::Identical);
         }
-        let params = ClusterParams::new(run.grouping.method).seed(run.seed);
+        let params = ClusterParams::new(run.grouping.method)
+            .seed(run.seed)
+            .check()
+            .map_err(|e| anyhow::anyhow!("the default clustering parameters were refused: {e}"))?;
         let result = cluster(&data, k, range, &params)?;
         let clustering = &result.clustering;
         let summaries = describe(

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use rolefit_score::learned::{self, Method, TrainOptions};
+use rolefit_learn::learned::{self, Method, TrainParams};
 use rolefit_score::Strategy;
 
 use crate::args::{CellSafety, InputEncoding, MatrixSource, MinAnswered, OutputFile, Quiet, ResponsesSource};
@@ -77,10 +77,10 @@ pub fn run(args: &TrainArgs, settings: &Settings) -> Result<()> {
         TrainMethod::Knn => Method::Knn,
         TrainMethod::Logistic => Method::Logistic,
     };
-    let options = TrainOptions {
-        neighbours: args.neighbours as usize,
-        ..TrainOptions::default()
-    };
+    let options = TrainParams::default()
+        .neighbours(args.neighbours as usize)
+        .check()
+        .map_err(|e| bad_input(e.to_string()))?;
     // The model file keeps the matrix, with O*NET's credit when it is
     // O*NET data, so that the model can be used without it.
     let model = learned::train(method, &options, matrix, &batch, &labels)

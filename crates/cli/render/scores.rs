@@ -4,8 +4,8 @@
 //! runs in parallel with everything else; the CSV path writes fields
 //! directly, without a csv writer per row, and role names are escaped once.
 
+use rolefit_learn::evaluate::Confidence;
 use rolefit_model::{QualityFlags, RoleMatrix};
-use rolefit_score::evaluate::Confidence;
 use rolefit_score::{Explanation, Outcome, RankedRole, Strategy, Strength};
 use serde_json::{json, Value};
 

@@ -223,8 +223,14 @@ impl CompiledMatrix {
         row_slice(&self.importances, j)
     }
 
-    /// Asserts that a single profile fits this matrix (a caller bug if not).
-    pub(crate) fn assert_profile(&self, values: &[f64], answered: &[bool], role: usize) {
+    /// Asserts that a single profile fits this matrix, as
+    /// [`Strategy::contributions`](crate::Strategy::contributions) of the
+    /// built-ins does.
+    ///
+    /// # Panics
+    /// When `values` or `answered` do not have one entry per capability, or
+    /// `role` is out of range: a caller bug.
+    pub fn assert_profile(&self, values: &[f64], answered: &[bool], role: usize) {
         let c = self.n_capabilities();
         assert!(
             values.len() == c && answered.len() == c,

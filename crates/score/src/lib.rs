@@ -46,12 +46,9 @@
 #![deny(missing_docs)]
 
 mod centred;
-pub mod cluster;
 mod compiled;
 mod error;
-pub mod evaluate;
 mod explain;
-pub mod learned;
 pub mod overlap;
 mod rank;
 mod scorer;
@@ -59,15 +56,19 @@ pub mod strategy;
 pub mod whatif;
 mod workspace;
 
-#[cfg(test)]
-mod test_util;
+/// Small matrices, batches and a call-counting strategy for tests, here
+/// and in the crates built on this one (feature `test-util`); not part of
+/// the API.
+#[cfg(any(test, feature = "test-util"))]
+#[doc(hidden)]
+pub mod test_util;
 
 pub use centred::{centre_batch, Centred};
 pub use compiled::CompiledMatrix;
 pub use error::ScoreError;
 pub use explain::{explain, Contribution, Explanation, Gap, Strength};
 pub use rank::{rank, rank_into, round_half_away, tie_key, RankedRole, TIE_STEP};
-pub use scorer::{Outcome, Scorer, MAX_SCORE_CELLS};
+pub use scorer::{check_scores, Outcome, Scorer, MAX_SCORE_CELLS};
 pub use strategy::{
     Cosine, Coverage, Draw, Euclidean, Manhattan, Pearson, Registry, Strategy, BUILTIN_STRATEGIES,
     DEFAULT_STRATEGY,

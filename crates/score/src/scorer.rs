@@ -245,6 +245,35 @@ impl<'a> Scorer<'a> {
     }
 }
 
+/// Checks that a strategy returned `n` x `roles` finite scores, as
+/// [`Scorer`] does, for callers that call [`Strategy::score_in`]
+/// themselves.
+///
+/// # Errors
+/// [`ScoreError::Strategy`], naming the strategy, when the shape is wrong
+/// or a score is not finite.
+pub fn check_scores(
+    strategy: &dyn Strategy,
+    scores: &Array2<f64>,
+    n: usize,
+    roles: usize,
+) -> Result<(), ScoreError> {
+    let fail = |message: String| ScoreError::Strategy {
+        name: strategy.name().to_string(),
+        message,
+    };
+    if scores.dim() != (n, roles) {
+        let (r, c) = scores.dim();
+        return Err(fail(format!(
+            "returned {r} x {c} scores for {n} profiles and {roles} roles"
+        )));
+    }
+    if let Some(((i, j), s)) = scores.indexed_iter().find(|(_, s)| !s.is_finite()) {
+        return Err(fail(format!("returned the score {s} for profile {i}, role {j}")));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,12 +4,12 @@ use rolefit_model::{Capability, ProfileBatch, Requirement, Role, RoleMatrix, Sca
 
 /// A matrix on the scale `1..5` with one role per row of
 /// `(level, importance)` pairs.
-pub(crate) fn matrix(roles: &[&[(f64, f64)]]) -> RoleMatrix {
+pub fn matrix(roles: &[&[(f64, f64)]]) -> RoleMatrix {
     matrix_on(Scale::default(), roles)
 }
 
 /// A matrix on `scale` with one role per row of `(level, importance)` pairs.
-pub(crate) fn matrix_on(scale: Scale, roles: &[&[(f64, f64)]]) -> RoleMatrix {
+pub fn matrix_on(scale: Scale, roles: &[&[(f64, f64)]]) -> RoleMatrix {
     let c = roles[0].len();
     let caps = (0..c)
         .map(|i| Capability::new(format!("c{i}"), format!("Capability {i}")))
@@ -29,7 +29,7 @@ pub(crate) fn matrix_on(scale: Scale, roles: &[&[(f64, f64)]]) -> RoleMatrix {
 }
 
 /// A batch of `c` capabilities with respondents `p0`, `p1`, ...
-pub(crate) fn batch(c: usize, rows: &[&[Option<f64>]]) -> ProfileBatch {
+pub fn batch(c: usize, rows: &[&[Option<f64>]]) -> ProfileBatch {
     let mut b = ProfileBatch::new(c);
     for (i, row) in rows.iter().enumerate() {
         b.push(format!("p{i}"), row);
@@ -40,7 +40,7 @@ pub(crate) fn batch(c: usize, rows: &[&[Option<f64>]]) -> ProfileBatch {
 /// The worked example of docs/strategies.md: scale 1..5, capabilities A, B,
 /// C; role 0 asks for levels (4, 2, 3) with importances (2, 1, 1), role 1
 /// for (2, 5, 1) with importances (1, 2, 1).
-pub(crate) fn example_matrix() -> RoleMatrix {
+pub fn example_matrix() -> RoleMatrix {
     matrix(&[
         &[(4.0, 2.0), (2.0, 1.0), (3.0, 1.0)],
         &[(2.0, 1.0), (5.0, 2.0), (1.0, 1.0)],
@@ -48,19 +48,19 @@ pub(crate) fn example_matrix() -> RoleMatrix {
 }
 
 /// The worked example's respondent: A = 4, B blank, C = 2.
-pub(crate) fn example_batch() -> ProfileBatch {
+pub fn example_batch() -> ProfileBatch {
     batch(3, &[&[Some(4.0), None, Some(2.0)]])
 }
 
 /// Asserts `|a - b| <= tol`.
 #[track_caller]
-pub(crate) fn assert_close(a: f64, b: f64, tol: f64) {
+pub fn assert_close(a: f64, b: f64, tol: f64) {
     assert!((a - b).abs() <= tol, "{a} != {b} (tolerance {tol})");
 }
 
 /// A matrix of `k` roles over 3 capabilities, levels varied over the
 /// scale in half points.
-pub(crate) fn many_roles(k: usize) -> RoleMatrix {
+pub fn many_roles(k: usize) -> RoleMatrix {
     let rows: Vec<Vec<(f64, f64)>> = (0..k)
         .map(|j| {
             (0..3)
@@ -74,20 +74,20 @@ pub(crate) fn many_roles(k: usize) -> RoleMatrix {
 
 /// Wraps a strategy and records the most cells (profiles x roles) it was
 /// asked to score in one call.
-pub(crate) struct Largest<'a> {
-    pub(crate) inner: &'a dyn crate::Strategy,
-    pub(crate) cells: std::sync::atomic::AtomicUsize,
+pub struct Largest<'a> {
+    pub inner: &'a dyn crate::Strategy,
+    pub cells: std::sync::atomic::AtomicUsize,
 }
 
 impl<'a> Largest<'a> {
-    pub(crate) fn new(inner: &'a dyn crate::Strategy) -> Self {
+    pub fn new(inner: &'a dyn crate::Strategy) -> Self {
         Largest {
             inner,
             cells: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
-    pub(crate) fn largest(&self) -> usize {
+    pub fn largest(&self) -> usize {
         self.cells.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
@@ -124,7 +124,7 @@ impl crate::Strategy for Largest<'_> {
 }
 
 /// `n` respondents over 3 capabilities with varied answers, some blank.
-pub(crate) fn varied_batch(n: usize) -> ProfileBatch {
+pub fn varied_batch(n: usize) -> ProfileBatch {
     let rows: Vec<Vec<Option<f64>>> = (0..n)
         .map(|i| {
             vec![

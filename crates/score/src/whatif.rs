@@ -595,7 +595,7 @@ fn score_checked(
     ws: &mut Workspace,
 ) -> Result<Array2<f64>, ScoreError> {
     let scores = strategy.score_in(matrix, batch, ws)?;
-    crate::evaluate::check_scores(strategy, &scores, batch.len(), matrix.n_roles())?;
+    crate::check_scores(strategy, &scores, batch.len(), matrix.n_roles())?;
     Ok(scores)
 }
 

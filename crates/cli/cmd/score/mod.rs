@@ -66,12 +66,12 @@ pub struct ScoreArgs {
     pub confidence: bool,
     /// Resamples per respondent for --confidence's stability (more: steadier
     /// stabilities, proportionally slower).
-    #[arg(long, value_name = "N", default_value_t = rolefit_score::evaluate::DEFAULT_RESAMPLES as u32,
+    #[arg(long, value_name = "N", default_value_t = rolefit_learn::evaluate::DEFAULT_RESAMPLES as u32,
           requires = "confidence", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub resamples: u32,
     /// Random seed: the same seed gives the same result (here: --confidence's
     /// resamples).
-    #[arg(long, value_name = "S", default_value_t = rolefit_score::evaluate::DEFAULT_SEED, requires = "confidence")]
+    #[arg(long, value_name = "S", default_value_t = rolefit_learn::evaluate::DEFAULT_SEED, requires = "confidence")]
     pub seed: u64,
     /// Also draw the result as an SVG picture: one respondent against their
     /// top roles, as a radar chart.
@@ -446,7 +446,7 @@ struct Job<'a> {
     strategy: &'a dyn Strategy,
     renderer: &'a Renderer<'a>,
     /// `--confidence`: how each respondent's answers are resampled.
-    bootstrap: Option<rolefit_score::evaluate::Bootstrap>,
+    bootstrap: Option<rolefit_learn::evaluate::Bootstrap>,
     /// `--on-error` and `--exclude-flagged`.
     policy: RowPolicy,
     /// `--plot`: each chunk keeps its first respondent ([`Done::first`]).

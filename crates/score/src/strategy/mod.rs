@@ -118,7 +118,7 @@ pub trait Strategy: Send + Sync {
 
     /// Scores a batch of full profiles and their bootstrap resamples,
     /// `draws[i]` saying where row `i` comes from (see
-    /// [`crate::evaluate::Bootstrap`]). The default scores every row as
+    /// `rolefit_learn::evaluate::Bootstrap`). The default scores every row as
     /// [`Strategy::score_in`] does; a strategy may answer resamples by a
     /// documented shortcut (`model:knn` searches a resample's neighbours
     /// among its full profile's nearest only). Full profiles must be scored

@@ -49,7 +49,7 @@ pub fn true_ranks<R: AsRef<[usize]>>(rankings: &[R], labels: &[usize]) -> Vec<us
 /// `#{i : rank_i <= k} / n`. `None` for no respondents.
 ///
 /// ```
-/// use rolefit_score::evaluate::top_k_accuracy;
+/// use rolefit_learn::evaluate::top_k_accuracy;
 /// assert_eq!(top_k_accuracy(&[1, 2, 3, 1], 1), Some(0.5));
 /// assert_eq!(top_k_accuracy(&[1, 2, 3, 1], 2), Some(0.75));
 /// ```
@@ -60,7 +60,7 @@ pub fn top_k_accuracy(ranks: &[usize], k: usize) -> Option<f64> {
 /// Mean reciprocal rank: `sum(1 / rank_i) / n`. `None` for no respondents.
 ///
 /// ```
-/// use rolefit_score::evaluate::mean_reciprocal_rank;
+/// use rolefit_learn::evaluate::mean_reciprocal_rank;
 /// assert_eq!(mean_reciprocal_rank(&[1, 2, 4]), Some((1.0 + 0.5 + 0.25) / 3.0));
 /// ```
 pub fn mean_reciprocal_rank(ranks: &[usize]) -> Option<f64> {
@@ -73,7 +73,7 @@ pub fn mean_reciprocal_rank(ranks: &[usize]) -> Option<f64> {
 /// gain. `None` for no respondents.
 ///
 /// ```
-/// use rolefit_score::evaluate::ndcg_at_k;
+/// use rolefit_learn::evaluate::ndcg_at_k;
 /// // rank 1 gains 1, rank 3 gains 1/log2(4) = 0.5, rank 4 is beyond k = 3.
 /// assert_eq!(ndcg_at_k(&[1, 3, 4], 3), Some(0.5));
 /// ```
@@ -111,7 +111,7 @@ pub fn confusion_matrix(predicted: &[usize], labels: &[usize], roles: usize) -> 
 ///
 /// ```
 /// use ndarray::array;
-/// use rolefit_score::evaluate::macro_f1;
+/// use rolefit_learn::evaluate::macro_f1;
 /// // Role 0: TP 2, FN 1, FP 0 -> 4/5. Role 1: TP 1, FP 1 -> 2/3.
 /// let m = array![[2, 1], [0, 1]];
 /// assert!((macro_f1(&m).unwrap() - (0.8 + 2.0 / 3.0) / 2.0).abs() < 1e-12);
@@ -149,7 +149,7 @@ pub fn top1_agreement(a: &[usize], b: &[usize]) -> Option<f64> {
 /// `tau_b = (C - D) / sqrt((n0 - n1) (n0 - n2))`.
 ///
 /// Values are compared exactly (pass scores through
-/// [`tie_key`](crate::tie_key) first so that rounding noise does not
+/// [`tie_key`](rolefit_score::tie_key) first so that rounding noise does not
 /// split a tie). `None` when it is undefined: fewer than two items, or
 /// every item tied in `x` or in `y` (a zero denominator). Runs in
 /// `O(n log n)` (Knight's algorithm: sort by `(x, y)`, then count the
@@ -159,7 +159,7 @@ pub fn top1_agreement(a: &[usize], b: &[usize]) -> Option<f64> {
 /// If the slices differ in length (a caller bug).
 ///
 /// ```
-/// use rolefit_score::evaluate::kendall_tau_b;
+/// use rolefit_learn::evaluate::kendall_tau_b;
 /// assert_eq!(kendall_tau_b(&[1.0, 2.0, 3.0], &[10.0, 20.0, 30.0]), Some(1.0));
 /// assert_eq!(kendall_tau_b(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]), Some(-1.0));
 /// assert_eq!(kendall_tau_b(&[1.0, 1.0], &[1.0, 2.0]), None);
@@ -278,7 +278,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::test_util::assert_close;
+    use rolefit_score::test_util::assert_close;
 
     /// tau-b straight from the definition, over all pairs.
     fn tau_b_by_pairs(x: &[f64], y: &[f64]) -> Option<f64> {

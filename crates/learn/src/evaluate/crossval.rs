@@ -29,7 +29,7 @@ use rand_chacha::ChaCha8Rng;
 /// If `folds` is 0 or a label is `>= roles` (caller bugs).
 ///
 /// ```
-/// use rolefit_score::evaluate::stratified_folds;
+/// use rolefit_learn::evaluate::stratified_folds;
 /// let folds = stratified_folds(&[0, 0, 1, 1, 0, 1], 2, 2, 7);
 /// // Each role's three respondents are split 2 + 1 over the two folds.
 /// for role in 0..2 {

@@ -39,7 +39,9 @@ use serde_json::Value;
 use super::centroid::{Centroid, CentroidParams};
 use super::knn::{Knn, KnnParams};
 use super::logistic::{Logistic, LogisticParams};
-use super::{Kind, LearnError, LearnedModel, Method, StoredMatrix, TrainOptions, TrainingSummary};
+use super::{
+    Kind, LearnError, LearnedModel, Method, StoredMatrix, TrainParams, TrainingSummary, ValidTrainParams,
+};
 
 /// The `format` of every model file.
 pub const MODEL_FORMAT: &str = "rolefit-model";
@@ -180,26 +182,26 @@ impl LearnedModel {
                 let shape = Shape::check(&file, matrix)?;
                 let scale = file.scale;
                 let model = Centroid::from_params(file.parameters, shape.roles, shape.capabilities, scale)?;
-                Ok(shape.model(method, TrainOptions::default(), Kind::Centroid(model)))
+                Ok(shape.model(method, ValidTrainParams::default(), Kind::Centroid(model)))
             }
             Method::Knn => {
                 let file: FileIn<KnnParams> = parse(value)?;
                 let shape = Shape::check(&file, matrix)?;
-                let options = TrainOptions {
-                    neighbours: file.parameters.k,
-                    ..TrainOptions::default()
-                };
+                let options = TrainParams::default()
+                    .neighbours(file.parameters.k)
+                    .check()
+                    .map_err(|e| LearnError::Invalid(e.to_string()))?;
                 let model = Knn::from_params(file.parameters, shape.roles, shape.capabilities, file.scale)?;
                 Ok(shape.model(method, options, Kind::Knn(model)))
             }
             Method::Logistic => {
                 let file: FileIn<LogisticParams> = parse(value)?;
                 let shape = Shape::check(&file, matrix)?;
-                let options = TrainOptions {
-                    alpha: file.parameters.alpha,
-                    max_iterations: file.parameters.max_iterations,
-                    ..TrainOptions::default()
-                };
+                let options = TrainParams::default()
+                    .alpha(file.parameters.alpha)
+                    .max_iterations(file.parameters.max_iterations)
+                    .check()
+                    .map_err(|e| LearnError::Invalid(e.to_string()))?;
                 let model = Logistic::from_params(file.parameters, shape.roles, shape.capabilities)?;
                 Ok(shape.model(method, options, Kind::Logistic(model)))
             }
@@ -380,7 +382,7 @@ impl Shape {
         })
     }
 
-    fn model(self, method: Method, options: TrainOptions, kind: Kind) -> LearnedModel {
+    fn model(self, method: Method, options: ValidTrainParams, kind: Kind) -> LearnedModel {
         LearnedModel {
             method,
             capabilities: self.capability_ids,

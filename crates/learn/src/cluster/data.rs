@@ -113,7 +113,7 @@ impl CohortData {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_util::batch;
+    use rolefit_score::test_util::batch;
 
     #[test]
     fn imputes_the_capability_mean_and_the_midpoint_when_unanswered() {

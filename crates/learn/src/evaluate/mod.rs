@@ -31,8 +31,8 @@ use ndarray::Array2;
 use rolefit_model::{ProfileBatch, RoleMatrix};
 use thiserror::Error;
 
-use crate::learned::{self, LearnError, Method, TrainOptions};
-use crate::{rank, tie_key, CompiledMatrix, Euclidean, ScoreError, Scorer, Strategy, Workspace};
+use crate::learned::{self, LearnError, Method, ValidTrainParams};
+use rolefit_score::{rank, tie_key, CompiledMatrix, Euclidean, ScoreError, Scorer, Strategy, Workspace};
 
 pub use bootstrap::{Bootstrap, Confidence, DEFAULT_RESAMPLES, DEFAULT_SEED};
 pub use crossval::stratified_folds;
@@ -49,7 +49,7 @@ pub enum Candidate<'a> {
     Fixed(&'a dyn Strategy),
     /// A strategy learned from the labelled respondents themselves,
     /// cross-validated.
-    Learned(Method, TrainOptions),
+    Learned(Method, ValidTrainParams),
 }
 
 impl Candidate<'_> {
@@ -429,7 +429,7 @@ impl Data<'_> {
             .iter()
             .map(|_| (Array2::zeros((n, roles)), vec![0.0; n]))
             .collect();
-        let learned: Vec<(Method, &TrainOptions)> = candidates
+        let learned: Vec<(Method, &ValidTrainParams)> = candidates
             .iter()
             .filter_map(|c| match c {
                 Candidate::Learned(method, options) => Some((*method, options)),
@@ -476,7 +476,7 @@ impl Data<'_> {
         &self,
         fold: usize,
         method: Method,
-        options: &TrainOptions,
+        options: &ValidTrainParams,
     ) -> Result<learned::LearnedModel, EvaluateError> {
         let train: Vec<usize> = (0..self.batch.len()).filter(|&i| self.folds[i] != fold).collect();
         let labels: Vec<usize> = train.iter().map(|&i| self.labels[i]).collect();
@@ -556,30 +556,6 @@ fn subset(profiles: &ProfileBatch, rows: &[usize]) -> ProfileBatch {
         out.push(profiles.respondent(i), &values);
     }
     out
-}
-
-/// Checks that a strategy returned `n` x `roles` finite scores, as
-/// [`Scorer`] does.
-pub(crate) fn check_scores(
-    strategy: &dyn Strategy,
-    scores: &Array2<f64>,
-    n: usize,
-    roles: usize,
-) -> Result<(), ScoreError> {
-    let fail = |message: String| ScoreError::Strategy {
-        name: strategy.name().to_string(),
-        message,
-    };
-    if scores.dim() != (n, roles) {
-        let (r, c) = scores.dim();
-        return Err(fail(format!(
-            "returned {r} x {c} scores for {n} profiles and {roles} roles"
-        )));
-    }
-    if let Some(((i, j), s)) = scores.indexed_iter().find(|(_, s)| !s.is_finite()) {
-        return Err(fail(format!("returned the score {s} for profile {i}, role {j}")));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

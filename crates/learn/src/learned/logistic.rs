@@ -27,7 +27,7 @@ use ndarray::{Array1, Array2};
 use rolefit_model::{ProfileBatch, Scale};
 use serde::{Deserialize, Serialize};
 
-use super::{capability_means, impute, LearnError, TrainOptions};
+use super::{capability_means, impute, LearnError, ValidTrainParams};
 
 /// A fitted logistic model.
 #[derive(Debug, Clone)]
@@ -63,19 +63,13 @@ impl Logistic {
     pub(crate) fn fit(
         profiles: &ProfileBatch,
         labels: &[usize],
-        options: &TrainOptions,
+        options: &ValidTrainParams,
         scale: Scale,
     ) -> Result<Self, LearnError> {
         let fail = |message: String| LearnError::Fit {
             method: "logistic",
             message,
         };
-        if !(options.alpha.is_finite() && options.alpha >= 0.0) {
-            return Err(fail(format!(
-                "alpha must be a number >= 0, got {}",
-                options.alpha
-            )));
-        }
         let (n, c) = (profiles.len(), profiles.capabilities());
         let imputation = capability_means(profiles, scale);
         let mut z = Array2::zeros((n, c));
@@ -105,15 +99,15 @@ impl Logistic {
         let targets = Array1::from(labels.to_vec());
         let dataset = DatasetBase::new(z, targets);
         let fitted = MultiLogisticRegression::default()
-            .alpha(options.alpha)
-            .max_iterations(options.max_iterations)
+            .alpha(options.alpha())
+            .max_iterations(options.max_iterations())
             .fit(&dataset)
             .map_err(|e| fail(e.to_string()))?;
         let classes = fitted.classes().to_vec();
         let weights = fitted.params().rows().into_iter().map(|r| r.to_vec()).collect();
         let params = LogisticParams {
-            alpha: options.alpha,
-            max_iterations: options.max_iterations,
+            alpha: options.alpha(),
+            max_iterations: options.max_iterations(),
             imputation,
             sd,
             classes,

@@ -117,9 +117,9 @@ fn top_components(scatter: &Array2<f64>) -> Result<Array2<f64>, ClusterError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_util::assert_close;
     use linfa_linalg::svd::SVD;
     use ndarray::array;
+    use rolefit_score::test_util::assert_close;
 
     #[test]
     fn projects_onto_the_main_directions() {

@@ -9,7 +9,7 @@
 //!    [`silhouette`] score): k-means or a Gaussian mixture from
 //!    linfa-clustering, seeded, with clusters renumbered canonically.
 //! 3. [`describe`]: each cluster's size, centroid, nearest role under a
-//!    [`Strategy`](crate::Strategy), distinguishing capabilities and
+//!    [`Strategy`](rolefit_score::Strategy), distinguishing capabilities and
 //!    silhouette.
 //! 4. [`project`]: a 2-D principal-component view of respondents and roles,
 //!    for plots.
@@ -35,7 +35,9 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use thiserror::Error;
 
-use crate::ScoreError;
+use rolefit_score::ScoreError;
+
+use crate::params::{at_least_one, ParamError};
 
 pub use data::CohortData;
 pub use describe::{describe, ClusterSummary, Distinction, DISTINGUISHING};
@@ -96,8 +98,10 @@ impl fmt::Display for Method {
     }
 }
 
-/// Hyper-parameters shared by the methods: a consuming builder,
-/// `ClusterParams::new(Method::KMeans).seed(7).n_runs(10)`.
+/// Hyper-parameters shared by the methods, as given: a consuming builder,
+/// `ClusterParams::new(Method::KMeans).seed(7).n_runs(10)`, whose
+/// [`ClusterParams::check`] gives the [`ValidClusterParams`] that [`fit`]
+/// and [`fit_range`] take. The setters store what they are given.
 ///
 /// The k-means defaults were chosen on the benchmark of
 /// `docs/performance.md` (100,000 respondents x 30 capabilities, k = 12,
@@ -166,7 +170,7 @@ impl ClusterParams {
     /// k-means restarts from new k-means++ seeds; the run of lowest
     /// inertia wins. At least 1.
     pub fn n_runs(mut self, n_runs: usize) -> Self {
-        self.n_runs = n_runs.max(1);
+        self.n_runs = n_runs;
         self
     }
 
@@ -176,9 +180,7 @@ impl ClusterParams {
     /// absolute bound on the norm of the move); the mixture stops when its
     /// mean log-likelihood improves by less than `tolerance`. Positive.
     pub fn tolerance(mut self, tolerance: f64) -> Self {
-        if tolerance > 0.0 && tolerance.is_finite() {
-            self.tolerance = tolerance;
-        }
+        self.tolerance = tolerance;
         self
     }
 
@@ -192,7 +194,7 @@ impl ClusterParams {
 
     /// Iterations per run at most. At least 1.
     pub fn max_iterations(mut self, max_iterations: u64) -> Self {
-        self.max_iterations = max_iterations.max(1);
+        self.max_iterations = max_iterations;
         self
     }
 
@@ -218,14 +220,34 @@ impl ClusterParams {
         self
     }
 
+    /// The parameters, checked.
+    ///
+    /// # Errors
+    /// [`ParamError`] naming the first value out of its range: no runs, no
+    /// iterations, or a tolerance that is not a positive number.
+    pub fn check(&self) -> Result<ValidClusterParams, ParamError> {
+        at_least_one(self.n_runs as u64, "the number of k-means runs")?;
+        at_least_one(self.max_iterations, "the iterations per run")?;
+        if !(self.tolerance > 0.0 && self.tolerance.is_finite()) {
+            return Err(ParamError::Tolerance(self.tolerance));
+        }
+        Ok(ValidClusterParams(self.clone()))
+    }
+}
+
+/// Hyper-parameters checked by [`ClusterParams::check`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidClusterParams(ClusterParams);
+
+impl ValidClusterParams {
     /// The method.
     pub fn method(&self) -> Method {
-        self.method
+        self.0.method
     }
 
     /// The seed.
-    pub fn seed_value(&self) -> u64 {
-        self.seed
+    pub fn seed(&self) -> u64 {
+        self.0.seed
     }
 }
 
@@ -341,7 +363,8 @@ impl Clustering {
 /// # Errors
 /// [`ClusterError::TooFewRespondents`] if `k` is 0 or more than the
 /// respondents; [`ClusterError::Fit`] if the algorithm fails on the data.
-pub fn fit(data: &CohortData, k: usize, params: &ClusterParams) -> Result<Clustering, ClusterError> {
+pub fn fit(data: &CohortData, k: usize, params: &ValidClusterParams) -> Result<Clustering, ClusterError> {
+    let params = &params.0;
     let n = data.len();
     if k == 0 || k > n {
         return Err(ClusterError::TooFewRespondents { n, k });
@@ -379,7 +402,7 @@ pub struct KChoice {
 pub fn fit_range(
     data: &CohortData,
     range: RangeInclusive<usize>,
-    params: &ClusterParams,
+    params: &ValidClusterParams,
 ) -> Result<(Clustering, Silhouette, Vec<KChoice>), ClusterError> {
     let (lo, hi) = (*range.start(), *range.end());
     if lo < 2 {
@@ -393,7 +416,7 @@ pub fn fit_range(
     if hi > data.len() {
         return Err(ClusterError::TooFewRespondents { n: data.len(), k: hi });
     }
-    let sample = silhouette_sample(data.len(), params.seed);
+    let sample = silhouette_sample(data.len(), params.seed());
     let mut best: Option<(Clustering, Silhouette)> = None;
     let mut tried = Vec::with_capacity(hi - lo + 1);
     for k in range {
@@ -747,9 +770,9 @@ fn log_det_spd(a: ArrayView2<'_, f64>) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_util::assert_close;
     use ndarray::array;
     use rand::Rng;
+    use rolefit_score::test_util::assert_close;
 
     /// `per` points around each of `centres`, uniform noise of `spread`.
     pub(crate) fn blobs(centres: &[[f64; 3]], per: usize, spread: f64, seed: u64) -> CohortData {
@@ -771,7 +794,7 @@ mod tests {
     #[test]
     fn kmeans_finds_separated_blobs_and_numbers_them_canonically() {
         let data = blobs(&CENTRES, 20, 0.4, 3);
-        let c = fit(&data, 3, &ClusterParams::new(Method::KMeans)).unwrap();
+        let c = fit(&data, 3, &ClusterParams::new(Method::KMeans).check().unwrap()).unwrap();
         assert_eq!(c.k(), 3);
         assert_eq!(c.sizes(), &[20, 20, 20]);
         // Equal sizes: numbered by first member, and the rows cycle through
@@ -790,7 +813,7 @@ mod tests {
     #[test]
     fn same_seed_same_clusters() {
         let data = blobs(&CENTRES, 15, 1.8, 5);
-        let p = ClusterParams::new(Method::KMeans).seed(9);
+        let p = ClusterParams::new(Method::KMeans).seed(9).check().unwrap();
         let a = fit(&data, 4, &p).unwrap();
         let b = fit(&data, 4, &p).unwrap();
         assert_eq!(a.labels(), b.labels());
@@ -800,7 +823,12 @@ mod tests {
     #[test]
     fn gmm_finds_separated_blobs() {
         let data = blobs(&CENTRES, 30, 0.5, 4);
-        let c = fit(&data, 3, &ClusterParams::new(Method::Gmm).seed(2)).unwrap();
+        let c = fit(
+            &data,
+            3,
+            &ClusterParams::new(Method::Gmm).seed(2).check().unwrap(),
+        )
+        .unwrap();
         assert_eq!(c.sizes(), &[30, 30, 30]);
         for (i, &l) in c.labels().iter().enumerate() {
             assert_eq!(l, i % 3);
@@ -810,7 +838,8 @@ mod tests {
     #[test]
     fn range_picks_the_true_k() {
         let data = blobs(&CENTRES, 20, 0.4, 6);
-        let (c, s, tried) = fit_range(&data, 2..=5, &ClusterParams::new(Method::KMeans)).unwrap();
+        let (c, s, tried) =
+            fit_range(&data, 2..=5, &ClusterParams::new(Method::KMeans).check().unwrap()).unwrap();
         assert_eq!(c.k(), 3);
         assert_eq!(tried.len(), 4);
         assert_eq!(tried.iter().map(|t| t.k).collect::<Vec<_>>(), vec![2, 3, 4, 5]);
@@ -823,9 +852,31 @@ mod tests {
     }
 
     #[test]
+    fn parameters_out_of_range_are_refused_not_clamped() {
+        let p = || ClusterParams::new(Method::KMeans);
+        let message = |p: ClusterParams| p.check().unwrap_err().to_string();
+        assert_eq!(
+            message(p().n_runs(0)),
+            "the number of k-means runs must be at least 1, got 0"
+        );
+        assert_eq!(
+            message(p().max_iterations(0)),
+            "the iterations per run must be at least 1, got 0"
+        );
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert!(
+                matches!(p().tolerance(bad).check(), Err(ParamError::Tolerance(_))),
+                "{bad}"
+            );
+        }
+        let valid = p().seed(4).tolerance(1e-3).check().unwrap();
+        assert_eq!((valid.method(), valid.seed()), (Method::KMeans, 4));
+    }
+
+    #[test]
     fn refuses_impossible_k() {
         let data = blobs(&CENTRES, 2, 0.4, 6);
-        let p = ClusterParams::new(Method::KMeans);
+        let p = ClusterParams::new(Method::KMeans).check().unwrap();
         assert!(matches!(
             fit(&data, 7, &p),
             Err(ClusterError::TooFewRespondents { n: 6, k: 7 })
@@ -853,13 +904,13 @@ mod tests {
     #[test]
     fn identical_respondents_collapse_without_panicking() {
         let data = CohortData::from_values(Array2::from_elem((6, 3), 2.0));
-        let c = fit(&data, 3, &ClusterParams::new(Method::KMeans)).unwrap();
+        let c = fit(&data, 3, &ClusterParams::new(Method::KMeans).check().unwrap()).unwrap();
         assert!(c.k() >= 1 && c.k() <= 3);
         assert_eq!(c.requested_k(), 3);
         assert_eq!(c.inertia(), 0.0);
-        assert!(fit_range(&data, 2..=3, &ClusterParams::new(Method::KMeans)).is_err());
+        assert!(fit_range(&data, 2..=3, &ClusterParams::new(Method::KMeans).check().unwrap()).is_err());
         // The mixture either copes or says why; it never panics.
-        let _ = fit(&data, 2, &ClusterParams::new(Method::Gmm));
+        let _ = fit(&data, 2, &ClusterParams::new(Method::Gmm).check().unwrap());
     }
 
     #[test]

@@ -24,7 +24,7 @@ use rand_chacha::ChaCha8Rng;
 use rolefit_model::ProfileBatch;
 use serde::Serialize;
 
-use crate::{rank, CompiledMatrix, Draw, ScoreError, Strategy, Workspace, MAX_SCORE_CELLS};
+use rolefit_score::{rank, CompiledMatrix, Draw, ScoreError, Strategy, Workspace, MAX_SCORE_CELLS};
 
 /// Resamples per respondent unless told otherwise.
 pub const DEFAULT_RESAMPLES: usize = 50;
@@ -262,7 +262,7 @@ impl Bootstrap {
             }
             for (strategy, tally) in strategies.iter().zip(&mut tallies) {
                 let scores = strategy.score_draws_in(matrix, &batch, &draws, ws)?;
-                super::check_scores(*strategy, &scores, batch.len(), matrix.n_roles())?;
+                rolefit_score::check_scores(*strategy, &scores, batch.len(), matrix.n_roles())?;
                 let finished_before = tally.out.len();
                 tally.take(&scores, first_draw, self.resamples);
                 ws.give(scores);
@@ -347,8 +347,8 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_util::{batch, example_matrix, matrix};
-    use crate::Euclidean;
+    use rolefit_score::test_util::{batch, example_matrix, matrix};
+    use rolefit_score::Euclidean;
 
     #[test]
     fn fnv1a_matches_the_reference_values() {
@@ -539,7 +539,7 @@ mod tests {
         let rows: Vec<&[Option<f64>]> = rows.iter().map(Vec::as_slice).collect();
         let profiles = batch(3, &rows);
         let b = Bootstrap::new(20, 4);
-        let strategies: [&dyn Strategy; 2] = [&Euclidean, &crate::Cosine];
+        let strategies: [&dyn Strategy; 2] = [&Euclidean, &rolefit_score::Cosine];
         let both = b
             .confidence_and_scores(&cm, &strategies, &profiles, &mut Workspace::new(), &|_| {})
             .unwrap();
@@ -557,7 +557,7 @@ mod tests {
     /// draw alone.
     #[test]
     fn resamples_of_many_roles_span_calls_with_the_same_result() {
-        use crate::test_util::{many_roles, varied_batch, Largest};
+        use rolefit_score::test_util::{many_roles, varied_batch, Largest};
         let cm = CompiledMatrix::new(&many_roles(40));
         let profiles = varied_batch(4);
         let b = Bootstrap::new(30, 3);

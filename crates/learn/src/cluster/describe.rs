@@ -5,7 +5,7 @@ use ndarray::{Array1, Axis};
 use rolefit_model::ProfileBatch;
 
 use super::{ClusterError, Clustering, CohortData, Silhouette};
-use crate::{rank, CompiledMatrix, RankedRole, Strategy};
+use rolefit_score::{rank, CompiledMatrix, RankedRole, Strategy};
 
 /// How many distinguishing capabilities [`describe`] lists per cluster.
 pub const DISTINGUISHING: usize = 3;
@@ -85,7 +85,7 @@ pub fn describe(
     }
     let scores = strategy.score(matrix, &batch)?;
     if scores.dim() != (clustering.k(), matrix.n_roles()) || !scores.iter().all(|s| s.is_finite()) {
-        return Err(ClusterError::Score(crate::ScoreError::Strategy {
+        return Err(ClusterError::Score(rolefit_score::ScoreError::Strategy {
             name: strategy.name().to_string(),
             message: "returned unusable scores for the cluster centroids".into(),
         }));
@@ -142,9 +142,9 @@ pub fn describe(
 mod tests {
     use super::*;
     use crate::cluster::{fit, silhouette, ClusterParams, Method};
-    use crate::test_util::{assert_close, matrix};
-    use crate::Euclidean;
     use ndarray::array;
+    use rolefit_score::test_util::{assert_close, matrix};
+    use rolefit_score::Euclidean;
 
     #[test]
     fn names_the_nearest_role_and_what_sets_each_cluster_apart() {
@@ -162,7 +162,7 @@ mod tests {
             [2.0, 5.0, 3.0],
         ];
         let data = CohortData::from_values(x);
-        let c = fit(&data, 2, &ClusterParams::new(Method::KMeans)).unwrap();
+        let c = fit(&data, 2, &ClusterParams::new(Method::KMeans).check().unwrap()).unwrap();
         let s = silhouette(data.values(), c.labels(), c.k(), &[0, 1, 2, 3, 4]);
         let d = describe(&data, &c, &cm, &Euclidean, s.as_ref()).unwrap();
         assert_eq!(d.len(), 2);
@@ -186,7 +186,7 @@ mod tests {
         let m = matrix(&[&[(5.0, 1.0), (1.0, 1.0)]]);
         let cm = CompiledMatrix::new(&m);
         let data = CohortData::from_values(array![[1.0, 2.0], [3.0, 4.0]]);
-        let c = fit(&data, 1, &ClusterParams::new(Method::KMeans)).unwrap();
+        let c = fit(&data, 1, &ClusterParams::new(Method::KMeans).check().unwrap()).unwrap();
         let d = describe(&data, &c, &cm, &Euclidean, None).unwrap();
         assert_eq!(d.len(), 1);
         assert!(d[0].distinguishing.is_empty());

@@ -39,8 +39,10 @@ use std::fmt;
 use ndarray::Array2;
 use rolefit_model::{ProfileBatch, RoleMatrix, Scale};
 
-use crate::strategy::Draw;
-use crate::{CompiledMatrix, ScoreError, Strategy, Workspace};
+use rolefit_score::strategy::Draw;
+use rolefit_score::{CompiledMatrix, ScoreError, Strategy, Workspace};
+
+use crate::params::{at_least_one, ParamError};
 
 pub use error::LearnError;
 pub use file::{MODEL_FORMAT, MODEL_VERSION, OLDEST_MODEL_VERSION};
@@ -92,26 +94,95 @@ impl fmt::Display for Method {
     }
 }
 
-/// Hyper-parameters of training.
+/// Hyper-parameters of training, as given: [`TrainParams::check`] turns
+/// them into the [`ValidTrainParams`] that [`train`] takes.
+///
+/// ```
+/// use rolefit_learn::learned::TrainParams;
+///
+/// let valid = TrainParams::default().neighbours(15).check().unwrap();
+/// assert_eq!(valid.neighbours(), 15);
+/// assert!(TrainParams::default().neighbours(0).check().is_err());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TrainOptions {
-    /// `k` of `knn` (at least 1; more than the training rows means all of
-    /// them). Default 5.
-    pub neighbours: usize,
-    /// L2 penalty of `logistic` on its weights (linfa's `alpha`, applied to
-    /// the summed log-loss). Default 1.
-    pub alpha: f64,
-    /// Iterations of `logistic`'s L-BFGS solver at most. Default 200.
-    pub max_iterations: u64,
-}
+pub struct TrainParams(ValidTrainParams);
 
-impl Default for TrainOptions {
+impl Default for TrainParams {
+    /// `k` = 5, alpha 1, at most 200 iterations.
     fn default() -> Self {
-        TrainOptions {
+        TrainParams(ValidTrainParams {
             neighbours: 5,
             alpha: 1.0,
             max_iterations: 200,
+        })
+    }
+}
+
+impl TrainParams {
+    /// `k` of `knn`: at least 1; more than the training rows means all of
+    /// them.
+    pub fn neighbours(mut self, k: usize) -> Self {
+        self.0.neighbours = k;
+        self
+    }
+
+    /// The L2 penalty of `logistic` on its weights (linfa's `alpha`,
+    /// applied to the summed log-loss): finite, at least 0.
+    pub fn alpha(mut self, alpha: f64) -> Self {
+        self.0.alpha = alpha;
+        self
+    }
+
+    /// Iterations of `logistic`'s L-BFGS solver at most: at least 1.
+    pub fn max_iterations(mut self, iterations: u64) -> Self {
+        self.0.max_iterations = iterations;
+        self
+    }
+
+    /// The parameters, checked.
+    ///
+    /// # Errors
+    /// [`ParamError`] naming the first value out of its range.
+    pub fn check(self) -> Result<ValidTrainParams, ParamError> {
+        let p = self.0;
+        at_least_one(p.neighbours as u64, "k of knn (--neighbours)")?;
+        if !(p.alpha.is_finite() && p.alpha >= 0.0) {
+            return Err(ParamError::Alpha(p.alpha));
         }
+        at_least_one(p.max_iterations, "logistic's iterations")?;
+        Ok(p)
+    }
+}
+
+/// Hyper-parameters of training, checked by [`TrainParams::check`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ValidTrainParams {
+    neighbours: usize,
+    alpha: f64,
+    max_iterations: u64,
+}
+
+impl Default for ValidTrainParams {
+    /// [`TrainParams::default`], which is valid.
+    fn default() -> Self {
+        TrainParams::default().0
+    }
+}
+
+impl ValidTrainParams {
+    /// `k` of `knn` (at least 1).
+    pub fn neighbours(&self) -> usize {
+        self.neighbours
+    }
+
+    /// The L2 penalty of `logistic` (finite, at least 0).
+    pub fn alpha(&self) -> f64 {
+        self.alpha
+    }
+
+    /// Iterations of `logistic`'s solver at most (at least 1).
+    pub fn max_iterations(&self) -> u64 {
+        self.max_iterations
     }
 }
 
@@ -133,7 +204,7 @@ pub struct LearnedModel {
     roles: Vec<String>,
     scale: Scale,
     training: TrainingSummary,
-    options: TrainOptions,
+    options: ValidTrainParams,
     kind: Kind,
     /// The role matrix it was trained with, kept in its file so that it
     /// travels with the model (`None` for a file of version 1).
@@ -168,7 +239,7 @@ enum Kind {
 /// [`LearnError::Fit`] when logistic regression fails.
 pub fn train(
     method: Method,
-    options: &TrainOptions,
+    options: &ValidTrainParams,
     matrix: &RoleMatrix,
     profiles: &ProfileBatch,
     labels: &[usize],
@@ -195,7 +266,7 @@ pub fn train(
     labels.iter().for_each(|&l| per_role[l] += 1);
     let kind = match method {
         Method::Centroid => Kind::Centroid(centroid::Centroid::fit(profiles, labels, roles, scale)),
-        Method::Knn => Kind::Knn(knn::Knn::fit(profiles, labels, options.neighbours, scale)),
+        Method::Knn => Kind::Knn(knn::Knn::fit(profiles, labels, options.neighbours(), scale)),
         Method::Logistic => Kind::Logistic(logistic::Logistic::fit(profiles, labels, options, scale)?),
     };
     Ok(LearnedModel {
@@ -228,7 +299,7 @@ impl LearnedModel {
     }
 
     /// The options it was trained with (for `knn`, the `k` in use).
-    pub fn options(&self) -> &TrainOptions {
+    pub fn options(&self) -> &ValidTrainParams {
         &self.options
     }
 

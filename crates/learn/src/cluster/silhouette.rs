@@ -137,10 +137,10 @@ pub fn silhouette(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_util::assert_close;
     use linfa::prelude::SilhouetteScore;
     use linfa::DatasetBase;
     use ndarray::array;
+    use rolefit_score::test_util::assert_close;
 
     #[test]
     fn agrees_with_linfa_on_a_small_case() {

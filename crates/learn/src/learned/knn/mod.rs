@@ -32,7 +32,7 @@ use rolefit_model::{ProfileBatch, Scale};
 use serde::{Deserialize, Serialize};
 
 use super::{capability_means, impute, LearnError};
-use crate::strategy::Draw;
+use rolefit_score::strategy::Draw;
 use search::{Columns, Near};
 
 /// A fitted knn model: the training rows with their blanks filled in.
@@ -254,12 +254,12 @@ impl Knn {
 mod tests {
     use super::*;
     use crate::evaluate::Bootstrap;
-    use crate::strategy::Draw;
     use linfa_nn::distance::L2Dist;
     use linfa_nn::{LinearSearch, NearestNeighbour};
     use ndarray::aview1;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
+    use rolefit_score::strategy::Draw;
 
     /// `rows` random profiles over `c` capabilities on 1..5 (whole points
     /// when `whole`, else any value), a tenth of the answers blank, each

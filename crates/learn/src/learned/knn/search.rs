@@ -44,7 +44,7 @@
 
 use std::cmp::Ordering;
 
-use crate::strategy::Draw;
+use rolefit_score::strategy::Draw;
 
 /// Queries scanned together.
 const QUERIES: usize = 4;

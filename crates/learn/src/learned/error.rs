@@ -2,7 +2,7 @@
 
 use thiserror::Error;
 
-use crate::ScoreError;
+use rolefit_score::ScoreError;
 
 /// Why a strategy could not be learned, or a model file not used.
 ///

@@ -6,9 +6,9 @@ use rand_chacha::ChaCha8Rng;
 use rolefit_model::{ProfileBatch, RoleMatrix};
 
 use super::*;
-use crate::learned::{train, Method, TrainOptions};
-use crate::test_util::{batch, matrix};
-use crate::{Cosine, Euclidean, Outcome, Scorer};
+use crate::learned::{train, Method, TrainParams, ValidTrainParams};
+use rolefit_score::test_util::{batch, matrix};
+use rolefit_score::{Cosine, Euclidean, Outcome, Scorer};
 
 /// Four roles over six capabilities, and `n` respondents drawn around
 /// them with Gaussian-ish noise of `noise` points, a few blanks.
@@ -115,14 +115,11 @@ fn learned_strategies_never_score_their_training_rows() {
     // Noisy enough that 1-nearest-neighbour, perfect on its own training
     // rows, is far from perfect on rows it has not seen.
     let (m, b, labels) = labelled(300, 1.5, 5);
-    let one = TrainOptions {
-        neighbours: 1,
-        ..TrainOptions::default()
-    };
+    let one = TrainParams::default().neighbours(1).check().unwrap();
     let resubstitution = train(Method::Knn, &one, &m, &b, &labels).unwrap();
     let s = resubstitution.score(&CompiledMatrix::new(&m), &b).unwrap();
     let own_hits = (0..b.len())
-        .filter(|&i| crate::rank(s.row(i), Some(1))[0].role == labels[i])
+        .filter(|&i| rolefit_score::rank(s.row(i), Some(1))[0].role == labels[i])
         .count();
     // Perfect except where two rows are identical but hold different roles.
     assert!(own_hits as f64 / b.len() as f64 > 0.97, "{own_hits}");
@@ -146,9 +143,9 @@ fn evaluation_is_deterministic_and_independent_of_threads() {
     let (m, b, labels) = labelled(120, 1.0, 6);
     let candidates = [
         Candidate::Fixed(&Euclidean),
-        Candidate::Learned(Method::Centroid, TrainOptions::default()),
-        Candidate::Learned(Method::Knn, TrainOptions::default()),
-        Candidate::Learned(Method::Logistic, TrainOptions::default()),
+        Candidate::Learned(Method::Centroid, ValidTrainParams::default()),
+        Candidate::Learned(Method::Knn, ValidTrainParams::default()),
+        Candidate::Learned(Method::Logistic, ValidTrainParams::default()),
     ];
     let one = evaluate(&m, &b, &labels, &candidates, &options()).unwrap();
     let three = evaluate(
@@ -213,7 +210,7 @@ fn errors_are_typed() {
         evaluate(&m, &b, &bad, &fixed, &options()),
         Err(EvaluateError::Labels(_))
     ));
-    let learned = [Candidate::Learned(Method::Centroid, TrainOptions::default())];
+    let learned = [Candidate::Learned(Method::Centroid, ValidTrainParams::default())];
     let e = evaluate(
         &m,
         &b,

@@ -4,8 +4,8 @@
 use rolefit_model::{ProfileBatch, RoleMatrix};
 
 use super::*;
-use crate::test_util::{assert_close, batch, matrix};
-use crate::{rank, CompiledMatrix};
+use rolefit_score::test_util::{assert_close, batch, matrix};
+use rolefit_score::{rank, CompiledMatrix};
 
 /// Two roles over two capabilities on 1..5 (the levels do not matter to
 /// learned strategies, only the shape and the scale).
@@ -40,7 +40,7 @@ fn centroid_hand_computed() {
     );
     let model = train(
         Method::Centroid,
-        &TrainOptions::default(),
+        &ValidTrainParams::default(),
         &m,
         &train_batch,
         &[0, 0, 1],
@@ -82,7 +82,7 @@ fn roles_without_holders_score_zero() {
     let m = three_roles();
     let train_batch = batch(2, &[&[Some(4.0), Some(2.0)], &[Some(2.0), Some(5.0)]]);
     for method in Method::ALL {
-        let model = train(method, &TrainOptions::default(), &m, &train_batch, &[0, 1]).unwrap();
+        let model = train(method, &ValidTrainParams::default(), &m, &train_batch, &[0, 1]).unwrap();
         let s = scores(&model, &m, &batch(2, &[&[Some(3.0), Some(3.0)]]));
         assert_eq!(s[(0, 2)], 0.0, "{method}");
         assert!(s[(0, 0)] > 0.0 && s[(0, 1)] > 0.0, "{method}: {s}");
@@ -100,10 +100,7 @@ fn knn_hand_computed() {
             &[Some(5.0), Some(5.0)],
         ],
     );
-    let options = TrainOptions {
-        neighbours: 2,
-        ..TrainOptions::default()
-    };
+    let options = TrainParams::default().neighbours(2).check().unwrap();
     let model = train(Method::Knn, &options, &m, &train_batch, &[0, 0, 1]).unwrap();
     let s = scores(
         &model,
@@ -128,10 +125,7 @@ fn knn_hand_computed() {
     assert_close(s[(0, 1)], (1.0 + 1.0 / (1.0 + d / 4.0)) / 3.0, 1e-12);
     // k = 1 on its own training rows is perfect: why evaluation
     // cross-validates.
-    let one = TrainOptions {
-        neighbours: 1,
-        ..TrainOptions::default()
-    };
+    let one = TrainParams::default().neighbours(1).check().unwrap();
     let model = train(Method::Knn, &one, &m, &train_batch, &[0, 0, 1]).unwrap();
     let s = scores(&model, &m, &train_batch);
     for (i, &label) in [0, 0, 1].iter().enumerate() {
@@ -173,7 +167,7 @@ fn separable() -> (RoleMatrix, ProfileBatch, Vec<usize>) {
 fn every_method_learns_separable_roles() {
     let (m, b, labels) = separable();
     for method in Method::ALL {
-        let model = train(method, &TrainOptions::default(), &m, &b, &labels).unwrap();
+        let model = train(method, &ValidTrainParams::default(), &m, &b, &labels).unwrap();
         let s = scores(&model, &m, &b);
         for (i, &label) in labels.iter().enumerate() {
             assert_eq!(rank(s.row(i), Some(1))[0].role, label, "{method}, row {i}");
@@ -193,7 +187,7 @@ fn every_method_learns_separable_roles() {
 fn training_refuses_bad_input() {
     let m = two_roles();
     let b = batch(2, &[&[Some(4.0), Some(2.0)]]);
-    let o = TrainOptions::default();
+    let o = ValidTrainParams::default();
     assert!(matches!(
         train(Method::Knn, &o, &m, &ProfileBatch::new(2), &[]),
         Err(LearnError::NoTrainingRows)
@@ -211,11 +205,19 @@ fn training_refuses_bad_input() {
         train(Method::Centroid, &o, &m, &off, &[0]),
         Err(LearnError::Score(_))
     ));
-    let bad_alpha = TrainOptions { alpha: f64::NAN, ..o };
-    assert!(matches!(
-        train(Method::Logistic, &bad_alpha, &m, &b, &[0]),
-        Err(LearnError::Fit { .. })
-    ));
+    // Parameters out of range never reach training.
+    let check = |p: TrainParams| p.check().unwrap_err().to_string();
+    assert_eq!(
+        check(TrainParams::default().alpha(f64::NAN)),
+        "the L2 penalty of logistic (alpha) must be a finite number of at least 0, got NaN"
+    );
+    assert!(TrainParams::default().alpha(-1.0).check().is_err());
+    assert_eq!(
+        check(TrainParams::default().neighbours(0)),
+        "k of knn (--neighbours) must be at least 1, got 0"
+    );
+    assert!(TrainParams::default().max_iterations(0).check().is_err());
+    assert_eq!(TrainParams::default().check().unwrap(), o);
 }
 
 #[test]
@@ -230,7 +232,7 @@ fn method_names() {
 fn model_files_round_trip_bit_for_bit() {
     let (m, b, labels) = separable();
     for method in Method::ALL {
-        let model = train(method, &TrainOptions::default(), &m, &b, &labels).unwrap();
+        let model = train(method, &ValidTrainParams::default(), &m, &b, &labels).unwrap();
         let json = model.to_json();
         let value: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(value["format"], "rolefit-model");
@@ -260,7 +262,7 @@ fn model_files_round_trip_bit_for_bit() {
 #[test]
 fn a_model_file_keeps_its_matrix_credit_and_old_files_still_read() {
     let (m, b, labels) = separable();
-    let model = train(Method::Centroid, &TrainOptions::default(), &m, &b, &labels)
+    let model = train(Method::Centroid, &ValidTrainParams::default(), &m, &b, &labels)
         .unwrap()
         .with_matrix_credit(Some("Data from somewhere.".into()));
     let json = model.to_json();
@@ -294,7 +296,7 @@ fn a_model_file_keeps_its_matrix_credit_and_old_files_still_read() {
 #[test]
 fn model_files_are_checked() {
     let (m, b, labels) = separable();
-    let model = train(Method::Centroid, &TrainOptions::default(), &m, &b, &labels).unwrap();
+    let model = train(Method::Centroid, &ValidTrainParams::default(), &m, &b, &labels).unwrap();
     let json = model.to_json();
     let err = |text: &str| LearnedModel::from_json(text, &m).unwrap_err();
 
@@ -333,7 +335,7 @@ fn model_files_are_checked() {
     let renamed = json.replacen("\"Role 2\"", "\"Role Two\"", 1);
     let e = LearnedModel::from_json(&renamed, &m).unwrap_err();
     assert!(e.to_string().contains("position 3"), "{e}");
-    let seven = crate::test_util::matrix_on(
+    let seven = rolefit_score::test_util::matrix_on(
         rolefit_model::Scale::new(1.0, 7.0).unwrap(),
         &[&[(3.0, 1.0), (3.0, 1.0), (3.0, 1.0)][..]; 3],
     );
@@ -346,13 +348,13 @@ fn model_files_are_checked() {
 #[test]
 fn a_model_refuses_to_score_another_matrix() {
     let (m, b, labels) = separable();
-    let model = train(Method::Knn, &TrainOptions::default(), &m, &b, &labels).unwrap();
+    let model = train(Method::Knn, &ValidTrainParams::default(), &m, &b, &labels).unwrap();
     let other = matrix(&[
         &[(3.0, 1.0), (3.0, 1.0), (3.0, 1.0)],
         &[(3.0, 1.0), (3.0, 1.0), (3.0, 1.0)],
     ]);
     assert!(matches!(
         model.score(&CompiledMatrix::new(&other), &b),
-        Err(crate::ScoreError::Strategy { .. })
+        Err(rolefit_score::ScoreError::Strategy { .. })
     ));
 }
