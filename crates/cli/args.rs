@@ -349,6 +349,11 @@ pub struct ResponsesSource {
     /// Skip columns that match no capability or survey item instead of failing.
     #[arg(long)]
     pub ignore_unknown_columns: bool,
+    /// More answers that mean "no answer", separated by `;` (`"Skipped;Not
+    /// seen"`), read as missing like the built-in ones (`Don't know`, `Not
+    /// applicable`, ...; see docs/formats.md).
+    #[arg(long, value_name = "LABEL;LABEL")]
+    pub missing_labels: Option<String>,
     /// What to do with a row that cannot be read: stop with its error
     /// (`fail`), or set it aside and go on (`skip`, see --rejects).
     #[arg(long, value_enum, default_value_t = OnError::Fail)]

@@ -199,6 +199,14 @@ pub fn response_options(source: &ResponsesSource, settings: &Settings) -> Result
         ignore_unknown_columns: source.ignore_unknown_columns,
         source: source.source.source(),
         flags,
+        missing_labels: source
+            .missing_labels
+            .iter()
+            .flat_map(|labels| labels.split(';'))
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
     })
 }
 
@@ -400,6 +408,9 @@ fn read_responses(
             ""
         };
         eprintln!("note: {}: {}{left_out}", input.name, rows.flag_summary());
+    }
+    if rows.no_answer > 0 && !settings.quiet {
+        eprintln!("note: {}: {}", input.name, rows.no_answer_summary());
     }
     if rows.rejected > 0 {
         eprintln!(

@@ -65,7 +65,7 @@ pub use chunks::{ChunkParser, FastPaths, RawChunk, ResponseChunks};
 pub use csv::ByteRecord;
 pub use encoding::Latin1;
 pub use error::{ErrorKind, ImportError, UnknownColumn};
-pub use labels::{builtin_scales, find_scale, read_labels_map, scale_names, NamedScale};
+pub use labels::{builtin_scales, find_scale, read_labels_map, scale_names, NamedScale, NO_ANSWER_LABELS};
 pub use layout::Source;
 pub use matrix::{
     read_matrix, read_matrix_path, read_matrix_report, FileFormat, Layout, MatrixOptions, MatrixReport,
@@ -198,6 +198,23 @@ mod documented_messages {
             // 17 parts of 64 MiB: 1088 MiB unzipped, about 1 MB zipped.
             read(bomb(17, 64)),
         ]
+    }
+
+    /// The messages of real survey exports (issue 14), each produced here.
+    fn export_messages() -> Vec<String> {
+        let survey = builtin::survey();
+        let plain = ResponseOptions::default();
+        vec![response_error(b"respondent,Q01\nr1,Skipped\n", &survey, &plain)]
+    }
+
+    #[test]
+    fn every_export_message_is_documented() {
+        for message in export_messages() {
+            assert!(
+                FORMATS_MD.contains(&format!("\n{message}\n")),
+                "docs/formats.md lacks:\n{message}"
+            );
+        }
     }
 
     #[test]

@@ -652,6 +652,9 @@ impl Totals {
         if flags.is_some() {
             s.push_str(&format!("; {}", self.rows.flag_summary()));
         }
+        if self.rows.no_answer > 0 {
+            s.push_str(&format!("; {}", self.rows.no_answer_summary()));
+        }
         if self.unranked > 0 {
             let more = if self.unranked > self.unranked_ids.len() as u64 {
                 ", ..."

@@ -34,6 +34,7 @@
 mod columns;
 mod fast;
 mod flags;
+mod missing;
 mod options;
 mod parse;
 mod plan;

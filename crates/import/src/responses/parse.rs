@@ -8,6 +8,7 @@ use rolefit_model::{ProfileBatch, QualityFlags};
 
 use super::fast::plain_decimal;
 use super::flags::Tally;
+use super::missing::is_blank_answer;
 use super::plan::ColumnPlan;
 use crate::error::{ErrorKind, ImportError};
 use crate::suggest::suggest_owned;
@@ -22,11 +23,8 @@ pub(crate) struct Scratch {
     /// A dense line's values and answered flags.
     pub(super) dense_values: Vec<f64>,
     pub(super) dense_answered: Vec<bool>,
-}
-
-/// Whether a trimmed cell means "no answer": empty, `NA` or `N/A`.
-pub(super) fn is_missing(text: &str) -> bool {
-    text.is_empty() || text.eq_ignore_ascii_case("na") || text.eq_ignore_ascii_case("n/a")
+    /// The row's answers read as missing because of a "no answer" label.
+    no_answer: u64,
 }
 
 impl ColumnPlan {
@@ -92,6 +90,7 @@ impl ColumnPlan {
         scratch.sums.fill(0.0);
         scratch.counts.resize(self.capabilities, 0);
         scratch.counts.fill(0);
+        scratch.no_answer = 0;
         let flags = match &self.flags {
             None => {
                 self.measure::<F, false>(record, line, scratch)?;
@@ -115,6 +114,7 @@ impl ColumnPlan {
                 Some(from.map_to(mean, &self.matrix_scale))
             }));
         out.push(respondent, &scratch.values);
+        out.add_no_answer(scratch.no_answer);
         if !flags.is_empty() {
             out.flag_last(flags);
         }
@@ -142,11 +142,17 @@ impl ColumnPlan {
                 None => {
                     let name = self.header[m.column].as_str();
                     let text = cell(record, m.column, &self.source, name, line)?;
-                    if is_missing(text) {
+                    if is_blank_answer(text) {
                         continue;
                     }
-                    self.answer(text, m.scale)
-                        .map_err(|e| e.at_line(line).at_column(m.column, name))?
+                    match self.answer(text, m.scale) {
+                        Ok(Some(v)) => v,
+                        Ok(None) => {
+                            scratch.no_answer += 1;
+                            continue;
+                        }
+                        Err(e) => return Err(e.at_line(line).at_column(m.column, name)),
+                    }
                 }
             };
             if TRACK {
@@ -169,9 +175,10 @@ impl ColumnPlan {
         Ok(tally)
     }
 
-    /// The value of an answer cell (trimmed, not missing) on the scale with
-    /// index `scale`.
-    fn answer(&self, text: &str, scale: usize) -> Result<f64, ImportError> {
+    /// The value of an answer cell (trimmed, not blank) on the scale with
+    /// index `scale`; `None` for a "no answer" label the scale does not
+    /// give a value.
+    fn answer(&self, text: &str, scale: usize) -> Result<Option<f64>, ImportError> {
         let column_scale = &self.scales[scale];
         let response_scale = &column_scale.scale;
         let range = response_scale.scale();
@@ -179,12 +186,15 @@ impl ColumnPlan {
         // expectation then names that scale).
         let own = scale != 0;
         let problem = match parse_number(text) {
-            Ok(v) if range.contains(v) => return Ok(v),
+            Ok(v) if range.contains(v) => return Ok(Some(v)),
             Ok(_) if own => "is outside the column's scale",
             Ok(_) => "is outside the response scale",
             Err(problem) => {
                 if let Some(v) = response_scale.value_of(text) {
-                    return Ok(v);
+                    return Ok(Some(v));
+                }
+                if self.no_answer.contains(text) {
+                    return Ok(None);
                 }
                 match (problem, response_scale.labels().is_empty()) {
                     ("is not a number", false) if own => "is not a number or a label of the column's scale",
@@ -194,9 +204,19 @@ impl ColumnPlan {
             }
         };
         let labels = response_scale.labels().iter().map(|l| l.label.as_str());
+        let suggestions = suggest_owned(text, labels);
+        if suggestions.is_empty() && problem.ends_with("scale") && problem.contains("label") {
+            // A word no scale knows, and not a typo of one: most often an
+            // answer such as "Skipped" that means no answer.
+            let expected = format!(
+                "{} (if {text:?} means no answer, pass --missing-labels {text:?})",
+                column_scale.expected
+            );
+            return Err(ImportError::bad_value(&self.source, text, problem, &expected));
+        }
         Err(
             ImportError::bad_value(&self.source, text, problem, &column_scale.expected)
-                .with_suggestions(suggest_owned(text, labels)),
+                .with_suggestions(suggestions),
         )
     }
 }

@@ -7,6 +7,7 @@ use rolefit_model::{ResponseScale, RoleMatrix, Scale, Survey};
 use super::columns::{check_mapped, find_id_column, looks_like_ids, map_columns, Mapped};
 use super::fast::DensePlan;
 use super::flags::{flag_rules, FlagRules};
+use super::missing::NoAnswer;
 use super::scales::{plan_scales, AmbiguousScale, ColumnScale};
 use super::ResponseOptions;
 use crate::error::ImportError;
@@ -71,6 +72,8 @@ pub struct ColumnPlan {
     pub(super) flags: Option<FlagRules>,
     pub(super) dense: Option<DensePlan>,
     pub(super) ambiguous: Vec<AmbiguousScale>,
+    /// The labels read as "no answer".
+    pub(super) no_answer: NoAnswer,
 }
 
 impl Measure {
@@ -122,7 +125,7 @@ impl ColumnPlan {
             unknown,
             timing,
         } = mapped;
-        let (scales, ambiguous) = plan_scales(head, &mut measures, survey, options, source)?;
+        let (scales, ambiguous, no_answer) = plan_scales(head, &mut measures, survey, options, source)?;
         let flags = flag_rules(options.flags, timing, head.layout, source).map_err(at_header)?;
         let dense = DensePlan::new(
             header.len(),
@@ -152,6 +155,7 @@ impl ColumnPlan {
             flags,
             dense,
             ambiguous,
+            no_answer,
         })
     }
 

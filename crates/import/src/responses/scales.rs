@@ -8,7 +8,7 @@
 use csv::ByteRecord;
 use rolefit_model::{first_few, first_few_of, match_key, ResponseScale, Survey};
 
-use super::parse::is_missing;
+use super::missing::{is_blank_answer, NoAnswer};
 use super::plan::Measure;
 use super::ResponseOptions;
 use crate::error::{ErrorKind, ImportError};
@@ -26,8 +26,8 @@ pub(super) struct ColumnScale {
 
 /// The scales of a plan's answer columns: the response scale first, then
 /// each other scale some column is read on (each `measures`' `scale`,
-/// `range` and `rescale` are set to match), and the columns whose scale
-/// was a guess.
+/// `range` and `rescale` are set to match), the columns whose scale
+/// was a guess, and the labels read as "no answer".
 ///
 /// # Errors
 /// A `--scale` name that names no label scale.
@@ -37,8 +37,9 @@ pub(super) fn plan_scales(
     survey: Option<&Survey>,
     options: &ResponseOptions,
     source: &str,
-) -> Result<(Vec<ColumnScale>, Vec<AmbiguousScale>), ImportError> {
+) -> Result<(Vec<ColumnScale>, Vec<AmbiguousScale>, NoAnswer), ImportError> {
     let (base, base_name) = response_scale(options, survey, source)?;
+    let no_answer = NoAnswer::new(options, &base);
     let mut scales = vec![ColumnScale {
         expected: expected_answer(&base),
         scale: base.clone(),
@@ -47,7 +48,7 @@ pub(super) fn plan_scales(
     let mut ambiguous = Vec::new();
     if options.scale.is_none() && options.scale_name.is_none() {
         let answer_columns: Vec<usize> = measures.iter().map(|m| m.column).collect();
-        let detected = detect_scales(&answer_columns, &head.sample, &base, &options.labels);
+        let detected = detect_scales(&answer_columns, &head.sample, &base, &options.labels, &no_answer);
         for (m, detected) in measures.iter_mut().zip(detected) {
             if let Some((chosen, alternatives)) = detected.ambiguous {
                 ambiguous.push(AmbiguousScale {
@@ -65,7 +66,7 @@ pub(super) fn plan_scales(
         m.range = scales[m.scale].scale.scale();
         m.rescale = m.range != base_range;
     }
-    Ok((scales, ambiguous))
+    Ok((scales, ambiguous, no_answer))
 }
 
 /// The index of `chosen` in `scales`, added if it is not there yet.
@@ -136,14 +137,14 @@ fn expected_answer(scale: &ResponseScale) -> String {
 
 /// The distinct labels (cells that are neither numbers nor missing) of
 /// column `column` in the sample rows, by match key; at most a few dozen.
-fn sample_labels(sample: &[ByteRecord], column: usize) -> Vec<String> {
+fn sample_labels(sample: &[ByteRecord], column: usize, no_answer: &NoAnswer) -> Vec<String> {
     let mut labels: Vec<String> = Vec::new();
     for record in sample {
         let Some(text) = record.get(column).and_then(|c| std::str::from_utf8(c).ok()) else {
             continue;
         };
         let text = text.trim();
-        if is_missing(text) || parse_number(text).is_ok() {
+        if is_blank_answer(text) || no_answer.contains(text) || parse_number(text).is_ok() {
             continue;
         }
         let key = match_key(text);
@@ -183,6 +184,7 @@ fn detect_scales(
     sample: &[ByteRecord],
     base: &ResponseScale,
     custom: &[NamedScale],
+    no_answer: &NoAnswer,
 ) -> Vec<Detected> {
     let mut candidates: Vec<NamedScale> = custom.to_vec();
     let builtins = builtin_scales();
@@ -191,12 +193,13 @@ fn detect_scales(
             name: "survey".into(),
             description: "the survey's scale".into(),
             scale: base.clone(),
+            missing: Vec::new(),
         });
     }
     candidates.extend(builtins);
     let labels: Vec<Vec<String>> = columns
         .iter()
-        .map(|&column| sample_labels(sample, column))
+        .map(|&column| sample_labels(sample, column, no_answer))
         .collect();
     let fits: Vec<Vec<usize>> = labels
         .iter()

@@ -164,7 +164,7 @@ fn unknown_labels_name_file_line_column_and_the_accepted_values() {
         err("respondent,Q1\na,maybe\n"),
         "r.csv:2: column 2 \"Q1\": \"maybe\" is not a number or a label of the response scale; expected a \
          number from 1 to 5 or one of: Strongly disagree, Disagree, Neither agree nor disagree, Agree, \
-         Strongly agree"
+         Strongly agree (if \"maybe\" means no answer, pass --missing-labels \"maybe\")"
     );
 }
 
@@ -579,4 +579,62 @@ proptest! {
             let _ = r.read_all();
         }
     }
+}
+
+#[test]
+fn no_answer_labels_are_missing_and_counted() {
+    let b = read("respondent,Q1,Q2,Q3\nana,Don't know,Not applicable,4\nbo,Agree,I don't know,n/a\ncy,N/A,,Prefer not to say\n")
+        .unwrap();
+    assert_eq!(values(&b, 0), [None, Some(4.0), None]);
+    assert_eq!(values(&b, 1), [Some(4.0), None, None]);
+    assert_eq!(values(&b, 2), [None, None, None]);
+    // Empty cells, NA and N/A are missing but not counted as labels.
+    assert_eq!(b.no_answer(), 4);
+    // A label the column's scale does not know is still an error.
+    assert!(err("respondent,Q1\nana,Skipped\n").contains("\"Skipped\" is not a number or a label"));
+}
+
+#[test]
+fn own_no_answer_labels_and_labels_map_blanks_are_missing() {
+    let options = ResponseOptions {
+        missing_labels: vec!["Skipped".into()],
+        ..Default::default()
+    };
+    let b = reader("respondent,Q1,Q3\nana,skipped,4\n", &options)
+        .unwrap()
+        .read_all()
+        .unwrap();
+    assert_eq!((values(&b, 0), b.no_answer()), (vec![None, Some(4.0), None], 1));
+    let labels = crate::read_labels_map(
+        &b"label,value\nNot at all,1\nSomewhat,2\nVery much,3\nNot seen,\nNot sure,2\n"[..],
+        "extent.csv",
+    )
+    .unwrap();
+    let options = ResponseOptions {
+        labels,
+        ..Default::default()
+    };
+    let b = reader(
+        "respondent,Q1,Q3\nana,Not seen,Very much\nbo,Not sure,Not at all\n",
+        &options,
+    )
+    .unwrap()
+    .read_all()
+    .unwrap();
+    // `Not sure` has a value in the map, so it is an answer there.
+    assert_eq!(values(&b, 0), [None, Some(5.0), None]);
+    assert_eq!(values(&b, 1), [Some(3.0), Some(1.0), None]);
+    assert_eq!(b.no_answer(), 1);
+}
+
+#[test]
+fn no_answer_labels_do_not_choose_a_column_scale() {
+    // "Don't know" beside frequency labels: the column is still read on
+    // the frequency scale.
+    let r = reader(
+        "respondent,Q1\nana,Often\nbo,Don't know\ncy,Never\n",
+        &ResponseOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(r.plan().column_scale(1), Some("frequency"));
 }
