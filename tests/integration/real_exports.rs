@@ -9,32 +9,21 @@ const DIR: &str = "tests/exports/real";
 
 /// `score FILE --survey tests/exports/real/survey.csv` with `extra`, as CSV.
 fn score(file: &str, extra: &[&str]) -> crate::util::Run {
-    let path = format!("{DIR}/{file}");
-    let survey = format!("{DIR}/survey.csv");
-    let mut args = vec![
-        "score",
-        path.as_str(),
-        "--survey",
-        survey.as_str(),
-        "--format",
-        "csv",
-        "--top",
-        "1",
-        "--min-answered",
-        "0.1",
-    ];
-    args.extend_from_slice(extra);
-    rolefit(&args)
+    score_with(file, "survey.csv", extra)
 }
 
-/// Each respondent's number of capabilities answered.
+/// Each respondent's number of capabilities answered (once per
+/// respondent, whatever `--top`).
 fn answered(stdout: &str) -> Vec<(String, String)> {
     let (header, rows) = parse_csv(stdout);
     let at = |name: &str| header.iter().position(|h| h == name).expect(name);
     let (id, answered) = (at("respondent"), at("answered"));
-    rows.iter()
+    let mut out: Vec<(String, String)> = rows
+        .iter()
         .map(|r| (r[id].clone(), r[answered].clone()))
-        .collect()
+        .collect();
+    out.dedup();
+    out
 }
 
 #[test]
@@ -60,5 +49,73 @@ fn no_answer_labels_are_missing_and_counted_in_the_summary() {
         ),
         "{}",
         run.stderr
+    );
+}
+
+/// `score` on FILE with the survey SURVEY (both in tests/exports/real), as CSV.
+fn score_with(file: &str, survey: &str, extra: &[&str]) -> crate::util::Run {
+    let path = format!("{DIR}/{file}");
+    let survey = if survey.contains('/') {
+        survey.to_string()
+    } else {
+        format!("{DIR}/{survey}")
+    };
+    let mut args = vec![
+        "score",
+        path.as_str(),
+        "--survey",
+        survey.as_str(),
+        "--format",
+        "csv",
+        "--top",
+        "4",
+        "--min-answered",
+        "0.1",
+    ];
+    args.extend_from_slice(extra);
+    rolefit(&args)
+}
+
+#[test]
+fn mixed_scales_are_each_mapped_from_their_own_range() {
+    // 1..5 and 1..7 grids, a 0..10 item and a grid Qualtrics numbered
+    // from "Strongly agree" (fixed by `reverse`), against the same answers
+    // written on 1..5 by hand.
+    // The plain file's capability columns ignore the survey.
+    let plain = score("mixed-scales-plain.csv", &[]);
+    let expected = plain.ok();
+    let numeric = score_with("qualtrics-mixed-scales.csv", "qualtrics-survey.csv", &[]);
+    assert_eq!(numeric.ok(), expected);
+    // The choice-text export needs no `reverse`: its labels say what the
+    // numbers do not.
+    let text = score_with(
+        "qualtrics-mixed-scales-text.csv",
+        "qualtrics-survey-text.csv",
+        &[],
+    );
+    assert_eq!(text.ok(), expected);
+}
+
+#[test]
+fn a_value_beyond_the_scale_suggests_the_range_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let survey = std::fs::read_to_string(format!("{DIR}/qualtrics-survey.csv")).unwrap();
+    let no_scales: String = survey
+        .lines()
+        .map(|l| l.rsplit_once(',').unwrap().0.to_string() + "\n")
+        .collect();
+    let path = crate::util::write(dir.path(), "survey.csv", &no_scales);
+    let e = score_with("qualtrics-mixed-scales.csv", &path, &[])
+        .bad_input()
+        .to_string();
+    assert!(
+        e.contains(
+            "qualtrics-mixed-scales.csv:4: column 12 \"Q2_1\": \"7\" is outside the response scale; expected a \
+             number from 1 to 5"
+        ) && e.contains(
+            "(1 to 7 seen in this column: is it a 1..7 scale? give the item the scale 1..7 in the survey \
+             definition's scale column, or pass --scale 1..7 for every column)"
+        ),
+        "{e}"
     );
 }

@@ -204,7 +204,21 @@ mod documented_messages {
     fn export_messages() -> Vec<String> {
         let survey = builtin::survey();
         let plain = ResponseOptions::default();
-        vec![response_error(b"respondent,Q01\nr1,Skipped\n", &survey, &plain)]
+        let mut sevenish = survey.items().to_vec();
+        sevenish[0].scale = Some("sevenish".into());
+        let sevenish = rolefit_model::Survey::new("s", sevenish, survey.scale().clone()).expect("a survey");
+        vec![
+            response_error(b"respondent,Q01\nr1,Skipped\n", &survey, &plain),
+            response_error(b"respondent,Q01\nr1,1\n", &sevenish, &plain),
+            response_error(b"respondent,Communication\nr1,0\nr2,10\n", &survey, &plain),
+            read_survey(
+                &b"id,text,capability,scale\nQ1,x,planning,5..1\n"[..],
+                "survey.csv",
+                rolefit_model::ResponseScale::agreement5(),
+            )
+            .expect_err("a bad scale")
+            .to_string(),
+        ]
     }
 
     #[test]

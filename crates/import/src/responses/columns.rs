@@ -107,7 +107,11 @@ pub(super) fn map_columns(
         mapped.columns.push(role);
         if let ColumnRole::Capability(capability) | ColumnRole::Item { capability, .. } = role {
             let reverse = matches!(role, ColumnRole::Item { reverse: true, .. });
-            mapped.measures.push(Measure::new(i, capability, reverse));
+            let mut measure = Measure::new(i, capability, reverse);
+            if let ColumnRole::Item { item, .. } = role {
+                measure.item = Some(item);
+            }
+            mapped.measures.push(measure);
         }
     }
     mapped.timing = Timing::of(duration, start, end);

@@ -9,10 +9,11 @@ use rolefit_model::{ProfileBatch, QualityFlags};
 use super::fast::plain_decimal;
 use super::flags::Tally;
 use super::missing::is_blank_answer;
-use super::plan::ColumnPlan;
+use super::plan::{ColumnPlan, Measure};
+use super::scales::suggested_scale;
 use crate::error::{ErrorKind, ImportError};
 use crate::suggest::suggest_owned;
-use crate::table::{cell, check_length_of, parse_number, Fields};
+use crate::table::{cell, check_length_of, number, parse_number, Fields};
 
 /// Per-row working space, reused across rows.
 #[derive(Debug, Default)]
@@ -145,7 +146,7 @@ impl ColumnPlan {
                     if is_blank_answer(text) {
                         continue;
                     }
-                    match self.answer(text, m.scale) {
+                    match self.answer(text, m) {
                         Ok(Some(v)) => v,
                         Ok(None) => {
                             scratch.no_answer += 1;
@@ -175,20 +176,27 @@ impl ColumnPlan {
         Ok(tally)
     }
 
-    /// The value of an answer cell (trimmed, not blank) on the scale with
-    /// index `scale`; `None` for a "no answer" label the scale does not
+    /// The value of an answer cell (trimmed, not blank) of the column
+    /// measure `m` reads; `None` for a "no answer" label its scale does not
     /// give a value.
-    fn answer(&self, text: &str, scale: usize) -> Result<Option<f64>, ImportError> {
-        let column_scale = &self.scales[scale];
+    fn answer(&self, text: &str, m: &Measure) -> Result<Option<f64>, ImportError> {
+        let column_scale = &self.scales[m.scale];
         let response_scale = &column_scale.scale;
         let range = response_scale.scale();
         // A column read on another scale than the file's says so (the
         // expectation then names that scale).
-        let own = scale != 0;
+        let own = m.scale != 0;
         let problem = match parse_number(text) {
             Ok(v) if range.contains(v) => return Ok(Some(v)),
-            Ok(_) if own => "is outside the column's scale",
-            Ok(_) => "is outside the response scale",
+            Ok(v) => {
+                let problem = if own {
+                    "is outside the column's scale"
+                } else {
+                    "is outside the response scale"
+                };
+                let expected = format!("{}{}", column_scale.expected, self.range_hint(m, v));
+                return Err(ImportError::bad_value(&self.source, text, problem, &expected));
+            }
             Err(problem) => {
                 if let Some(v) = response_scale.value_of(text) {
                     return Ok(Some(v));
@@ -218,5 +226,30 @@ impl ColumnPlan {
             ImportError::bad_value(&self.source, text, problem, &column_scale.expected)
                 .with_suggestions(suggestions),
         )
+    }
+
+    /// What a number `value` outside measure `m`'s scale suggests: the
+    /// numbers seen in the column's first rows (and this one), the scale
+    /// they fit, and where to say so: ` (1 to 7 seen in this column: is it
+    /// a 1..7 scale? ...)`; empty when they suggest none.
+    fn range_hint(&self, m: &Measure, value: f64) -> String {
+        let (lo, hi) = m
+            .seen
+            .map_or((value, value), |(lo, hi)| (lo.min(value), hi.max(value)));
+        let Some(scale) = suggested_scale(lo, hi).filter(|s| *s != m.range) else {
+            return String::new();
+        };
+        let seen = if lo == hi {
+            format!("{} seen", number(lo))
+        } else {
+            format!("{} to {} seen", number(lo), number(hi))
+        };
+        match m.item {
+            Some(_) => format!(
+                " ({seen} in this column: is it a {scale} scale? give the item the scale {scale} in the \
+                 survey definition's scale column, or pass --scale {scale} for every column)"
+            ),
+            None => format!(" ({seen} in this column: is it a {scale} scale? pass --scale {scale})"),
+        }
     }
 }

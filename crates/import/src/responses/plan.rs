@@ -48,6 +48,11 @@ pub(super) struct Measure {
     /// Whether the range differs from the response scale's, so that
     /// answers are mapped onto it.
     pub(super) rescale: bool,
+    /// The survey item the column answers (`None`: a capability column).
+    pub(super) item: Option<usize>,
+    /// The lowest and highest numbers in the column's sampled rows, to
+    /// suggest a scale when a number is outside the column's.
+    pub(super) seen: Option<(f64, f64)>,
 }
 
 /// The mapping of a responses file's columns, decided once from its header.
@@ -87,6 +92,8 @@ impl Measure {
             scale: 0,
             range: Scale::default(),
             rescale: false,
+            item: None,
+            seen: None,
         }
     }
 }
