@@ -287,6 +287,10 @@ pub struct MatrixSource {
     /// The scale the matrix's levels are on.
     #[arg(long, value_name = "MIN..MAX", default_value = "1..5")]
     pub matrix_scale: Scale,
+    /// The sheet of an Excel workbook --matrix to read, by name [default:
+    /// the first].
+    #[arg(long, value_name = "NAME")]
+    pub matrix_sheet: Option<String>,
     #[command(flatten)]
     pub limits: MatrixLimits,
 }
@@ -338,6 +342,10 @@ pub struct ResponsesSource {
     /// onto the matrix's scale.
     #[arg(long, value_name = "MIN..MAX|NAME")]
     pub scale: Option<ScaleArg>,
+    /// The sheet of an Excel workbook INPUT to read, by name [default: the
+    /// first].
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Custom label scales: a CSV `scale,label,value` (`scale` optional).
     #[arg(long, value_name = "FILE")]
     pub labels_map: Option<PathBuf>,

@@ -14,7 +14,7 @@ use rolefit_model::{ProfileBatch, ResponseScale, RoleMatrix, Scale, Survey};
 
 use crate::args::{Encoding, MatrixSource, ResponsesSource, ScaleArg};
 use crate::error::bad_input;
-use crate::io::{open_file, open_input};
+use crate::io::{open_file, open_responses};
 use crate::row_policy::{RowCounts, RowPolicy};
 use crate::settings::Settings;
 
@@ -66,6 +66,7 @@ pub fn matrix(source: &MatrixSource, settings: &Settings) -> Result<Loaded> {
         scale: source.matrix_scale,
         max_cells: source.limits.max_cells(),
         max_unzipped_mib: source.limits.max_unzipped_mib,
+        sheet: source.matrix_sheet.clone(),
         ..MatrixOptions::default()
     };
     let mut parts = Vec::with_capacity(source.matrix.len());
@@ -349,7 +350,11 @@ fn read_responses(
 ) -> Result<(ProfileBatch, Scale)> {
     let policy = RowPolicy::new(source, settings)?;
     let survey = survey(source.survey.as_deref(), settings)?;
-    let input = open_input(source.input.as_deref(), "responses", settings.encoding)?;
+    let input = open_responses(
+        source.input.as_deref(),
+        settings.encoding,
+        source.sheet.as_deref(),
+    )?;
     let mut reader = ResponseReader::new(
         input.reader,
         &input.name,

@@ -119,3 +119,68 @@ fn a_value_beyond_the_scale_suggests_the_range_seen() {
         "{e}"
     );
 }
+
+/// `score FILE -f csv --top 4` on a file of tests/exports (not real/).
+fn score_export(path: &str, extra: &[&str]) -> crate::util::Run {
+    let mut args = vec!["score", path, "--format", "csv", "--top", "4"];
+    args.extend_from_slice(extra);
+    rolefit(&args)
+}
+
+#[test]
+fn workbooks_and_utf16_score_as_their_csv_does() {
+    // Microsoft Forms' own download is a workbook.
+    let csv = score_export("tests/exports/ms-forms.csv", &[]);
+    let xlsx = score_export("tests/exports/real/ms-forms.xlsx", &[]);
+    assert_eq!(xlsx.ok(), csv.ok());
+    // A notes sheet first: refused naming the sheets; --sheet picks one.
+    let e = score_export("tests/exports/real/notes-first.xlsx", &[])
+        .bad_input()
+        .to_string();
+    assert!(
+        e.contains("notes-first.xlsx:1: the first sheet, \"About this export\", holds no table")
+            && e.contains("\"About this export\", \"Responses\""),
+        "{e}"
+    );
+    let sheet = score_export("tests/exports/real/notes-first.xlsx", &["--sheet", "Responses"]);
+    assert_eq!(sheet.ok(), csv.ok());
+    // Excel's "Unicode text": UTF-16 with a byte order mark.
+    let options = ["--ignore-unknown-columns"];
+    let tsv = score_export("tests/exports/qualtrics-text.tsv", &options);
+    let utf16 = score_export("tests/exports/real/qualtrics-text-utf16.tsv", &options);
+    assert_eq!(utf16.ok(), tsv.ok());
+}
+
+#[test]
+fn binary_files_are_named_not_dumped() {
+    for (file, what) in [
+        (
+            "plain-utf16-no-bom.csv",
+            "this is UTF-16 text without a byte order mark, not CSV text",
+        ),
+        (
+            "plain.csv.gz",
+            "this is a gzip-compressed file (.gz), not CSV text",
+        ),
+        ("responses.parquet", "this is a Parquet file, not CSV text"),
+    ] {
+        let e = score_export(&format!("{DIR}/{file}"), &[])
+            .bad_input()
+            .to_string();
+        assert!(e.contains(what), "{file}: {e}");
+        assert!(!e.contains('\u{FFFD}') && !e.contains('\0'), "{file}: {e}");
+    }
+    // A workbook where a survey definition belongs.
+    let e = rolefit(&[
+        "score",
+        "tests/exports/plain.csv",
+        "--survey",
+        "tests/exports/real/ms-forms.xlsx",
+    ])
+    .bad_input()
+    .to_string();
+    assert!(
+        e.contains("this is an Excel workbook (or another zip file), not CSV text"),
+        "{e}"
+    );
+}

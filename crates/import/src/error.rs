@@ -70,7 +70,8 @@ pub enum ErrorKind {
     /// A cell whose bytes are not UTF-8.
     #[error(
         "is not valid UTF-8 text (the first bad byte follows {valid_up_to} valid bytes of the cell); \
-         expected UTF-8: save the file with UTF-8 encoding (in a spreadsheet: \"CSV UTF-8\")"
+         expected UTF-8: save the file with UTF-8 encoding (in a spreadsheet: \"CSV UTF-8\"), or pass \
+         --encoding latin1 if it is Latin-1 (Windows-1252, as older spreadsheets save CSV)"
     )]
     Utf8 {
         /// How many bytes of the cell are valid before the first bad one.

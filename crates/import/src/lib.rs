@@ -63,7 +63,7 @@ mod xlsx;
 
 pub use chunks::{ChunkParser, FastPaths, RawChunk, ResponseChunks};
 pub use csv::ByteRecord;
-pub use encoding::Latin1;
+pub use encoding::{sniff, text_input, Latin1, Sniffed, TextOptions, Utf16};
 pub use error::{ErrorKind, ImportError, UnknownColumn};
 pub use labels::{builtin_scales, find_scale, read_labels_map, scale_names, NamedScale, NO_ANSWER_LABELS};
 pub use layout::Source;
@@ -207,7 +207,7 @@ mod documented_messages {
         let mut sevenish = survey.items().to_vec();
         sevenish[0].scale = Some("sevenish".into());
         let sevenish = rolefit_model::Survey::new("s", sevenish, survey.scale().clone()).expect("a survey");
-        vec![
+        let mut out = vec![
             response_error(b"respondent,Q01\nr1,Skipped\n", &survey, &plain),
             response_error(b"respondent,Q01\nr1,1\n", &sevenish, &plain),
             response_error(b"respondent,Communication\nr1,0\nr2,10\n", &survey, &plain),
@@ -218,7 +218,29 @@ mod documented_messages {
             )
             .expect_err("a bad scale")
             .to_string(),
-        ]
+            response_error(b"respondent;Q01\nr1;3,5\n", &survey, &plain),
+            response_error(b"respondent,Q01\nr1,80%\n", &survey, &plain),
+        ];
+        let not_text = |bytes: &[u8], name: &str| match text_input(
+            std::io::Cursor::new(bytes.to_vec()),
+            name,
+            &TextOptions::default(),
+        ) {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("{name} read as text"),
+        };
+        let utf16: Vec<u8> = "respondent,Q01\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        out.extend([
+            not_text(b"\x1f\x8b\x08\x00", "responses.csv.gz"),
+            not_text(b"PAR1\x15", "responses.parquet"),
+            not_text(&utf16, "responses.csv"),
+            not_text(b"PK\x03\x04\x14\x00", "survey.xlsx"),
+        ]);
+        out.extend(crate::xlsx::tests::sheet_messages());
+        out
     }
 
     #[test]

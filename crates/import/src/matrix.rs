@@ -62,6 +62,9 @@ pub struct MatrixOptions {
     /// [`MAX_UNZIPPED_MIB`](crate::limits::MAX_UNZIPPED_MIB). A workbook
     /// over it is refused before any of it is parsed.
     pub max_unzipped_mib: u64,
+    /// The sheet of an Excel workbook to read, by name (matched loosely);
+    /// default the first.
+    pub sheet: Option<String>,
 }
 
 impl Default for MatrixOptions {
@@ -72,6 +75,7 @@ impl Default for MatrixOptions {
             name: None,
             max_cells: crate::limits::DEFAULT_MAX_MATRIX_CELLS,
             max_unzipped_mib: crate::limits::MAX_UNZIPPED_MIB,
+            sheet: None,
         }
     }
 }

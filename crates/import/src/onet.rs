@@ -767,9 +767,14 @@ fn read_titles_file(
     const EXPECTED: &str = "a header row with the columns O*NET-SOC Code and Title";
     let file = File::open(path).map_err(|e| ImportError::io(name, e))?;
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
-        xlsx::with_sheet(BufReader::new(file), name, EXPECTED, max_unzipped_mib, |rows| {
-            read_titles(rows)
-        })
+        xlsx::with_sheet(
+            BufReader::new(file),
+            name,
+            None,
+            EXPECTED,
+            max_unzipped_mib,
+            |rows| read_titles(rows),
+        )
     } else {
         read_titles(&mut Table::open(file, name, EXPECTED)?)
     }

@@ -204,6 +204,15 @@ impl ColumnPlan {
                 if self.no_answer.contains(text) {
                     return Ok(None);
                 }
+                if let Some(hint) = number_hint(text) {
+                    let expected = format!("{} ({hint})", column_scale.expected);
+                    return Err(ImportError::bad_value(
+                        &self.source,
+                        text,
+                        "is not a number",
+                        &expected,
+                    ));
+                }
                 match (problem, response_scale.labels().is_empty()) {
                     ("is not a number", false) if own => "is not a number or a label of the column's scale",
                     ("is not a number", false) => "is not a number or a label of the response scale",
@@ -213,7 +222,8 @@ impl ColumnPlan {
         };
         let labels = response_scale.labels().iter().map(|l| l.label.as_str());
         let suggestions = suggest_owned(text, labels);
-        if suggestions.is_empty() && problem.ends_with("scale") && problem.contains("label") {
+        let wordy = !text.bytes().any(|b| b.is_ascii_digit());
+        if wordy && suggestions.is_empty() && problem.ends_with("scale") && problem.contains("label") {
             // A word no scale knows, and not a typo of one: most often an
             // answer such as "Skipped" that means no answer.
             let expected = format!(
@@ -252,4 +262,24 @@ impl ColumnPlan {
             None => format!(" ({seen} in this column: is it a {scale} scale? pass --scale {scale})"),
         }
     }
+}
+
+/// What a cell that is nearly a number says about the file: a decimal
+/// comma (`3,5`, from a spreadsheet in a locale that writes them) or a
+/// percentage (`80%`); `None` for anything else.
+fn number_hint(text: &str) -> Option<String> {
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    if let Some((whole, fraction)) = text.split_once(',') {
+        if digits(whole) && digits(fraction) {
+            return Some(format!(
+                "a decimal comma: numbers are written with a dot, {whole}.{fraction}; save the file from a \
+                 spreadsheet set to a locale that writes a dot, or replace the commas"
+            ));
+        }
+    }
+    let percent = text.strip_suffix('%')?.trim_end();
+    parse_number(percent).ok()?;
+    Some(format!(
+        "a percentage: write {percent} without the % sign, and give the scale, such as --scale 0..100"
+    ))
 }

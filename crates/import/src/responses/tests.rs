@@ -738,3 +738,23 @@ proptest! {
         prop_assert!((v[1].unwrap() - high.unwrap()).abs() < 1e-9, "{:?}", v);
     }
 }
+
+#[test]
+fn near_numbers_say_what_they_are() {
+    let e = err("respondent;Q1\nana;3,5\n");
+    assert!(
+        e.ends_with(
+            "(a decimal comma: numbers are written with a dot, 3.5; save the file from a spreadsheet set to a \
+             locale that writes a dot, or replace the commas)"
+        ),
+        "{e}"
+    );
+    let e = err("respondent,Q1\nana,80%\n");
+    assert!(
+        e.ends_with(
+            "(a percentage: write 80 without the % sign, and give the scale, such as --scale 0..100)"
+        ),
+        "{e}"
+    );
+    assert!(err("respondent,Q1\nana,abc%\n").ends_with("pass --missing-labels \"abc%\")"));
+}
