@@ -184,3 +184,77 @@ fn binary_files_are_named_not_dumped() {
         "{e}"
     );
 }
+
+#[test]
+fn detection_falls_back_on_damaged_heads() {
+    // SurveyMonkey without its Collector ID column; Typeform without its
+    // trailing metadata; Qualtrics' legacy format: each scores as the
+    // file it was cut from.
+    let monkey = score("surveymonkey-no-collector.csv", &[]);
+    assert!(
+        monkey.stderr.contains("a SurveyMonkey export (2 header rows)"),
+        "{}",
+        monkey.stderr
+    );
+    let full = score("surveymonkey-dont-know.csv", &["--missing-labels", "Skipped"]);
+    assert_eq!(answered(monkey.ok()).len(), answered(full.ok()).len());
+    let typeform = score("typeform-no-metadata.csv", &[]);
+    assert!(
+        typeform.stderr.contains("a Typeform export (1 header row)"),
+        "{}",
+        typeform.stderr
+    );
+    assert_eq!(answered(typeform.ok()).len(), 3);
+    let legacy = score_with("qualtrics-legacy.csv", "qualtrics-survey.csv", &[]);
+    assert!(
+        legacy
+            .stderr
+            .contains("a Qualtrics (legacy format) export (2 header rows)"),
+        "{}",
+        legacy.stderr
+    );
+    let numeric = score_with("qualtrics-mixed-scales.csv", "qualtrics-survey.csv", &[]);
+    assert_eq!(legacy.ok(), numeric.ok());
+    // A head that fits no layout names the tool it resembles.
+    let e = score("surveymonkey-one-header-row.csv", &[])
+        .bad_input()
+        .to_string();
+    assert!(
+        e.contains(
+            "this file resembles a SurveyMonkey export (it has a \"Respondent ID\" column) but its header rows are \
+             not that tool's as rolefit knows them: if it is one, try --source surveymonkey"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn repeated_names_of_skipped_columns_are_harmless() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = crate::util::write(
+        dir.path(),
+        "r.csv",
+        "respondent,L1,Other (please specify),C1,Other (please specify)\nr1,4,x,5,y\n",
+    );
+    let survey = format!("{DIR}/survey.csv");
+    let args = [
+        "score",
+        file.as_str(),
+        "--survey",
+        &survey,
+        "--min-answered",
+        "0.1",
+        "-f",
+        "csv",
+    ];
+    let e = rolefit(&args).bad_input().to_string();
+    assert!(e.contains("has the same name as column 3"), "{e}");
+    let run = rolefit(&[&args[..], &["--ignore-unknown-columns"]].concat());
+    assert_eq!(answered(run.ok()), [("r1".to_string(), "2".to_string())]);
+    // The user's own survey: no suggestion of the built-in survey's ids.
+    let file = crate::util::write(dir.path(), "s.csv", "respondent,L1,Q01x\nr1,4,5\n");
+    let e = rolefit(&["score", file.as_str(), "--survey", &survey])
+        .bad_input()
+        .to_string();
+    assert!(e.contains("column 3 \"Q01x\"") && !e.contains("\"Q01\""), "{e}");
+}

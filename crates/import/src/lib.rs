@@ -218,6 +218,7 @@ mod documented_messages {
             )
             .expect_err("a bad scale")
             .to_string(),
+            response_error(b"Respondent ID,Q01,\nr1,4,\n", &survey, &plain),
             response_error(b"respondent;Q01\nr1;3,5\n", &survey, &plain),
             response_error(b"respondent,Q01\nr1,80%\n", &survey, &plain),
         ];

@@ -4,14 +4,14 @@
 
 use rolefit_model::{ResponseScale, RoleMatrix, Scale, Survey};
 
-use super::columns::{check_mapped, find_id_column, looks_like_ids, map_columns, Mapped};
+use super::columns::{check_duplicates, check_mapped, find_id_column, looks_like_ids, map_columns, Mapped};
 use super::fast::DensePlan;
 use super::flags::{flag_rules, FlagRules};
 use super::missing::NoAnswer;
 use super::scales::{plan_scales, AmbiguousScale, ColumnScale};
 use super::ResponseOptions;
 use crate::error::ImportError;
-use crate::layout::{Head, Source};
+use crate::layout::{resemblance, Head, Source};
 
 /// What one column of a responses file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,6 +116,19 @@ impl ColumnPlan {
             Some(name) => Some(find_id_column(&header, name, source).map_err(at_header)?),
             None => head.default_id,
         };
+        let hinted = |e: ImportError| match &head.resembles {
+            Some((tool, why)) => e.with_hint(resemblance(*tool, why)),
+            None => e,
+        };
+        check_duplicates(
+            head,
+            id_column,
+            matrix,
+            survey,
+            options.ignore_unknown_columns,
+            source,
+        )
+        .map_err(hinted)?;
         let mapped = map_columns(head, id_column, matrix, survey, source).map_err(at_header)?;
         check_mapped(
             &mapped,
@@ -125,7 +138,7 @@ impl ColumnPlan {
             survey,
             source,
         )
-        .map_err(at_header)?;
+        .map_err(|e| hinted(at_header(e)))?;
         let Mapped {
             columns,
             mut measures,
