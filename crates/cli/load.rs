@@ -29,6 +29,9 @@ pub struct Loaded {
     pub notes: Vec<String>,
     /// Whether any part is O*NET data, which must carry O*NET's credit.
     pub onet: bool,
+    /// O*NET's credit line for the data read (naming its release, when
+    /// known), for O*NET data.
+    pub credit: Option<String>,
 }
 
 impl Loaded {
@@ -40,8 +43,8 @@ impl Loaded {
         for note in &self.notes {
             eprintln!("note: {note}");
         }
-        if self.onet {
-            eprintln!("note: {}", rolefit_import::ONET_CREDIT);
+        if let Some(credit) = &self.credit {
+            eprintln!("note: {credit}");
         }
     }
 }
@@ -60,6 +63,7 @@ pub fn matrix(source: &MatrixSource, settings: &Settings) -> Result<Loaded> {
             layouts: vec!["built-in".into()],
             notes: Vec::new(),
             onet: false,
+            credit: None,
         });
     }
     let options = MatrixOptions {
@@ -75,7 +79,9 @@ pub fn matrix(source: &MatrixSource, settings: &Settings) -> Result<Loaded> {
         layouts: Vec::new(),
         notes: Vec::new(),
         onet: false,
+        credit: None,
     };
+    let mut releases: Vec<Option<String>> = Vec::new();
     for path in &source.matrix {
         // The same words as for any other unreadable input.
         let input = open_file(path, "role matrix", settings.encoding)?;
@@ -90,10 +96,19 @@ pub fn matrix(source: &MatrixSource, settings: &Settings) -> Result<Loaded> {
             read_matrix_path(path, &options)?
         };
         loaded.onet |= matches!(report.layout, Layout::Onet { .. });
+        if report.credit().is_some() && !releases.contains(&report.onet_release) {
+            releases.push(report.onet_release.clone());
+        }
         loaded.layouts.push(report.layout_description());
         loaded.notes.extend(report.warnings);
         parts.push(report.matrix);
     }
+    // One release named when every O*NET file says the same one.
+    loaded.credit = match releases.as_slice() {
+        [] => None,
+        [one] => Some(rolefit_import::onet_credit(one.as_deref())),
+        _ => Some(rolefit_import::onet_credit(None)),
+    };
     loaded.matrix = if parts.len() == 1 {
         parts.pop().expect("one part")
     } else {
@@ -129,6 +144,7 @@ pub fn matrix_for_model(source: &MatrixSource, model: Option<&Path>, settings: &
             layouts: vec![format!("stored in {}", path.display())],
             notes: Vec::new(),
             onet: stored.credit.is_some(),
+            credit: stored.credit.clone(),
         });
     }
     let loaded = matrix(source, settings)?;

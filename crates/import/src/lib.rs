@@ -71,7 +71,7 @@ pub use matrix::{
     read_matrix, read_matrix_path, read_matrix_report, FileFormat, Layout, MatrixOptions, MatrixReport,
 };
 pub use merge::{merge_matrices, merge_matrices_within};
-pub use onet::{OnetDomain, CREDIT as ONET_CREDIT};
+pub use onet::{onet_credit, OnetDomain, CREDIT as ONET_CREDIT};
 pub use responses::{
     looks_like_ids, AmbiguousScale, ColumnPlan, ColumnRole, FlagOptions, ResponseOptions, ResponseReader,
     RowPosition, STRAIGHT_LINING_MIN_ANSWERS,
@@ -241,6 +241,22 @@ mod documented_messages {
             not_text(b"PK\x03\x04\x14\x00", "survey.xlsx"),
         ]);
         out.extend(crate::xlsx::tests::sheet_messages());
+        let styles = format!(
+            "{}\n{}\n",
+            crate::onet::tests::HEADER,
+            crate::onet::tests::row(
+                "11-1011.00",
+                ("1.C.1.a", "Achievement/Effort"),
+                "IM",
+                "4.2",
+                ("N", "n/a")
+            )
+        );
+        out.push(
+            read_matrix(styles.as_bytes(), "styles.txt", &MatrixOptions::default())
+                .expect_err("Work Styles")
+                .to_string(),
+        );
         out
     }
 

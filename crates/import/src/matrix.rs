@@ -160,9 +160,20 @@ pub struct MatrixReport {
     /// (for example `Skills.txt: 124 O*NET estimates are flagged Recommend
     /// Suppress (low precision); they are used as they are`).
     pub warnings: Vec<String>,
+    /// For O*NET data, the release read (`29.3`), when the files say it
+    /// (see `docs/formats.md`); `None` otherwise.
+    pub onet_release: Option<String>,
 }
 
 impl MatrixReport {
+    /// For O*NET data, the credit line its licence requires, naming the
+    /// release read (or none, when it is not known); `None` for other
+    /// layouts.
+    pub fn credit(&self) -> Option<String> {
+        matches!(self.layout, Layout::Onet { .. })
+            .then(|| crate::onet::onet_credit(self.onet_release.as_deref()))
+    }
+
     /// The layout and file format in words, for a summary line such as
     /// `layout: O*NET text (Skills)`: `wide (CSV)`, `long (Excel)`,
     /// `O*NET text (Skills)`, `O*NET Excel (Knowledge)`, `O*NET text`.
@@ -339,12 +350,16 @@ pub(crate) fn read_rows<T: Rows>(
     };
     let name = options.name.clone().unwrap_or_else(|| file_stem(&source));
     let matrix = build(parts, &source, name, scale)?;
+    let onet_release = matches!(layout, Layout::Onet { .. })
+        .then(|| crate::onet::release(dir))
+        .flatten();
     Ok(MatrixReport {
         matrix,
         layout,
         format,
         suppressed,
         warnings,
+        onet_release,
     })
 }
 
