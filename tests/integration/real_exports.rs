@@ -258,3 +258,43 @@ fn repeated_names_of_skipped_columns_are_harmless() {
         .to_string();
     assert!(e.contains("column 3 \"Q01x\"") && !e.contains("\"Q01\""), "{e}");
 }
+
+#[test]
+fn a_matrix_keeps_its_scale_through_roles_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let ladder = "tests/exports/real/ladder-long.csv";
+    // Levels over the assumed scale suggest the range seen.
+    let e = rolefit(&["roles", "--matrix", ladder]).bad_input().to_string();
+    assert!(
+        e.contains("\"8\" is outside the matrix scale 1..5") && e.contains("8 suggests --matrix-scale 1..10"),
+        "{e}"
+    );
+    let first = rolefit(&[
+        "roles",
+        "--matrix",
+        ladder,
+        "--matrix-scale",
+        "1..10",
+        "--format",
+        "csv",
+    ]);
+    let text = first.ok().to_string();
+    assert!(
+        text.starts_with("# scale: 1..10\nrole,capability,level,importance\n"),
+        "{text}"
+    );
+    let copy = crate::util::write(dir.path(), "copy.csv", &text);
+    // Read back without --matrix-scale: the same matrix, the same bytes.
+    let again = rolefit(&["roles", "--matrix", &copy, "--format", "csv"]);
+    assert_eq!(again.ok(), text);
+    let check = rolefit(&["matrix", "check", &copy]);
+    assert!(check.ok().contains("scale: 1..10"), "{}", check.stdout);
+    // A --matrix-scale that contradicts the file's is refused.
+    let e = rolefit(&["roles", "--matrix", &copy, "--matrix-scale", "0..7"])
+        .bad_input()
+        .to_string();
+    assert!(
+        e.contains("the file stores the scale 1..10 (its first line), and --matrix-scale says 0..7"),
+        "{e}"
+    );
+}

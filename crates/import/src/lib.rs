@@ -69,6 +69,7 @@ pub use labels::{builtin_scales, find_scale, read_labels_map, scale_names, Named
 pub use layout::Source;
 pub use matrix::{
     read_matrix, read_matrix_path, read_matrix_report, FileFormat, Layout, MatrixOptions, MatrixReport,
+    SCALE_LINE,
 };
 pub use merge::{merge_matrices, merge_matrices_within};
 pub use onet::{onet_credit, OnetDomain, CREDIT as ONET_CREDIT};
@@ -251,6 +252,15 @@ mod documented_messages {
                 "4.2",
                 ("N", "n/a")
             )
+        );
+        let ten = MatrixOptions {
+            scale: rolefit_model::Scale::new(0.0, 7.0).expect("a scale"),
+            ..MatrixOptions::default()
+        };
+        out.push(
+            read_matrix(&b"# scale: 1..10\nrole,a,b\nx,1,2\n"[..], "copy.csv", &ten)
+                .expect_err("two scales")
+                .to_string(),
         );
         out.push(
             read_matrix(styles.as_bytes(), "styles.txt", &MatrixOptions::default())

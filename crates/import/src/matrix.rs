@@ -307,9 +307,75 @@ fn read_sniffed<R: Read>(
             .map_err(|e| ImportError::io(source, e))?;
         return xlsx::read(Cursor::new(bytes), source, dir, options);
     }
-    let input = Cursor::new(prefix).chain(reader);
+    let mut input = std::io::BufReader::new(Cursor::new(prefix).chain(reader));
+    let (blank, stored) = scale_line(&mut input, source, options)?;
+    let options = &MatrixOptions {
+        scale: stored.unwrap_or(options.scale),
+        ..options.clone()
+    };
+    let input = Cursor::new(blank).chain(input);
     let mut table = Table::open(input, source, &format!("a header row of {LAYOUTS}"))?;
     read_rows(&mut table, FileFormat::Text, dir, options)
+}
+
+/// The marker of the line that stores a matrix's scale: `# scale: 1..10`.
+pub const SCALE_LINE: &str = "# scale:";
+
+/// Reads a first line `# scale: MIN..MAX` (how `rolefit roles --format csv`
+/// stores a scale other than `1..5`), if the input starts with one: the
+/// bytes to read in its place (a blank line, so that line numbers stay
+/// the file's) and the scale. Without such a line, nothing is consumed.
+///
+/// # Errors
+/// A scale that does not parse, or one that differs from a `--matrix-scale`
+/// other than the default `1..5`.
+fn scale_line<R: std::io::BufRead>(
+    input: &mut R,
+    source: &str,
+    options: &MatrixOptions,
+) -> Result<(Vec<u8>, Option<Scale>), ImportError> {
+    let head = input.fill_buf().map_err(|e| ImportError::io(source, e))?;
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    if !head.is_empty() && !head.starts_with(b"#") {
+        return Ok((Vec::new(), None));
+    }
+    // A line that starts with `#`: read it whole (at most a cell's size),
+    // and hand it back unless it stores a scale.
+    use std::io::BufRead as _;
+    let mut line = Vec::new();
+    input
+        .by_ref()
+        .take(crate::limits::MAX_FIELD_BYTES as u64)
+        .read_until(b'\n', &mut line)
+        .map_err(|e| ImportError::io(source, e))?;
+    let text = String::from_utf8_lossy(&line).into_owned();
+    let text = text.trim_start_matches('\u{feff}');
+    let Some(text) = text.strip_prefix(SCALE_LINE).map(str::trim) else {
+        return Ok((line, None));
+    };
+    let scale: Scale = text.parse().map_err(|problem: String| {
+        ImportError::bad_value(
+            source,
+            text,
+            format!("is not a scale ({problem})"),
+            format!("a first line `{SCALE_LINE} MIN..MAX`, such as `{SCALE_LINE} 1..10`"),
+        )
+        .at_line(1)
+    })?;
+    if options.scale != Scale::default() && options.scale != scale {
+        return Err(ImportError::new(
+            source,
+            ErrorKind::Data {
+                problem: format!(
+                    "the file stores the scale {scale} (its first line), and --matrix-scale says {}",
+                    options.scale
+                ),
+                expected: "one scale: leave out --matrix-scale, or change the file's first line".into(),
+            },
+        )
+        .at_line(1));
+    }
+    Ok((b"\n".to_vec(), Some(scale)))
 }
 
 /// Reads a role matrix from rows whose header has been read: detects the
@@ -410,13 +476,24 @@ enum Detected {
 }
 
 /// Decides the layout from the header.
+/// The names a long matrix's role column may have (matched loosely, the
+/// first found wins), as role matrices published elsewhere name it.
+const LONG_ROLE: [&str; 4] = ["role", "title", "occupation", "job"];
+/// The names of a long matrix's capability column.
+const LONG_CAPABILITY: [&str; 4] = ["capability", "element name", "skill", "competency"];
+/// The names of a long matrix's level column.
+const LONG_LEVEL: [&str; 3] = ["level", "value", "score"];
+
 fn detect<T: Rows>(table: &T) -> Result<Detected, ImportError> {
     if let Some(columns) = onet::columns(table)? {
         return Ok(Detected::Onet(columns));
     }
-    if let (Some(role), Some(capability), Some(level)) =
-        (table.find("role"), table.find("capability"), table.find("level"))
-    {
+    let find_any = |names: &[&str]| names.iter().find_map(|n| table.find(n));
+    if let (Some(role), Some(capability), Some(level)) = (
+        find_any(&LONG_ROLE),
+        find_any(&LONG_CAPABILITY),
+        find_any(&LONG_LEVEL),
+    ) {
         let importance = table.find("importance");
         let extra: Vec<usize> = (0..table.header().len())
             .filter(|&i| i != role && i != capability && i != level && Some(i) != importance)
@@ -500,9 +577,16 @@ fn level_cell<T: Rows>(
             table.source(),
             text,
             format!("is outside the matrix scale {scale}"),
-            format!(
-                "{expected} (a matrix on another scale needs that scale given, as --matrix-scale MIN..MAX)"
-            ),
+            match crate::responses::suggested_scale(scale.min().min(level), scale.max().max(level)) {
+                Some(seen) => format!(
+                    "{expected} (a matrix on another scale needs that scale given, as --matrix-scale MIN..MAX, \
+                     or a first line `# scale: MIN..MAX` in a CSV file; {text} suggests --matrix-scale {seen})"
+                ),
+                None => format!(
+                    "{expected} (a matrix on another scale needs that scale given, as --matrix-scale MIN..MAX, \
+                     or a first line `# scale: MIN..MAX` in a CSV file)"
+                ),
+            },
         )));
     }
     Ok(level)
@@ -852,7 +936,8 @@ mod tests {
         assert_eq!(
             err("role,capability,level,importance\nLead,Planning,3,1\nLead,Budget,9,1\n"),
             "data/m.csv:3: column 3 \"level\": \"9\" is outside the matrix scale 1..5; expected a level from 1 \
-             to 5 (a matrix on another scale needs that scale given, as --matrix-scale MIN..MAX)"
+             to 5 (a matrix on another scale needs that scale given, as --matrix-scale MIN..MAX, or a first line \
+             `# scale: MIN..MAX` in a CSV file; 9 suggests --matrix-scale 1..10)"
         );
         assert_eq!(
             err("role,a,b\nx,1,\n"),

@@ -703,7 +703,8 @@ pub(crate) mod tests {
         assert_eq!(
             err(&[(0, 0, header), (1, 0, &[S("Lead"), S("Planning"), N(9.5), N(2.0)])]),
             "m.xlsx:2: column 3 \"level\": \"9.5\" is outside the matrix scale 1..5; expected a level from 1 to \
-             5 (a matrix on another scale needs that scale given, as --matrix-scale MIN..MAX)"
+             5 (a matrix on another scale needs that scale given, as --matrix-scale MIN..MAX, or a first line \
+             `# scale: MIN..MAX` in a CSV file)"
         );
         assert!(err(&[
             (0, 0, header),

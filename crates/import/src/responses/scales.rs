@@ -205,7 +205,7 @@ fn numbers_seen(sample: &[ByteRecord], column: usize) -> Option<(f64, f64)> {
 /// from 0 when a 0 is among them, else from 1, up to the first of 5, 7,
 /// 10 and 100 that holds them (`None` for negative or fractional
 /// numbers, or numbers above 100).
-pub(super) fn suggested_scale(lo: f64, hi: f64) -> Option<Scale> {
+pub(crate) fn suggested_scale(lo: f64, hi: f64) -> Option<Scale> {
     if lo < 0.0 || lo.fract() != 0.0 || hi.fract() != 0.0 {
         return None;
     }
