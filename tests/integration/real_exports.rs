@@ -298,3 +298,50 @@ fn a_matrix_keeps_its_scale_through_roles_csv() {
         "{e}"
     );
 }
+
+#[test]
+fn evaluate_scores_the_labelled_respondents_and_counts_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let responses = dir.path().join("r.csv").display().to_string();
+    let labels = dir.path().join("labels.csv").display().to_string();
+    rolefit(&[
+        "synth",
+        "responses",
+        "--rows",
+        "40",
+        "--seed",
+        "3",
+        "--labels",
+        &labels,
+        "-o",
+        &responses,
+    ])
+    .ok();
+    // Half the people labelled, under an `employee,title` header.
+    let text = std::fs::read_to_string(&labels).unwrap();
+    let half: Vec<&str> = text.lines().skip(1).take(20).collect();
+    let partial = crate::util::write(
+        dir.path(),
+        "half.csv",
+        &format!("employee,title\n{}\n", half.join("\n")),
+    );
+    let run = rolefit(&[
+        "evaluate",
+        &responses,
+        "--labels",
+        &partial,
+        "--strategies",
+        "euclidean",
+        "-f",
+        "json",
+    ]);
+    let out = run.ok();
+    assert!(
+        run.stderr.contains(&format!(
+            "20 of the 40 respondents have no label in {partial} and are left out; 20 are evaluated"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(out.contains("\"euclidean\""), "{out}");
+}

@@ -77,7 +77,7 @@ pub use responses::{
     looks_like_ids, AmbiguousScale, ColumnPlan, ColumnRole, FlagOptions, ResponseOptions, ResponseReader,
     RowPosition, STRAIGHT_LINING_MIN_ANSWERS,
 };
-pub use role_labels::{read_role_labels, RoleLabels};
+pub use role_labels::{read_role_labels, Labelled, RoleLabels};
 pub use survey::read_survey;
 pub use xlsx::read_matrix_xlsx;
 /// The error messages quoted in `docs/formats.md` are produced here, and
