@@ -291,6 +291,10 @@ pub struct MatrixSource {
     /// the first].
     #[arg(long, value_name = "NAME")]
     pub matrix_sheet: Option<String>,
+    /// Read a wide --matrix published the other way round: capabilities as
+    /// rows, roles as columns.
+    #[arg(long)]
+    pub transpose: bool,
     #[command(flatten)]
     pub limits: MatrixLimits,
 }

@@ -71,6 +71,7 @@ pub fn matrix(source: &MatrixSource, settings: &Settings) -> Result<Loaded> {
         max_cells: source.limits.max_cells(),
         max_unzipped_mib: source.limits.max_unzipped_mib,
         sheet: source.matrix_sheet.clone(),
+        transpose: source.transpose,
         ..MatrixOptions::default()
     };
     let mut parts = Vec::with_capacity(source.matrix.len());

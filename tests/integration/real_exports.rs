@@ -345,3 +345,33 @@ fn evaluate_scores_the_labelled_respondents_and_counts_the_others() {
     );
     assert!(out.contains("\"euclidean\""), "{out}");
 }
+
+#[test]
+fn a_transposed_matrix_is_refused_naming_the_flag_and_read_with_it() {
+    let ladder = "tests/exports/real/ladder-transposed.csv";
+    let e = rolefit(&["matrix", "check", ladder]).bad_input().to_string();
+    assert!(
+        e.contains("this wide role matrix looks transposed: its columns are named like roles (Engineer I")
+            && e.contains("--transpose"),
+        "{e}"
+    );
+    let run = rolefit(&["roles", "--matrix", ladder, "--transpose", "-f", "csv"]);
+    let out = run.ok();
+    assert!(
+        out.starts_with("role,capability,level,importance\nEngineer I,Coding,3,1\n"),
+        "{out}"
+    );
+    assert!(
+        run.stderr.contains("read transposed (--transpose)"),
+        "{}",
+        run.stderr
+    );
+    // A wide matrix the right way round is read as it is.
+    let dir = tempfile::tempdir().unwrap();
+    let wide = crate::util::write(
+        dir.path(),
+        "wide.csv",
+        "role,Communication,Risk Management\nProject Manager,4,4\nProduct Manager,4,2\n",
+    );
+    rolefit(&["matrix", "check", &wide]).ok();
+}

@@ -258,6 +258,15 @@ mod documented_messages {
             ..MatrixOptions::default()
         };
         out.push(
+            read_matrix(
+                &b"role,Engineer I,Engineer II,Senior Engineer\nCoding,3,4,5\n"[..],
+                "ladder.csv",
+                &MatrixOptions::default(),
+            )
+            .expect_err("transposed")
+            .to_string(),
+        );
+        out.push(
             read_matrix(&b"# scale: 1..10\nrole,a,b\nx,1,2\n"[..], "copy.csv", &ten)
                 .expect_err("two scales")
                 .to_string(),

@@ -65,6 +65,9 @@ pub struct MatrixOptions {
     /// The sheet of an Excel workbook to read, by name (matched loosely);
     /// default the first.
     pub sheet: Option<String>,
+    /// Read a wide matrix transposed: capabilities as rows, roles as
+    /// columns (`--transpose`).
+    pub transpose: bool,
 }
 
 impl Default for MatrixOptions {
@@ -76,6 +79,7 @@ impl Default for MatrixOptions {
             max_cells: crate::limits::DEFAULT_MAX_MATRIX_CELLS,
             max_unzipped_mib: crate::limits::MAX_UNZIPPED_MIB,
             sheet: None,
+            transpose: false,
         }
     }
 }
@@ -396,8 +400,20 @@ pub(crate) fn read_rows<T: Rows>(
             0,
             Vec::new(),
         ),
+        Detected::Wide if options.transpose => (
+            read_wide_transposed(rows, options)?,
+            Layout::Wide,
+            options.scale,
+            0,
+            vec![format!(
+                "{source}: read transposed (--transpose): capabilities as rows, roles as columns"
+            )],
+        ),
         Detected::Wide => (
-            read_wide(rows, options)?,
+            {
+                let parts = read_wide(rows, options)?;
+                checked_not_transposed(rows, parts)?
+            },
             Layout::Wide,
             options.scale,
             0,
@@ -686,6 +702,138 @@ fn read_wide<T: Rows>(table: &mut T, options: &MatrixOptions) -> Result<Parts, I
         capabilities,
         roles,
         role_lines,
+    })
+}
+
+/// Words that name roles, not capabilities, in the header of a matrix
+/// published skills-by-roles (compared as lower-case words).
+const ROLE_WORDS: [&str; 22] = [
+    "manager",
+    "engineer",
+    "developer",
+    "designer",
+    "analyst",
+    "director",
+    "lead",
+    "architect",
+    "consultant",
+    "specialist",
+    "officer",
+    "intern",
+    "associate",
+    "coordinator",
+    "administrator",
+    "scientist",
+    "executive",
+    "head",
+    "vp",
+    "president",
+    "owner",
+    "programmer",
+];
+
+/// `parts` of a wide matrix, unless it looks transposed (capabilities as
+/// rows, roles as columns, as career ladders are often published): at
+/// least two and at least half of its column names hold a word that names
+/// a role, or of its row names are capabilities of the built-in matrix.
+///
+/// # Errors
+/// A matrix that looks transposed, naming why and `--transpose`.
+fn checked_not_transposed<T: Rows>(table: &T, parts: Parts) -> Result<Parts, ImportError> {
+    let mostly = |hits: usize, of: usize| hits >= 2 && hits * 2 >= of;
+    let role_like: Vec<&str> = parts
+        .capabilities
+        .iter()
+        .map(|c| c.name.as_str())
+        .filter(|name| {
+            name.split(|c: char| !c.is_alphanumeric())
+                .any(|w| ROLE_WORDS.contains(&w.to_lowercase().as_str()))
+        })
+        .collect();
+    let builtin = crate::builtin::matrix();
+    let capability_like: Vec<&str> = parts
+        .roles
+        .iter()
+        .map(|r| r.name.as_str())
+        .filter(|name| builtin.capability_index(name).is_some())
+        .collect();
+    let why = if mostly(role_like.len(), parts.capabilities.len()) {
+        format!(
+            "its columns are named like roles ({})",
+            rolefit_model::first_few(&role_like, ", ")
+        )
+    } else if mostly(capability_like.len(), parts.roles.len()) {
+        format!(
+            "its rows are named like capabilities ({})",
+            rolefit_model::first_few(&capability_like, ", ")
+        )
+    } else {
+        return Ok(parts);
+    };
+    Err(ImportError::header(
+        table.source(),
+        format!("this wide role matrix looks transposed: {why}"),
+        "roles as rows and capabilities as columns, or --transpose to read a matrix published with \
+         capabilities as rows and roles as columns",
+    )
+    .at_line(table.header_line()))
+}
+
+/// Reads a wide matrix published the other way round (`--transpose`):
+/// the first column names the capabilities, the other header cells the
+/// roles, each cell a level.
+fn read_wide_transposed<T: Rows>(table: &mut T, options: &MatrixOptions) -> Result<Parts, ImportError> {
+    let header: Vec<String> = table.header().to_vec();
+    let mut capabilities = Vec::new();
+    let mut levels: Vec<Vec<f64>> = vec![Vec::new(); header.len().saturating_sub(1)];
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut record = ByteRecord::new();
+    while let Some(line) = table.next_record(&mut record)? {
+        let name = name_cell(table, &record, 0, line, "capability")?;
+        if let Some(&first_line) = seen.get(&match_key(name)) {
+            return Err(ImportError::new(
+                table.source(),
+                ErrorKind::Duplicate {
+                    what: format!("capability {name:?}"),
+                    first_line,
+                    expected: "one row per capability (--transpose)".into(),
+                },
+            )
+            .at_line(line));
+        }
+        seen.insert(match_key(name), line);
+        capabilities.push(Capability::new(slug(name), name));
+        for (i, column) in levels.iter_mut().enumerate() {
+            column.push(level_cell(table, &record, i + 1, line, options.scale)?);
+        }
+        crate::limits::check_cells(
+            levels.len(),
+            capabilities.len(),
+            options.max_cells,
+            table.source(),
+            Some(line),
+        )?;
+    }
+    if capabilities.is_empty() {
+        return Err(no_rows(table));
+    }
+    crate::limits::check_roles(levels.len(), table.source(), Some(table.header_line()))?;
+    let roles = header
+        .iter()
+        .skip(1)
+        .zip(levels)
+        .map(|(name, levels)| {
+            Role::new(
+                slug(name),
+                name,
+                levels.into_iter().map(Requirement::level).collect(),
+            )
+        })
+        .collect::<Vec<_>>();
+    Ok(Parts {
+        role_lines: vec![table.header_line(); roles.len()],
+        capabilities,
+        roles,
     })
 }
 
