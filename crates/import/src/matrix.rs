@@ -668,18 +668,7 @@ fn read_wide<T: Rows>(table: &mut T, options: &MatrixOptions) -> Result<Parts, I
     let mut record = ByteRecord::new();
     while let Some(line) = table.next_record(&mut record)? {
         let name = name_cell(table, &record, 0, line, "role")?;
-        if let Some(&first_line) = seen.get(&match_key(name)) {
-            return Err(ImportError::new(
-                table.source(),
-                ErrorKind::Duplicate {
-                    what: format!("role {name:?}"),
-                    first_line,
-                    expected: "one row per role".into(),
-                },
-            )
-            .at_line(line));
-        }
-        seen.insert(match_key(name), line);
+        first_row_of(&mut seen, table, "role", name, line, "one row per role")?;
         let mut requirements = Vec::with_capacity(capabilities.len());
         for i in 1..=capabilities.len() {
             requirements.push(Requirement::level(level_cell(table, &record, i, line, scale)?));
@@ -779,6 +768,32 @@ fn checked_not_transposed<T: Rows>(table: &T, parts: Parts) -> Result<Parts, Imp
     .at_line(table.header_line()))
 }
 
+/// Notes that the row on `line` names `what` `name` (`role "Lead"`), or
+/// refuses it if an earlier row did (`seen`: each name's first line, by
+/// loose key).
+fn first_row_of<T: Rows>(
+    seen: &mut HashMap<String, u64>,
+    table: &T,
+    what: &str,
+    name: &str,
+    line: u64,
+    expected: &str,
+) -> Result<(), ImportError> {
+    if let Some(&first_line) = seen.get(&match_key(name)) {
+        return Err(ImportError::new(
+            table.source(),
+            ErrorKind::Duplicate {
+                what: format!("{what} {name:?}"),
+                first_line,
+                expected: expected.into(),
+            },
+        )
+        .at_line(line));
+    }
+    seen.insert(match_key(name), line);
+    Ok(())
+}
+
 /// Reads a wide matrix published the other way round (`--transpose`):
 /// the first column names the capabilities, the other header cells the
 /// roles, each cell a level.
@@ -790,18 +805,14 @@ fn read_wide_transposed<T: Rows>(table: &mut T, options: &MatrixOptions) -> Resu
     let mut record = ByteRecord::new();
     while let Some(line) = table.next_record(&mut record)? {
         let name = name_cell(table, &record, 0, line, "capability")?;
-        if let Some(&first_line) = seen.get(&match_key(name)) {
-            return Err(ImportError::new(
-                table.source(),
-                ErrorKind::Duplicate {
-                    what: format!("capability {name:?}"),
-                    first_line,
-                    expected: "one row per capability (--transpose)".into(),
-                },
-            )
-            .at_line(line));
-        }
-        seen.insert(match_key(name), line);
+        first_row_of(
+            &mut seen,
+            table,
+            "capability",
+            name,
+            line,
+            "one row per capability (--transpose)",
+        )?;
         capabilities.push(Capability::new(slug(name), name));
         for (i, column) in levels.iter_mut().enumerate() {
             column.push(level_cell(table, &record, i + 1, line, options.scale)?);
