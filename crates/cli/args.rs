@@ -287,6 +287,14 @@ pub struct MatrixSource {
     /// The scale the matrix's levels are on.
     #[arg(long, value_name = "MIN..MAX", default_value = "1..5")]
     pub matrix_scale: Scale,
+    /// The sheet of an Excel workbook --matrix to read, by name [default:
+    /// the first].
+    #[arg(long, value_name = "NAME")]
+    pub matrix_sheet: Option<String>,
+    /// Read a wide --matrix published the other way round: capabilities as
+    /// rows, roles as columns.
+    #[arg(long)]
+    pub transpose: bool,
     #[command(flatten)]
     pub limits: MatrixLimits,
 }
@@ -338,6 +346,10 @@ pub struct ResponsesSource {
     /// onto the matrix's scale.
     #[arg(long, value_name = "MIN..MAX|NAME")]
     pub scale: Option<ScaleArg>,
+    /// The sheet of an Excel workbook INPUT to read, by name [default: the
+    /// first].
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Custom label scales: a CSV `scale,label,value` (`scale` optional).
     #[arg(long, value_name = "FILE")]
     pub labels_map: Option<PathBuf>,
@@ -349,6 +361,11 @@ pub struct ResponsesSource {
     /// Skip columns that match no capability or survey item instead of failing.
     #[arg(long)]
     pub ignore_unknown_columns: bool,
+    /// More answers that mean "no answer", separated by `;` (`"Skipped;Not
+    /// seen"`), read as missing like the built-in ones (`Don't know`, `Not
+    /// applicable`, ...; see docs/formats.md).
+    #[arg(long, value_name = "LABEL;LABEL")]
+    pub missing_labels: Option<String>,
     /// What to do with a row that cannot be read: stop with its error
     /// (`fail`), or set it aside and go on (`skip`, see --rejects).
     #[arg(long, value_enum, default_value_t = OnError::Fail)]

@@ -21,12 +21,32 @@ use crate::args::Encoding;
 use crate::error::bad_input;
 use crate::registry::Finished;
 
-/// `reader`, decoded to UTF-8 from `encoding`.
-fn decoded(reader: Box<dyn Read + Send>, encoding: Encoding) -> Box<dyn Read + Send> {
-    match encoding {
-        Encoding::Latin1 => Box::new(rolefit_import::Latin1::new(reader)),
-        Encoding::Utf8 => reader,
+/// `reader` (the input `what` called `name`), decoded to UTF-8 from
+/// `encoding`. Other inputs than role matrices (which may be workbooks,
+/// read by the importer) are first looked at
+/// ([`rolefit_import::text_input`]): UTF-16 with a byte order mark is
+/// decoded, a binary file refused with its kind named, and a workbook read
+/// as CSV text where `sheet` allows it (responses: `Some`, the sheet's name
+/// or empty for the first).
+fn decoded(
+    reader: Box<dyn Read + Send>,
+    name: &str,
+    what: &str,
+    encoding: Encoding,
+    sheet: Option<&str>,
+) -> Result<Box<dyn Read + Send>> {
+    if what == "role matrix" {
+        return Ok(match encoding {
+            Encoding::Latin1 => Box::new(rolefit_import::Latin1::new(reader)),
+            Encoding::Utf8 => reader,
+        });
     }
+    let options = rolefit_import::TextOptions {
+        latin1: encoding == Encoding::Latin1,
+        workbook_sheet: sheet.map(str::to_string),
+        max_unzipped_mib: 0,
+    };
+    Ok(rolefit_import::text_input(reader, name, &options)?)
 }
 
 /// An input stream and the name errors should call it by.
@@ -43,8 +63,23 @@ pub struct Input {
 /// `encoding`. Refuses to wait on a terminal: with no file and nothing
 /// piped in, that would hang.
 pub fn open_input(path: Option<&Path>, what: &str, encoding: Encoding) -> Result<Input> {
+    open_input_sheet(path, what, encoding, None)
+}
+
+/// [`open_input`] for responses, which may be an Excel workbook: `sheet`
+/// names the sheet read (`--sheet`; the first without it).
+pub fn open_responses(path: Option<&Path>, encoding: Encoding, sheet: Option<&str>) -> Result<Input> {
+    open_input_sheet(path, "responses", encoding, Some(sheet.unwrap_or_default()))
+}
+
+fn open_input_sheet(
+    path: Option<&Path>,
+    what: &str,
+    encoding: Encoding,
+    sheet: Option<&str>,
+) -> Result<Input> {
     match path {
-        Some(p) if p != Path::new("-") => open_file(p, what, encoding),
+        Some(p) if p != Path::new("-") => open_file_sheet(p, what, encoding, sheet),
         _ => {
             let stdin = io::stdin();
             if stdin.is_terminal() {
@@ -52,9 +87,10 @@ pub fn open_input(path: Option<&Path>, what: &str, encoding: Encoding) -> Result
                     "no {what} given: name a file, or pipe one in (for example `rolefit score datasets/sample-responses.csv`)"
                 )));
             }
+            let name = "<stdin>";
             Ok(Input {
-                name: "<stdin>".into(),
-                reader: decoded(Box::new(stdin), encoding),
+                name: name.into(),
+                reader: decoded(Box::new(stdin), name, what, encoding, sheet)?,
                 len: None,
             })
         }
@@ -63,6 +99,10 @@ pub fn open_input(path: Option<&Path>, what: &str, encoding: Encoding) -> Result
 
 /// Opens a named file for reading, decoding it from `encoding`.
 pub fn open_file(path: &Path, what: &str, encoding: Encoding) -> Result<Input> {
+    open_file_sheet(path, what, encoding, None)
+}
+
+fn open_file_sheet(path: &Path, what: &str, encoding: Encoding, sheet: Option<&str>) -> Result<Input> {
     let file =
         File::open(path).map_err(|e| bad_input(format!("cannot read {what} {}: {e}", path.display())))?;
     let metadata = file.metadata().ok();
@@ -72,9 +112,10 @@ pub fn open_file(path: &Path, what: &str, encoding: Encoding) -> Result<Input> {
             path.display()
         )));
     }
+    let name = path.display().to_string();
     Ok(Input {
-        name: path.display().to_string(),
-        reader: decoded(Box::new(file), encoding),
+        reader: decoded(Box::new(file), &name, what, encoding, sheet)?,
+        name,
         len: metadata.filter(|m| m.is_file()).map(|m| m.len()),
     })
 }

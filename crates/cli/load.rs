@@ -14,7 +14,7 @@ use rolefit_model::{ProfileBatch, ResponseScale, RoleMatrix, Scale, Survey};
 
 use crate::args::{Encoding, MatrixSource, ResponsesSource, ScaleArg};
 use crate::error::bad_input;
-use crate::io::{open_file, open_input};
+use crate::io::{open_file, open_responses};
 use crate::row_policy::{RowCounts, RowPolicy};
 use crate::settings::Settings;
 
@@ -29,6 +29,9 @@ pub struct Loaded {
     pub notes: Vec<String>,
     /// Whether any part is O*NET data, which must carry O*NET's credit.
     pub onet: bool,
+    /// O*NET's credit line for the data read (naming its release, when
+    /// known), for O*NET data.
+    pub credit: Option<String>,
 }
 
 impl Loaded {
@@ -40,8 +43,8 @@ impl Loaded {
         for note in &self.notes {
             eprintln!("note: {note}");
         }
-        if self.onet {
-            eprintln!("note: {}", rolefit_import::ONET_CREDIT);
+        if let Some(credit) = &self.credit {
+            eprintln!("note: {credit}");
         }
     }
 }
@@ -60,12 +63,15 @@ pub fn matrix(source: &MatrixSource, settings: &Settings) -> Result<Loaded> {
             layouts: vec!["built-in".into()],
             notes: Vec::new(),
             onet: false,
+            credit: None,
         });
     }
     let options = MatrixOptions {
         scale: source.matrix_scale,
         max_cells: source.limits.max_cells(),
         max_unzipped_mib: source.limits.max_unzipped_mib,
+        sheet: source.matrix_sheet.clone(),
+        transpose: source.transpose,
         ..MatrixOptions::default()
     };
     let mut parts = Vec::with_capacity(source.matrix.len());
@@ -74,7 +80,9 @@ pub fn matrix(source: &MatrixSource, settings: &Settings) -> Result<Loaded> {
         layouts: Vec::new(),
         notes: Vec::new(),
         onet: false,
+        credit: None,
     };
+    let mut releases: Vec<Option<String>> = Vec::new();
     for path in &source.matrix {
         // The same words as for any other unreadable input.
         let input = open_file(path, "role matrix", settings.encoding)?;
@@ -89,10 +97,19 @@ pub fn matrix(source: &MatrixSource, settings: &Settings) -> Result<Loaded> {
             read_matrix_path(path, &options)?
         };
         loaded.onet |= matches!(report.layout, Layout::Onet { .. });
+        if report.credit().is_some() && !releases.contains(&report.onet_release) {
+            releases.push(report.onet_release.clone());
+        }
         loaded.layouts.push(report.layout_description());
         loaded.notes.extend(report.warnings);
         parts.push(report.matrix);
     }
+    // One release named when every O*NET file says the same one.
+    loaded.credit = match releases.as_slice() {
+        [] => None,
+        [one] => Some(rolefit_import::onet_credit(one.as_deref())),
+        _ => Some(rolefit_import::onet_credit(None)),
+    };
     loaded.matrix = if parts.len() == 1 {
         parts.pop().expect("one part")
     } else {
@@ -128,6 +145,7 @@ pub fn matrix_for_model(source: &MatrixSource, model: Option<&Path>, settings: &
             layouts: vec![format!("stored in {}", path.display())],
             notes: Vec::new(),
             onet: stored.credit.is_some(),
+            credit: stored.credit.clone(),
         });
     }
     let loaded = matrix(source, settings)?;
@@ -199,6 +217,14 @@ pub fn response_options(source: &ResponsesSource, settings: &Settings) -> Result
         ignore_unknown_columns: source.ignore_unknown_columns,
         source: source.source.source(),
         flags,
+        missing_labels: source
+            .missing_labels
+            .iter()
+            .flat_map(|labels| labels.split(';'))
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
     })
 }
 
@@ -341,7 +367,11 @@ fn read_responses(
 ) -> Result<(ProfileBatch, Scale)> {
     let policy = RowPolicy::new(source, settings)?;
     let survey = survey(source.survey.as_deref(), settings)?;
-    let input = open_input(source.input.as_deref(), "responses", settings.encoding)?;
+    let input = open_responses(
+        source.input.as_deref(),
+        settings.encoding,
+        source.sheet.as_deref(),
+    )?;
     let mut reader = ResponseReader::new(
         input.reader,
         &input.name,
@@ -400,6 +430,9 @@ fn read_responses(
             ""
         };
         eprintln!("note: {}: {}{left_out}", input.name, rows.flag_summary());
+    }
+    if rows.no_answer > 0 && !settings.quiet {
+        eprintln!("note: {}: {}", input.name, rows.no_answer_summary());
     }
     if rows.rejected > 0 {
         eprintln!(

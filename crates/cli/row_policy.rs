@@ -47,6 +47,9 @@ pub struct RowCounts {
     pub flagged: u64,
     /// Flagged rows left out (`--exclude-flagged`).
     pub excluded: u64,
+    /// Answers read as missing because they said "no answer" in words
+    /// (`Don't know`, `Not applicable`, `--missing-labels`).
+    pub no_answer: u64,
 }
 
 impl RowPolicy {
@@ -102,9 +105,10 @@ impl RowPolicy {
         Ok(())
     }
 
-    /// Counts the flags of `batch`'s rows and, with `--exclude-flagged`,
-    /// removes the flagged ones.
+    /// Counts the flags of `batch`'s rows (and its answers read as "no
+    /// answer") and, with `--exclude-flagged`, removes the flagged ones.
     pub fn sort_flagged(&self, counts: &mut RowCounts, batch: &mut ProfileBatch) {
+        counts.no_answer += batch.no_answer();
         let flagged = batch.flagged_count() as u64;
         if flagged == 0 {
             return;
@@ -133,6 +137,21 @@ impl RowCounts {
         }
         self.flagged += later.flagged;
         self.excluded += later.excluded;
+        self.no_answer += later.no_answer;
+    }
+
+    /// `12 answers read as missing: "Don't know" and other labels that
+    /// mean no answer (--missing-labels adds labels)`.
+    pub fn no_answer_summary(&self) -> String {
+        format!(
+            "{} read as missing: \"Don't know\" and other labels that mean no answer (--missing-labels adds \
+             labels)",
+            if self.no_answer == 1 {
+                "1 answer".to_string()
+            } else {
+                format!("{} answers", self.no_answer)
+            }
+        )
     }
 
     /// Refuses a run that kept no row of `name` although it read some:
@@ -239,6 +258,7 @@ mod tests {
             flag_counts: [0, 2, 0],
             flagged: 2,
             excluded: 2,
+            no_answer: 3,
         };
         let third = RowCounts {
             rejected: 1,
@@ -258,5 +278,10 @@ mod tests {
             "3 flagged (1 straight-lining, 2 missing, 1 speeding)"
         );
         assert_eq!(RowCounts::default().flag_summary(), "0 flagged");
+        assert_eq!(
+            total.no_answer_summary(),
+            "3 answers read as missing: \"Don't know\" and other labels that mean no answer \
+             (--missing-labels adds labels)"
+        );
     }
 }

@@ -270,7 +270,7 @@ fn label_scales_of_many_labels_and_names_are_listed_briefly() {
         &[&score[..], &["s3"]].concat(),
         &[
             "expected a number from 1 to 50 or one of: label 0, label 1,",
-            "label 9 (and 40 more)\n",
+            "label 9 (and 40 more) (if \"zzz\" means no answer, pass --missing-labels \"zzz\")\n",
         ],
     );
     refused(

@@ -15,6 +15,7 @@ mod formats;
 mod limits;
 mod options;
 mod plugins;
+mod real_exports;
 mod reference;
 mod reliability;
 mod safety;

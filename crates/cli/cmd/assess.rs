@@ -140,8 +140,8 @@ pub fn run(args: &AssessArgs, settings: &Settings) -> Result<Finished> {
     };
     let mut out = Output::create(None)?;
     out.write_all(result.as_bytes())?;
-    if loaded.onet {
-        out.write_all(format!("\n{}\n", rolefit_import::ONET_CREDIT).as_bytes())?;
+    if let Some(credit) = &loaded.credit {
+        out.write_all(format!("\n{credit}\n").as_bytes())?;
     }
     out.finish()?;
     // A strategy plugin that fails at the end fails the run before the

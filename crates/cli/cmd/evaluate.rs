@@ -96,8 +96,20 @@ pub fn run(args: &EvaluateArgs, settings: &Settings) -> Result<Finished> {
     let batch = load::responses_unique(&args.responses, &matrix, settings)?;
     let input = input_name(args.responses.input.as_deref());
     let labels = load::role_labels(&args.labels, &matrix, settings.encoding)?;
-    let (labels, unused) = labels.align(&batch, &input)?;
-    labels_warning(unused, &args.labels, &input);
+    // The labelled respondents are evaluated; the others are counted.
+    let labelled = labels.labelled(&batch, &input)?;
+    labels_warning(labelled.unused, &args.labels, &input);
+    if labelled.unlabelled > 0 && !settings.quiet {
+        eprintln!(
+            "note: {}: {} of the {} respondents have no label in {} and are left out; {} are evaluated",
+            input,
+            labelled.unlabelled,
+            batch.len(),
+            args.labels.display(),
+            labelled.roles.len()
+        );
+    }
+    let (batch, labels) = (labelled.batch, labelled.roles);
 
     let strategies = Strategies::open(args.plugin.duration())?;
     let registry = strategies.registry();

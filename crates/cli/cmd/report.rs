@@ -228,7 +228,7 @@ pub fn build(
         page.gaps(cohort, &ranked, &role_cells)?;
     }
     page.method(run)?;
-    page.finish(cohort.loaded.onet)
+    page.finish(cohort.loaded.credit.as_deref())
 }
 
 /// The clustering method for people.
@@ -814,7 +814,7 @@ impl<'a> Page<'a> {
         self.section("method", "How to read this report", &method)
     }
 
-    fn finish(self, onet: bool) -> Result<String> {
+    fn finish(self, credit: Option<&str>) -> Result<String> {
         let title = format!("Cohort report: {}", self.source);
         let header = html::Header {
             source: self.source,
@@ -825,7 +825,7 @@ impl<'a> Page<'a> {
             m: self.m,
         };
         let footer = html::Footer {
-            credit: onet.then_some(rolefit_import::ONET_CREDIT),
+            credit,
             version: env!("CARGO_PKG_VERSION"),
         };
         crate::html::render(&crate::html::Page {

@@ -76,8 +76,12 @@ pub fn roles_json(matrix: &RoleMatrix) -> serde_json::Value {
 }
 
 /// The matrix in the long layout `role,capability,level,importance`, which
-/// `--matrix` reads back.
+/// `--matrix` reads back; a scale other than `1..5` is stored in a first
+/// line `# scale: MIN..MAX`, which every reader honours.
 fn write_long_csv(matrix: &RoleMatrix, out: &mut Output, sanitize: bool) -> Result<()> {
+    if matrix.scale() != rolefit_model::Scale::default() {
+        writeln!(out, "{} {}", rolefit_import::SCALE_LINE, matrix.scale())?;
+    }
     let mut w = csv::Writer::from_writer(out);
     w.write_record(["role", "capability", "level", "importance"])?;
     for role in matrix.roles() {

@@ -85,7 +85,7 @@ pub fn run(args: &TrainArgs, settings: &Settings) -> Result<()> {
     // O*NET data, so that the model can be used without it.
     let model = learned::train(method, &options, matrix, &batch, &labels)
         .map_err(|e| bad_input(format!("training {method} on {input}: {e}")))?
-        .with_matrix_credit(loaded.onet.then(|| rolefit_import::ONET_CREDIT.to_string()));
+        .with_matrix_credit(loaded.credit.clone());
     let mut out = Output::create(args.to.output.as_deref())?;
     out.write_all(model.to_json().as_bytes())?;
     out.finish().context("writing the model")?;

@@ -46,6 +46,9 @@ struct Inner {
     /// The 0-based byte offset in the input, for encoding errors.
     byte: Option<u64>,
     kind: ErrorKind,
+    /// A sentence added after the message, such as which survey tool the
+    /// file resembles.
+    hint: Option<String>,
 }
 
 /// What went wrong, without the location (which [`ImportError`] holds).
@@ -70,7 +73,8 @@ pub enum ErrorKind {
     /// A cell whose bytes are not UTF-8.
     #[error(
         "is not valid UTF-8 text (the first bad byte follows {valid_up_to} valid bytes of the cell); \
-         expected UTF-8: save the file with UTF-8 encoding (in a spreadsheet: \"CSV UTF-8\")"
+         expected UTF-8: save the file with UTF-8 encoding (in a spreadsheet: \"CSV UTF-8\"), or pass \
+         --encoding latin1 if it is Latin-1 (Windows-1252, as older spreadsheets save CSV)"
     )]
     Utf8 {
         /// How many bytes of the cell are valid before the first bad one.
@@ -318,7 +322,15 @@ impl ImportError {
             value: None,
             byte: None,
             kind,
+            hint: None,
         }))
+    }
+
+    /// The same error with `hint` said after it (`this file looks like a
+    /// SurveyMonkey export ...`).
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.0.hint = Some(hint.into());
+        self
     }
 
     /// An I/O error while reading `file` (a path, or `<stdin>`). Public so
@@ -469,7 +481,11 @@ impl fmt::Display for ImportError {
         if let (Some(value), ErrorKind::Value { .. } | ErrorKind::Utf8 { .. }) = (&this.value, &this.kind) {
             write!(f, "{} ", shown(value))?;
         }
-        write!(f, "{}", this.kind)
+        write!(f, "{}", this.kind)?;
+        if let Some(hint) = &this.hint {
+            write!(f, "; {hint}")?;
+        }
+        Ok(())
     }
 }
 

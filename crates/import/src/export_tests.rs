@@ -351,7 +351,8 @@ fn an_unknown_label_names_row_column_and_the_labels_of_its_scale() {
         e,
         "x.csv:4: column 2 \"Q01\": \"Frequently\" is not a number or a label of the column's scale; expected \
          a number from 1 to 5 or one of: Never, Rarely, Sometimes, Often, Always (the frequency scale, chosen \
-         from the labels in the column's first rows; --scale NAME sets the scale of every column)"
+         from the labels in the column's first rows; --scale NAME sets the scale of every column) (if \
+         \"Frequently\" means no answer, pass --missing-labels \"Frequently\")"
     );
 }
 

@@ -27,7 +27,36 @@ pub struct NamedScale {
     pub description: String,
     /// The range and labels.
     pub scale: ResponseScale,
+    /// Labels that mean "no answer" in this scale's columns (a labels map
+    /// row with an empty value); they are missing answers in every column.
+    pub missing: Vec<String>,
 }
+
+/// Answers that mean "no answer", read as missing in every column unless
+/// the column's scale gives the label a value. Matched loosely, like every
+/// label (`don't know`, `DONT KNOW` and `Don't know.` are the first).
+pub const NO_ANSWER_LABELS: [&str; 20] = [
+    "Don't know",
+    "I don't know",
+    "Do not know",
+    "Not applicable",
+    "Not applicable to me",
+    "Does not apply",
+    "Doesn't apply",
+    "Unfamiliar (N/A)",
+    "N/A",
+    "Prefer not to say",
+    "Prefer not to answer",
+    "Rather not say",
+    "No opinion",
+    "Not sure",
+    "Unsure",
+    "Can't say",
+    "Cannot say",
+    "No answer",
+    "Don't know / Not applicable",
+    "Not observed",
+];
 
 /// The built-in label scales, in the order they are preferred when the
 /// labels of a column fit several of them.
@@ -90,6 +119,7 @@ pub fn builtin_scales() -> Vec<NamedScale> {
             name: (*name).to_string(),
             description: (*description).to_string(),
             scale: ResponseScale::ordinal(labels).expect("a built-in scale is valid"),
+            missing: Vec::new(),
         })
         .collect()
 }
@@ -164,25 +194,35 @@ pub fn read_labels_map<R: Read>(reader: R, source: &str) -> Result<Vec<NamedScal
         };
         let label = table.required_cell(&record, label_col, line, "the label, such as Very much")?;
         let text = table.cell(&record, value_col, line)?;
-        let value = parse_number(text).map_err(|problem| {
-            ImportError::bad_value(
-                source,
-                text,
-                problem,
-                "the number the label stands for, such as 4",
-            )
-            .at_line(line)
-            .at_column(value_col, table.name(value_col))
-        })?;
+        let value = if text.is_empty() {
+            None
+        } else {
+            Some(parse_number(text).map_err(|problem| {
+                ImportError::bad_value(
+                    source,
+                    text,
+                    problem,
+                    "the number the label stands for, such as 4 (or an empty cell: no answer)",
+                )
+                .at_line(line)
+                .at_column(value_col, table.name(value_col))
+            })?)
+        };
         let index = *by_key.entry(match_key(&name)).or_insert_with(|| {
             scales.push(PendingScale {
                 name: name.clone(),
                 labels: Vec::new(),
+                missing: Vec::new(),
                 lines: HashMap::new(),
             });
             scales.len() - 1
         });
-        let PendingScale { labels, lines, .. } = &mut scales[index];
+        let PendingScale {
+            labels,
+            lines,
+            missing,
+            ..
+        } = &mut scales[index];
         let label_key = match_key(label);
         if let Some(&first_line) = lines.get(&label_key) {
             return Err(ImportError::new(
@@ -197,10 +237,13 @@ pub fn read_labels_map<R: Read>(reader: R, source: &str) -> Result<Vec<NamedScal
             .at_column(label_col, table.name(label_col)));
         }
         lines.insert(label_key, line);
-        labels.push(ScaleLabel {
-            label: label.to_string(),
-            value,
-        });
+        match value {
+            Some(value) => labels.push(ScaleLabel {
+                label: label.to_string(),
+                value,
+            }),
+            None => missing.push(label.to_string()),
+        }
     }
     if scales.is_empty() {
         return Err(ImportError::new(
@@ -212,26 +255,40 @@ pub fn read_labels_map<R: Read>(reader: R, source: &str) -> Result<Vec<NamedScal
     }
     scales
         .into_iter()
-        .map(|PendingScale { name, labels, .. }| {
-            let min = labels.iter().map(|l| l.value).fold(f64::INFINITY, f64::min);
-            let max = labels.iter().map(|l| l.value).fold(f64::NEG_INFINITY, f64::max);
-            let range = Scale::new(min, max).map_err(|_| {
-                ImportError::new(
-                    source,
-                    ErrorKind::Data {
-                        problem: format!("scale {name:?} has a single value ({min})"),
-                        expected: "at least two labels with different values, lowest first or in any order"
-                            .into(),
-                    },
-                )
-            })?;
-            let scale = ResponseScale::new(range, labels).map_err(|e| ImportError::model(source, e))?;
-            Ok(NamedScale {
-                description: format!("the scale {name:?} of {source}"),
-                name,
-                scale,
-            })
-        })
+        .map(
+            |PendingScale {
+                 name,
+                 labels,
+                 missing,
+                 ..
+             }| {
+                let min = labels.iter().map(|l| l.value).fold(f64::INFINITY, f64::min);
+                let max = labels.iter().map(|l| l.value).fold(f64::NEG_INFINITY, f64::max);
+                let range = Scale::new(min, max).map_err(|_| {
+                    let problem = if labels.is_empty() {
+                        format!("scale {name:?} has no label with a value")
+                    } else {
+                        format!("scale {name:?} has a single value ({min})")
+                    };
+                    ImportError::new(
+                        source,
+                        ErrorKind::Data {
+                            problem,
+                            expected:
+                                "at least two labels with different values, lowest first or in any order"
+                                    .into(),
+                        },
+                    )
+                })?;
+                let scale = ResponseScale::new(range, labels).map_err(|e| ImportError::model(source, e))?;
+                Ok(NamedScale {
+                    description: format!("the scale {name:?} of {source}"),
+                    name,
+                    scale,
+                    missing,
+                })
+            },
+        )
         .collect()
 }
 
@@ -240,6 +297,8 @@ pub fn read_labels_map<R: Read>(reader: R, source: &str) -> Result<Vec<NamedScal
 struct PendingScale {
     name: String,
     labels: Vec<ScaleLabel>,
+    /// Labels given an empty value: no answer.
+    missing: Vec<String>,
     lines: HashMap<String, u64>,
 }
 
@@ -297,7 +356,7 @@ mod tests {
         let err = |text: &str| read_labels_map(text.as_bytes(), "m.csv").unwrap_err().to_string();
         assert_eq!(
             err("label,value\nYes,lots\n"),
-            "m.csv:2: column 2 \"value\": \"lots\" is not a number; expected the number the label stands for, such as 4"
+            "m.csv:2: column 2 \"value\": \"lots\" is not a number; expected the number the label stands for, such as 4 (or an empty cell: no answer)"
         );
         assert_eq!(
             err("label,value\nYes,1\nyes,2\n"),

@@ -57,6 +57,10 @@ pub enum Source {
     MsForms,
     /// A Typeform export.
     Typeform,
+    /// A Qualtrics export in the legacy format: two header rows (`V1`,
+    /// ... and question ids, then `ResponseID`, ... and question texts).
+    /// Detected, not named by `--source`.
+    QualtricsLegacy,
 }
 
 impl Source {
@@ -82,6 +86,7 @@ impl Source {
             Source::GoogleForms => "google-forms",
             Source::MsForms => "ms-forms",
             Source::Typeform => "typeform",
+            Source::QualtricsLegacy => "qualtrics",
         }
     }
 
@@ -95,6 +100,7 @@ impl Source {
             Source::GoogleForms => "Google Forms",
             Source::MsForms => "Microsoft Forms",
             Source::Typeform => "Typeform",
+            Source::QualtricsLegacy => "Qualtrics (legacy format)",
         }
     }
 
@@ -102,7 +108,7 @@ impl Source {
     pub fn header_rows(self) -> usize {
         match self {
             Source::Qualtrics => 3,
-            Source::SurveyMonkey => 2,
+            Source::SurveyMonkey | Source::QualtricsLegacy => 2,
             _ => 1,
         }
     }
@@ -178,6 +184,9 @@ pub(crate) struct Head {
     /// The complete data rows among `rest` that are not blank (a sample of
     /// the answers, for choosing label scales).
     pub sample: Vec<ByteRecord>,
+    /// With `--source auto`, a tool a plain-looking file resembles (its
+    /// header has some of the tool's columns), and why, for messages.
+    pub resembles: Option<(Source, String)>,
 }
 
 /// A record of the bytes read so far.
@@ -262,9 +271,16 @@ pub(crate) fn read_head<R: BufRead>(
         Source::Auto => detect(&names, &rows),
         named => named,
     };
+    let resembles = (wanted == Source::Auto && layout == Source::Plain)
+        .then(|| resembles(&names))
+        .flatten();
+    let hinted = |e: ImportError| match &resembles {
+        Some((tool, why)) => e.with_hint(resemblance(*tool, why)),
+        None => e,
+    };
     check_header_rows(layout, &recs, names.len(), &rows, source)?;
     let header_rows = layout.header_rows();
-    let columns = column_heads(layout, &names, &rows, source, header_line)?;
+    let columns = column_heads(layout, &names, &rows, source, header_line).map_err(hinted)?;
     let default_id = default_id(layout, &columns);
     let data_offset = recs[header_rows - 1].end;
     let data_line = 1 + memchr::memchr_iter(b'\n', &bytes[..data_offset]).count() as u64;
@@ -280,6 +296,7 @@ pub(crate) fn read_head<R: BufRead>(
         data_line,
         data_byte: data_offset as u64 + if bom { 3 } else { 0 },
         sample,
+        resembles,
     })
 }
 
@@ -468,7 +485,13 @@ fn detect(names: &[String], rows: &[Vec<String>]) -> Source {
     if rows.len() >= 3 && is_import_id_row(&rows[2]) {
         return Source::Qualtrics;
     }
+    if rows.len() >= 2 && is_legacy_qualtrics(names, &rows[1]) {
+        return Source::QualtricsLegacy;
+    }
     if has_all(names, &["respondentid", "collectorid"]) && rows.len() >= 2 {
+        return Source::SurveyMonkey;
+    }
+    if rows.len() >= 2 && is_surveymonkey_without_collector(names, &rows[1]) {
         return Source::SurveyMonkey;
     }
     let first = names.first().map(|n| match_key(n)).unwrap_or_default();
@@ -478,17 +501,83 @@ fn detect(names: &[String], rows: &[Vec<String>]) -> Source {
     if first == "id" && has_all(names, &["starttime", "completiontime"]) {
         return Source::MsForms;
     }
-    if names.first().is_some_and(|n| n == "#")
-        && names.iter().any(|n| {
-            matches!(
-                match_key(n).as_str(),
-                "submitdateutc" | "networkid" | "startdateutc"
-            )
-        })
-    {
+    // Typeform's metadata columns come last, and are often deleted: its
+    // `#` first column is enough.
+    if names.first().is_some_and(|n| n == "#") && names.len() > 1 {
         return Source::Typeform;
     }
     Source::Plain
+}
+
+/// Whether the first two rows are a legacy Qualtrics export's: `V1`,
+/// `V2`, ... over `ResponseID`, `ResponseSet`, ...
+fn is_legacy_qualtrics(names: &[String], second: &[String]) -> bool {
+    let keys: Vec<String> = second.iter().map(|c| match_key(c)).collect();
+    names.first().is_some_and(|n| n == "V1")
+        && keys.iter().any(|k| k == "responseid")
+        && keys.iter().any(|k| k == "responseset")
+}
+
+/// Whether a file with SurveyMonkey's `Respondent ID` (or start and end
+/// dates) but no `Collector ID` has its two header rows: a second row that
+/// is blank under the metadata and says `Response` under a question, or
+/// names a matrix row under a question's continued (blank) cell.
+fn is_surveymonkey_without_collector(names: &[String], second: &[String]) -> bool {
+    let keys: Vec<String> = names.iter().map(|n| match_key(n)).collect();
+    let meta = |k: &String| SURVEYMONKEY_META.contains(&k.as_str());
+    if !keys.iter().any(|k| k == "respondentid") && !(has_all(names, &["startdate", "enddate", "ipaddress"]))
+    {
+        return false;
+    }
+    let under_meta_blank = keys
+        .iter()
+        .zip(second)
+        .filter(|(k, _)| meta(k))
+        .all(|(_, sub)| sub.is_empty());
+    let answers = keys.iter().zip(second).any(|(k, sub)| {
+        let sub = match_key(sub);
+        !meta(k) && (sub == "response" || sub == "openendedresponse" || (k.is_empty() && !sub.is_empty()))
+    });
+    under_meta_blank && answers
+}
+
+/// A survey tool whose columns a header that fits no layout has, and which
+/// (`Respondent ID`), when one does.
+fn resembles(names: &[String]) -> Option<(Source, String)> {
+    let keys: Vec<String> = names.iter().map(|n| match_key(n)).collect();
+    let find = |wanted: &[&str]| {
+        names
+            .iter()
+            .zip(&keys)
+            .find(|(_, k)| wanted.contains(&k.as_str()))
+            .map(|(n, _)| n.clone())
+    };
+    let candidates: [(Source, &[&str]); 5] = [
+        (Source::SurveyMonkey, &["respondentid", "collectorid"]),
+        (
+            Source::Qualtrics,
+            &["responseid", "responseset", "durationinseconds", "recordeddate"],
+        ),
+        (Source::GoogleForms, &["timestamp"]),
+        (Source::MsForms, &["starttime", "completiontime"]),
+        (Source::Typeform, &["submitdateutc", "networkid", "startdateutc"]),
+    ];
+    candidates
+        .iter()
+        .find_map(|(tool, wanted)| find(wanted).map(|name| (*tool, format!("it has a {name:?} column"))))
+}
+
+/// The hint for a file that resembles `tool`'s export (`why`).
+pub(crate) fn resemblance(tool: Source, why: &str) -> String {
+    let name = match tool {
+        Source::QualtricsLegacy => Source::Qualtrics.name(),
+        other => other.name(),
+    };
+    format!(
+        "this file resembles a {} export ({why}) but its header rows are not that tool's as rolefit knows them: \
+         if it is one, try --source {name}",
+        tool.title()
+    )
 }
 
 /// Qualtrics' metadata columns (by match key).
@@ -609,11 +698,14 @@ fn column_heads(
 ) -> Result<Vec<ColumnHead>, ImportError> {
     match layout {
         Source::Plain => {
-            crate::table::check_header(names, source, line, crate::table::HEADER_CELLS)?;
+            // Names given twice are checked by the column plan: they are
+            // harmless in columns that are skipped.
+            crate::table::check_empty_cells(names, source, line, crate::table::HEADER_CELLS)?;
             return Ok(names.iter().map(|n| question(n)).collect());
         }
         // Question cells left empty continue the question before.
         Source::SurveyMonkey => return surveymonkey_heads(names, &rows[1], source, line),
+        Source::QualtricsLegacy => return Ok(legacy_qualtrics_heads(names, &rows[1])),
         _ => {}
     }
     if let Some(i) = names.iter().position(String::is_empty) {
@@ -626,7 +718,7 @@ fn column_heads(
             Source::GoogleForms => google_forms_head(name, &key),
             Source::MsForms => ms_forms_head(name, &key),
             Source::Typeform => typeform_head(name, &key),
-            Source::Plain | Source::Auto | Source::SurveyMonkey => question(name),
+            Source::Plain | Source::Auto | Source::SurveyMonkey | Source::QualtricsLegacy => question(name),
         }
     });
     Ok(heads.collect())
@@ -672,6 +764,37 @@ fn qualtrics_head(name: &str, key: &str, text: &str, import_id_cell: &str) -> Co
             meta: None,
         }
     }
+}
+
+/// A legacy Qualtrics export's columns: `V1` ... over the metadata's names
+/// (`ResponseID`, named so), question ids (`Q1_1`) over question texts.
+fn legacy_qualtrics_heads(names: &[String], texts: &[String]) -> Vec<ColumnHead> {
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let text = cell_of(texts, i);
+            let key = match_key(text);
+            let legacy_meta = ["responseset", "name", "emailaddress", "externaldatareference"];
+            if name.starts_with('V') && name[1..].bytes().all(|b| b.is_ascii_digit()) {
+                let meta = match key.as_str() {
+                    "startdate" => Meta::Start,
+                    "enddate" => Meta::End,
+                    _ => Meta::Other,
+                };
+                return metadata(text, meta);
+            }
+            if QUALTRICS_META.contains(&key.as_str()) || legacy_meta.contains(&key.as_str()) {
+                return metadata(text, Meta::Other);
+            }
+            ColumnHead {
+                name: name.clone(),
+                keys: vec![name.clone()],
+                texts: texts_of(text),
+                meta: None,
+            }
+        })
+        .collect()
 }
 
 /// SurveyMonkey's columns: a question in the first row (an empty cell
@@ -783,7 +906,7 @@ fn meta_or_question(name: &str, key: &str, meta: bool, [start, end]: [&str; 2]) 
 fn default_id(layout: Source, columns: &[ColumnHead]) -> Option<usize> {
     let keys: &[&str] = match layout {
         Source::Plain | Source::Auto => &["respondent", "respondentid", "id"],
-        Source::Qualtrics => &["responseid", "recordid"],
+        Source::Qualtrics | Source::QualtricsLegacy => &["responseid", "recordid"],
         Source::SurveyMonkey => &["respondentid"],
         Source::GoogleForms => &["emailaddress"],
         Source::MsForms => &["id"],
@@ -889,9 +1012,28 @@ mod tests {
         let h = head("\u{feff}respondent,Q1\r\nr1,4", Source::Auto).unwrap();
         assert_eq!((h.data_line, h.data_byte), (2, 18));
         assert!(head("", Source::Auto).unwrap_err().contains("is empty"));
-        assert!(head("respondent,Q1,q-1\n", Source::Auto)
-            .unwrap_err()
-            .contains("has the same name as column 2"));
+        // Names given twice are the column plan's business (harmless in
+        // skipped columns).
+        assert!(head("respondent,Q1,q-1\n", Source::Auto).is_ok());
+    }
+
+    #[test]
+    fn damaged_heads_fall_back_or_say_what_they_resemble() {
+        let monkey = "Respondent ID,Start Date,Q,\n,,Response,Row 2\n1,2024-01-01,4,5\n";
+        assert_eq!(head(monkey, Source::Auto).unwrap().layout, Source::SurveyMonkey);
+        assert_eq!(
+            head("#,I lead\nabc,4\n", Source::Auto).unwrap().layout,
+            Source::Typeform
+        );
+        let legacy = "V1,V2,Q1\nResponseID,ResponseSet,I lead\nR_1,Default,4\n";
+        let h = head(legacy, Source::Auto).unwrap();
+        assert_eq!(h.layout, Source::QualtricsLegacy);
+        assert_eq!(h.columns[0].name, "ResponseID");
+        assert_eq!(h.default_id, Some(0));
+        assert_eq!(h.columns[2].texts, ["I lead"]);
+        let e = head("Respondent ID,Q1,\nr1,4,\n", Source::Auto).unwrap_err();
+        assert!(e.ends_with("if it is one, try --source surveymonkey"), "{e}");
+        assert!(head("Timestamp2,x\n", Source::Auto).unwrap().resembles.is_none());
     }
 
     const QUALTRICS: &str = "StartDate,EndDate,Duration (in seconds),ResponseId,Q1_1,Q1_2,Q2\n\

@@ -63,20 +63,21 @@ mod xlsx;
 
 pub use chunks::{ChunkParser, FastPaths, RawChunk, ResponseChunks};
 pub use csv::ByteRecord;
-pub use encoding::Latin1;
+pub use encoding::{sniff, text_input, Latin1, Sniffed, TextOptions, Utf16};
 pub use error::{ErrorKind, ImportError, UnknownColumn};
-pub use labels::{builtin_scales, find_scale, read_labels_map, scale_names, NamedScale};
+pub use labels::{builtin_scales, find_scale, read_labels_map, scale_names, NamedScale, NO_ANSWER_LABELS};
 pub use layout::Source;
 pub use matrix::{
     read_matrix, read_matrix_path, read_matrix_report, FileFormat, Layout, MatrixOptions, MatrixReport,
+    SCALE_LINE,
 };
 pub use merge::{merge_matrices, merge_matrices_within};
-pub use onet::{OnetDomain, CREDIT as ONET_CREDIT};
+pub use onet::{onet_credit, OnetDomain, CREDIT as ONET_CREDIT};
 pub use responses::{
     looks_like_ids, AmbiguousScale, ColumnPlan, ColumnRole, FlagOptions, ResponseOptions, ResponseReader,
     RowPosition, STRAIGHT_LINING_MIN_ANSWERS,
 };
-pub use role_labels::{read_role_labels, RoleLabels};
+pub use role_labels::{read_role_labels, Labelled, RoleLabels};
 pub use survey::read_survey;
 pub use xlsx::read_matrix_xlsx;
 /// The error messages quoted in `docs/formats.md` are produced here, and
@@ -198,6 +199,94 @@ mod documented_messages {
             // 17 parts of 64 MiB: 1088 MiB unzipped, about 1 MB zipped.
             read(bomb(17, 64)),
         ]
+    }
+
+    /// The messages of real survey exports (issue 14), each produced here.
+    fn export_messages() -> Vec<String> {
+        let survey = builtin::survey();
+        let plain = ResponseOptions::default();
+        let mut sevenish = survey.items().to_vec();
+        sevenish[0].scale = Some("sevenish".into());
+        let sevenish = rolefit_model::Survey::new("s", sevenish, survey.scale().clone()).expect("a survey");
+        let mut out = vec![
+            response_error(b"respondent,Q01\nr1,Skipped\n", &survey, &plain),
+            response_error(b"respondent,Q01\nr1,1\n", &sevenish, &plain),
+            response_error(b"respondent,Communication\nr1,0\nr2,10\n", &survey, &plain),
+            read_survey(
+                &b"id,text,capability,scale\nQ1,x,planning,5..1\n"[..],
+                "survey.csv",
+                rolefit_model::ResponseScale::agreement5(),
+            )
+            .expect_err("a bad scale")
+            .to_string(),
+            response_error(b"Respondent ID,Q01,\nr1,4,\n", &survey, &plain),
+            response_error(b"respondent;Q01\nr1;3,5\n", &survey, &plain),
+            response_error(b"respondent,Q01\nr1,80%\n", &survey, &plain),
+        ];
+        let not_text = |bytes: &[u8], name: &str| match text_input(
+            std::io::Cursor::new(bytes.to_vec()),
+            name,
+            &TextOptions::default(),
+        ) {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("{name} read as text"),
+        };
+        let utf16: Vec<u8> = "respondent,Q01\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        out.extend([
+            not_text(b"\x1f\x8b\x08\x00", "responses.csv.gz"),
+            not_text(b"PAR1\x15", "responses.parquet"),
+            not_text(&utf16, "responses.csv"),
+            not_text(b"PK\x03\x04\x14\x00", "survey.xlsx"),
+        ]);
+        out.extend(crate::xlsx::tests::sheet_messages());
+        let styles = format!(
+            "{}\n{}\n",
+            crate::onet::tests::HEADER,
+            crate::onet::tests::row(
+                "11-1011.00",
+                ("1.C.1.a", "Achievement/Effort"),
+                "IM",
+                "4.2",
+                ("N", "n/a")
+            )
+        );
+        let ten = MatrixOptions {
+            scale: rolefit_model::Scale::new(0.0, 7.0).expect("a scale"),
+            ..MatrixOptions::default()
+        };
+        out.push(
+            read_matrix(
+                &b"role,Engineer I,Engineer II,Senior Engineer\nCoding,3,4,5\n"[..],
+                "ladder.csv",
+                &MatrixOptions::default(),
+            )
+            .expect_err("transposed")
+            .to_string(),
+        );
+        out.push(
+            read_matrix(&b"# scale: 1..10\nrole,a,b\nx,1,2\n"[..], "copy.csv", &ten)
+                .expect_err("two scales")
+                .to_string(),
+        );
+        out.push(
+            read_matrix(styles.as_bytes(), "styles.txt", &MatrixOptions::default())
+                .expect_err("Work Styles")
+                .to_string(),
+        );
+        out
+    }
+
+    #[test]
+    fn every_export_message_is_documented() {
+        for message in export_messages() {
+            assert!(
+                FORMATS_MD.contains(&format!("\n{message}\n")),
+                "docs/formats.md lacks:\n{message}"
+            );
+        }
     }
 
     #[test]

@@ -62,6 +62,12 @@ pub struct MatrixOptions {
     /// [`MAX_UNZIPPED_MIB`](crate::limits::MAX_UNZIPPED_MIB). A workbook
     /// over it is refused before any of it is parsed.
     pub max_unzipped_mib: u64,
+    /// The sheet of an Excel workbook to read, by name (matched loosely);
+    /// default the first.
+    pub sheet: Option<String>,
+    /// Read a wide matrix transposed: capabilities as rows, roles as
+    /// columns (`--transpose`).
+    pub transpose: bool,
 }
 
 impl Default for MatrixOptions {
@@ -72,6 +78,8 @@ impl Default for MatrixOptions {
             name: None,
             max_cells: crate::limits::DEFAULT_MAX_MATRIX_CELLS,
             max_unzipped_mib: crate::limits::MAX_UNZIPPED_MIB,
+            sheet: None,
+            transpose: false,
         }
     }
 }
@@ -156,9 +164,20 @@ pub struct MatrixReport {
     /// (for example `Skills.txt: 124 O*NET estimates are flagged Recommend
     /// Suppress (low precision); they are used as they are`).
     pub warnings: Vec<String>,
+    /// For O*NET data, the release read (`29.3`), when the files say it
+    /// (see `docs/formats.md`); `None` otherwise.
+    pub onet_release: Option<String>,
 }
 
 impl MatrixReport {
+    /// For O*NET data, the credit line its licence requires, naming the
+    /// release read (or none, when it is not known); `None` for other
+    /// layouts.
+    pub fn credit(&self) -> Option<String> {
+        matches!(self.layout, Layout::Onet { .. })
+            .then(|| crate::onet::onet_credit(self.onet_release.as_deref()))
+    }
+
     /// The layout and file format in words, for a summary line such as
     /// `layout: O*NET text (Skills)`: `wide (CSV)`, `long (Excel)`,
     /// `O*NET text (Skills)`, `O*NET Excel (Knowledge)`, `O*NET text`.
@@ -292,9 +311,75 @@ fn read_sniffed<R: Read>(
             .map_err(|e| ImportError::io(source, e))?;
         return xlsx::read(Cursor::new(bytes), source, dir, options);
     }
-    let input = Cursor::new(prefix).chain(reader);
+    let mut input = std::io::BufReader::new(Cursor::new(prefix).chain(reader));
+    let (blank, stored) = scale_line(&mut input, source, options)?;
+    let options = &MatrixOptions {
+        scale: stored.unwrap_or(options.scale),
+        ..options.clone()
+    };
+    let input = Cursor::new(blank).chain(input);
     let mut table = Table::open(input, source, &format!("a header row of {LAYOUTS}"))?;
     read_rows(&mut table, FileFormat::Text, dir, options)
+}
+
+/// The marker of the line that stores a matrix's scale: `# scale: 1..10`.
+pub const SCALE_LINE: &str = "# scale:";
+
+/// Reads a first line `# scale: MIN..MAX` (how `rolefit roles --format csv`
+/// stores a scale other than `1..5`), if the input starts with one: the
+/// bytes to read in its place (a blank line, so that line numbers stay
+/// the file's) and the scale. Without such a line, nothing is consumed.
+///
+/// # Errors
+/// A scale that does not parse, or one that differs from a `--matrix-scale`
+/// other than the default `1..5`.
+fn scale_line<R: std::io::BufRead>(
+    input: &mut R,
+    source: &str,
+    options: &MatrixOptions,
+) -> Result<(Vec<u8>, Option<Scale>), ImportError> {
+    let head = input.fill_buf().map_err(|e| ImportError::io(source, e))?;
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    if !head.is_empty() && !head.starts_with(b"#") {
+        return Ok((Vec::new(), None));
+    }
+    // A line that starts with `#`: read it whole (at most a cell's size),
+    // and hand it back unless it stores a scale.
+    use std::io::BufRead as _;
+    let mut line = Vec::new();
+    input
+        .by_ref()
+        .take(crate::limits::MAX_FIELD_BYTES as u64)
+        .read_until(b'\n', &mut line)
+        .map_err(|e| ImportError::io(source, e))?;
+    let text = String::from_utf8_lossy(&line).into_owned();
+    let text = text.trim_start_matches('\u{feff}');
+    let Some(text) = text.strip_prefix(SCALE_LINE).map(str::trim) else {
+        return Ok((line, None));
+    };
+    let scale: Scale = text.parse().map_err(|problem: String| {
+        ImportError::bad_value(
+            source,
+            text,
+            format!("is not a scale ({problem})"),
+            format!("a first line `{SCALE_LINE} MIN..MAX`, such as `{SCALE_LINE} 1..10`"),
+        )
+        .at_line(1)
+    })?;
+    if options.scale != Scale::default() && options.scale != scale {
+        return Err(ImportError::new(
+            source,
+            ErrorKind::Data {
+                problem: format!(
+                    "the file stores the scale {scale} (its first line), and --matrix-scale says {}",
+                    options.scale
+                ),
+                expected: "one scale: leave out --matrix-scale, or change the file's first line".into(),
+            },
+        )
+        .at_line(1));
+    }
+    Ok((b"\n".to_vec(), Some(scale)))
 }
 
 /// Reads a role matrix from rows whose header has been read: detects the
@@ -315,8 +400,20 @@ pub(crate) fn read_rows<T: Rows>(
             0,
             Vec::new(),
         ),
+        Detected::Wide if options.transpose => (
+            read_wide_transposed(rows, options)?,
+            Layout::Wide,
+            options.scale,
+            0,
+            vec![format!(
+                "{source}: read transposed (--transpose): capabilities as rows, roles as columns"
+            )],
+        ),
         Detected::Wide => (
-            read_wide(rows, options)?,
+            {
+                let parts = read_wide(rows, options)?;
+                checked_not_transposed(rows, parts)?
+            },
             Layout::Wide,
             options.scale,
             0,
@@ -335,12 +432,16 @@ pub(crate) fn read_rows<T: Rows>(
     };
     let name = options.name.clone().unwrap_or_else(|| file_stem(&source));
     let matrix = build(parts, &source, name, scale)?;
+    let onet_release = matches!(layout, Layout::Onet { .. })
+        .then(|| crate::onet::release(dir))
+        .flatten();
     Ok(MatrixReport {
         matrix,
         layout,
         format,
         suppressed,
         warnings,
+        onet_release,
     })
 }
 
@@ -391,13 +492,24 @@ enum Detected {
 }
 
 /// Decides the layout from the header.
+/// The names a long matrix's role column may have (matched loosely, the
+/// first found wins), as role matrices published elsewhere name it.
+const LONG_ROLE: [&str; 4] = ["role", "title", "occupation", "job"];
+/// The names of a long matrix's capability column.
+const LONG_CAPABILITY: [&str; 4] = ["capability", "element name", "skill", "competency"];
+/// The names of a long matrix's level column.
+const LONG_LEVEL: [&str; 3] = ["level", "value", "score"];
+
 fn detect<T: Rows>(table: &T) -> Result<Detected, ImportError> {
     if let Some(columns) = onet::columns(table)? {
         return Ok(Detected::Onet(columns));
     }
-    if let (Some(role), Some(capability), Some(level)) =
-        (table.find("role"), table.find("capability"), table.find("level"))
-    {
+    let find_any = |names: &[&str]| names.iter().find_map(|n| table.find(n));
+    if let (Some(role), Some(capability), Some(level)) = (
+        find_any(&LONG_ROLE),
+        find_any(&LONG_CAPABILITY),
+        find_any(&LONG_LEVEL),
+    ) {
         let importance = table.find("importance");
         let extra: Vec<usize> = (0..table.header().len())
             .filter(|&i| i != role && i != capability && i != level && Some(i) != importance)
@@ -481,9 +593,16 @@ fn level_cell<T: Rows>(
             table.source(),
             text,
             format!("is outside the matrix scale {scale}"),
-            format!(
-                "{expected} (a matrix on another scale needs that scale given, as --matrix-scale MIN..MAX)"
-            ),
+            match crate::responses::suggested_scale(scale.min().min(level), scale.max().max(level)) {
+                Some(seen) => format!(
+                    "{expected} (a matrix on another scale needs that scale given, as --matrix-scale MIN..MAX, \
+                     or a first line `# scale: MIN..MAX` in a CSV file; {text} suggests --matrix-scale {seen})"
+                ),
+                None => format!(
+                    "{expected} (a matrix on another scale needs that scale given, as --matrix-scale MIN..MAX, \
+                     or a first line `# scale: MIN..MAX` in a CSV file)"
+                ),
+            },
         )));
     }
     Ok(level)
@@ -549,18 +668,7 @@ fn read_wide<T: Rows>(table: &mut T, options: &MatrixOptions) -> Result<Parts, I
     let mut record = ByteRecord::new();
     while let Some(line) = table.next_record(&mut record)? {
         let name = name_cell(table, &record, 0, line, "role")?;
-        if let Some(&first_line) = seen.get(&match_key(name)) {
-            return Err(ImportError::new(
-                table.source(),
-                ErrorKind::Duplicate {
-                    what: format!("role {name:?}"),
-                    first_line,
-                    expected: "one row per role".into(),
-                },
-            )
-            .at_line(line));
-        }
-        seen.insert(match_key(name), line);
+        first_row_of(&mut seen, table, "role", name, line, "one row per role")?;
         let mut requirements = Vec::with_capacity(capabilities.len());
         for i in 1..=capabilities.len() {
             requirements.push(Requirement::level(level_cell(table, &record, i, line, scale)?));
@@ -583,6 +691,160 @@ fn read_wide<T: Rows>(table: &mut T, options: &MatrixOptions) -> Result<Parts, I
         capabilities,
         roles,
         role_lines,
+    })
+}
+
+/// Words that name roles, not capabilities, in the header of a matrix
+/// published skills-by-roles (compared as lower-case words).
+const ROLE_WORDS: [&str; 22] = [
+    "manager",
+    "engineer",
+    "developer",
+    "designer",
+    "analyst",
+    "director",
+    "lead",
+    "architect",
+    "consultant",
+    "specialist",
+    "officer",
+    "intern",
+    "associate",
+    "coordinator",
+    "administrator",
+    "scientist",
+    "executive",
+    "head",
+    "vp",
+    "president",
+    "owner",
+    "programmer",
+];
+
+/// `parts` of a wide matrix, unless it looks transposed (capabilities as
+/// rows, roles as columns, as career ladders are often published): at
+/// least two and at least half of its column names hold a word that names
+/// a role, or of its row names are capabilities of the built-in matrix.
+///
+/// # Errors
+/// A matrix that looks transposed, naming why and `--transpose`.
+fn checked_not_transposed<T: Rows>(table: &T, parts: Parts) -> Result<Parts, ImportError> {
+    let mostly = |hits: usize, of: usize| hits >= 2 && hits * 2 >= of;
+    let role_like: Vec<&str> = parts
+        .capabilities
+        .iter()
+        .map(|c| c.name.as_str())
+        .filter(|name| {
+            name.split(|c: char| !c.is_alphanumeric())
+                .any(|w| ROLE_WORDS.contains(&w.to_lowercase().as_str()))
+        })
+        .collect();
+    let builtin = crate::builtin::matrix();
+    let capability_like: Vec<&str> = parts
+        .roles
+        .iter()
+        .map(|r| r.name.as_str())
+        .filter(|name| builtin.capability_index(name).is_some())
+        .collect();
+    let why = if mostly(role_like.len(), parts.capabilities.len()) {
+        format!(
+            "its columns are named like roles ({})",
+            rolefit_model::first_few(&role_like, ", ")
+        )
+    } else if mostly(capability_like.len(), parts.roles.len()) {
+        format!(
+            "its rows are named like capabilities ({})",
+            rolefit_model::first_few(&capability_like, ", ")
+        )
+    } else {
+        return Ok(parts);
+    };
+    Err(ImportError::header(
+        table.source(),
+        format!("this wide role matrix looks transposed: {why}"),
+        "roles as rows and capabilities as columns, or --transpose to read a matrix published with \
+         capabilities as rows and roles as columns",
+    )
+    .at_line(table.header_line()))
+}
+
+/// Notes that the row on `line` names `what` `name` (`role "Lead"`), or
+/// refuses it if an earlier row did (`seen`: each name's first line, by
+/// loose key).
+fn first_row_of<T: Rows>(
+    seen: &mut HashMap<String, u64>,
+    table: &T,
+    what: &str,
+    name: &str,
+    line: u64,
+    expected: &str,
+) -> Result<(), ImportError> {
+    if let Some(&first_line) = seen.get(&match_key(name)) {
+        return Err(ImportError::new(
+            table.source(),
+            ErrorKind::Duplicate {
+                what: format!("{what} {name:?}"),
+                first_line,
+                expected: expected.into(),
+            },
+        )
+        .at_line(line));
+    }
+    seen.insert(match_key(name), line);
+    Ok(())
+}
+
+/// Reads a wide matrix published the other way round (`--transpose`):
+/// the first column names the capabilities, the other header cells the
+/// roles, each cell a level.
+fn read_wide_transposed<T: Rows>(table: &mut T, options: &MatrixOptions) -> Result<Parts, ImportError> {
+    let header: Vec<String> = table.header().to_vec();
+    let mut capabilities = Vec::new();
+    let mut levels: Vec<Vec<f64>> = vec![Vec::new(); header.len().saturating_sub(1)];
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut record = ByteRecord::new();
+    while let Some(line) = table.next_record(&mut record)? {
+        let name = name_cell(table, &record, 0, line, "capability")?;
+        first_row_of(
+            &mut seen,
+            table,
+            "capability",
+            name,
+            line,
+            "one row per capability (--transpose)",
+        )?;
+        capabilities.push(Capability::new(slug(name), name));
+        for (i, column) in levels.iter_mut().enumerate() {
+            column.push(level_cell(table, &record, i + 1, line, options.scale)?);
+        }
+        crate::limits::check_cells(
+            levels.len(),
+            capabilities.len(),
+            options.max_cells,
+            table.source(),
+            Some(line),
+        )?;
+    }
+    if capabilities.is_empty() {
+        return Err(no_rows(table));
+    }
+    crate::limits::check_roles(levels.len(), table.source(), Some(table.header_line()))?;
+    let roles = header
+        .iter()
+        .skip(1)
+        .zip(levels)
+        .map(|(name, levels)| {
+            Role::new(
+                slug(name),
+                name,
+                levels.into_iter().map(Requirement::level).collect(),
+            )
+        })
+        .collect::<Vec<_>>();
+    Ok(Parts {
+        role_lines: vec![table.header_line(); roles.len()],
+        capabilities,
+        roles,
     })
 }
 
@@ -833,7 +1095,8 @@ mod tests {
         assert_eq!(
             err("role,capability,level,importance\nLead,Planning,3,1\nLead,Budget,9,1\n"),
             "data/m.csv:3: column 3 \"level\": \"9\" is outside the matrix scale 1..5; expected a level from 1 \
-             to 5 (a matrix on another scale needs that scale given, as --matrix-scale MIN..MAX)"
+             to 5 (a matrix on another scale needs that scale given, as --matrix-scale MIN..MAX, or a first line \
+             `# scale: MIN..MAX` in a CSV file; 9 suggests --matrix-scale 1..10)"
         );
         assert_eq!(
             err("role,a,b\nx,1,\n"),

@@ -30,11 +30,67 @@
 
 /// The credit line O*NET's licence (CC BY 4.0) requires wherever O*NET data
 /// is shown or used, with the notice that rolefit modifies it (it turns
-/// ratings into a role matrix). Verbatim from the dataset's README.
+/// ratings into a role matrix), for the data of release 29.3 only: the
+/// credit of the data actually read is [`onet_credit`] of its release
+/// ([`MatrixReport::onet_release`](crate::MatrixReport::onet_release)).
 pub const CREDIT: &str = "This page includes information from the O*NET 29.3 Database by the U.S. \
      Department of Labor, Employment and Training Administration (USDOL/ETA). Used under the CC BY 4.0 \
      license. O*NET(R) is a trademark of USDOL/ETA. rolefit has modified all or some of this \
      information. USDOL/ETA has not approved, endorsed, or tested these modifications.";
+
+/// The credit line for O*NET data of `release` (`29.3`), or with no
+/// release number when it is not known: never another release's number,
+/// which would attribute CC BY data wrongly.
+pub fn onet_credit(release: Option<&str>) -> String {
+    let database = match release {
+        Some(release) => format!("O*NET {release} Database"),
+        None => "O*NET Database".to_string(),
+    };
+    format!(
+        "This page includes information from the {database} by the U.S. Department of Labor, Employment and \
+         Training Administration (USDOL/ETA). Used under the CC BY 4.0 license. O*NET(R) is a trademark of \
+         USDOL/ETA. rolefit has modified all or some of this information. USDOL/ETA has not approved, endorsed, \
+         or tested these modifications."
+    )
+}
+
+/// The O*NET release of the files in `dir`: from `Read Me.txt` there (its
+/// "O*NET 29.3 Database"), else from the name of the folder or the one
+/// above it as O*NET and people name them (`db_29_3_text`, `onet-29.3`);
+/// `None` when neither says.
+pub(crate) fn release(dir: Option<&Path>) -> Option<String> {
+    let dir = dir?;
+    if let Ok(text) = std::fs::read_to_string(dir.join("Read Me.txt")) {
+        if let Some(release) = release_in(&text, "O*NET ") {
+            return Some(release);
+        }
+    }
+    let folders = [Some(dir), dir.parent()];
+    folders.into_iter().flatten().find_map(|folder| {
+        let name = folder.file_name()?.to_str()?.to_ascii_lowercase();
+        if let Some(rest) = name.strip_prefix("db_") {
+            let mut parts = rest.split('_');
+            let (major, minor) = (parts.next()?, parts.next()?);
+            let numeric = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+            return (numeric(major) && numeric(minor)).then(|| format!("{major}.{minor}"));
+        }
+        name.contains("onet").then(|| release_in(&name, "onet")).flatten()
+    })
+}
+
+/// The first `NN.N` after `marker` in `text`, with nothing but spaces,
+/// dashes or underscores between.
+fn release_in(text: &str, marker: &str) -> Option<String> {
+    text.match_indices(marker).find_map(|(at, _)| {
+        let rest = text[at + marker.len()..].trim_start_matches([' ', '-', '_']);
+        let end = rest
+            .find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(rest.len());
+        let number = rest[..end].trim_end_matches('.');
+        let (major, minor) = number.split_once('.')?;
+        (!major.is_empty() && !minor.is_empty() && !minor.contains('.')).then(|| number.to_string())
+    })
+}
 
 use std::collections::HashMap;
 use std::fmt;
@@ -111,6 +167,64 @@ impl fmt::Display for OnetDomain {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
+}
+
+/// The O*NET domains that are not rated on importance and level, by the
+/// name their files have, their element ids' prefix, and what they rate.
+const UNSUPPORTED: [(&str, &str, &str); 5] = [
+    (
+        "Work Styles",
+        "1.C",
+        "rates importance only (IM), and a role matrix needs a level (LV) for every element",
+    ),
+    (
+        "Work Context",
+        "4.C",
+        "rates the context of work on scales of its own (CX, CT, CXP, CTP), not importance and level",
+    ),
+    (
+        "Interests",
+        "1.B.1",
+        "rates occupational interests (OI, IH), not importance and level",
+    ),
+    (
+        "Work Values",
+        "1.B.2",
+        "rates work values (EX), not importance and level",
+    ),
+    (
+        "Education, Training, and Experience",
+        "2.D",
+        "rates categories of education and experience (RL, RW, PT, OJ), not importance and level",
+    ),
+];
+
+/// Why a file named `stem`, or whose first element id is `element`, is of
+/// an O*NET domain rolefit does not read (`Work Styles (element 1.C.1.a)
+/// rates importance only ...`), or `None`.
+fn unsupported_domain(stem: &str, element: Option<&str>) -> Option<String> {
+    let key = match_key(stem);
+    UNSUPPORTED.iter().find_map(|(name, prefix, why)| {
+        let by_id = element.filter(|id| id.starts_with(prefix) && id[prefix.len()..].starts_with('.'));
+        if let Some(id) = by_id {
+            return Some(format!("{name} (element {id}) {why}"));
+        }
+        (!key.is_empty() && key == match_key(name)).then(|| format!("{name} {why}"))
+    })
+}
+
+/// The error for an O*NET domain rolefit does not read.
+fn unsupported(source: &str, why: &str) -> ImportError {
+    ImportError::new(
+        source,
+        ErrorKind::Data {
+            problem: format!("this O*NET domain is not supported: {why}"),
+            expected:
+                "O*NET ratings on importance (IM) and level (LV): Skills, Knowledge, Abilities or Work \
+                       Activities"
+                    .into(),
+        },
+    )
 }
 
 /// The scale every O*NET matrix is on: that of `LV`, 0 to 7.
@@ -353,7 +467,20 @@ pub(crate) fn read<T: Rows>(
 ) -> Result<OnetRead, ImportError> {
     let mut ratings = Ratings::default();
     let mut record = ByteRecord::new();
+    if let Some(why) = unsupported_domain(&file_stem(rows.source()), None) {
+        return Err(unsupported(rows.source(), &why).at_line(rows.header_line()));
+    }
+    let mut first = true;
     while let Some(line) = rows.next_record(&mut record)? {
+        if std::mem::take(&mut first) {
+            let id = columns
+                .element_id
+                .and_then(|i| record.get(i))
+                .and_then(|c| std::str::from_utf8(c).ok());
+            if let Some(why) = id.and_then(|id| unsupported_domain("", Some(id.trim()))) {
+                return Err(unsupported(rows.source(), &why).at_line(line));
+            }
+        }
         let row = RatingRow::read(rows, &record, columns, line)?;
         ratings.add(&row, rows.source(), line, options.max_cells)?;
     }
@@ -767,9 +894,14 @@ fn read_titles_file(
     const EXPECTED: &str = "a header row with the columns O*NET-SOC Code and Title";
     let file = File::open(path).map_err(|e| ImportError::io(name, e))?;
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
-        xlsx::with_sheet(BufReader::new(file), name, EXPECTED, max_unzipped_mib, |rows| {
-            read_titles(rows)
-        })
+        xlsx::with_sheet(
+            BufReader::new(file),
+            name,
+            None,
+            EXPECTED,
+            max_unzipped_mib,
+            |rows| read_titles(rows),
+        )
     } else {
         read_titles(&mut Table::open(file, name, EXPECTED)?)
     }
@@ -837,7 +969,7 @@ pub(crate) fn thousands(n: usize) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::{read_matrix, read_matrix_path, read_matrix_report, Layout, MatrixReport};
     use rolefit_model::RoleMatrix;
@@ -860,6 +992,63 @@ mod tests {
         format!(
             "{code}\t{id}\t{name}\t{scale}\t{value}\t8\t0.1250\t3.8800\t4.3700\t{suppress}\t{not_relevant}\t08/2023\tAnalyst"
         )
+    }
+
+    #[test]
+    fn other_domains_are_read_or_refused_by_name() {
+        let file = |rows: &[(&str, (&str, &str), &str, &str)]| {
+            let mut text = format!("{HEADER}\n");
+            for (code, element, scale, value) in rows {
+                text.push_str(&row(code, *element, scale, value, ("N", "N")));
+                text.push('\n');
+            }
+            text
+        };
+        let read =
+            |name: &str, text: &str| read_matrix_report(text.as_bytes(), name, &MatrixOptions::default());
+        // Abilities and Work Activities: importance and level, like Skills.
+        for (name, a, b, domain) in [
+            (
+                "Abilities.txt",
+                ("1.A.1.a.1", "Oral Comprehension"),
+                ("1.A.1.a.2", "Written Comprehension"),
+                OnetDomain::Abilities,
+            ),
+            (
+                "Work Activities.txt",
+                ("4.A.1.a.1", "Getting Information"),
+                ("4.A.2.a.1", "Judging Qualities"),
+                OnetDomain::WorkActivities,
+            ),
+        ] {
+            let text = file(&[
+                ("11-1011.00", a, "IM", "4.1"),
+                ("11-1011.00", a, "LV", "4.6"),
+                ("11-1011.00", b, "IM", "3.0"),
+                ("11-1011.00", b, "LV", "2.5"),
+            ]);
+            let report = read(name, &text).unwrap();
+            assert_eq!(report.layout, Layout::Onet { domain: Some(domain) });
+            assert_eq!(report.matrix.capabilities().len(), 2);
+        }
+        let styles = file(&[("11-1011.00", ("1.C.1.a", "Achievement/Effort"), "IM", "4.2")]);
+        assert_eq!(
+            read("styles.txt", &styles).unwrap_err().to_string(),
+            "styles.txt:2: this O*NET domain is not supported: Work Styles (element 1.C.1.a) rates importance only \
+             (IM), and a role matrix needs a level (LV) for every element; expected O*NET ratings on importance \
+             (IM) and level (LV): Skills, Knowledge, Abilities or Work Activities"
+        );
+        let context = file(&[("11-1011.00", ("4.C.1.a.2.c", "Public Speaking"), "CX", "3.2")]);
+        assert!(read("Work Context.txt", &context)
+            .unwrap_err()
+            .to_string()
+            .starts_with(
+                "Work Context.txt:1: this O*NET domain is not supported: Work Context rates the context"
+            ));
+        assert!(read("x.txt", &context)
+            .unwrap_err()
+            .to_string()
+            .contains("Work Context (element 4.C.1.a.2.c) rates the context of work"));
     }
 
     const READING: (&str, &str) = ("2.A.1.a", "Reading Comprehension");

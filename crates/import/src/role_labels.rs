@@ -59,7 +59,7 @@ pub fn read_role_labels<R: Read>(
     while let Some(line) = table.next(&mut record, false)? {
         let respondent = cell(&record, 0, source, COLUMNS[0], line)?;
         let role = cell(&record, 1, source, COLUMNS[1], line)?;
-        if std::mem::take(&mut first) && is_header(respondent, role) {
+        if std::mem::take(&mut first) && is_header(respondent, role, matrix) {
             continue;
         }
         labels.add(&record, respondent, role, line, matrix)?;
@@ -75,12 +75,33 @@ pub fn read_role_labels<R: Read>(
     Ok(labels)
 }
 
-/// Whether a first line is the header `respondent,role`.
-fn is_header(respondent: &str, role: &str) -> bool {
-    matches!(
-        match_key(respondent).as_str(),
-        "respondent" | "respondentid" | "id"
-    ) && match_key(role) == "role"
+/// Whether a first line is a header: its second cell names no role of the
+/// matrix, and it or the first cell is a name such columns have
+/// (`respondent,role`, `employee,role`, `id,title`, `email,job`).
+fn is_header(respondent: &str, role: &str, matrix: &RoleMatrix) -> bool {
+    const IDS: [&str; 10] = [
+        "respondent",
+        "respondentid",
+        "id",
+        "employee",
+        "employeeid",
+        "person",
+        "personid",
+        "name",
+        "email",
+        "emailaddress",
+    ];
+    const ROLES: [&str; 7] = [
+        "role",
+        "title",
+        "jobtitle",
+        "job",
+        "position",
+        "occupation",
+        "label",
+    ];
+    matrix.role_index(role).is_none()
+        && (IDS.contains(&match_key(respondent).as_str()) || ROLES.contains(&match_key(role).as_str()))
 }
 
 impl RoleLabels {
@@ -203,14 +224,57 @@ impl RoleLabels {
                 },
             ));
         }
+        Ok((roles, self.unused(batch)))
+    }
+
+    /// How many labels name respondents that are not in `batch`.
+    fn unused(&self, batch: &ProfileBatch) -> usize {
         let present: HashSet<&str> = (0..batch.len()).map(|i| batch.respondent(i)).collect();
-        let unused = self
-            .by_respondent
+        self.by_respondent
             .keys()
             .filter(|k| !present.contains(k.as_str()))
-            .count();
-        Ok((roles, unused))
+            .count()
     }
+
+    /// The respondents of `batch` that have a label, in order, as a batch
+    /// of their own ([`Labelled`]), for `evaluate`, which scores those and
+    /// says how many had none.
+    ///
+    /// # Errors
+    /// No respondent of `batch` has a label: the error of [`Self::align`].
+    pub fn labelled(&self, batch: &ProfileBatch, input: &str) -> Result<Labelled, ImportError> {
+        let mut subset = ProfileBatch::with_capacity(batch.capabilities(), batch.len());
+        let mut roles = Vec::with_capacity(batch.len());
+        for i in 0..batch.len() {
+            if let Some(role) = self.role_of(batch.respondent(i)) {
+                subset.push_profile(&batch.profile(i));
+                roles.push(role);
+            }
+        }
+        if roles.is_empty() {
+            // Every respondent lacks a label: say so as align does.
+            self.align(batch, input)?;
+        }
+        Ok(Labelled {
+            unlabelled: batch.len() - roles.len(),
+            unused: self.unused(batch),
+            batch: subset,
+            roles,
+        })
+    }
+}
+
+/// The labelled respondents of a batch ([`RoleLabels::labelled`]).
+#[derive(Debug, Clone)]
+pub struct Labelled {
+    /// The respondents that have a label, in the batch's order.
+    pub batch: ProfileBatch,
+    /// The role index of each.
+    pub roles: Vec<usize>,
+    /// How many respondents of the batch have no label (left out).
+    pub unlabelled: usize,
+    /// How many labels name respondents that are not in the batch.
+    pub unused: usize,
 }
 
 #[cfg(test)]
@@ -316,5 +380,41 @@ mod tests {
             "labels.csv: respondent \"s3\" (data row 3 of r.csv) has no label (and 1 more respondent); \
              expected a line respondent,role for every respondent of r.csv"
         );
+    }
+
+    #[test]
+    fn any_id_and_role_like_header_is_a_header() {
+        let pm = role("product-manager");
+        for text in [
+            "employee,role\ns1,Product Manager\n",
+            "id,title\ns1,Product Manager\n",
+            "Email,Job\ns1,Product Manager\n",
+            "s1,Product Manager\n",
+        ] {
+            let labels = read(text).unwrap();
+            assert_eq!((labels.len(), labels.role_of("s1")), (1, Some(pm)), "{text}");
+        }
+        // A first line whose second cell is a role is a label, whatever the first.
+        assert_eq!(read("id,Product Manager\n").unwrap().role_of("id"), Some(pm));
+    }
+
+    #[test]
+    fn the_labelled_respondents_are_kept_and_the_others_counted() {
+        let matrix = builtin::matrix();
+        let labels = read("s1,Product Manager\ns3,Project Manager\nghost,Project Manager\n").unwrap();
+        let mut batch = ProfileBatch::new(matrix.capabilities().len());
+        for id in ["s1", "s2", "s3"] {
+            batch.push(id, &vec![Some(3.0); matrix.capabilities().len()]);
+        }
+        let l = labels.labelled(&batch, "r.csv").unwrap();
+        assert_eq!(l.batch.respondents(), ["s1", "s3"]);
+        assert_eq!(l.roles, [role("product-manager"), role("project-manager")]);
+        assert_eq!((l.unlabelled, l.unused), (1, 1));
+        let none = read("x,Product Manager\n").unwrap();
+        assert!(none
+            .labelled(&batch, "r.csv")
+            .unwrap_err()
+            .to_string()
+            .contains("has no label"));
     }
 }

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::io::Read;
 
 use csv::ByteRecord;
-use rolefit_model::{match_key, ResponseScale, Survey, SurveyItem};
+use rolefit_model::{match_key, ResponseScale, Scale, Survey, SurveyItem};
 
 use crate::error::{ErrorKind, ImportError};
 use crate::matrix::file_stem;
@@ -39,8 +39,8 @@ const REVERSE_VALUES: &str = "true, false, yes, no, 1, 0, or an empty cell (= fa
 /// anything [`Survey::new`] refuses.
 pub fn read_survey<R: Read>(reader: R, source: &str, scale: ResponseScale) -> Result<Survey, ImportError> {
     let mut table = Table::open(reader, source, "a header row `id,text,capability,reverse`")?;
-    let columns = named_columns(&table, &["id", "text", "capability"], &["reverse"])?;
-    let [Some(id), Some(text), Some(capability), reverse] = columns[..] else {
+    let columns = named_columns(&table, &["id", "text", "capability"], &["reverse", "scale"])?;
+    let [Some(id), Some(text), Some(capability), reverse, scale_column] = columns[..] else {
         // named_columns refuses a header without every required column.
         return Err(ImportError::header(
             source,
@@ -82,6 +82,10 @@ pub fn read_survey<R: Read>(reader: R, source: &str, scale: ResponseScale) -> Re
                 Some(i) => parse_reverse(&table, &record, i, line)?,
                 None => false,
             },
+            scale: match scale_column {
+                Some(i) => parse_item_scale(&table, &record, i, line)?,
+                None => None,
+            },
         };
         items.push(item);
     }
@@ -94,6 +98,36 @@ pub fn read_survey<R: Read>(reader: R, source: &str, scale: ResponseScale) -> Re
         ));
     }
     Survey::new(file_stem(source), items, scale).map_err(|e| ImportError::model(source, e))
+}
+
+/// What `scale` accepts, for messages.
+const SCALE_VALUES: &str = "a range MIN..MAX such as 1..5 or 0..10, the name of a label scale such as \
+                            agreement7, or an empty cell (= the survey's scale)";
+
+/// Parses a `scale` cell: a range is checked here; a label scale's name
+/// is checked when a responses file uses the item (a labels map may define
+/// it).
+fn parse_item_scale<R: Read>(
+    table: &Table<R>,
+    record: &ByteRecord,
+    index: usize,
+    line: u64,
+) -> Result<Option<String>, ImportError> {
+    let text = table.cell(record, index, line)?;
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if text.contains("..") {
+        if let Err(problem) = text.parse::<Scale>() {
+            let problem = format!("is not a scale ({problem})");
+            return Err(
+                ImportError::bad_value(table.source(), text, &problem, SCALE_VALUES)
+                    .at_line(line)
+                    .at_column(index, table.name(index)),
+            );
+        }
+    }
+    Ok(Some(text.to_string()))
 }
 
 /// Parses a `reverse` cell.
@@ -179,6 +213,19 @@ mod tests {
             err("id,text,capability\nQ1,x,a\n\"q 1\",y,b\n"),
             "surveys/s.csv:3: column 1 \"id\": item id \"q 1\" is given twice, first on line 2; expected each \
              item id once (case, spaces and punctuation are ignored)"
+        );
+    }
+
+    #[test]
+    fn items_may_have_a_scale_of_their_own() {
+        let s = read("id,text,capability,scale\nQ1,x,a,0..10\nQ2,y,b,agreement7\nQ3,z,c,\n").unwrap();
+        let scales: Vec<Option<&str>> = s.items().iter().map(|i| i.scale.as_deref()).collect();
+        assert_eq!(scales, [Some("0..10"), Some("agreement7"), None]);
+        assert_eq!(
+            err("id,text,capability,scale\nQ1,x,a,5..1\n"),
+            "surveys/s.csv:2: column 4 \"scale\": \"5..1\" is not a scale (invalid scale 5..1: expected \
+             MIN < MAX, both within -1000000000..1000000000 and at least 1e-9 apart); expected a range MIN..MAX such as 1..5 or 0..10, \
+             the name of a label scale such as agreement7, or an empty cell (= the survey's scale)"
         );
     }
 

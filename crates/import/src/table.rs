@@ -560,33 +560,67 @@ pub(crate) fn check_header(
     line: u64,
     expected_name: &str,
 ) -> Result<(), ImportError> {
+    check_empty_cells(header, source, line, expected_name)?;
+    match duplicate_columns(header).first() {
+        Some(&(first, i)) => Err(duplicate_column(header, first, i, source, line)),
+        None => Ok(()),
+    }
+}
+
+/// Refuses an empty header cell.
+pub(crate) fn check_empty_cells(
+    header: &[String],
+    source: &str,
+    line: u64,
+    expected_name: &str,
+) -> Result<(), ImportError> {
+    match header.iter().position(String::is_empty) {
+        Some(i) => Err(
+            ImportError::header(source, "the header cell is empty", expected_name)
+                .at_line(line)
+                .at_column(i, ""),
+        ),
+        None => Ok(()),
+    }
+}
+
+/// Every pair of header cells whose names match loosely, as (first
+/// 0-based index, later index), in header order.
+pub(crate) fn duplicate_columns(header: &[String]) -> Vec<(usize, usize)> {
     let mut first: HashMap<String, usize> = HashMap::with_capacity(header.len());
+    let mut pairs = Vec::new();
     for (i, name) in header.iter().enumerate() {
-        if name.is_empty() {
-            return Err(
-                ImportError::header(source, "the header cell is empty", expected_name)
-                    .at_line(line)
-                    .at_column(i, name),
-            );
-        }
         let key = match_key(name);
         if key.is_empty() {
             continue;
         }
-        if let Some(&first) = first.get(&key) {
-            return Err(ImportError::new(
-                source,
-                ErrorKind::DuplicateColumn {
-                    first_index: first + 1,
-                    first_name: header[first].clone(),
-                },
-            )
-            .at_line(line)
-            .at_column(i, name));
+        match first.get(&key) {
+            Some(&f) => pairs.push((f, i)),
+            None => {
+                first.insert(key, i);
+            }
         }
-        first.insert(key, i);
     }
-    Ok(())
+    pairs
+}
+
+/// The error for header cell `i` named like the earlier cell `first`.
+pub(crate) fn duplicate_column(
+    header: &[String],
+    first: usize,
+    i: usize,
+    source: &str,
+    line: u64,
+) -> ImportError {
+    ImportError::new(
+        source,
+        ErrorKind::DuplicateColumn {
+            first_index: first + 1,
+            first_name: header[first].clone(),
+        },
+    )
+    .at_line(line)
+    .at_column(i, &header[i])
 }
 
 #[cfg(test)]

@@ -78,18 +78,27 @@ pub(crate) fn read<R: Read + Seek>(
     options: &MatrixOptions,
 ) -> Result<MatrixReport, ImportError> {
     let expected = format!("a header row of {LAYOUTS}");
-    with_sheet(reader, source, &expected, options.max_unzipped_mib, |sheet| {
-        read_rows(sheet, FileFormat::Excel, dir, options)
-    })
+    let sheet = options.sheet.as_deref();
+    with_sheet(
+        reader,
+        source,
+        sheet,
+        &expected,
+        options.max_unzipped_mib,
+        |sheet| read_rows(sheet, FileFormat::Excel, dir, options),
+    )
 }
 
-/// Opens the first sheet of the workbook in `reader`, reads its header and
-/// gives the sheet to `read`. `expected` describes a good header for the
-/// error on an empty sheet; `max_unzipped_mib` is the limit of
-/// [`check_unzipped_size`].
+/// Opens the sheet named `sheet` (the first by default) of the workbook
+/// in `reader`, reads its header and gives the sheet to `read`. `expected`
+/// describes a good header for the error on an empty sheet;
+/// `max_unzipped_mib` is the limit of [`check_unzipped_size`]. A first
+/// sheet whose header has one cell (a notes sheet), in a workbook with
+/// other sheets, is refused naming them.
 pub(crate) fn with_sheet<R: Read + Seek, T>(
     mut reader: R,
     source: &str,
+    sheet: Option<&str>,
     expected: &str,
     max_unzipped_mib: u64,
     read: impl FnOnce(&mut SheetRows<'_, R>) -> Result<T, ImportError>,
@@ -104,7 +113,8 @@ pub(crate) fn with_sheet<R: Read + Seek, T>(
             },
         )
     };
-    let Some(name) = workbook.sheet_names().into_iter().next() else {
+    let names = workbook.sheet_names();
+    let Some(name) = pick_sheet(&names, sheet, source)? else {
         return Err(empty());
     };
     let cells = match workbook.worksheet_cells_reader(&name) {
@@ -113,20 +123,145 @@ pub(crate) fn with_sheet<R: Read + Seek, T>(
         Err(XlsxError::NotAWorksheet(_)) => return Err(empty()),
         Err(e) => return Err(workbook_error(source, e)),
     };
-    let mut sheet = SheetRows {
-        source: source.to_string(),
-        cells: Some(cells),
-        pending: None,
-        last_row: None,
-        row: Vec::new(),
-        header: Vec::new(),
-        header_line: 1,
-        first_column: 0,
-    };
-    if !sheet.read_header()? {
+    let mut rows = SheetRows::new(source, cells);
+    if !rows.read_header()? {
         return Err(empty());
     }
-    read(&mut sheet)
+    if sheet.is_none() && names.len() > 1 && rows.header.len() < 2 {
+        return Err(notes_sheet(source, &name, &names).at_line(rows.header_line));
+    }
+    read(&mut rows)
+}
+
+/// A sheet of the workbook in `reader` as CSV text (UTF-8, commas), for
+/// the readers of CSV (responses and survey exports): one line per sheet
+/// row up to the last that has text, blank lines for blank rows, so that
+/// line numbers in messages are the row numbers Excel shows; each row has
+/// as many cells as the widest of the first row with text and itself,
+/// counted from column A. `sheet` names the sheet (matched loosely); the
+/// first sheet by default, unless it holds no table (at most one cell with
+/// text in its first row with text, as a notes sheet) and others follow.
+/// `max_unzipped_mib` is the limit of the zip check (0: the default).
+///
+/// # Errors
+/// Those of reading a workbook (see [`read_matrix_xlsx`]); a sheet name the
+/// workbook does not have, and a first sheet that holds no table, both
+/// naming the workbook's sheets.
+pub(crate) fn workbook_csv<R: Read + Seek>(
+    mut reader: R,
+    source: &str,
+    sheet: Option<&str>,
+    max_unzipped_mib: u64,
+) -> Result<Vec<u8>, ImportError> {
+    let limit = if max_unzipped_mib == 0 {
+        crate::limits::MAX_UNZIPPED_MIB
+    } else {
+        max_unzipped_mib
+    };
+    check_unzipped_size(&mut reader, source, limit)?;
+    let mut workbook: Xlsx<R> = Xlsx::new(reader).map_err(|e| workbook_error(source, e))?;
+    let names = workbook.sheet_names();
+    let Some(name) = pick_sheet(&names, sheet, source)? else {
+        return Ok(Vec::new());
+    };
+    let cells = match workbook.worksheet_cells_reader(&name) {
+        Ok(cells) => cells,
+        Err(XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()),
+        Err(e) => return Err(workbook_error(source, e)),
+    };
+    let mut rows = SheetRows::new(source, cells);
+    let mut out = Vec::new();
+    let mut next_line = 0u32;
+    let mut width = None;
+    while let Some(row) = rows.next_row()? {
+        let filled = rows.row.iter().filter(|(_, t)| !t.trim().is_empty()).count();
+        if filled == 0 {
+            continue;
+        }
+        let last = rows.row.last().map_or(0, |c| c.0 as usize + 1);
+        let width = *width.get_or_insert(last);
+        if sheet.is_none() && names.len() > 1 && next_line == 0 && filled < 2 {
+            return Err(notes_sheet(source, &name, &names).at_line(u64::from(row) + 1));
+        }
+        while next_line < row {
+            out.push(b'\n');
+            next_line += 1;
+        }
+        let mut fields: Vec<&str> = vec![""; width.max(last)];
+        for (column, text) in &rows.row {
+            fields[*column as usize] = text;
+        }
+        for (i, field) in fields.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            csv_field(&mut out, field);
+        }
+        out.push(b'\n');
+        next_line = row + 1;
+    }
+    Ok(out)
+}
+
+/// Appends `field` to `out` as a CSV field: in double quotes (doubled
+/// inside) when it holds a comma, a quote or a line break.
+fn csv_field(out: &mut Vec<u8>, field: &str) {
+    if field.contains([',', '"', '\n', '\r']) {
+        out.push(b'"');
+        out.extend_from_slice(field.replace('"', "\"\"").as_bytes());
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(field.as_bytes());
+    }
+}
+
+/// The name of the sheet to read: the one called `wanted` (matched
+/// loosely), else the first; `None` for a workbook without sheets.
+///
+/// # Errors
+/// `wanted` names no sheet of the workbook.
+fn pick_sheet(names: &[String], wanted: Option<&str>, source: &str) -> Result<Option<String>, ImportError> {
+    let Some(wanted) = wanted else {
+        return Ok(names.first().cloned());
+    };
+    let key = rolefit_model::match_key(wanted);
+    match names
+        .iter()
+        .find(|n| *n == wanted || rolefit_model::match_key(n) == key)
+    {
+        Some(found) => Ok(Some(found.clone())),
+        None => Err(ImportError::new(
+            source,
+            ErrorKind::Data {
+                problem: format!("the workbook has no sheet named {wanted:?}"),
+                expected: format!("--sheet naming one of its sheets: {}", sheet_list(names)),
+            },
+        )),
+    }
+}
+
+/// `"Notes", "Responses"`.
+fn sheet_list(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    quoted.join(", ")
+}
+
+/// The error for a first sheet, `name`, that holds no table.
+fn notes_sheet(source: &str, name: &str, names: &[String]) -> ImportError {
+    ImportError::new(
+        source,
+        ErrorKind::Data {
+            problem: format!(
+                "the first sheet, {name:?}, holds no table (its first row has one cell with text), and the \
+                 workbook has other sheets: {}",
+                sheet_list(names)
+            ),
+            expected:
+                "the table in the first sheet, or --sheet NAME (--matrix-sheet NAME for a role matrix) \
+                       naming the sheet that holds it"
+                    .into(),
+        },
+    )
 }
 
 /// Decompresses every part of the workbook in `reader` into nothing,
@@ -230,7 +365,21 @@ pub(crate) struct SheetRows<'a, R: Read + Seek> {
     first_column: u32,
 }
 
-impl<R: Read + Seek> SheetRows<'_, R> {
+impl<'a, R: Read + Seek> SheetRows<'a, R> {
+    /// The rows of a sheet whose cells `cells` reads.
+    fn new(source: &str, cells: XlsxCellReader<'a, R>) -> Self {
+        SheetRows {
+            source: source.to_string(),
+            cells: Some(cells),
+            pending: None,
+            last_row: None,
+            row: Vec::new(),
+            header: Vec::new(),
+            header_line: 1,
+            first_column: 0,
+        }
+    }
+
     /// The next cell that has text, in the order the sheet stores them.
     fn next_cell(&mut self) -> Result<Option<SheetCell>, ImportError> {
         if let Some(cell) = self.pending.take() {
@@ -432,7 +581,7 @@ const SHEET_HEADER_CELLS: &str = "a name in every header cell up to the last col
 pub(crate) mod test_workbooks;
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::test_workbooks as wb;
     use super::*;
     use crate::{read_matrix, read_matrix_path, Layout, OnetDomain};
@@ -442,7 +591,7 @@ mod tests {
 
     /// A cell to write.
     #[derive(Clone, Copy)]
-    enum C {
+    pub(crate) enum C {
         S(&'static str),
         N(f64),
         B(bool),
@@ -554,7 +703,8 @@ mod tests {
         assert_eq!(
             err(&[(0, 0, header), (1, 0, &[S("Lead"), S("Planning"), N(9.5), N(2.0)])]),
             "m.xlsx:2: column 3 \"level\": \"9.5\" is outside the matrix scale 1..5; expected a level from 1 to \
-             5 (a matrix on another scale needs that scale given, as --matrix-scale MIN..MAX)"
+             5 (a matrix on another scale needs that scale given, as --matrix-scale MIN..MAX, or a first line \
+             `# scale: MIN..MAX` in a CSV file)"
         );
         assert!(err(&[
             (0, 0, header),
@@ -586,7 +736,7 @@ mod tests {
             err(rows),
             "m.xlsx:6: column 3 \"b\": the cell is empty; expected a level from 1 to 5"
         );
-        let lines = with_sheet(Cursor::new(workbook(rows)), "m.xlsx", "x", 1, |sheet| {
+        let lines = with_sheet(Cursor::new(workbook(rows)), "m.xlsx", None, "x", 1, |sheet| {
             assert_eq!(sheet.header_line(), 3);
             assert_eq!(sheet.header(), ["role", "a", "b"]);
             let mut record = ByteRecord::new();
@@ -1025,5 +1175,93 @@ mod tests {
             "m.xlsx: cannot be read: not a valid Excel workbook (.xlsx): its part \"xl/media/image1.bin\" cannot be \
              unzipped: File is larger than its declared uncompressed size"
         );
+    }
+
+    /// A workbook of a notes sheet (one cell) then a sheet "Data" with `rows`.
+    pub(crate) fn notes_then(rows: &[(u32, u16, &[C])]) -> Vec<u8> {
+        let mut book = Workbook::new();
+        book.add_worksheet()
+            .set_name("Notes")
+            .unwrap()
+            .write_string(0, 0, "Exported 2024-11-14")
+            .unwrap();
+        let sheet = book.add_worksheet().set_name("Data").unwrap();
+        for &(r, first, cells) in rows {
+            for (i, cell) in cells.iter().enumerate() {
+                if let S(text) = cell {
+                    sheet.write_string(r, first + i as u16, *text).unwrap();
+                } else if let N(value) = cell {
+                    sheet.write_number(r, first + i as u16, *value).unwrap();
+                }
+            }
+        }
+        book.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn a_sheet_becomes_csv_text_with_the_rows_excel_shows() {
+        let book = workbook(&[
+            (0, 0, &[S("respondent"), S("Q1"), S("Q2")]),
+            (2, 0, &[S("ana, jr"), N(4.0)]),
+            (3, 1, &[N(3.5), S("say \"hi\"")]),
+        ]);
+        let csv = workbook_csv(Cursor::new(book), "r.xlsx", None, 0).unwrap();
+        assert_eq!(
+            String::from_utf8(csv).unwrap(),
+            "respondent,Q1,Q2\n\n\"ana, jr\",4,\n,3.5,\"say \"\"hi\"\"\"\n"
+        );
+    }
+
+    #[test]
+    fn a_notes_sheet_first_is_refused_naming_the_sheets() {
+        let rows: &[(u32, u16, &[C])] = &[
+            (0, 0, &[S("role"), S("a"), S("b")]),
+            (1, 0, &[S("x"), N(1.0), N(2.0)]),
+        ];
+        let e = workbook_csv(Cursor::new(notes_then(rows)), "r.xlsx", None, 0)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "r.xlsx:1: the first sheet, \"Notes\", holds no table (its first row has one cell with text), and the \
+             workbook has other sheets: \"Notes\", \"Data\"; expected the table in the first sheet, or --sheet NAME \
+             (--matrix-sheet NAME for a role matrix) naming the sheet that holds it"
+        );
+        let csv = workbook_csv(Cursor::new(notes_then(rows)), "r.xlsx", Some("data"), 0).unwrap();
+        assert_eq!(String::from_utf8(csv).unwrap(), "role,a,b\nx,1,2\n");
+        let e = workbook_csv(Cursor::new(notes_then(rows)), "r.xlsx", Some("Sheet9"), 0)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "r.xlsx: the workbook has no sheet named \"Sheet9\"; expected --sheet naming one of its sheets: \
+             \"Notes\", \"Data\""
+        );
+        // A role matrix: the same refusal, and --matrix-sheet.
+        let read = |sheet: Option<&str>| {
+            let options = MatrixOptions {
+                sheet: sheet.map(str::to_string),
+                ..MatrixOptions::default()
+            };
+            read_matrix_xlsx(Cursor::new(notes_then(rows)), "m.xlsx", &options)
+        };
+        assert!(read(None).unwrap_err().to_string().contains("holds no table"));
+        assert_eq!(read(Some("Data")).unwrap().matrix.roles().len(), 1);
+    }
+
+    /// The messages of a notes sheet first and of a sheet not found, for the
+    /// documented messages' test.
+    pub(crate) fn sheet_messages() -> Vec<String> {
+        let book = || notes_then(&[]);
+        vec![
+            workbook_csv(io::Cursor::new(book()), "book.xlsx", None, 0)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default(),
+            workbook_csv(io::Cursor::new(book()), "book.xlsx", Some("Sheet9"), 0)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default(),
+        ]
     }
 }

@@ -221,3 +221,28 @@ fn timings() {
         );
     }
 }
+
+#[test]
+fn the_credit_names_the_release_read() {
+    let Some(dir) = dataset() else { return };
+    for file in ["text/Skills.txt", "excel/Skills.xlsx"] {
+        let report = read(&dir, file);
+        assert_eq!(report.onet_release.as_deref(), Some("29.3"), "{file}");
+        assert!(report
+            .credit()
+            .unwrap()
+            .starts_with("This page includes information from the O*NET 29.3 Database by"));
+    }
+    // The same file in a folder that names another release, and in one
+    // that names none.
+    let tmp = tempfile::tempdir().unwrap();
+    for (folder, release) in [("db_22_2_text", Some("22.2")), ("ratings", None)] {
+        let at = tmp.path().join(folder);
+        std::fs::create_dir(&at).unwrap();
+        std::fs::copy(dir.join("text/Skills.txt"), at.join("Skills.txt")).unwrap();
+        let report = read_matrix_path(&at.join("Skills.txt"), &MatrixOptions::default()).unwrap();
+        assert_eq!(report.onet_release.as_deref(), release, "{folder}");
+        let credit = report.credit().unwrap();
+        assert!(!credit.contains("29.3"), "{credit}");
+    }
+}

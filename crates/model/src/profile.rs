@@ -30,6 +30,9 @@ pub struct ProfileBatch {
     /// The rows with quality flags, as (row, flags), in row order; most
     /// rows have none, so they cost nothing.
     flagged: Vec<(usize, QualityFlags)>,
+    /// Answers read as missing because they said "no answer" in words
+    /// (`Don't know`, `Not applicable`, ...), over the batch's rows.
+    no_answer: u64,
 }
 
 impl ProfileBatch {
@@ -50,6 +53,7 @@ impl ProfileBatch {
             values: Vec::with_capacity(rows * capabilities),
             answered: Vec::with_capacity(rows * capabilities),
             flagged: Vec::new(),
+            no_answer: 0,
         }
     }
 
@@ -101,6 +105,19 @@ impl ProfileBatch {
         self.values.clear();
         self.answered.clear();
         self.flagged.clear();
+        self.no_answer = 0;
+    }
+
+    /// Counts `n` more answers read as missing because they said "no
+    /// answer" in words (the importer calls this for each row it adds).
+    pub fn add_no_answer(&mut self, n: u64) {
+        self.no_answer += n;
+    }
+
+    /// How many answers of the batch's rows were read as missing because
+    /// they said "no answer" in words (`Don't know`, `Not applicable`).
+    pub fn no_answer(&self) -> u64 {
+        self.no_answer
     }
 
     /// Sets the quality flags of the last profile pushed (nothing for no

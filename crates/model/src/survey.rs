@@ -151,6 +151,12 @@ pub struct SurveyItem {
     /// mirrored on the response scale (`min + max - value`).
     #[serde(default)]
     pub reverse: bool,
+    /// The scale this item is answered on, when it is not the survey's:
+    /// a range (`0..10`) or the name of a label scale (`agreement7`),
+    /// as the survey definition's `scale` column gives it. Its answers are
+    /// mapped onto the response scale from this range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<String>,
 }
 
 /// A list of statements that together measure capabilities.
@@ -272,6 +278,7 @@ mod tests {
             text: format!("statement {id}"),
             capability: cap.into(),
             reverse: false,
+            scale: None,
         }
     }
 

@@ -39,8 +39,8 @@ pub fn run(args: &MatrixCheckArgs, settings: &Settings) -> Result<()> {
     for note in &loaded.notes {
         text.push_str(&format!("note: {note}\n"));
     }
-    if loaded.onet {
-        text.push_str(&format!("credit: {}\n", rolefit_import::ONET_CREDIT));
+    if let Some(credit) = &loaded.credit {
+        text.push_str(&format!("credit: {credit}\n"));
     }
     let mut out = Output::create(None)?;
     out.write_all(crate::render::terminal(&text).as_bytes())?;

@@ -23,7 +23,7 @@ use crate::args::{
     CellSafety, Emit, InputEncoding, MatrixSource, MinAnswered, Quiet, ResponsesSource, Scoring,
 };
 use crate::error::bad_input;
-use crate::io::{open_input, Input, Output};
+use crate::io::{open_responses, Input, Output};
 use crate::load::{self, no_respondents};
 use crate::pipeline::{self, ChunkResult};
 use crate::plot::radar::{self, PLOT_INPUT_MAX};
@@ -224,7 +224,11 @@ fn open_chunks(
     settings: &Settings,
 ) -> Result<(Input, ResponseChunks<Box<dyn Read + Send>>)> {
     let survey = load::survey(args.responses.survey.as_deref(), settings)?;
-    let mut input = open_input(args.responses.input.as_deref(), "responses", settings.encoding)?;
+    let mut input = open_responses(
+        args.responses.input.as_deref(),
+        settings.encoding,
+        args.responses.sheet.as_deref(),
+    )?;
     let options = load::response_options(&args.responses, settings)?;
     if args.plot.is_some() {
         plot_size_check(&input.name, input.len.unwrap_or(0))?;
@@ -651,6 +655,9 @@ impl Totals {
         }
         if flags.is_some() {
             s.push_str(&format!("; {}", self.rows.flag_summary()));
+        }
+        if self.rows.no_answer > 0 {
+            s.push_str(&format!("; {}", self.rows.no_answer_summary()));
         }
         if self.unranked > 0 {
             let more = if self.unranked > self.unranked_ids.len() as u64 {

@@ -107,7 +107,11 @@ pub(super) fn map_columns(
         mapped.columns.push(role);
         if let ColumnRole::Capability(capability) | ColumnRole::Item { capability, .. } = role {
             let reverse = matches!(role, ColumnRole::Item { reverse: true, .. });
-            mapped.measures.push(Measure::new(i, capability, reverse));
+            let mut measure = Measure::new(i, capability, reverse);
+            if let ColumnRole::Item { item, .. } = role {
+                measure.item = Some(item);
+            }
+            mapped.measures.push(measure);
         }
     }
     mapped.timing = Timing::of(duration, start, end);
@@ -363,4 +367,41 @@ pub fn looks_like_ids<'a>(header: &str, values: impl Iterator<Item = Option<&'a 
         }
     }
     seen.len() >= 5
+}
+
+/// Refuses two columns of a plain file whose names match loosely, unless
+/// both are skipped anyway (`--ignore-unknown-columns`, and the name
+/// matches nothing): a real export often repeats the name of a free-text
+/// or "Other" column.
+///
+/// # Errors
+/// The first such pair that is not skipped.
+pub(super) fn check_duplicates(
+    head: &Head,
+    id_column: Option<usize>,
+    matrix: &RoleMatrix,
+    survey: Option<&Survey>,
+    ignore_unknown: bool,
+    source: &str,
+) -> Result<(), ImportError> {
+    if head.layout != Source::Plain {
+        return Ok(());
+    }
+    let header: Vec<String> = head.columns.iter().map(|c| c.name.clone()).collect();
+    let texts = Texts::new(survey);
+    for (first, i) in crate::table::duplicate_columns(&header) {
+        let skipped = ignore_unknown
+            && ![first, i].contains(&id_column.unwrap_or(usize::MAX))
+            && match_column(&head.columns[i], matrix, survey, &texts, true).is_none();
+        if !skipped {
+            return Err(crate::table::duplicate_column(
+                &header,
+                first,
+                i,
+                source,
+                head.header_line,
+            ));
+        }
+    }
+    Ok(())
 }

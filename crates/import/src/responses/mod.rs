@@ -34,6 +34,7 @@
 mod columns;
 mod fast;
 mod flags;
+mod missing;
 mod options;
 mod parse;
 mod plan;
@@ -54,6 +55,7 @@ pub use options::{FlagOptions, ResponseOptions};
 pub(crate) use parse::Scratch;
 pub use plan::{ColumnPlan, ColumnRole};
 pub use reader::ResponseReader;
+pub(crate) use scales::suggested_scale;
 pub use scales::AmbiguousScale;
 
 use crate::error::ImportError;

@@ -32,6 +32,10 @@ pub struct ResponseOptions {
     pub source: Source,
     /// Set response quality flags on each row (none when `None`).
     pub flags: Option<FlagOptions>,
+    /// More labels that mean "no answer" (`--missing-labels`), read as
+    /// missing answers like the built-in ones
+    /// ([`NO_ANSWER_LABELS`](crate::NO_ANSWER_LABELS)).
+    pub missing_labels: Vec<String>,
 }
 
 /// When a row gets which quality flag.

@@ -8,10 +8,12 @@ use rolefit_model::{ProfileBatch, QualityFlags};
 
 use super::fast::plain_decimal;
 use super::flags::Tally;
-use super::plan::ColumnPlan;
+use super::missing::is_blank_answer;
+use super::plan::{ColumnPlan, Measure};
+use super::scales::suggested_scale;
 use crate::error::{ErrorKind, ImportError};
 use crate::suggest::suggest_owned;
-use crate::table::{cell, check_length_of, parse_number, Fields};
+use crate::table::{cell, check_length_of, number, parse_number, Fields};
 
 /// Per-row working space, reused across rows.
 #[derive(Debug, Default)]
@@ -22,11 +24,8 @@ pub(crate) struct Scratch {
     /// A dense line's values and answered flags.
     pub(super) dense_values: Vec<f64>,
     pub(super) dense_answered: Vec<bool>,
-}
-
-/// Whether a trimmed cell means "no answer": empty, `NA` or `N/A`.
-pub(super) fn is_missing(text: &str) -> bool {
-    text.is_empty() || text.eq_ignore_ascii_case("na") || text.eq_ignore_ascii_case("n/a")
+    /// The row's answers read as missing because of a "no answer" label.
+    no_answer: u64,
 }
 
 impl ColumnPlan {
@@ -92,6 +91,7 @@ impl ColumnPlan {
         scratch.sums.fill(0.0);
         scratch.counts.resize(self.capabilities, 0);
         scratch.counts.fill(0);
+        scratch.no_answer = 0;
         let flags = match &self.flags {
             None => {
                 self.measure::<F, false>(record, line, scratch)?;
@@ -115,6 +115,7 @@ impl ColumnPlan {
                 Some(from.map_to(mean, &self.matrix_scale))
             }));
         out.push(respondent, &scratch.values);
+        out.add_no_answer(scratch.no_answer);
         if !flags.is_empty() {
             out.flag_last(flags);
         }
@@ -142,11 +143,17 @@ impl ColumnPlan {
                 None => {
                     let name = self.header[m.column].as_str();
                     let text = cell(record, m.column, &self.source, name, line)?;
-                    if is_missing(text) {
+                    if is_blank_answer(text) {
                         continue;
                     }
-                    self.answer(text, m.scale)
-                        .map_err(|e| e.at_line(line).at_column(m.column, name))?
+                    match self.answer(text, m) {
+                        Ok(Some(v)) => v,
+                        Ok(None) => {
+                            scratch.no_answer += 1;
+                            continue;
+                        }
+                        Err(e) => return Err(e.at_line(line).at_column(m.column, name)),
+                    }
                 }
             };
             if TRACK {
@@ -169,22 +176,42 @@ impl ColumnPlan {
         Ok(tally)
     }
 
-    /// The value of an answer cell (trimmed, not missing) on the scale with
-    /// index `scale`.
-    fn answer(&self, text: &str, scale: usize) -> Result<f64, ImportError> {
-        let column_scale = &self.scales[scale];
+    /// The value of an answer cell (trimmed, not blank) of the column
+    /// measure `m` reads; `None` for a "no answer" label its scale does not
+    /// give a value.
+    fn answer(&self, text: &str, m: &Measure) -> Result<Option<f64>, ImportError> {
+        let column_scale = &self.scales[m.scale];
         let response_scale = &column_scale.scale;
         let range = response_scale.scale();
         // A column read on another scale than the file's says so (the
         // expectation then names that scale).
-        let own = scale != 0;
+        let own = m.scale != 0;
         let problem = match parse_number(text) {
-            Ok(v) if range.contains(v) => return Ok(v),
-            Ok(_) if own => "is outside the column's scale",
-            Ok(_) => "is outside the response scale",
+            Ok(v) if range.contains(v) => return Ok(Some(v)),
+            Ok(v) => {
+                let problem = if own {
+                    "is outside the column's scale"
+                } else {
+                    "is outside the response scale"
+                };
+                let expected = format!("{}{}", column_scale.expected, self.range_hint(m, v));
+                return Err(ImportError::bad_value(&self.source, text, problem, &expected));
+            }
             Err(problem) => {
                 if let Some(v) = response_scale.value_of(text) {
-                    return Ok(v);
+                    return Ok(Some(v));
+                }
+                if self.no_answer.contains(text) {
+                    return Ok(None);
+                }
+                if let Some(hint) = number_hint(text) {
+                    let expected = format!("{} ({hint})", column_scale.expected);
+                    return Err(ImportError::bad_value(
+                        &self.source,
+                        text,
+                        "is not a number",
+                        &expected,
+                    ));
                 }
                 match (problem, response_scale.labels().is_empty()) {
                     ("is not a number", false) if own => "is not a number or a label of the column's scale",
@@ -194,9 +221,65 @@ impl ColumnPlan {
             }
         };
         let labels = response_scale.labels().iter().map(|l| l.label.as_str());
+        let suggestions = suggest_owned(text, labels);
+        let wordy = !text.bytes().any(|b| b.is_ascii_digit());
+        if wordy && suggestions.is_empty() && problem.ends_with("scale") && problem.contains("label") {
+            // A word no scale knows, and not a typo of one: most often an
+            // answer such as "Skipped" that means no answer.
+            let expected = format!(
+                "{} (if {text:?} means no answer, pass --missing-labels {text:?})",
+                column_scale.expected
+            );
+            return Err(ImportError::bad_value(&self.source, text, problem, &expected));
+        }
         Err(
             ImportError::bad_value(&self.source, text, problem, &column_scale.expected)
-                .with_suggestions(suggest_owned(text, labels)),
+                .with_suggestions(suggestions),
         )
     }
+
+    /// What a number `value` outside measure `m`'s scale suggests: the
+    /// numbers seen in the column's first rows (and this one), the scale
+    /// they fit, and where to say so: ` (1 to 7 seen in this column: is it
+    /// a 1..7 scale? ...)`; empty when they suggest none.
+    fn range_hint(&self, m: &Measure, value: f64) -> String {
+        let (lo, hi) = m
+            .seen
+            .map_or((value, value), |(lo, hi)| (lo.min(value), hi.max(value)));
+        let Some(scale) = suggested_scale(lo, hi).filter(|s| *s != m.range) else {
+            return String::new();
+        };
+        let seen = if lo == hi {
+            format!("{} seen", number(lo))
+        } else {
+            format!("{} to {} seen", number(lo), number(hi))
+        };
+        match m.item {
+            Some(_) => format!(
+                " ({seen} in this column: is it a {scale} scale? give the item the scale {scale} in the \
+                 survey definition's scale column, or pass --scale {scale} for every column)"
+            ),
+            None => format!(" ({seen} in this column: is it a {scale} scale? pass --scale {scale})"),
+        }
+    }
+}
+
+/// What a cell that is nearly a number says about the file: a decimal
+/// comma (`3,5`, from a spreadsheet in a locale that writes them) or a
+/// percentage (`80%`); `None` for anything else.
+fn number_hint(text: &str) -> Option<String> {
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    if let Some((whole, fraction)) = text.split_once(',') {
+        if digits(whole) && digits(fraction) {
+            return Some(format!(
+                "a decimal comma: numbers are written with a dot, {whole}.{fraction}; save the file from a \
+                 spreadsheet set to a locale that writes a dot, or replace the commas"
+            ));
+        }
+    }
+    let percent = text.strip_suffix('%')?.trim_end();
+    parse_number(percent).ok()?;
+    Some(format!(
+        "a percentage: write {percent} without the % sign, and give the scale, such as --scale 0..100"
+    ))
 }

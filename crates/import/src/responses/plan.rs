@@ -4,13 +4,14 @@
 
 use rolefit_model::{ResponseScale, RoleMatrix, Scale, Survey};
 
-use super::columns::{check_mapped, find_id_column, looks_like_ids, map_columns, Mapped};
+use super::columns::{check_duplicates, check_mapped, find_id_column, looks_like_ids, map_columns, Mapped};
 use super::fast::DensePlan;
 use super::flags::{flag_rules, FlagRules};
+use super::missing::NoAnswer;
 use super::scales::{plan_scales, AmbiguousScale, ColumnScale};
 use super::ResponseOptions;
 use crate::error::ImportError;
-use crate::layout::{Head, Source};
+use crate::layout::{resemblance, Head, Source};
 
 /// What one column of a responses file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +48,11 @@ pub(super) struct Measure {
     /// Whether the range differs from the response scale's, so that
     /// answers are mapped onto it.
     pub(super) rescale: bool,
+    /// The survey item the column answers (`None`: a capability column).
+    pub(super) item: Option<usize>,
+    /// The lowest and highest numbers in the column's sampled rows, to
+    /// suggest a scale when a number is outside the column's.
+    pub(super) seen: Option<(f64, f64)>,
 }
 
 /// The mapping of a responses file's columns, decided once from its header.
@@ -71,6 +77,8 @@ pub struct ColumnPlan {
     pub(super) flags: Option<FlagRules>,
     pub(super) dense: Option<DensePlan>,
     pub(super) ambiguous: Vec<AmbiguousScale>,
+    /// The labels read as "no answer".
+    pub(super) no_answer: NoAnswer,
 }
 
 impl Measure {
@@ -84,6 +92,8 @@ impl Measure {
             scale: 0,
             range: Scale::default(),
             rescale: false,
+            item: None,
+            seen: None,
         }
     }
 }
@@ -106,6 +116,19 @@ impl ColumnPlan {
             Some(name) => Some(find_id_column(&header, name, source).map_err(at_header)?),
             None => head.default_id,
         };
+        let hinted = |e: ImportError| match &head.resembles {
+            Some((tool, why)) => e.with_hint(resemblance(*tool, why)),
+            None => e,
+        };
+        check_duplicates(
+            head,
+            id_column,
+            matrix,
+            survey,
+            options.ignore_unknown_columns,
+            source,
+        )
+        .map_err(hinted)?;
         let mapped = map_columns(head, id_column, matrix, survey, source).map_err(at_header)?;
         check_mapped(
             &mapped,
@@ -115,14 +138,14 @@ impl ColumnPlan {
             survey,
             source,
         )
-        .map_err(at_header)?;
+        .map_err(|e| hinted(at_header(e)))?;
         let Mapped {
             columns,
             mut measures,
             unknown,
             timing,
         } = mapped;
-        let (scales, ambiguous) = plan_scales(head, &mut measures, survey, options, source)?;
+        let (scales, ambiguous, no_answer) = plan_scales(head, &mut measures, survey, options, source)?;
         let flags = flag_rules(options.flags, timing, head.layout, source).map_err(at_header)?;
         let dense = DensePlan::new(
             header.len(),
@@ -152,6 +175,7 @@ impl ColumnPlan {
             flags,
             dense,
             ambiguous,
+            no_answer,
         })
     }
 

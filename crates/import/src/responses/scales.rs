@@ -6,9 +6,9 @@
 //! choice the labels do not settle is reported ([`AmbiguousScale`]).
 
 use csv::ByteRecord;
-use rolefit_model::{first_few, first_few_of, match_key, ResponseScale, Survey};
+use rolefit_model::{first_few, first_few_of, match_key, ResponseScale, Scale, Survey};
 
-use super::parse::is_missing;
+use super::missing::{is_blank_answer, NoAnswer};
 use super::plan::Measure;
 use super::ResponseOptions;
 use crate::error::{ErrorKind, ImportError};
@@ -26,8 +26,8 @@ pub(super) struct ColumnScale {
 
 /// The scales of a plan's answer columns: the response scale first, then
 /// each other scale some column is read on (each `measures`' `scale`,
-/// `range` and `rescale` are set to match), and the columns whose scale
-/// was a guess.
+/// `range` and `rescale` are set to match), the columns whose scale
+/// was a guess, and the labels read as "no answer".
 ///
 /// # Errors
 /// A `--scale` name that names no label scale.
@@ -37,18 +37,39 @@ pub(super) fn plan_scales(
     survey: Option<&Survey>,
     options: &ResponseOptions,
     source: &str,
-) -> Result<(Vec<ColumnScale>, Vec<AmbiguousScale>), ImportError> {
+) -> Result<(Vec<ColumnScale>, Vec<AmbiguousScale>, NoAnswer), ImportError> {
     let (base, base_name) = response_scale(options, survey, source)?;
+    let no_answer = NoAnswer::new(options, &base);
     let mut scales = vec![ColumnScale {
         expected: expected_answer(&base),
         scale: base.clone(),
         name: base_name,
     }];
+    // Items whose survey definition gives their scale, then the other
+    // columns: by their labels, unless --scale gave one for every column.
+    let mut given = vec![false; measures.len()];
+    if let Some(survey) = survey {
+        for (m, given) in measures.iter_mut().zip(&mut given) {
+            let Some(item) = m.item.map(|i| &survey.items()[i]) else {
+                continue;
+            };
+            let Some(spec) = &item.scale else { continue };
+            let labels = sample_labels(&head.sample, m.column, &no_answer);
+            m.scale = item_scale(&mut scales, spec, &item.id, &labels, options, source)?;
+            *given = true;
+        }
+    }
     let mut ambiguous = Vec::new();
     if options.scale.is_none() && options.scale_name.is_none() {
-        let answer_columns: Vec<usize> = measures.iter().map(|m| m.column).collect();
-        let detected = detect_scales(&answer_columns, &head.sample, &base, &options.labels);
-        for (m, detected) in measures.iter_mut().zip(detected) {
+        let mut open: Vec<&mut Measure> = measures
+            .iter_mut()
+            .zip(&given)
+            .filter(|(_, g)| !**g)
+            .map(|(m, _)| m)
+            .collect();
+        let answer_columns: Vec<usize> = open.iter().map(|m| m.column).collect();
+        let detected = detect_scales(&answer_columns, &head.sample, &base, &options.labels, &no_answer);
+        for (m, detected) in open.iter_mut().zip(detected) {
             if let Some((chosen, alternatives)) = detected.ambiguous {
                 ambiguous.push(AmbiguousScale {
                     column: m.column,
@@ -64,26 +85,133 @@ pub(super) fn plan_scales(
     for m in measures.iter_mut() {
         m.range = scales[m.scale].scale.scale();
         m.rescale = m.range != base_range;
+        m.seen = numbers_seen(&head.sample, m.column);
     }
-    Ok((scales, ambiguous))
+    Ok((scales, ambiguous, no_answer))
+}
+
+/// The index of the scale of a survey item whose definition gives it the
+/// scale `spec`: a label scale's name, or a range, read with the labels of
+/// the response scale or of the first label scale on that range that
+/// holds every one of `labels` (the column's, in the sampled rows), else
+/// as numbers.
+///
+/// # Errors
+/// A name that is no label scale.
+fn item_scale(
+    scales: &mut Vec<ColumnScale>,
+    spec: &str,
+    item: &str,
+    labels: &[String],
+    options: &ResponseOptions,
+    source: &str,
+) -> Result<usize, ImportError> {
+    let fits = |scale: &ResponseScale| labels.iter().all(|l| scale.value_of(l).is_some());
+    if let Ok(range) = spec.parse::<Scale>() {
+        if scales[0].scale.scale() == range && fits(&scales[0].scale) {
+            return Ok(0);
+        }
+        let labelled = options
+            .labels
+            .iter()
+            .cloned()
+            .chain(builtin_scales())
+            .find(|s| !labels.is_empty() && s.scale.scale() == range && fits(&s.scale));
+        if let Some(named) = labelled {
+            return Ok(push_item_scale(scales, named));
+        }
+        let scale = ResponseScale::numeric(range);
+        let expected = format!(
+            "{} (the item's scale {range}, from the survey definition)",
+            expected_answer(&scale)
+        );
+        return Ok(push_scale(scales, scale, None, expected));
+    }
+    match find_scale(spec, &options.labels) {
+        Some(named) => Ok(push_item_scale(scales, named)),
+        None => Err(ImportError::new(
+            source,
+            ErrorKind::Data {
+                problem: format!(
+                    "survey item {item:?} has the scale {spec:?}, which is no range and no label scale"
+                ),
+                expected: format!(
+                    "in the survey definition's scale column, MIN..MAX or one of: {}",
+                    first_few(scale_names(&options.labels), ", ")
+                ),
+            },
+        )),
+    }
+}
+
+/// The index of the label scale a survey item's definition gives it.
+fn push_item_scale(scales: &mut Vec<ColumnScale>, named: NamedScale) -> usize {
+    let expected = format!(
+        "{} ({}, the item's scale in the survey definition)",
+        expected_answer(&named.scale),
+        named.description
+    );
+    push_scale(scales, named.scale, None, expected)
 }
 
 /// The index of `chosen` in `scales`, added if it is not there yet.
 fn scale_index(scales: &mut Vec<ColumnScale>, chosen: NamedScale) -> usize {
-    if let Some(at) = scales.iter().position(|s| s.scale == chosen.scale) {
+    let expected = format!(
+        "{} ({}, chosen from the labels in the column's first rows; --scale NAME \
+         sets the scale of every column)",
+        expected_answer(&chosen.scale),
+        chosen.description
+    );
+    push_scale(scales, chosen.scale, Some(chosen.name), expected)
+}
+
+/// The index of the scale `scale` with the message `expected` in
+/// `scales`, added if it is not there yet.
+fn push_scale(
+    scales: &mut Vec<ColumnScale>,
+    scale: ResponseScale,
+    name: Option<String>,
+    expected: String,
+) -> usize {
+    if let Some(at) = scales
+        .iter()
+        .position(|s| s.scale == scale && s.expected == expected)
+    {
         return at;
     }
     scales.push(ColumnScale {
-        expected: format!(
-            "{} ({}, chosen from the labels in the column's first rows; --scale NAME \
-             sets the scale of every column)",
-            expected_answer(&chosen.scale),
-            chosen.description
-        ),
-        scale: chosen.scale,
-        name: Some(chosen.name),
+        scale,
+        name,
+        expected,
     });
     scales.len() - 1
+}
+
+/// The lowest and highest numbers in column `column` of the sample rows.
+fn numbers_seen(sample: &[ByteRecord], column: usize) -> Option<(f64, f64)> {
+    sample
+        .iter()
+        .filter_map(|record| {
+            let text = std::str::from_utf8(record.get(column)?).ok()?;
+            parse_number(text.trim()).ok()
+        })
+        .fold(None, |seen, v| match seen {
+            None => Some((v, v)),
+            Some((lo, hi)) => Some((f64::min(lo, v), f64::max(hi, v))),
+        })
+}
+
+/// The scale a column's numbers suggest, when one is outside its scale:
+/// from 0 when a 0 is among them, else from 1, up to the first of 5, 7,
+/// 10 and 100 that holds them (`None` for negative or fractional
+/// numbers, or numbers above 100).
+pub(crate) fn suggested_scale(lo: f64, hi: f64) -> Option<Scale> {
+    if lo < 0.0 || lo.fract() != 0.0 || hi.fract() != 0.0 {
+        return None;
+    }
+    let min = if lo < 1.0 { 0.0 } else { 1.0 };
+    let max = [5.0, 7.0, 10.0, 100.0].into_iter().find(|&m| hi <= m)?;
+    Scale::new(min, max).ok()
 }
 
 /// The response scale in use, and its name if it has one: the one named,
@@ -136,14 +264,14 @@ fn expected_answer(scale: &ResponseScale) -> String {
 
 /// The distinct labels (cells that are neither numbers nor missing) of
 /// column `column` in the sample rows, by match key; at most a few dozen.
-fn sample_labels(sample: &[ByteRecord], column: usize) -> Vec<String> {
+fn sample_labels(sample: &[ByteRecord], column: usize, no_answer: &NoAnswer) -> Vec<String> {
     let mut labels: Vec<String> = Vec::new();
     for record in sample {
         let Some(text) = record.get(column).and_then(|c| std::str::from_utf8(c).ok()) else {
             continue;
         };
         let text = text.trim();
-        if is_missing(text) || parse_number(text).is_ok() {
+        if is_blank_answer(text) || no_answer.contains(text) || parse_number(text).is_ok() {
             continue;
         }
         let key = match_key(text);
@@ -183,6 +311,7 @@ fn detect_scales(
     sample: &[ByteRecord],
     base: &ResponseScale,
     custom: &[NamedScale],
+    no_answer: &NoAnswer,
 ) -> Vec<Detected> {
     let mut candidates: Vec<NamedScale> = custom.to_vec();
     let builtins = builtin_scales();
@@ -191,12 +320,13 @@ fn detect_scales(
             name: "survey".into(),
             description: "the survey's scale".into(),
             scale: base.clone(),
+            missing: Vec::new(),
         });
     }
     candidates.extend(builtins);
     let labels: Vec<Vec<String>> = columns
         .iter()
-        .map(|&column| sample_labels(sample, column))
+        .map(|&column| sample_labels(sample, column, no_answer))
         .collect();
     let fits: Vec<Vec<usize>> = labels
         .iter()

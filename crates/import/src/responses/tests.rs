@@ -24,6 +24,7 @@ fn item(id: &str, capability: &str, reverse: bool) -> SurveyItem {
         text: String::new(),
         capability: capability.into(),
         reverse,
+        scale: None,
     }
 }
 
@@ -164,7 +165,7 @@ fn unknown_labels_name_file_line_column_and_the_accepted_values() {
         err("respondent,Q1\na,maybe\n"),
         "r.csv:2: column 2 \"Q1\": \"maybe\" is not a number or a label of the response scale; expected a \
          number from 1 to 5 or one of: Strongly disagree, Disagree, Neither agree nor disagree, Agree, \
-         Strongly agree"
+         Strongly agree (if \"maybe\" means no answer, pass --missing-labels \"maybe\")"
     );
 }
 
@@ -579,4 +580,181 @@ proptest! {
             let _ = r.read_all();
         }
     }
+}
+
+#[test]
+fn no_answer_labels_are_missing_and_counted() {
+    let b = read("respondent,Q1,Q2,Q3\nana,Don't know,Not applicable,4\nbo,Agree,I don't know,n/a\ncy,N/A,,Prefer not to say\n")
+        .unwrap();
+    assert_eq!(values(&b, 0), [None, Some(4.0), None]);
+    assert_eq!(values(&b, 1), [Some(4.0), None, None]);
+    assert_eq!(values(&b, 2), [None, None, None]);
+    // Empty cells, NA and N/A are missing but not counted as labels.
+    assert_eq!(b.no_answer(), 4);
+    // A label the column's scale does not know is still an error.
+    assert!(err("respondent,Q1\nana,Skipped\n").contains("\"Skipped\" is not a number or a label"));
+}
+
+#[test]
+fn own_no_answer_labels_and_labels_map_blanks_are_missing() {
+    let options = ResponseOptions {
+        missing_labels: vec!["Skipped".into()],
+        ..Default::default()
+    };
+    let b = reader("respondent,Q1,Q3\nana,skipped,4\n", &options)
+        .unwrap()
+        .read_all()
+        .unwrap();
+    assert_eq!((values(&b, 0), b.no_answer()), (vec![None, Some(4.0), None], 1));
+    let labels = crate::read_labels_map(
+        &b"label,value\nNot at all,1\nSomewhat,2\nVery much,3\nNot seen,\nNot sure,2\n"[..],
+        "extent.csv",
+    )
+    .unwrap();
+    let options = ResponseOptions {
+        labels,
+        ..Default::default()
+    };
+    let b = reader(
+        "respondent,Q1,Q3\nana,Not seen,Very much\nbo,Not sure,Not at all\n",
+        &options,
+    )
+    .unwrap()
+    .read_all()
+    .unwrap();
+    // `Not sure` has a value in the map, so it is an answer there.
+    assert_eq!(values(&b, 0), [None, Some(5.0), None]);
+    assert_eq!(values(&b, 1), [Some(3.0), Some(1.0), None]);
+    assert_eq!(b.no_answer(), 1);
+}
+
+#[test]
+fn no_answer_labels_do_not_choose_a_column_scale() {
+    // "Don't know" beside frequency labels: the column is still read on
+    // the frequency scale.
+    let r = reader(
+        "respondent,Q1\nana,Often\nbo,Don't know\ncy,Never\n",
+        &ResponseOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(r.plan().column_scale(1), Some("frequency"));
+}
+
+/// The survey of `survey()` with each item's scale from `scales`, by id.
+fn survey_with_scales(scales: &[(&str, &str)]) -> Survey {
+    let items = survey()
+        .items()
+        .iter()
+        .map(|i| SurveyItem {
+            scale: scales
+                .iter()
+                .find(|(id, _)| *id == i.id)
+                .map(|(_, s)| s.to_string()),
+            ..i.clone()
+        })
+        .collect();
+    Survey::new("s", items, ResponseScale::agreement5()).unwrap()
+}
+
+fn read_with(text: &str, survey: &Survey, options: &ResponseOptions) -> Result<ProfileBatch, ImportError> {
+    ResponseReader::new(text.as_bytes(), "r.csv", &matrix(), Some(survey), options)?.read_all()
+}
+
+#[test]
+fn each_item_is_mapped_from_its_own_scale() {
+    // Q1 on 0..10, Q2 (reverse) on agreement7, Q3 on the survey's 1..5.
+    let s = survey_with_scales(&[("Q1", "0..10"), ("Q2", "agreement7")]);
+    let b = read_with(
+        "respondent,Q1,Q2,Q3\nana,10,Strongly disagree,5\nbo,0,7,1\ncy,5,,3\n",
+        &s,
+        &ResponseOptions::default(),
+    )
+    .unwrap();
+    // ana: Q1 10 -> 5; Q2 1 on 1..7 mirrored -> 7 -> 5; mean 5.
+    assert_eq!(values(&b, 0), [Some(5.0), Some(5.0), None]);
+    assert_eq!(values(&b, 1), [Some(1.0), Some(1.0), None]);
+    assert_eq!(values(&b, 2), [Some(3.0), Some(3.0), None]);
+    // A per-item scale wins over --scale, which sets the other columns.
+    let options = ResponseOptions {
+        scale: Some(Scale::new(1.0, 7.0).unwrap()),
+        ..Default::default()
+    };
+    let b = read_with("respondent,Q1,Q3\nana,10,7\n", &s, &options).unwrap();
+    assert_eq!(values(&b, 0), [Some(5.0), Some(5.0), None]);
+}
+
+#[test]
+fn an_item_scale_that_names_nothing_is_refused() {
+    let s = survey_with_scales(&[("Q1", "sevenish")]);
+    let e = read_with("respondent,Q1\nana,1\n", &s, &ResponseOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "r.csv: survey item \"Q1\" has the scale \"sevenish\", which is no range and no label scale; expected \
+         in the survey definition's scale column, MIN..MAX or one of: agreement5, agreement7, frequency, like, \
+         proficiency"
+    );
+}
+
+#[test]
+fn numbers_outside_the_scale_suggest_the_range_seen() {
+    let e = err("respondent,Q1,Q3\nana,4,2\nbo,6,1\ncy,7,3\n");
+    assert!(
+        e.starts_with(
+            "r.csv:3: column 2 \"Q1\": \"6\" is outside the response scale; expected a number from 1 to 5"
+        ) && e.ends_with(
+            "(4 to 7 seen in this column: is it a 1..7 scale? give the item the scale 1..7 in the survey \
+                 definition's scale column, or pass --scale 1..7 for every column)"
+        ),
+        "{e}"
+    );
+    let e = err("respondent,Communication\nana,0\nbo,10\n");
+    assert!(
+        e.ends_with("(0 to 10 seen in this column: is it a 0..10 scale? pass --scale 0..10)"),
+        "{e}"
+    );
+    // Nothing to suggest for a negative or fractional number.
+    let e = err("respondent,Q1\nana,-1\n");
+    assert!(e.ends_with("Strongly agree"), "{e}");
+}
+
+proptest! {
+    /// Whatever an item's own scale, its lowest answer becomes the matrix
+    /// scale's lowest level and its highest the highest.
+    #[test]
+    fn any_item_scale_maps_its_ends_onto_the_matrix_ends(lo in -20i32..20, width in 1i32..30, reverse in any::<bool>()) {
+        let hi = lo + width;
+        let spec = format!("{lo}..{hi}");
+        let items = vec![
+            SurveyItem { scale: Some(spec.clone()), ..item("A", "risk-management", reverse) },
+            SurveyItem { scale: Some(spec), ..item("B", "communication", reverse) },
+        ];
+        let s = Survey::new("s", items, ResponseScale::agreement5()).unwrap();
+        let b = read_with(&format!("respondent,A,B\nx,{lo},{hi}\n"), &s, &ResponseOptions::default()).unwrap();
+        let (low, high) = if reverse { (Some(5.0), Some(1.0)) } else { (Some(1.0), Some(5.0)) };
+        let v = values(&b, 0);
+        prop_assert!((v[0].unwrap() - low.unwrap()).abs() < 1e-9, "{:?}", v);
+        prop_assert!((v[1].unwrap() - high.unwrap()).abs() < 1e-9, "{:?}", v);
+    }
+}
+
+#[test]
+fn near_numbers_say_what_they_are() {
+    let e = err("respondent;Q1\nana;3,5\n");
+    assert!(
+        e.ends_with(
+            "(a decimal comma: numbers are written with a dot, 3.5; save the file from a spreadsheet set to a \
+             locale that writes a dot, or replace the commas)"
+        ),
+        "{e}"
+    );
+    let e = err("respondent,Q1\nana,80%\n");
+    assert!(
+        e.ends_with(
+            "(a percentage: write 80 without the % sign, and give the scale, such as --scale 0..100)"
+        ),
+        "{e}"
+    );
+    assert!(err("respondent,Q1\nana,abc%\n").ends_with("pass --missing-labels \"abc%\")"));
 }
