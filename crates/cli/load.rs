@@ -167,14 +167,14 @@ pub fn model_text(path: &Path, encoding: Encoding) -> Result<String> {
 
 /// How to read responses, from the command line (reads `--labels-map`).
 pub fn response_options(source: &ResponsesSource, settings: &Settings) -> Result<ResponseOptions> {
-    let labels = match &source.labels_map {
+    let labels = match &source.answer_scale.labels_map {
         Some(path) => {
             let input = open_file(path, "labels map", settings.encoding)?;
             read_labels_map(input.reader, &input.name)?
         }
         None => Vec::new(),
     };
-    let (scale, scale_name) = match &source.scale {
+    let (scale, scale_name) = match &source.answer_scale.scale {
         None => (None, None),
         Some(ScaleArg::Range(scale)) => (Some(*scale), None),
         Some(ScaleArg::Named(name)) => {
@@ -340,7 +340,7 @@ fn read_responses(
     settings: &Settings,
 ) -> Result<(ProfileBatch, Scale)> {
     let policy = RowPolicy::new(source, settings)?;
-    let survey = survey(source.survey.as_deref(), settings)?;
+    let survey = survey(source.survey.path(), settings)?;
     let input = open_input(source.input.as_deref(), "responses", settings.encoding)?;
     let mut reader = ResponseReader::new(
         input.reader,

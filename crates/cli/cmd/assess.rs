@@ -21,7 +21,7 @@ use rolefit_import::{ByteRecord, ColumnRole, ResponseOptions, ResponseReader, So
 use rolefit_model::{ProfileBatch, QualityFlags, ResponseScale, RoleMatrix, Scale, Survey};
 use rolefit_score::{explain, CompiledMatrix, Outcome, Scorer, Strategy};
 
-use crate::args::{CellSafety, InputEncoding, MatrixSource, Quiet, ScaleArg, StrategyChoice};
+use crate::args::{AnswerScaleChoice, CellSafety, MatrixInput, Quiet, ScaleArg, StrategyChoice, SurveyFile};
 use crate::error::bad_input;
 use crate::io::{open_input, Output};
 use crate::load;
@@ -34,23 +34,11 @@ use crate::settings::Settings;
 #[derive(Debug, Args)]
 pub struct AssessArgs {
     #[command(flatten)]
-    pub matrix: MatrixSource,
+    pub matrix: MatrixInput,
     #[command(flatten)]
-    pub encoding: InputEncoding,
-    /// A survey CSV (`id,text,capability,reverse`): its statements and the
-    /// capability each measures. Default: the built-in survey.
-    #[arg(long, value_name = "FILE")]
-    pub survey: Option<PathBuf>,
-    /// The scale answers are on: a numeric range, or a label scale
-    /// (agreement5, agreement7, frequency, like, proficiency, or one of
-    /// --labels-map). Default: the survey's scale (in a responses file, each
-    /// column's labels choose its label scale). Values are mapped linearly
-    /// onto the matrix's scale.
-    #[arg(long, value_name = "MIN..MAX|NAME")]
-    pub scale: Option<ScaleArg>,
-    /// Custom label scales: a CSV `scale,label,value` (`scale` optional).
-    #[arg(long, value_name = "FILE")]
-    pub labels_map: Option<PathBuf>,
+    pub survey: SurveyFile,
+    #[command(flatten)]
+    pub answer_scale: AnswerScaleChoice,
     /// Also save the answers to FILE as a responses CSV (`rolefit score FILE`
     /// scores it); quitting with Esc saves the answers given so far.
     #[arg(long, value_name = "FILE")]
@@ -78,10 +66,10 @@ const BAR: usize = 24;
 
 /// Runs `rolefit assess`.
 pub fn run(args: &AssessArgs, settings: &Settings) -> Result<Finished> {
-    let loaded = load::matrix(&args.matrix, settings)?;
+    let loaded = load::matrix(&args.matrix.matrix, settings)?;
     loaded.print_notes(settings);
     let matrix = loaded.matrix;
-    let survey = load::survey(args.survey.as_deref(), settings)?;
+    let survey = load::survey(args.survey.path(), settings)?;
     let capabilities = survey
         .capability_indices(&matrix)
         .map_err(|e| bad_input(format!("the survey does not fit the role matrix: {e}")))?;
@@ -207,28 +195,29 @@ fn rescore_command(args: &AssessArgs, path: &Path) -> String {
         words.push(name.into());
         words.push(value);
     };
-    if let Some(survey) = &args.survey {
+    if let Some(survey) = &args.survey.survey {
         option("--survey", survey.display().to_string());
     }
-    match &args.scale {
+    match &args.answer_scale.scale {
         Some(ScaleArg::Range(range)) => option("--scale", range.to_string()),
         Some(ScaleArg::Named(name)) => option("--scale", name.clone()),
         None => {}
     }
-    if let Some(map) = &args.labels_map {
+    if let Some(map) = &args.answer_scale.labels_map {
         option("--labels-map", map.display().to_string());
     }
-    for matrix in &args.matrix.matrix {
+    let source = &args.matrix.matrix;
+    for matrix in &source.matrix {
         option("--matrix", matrix.display().to_string());
     }
-    if args.matrix.matrix_scale != Scale::default() {
-        option("--matrix-scale", args.matrix.matrix_scale.to_string());
+    if source.matrix_scale != Scale::default() {
+        option("--matrix-scale", source.matrix_scale.to_string());
     }
-    let cells = args.matrix.limits.max_matrix_cells;
+    let cells = source.limits.max_matrix_cells;
     if cells != rolefit_import::limits::DEFAULT_MAX_MATRIX_CELLS as u64 {
         option("--max-matrix-cells", cells.to_string());
     }
-    let unzipped = args.matrix.limits.max_unzipped_mib;
+    let unzipped = source.limits.max_unzipped_mib;
     if unzipped != rolefit_import::limits::MAX_UNZIPPED_MIB {
         option("--max-unzipped-mib", unzipped.to_string());
     }
@@ -260,7 +249,7 @@ fn answer_scale(
     settings: &Settings,
 ) -> Result<(ResponseScale, Option<String>)> {
     let custom = labels(args, settings)?;
-    match &args.scale {
+    match &args.answer_scale.scale {
         None => Ok((survey.scale().clone(), None)),
         Some(ScaleArg::Range(range)) if *range == survey.scale().scale() => {
             Ok((survey.scale().clone(), None))
@@ -286,7 +275,7 @@ fn answer_scale(
 
 /// The custom label scales of `--labels-map`.
 fn labels(args: &AssessArgs, settings: &Settings) -> Result<Vec<rolefit_import::NamedScale>> {
-    match &args.labels_map {
+    match &args.answer_scale.labels_map {
         None => Ok(Vec::new()),
         Some(path) => {
             let input = crate::io::open_file(path, "labels map", settings.encoding)?;

@@ -9,7 +9,7 @@ use anyhow::Result;
 use clap::Args;
 use rolefit_model::{Requirement, RoleMatrix};
 
-use crate::args::{InputEncoding, MatrixFiles, MatrixSource};
+use crate::args::MatrixFiles;
 use crate::io::Output;
 use crate::load;
 use crate::render::number;
@@ -20,10 +20,6 @@ use crate::settings::Settings;
 pub struct MatrixCheckArgs {
     #[command(flatten)]
     pub files: MatrixFiles,
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    #[command(flatten)]
-    pub encoding: InputEncoding,
 }
 
 /// At most this many warnings of one kind are listed, then a count.
@@ -32,7 +28,7 @@ const WARNINGS_OF_A_KIND: usize = 20;
 /// Runs `rolefit matrix check`. An invalid file is an error (exit 2) from
 /// the importer; a valid one gets a summary and any warnings.
 pub fn run(args: &MatrixCheckArgs, settings: &Settings) -> Result<()> {
-    let source = args.matrix.with_files(&args.files);
+    let source = args.files.source();
     let loaded = load::matrix(&source, settings)?;
     let mut text = summary(&loaded.matrix);
     text.push_str(&format!("  layout: {}\n", loaded.layouts.join(" + ")));

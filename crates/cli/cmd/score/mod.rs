@@ -19,9 +19,7 @@ use rolefit_import::{ChunkParser, ColumnPlan, RawChunk, ResponseChunks, RowPosit
 use rolefit_model::{ProfileBatch, RoleMatrix};
 use rolefit_score::{explain, CompiledMatrix, Outcome, Scorer, Strategy, Workspace};
 
-use crate::args::{
-    CellSafety, Emit, InputEncoding, MatrixSource, MinAnswered, Quiet, ResponsesSource, Scoring,
-};
+use crate::args::{Emit, Inputs, MinAnswered, Quiet, Scoring};
 use crate::error::bad_input;
 use crate::io::{open_input, Input, Output};
 use crate::load::{self, no_respondents};
@@ -37,11 +35,7 @@ use crate::settings::Settings;
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
     #[command(flatten)]
-    pub responses: ResponsesSource,
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    #[command(flatten)]
-    pub encoding: InputEncoding,
+    pub inputs: Inputs,
     #[command(flatten)]
     pub scoring: Scoring,
     /// How many of the best roles to show per respondent [default: 5, or
@@ -52,8 +46,6 @@ pub struct ScoreArgs {
     pub answered: MinAnswered,
     #[command(flatten)]
     pub emit: Emit<ScoreFormat>,
-    #[command(flatten)]
-    pub cells: CellSafety,
     /// Explain each ranked role: per-capability contributions, strengths and gaps.
     #[arg(long)]
     pub explain: bool,
@@ -116,8 +108,12 @@ const TABLE_NOTE_ROWS: usize = 20_000;
 /// Runs `rolefit score`.
 pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
     let started = Instant::now();
-    let policy = RowPolicy::new(&args.responses, settings)?;
-    let loaded = load::matrix_for_model(&args.matrix, args.scoring.learned.model.as_deref(), settings)?;
+    let policy = RowPolicy::new(&args.inputs.responses, settings)?;
+    let loaded = load::matrix_for_model(
+        &args.inputs.matrix,
+        args.scoring.learned.model.as_deref(),
+        settings,
+    )?;
     loaded.print_notes(settings);
     let matrix = loaded.matrix;
     let strategies = Strategies::open(args.scoring.choice.plugin.duration())?;
@@ -206,7 +202,7 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
                 &input.name,
                 started.elapsed().as_secs_f64(),
                 needed,
-                plan.flags_on().then_some(args.responses.exclude_flagged)
+                plan.flags_on().then_some(args.inputs.responses.exclude_flagged)
             )
         );
     }
@@ -223,9 +219,13 @@ fn open_chunks(
     matrix: &RoleMatrix,
     settings: &Settings,
 ) -> Result<(Input, ResponseChunks<Box<dyn Read + Send>>)> {
-    let survey = load::survey(args.responses.survey.as_deref(), settings)?;
-    let mut input = open_input(args.responses.input.as_deref(), "responses", settings.encoding)?;
-    let options = load::response_options(&args.responses, settings)?;
+    let survey = load::survey(args.inputs.responses.survey.path(), settings)?;
+    let mut input = open_input(
+        args.inputs.responses.input.as_deref(),
+        "responses",
+        settings.encoding,
+    )?;
+    let options = load::response_options(&args.inputs.responses, settings)?;
     if args.plot.is_some() {
         plot_size_check(&input.name, input.len.unwrap_or(0))?;
     }
@@ -281,7 +281,7 @@ impl<'a> Collector<'a> {
                 out: Output::create(args.emit.output())?,
                 held: plot.then(Vec::new),
             },
-            rejects: policy.rejects_file(&args.responses, plan)?,
+            rejects: policy.rejects_file(&args.inputs.responses, plan)?,
             header: renderer.header(args.no_header),
             header_written: false,
             first_output: true,
