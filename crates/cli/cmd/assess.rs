@@ -26,7 +26,7 @@ use crate::error::bad_input;
 use crate::io::{open_input, Output};
 use crate::load;
 use crate::registry::{Finished, Strategies};
-use crate::render::scores::{csv_field, Renderer, ScoreFormat};
+use crate::render::scores::{csv_field, Renderer, RespondentParts, ScoreFormat};
 use crate::render::{bar, number, safe};
 use crate::settings::Settings;
 
@@ -663,12 +663,14 @@ fn report(
     renderer.row(
         &mut Vec::new(),
         &mut rows,
-        "Why these roles",
-        profile.answered_count(0),
-        &Outcome::Ranked(shown.clone()),
-        &explanations,
-        None,
-        QualityFlags::NONE,
+        RespondentParts {
+            id: "Why these roles",
+            answered: profile.answered_count(0),
+            outcome: &Outcome::Ranked(shown.clone()),
+            explanations: &explanations,
+            confidence: None,
+            flags: QualityFlags::NONE,
+        },
     );
     s.push_str(&String::from_utf8_lossy(&renderer.footer(&rows, false)));
     // The chart: each capability, the person against the first role.

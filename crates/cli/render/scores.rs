@@ -40,6 +40,23 @@ pub enum TableRow {
     Block(String),
 }
 
+/// One scored respondent, as the renderer takes it.
+#[derive(Clone, Copy)]
+pub struct RespondentParts<'a> {
+    /// The respondent's id.
+    pub id: &'a str,
+    /// How many of the matrix's capabilities they answered.
+    pub answered: usize,
+    /// Their ranking, or why they were not ranked.
+    pub outcome: &'a Outcome,
+    /// One explanation per ranked role (empty without `--explain`).
+    pub explanations: &'a [Explanation],
+    /// Their confidence (`--confidence`), if computed.
+    pub confidence: Option<&'a Confidence>,
+    /// Their quality flags.
+    pub flags: QualityFlags,
+}
+
 /// Renders scored respondents in one output format.
 pub struct Renderer<'m> {
     format: ScoreFormat,
@@ -248,46 +265,30 @@ impl<'m> Renderer<'m> {
     }
 
     /// Renders one respondent: bytes into `out`, or a row into `table`.
-    #[allow(clippy::too_many_arguments)] // one respondent's parts, from one call site
-    pub fn row(
-        &self,
-        out: &mut Vec<u8>,
-        table: &mut Vec<TableRow>,
-        respondent: &str,
-        answered: usize,
-        outcome: &Outcome,
-        explanations: &[Explanation],
-        confidence: Option<&Confidence>,
-        flags: QualityFlags,
-    ) {
+    pub fn row(&self, out: &mut Vec<u8>, table: &mut Vec<TableRow>, parts: RespondentParts) {
         let ctx = &self.ctx;
         // Only ranked respondents have a confidence.
-        let confidence = confidence.filter(|_| ctx.confidence && matches!(outcome, Outcome::Ranked(_)));
+        let confidence = parts
+            .confidence
+            .filter(|_| ctx.confidence && matches!(parts.outcome, Outcome::Ranked(_)));
+        let p = RespondentParts { confidence, ..parts };
         match self.format {
-            ScoreFormat::Csv => self.csv_rows(
-                out,
-                respondent,
-                answered,
-                outcome,
-                explanations,
-                confidence,
-                flags,
-            ),
+            ScoreFormat::Csv => self.csv_rows(out, &p),
             ScoreFormat::Json => {
                 out.extend_from_slice(b",\n");
-                let value = ctx.json(respondent, answered, outcome, explanations, confidence, flags);
+                let value = ctx.json(&p);
                 // Serialising a Value into a Vec cannot fail.
                 let _ = serde_json::to_writer_pretty(&mut *out, &value);
             }
             ScoreFormat::Ndjson => {
-                let value = ctx.json(respondent, answered, outcome, explanations, confidence, flags);
+                let value = ctx.json(&p);
                 let _ = serde_json::to_writer(&mut *out, &value);
                 out.push(b'\n');
             }
             ScoreFormat::Table if ctx.explain => {
-                let mut block = ctx.block(respondent, answered, outcome, explanations);
-                if ctx.flags && !flags.is_empty() {
-                    let names: Vec<&str> = flags.names().collect();
+                let mut block = ctx.block(&p);
+                if ctx.flags && !p.flags.is_empty() {
+                    let names: Vec<&str> = p.flags.names().collect();
                     block.push_str(&format!("  flags: {}\n", names.join(", ")));
                 }
                 if let Some(c) = confidence {
@@ -299,33 +300,30 @@ impl<'m> Renderer<'m> {
                 table.push(TableRow::Block(block));
             }
             ScoreFormat::Table => table.push(TableRow::Compact(
-                respondent.to_string(),
-                answered,
-                outcome.clone(),
+                p.id.to_string(),
+                p.answered,
+                p.outcome.clone(),
                 confidence.copied(),
-                flags,
+                p.flags,
             )),
         }
     }
 
     /// The long CSV rows of one respondent, written field by field.
-    #[allow(clippy::too_many_arguments)] // one respondent's parts, from one call site
-    fn csv_rows(
-        &self,
-        out: &mut Vec<u8>,
-        respondent: &str,
-        answered: usize,
-        outcome: &Outcome,
-        explanations: &[Explanation],
-        confidence: Option<&Confidence>,
-        flags: QualityFlags,
-    ) {
+    fn csv_rows(&self, out: &mut Vec<u8>, p: &RespondentParts) {
+        let RespondentParts {
+            answered,
+            explanations,
+            confidence,
+            flags,
+            ..
+        } = *p;
         // The id is escaped once, into the first row; later rows copy it
         // from there.
         let id_start = out.len();
-        csv_field(out, &safe(respondent, self.ctx.sanitize));
+        csv_field(out, &safe(p.id, self.ctx.sanitize));
         let id = id_start..out.len();
-        match outcome {
+        match p.outcome {
             Outcome::Ranked(ranked) => {
                 for (i, r) in ranked.iter().enumerate() {
                     if i > 0 {
@@ -490,15 +488,15 @@ impl Ctx<'_> {
         self.versus(e.gaps.iter().map(|g| (g.capability, g.value, g.level)), sep)
     }
 
-    fn json(
-        &self,
-        respondent: &str,
-        answered: usize,
-        outcome: &Outcome,
-        explanations: &[Explanation],
-        confidence: Option<&Confidence>,
-        flags: QualityFlags,
-    ) -> Value {
+    fn json(&self, p: &RespondentParts) -> Value {
+        let RespondentParts {
+            id: respondent,
+            answered,
+            outcome,
+            explanations,
+            confidence,
+            flags,
+        } = *p;
         let mut v = json!({
             "respondent": respondent,
             "answered": answered,
@@ -636,13 +634,14 @@ impl Ctx<'_> {
         t.to_string()
     }
 
-    fn block(
-        &self,
-        respondent: &str,
-        answered: usize,
-        outcome: &Outcome,
-        explanations: &[Explanation],
-    ) -> String {
+    fn block(&self, p: &RespondentParts) -> String {
+        let RespondentParts {
+            id: respondent,
+            answered,
+            outcome,
+            explanations,
+            ..
+        } = *p;
         let mut s = format!(
             "{respondent}: answered {answered} of {} capabilities; strategy {}",
             self.n_caps(),

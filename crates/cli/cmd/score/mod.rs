@@ -27,7 +27,7 @@ use crate::pipeline::{self, ChunkResult};
 use crate::plot::radar::{self, PLOT_INPUT_MAX};
 use crate::progress::Progress;
 use crate::registry::{Finished, Strategies};
-use crate::render::scores::{Renderer, ScoreFormat, TableRow};
+use crate::render::scores::{Renderer, RespondentParts, ScoreFormat, TableRow};
 use crate::row_policy::{RowCounts, RowPolicy};
 use crate::settings::Settings;
 
@@ -596,17 +596,17 @@ impl Job<'_> {
                 }
                 Outcome::Ranked(_) => {}
             }
-            let respondent = w.batch.respondent(i);
-            let answered = w.batch.answered_count(i);
             self.renderer.row(
                 &mut done.output,
                 &mut done.table,
-                respondent,
-                answered,
-                outcome,
-                &explanations,
-                confidence.get(i),
-                w.batch.flags(i),
+                RespondentParts {
+                    id: w.batch.respondent(i),
+                    answered: w.batch.answered_count(i),
+                    outcome,
+                    explanations: &explanations,
+                    confidence: confidence.get(i),
+                    flags: w.batch.flags(i),
+                },
             );
         }
         done
