@@ -57,11 +57,14 @@ pub fn colour(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
+/// The drawing area a chart is drawn on: the whole SVG document.
+pub type Root<'b> = DrawingArea<SVGBackend<'b>, plotters::coord::Shift>;
+
 /// Draws on a `width` x `height` SVG canvas with `draw` and returns the
 /// document, titled `title`.
 pub fn render<F>(width: u32, height: u32, title: &str, draw: F) -> Result<String>
 where
-    F: FnOnce(&DrawingArea<SVGBackend<'_>, plotters::coord::Shift>) -> Result<()>,
+    F: FnOnce(&Root<'_>) -> Result<()>,
 {
     let mut svg = String::new();
     {
@@ -158,6 +161,17 @@ pub fn shorten(text: &str, max: usize) -> String {
         s.push('…');
         s
     }
+}
+
+/// The width of the widest of `labels` at `size` points, at most `max`
+/// pixels (0 for none).
+pub fn widest(labels: &[String], size: f64, max: i32) -> i32 {
+    labels
+        .iter()
+        .map(|l| text_width(l, size))
+        .max()
+        .unwrap_or(0)
+        .min(max)
 }
 
 /// A generous estimate of the width in pixels of `text` at `size` pixels

@@ -635,15 +635,10 @@ impl Ctx<'_> {
     }
 
     fn block(&self, p: &RespondentParts) -> String {
-        let RespondentParts {
-            id: respondent,
-            answered,
-            outcome,
-            explanations,
-            ..
-        } = *p;
         let mut s = format!(
-            "{respondent}: answered {answered} of {} capabilities; strategy {}",
+            "{}: answered {} of {} capabilities; strategy {}",
+            p.id,
+            p.answered,
             self.n_caps(),
             self.strategy.name()
         );
@@ -651,12 +646,12 @@ impl Ctx<'_> {
             s.push_str(&format!("; {note}"));
         }
         s.push('\n');
-        match outcome {
+        match p.outcome {
             Outcome::Insufficient { needed, .. } => {
                 s.push_str(&format!("  not ranked: at least {needed} answers are needed\n"));
             }
             Outcome::Ranked(ranked) => {
-                for (i, (r, e)) in ranked.iter().zip(explanations).enumerate() {
+                for (i, (r, e)) in ranked.iter().zip(p.explanations).enumerate() {
                     s.push_str(&format!(
                         "  {}. {:<28} {:.3} {}\n",
                         i + 1,

@@ -127,16 +127,7 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
 
     let (input, chunks) = open_chunks(args, &matrix, settings)?;
     let plan = chunks.plan().clone();
-    let renderer = Renderer::new(
-        args.output_format()?,
-        &matrix,
-        strategy,
-        args.explain,
-        settings.sanitize,
-    )
-    .with_confidence(args.confidence)
-    .with_flags(plan.flags_on())
-    .with_answer_scale(plan.response_scale().scale());
+    let renderer = renderer(args, &matrix, strategy, &plan, settings)?;
 
     let progress = Progress::new(input.len, settings.quiet);
     let mut collected = Collector::new(
@@ -208,6 +199,23 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
     }
     totals.rows.check_some_kept(&input.name)?;
     Ok(finished)
+}
+
+/// The renderer of the output `args` asks for, of the rows `plan` reads.
+fn renderer<'m>(
+    args: &ScoreArgs,
+    matrix: &'m RoleMatrix,
+    strategy: &'m dyn Strategy,
+    plan: &ColumnPlan,
+    settings: &Settings,
+) -> Result<Renderer<'m>> {
+    let format = args.output_format()?;
+    Ok(
+        Renderer::new(format, matrix, strategy, args.explain, settings.sanitize)
+            .with_confidence(args.confidence)
+            .with_flags(plan.flags_on())
+            .with_answer_scale(plan.response_scale().scale()),
+    )
 }
 
 /// The responses of `args` opened in chunks of [`CHUNK_BYTES`] with the
