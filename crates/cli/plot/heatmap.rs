@@ -11,7 +11,7 @@ use anyhow::Result;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{drawing, font, render, shorten, text_width, widest, Root, INK};
+use super::{drawing, font, heading, render, shorten, text_width, widest, Root, INK};
 
 /// What a heatmap shows.
 #[derive(Debug, Clone)]
@@ -46,7 +46,7 @@ pub fn blues(t: f64) -> RGBColor {
 pub fn heatmap(h: &Heatmap<'_>) -> Result<String> {
     let g = Geometry::new(h);
     render(g.width.max(360) as u32, g.height as u32, h.title, |root| {
-        draw_heading(root, h)?;
+        heading(root, h.title, h.note, 11.0)?;
         draw_cells(root, h, &g)?;
         if g.show_labels {
             draw_column_numbers(root, h.names.len(), &g)?;
@@ -124,21 +124,6 @@ impl Geometry {
             1.0
         }
     }
-}
-
-/// The title and the note under it.
-fn draw_heading(root: &Root<'_>, h: &Heatmap<'_>) -> Result<()> {
-    root.draw(&Text::new(h.title.to_string(), (16, 12), font(18.0)))
-        .map_err(drawing)?;
-    if let Some(note) = h.note {
-        root.draw(&Text::new(
-            note.to_string(),
-            (16, 40),
-            font(11.0).color(&RGBColor(0x66, 0x66, 0x66)),
-        ))
-        .map_err(drawing)?;
-    }
-    Ok(())
 }
 
 /// Row by row: the row's label, then its cells with their values.

@@ -163,6 +163,25 @@ pub fn shorten(text: &str, max: usize) -> String {
     }
 }
 
+/// Draws `title` at the top left of `area` and `note`, if any, in grey
+/// under it at `note_size` points.
+///
+/// # Errors
+/// Only a failure to draw.
+pub fn heading(area: &Root<'_>, title: &str, note: Option<&str>, note_size: f64) -> Result<()> {
+    area.draw(&Text::new(title.to_string(), (16, 12), font(18.0)))
+        .map_err(drawing)?;
+    if let Some(note) = note {
+        area.draw(&Text::new(
+            note.to_string(),
+            (16, 40),
+            font(note_size).color(&RGBColor(0x66, 0x66, 0x66)),
+        ))
+        .map_err(drawing)?;
+    }
+    Ok(())
+}
+
 /// The width of the widest of `labels` at `size` points, at most `max`
 /// pixels (0 for none).
 pub fn widest(labels: &[String], size: f64, max: i32) -> i32 {
