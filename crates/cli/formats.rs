@@ -168,6 +168,8 @@ pub fn check(command: &Command) -> Result<()> {
             a.emit.chosen("matrix overlap")?;
             plot(a.plot.as_deref())
         }
+        Command::Matrix(MatrixCommand::Check(a)) => a.emit.chosen("matrix check").map(drop),
+        Command::Plugins(a) => a.emit.chosen("plugins").map(drop),
         Command::Roles(a) => a.emit.chosen("roles").map(drop),
         Command::Survey(a) => a.emit.chosen("survey").map(drop),
         Command::Strategies(a) => a.emit.chosen("strategies").map(drop),

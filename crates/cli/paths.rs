@@ -102,6 +102,7 @@ impl<'a> RunFiles<'a> {
             Command::Strategies(a) => files.output("-o", a.emit.to.output.as_ref()),
             Command::Matrix(MatrixCommand::Check(a)) => {
                 files.matrix_files(&a.files);
+                files.output("-o", a.emit.to.output.as_ref());
             }
             Command::Matrix(MatrixCommand::Overlap(a)) => {
                 files.matrix_files(&a.files);
@@ -145,7 +146,8 @@ impl<'a> RunFiles<'a> {
                 files.optional_input("answers", a.answers.as_ref());
                 files.output("--save", a.save.as_ref());
             }
-            Command::Plugins(_) | Command::Completions(_) | Command::Man | Command::External(_) => {}
+            Command::Plugins(a) => files.output("-o", a.emit.to.output.as_ref()),
+            Command::Completions(_) | Command::Man | Command::External(_) => {}
         }
         files
     }

@@ -50,7 +50,7 @@ fn groups(command: &Command) -> (Option<InputEncoding>, Option<CellSafety>, Opti
         Command::Roles(a) => (Some(a.matrix.encoding), Some(a.emit.cells), Some(a.quiet)),
         Command::Survey(a) => (Some(a.encoding), Some(a.emit.cells), None),
         Command::Strategies(a) => (None, Some(a.emit.cells), None),
-        Command::Matrix(MatrixCommand::Check(a)) => (Some(a.files.input.encoding), None, None),
+        Command::Matrix(MatrixCommand::Check(a)) => (Some(a.files.input.encoding), Some(a.emit.cells), None),
         Command::Matrix(MatrixCommand::Overlap(a)) => {
             (Some(a.files.input.encoding), Some(a.emit.cells), Some(a.quiet))
         }
@@ -62,9 +62,8 @@ fn groups(command: &Command) -> (Option<InputEncoding>, Option<CellSafety>, Opti
         Command::Cluster(a) => (Some(a.inputs.encoding), Some(a.emit.cells), Some(a.quiet)),
         Command::Report(a) => (Some(a.inputs.encoding), Some(a.cells), Some(a.quiet)),
         Command::Assess(a) => (Some(a.matrix.encoding), Some(a.cells), Some(a.quiet)),
-        Command::Plugins(_) | Command::Completions(_) | Command::Man | Command::External(_) => {
-            (None, None, None)
-        }
+        Command::Plugins(a) => (None, Some(a.emit.cells), None),
+        Command::Completions(_) | Command::Man | Command::External(_) => (None, None, None),
     }
 }
 
@@ -111,7 +110,7 @@ mod tests {
             "rolefit completions bash --encoding latin1",
             "rolefit man --no-sanitize",
             "rolefit synth matrix --roles 2 --capabilities 2 --encoding utf8",
-            "rolefit plugins --no-sanitize",
+            "rolefit plugins check x --no-sanitize",
         ] {
             assert!(Cli::try_parse_from(line.split_whitespace()).is_err(), "{line}");
         }
