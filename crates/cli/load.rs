@@ -12,7 +12,7 @@ use rolefit_import::{
 };
 use rolefit_model::{ProfileBatch, ResponseScale, RoleMatrix, Scale, Survey};
 
-use crate::args::{Encoding, MatrixSource, ResponsesSource, ScaleArg};
+use crate::args::{Encoding, MatrixSource, ResponsesSource, ScaleArg, Scoring};
 use crate::error::bad_input;
 use crate::io::{open_file, open_input};
 use crate::row_policy::{RowCounts, RowPolicy};
@@ -100,6 +100,17 @@ pub fn matrix(source: &MatrixSource, settings: &Settings) -> Result<Loaded> {
         merge_matrices_within(parts, &names.join(" + "), options.max_cells)?
     };
     Ok(loaded)
+}
+
+/// The role matrix of `score` and `explain`: [`matrix_for_model`] with
+/// their `--model`, its notes said (unless `--quiet`).
+///
+/// # Errors
+/// As [`matrix_for_model`].
+pub fn scoring_matrix(source: &MatrixSource, scoring: &Scoring, settings: &Settings) -> Result<RoleMatrix> {
+    let loaded = matrix_for_model(source, scoring.learned.model.as_deref(), settings)?;
+    loaded.print_notes(settings);
+    Ok(loaded.matrix)
 }
 
 /// The role matrix of a command that may use a learned model (`--model`):

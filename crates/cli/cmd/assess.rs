@@ -26,7 +26,8 @@ use crate::error::bad_input;
 use crate::io::{open_input, Output};
 use crate::load;
 use crate::registry::{Finished, Strategies};
-use crate::render::scores::{csv_field, Renderer, RespondentParts, ScoreFormat};
+use crate::render::bytes::csv_field;
+use crate::render::scores::{Renderer, RespondentParts, ScoreFormat};
 use crate::render::{bar, number, safe};
 use crate::settings::Settings;
 

@@ -43,13 +43,7 @@ pub struct ExplainArgs {
 
 /// Runs `rolefit explain`.
 pub fn run(args: &ExplainArgs, settings: &Settings) -> Result<Finished> {
-    let loaded = load::matrix_for_model(
-        &args.inputs.matrix,
-        args.scoring.learned.model.as_deref(),
-        settings,
-    )?;
-    loaded.print_notes(settings);
-    let matrix = loaded.matrix;
+    let matrix = load::scoring_matrix(&args.inputs.matrix, &args.scoring, settings)?;
     let target = matrix.role_index(&args.target).ok_or_else(|| {
         let names: Vec<&str> = matrix.roles().iter().map(|r| r.name.as_str()).collect();
         let hint = closest(&args.target, names.iter().copied())

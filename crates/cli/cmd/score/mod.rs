@@ -109,13 +109,7 @@ const TABLE_NOTE_ROWS: usize = 20_000;
 pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
     let started = Instant::now();
     let policy = RowPolicy::new(&args.inputs.responses, settings)?;
-    let loaded = load::matrix_for_model(
-        &args.inputs.matrix,
-        args.scoring.learned.model.as_deref(),
-        settings,
-    )?;
-    loaded.print_notes(settings);
-    let matrix = loaded.matrix;
+    let matrix = load::scoring_matrix(&args.inputs.matrix, &args.scoring, settings)?;
     let strategies = Strategies::open(args.scoring.choice.plugin.duration())?;
     let chosen = crate::strategy::choose(&strategies, &args.scoring, &matrix, settings)?;
     let strategy = chosen.get();
