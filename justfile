@@ -46,6 +46,6 @@ check-report:
 bench-cluster *ARGS:
     python3 benches/cluster_compare.py {{ARGS}}
 
-# Functions of the import and score crates over 100 lines without a `// Long:` reason (exit 1 if any).
+# Functions of the import and score crates and the CLI over 100 lines without a `// Long:` reason (exit 1 if any).
 fn-lengths:
     python3 scripts/fn-lengths.py

@@ -144,8 +144,8 @@ pub enum ClusterMethod {
     Gmm,
 }
 
-/// `-f/--format` and `-o/--output`, for every command that prints data;
-/// `F` is the command's set of formats.
+/// `-f/--format`, `-o/--output` and `--no-sanitize`, for every command
+/// that prints data; `F` is the command's set of formats.
 #[derive(Debug, Clone, Args)]
 pub struct Emit<F: ValueEnum + Clone + Send + Sync + 'static> {
     /// Output format [default: the one the extension of -o names, else table].
@@ -153,6 +153,9 @@ pub struct Emit<F: ValueEnum + Clone + Send + Sync + 'static> {
     pub format: Option<F>,
     #[command(flatten)]
     pub to: OutputFile,
+    // Every format but the table writes cells from user data.
+    #[command(flatten)]
+    pub cells: CellSafety,
 }
 
 impl<F: crate::formats::OutputFormat + ValueEnum + Send + Sync> Emit<F> {
@@ -200,22 +203,46 @@ pub struct Scoring {
     pub centring: Centring,
 }
 
-/// Matrix files given as arguments, for the `matrix` commands: the same as
-/// `--matrix`, which they also accept.
+/// The inputs of every command that reads respondents: the responses,
+/// the role matrix and the encoding of CSV inputs.
+#[derive(Debug, Clone, Args)]
+pub struct Inputs {
+    #[command(flatten)]
+    pub responses: ResponsesSource,
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    #[command(flatten)]
+    pub encoding: InputEncoding,
+}
+
+/// The role matrix and the encoding of CSV inputs, for the commands that
+/// read a matrix but no responses.
+#[derive(Debug, Clone, Args)]
+pub struct MatrixInput {
+    #[command(flatten)]
+    pub matrix: MatrixSource,
+    #[command(flatten)]
+    pub encoding: InputEncoding,
+}
+
+/// The role matrix of the `matrix` commands: files given as arguments, the
+/// same as `--matrix`, which they also accept.
 #[derive(Debug, Clone, Args)]
 pub struct MatrixFiles {
     /// Role matrix files, as for --matrix (several are merged into one
     /// matrix). Default: the built-in roles guide matrix.
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: MatrixInput,
 }
 
-impl MatrixSource {
-    /// This source with `files` (positional arguments) before its own
+impl MatrixFiles {
+    /// The matrix source: the files given as arguments before the
     /// `--matrix` files.
-    pub fn with_files(&self, files: &MatrixFiles) -> MatrixSource {
-        let mut source = self.clone();
-        source.matrix = files.files.iter().chain(&self.matrix).cloned().collect();
+    pub fn source(&self) -> MatrixSource {
+        let mut source = self.input.matrix.clone();
+        source.matrix = self.files.iter().chain(&source.matrix).cloned().collect();
         source
     }
 }
@@ -332,27 +359,17 @@ pub struct ResponsesSource {
     /// `-` or nothing reads standard input.
     #[arg(value_name = "INPUT")]
     pub input: Option<PathBuf>,
-    /// A survey CSV (`id,text,capability,reverse`): its statements and the
-    /// capability each measures. Default: the built-in survey.
-    #[arg(long, value_name = "FILE")]
-    pub survey: Option<PathBuf>,
+    #[command(flatten)]
+    pub survey: SurveyFile,
     /// The survey tool that wrote INPUT; `auto` tells it from the header rows.
     #[arg(long, value_enum, default_value_t = SourceArg::Auto)]
     pub source: SourceArg,
-    /// The scale answers are on: a numeric range, or a label scale
-    /// (agreement5, agreement7, frequency, like, proficiency, or one of
-    /// --labels-map). Default: the survey's scale (in a responses file, each
-    /// column's labels choose its label scale). Values are mapped linearly
-    /// onto the matrix's scale.
-    #[arg(long, value_name = "MIN..MAX|NAME")]
-    pub scale: Option<ScaleArg>,
+    #[command(flatten)]
+    pub answer_scale: AnswerScaleChoice,
     /// The sheet of an Excel workbook INPUT to read, by name [default: the
     /// first].
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
-    /// Custom label scales: a CSV `scale,label,value` (`scale` optional).
-    #[arg(long, value_name = "FILE")]
-    pub labels_map: Option<PathBuf>,
     /// The column holding respondent ids (default: `respondent`, `respondent_id`
     /// or `id`, or the survey tool's id column; without one, respondents are
     /// numbered by data row).
@@ -391,6 +408,39 @@ pub struct ResponsesSource {
     /// Turns on --flags.
     #[arg(long)]
     pub exclude_flagged: bool,
+}
+
+/// `--survey`, for every command that reads survey answers or shows the
+/// survey.
+#[derive(Debug, Clone, Args)]
+pub struct SurveyFile {
+    /// A survey CSV (`id,text,capability,reverse`): its statements and the
+    /// capability each measures. Default: the built-in survey.
+    #[arg(long, value_name = "FILE")]
+    pub survey: Option<PathBuf>,
+}
+
+impl SurveyFile {
+    /// `--survey`, if given.
+    pub fn path(&self) -> Option<&std::path::Path> {
+        self.survey.as_deref()
+    }
+}
+
+/// `--scale` and `--labels-map`: the scale answers are on, for every
+/// command that reads answers.
+#[derive(Debug, Clone, Args)]
+pub struct AnswerScaleChoice {
+    /// The scale answers are on: a numeric range, or a label scale
+    /// (agreement5, agreement7, frequency, like, proficiency, or one of
+    /// --labels-map). Default: the survey's scale (in a responses file, each
+    /// column's labels choose its label scale). Values are mapped linearly
+    /// onto the matrix's scale.
+    #[arg(long, value_name = "MIN..MAX|NAME")]
+    pub scale: Option<ScaleArg>,
+    /// Custom label scales: a CSV `scale,label,value` (`scale` optional).
+    #[arg(long, value_name = "FILE")]
+    pub labels_map: Option<PathBuf>,
 }
 
 impl ResponsesSource {
@@ -581,7 +631,7 @@ mod tests {
         assert_eq!(a.answered.ranking(), 0.5);
         assert_eq!(a.emit.format, None);
         assert_eq!(a.output_format().unwrap(), ScoreFormat::Table);
-        assert_eq!(a.matrix.matrix_scale, Scale::default());
+        assert_eq!(a.inputs.matrix.matrix_scale, Scale::default());
     }
 
     #[test]
@@ -787,71 +837,40 @@ mod tests {
     }
 
     #[test]
+    fn matrix_files_come_before_the_matrix_option() {
+        let cli = Cli::try_parse_from([
+            "rolefit", "matrix", "check", "a.csv", "--matrix", "b.csv", "c.csv",
+        ])
+        .unwrap();
+        let Command::Matrix(crate::cmd::matrix::MatrixCommand::Check(a)) = cli.command else {
+            panic!("not matrix check")
+        };
+        let names: Vec<PathBuf> = ["a.csv", "c.csv", "b.csv"].iter().map(PathBuf::from).collect();
+        assert_eq!(a.files.source().matrix, names);
+    }
+
+    #[test]
     fn old_names_and_the_names_users_try_still_parse() {
-        for argv in [
-            &["rolefit", "cluster", "--k", "3"][..],
-            &["rolefit", "cluster", "--clusters", "3"],
-            &[
-                "rolefit",
-                "report",
-                "-o",
-                "r.html",
-                "--clusters",
-                "3",
-                "--method",
-                "gmm",
-            ],
-            &[
-                "rolefit",
-                "report",
-                "-o",
-                "r.html",
-                "--k-range",
-                "2..8",
-                "--center",
-                "person",
-            ],
-            &["rolefit", "evaluate", "--labels", "l.csv", "--k", "2"],
-            &["rolefit", "evaluate", "--labels", "l.csv", "--k-accuracy", "2"],
-            &["rolefit", "score", "--output-format", "csv"],
-            &["rolefit", "roles", "--output-format", "json", "-o", "r.json"],
-            &[
-                "rolefit",
-                "synth",
-                "matrix",
-                "--roles",
-                "2",
-                "--capabilities",
-                "3",
-                "--scale",
-                "1..7",
-            ],
-            &["rolefit", "matrix", "check", "m.csv"],
-            &["rolefit", "matrix", "check", "--matrix", "m.csv"],
-            &["rolefit", "matrix", "overlap", "m.csv"],
-            &["rolefit", "matrix", "overlap", "--matrix", "m.csv"],
-            &[
-                "rolefit",
-                "cluster",
-                "--min-answered",
-                "0.8",
-                "--center",
-                "person",
-                "-q",
-            ],
-            &[
-                "rolefit",
-                "train",
-                "--labels",
-                "l.csv",
-                "--min-answered",
-                "0.8",
-                "-q",
-            ],
-            &["rolefit", "explain", "--target", "x", "--center", "person"],
+        for line in [
+            "rolefit cluster --k 3",
+            "rolefit cluster --clusters 3",
+            "rolefit report -o r.html --clusters 3 --method gmm",
+            "rolefit report -o r.html --k-range 2..8 --center person",
+            "rolefit evaluate --labels l.csv --k 2",
+            "rolefit evaluate --labels l.csv --k-accuracy 2",
+            "rolefit score --output-format csv",
+            "rolefit roles --output-format json -o r.json",
+            "rolefit synth matrix --roles 2 --capabilities 3 --scale 1..7",
+            "rolefit matrix check m.csv",
+            "rolefit matrix check --matrix m.csv",
+            "rolefit matrix overlap m.csv",
+            "rolefit matrix overlap --matrix m.csv",
+            "rolefit cluster --min-answered 0.8 --center person -q",
+            "rolefit train --labels l.csv --min-answered 0.8 -q",
+            "rolefit explain --target x --center person",
         ] {
-            if let Err(e) = Cli::try_parse_from(argv) {
-                panic!("{argv:?}: {e}");
+            if let Err(e) = Cli::try_parse_from(line.split_whitespace()) {
+                panic!("{line}: {e}");
             }
         }
         // -k is --top only.

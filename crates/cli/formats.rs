@@ -140,34 +140,36 @@ pub fn check(command: &Command) -> Result<()> {
     match command {
         Command::Score(a) => {
             a.output_format()?;
-            rejects(&a.responses)?;
+            rejects(&a.inputs.responses)?;
             plot(a.plot.as_deref())
         }
         Command::Explain(a) => {
             a.emit.chosen("explain")?;
-            rejects(&a.responses)
+            rejects(&a.inputs.responses)
         }
         Command::Cluster(a) => {
             a.emit.chosen("cluster")?;
-            rejects(&a.responses)?;
+            rejects(&a.inputs.responses)?;
             plot(a.plot.as_deref())
         }
         Command::Evaluate(a) => {
             a.emit.chosen("evaluate")?;
-            rejects(&a.responses)
+            rejects(&a.inputs.responses)
         }
         Command::Train(a) => {
             fixed("-o", a.to.output.as_deref(), "a JSON model", &["json"])?;
-            rejects(&a.responses)
+            rejects(&a.inputs.responses)
         }
         Command::Report(a) => {
             fixed("-o", Some(&a.output), "an HTML page", &["html", "htm"])?;
-            rejects(&a.responses)
+            rejects(&a.inputs.responses)
         }
         Command::Matrix(MatrixCommand::Overlap(a)) => {
             a.emit.chosen("matrix overlap")?;
             plot(a.plot.as_deref())
         }
+        Command::Matrix(MatrixCommand::Check(a)) => a.emit.chosen("matrix check").map(drop),
+        Command::Plugins(a) => a.emit.chosen("plugins").map(drop),
         Command::Roles(a) => a.emit.chosen("roles").map(drop),
         Command::Survey(a) => a.emit.chosen("survey").map(drop),
         Command::Strategies(a) => a.emit.chosen("strategies").map(drop),
@@ -258,18 +260,8 @@ mod tests {
         assert!(err.to_string().contains("a JSON model, not .csv"), "{err}");
         let err = check_args(&["rolefit", "report", "-o", "r.pdf"]).unwrap_err();
         assert!(err.to_string().contains("name the file .html or .htm"), "{err}");
-        let err = check_args(&[
-            "rolefit",
-            "synth",
-            "matrix",
-            "--roles",
-            "2",
-            "--capabilities",
-            "3",
-            "-o",
-            "m.xlsx",
-        ])
-        .unwrap_err();
+        let synth = "rolefit synth matrix --roles 2 --capabilities 3 -o m.xlsx";
+        let err = check_args(&synth.split_whitespace().collect::<Vec<_>>()).unwrap_err();
         assert!(err.to_string().contains("this output is CSV"), "{err}");
         assert!(
             check_args(&["rolefit", "report", "-o", "report"]).is_ok(),

@@ -12,7 +12,7 @@ use rolefit_import::{
 };
 use rolefit_model::{ProfileBatch, ResponseScale, RoleMatrix, Scale, Survey};
 
-use crate::args::{Encoding, MatrixSource, ResponsesSource, ScaleArg};
+use crate::args::{Encoding, MatrixSource, ResponsesSource, ScaleArg, Scoring};
 use crate::error::bad_input;
 use crate::io::{open_file, open_responses};
 use crate::row_policy::{RowCounts, RowPolicy};
@@ -119,6 +119,17 @@ pub fn matrix(source: &MatrixSource, settings: &Settings) -> Result<Loaded> {
     Ok(loaded)
 }
 
+/// The role matrix of `score` and `explain`: [`matrix_for_model`] with
+/// their `--model`, its notes said (unless `--quiet`).
+///
+/// # Errors
+/// As [`matrix_for_model`].
+pub fn scoring_matrix(source: &MatrixSource, scoring: &Scoring, settings: &Settings) -> Result<RoleMatrix> {
+    let loaded = matrix_for_model(source, scoring.learned.model.as_deref(), settings)?;
+    loaded.print_notes(settings);
+    Ok(loaded.matrix)
+}
+
 /// The role matrix of a command that may use a learned model (`--model`):
 /// without `--matrix`, the matrix the model file holds (files of version 1
 /// hold none: then the built-in matrix, as before); with `--matrix`, that
@@ -185,14 +196,14 @@ pub fn model_text(path: &Path, encoding: Encoding) -> Result<String> {
 
 /// How to read responses, from the command line (reads `--labels-map`).
 pub fn response_options(source: &ResponsesSource, settings: &Settings) -> Result<ResponseOptions> {
-    let labels = match &source.labels_map {
+    let labels = match &source.answer_scale.labels_map {
         Some(path) => {
             let input = open_file(path, "labels map", settings.encoding)?;
             read_labels_map(input.reader, &input.name)?
         }
         None => Vec::new(),
     };
-    let (scale, scale_name) = match &source.scale {
+    let (scale, scale_name) = match &source.answer_scale.scale {
         None => (None, None),
         Some(ScaleArg::Range(scale)) => (Some(*scale), None),
         Some(ScaleArg::Named(name)) => {
@@ -366,7 +377,7 @@ fn read_responses(
     settings: &Settings,
 ) -> Result<(ProfileBatch, Scale)> {
     let policy = RowPolicy::new(source, settings)?;
-    let survey = survey(source.survey.as_deref(), settings)?;
+    let survey = survey(source.survey.path(), settings)?;
     let input = open_responses(
         source.input.as_deref(),
         settings.encoding,

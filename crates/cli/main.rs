@@ -106,7 +106,7 @@ fn run(command: &Command, settings: &Settings) -> anyhow::Result<Finished> {
         Command::Cluster(a) => cmd::cluster::run(a, settings),
         Command::Report(a) => cmd::report::run(a, settings),
         Command::Assess(a) => cmd::assess::run(a, settings),
-        Command::Plugins(a) => none(cmd::plugins::run(a)),
+        Command::Plugins(a) => none(cmd::plugins::run(a, settings)),
         Command::Completions(a) => none(cmd::completions::completions(a)),
         Command::Man => none(cmd::completions::man()),
         Command::External(_) => unreachable!("external subcommands are run by main"),

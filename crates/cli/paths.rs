@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use crate::args::{Command, MatrixFiles, MatrixSource, ResponsesSource};
+use crate::args::{Command, Inputs, MatrixFiles, MatrixSource, ResponsesSource};
 use crate::cmd::matrix::MatrixCommand;
 use crate::cmd::synth::SynthCommand;
 use crate::error::bad_input;
@@ -65,13 +65,19 @@ impl<'a> RunFiles<'a> {
         for path in &files.files {
             self.input("matrix", Some(path));
         }
+        self.matrix(&files.input.matrix);
+    }
+
+    fn inputs(&mut self, inputs: &'a Inputs) {
+        self.responses(&inputs.responses);
+        self.matrix(&inputs.matrix);
     }
 
     fn responses(&mut self, source: &'a ResponsesSource) {
         let input = source.input.as_deref().filter(|p| *p != Path::new("-"));
         self.input("responses", input);
-        self.optional_input("survey", source.survey.as_ref());
-        self.optional_input("labels map", source.labels_map.as_ref());
+        self.optional_input("survey", source.survey.survey.as_ref());
+        self.optional_input("labels map", source.answer_scale.labels_map.as_ref());
         self.output("--rejects", source.rejects.as_ref());
     }
 
@@ -80,74 +86,68 @@ impl<'a> RunFiles<'a> {
         let mut files = RunFiles::default();
         match command {
             Command::Score(a) => {
-                files.responses(&a.responses);
-                files.matrix(&a.matrix);
+                files.inputs(&a.inputs);
                 files.optional_input("model", a.scoring.learned.model.as_ref());
                 files.output("-o", a.emit.to.output.as_ref());
                 files.output("--plot", a.plot.as_ref());
             }
             Command::Roles(a) => {
-                files.matrix(&a.matrix);
+                files.matrix(&a.matrix.matrix);
                 files.output("-o", a.emit.to.output.as_ref());
             }
             Command::Survey(a) => {
-                files.optional_input("survey", a.survey.as_ref());
+                files.optional_input("survey", a.survey.survey.as_ref());
                 files.output("-o", a.emit.to.output.as_ref());
             }
             Command::Strategies(a) => files.output("-o", a.emit.to.output.as_ref()),
             Command::Matrix(MatrixCommand::Check(a)) => {
                 files.matrix_files(&a.files);
-                files.matrix(&a.matrix);
+                files.output("-o", a.emit.to.output.as_ref());
             }
             Command::Matrix(MatrixCommand::Overlap(a)) => {
                 files.matrix_files(&a.files);
-                files.matrix(&a.matrix);
                 files.output("-o", a.emit.to.output.as_ref());
                 files.output("--plot", a.plot.as_ref());
             }
             Command::Synth(SynthCommand::Matrix(a)) => files.output("-o", a.to.output.as_ref()),
             Command::Synth(SynthCommand::Responses(a)) => {
-                files.matrix(&a.matrix);
+                files.matrix(&a.matrix.matrix);
                 files.output("-o", a.to.output.as_ref());
                 files.output("--labels", a.labels.as_ref());
             }
             Command::Evaluate(a) => {
-                files.responses(&a.responses);
-                files.matrix(&a.matrix);
+                files.inputs(&a.inputs);
                 files.input("labels", Some(&a.labels));
                 files.output("-o", a.emit.to.output.as_ref());
             }
             Command::Train(a) => {
-                files.responses(&a.responses);
-                files.matrix(&a.matrix);
+                files.inputs(&a.inputs);
                 files.input("labels", Some(&a.labels));
                 files.output("-o", a.to.output.as_ref());
             }
             Command::Explain(a) => {
-                files.responses(&a.responses);
-                files.matrix(&a.matrix);
+                files.inputs(&a.inputs);
                 files.optional_input("model", a.scoring.learned.model.as_ref());
                 files.output("-o", a.emit.to.output.as_ref());
             }
             Command::Cluster(a) => {
-                files.responses(&a.responses);
-                files.matrix(&a.matrix);
+                files.inputs(&a.inputs);
                 files.output("-o", a.emit.to.output.as_ref());
                 files.output("--plot", a.plot.as_ref());
             }
             Command::Report(a) => {
-                files.responses(&a.responses);
-                files.matrix(&a.matrix);
+                files.inputs(&a.inputs);
                 files.output("-o", Some(&a.output));
             }
             Command::Assess(a) => {
-                files.matrix(&a.matrix);
-                files.optional_input("survey", a.survey.as_ref());
-                files.optional_input("labels map", a.labels_map.as_ref());
+                files.matrix(&a.matrix.matrix);
+                files.optional_input("survey", a.survey.survey.as_ref());
+                files.optional_input("labels map", a.answer_scale.labels_map.as_ref());
                 files.optional_input("answers", a.answers.as_ref());
                 files.output("--save", a.save.as_ref());
             }
-            Command::Plugins(_) | Command::Completions(_) | Command::Man | Command::External(_) => {}
+            Command::Plugins(a) => files.output("-o", a.emit.to.output.as_ref()),
+            Command::Completions(_) | Command::Man | Command::External(_) => {}
         }
         files
     }

@@ -72,6 +72,12 @@ pub fn overlap_heatmap(
 
 /// "Cap (4 vs 2), ..." for a pair.
 pub fn separating_text(matrix: &RoleMatrix, p: &RolePair) -> String {
+    separating_list(matrix, p, ", ")
+}
+
+/// The capabilities that separate a pair most, each as "Cap (4 vs 2)",
+/// joined by `separator`.
+pub fn separating_list(matrix: &RoleMatrix, p: &RolePair, separator: &str) -> String {
     p.separating
         .iter()
         .map(|s| {
@@ -83,7 +89,7 @@ pub fn separating_text(matrix: &RoleMatrix, p: &RolePair) -> String {
             )
         })
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(separator)
 }
 
 /// The warning for a near-duplicate pair.

@@ -373,3 +373,78 @@ fn a_profile_equal_to_a_role_ranks_that_role_first() {
         }
     }
 }
+
+/// A long matrix with a role named like a formula, a twin of it, and a
+/// capability no role weighs.
+const CHECKED: &str =
+    "role,capability,level,importance\n=Lead,Planning,4,2\n=Lead,Budget,3,1\n=Lead,Coding,2,0\n\
+                       Twin,Planning,4,2\nTwin,Budget,3,1\nTwin,Coding,2,0\n";
+
+#[test]
+fn matrix_check_writes_a_table_json_or_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = write(dir.path(), "m.csv", CHECKED);
+    let table = rolefit(&["matrix", "check", &m]);
+    assert!(table.ok().starts_with(&format!("ok: {m} is a valid role matrix")));
+    assert!(table
+        .ok()
+        .contains("warning: roles \"=Lead\" and \"Twin\" have identical"));
+
+    let json = rolefit(&["matrix", "check", &m, "--format", "json"]);
+    let v: Value = serde_json::from_str(json.ok()).unwrap();
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["layout"], "long (CSV)");
+    assert_eq!(
+        (v["cells"].as_u64(), v["weighted_cells"].as_u64()),
+        (Some(6), Some(4))
+    );
+    assert_eq!(v["capabilities"], 3);
+    assert_eq!(
+        (v["scale"]["min"].as_f64(), v["scale"]["max"].as_f64()),
+        (Some(1.0), Some(5.0))
+    );
+    let roles = v["roles"].as_array().unwrap();
+    assert_eq!(roles.len(), 2);
+    assert_eq!(roles[0]["name"], "=Lead");
+    assert_eq!(roles[0]["capabilities"], 2);
+    assert!((roles[0]["mean_level"].as_f64().unwrap() - 11.0 / 3.0).abs() < 1e-12);
+    let warnings = v["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(warnings[0]
+        .as_str()
+        .unwrap()
+        .contains("\"Coding\" has importance 0"));
+    assert_eq!(v["credit"], Value::Null);
+    assert!(json.stderr.is_empty(), "{}", json.stderr);
+
+    let csv = rolefit(&["matrix", "check", &m, "--format", "csv"]);
+    let (header, rows) = parse_csv(csv.ok());
+    assert_eq!(header, ["role", "capabilities", "mean_level"]);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        rows[0][0], "'=Lead",
+        "a cell that a spreadsheet would run is guarded"
+    );
+    assert_eq!(rows[1][..2], ["Twin", "2"]);
+    assert!((rows[1][2].parse::<f64>().unwrap() - 11.0 / 3.0).abs() < 1e-12);
+    // Warnings go to standard error, where they do not break the CSV.
+    assert_eq!(
+        csv.stderr.lines().filter(|l| l.starts_with("warning: ")).count(),
+        2,
+        "{}",
+        csv.stderr
+    );
+    let raw = rolefit(&["matrix", "check", &m, "--format", "csv", "--no-sanitize"]);
+    assert_eq!(parse_csv(raw.ok()).1[0][0], "=Lead");
+
+    // -o: the extension chooses the format, and the file is the output.
+    let out = dir.path().join("check.json");
+    let to_file = rolefit(&["matrix", "check", &m, "-o", out.to_str().unwrap()]);
+    assert_eq!(to_file.ok(), "");
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(written, v);
+    let refused = rolefit(&["matrix", "check", &m, "-o", "check.xlsx"]);
+    assert!(refused
+        .bad_input()
+        .contains("rolefit matrix check cannot write .xlsx"));
+}

@@ -294,6 +294,73 @@ fn the_first_executable_plugin_wins_and_the_list_says_why() {
 }
 
 #[test]
+fn the_plugin_list_is_a_table_json_or_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    script(dir.path(), "rolefit-hello", "#!/bin/sh\necho hi\n");
+    script(dir.path(), "rolefit-strategy-mine", "#!/bin/sh\nexit 1\n");
+    script(dir.path(), "rolefit-=sum", "#!/bin/sh\necho sum\n");
+    let p = Plugins::on(dir.path());
+    let path = |name: &str| dir.path().join(name).display().to_string();
+
+    let table = p.run(&["plugins"]);
+    assert!(table.ok().contains("--strategy mine") && table.ok().contains("rolefit hello"));
+
+    let json = p.run(&["plugins", "--format", "json"]);
+    let list: Value = serde_json::from_str(json.ok()).unwrap();
+    let entries: Vec<(&str, &str, &str)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            assert_eq!(e.as_object().unwrap().len(), 3, "{e}");
+            (
+                e["kind"].as_str().unwrap(),
+                e["name"].as_str().unwrap(),
+                e["path"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let (sum, hello, mine) = (
+        path("rolefit-=sum"),
+        path("rolefit-hello"),
+        path("rolefit-strategy-mine"),
+    );
+    assert_eq!(
+        entries,
+        [
+            ("subcommand", "=sum", sum.as_str()),
+            ("subcommand", "hello", hello.as_str()),
+            ("strategy", "mine", mine.as_str())
+        ]
+    );
+
+    let csv = p.run(&["plugins", "--format", "csv"]);
+    let (header, rows) = crate::util::parse_csv(csv.ok());
+    assert_eq!(header, ["kind", "name", "path"]);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(
+        rows[0][1], "'=sum",
+        "a cell that a spreadsheet would run is guarded"
+    );
+    assert_eq!(rows[2], ["strategy", "mine", mine.as_str()]);
+    let raw = p.run(&["plugins", "--format", "csv", "--no-sanitize"]);
+    assert_eq!(crate::util::parse_csv(raw.ok()).1[0][1], "=sum");
+
+    let out = dir.path().join("plugins.json");
+    assert_eq!(p.run(&["plugins", "-o", out.to_str().unwrap()]).ok(), "");
+    let written: Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(written, list);
+
+    // None found: an empty list, and the note on standard error.
+    let empty = tempfile::tempdir().unwrap();
+    let none = Plugins::on(empty.path()).env("PATH", empty.path().display().to_string());
+    let run = none.run(&["plugins", "--format", "json"]);
+    assert_eq!(run.ok(), "[]\n");
+    assert!(run.stderr.starts_with("note: no plugins found"), "{}", run.stderr);
+    assert_eq!(none.run(&["plugins", "--format", "csv"]).ok(), "kind,name,path\n");
+}
+
+#[test]
 fn an_unknown_command_suggests_the_closest_and_points_to_the_list() {
     let dir = tempfile::tempdir().unwrap();
     script(dir.path(), "rolefit-hello", HELLO);

@@ -18,15 +18,16 @@ use dialoguer::console::{style, Term};
 use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Confirm, Select};
 use rolefit_import::{ByteRecord, ColumnRole, ResponseOptions, ResponseReader, Source};
-use rolefit_model::{ProfileBatch, QualityFlags, ResponseScale, RoleMatrix, Scale, Survey};
-use rolefit_score::{explain, CompiledMatrix, Outcome, Scorer, Strategy};
+use rolefit_model::{ProfileBatch, QualityFlags, ResponseScale, Role, RoleMatrix, Scale, Survey};
+use rolefit_score::{explain, CompiledMatrix, Outcome, RankedRole, Scorer, Strategy};
 
-use crate::args::{CellSafety, InputEncoding, MatrixSource, Quiet, ScaleArg, StrategyChoice};
+use crate::args::{AnswerScaleChoice, CellSafety, MatrixInput, Quiet, ScaleArg, StrategyChoice, SurveyFile};
 use crate::error::bad_input;
 use crate::io::{open_input, Output};
 use crate::load;
 use crate::registry::{Finished, Strategies};
-use crate::render::scores::{csv_field, Renderer, ScoreFormat};
+use crate::render::bytes::csv_field;
+use crate::render::scores::{Renderer, RespondentParts, ScoreFormat};
 use crate::render::{bar, number, safe};
 use crate::settings::Settings;
 
@@ -34,23 +35,11 @@ use crate::settings::Settings;
 #[derive(Debug, Args)]
 pub struct AssessArgs {
     #[command(flatten)]
-    pub matrix: MatrixSource,
+    pub matrix: MatrixInput,
     #[command(flatten)]
-    pub encoding: InputEncoding,
-    /// A survey CSV (`id,text,capability,reverse`): its statements and the
-    /// capability each measures. Default: the built-in survey.
-    #[arg(long, value_name = "FILE")]
-    pub survey: Option<PathBuf>,
-    /// The scale answers are on: a numeric range, or a label scale
-    /// (agreement5, agreement7, frequency, like, proficiency, or one of
-    /// --labels-map). Default: the survey's scale (in a responses file, each
-    /// column's labels choose its label scale). Values are mapped linearly
-    /// onto the matrix's scale.
-    #[arg(long, value_name = "MIN..MAX|NAME")]
-    pub scale: Option<ScaleArg>,
-    /// Custom label scales: a CSV `scale,label,value` (`scale` optional).
-    #[arg(long, value_name = "FILE")]
-    pub labels_map: Option<PathBuf>,
+    pub survey: SurveyFile,
+    #[command(flatten)]
+    pub answer_scale: AnswerScaleChoice,
     /// Also save the answers to FILE as a responses CSV (`rolefit score FILE`
     /// scores it); quitting with Esc saves the answers given so far.
     #[arg(long, value_name = "FILE")]
@@ -78,10 +67,10 @@ const BAR: usize = 24;
 
 /// Runs `rolefit assess`.
 pub fn run(args: &AssessArgs, settings: &Settings) -> Result<Finished> {
-    let loaded = load::matrix(&args.matrix, settings)?;
+    let loaded = load::matrix(&args.matrix.matrix, settings)?;
     loaded.print_notes(settings);
     let matrix = loaded.matrix;
-    let survey = load::survey(args.survey.as_deref(), settings)?;
+    let survey = load::survey(args.survey.path(), settings)?;
     let capabilities = survey
         .capability_indices(&matrix)
         .map_err(|e| bad_input(format!("the survey does not fit the role matrix: {e}")))?;
@@ -207,28 +196,29 @@ fn rescore_command(args: &AssessArgs, path: &Path) -> String {
         words.push(name.into());
         words.push(value);
     };
-    if let Some(survey) = &args.survey {
+    if let Some(survey) = &args.survey.survey {
         option("--survey", survey.display().to_string());
     }
-    match &args.scale {
+    match &args.answer_scale.scale {
         Some(ScaleArg::Range(range)) => option("--scale", range.to_string()),
         Some(ScaleArg::Named(name)) => option("--scale", name.clone()),
         None => {}
     }
-    if let Some(map) = &args.labels_map {
+    if let Some(map) = &args.answer_scale.labels_map {
         option("--labels-map", map.display().to_string());
     }
-    for matrix in &args.matrix.matrix {
+    let source = &args.matrix.matrix;
+    for matrix in &source.matrix {
         option("--matrix", matrix.display().to_string());
     }
-    if args.matrix.matrix_scale != Scale::default() {
-        option("--matrix-scale", args.matrix.matrix_scale.to_string());
+    if source.matrix_scale != Scale::default() {
+        option("--matrix-scale", source.matrix_scale.to_string());
     }
-    let cells = args.matrix.limits.max_matrix_cells;
+    let cells = source.limits.max_matrix_cells;
     if cells != rolefit_import::limits::DEFAULT_MAX_MATRIX_CELLS as u64 {
         option("--max-matrix-cells", cells.to_string());
     }
-    let unzipped = args.matrix.limits.max_unzipped_mib;
+    let unzipped = source.limits.max_unzipped_mib;
     if unzipped != rolefit_import::limits::MAX_UNZIPPED_MIB {
         option("--max-unzipped-mib", unzipped.to_string());
     }
@@ -260,7 +250,7 @@ fn answer_scale(
     settings: &Settings,
 ) -> Result<(ResponseScale, Option<String>)> {
     let custom = labels(args, settings)?;
-    match &args.scale {
+    match &args.answer_scale.scale {
         None => Ok((survey.scale().clone(), None)),
         Some(ScaleArg::Range(range)) if *range == survey.scale().scale() => {
             Ok((survey.scale().clone(), None))
@@ -286,7 +276,7 @@ fn answer_scale(
 
 /// The custom label scales of `--labels-map`.
 fn labels(args: &AssessArgs, settings: &Settings) -> Result<Vec<rolefit_import::NamedScale>> {
-    match &args.labels_map {
+    match &args.answer_scale.labels_map {
         None => Ok(Vec::new()),
         Some(path) => {
             let input = crate::io::open_file(path, "labels map", settings.encoding)?;
@@ -366,43 +356,18 @@ fn ask(survey: &Survey, scale: &ResponseScale, save: Option<&Path>) -> Result<As
     let alternate = AlternateScreen::enter(std::io::stderr());
     let theme = ColorfulTheme::default();
     let options = choices(scale);
-    let items = survey.items();
-    let n = items.len();
+    let n = survey.items().len();
     let mut answers: Vec<Option<f64>> = vec![None; n];
     let mut skipped = vec![false; n];
     let mut i = 0;
     while i < n {
         let width = usize::from(term.size().1).clamp(40, 100);
-        let done = answers.iter().filter(|a| a.is_some()).count();
         let _ = term.clear_screen();
-        let mut screen = format!(
-            "{}\n{}\n\n{}  {}\n\n",
-            style(format!("Self-assessment: {}", survey.name())).bold(),
-            style(wrap(
-                "↑/↓ move, Enter chooses. \"Skip\" leaves a statement unanswered, \"Back\" returns to the \
-                 previous one, Esc quits.",
-                width
-            ))
-            .dim(),
-            bar_of(i, n, 20),
-            style(format!("statement {} of {n}, {done} answered", i + 1)).dim(),
-        );
-        screen.push_str(&style(wrap(&items[i].text, width)).bold().to_string());
-        let _ = term.write_line(&screen);
-        let mut labels: Vec<String> = options.iter().map(|(l, _)| l.clone()).collect();
-        labels.push("Skip".to_string());
-        if i > 0 {
-            labels.push("Back".to_string());
-        }
-        let default = match answers[i] {
-            Some(v) => options.iter().position(|(_, o)| *o == v).unwrap_or(0),
-            None if skipped[i] => options.len(),
-            None => options.len() / 2,
-        };
+        let _ = term.write_line(&statement_screen(survey, &answers, i, width));
         let picked = Select::with_theme(&theme)
             .with_prompt("How well does this describe you?")
-            .items(&labels)
-            .default(default)
+            .items(choice_labels(&options, i > 0))
+            .default(default_choice(&options, answers[i], skipped[i]))
             .report(false)
             .interact_on_opt(&term);
         let picked = match picked {
@@ -416,32 +381,14 @@ fn ask(survey: &Survey, scale: &ResponseScale, save: Option<&Path>) -> Result<As
             }
             Err(e) => return Err(anyhow::Error::new(e).context("asking in the terminal")),
         };
-        let step = match picked {
-            Some(k) if k < options.len() => Step::Answer(options[k].1),
-            Some(k) if k == options.len() => Step::Skip,
-            Some(_) => Step::Back,
-            None => {
-                let given = answers.iter().filter(|a| a.is_some()).count();
-                let prompt = match save {
-                    Some(path) if given > 0 => format!(
-                        "Quit now? Your {given} answer{} so far will be saved to {}.",
-                        if given == 1 { "" } else { "s" },
-                        path.display()
-                    ),
-                    _ => "Quit without a result?".to_string(),
-                };
-                let quit = Confirm::with_theme(&theme)
-                    .with_prompt(prompt)
-                    .default(false)
-                    .interact_on(&term)
-                    .unwrap_or(true);
-                if quit {
-                    return Ok(Asked::Quit(answers));
-                }
-                continue;
+        let Some(k) = picked else {
+            // Esc.
+            if confirm_quit(&term, &theme, &answers, save) {
+                return Ok(Asked::Quit(answers));
             }
+            continue;
         };
-        match step {
+        match step_of(k, &options) {
             Step::Answer(v) => {
                 answers[i] = Some(v);
                 skipped[i] = false;
@@ -457,16 +404,93 @@ fn ask(survey: &Survey, scale: &ResponseScale, save: Option<&Path>) -> Result<As
     }
     // The summary goes on the screen the user had, where it stays.
     drop(alternate);
+    let _ = term.write_line(&done_line(&answers));
+    Ok(Asked::Finished(answers))
+}
+
+/// The screen of statement `i`: the title, how to answer, the progress
+/// and the statement.
+fn statement_screen(survey: &Survey, answers: &[Option<f64>], i: usize, width: usize) -> String {
+    let items = survey.items();
+    let n = items.len();
+    let done = answers.iter().filter(|a| a.is_some()).count();
+    let mut screen = format!(
+        "{}\n{}\n\n{}  {}\n\n",
+        style(format!("Self-assessment: {}", survey.name())).bold(),
+        style(wrap(
+            "↑/↓ move, Enter chooses. \"Skip\" leaves a statement unanswered, \"Back\" returns to the \
+                 previous one, Esc quits.",
+            width
+        ))
+        .dim(),
+        bar_of(i, n, 20),
+        style(format!("statement {} of {n}, {done} answered", i + 1)).dim(),
+    );
+    screen.push_str(&style(wrap(&items[i].text, width)).bold().to_string());
+    screen
+}
+
+/// The choices offered: the scale's, then Skip, then Back but on the
+/// first statement.
+fn choice_labels(options: &[(String, f64)], back: bool) -> Vec<String> {
+    let mut labels: Vec<String> = options.iter().map(|(l, _)| l.clone()).collect();
+    labels.push("Skip".to_string());
+    if back {
+        labels.push("Back".to_string());
+    }
+    labels
+}
+
+/// The choice the cursor starts on: the answer given, Skip if skipped,
+/// else the middle of the scale.
+fn default_choice(options: &[(String, f64)], answer: Option<f64>, skipped: bool) -> usize {
+    match answer {
+        Some(v) => options.iter().position(|(_, o)| *o == v).unwrap_or(0),
+        None if skipped => options.len(),
+        None => options.len() / 2,
+    }
+}
+
+/// What choice `k` of [`choice_labels`] means.
+fn step_of(k: usize, options: &[(String, f64)]) -> Step {
+    match k {
+        k if k < options.len() => Step::Answer(options[k].1),
+        k if k == options.len() => Step::Skip,
+        _ => Step::Back,
+    }
+}
+
+/// After Esc: whether the person confirms quitting (told where the answers
+/// so far go with `save`); a failed prompt quits.
+fn confirm_quit(term: &Term, theme: &ColorfulTheme, answers: &[Option<f64>], save: Option<&Path>) -> bool {
+    let given = answers.iter().filter(|a| a.is_some()).count();
+    let prompt = match save {
+        Some(path) if given > 0 => format!(
+            "Quit now? Your {given} answer{} so far will be saved to {}.",
+            if given == 1 { "" } else { "s" },
+            path.display()
+        ),
+        _ => "Quit without a result?".to_string(),
+    };
+    Confirm::with_theme(theme)
+        .with_prompt(prompt)
+        .default(false)
+        .interact_on(term)
+        .unwrap_or(true)
+}
+
+/// The line left on the user's screen when every statement was shown.
+fn done_line(answers: &[Option<f64>]) -> String {
+    let n = answers.len();
     let answered = answers.iter().filter(|a| a.is_some()).count();
-    let _ = term.write_line(&format!(
+    format!(
         "Done: {answered} of {n} statements answered{}.\n",
         if answered < n {
             format!(", {} skipped", n - answered)
         } else {
             String::new()
         }
-    ));
-    Ok(Asked::Finished(answers))
+    )
 }
 
 /// `text` wrapped at spaces into lines of at most `width` characters.
@@ -644,7 +668,44 @@ fn report(
             return Ok(s);
         }
     };
-    s.push_str("Roles, best fit first\n");
+    s.push_str(&ranking_text(matrix, &ranked));
+    // Why: the score renderer's explained block, for the top roles.
+    let shown: Vec<_> = ranked.iter().take(top).copied().collect();
+    let explanations: Vec<_> = shown
+        .iter()
+        .map(|r| explain(compiled, strategy, values, answered, *r))
+        .collect();
+    let renderer =
+        Renderer::new(ScoreFormat::Table, matrix, strategy, true, true).with_answer_scale(answer_scale);
+    let mut rows = Vec::new();
+    renderer.row(
+        &mut Vec::new(),
+        &mut rows,
+        RespondentParts {
+            id: "Why these roles",
+            answered: profile.answered_count(0),
+            outcome: &Outcome::Ranked(shown.clone()),
+            explanations: &explanations,
+            confidence: None,
+            flags: QualityFlags::NONE,
+        },
+    );
+    s.push_str(&String::from_utf8_lossy(&renderer.footer(&rows, false)));
+    let measured: Vec<bool> = (0..matrix.capabilities().len())
+        .map(|c| item_capabilities.contains(&c))
+        .collect();
+    s.push_str(&capability_chart(
+        matrix,
+        &matrix.roles()[ranked[0].role],
+        (values, answered),
+        &measured,
+    ));
+    Ok(s)
+}
+
+/// Every role, best fit first, with its score and a bar.
+fn ranking_text(matrix: &RoleMatrix, ranked: &[RankedRole]) -> String {
+    let mut s = String::from("Roles, best fit first\n");
     let width = matrix
         .roles()
         .iter()
@@ -662,28 +723,18 @@ fn report(
         ));
     }
     s.push('\n');
-    // Why: the score renderer's explained block, for the top roles.
-    let shown: Vec<_> = ranked.iter().take(top).copied().collect();
-    let explanations: Vec<_> = shown
-        .iter()
-        .map(|r| explain(compiled, strategy, values, answered, *r))
-        .collect();
-    let renderer =
-        Renderer::new(ScoreFormat::Table, matrix, strategy, true, true).with_answer_scale(answer_scale);
-    let mut rows = Vec::new();
-    renderer.row(
-        &mut Vec::new(),
-        &mut rows,
-        "Why these roles",
-        profile.answered_count(0),
-        &Outcome::Ranked(shown.clone()),
-        &explanations,
-        None,
-        QualityFlags::NONE,
-    );
-    s.push_str(&String::from_utf8_lossy(&renderer.footer(&rows, false)));
-    // The chart: each capability, the person against the first role.
-    let best = &matrix.roles()[ranked[0].role];
+    s
+}
+
+/// The chart: each capability the statements measure (`measured`), the
+/// person's value (`values` where `answered`) against the role `best`.
+fn capability_chart(
+    matrix: &RoleMatrix,
+    best: &Role,
+    (values, answered): (&[f64], &[bool]),
+    measured: &[bool],
+) -> String {
+    let mut s = String::new();
     let scale = matrix.scale();
     let fraction = |v: f64| (v - scale.min()) / scale.width();
     let name_width = matrix
@@ -698,9 +749,6 @@ fn report(
          your bar)\n",
         best.name, scale
     ));
-    let measured: Vec<bool> = (0..matrix.capabilities().len())
-        .map(|c| item_capabilities.contains(&c))
-        .collect();
     for (c, cap) in matrix.capabilities().iter().enumerate() {
         if !measured[c] {
             continue;
@@ -722,7 +770,7 @@ fn report(
             number(level, 2)
         ));
     }
-    Ok(s)
+    s
 }
 
 /// `bar` padded to the chart's width, with `│` at the role's level.
@@ -788,6 +836,31 @@ mod tests {
         );
         assert!(fitted.lines().all(|l| l.chars().count() <= 40), "{fitted}");
         assert_eq!(fit_lines("short\n", 40), "short\n");
+    }
+
+    #[test]
+    fn the_choices_their_default_and_their_meaning() {
+        let options = vec![
+            ("Never".to_string(), 1.0),
+            ("Often".to_string(), 2.0),
+            ("Always".to_string(), 3.0),
+        ];
+        assert_eq!(
+            choice_labels(&options, false),
+            ["Never", "Often", "Always", "Skip"]
+        );
+        assert_eq!(choice_labels(&options, true).last().unwrap(), "Back");
+        assert_eq!(default_choice(&options, Some(3.0), false), 2);
+        assert_eq!(default_choice(&options, None, true), 3, "Skip");
+        assert_eq!(default_choice(&options, None, false), 1, "the middle");
+        assert_eq!(step_of(0, &options), Step::Answer(1.0));
+        assert_eq!(step_of(3, &options), Step::Skip);
+        assert_eq!(step_of(4, &options), Step::Back);
+        assert_eq!(
+            done_line(&[Some(1.0), None]),
+            "Done: 1 of 2 statements answered, 1 skipped.\n"
+        );
+        assert_eq!(done_line(&[Some(1.0)]), "Done: 1 of 1 statements answered.\n");
     }
 
     #[test]

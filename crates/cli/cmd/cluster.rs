@@ -19,10 +19,7 @@ use rolefit_model::{ProfileBatch, RoleMatrix};
 use rolefit_score::{Scorer, Strategy};
 use serde_json::json;
 
-use crate::args::{
-    CellSafety, Centring, ClusterChoice, Emit, InputEncoding, ListFormat, MatrixSource, MinAnswered, Quiet,
-    ResponsesSource, StrategyChoice,
-};
+use crate::args::{Centring, ClusterChoice, Emit, Inputs, ListFormat, MinAnswered, Quiet, StrategyChoice};
 use crate::cohort::{
     cluster, cluster_error, cluster_plot, load_cohort, map_title, ClusterMap, Clustered, Cohort, Grouping,
 };
@@ -37,11 +34,7 @@ use crate::settings::Settings;
 #[derive(Debug, Args)]
 pub struct ClusterArgs {
     #[command(flatten)]
-    pub responses: ResponsesSource,
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    #[command(flatten)]
-    pub encoding: InputEncoding,
+    pub inputs: Inputs,
     #[command(flatten)]
     pub grouping: ClusterChoice,
     #[command(flatten)]
@@ -55,8 +48,6 @@ pub struct ClusterArgs {
     pub centring: Centring,
     #[command(flatten)]
     pub emit: Emit<ListFormat>,
-    #[command(flatten)]
-    pub cells: CellSafety,
     /// Also draw the result as an SVG picture: the respondents in 2-D
     /// (PCA), coloured by cluster.
     #[arg(long, value_name = "FILE.svg")]
@@ -73,7 +64,7 @@ pub fn run(args: &ClusterArgs, settings: &Settings) -> Result<Finished> {
     let chosen =
         crate::strategy::by_name(strategies.registry(), &args.choice.strategy, args.centring.center)?;
     let strategy = chosen.get();
-    let mut cohort = load_cohort(&args.responses, &args.matrix, settings)?;
+    let mut cohort = load_cohort(&args.inputs.responses, &args.inputs.matrix, settings)?;
     cohort.loaded.print_notes(settings);
     let needed = Scorer::new(&cohort.compiled, strategy)
         .min_answered(args.answered.keeping())

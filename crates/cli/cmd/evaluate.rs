@@ -17,10 +17,7 @@ use rolefit_model::RoleMatrix;
 use rolefit_score::{Centred, Registry, ScoreError, BUILTIN_STRATEGIES};
 use serde_json::{json, Value};
 
-use crate::args::{
-    CellSafety, Center, Centring, Emit, InputEncoding, MatrixSource, MinAnswered, PluginTimeout, Quiet,
-    ResponsesSource,
-};
+use crate::args::{Center, Centring, Emit, Inputs, MinAnswered, PluginTimeout, Quiet};
 use crate::error::bad_input;
 use crate::io::Output;
 use crate::labels::labels_warning;
@@ -34,11 +31,7 @@ use crate::settings::Settings;
 #[derive(Debug, Args)]
 pub struct EvaluateArgs {
     #[command(flatten)]
-    pub responses: ResponsesSource,
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    #[command(flatten)]
-    pub encoding: InputEncoding,
+    pub inputs: Inputs,
     /// The role of each respondent: a CSV `respondent,role`.
     #[arg(long, value_name = "FILE")]
     pub labels: PathBuf,
@@ -66,8 +59,6 @@ pub struct EvaluateArgs {
     #[command(flatten)]
     pub emit: Emit<EvaluateFormat>,
     #[command(flatten)]
-    pub cells: CellSafety,
-    #[command(flatten)]
     pub quiet: Quiet,
 }
 
@@ -90,11 +81,11 @@ const PROGRESS_FROM: u64 = 100_000;
 
 /// Runs `rolefit evaluate`.
 pub fn run(args: &EvaluateArgs, settings: &Settings) -> Result<Finished> {
-    let loaded = load::matrix(&args.matrix, settings)?;
+    let loaded = load::matrix(&args.inputs.matrix, settings)?;
     loaded.print_notes(settings);
     let matrix = loaded.matrix;
-    let batch = load::responses_unique(&args.responses, &matrix, settings)?;
-    let input = input_name(args.responses.input.as_deref());
+    let batch = load::responses_unique(&args.inputs.responses, &matrix, settings)?;
+    let input = input_name(args.inputs.responses.input.as_deref());
     let labels = load::role_labels(&args.labels, &matrix, settings.encoding)?;
     // The labelled respondents are evaluated; the others are counted.
     let labelled = labels.labelled(&batch, &input)?;

@@ -11,9 +11,7 @@ use rolefit_score::whatif::{what_it_takes, Improvement, Plan, WhatIf, WhatIfOpti
 use rolefit_score::{CompiledMatrix, Outcome, RankedRole, ScoreError, Scorer};
 use serde_json::{json, Value};
 
-use crate::args::{
-    CellSafety, Emit, InputEncoding, ListFormat, MatrixSource, MinAnswered, Quiet, ResponsesSource, Scoring,
-};
+use crate::args::{Emit, Inputs, ListFormat, MinAnswered, Quiet, Scoring};
 use crate::error::bad_input;
 use crate::io::Output;
 use crate::load;
@@ -25,11 +23,7 @@ use crate::settings::Settings;
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     #[command(flatten)]
-    pub responses: ResponsesSource,
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    #[command(flatten)]
-    pub encoding: InputEncoding,
+    pub inputs: Inputs,
     /// The role to reach: its name or id.
     #[arg(long, value_name = "ROLE")]
     pub target: String,
@@ -44,16 +38,12 @@ pub struct ExplainArgs {
     #[command(flatten)]
     pub emit: Emit<ListFormat>,
     #[command(flatten)]
-    pub cells: CellSafety,
-    #[command(flatten)]
     pub quiet: Quiet,
 }
 
 /// Runs `rolefit explain`.
 pub fn run(args: &ExplainArgs, settings: &Settings) -> Result<Finished> {
-    let loaded = load::matrix_for_model(&args.matrix, args.scoring.learned.model.as_deref(), settings)?;
-    loaded.print_notes(settings);
-    let matrix = loaded.matrix;
+    let matrix = load::scoring_matrix(&args.inputs.matrix, &args.scoring, settings)?;
     let target = matrix.role_index(&args.target).ok_or_else(|| {
         let names: Vec<&str> = matrix.roles().iter().map(|r| r.name.as_str()).collect();
         let hint = closest(&args.target, names.iter().copied())
@@ -65,7 +55,7 @@ pub fn run(args: &ExplainArgs, settings: &Settings) -> Result<Finished> {
             rolefit_model::first_few(&names, ", ")
         ))
     })?;
-    let (batch, answer_scale) = load::responses_and_scale(&args.responses, &matrix, settings)?;
+    let (batch, answer_scale) = load::responses_and_scale(&args.inputs.responses, &matrix, settings)?;
     let strategies = Strategies::open(args.scoring.choice.plugin.duration())?;
     let chosen = crate::strategy::choose(&strategies, &args.scoring, &matrix, settings)?;
     let strategy = chosen.get();

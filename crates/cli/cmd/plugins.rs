@@ -19,18 +19,23 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 use rolefit_model::{ProfileBatch, RoleMatrix};
 use rolefit_score::CompiledMatrix;
+use serde_json::json;
 
-use crate::args::PluginTimeout;
+use crate::args::{Emit, ListFormat, PluginTimeout};
 use crate::error::bad_input;
-use crate::external::{self, printable, seconds, Discovery, Kind, Session};
+use crate::external::{self, printable, seconds, Discovery, Found, Kind, Session};
 use crate::io::Output;
 use crate::render::{closest, table};
+use crate::settings::Settings;
 
 /// `rolefit plugins`
 #[derive(Debug, Args)]
 pub struct PluginsArgs {
     #[command(subcommand)]
     pub command: Option<PluginsCommand>,
+    // The list's format and file (not `check`'s report).
+    #[command(flatten)]
+    pub emit: Emit<ListFormat>,
 }
 
 /// `rolefit plugins ...`
@@ -51,49 +56,79 @@ pub struct PluginCheckArgs {
 }
 
 /// Runs `rolefit plugins` (the list) or `rolefit plugins check NAME`.
-pub fn run(args: &PluginsArgs) -> Result<()> {
+pub fn run(args: &PluginsArgs, settings: &Settings) -> Result<()> {
     match &args.command {
-        None => list(),
+        None => list(&args.emit, settings),
         Some(PluginsCommand::Check(a)) => check(a),
     }
 }
 
-/// Lists the plugins that run, then warns (on standard error) about the
-/// ones that do not.
-fn list() -> Result<()> {
+/// Lists the plugins that run (as a table, or JSON or CSV with `kind`,
+/// `name` and `path`), then warns (on standard error) about the ones that
+/// do not.
+fn list(emit: &Emit<ListFormat>, settings: &Settings) -> Result<()> {
+    let format = emit.chosen("plugins")?;
     let found = external::search();
-    let mut out = Output::create(None)?;
-    if found.plugins.is_empty() {
-        writeln!(
-            out,
-            "no plugins found in ROLEFIT_PLUGIN_PATH or PATH ({} directories searched); \
-             a plugin is an executable rolefit-NAME (a subcommand) or rolefit-strategy-NAME (a strategy)",
-            found.dirs.len()
-        )?;
-    } else {
-        let mut t = table(["Kind", "Name", "Use as", "Path"]);
-        let mut plugins: Vec<_> = found.plugins.iter().collect();
-        plugins.sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| a.name.cmp(&b.name)));
-        for p in plugins {
-            let use_as = match p.kind {
-                Kind::Subcommand => format!("rolefit {}", p.name),
-                Kind::Strategy => format!("--strategy {}", p.name),
-            };
-            t.add_row(vec![
-                p.kind.to_string(),
-                p.name.clone(),
-                use_as,
-                p.path.display().to_string(),
-            ]);
+    let mut plugins: Vec<_> = found.plugins.iter().collect();
+    plugins.sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| a.name.cmp(&b.name)));
+    let fields = |p: &Found| [p.kind.to_string(), p.name.clone(), p.path.display().to_string()];
+    let none_found = format!(
+        "no plugins found in ROLEFIT_PLUGIN_PATH or PATH ({} directories searched); \
+         a plugin is an executable rolefit-NAME (a subcommand) or rolefit-strategy-NAME (a strategy)",
+        found.dirs.len()
+    );
+    let mut out = Output::create(emit.output())?;
+    match format {
+        ListFormat::Table if plugins.is_empty() => writeln!(out, "{none_found}")?,
+        ListFormat::Table => {
+            let mut t = table(["Kind", "Name", "Use as", "Path"]);
+            for p in &plugins {
+                let [kind, name, path] = fields(p);
+                // How to use it: for people, so only in the table.
+                let use_as = match p.kind {
+                    Kind::Subcommand => format!("rolefit {name}"),
+                    Kind::Strategy => format!("--strategy {name}"),
+                };
+                t.add_row(vec![kind, name, use_as, path]);
+            }
+            writeln!(out, "{t}")?;
         }
-        writeln!(out, "{t}")?;
+        ListFormat::Json => {
+            let list: Vec<serde_json::Map<String, serde_json::Value>> = plugins
+                .iter()
+                .map(|p| {
+                    LIST_COLUMNS
+                        .iter()
+                        .zip(fields(p))
+                        .map(|(k, v)| (k.to_string(), json!(v)))
+                        .collect()
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &list)?;
+            writeln!(out)?;
+        }
+        ListFormat::Csv => {
+            let mut w = csv::Writer::from_writer(&mut out);
+            w.write_record(LIST_COLUMNS)?;
+            for p in &plugins {
+                // File names are the user's.
+                crate::render::write_safe(&mut w, fields(p), settings.sanitize)?;
+            }
+            w.flush()?;
+        }
     }
     out.finish()?;
+    if plugins.is_empty() && format != ListFormat::Table && !settings.quiet {
+        eprintln!("note: {none_found}");
+    }
     for w in &found.warnings {
         eprintln!("warning: {w}");
     }
     Ok(())
 }
+
+/// The columns of the plugin list in CSV (and the keys in JSON).
+const LIST_COLUMNS: [&str; 3] = ["kind", "name", "path"];
 
 /// Runs a strategy plugin through the whole protocol on the built-in
 /// matrix and reports each step; fails (exit 1) at the first problem.

@@ -34,8 +34,7 @@ use rolefit_score::{Outcome, RankedRole, Scorer, Strategy};
 
 use self::privacy::{suppress, Cell};
 use crate::args::{
-    CellSafety, Centring, ClusterChoice, InputEncoding, MatrixSource, MinAnswered, OverlapLimit, Quiet,
-    ResponsesSource, StrategyChoice,
+    CellSafety, Centring, ClusterChoice, Inputs, MinAnswered, OverlapLimit, Quiet, StrategyChoice,
 };
 use crate::cohort::{
     cluster, cluster_error, cluster_plot, load_cohort, ClusterMap, Cohort, Grouping, DEFAULT_K_RANGE,
@@ -54,11 +53,7 @@ use crate::settings::Settings;
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     #[command(flatten)]
-    pub responses: ResponsesSource,
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    #[command(flatten)]
-    pub encoding: InputEncoding,
+    pub inputs: Inputs,
     #[command(flatten)]
     pub choice: StrategyChoice,
     #[command(flatten)]
@@ -116,7 +111,7 @@ pub fn run(args: &ReportArgs, settings: &Settings) -> Result<Finished> {
     let chosen =
         crate::strategy::by_name(strategies.registry(), &args.choice.strategy, args.centring.center)?;
     let strategy = chosen.get();
-    let cohort = load_cohort(&args.responses, &args.matrix, settings)?;
+    let cohort = load_cohort(&args.inputs.responses, &args.inputs.matrix, settings)?;
     check_size(&cohort.loaded.matrix, args.overlap_limit)?;
     cohort.loaded.print_notes(settings);
     let html = build(

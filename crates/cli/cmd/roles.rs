@@ -7,7 +7,7 @@ use clap::Args;
 use rolefit_model::RoleMatrix;
 use serde_json::json;
 
-use crate::args::{CellSafety, Emit, InputEncoding, ListFormat, MatrixSource, Quiet};
+use crate::args::{Emit, ListFormat, MatrixInput, Quiet};
 use crate::io::Output;
 use crate::load;
 use crate::render::{number, safe, table};
@@ -17,13 +17,9 @@ use crate::settings::Settings;
 #[derive(Debug, Args)]
 pub struct RolesArgs {
     #[command(flatten)]
-    pub matrix: MatrixSource,
-    #[command(flatten)]
-    pub encoding: InputEncoding,
+    pub matrix: MatrixInput,
     #[command(flatten)]
     pub emit: Emit<ListFormat>,
-    #[command(flatten)]
-    pub cells: CellSafety,
     #[command(flatten)]
     pub quiet: Quiet,
 }
@@ -33,7 +29,7 @@ const GRID_MAX_ROLES: usize = 6;
 
 /// Runs `rolefit roles`.
 pub fn run(args: &RolesArgs, settings: &Settings) -> Result<()> {
-    let loaded = load::matrix(&args.matrix, settings)?;
+    let loaded = load::matrix(&args.matrix.matrix, settings)?;
     loaded.print_notes(settings);
     let matrix = loaded.matrix;
     let format = args.emit.chosen("roles")?;

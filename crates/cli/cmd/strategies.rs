@@ -7,7 +7,7 @@ use clap::Args;
 use rolefit_score::DEFAULT_STRATEGY;
 use serde_json::json;
 
-use crate::args::{CellSafety, Emit, ListFormat};
+use crate::args::{Emit, ListFormat};
 use crate::io::Output;
 use crate::registry::{Finished, Strategies};
 use crate::render::table;
@@ -18,8 +18,6 @@ use crate::settings::Settings;
 pub struct StrategiesArgs {
     #[command(flatten)]
     pub emit: Emit<ListFormat>,
-    #[command(flatten)]
-    pub cells: CellSafety,
 }
 
 /// Runs `rolefit strategies`: the built-ins, then strategy plugins found

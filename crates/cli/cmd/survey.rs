@@ -1,7 +1,6 @@
 //! `rolefit survey`: the statements of a survey.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
@@ -9,7 +8,7 @@ use rolefit_import::builtin;
 use rolefit_model::Survey;
 use serde_json::json;
 
-use crate::args::{CellSafety, Emit, InputEncoding, ListFormat};
+use crate::args::{Emit, InputEncoding, ListFormat, SurveyFile};
 use crate::io::Output;
 use crate::load;
 use crate::render::{number, safe, table};
@@ -18,21 +17,17 @@ use crate::settings::Settings;
 /// `rolefit survey`
 #[derive(Debug, Args)]
 pub struct SurveyArgs {
-    /// A survey CSV (`id,text,capability,reverse`): its statements and the
-    /// capability each measures. Default: the built-in survey.
-    #[arg(long, value_name = "FILE")]
-    pub survey: Option<PathBuf>,
+    #[command(flatten)]
+    pub survey: SurveyFile,
     #[command(flatten)]
     pub encoding: InputEncoding,
     #[command(flatten)]
     pub emit: Emit<ListFormat>,
-    #[command(flatten)]
-    pub cells: CellSafety,
 }
 
 /// Runs `rolefit survey`.
 pub fn run(args: &SurveyArgs, settings: &Settings) -> Result<()> {
-    let survey = load::survey(args.survey.as_deref(), settings)?;
+    let survey = load::survey(args.survey.path(), settings)?;
     let format = args.emit.chosen("survey")?;
     let mut out = Output::create(args.emit.output())?;
     match format {

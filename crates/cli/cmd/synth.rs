@@ -39,9 +39,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
 use rolefit_model::Scale;
 
-use crate::args::{
-    parse_fraction, parse_non_negative, CellSafety, InputEncoding, MatrixSource, OutputFile, Quiet,
-};
+use crate::args::{parse_fraction, parse_non_negative, CellSafety, MatrixInput, OutputFile, Quiet};
 use crate::error::bad_input;
 use crate::io::Output;
 use crate::load;
@@ -79,9 +77,7 @@ pub struct SynthMatrixArgs {
 #[derive(Debug, Args)]
 pub struct SynthResponsesArgs {
     #[command(flatten)]
-    pub matrix: MatrixSource,
-    #[command(flatten)]
-    pub encoding: InputEncoding,
+    pub matrix: MatrixInput,
     /// Number of respondents.
     #[arg(long, value_name = "N")]
     pub rows: u64,
@@ -159,7 +155,7 @@ pub fn responses(args: &SynthResponsesArgs, settings: &Settings) -> Result<()> {
             }));
         }
     }
-    let loaded = load::matrix(&args.matrix, settings)?;
+    let loaded = load::matrix(&args.matrix.matrix, settings)?;
     loaded.print_notes(settings);
     let matrix = loaded.matrix;
     let (lo, hi) = whole_points(matrix.scale())?;

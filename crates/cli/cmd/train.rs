@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use rolefit_learn::learned::{self, Method, TrainParams};
 use rolefit_score::Strategy;
 
-use crate::args::{CellSafety, InputEncoding, MatrixSource, MinAnswered, OutputFile, Quiet, ResponsesSource};
+use crate::args::{CellSafety, Inputs, MinAnswered, OutputFile, Quiet};
 use crate::error::bad_input;
 use crate::io::Output;
 use crate::labels::labels_warning;
@@ -20,11 +20,7 @@ use crate::settings::Settings;
 #[derive(Debug, Args)]
 pub struct TrainArgs {
     #[command(flatten)]
-    pub responses: ResponsesSource,
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    #[command(flatten)]
-    pub encoding: InputEncoding,
+    pub inputs: Inputs,
     /// The role of each respondent: a CSV `respondent,role`.
     #[arg(long, value_name = "FILE")]
     pub labels: PathBuf,
@@ -61,11 +57,11 @@ pub enum TrainMethod {
 
 /// Runs `rolefit train`.
 pub fn run(args: &TrainArgs, settings: &Settings) -> Result<()> {
-    let loaded = load::matrix(&args.matrix, settings)?;
+    let loaded = load::matrix(&args.inputs.matrix, settings)?;
     loaded.print_notes(settings);
     let matrix = &loaded.matrix;
-    let batch = load::responses_unique(&args.responses, matrix, settings)?;
-    let input = input_name(args.responses.input.as_deref());
+    let batch = load::responses_unique(&args.inputs.responses, matrix, settings)?;
+    let input = input_name(args.inputs.responses.input.as_deref());
     let labels = load::role_labels(&args.labels, matrix, settings.encoding)?;
     let (labels, unused) = labels.align(&batch, &input)?;
     labels_warning(unused, &args.labels, &input);

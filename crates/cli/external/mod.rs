@@ -18,7 +18,7 @@ mod session;
 mod strategy;
 mod wire;
 
-pub use discover::{Discovery, Kind, PREFIX, STRATEGY_PREFIX};
+pub use discover::{Discovery, Found, Kind, PREFIX, STRATEGY_PREFIX};
 pub use process::printable;
 pub use session::{seconds, Session};
 pub use strategy::ExternalStrategy;

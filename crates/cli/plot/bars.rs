@@ -6,7 +6,7 @@ use anyhow::Result;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{colour, drawing, font, render, shorten, text_width, GRID, INK};
+use super::{colour, drawing, font, render, shorten, widest, GRID, INK};
 
 /// A count as a chart shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,12 +23,7 @@ const GREY: RGBColor = RGBColor(0x88, 0x88, 0x88);
 /// shown count; `suppressed` is written where a count is withheld.
 pub fn hbars(title: &str, rows: &[(String, Count)], suppressed: &str, total: u64) -> Result<String> {
     let labels: Vec<String> = rows.iter().map(|(l, _)| shorten(l, 40)).collect();
-    let label_w = labels
-        .iter()
-        .map(|l| text_width(l, 13.0))
-        .max()
-        .unwrap_or(0)
-        .min(320);
+    let label_w = widest(&labels, 13.0, 320);
     let left = label_w + 24;
     let bar_max = 520;
     let row_h = 28;

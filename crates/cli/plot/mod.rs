@@ -57,11 +57,14 @@ pub fn colour(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
+/// The drawing area a chart is drawn on: the whole SVG document.
+pub type Root<'b> = DrawingArea<SVGBackend<'b>, plotters::coord::Shift>;
+
 /// Draws on a `width` x `height` SVG canvas with `draw` and returns the
 /// document, titled `title`.
 pub fn render<F>(width: u32, height: u32, title: &str, draw: F) -> Result<String>
 where
-    F: FnOnce(&DrawingArea<SVGBackend<'_>, plotters::coord::Shift>) -> Result<()>,
+    F: FnOnce(&Root<'_>) -> Result<()>,
 {
     let mut svg = String::new();
     {
@@ -158,6 +161,36 @@ pub fn shorten(text: &str, max: usize) -> String {
         s.push('…');
         s
     }
+}
+
+/// Draws `title` at the top left of `area` and `note`, if any, in grey
+/// under it at `note_size` points.
+///
+/// # Errors
+/// Only a failure to draw.
+pub fn heading(area: &Root<'_>, title: &str, note: Option<&str>, note_size: f64) -> Result<()> {
+    area.draw(&Text::new(title.to_string(), (16, 12), font(18.0)))
+        .map_err(drawing)?;
+    if let Some(note) = note {
+        area.draw(&Text::new(
+            note.to_string(),
+            (16, 40),
+            font(note_size).color(&RGBColor(0x66, 0x66, 0x66)),
+        ))
+        .map_err(drawing)?;
+    }
+    Ok(())
+}
+
+/// The width of the widest of `labels` at `size` points, at most `max`
+/// pixels (0 for none).
+pub fn widest(labels: &[String], size: f64, max: i32) -> i32 {
+    labels
+        .iter()
+        .map(|l| text_width(l, size))
+        .max()
+        .unwrap_or(0)
+        .min(max)
 }
 
 /// A generous estimate of the width in pixels of `text` at `size` pixels

@@ -9,7 +9,7 @@ use anyhow::Result;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{colour, drawing, font, render, shorten, GRID, INK};
+use super::{colour, drawing, font, heading, render, shorten, GRID, INK};
 
 /// What a cluster map shows.
 #[derive(Debug, Clone)]
@@ -39,16 +39,7 @@ pub fn cluster_map(m: &ClusterMap<'_>) -> Result<String> {
     let radius = if m.points.len() > 2_000 { 2 } else { 3 };
     render(960, 720, m.title, |root| {
         let (head, body) = root.split_vertically(if m.note.is_some() { 66 } else { 44 });
-        head.draw(&Text::new(m.title.to_string(), (16, 12), font(18.0)))
-            .map_err(drawing)?;
-        if let Some(note) = m.note {
-            head.draw(&Text::new(
-                note.to_string(),
-                (16, 40),
-                font(12.0).color(&RGBColor(0x66, 0x66, 0x66)),
-            ))
-            .map_err(drawing)?;
-        }
+        heading(&head, m.title, m.note, 12.0)?;
         let mut chart = ChartBuilder::on(&body)
             .margin(16)
             .x_label_area_size(44)

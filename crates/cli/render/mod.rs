@@ -1,5 +1,6 @@
 //! Small helpers shared by the renderers.
 
+pub mod bytes;
 pub mod scores;
 
 use std::borrow::Cow;

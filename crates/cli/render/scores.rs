@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 
 use clap::ValueEnum;
 
+use crate::render::bytes::{csv_field, push_fixed6, Piece};
 use crate::render::{bar, safe, signed, table, AnswerScale};
 
 /// Output formats for scores.
@@ -40,6 +41,23 @@ pub enum TableRow {
     Block(String),
 }
 
+/// One scored respondent, as the renderer takes it.
+#[derive(Clone, Copy)]
+pub struct RespondentParts<'a> {
+    /// The respondent's id.
+    pub id: &'a str,
+    /// How many of the matrix's capabilities they answered.
+    pub answered: usize,
+    /// Their ranking, or why they were not ranked.
+    pub outcome: &'a Outcome,
+    /// One explanation per ranked role (empty without `--explain`).
+    pub explanations: &'a [Explanation],
+    /// Their confidence (`--confidence`), if computed.
+    pub confidence: Option<&'a Confidence>,
+    /// Their quality flags.
+    pub flags: QualityFlags,
+}
+
 /// Renders scored respondents in one output format.
 pub struct Renderer<'m> {
     format: ScoreFormat,
@@ -51,43 +69,6 @@ pub struct Renderer<'m> {
     /// `,0,ranked`, `,1,ranked`, ...: the end of a ranked row by the number
     /// of capabilities answered.
     ranked_tails: Vec<Piece>,
-}
-
-/// The size short pieces of output are padded to.
-const PIECE: usize = 32;
-
-/// Bytes of output appended over and over (a role's field, a rank), kept
-/// padded to [`PIECE`] bytes when short: appending one is then a copy of
-/// a fixed size and a truncation, a few moves, rather than a call to
-/// `memcpy` for a handful of bytes (three rows per respondent make that a
-/// measurable share of the time).
-#[derive(Debug, Clone)]
-struct Piece {
-    text: Vec<u8>,
-    padded: Option<[u8; PIECE]>,
-}
-
-impl Piece {
-    fn new(text: Vec<u8>) -> Self {
-        let padded = (text.len() <= PIECE).then(|| {
-            let mut padded = [0; PIECE];
-            padded[..text.len()].copy_from_slice(&text);
-            padded
-        });
-        Piece { text, padded }
-    }
-
-    #[inline]
-    fn push_to(&self, out: &mut Vec<u8>) {
-        match &self.padded {
-            Some(padded) => {
-                let at = out.len();
-                out.extend_from_slice(padded);
-                out.truncate(at + self.text.len());
-            }
-            None => out.extend_from_slice(&self.text),
-        }
-    }
 }
 
 /// What every renderer needs to name things.
@@ -248,46 +229,30 @@ impl<'m> Renderer<'m> {
     }
 
     /// Renders one respondent: bytes into `out`, or a row into `table`.
-    #[allow(clippy::too_many_arguments)] // one respondent's parts, from one call site
-    pub fn row(
-        &self,
-        out: &mut Vec<u8>,
-        table: &mut Vec<TableRow>,
-        respondent: &str,
-        answered: usize,
-        outcome: &Outcome,
-        explanations: &[Explanation],
-        confidence: Option<&Confidence>,
-        flags: QualityFlags,
-    ) {
+    pub fn row(&self, out: &mut Vec<u8>, table: &mut Vec<TableRow>, parts: RespondentParts) {
         let ctx = &self.ctx;
         // Only ranked respondents have a confidence.
-        let confidence = confidence.filter(|_| ctx.confidence && matches!(outcome, Outcome::Ranked(_)));
+        let confidence = parts
+            .confidence
+            .filter(|_| ctx.confidence && matches!(parts.outcome, Outcome::Ranked(_)));
+        let p = RespondentParts { confidence, ..parts };
         match self.format {
-            ScoreFormat::Csv => self.csv_rows(
-                out,
-                respondent,
-                answered,
-                outcome,
-                explanations,
-                confidence,
-                flags,
-            ),
+            ScoreFormat::Csv => self.csv_rows(out, &p),
             ScoreFormat::Json => {
                 out.extend_from_slice(b",\n");
-                let value = ctx.json(respondent, answered, outcome, explanations, confidence, flags);
+                let value = ctx.json(&p);
                 // Serialising a Value into a Vec cannot fail.
                 let _ = serde_json::to_writer_pretty(&mut *out, &value);
             }
             ScoreFormat::Ndjson => {
-                let value = ctx.json(respondent, answered, outcome, explanations, confidence, flags);
+                let value = ctx.json(&p);
                 let _ = serde_json::to_writer(&mut *out, &value);
                 out.push(b'\n');
             }
             ScoreFormat::Table if ctx.explain => {
-                let mut block = ctx.block(respondent, answered, outcome, explanations);
-                if ctx.flags && !flags.is_empty() {
-                    let names: Vec<&str> = flags.names().collect();
+                let mut block = ctx.block(&p);
+                if ctx.flags && !p.flags.is_empty() {
+                    let names: Vec<&str> = p.flags.names().collect();
                     block.push_str(&format!("  flags: {}\n", names.join(", ")));
                 }
                 if let Some(c) = confidence {
@@ -299,33 +264,30 @@ impl<'m> Renderer<'m> {
                 table.push(TableRow::Block(block));
             }
             ScoreFormat::Table => table.push(TableRow::Compact(
-                respondent.to_string(),
-                answered,
-                outcome.clone(),
+                p.id.to_string(),
+                p.answered,
+                p.outcome.clone(),
                 confidence.copied(),
-                flags,
+                p.flags,
             )),
         }
     }
 
     /// The long CSV rows of one respondent, written field by field.
-    #[allow(clippy::too_many_arguments)] // one respondent's parts, from one call site
-    fn csv_rows(
-        &self,
-        out: &mut Vec<u8>,
-        respondent: &str,
-        answered: usize,
-        outcome: &Outcome,
-        explanations: &[Explanation],
-        confidence: Option<&Confidence>,
-        flags: QualityFlags,
-    ) {
+    fn csv_rows(&self, out: &mut Vec<u8>, p: &RespondentParts) {
+        let RespondentParts {
+            answered,
+            explanations,
+            confidence,
+            flags,
+            ..
+        } = *p;
         // The id is escaped once, into the first row; later rows copy it
         // from there.
         let id_start = out.len();
-        csv_field(out, &safe(respondent, self.ctx.sanitize));
+        csv_field(out, &safe(p.id, self.ctx.sanitize));
         let id = id_start..out.len();
-        match outcome {
+        match p.outcome {
             Outcome::Ranked(ranked) => {
                 for (i, r) in ranked.iter().enumerate() {
                     if i > 0 {
@@ -384,67 +346,6 @@ fn push_flags(out: &mut Vec<u8>, flags: QualityFlags) {
     let _ = write!(out, ",{flags}");
 }
 
-/// Appends `text` as one CSV field, quoted (with quotes doubled) when it
-/// holds a comma, a quote or a line break, as RFC 4180 asks.
-pub fn csv_field(out: &mut Vec<u8>, text: &str) {
-    if !text.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
-        out.extend_from_slice(text.as_bytes());
-        return;
-    }
-    out.push(b'"');
-    for b in text.bytes() {
-        if b == b'"' {
-            out.push(b'"');
-        }
-        out.push(b);
-    }
-    out.push(b'"');
-}
-
-/// `00`, `01`, ... `99`.
-const DIGIT_PAIRS: &[u8; 200] = b"\
-    0001020304050607080910111213141516171819\
-    2021222324252627282930313233343536373839\
-    4041424344454647484950515253545556575859\
-    6061626364656667686970717273747576777879\
-    8081828384858687888990919293949596979899";
-
-/// Appends `value` with exactly six decimals (rounded half away from zero
-/// at the sixth), without the formatting machinery for the common case of
-/// a moderate finite value.
-pub fn push_fixed6(out: &mut Vec<u8>, value: f64) {
-    if !(value.is_finite() && value.abs() < 1e12) {
-        out.extend_from_slice(format!("{value:.6}").as_bytes());
-        return;
-    }
-    let scaled = rolefit_score::round_half_away(value.abs() * 1e6) as u64;
-    if value < 0.0 && scaled != 0 {
-        out.push(b'-');
-    }
-    if scaled < 10_000_000 {
-        // One digit before the point (every score of the built-in
-        // strategies): eight bytes, written at once, the decimals two at a
-        // time from a table (three independent divisions rather than a
-        // chain of six).
-        let (high, low) = (scaled / 10_000, scaled % 10_000);
-        let pair = |n: u64| {
-            let at = 2 * n as usize;
-            [DIGIT_PAIRS[at], DIGIT_PAIRS[at + 1]]
-        };
-        let [a, b] = pair(high % 100);
-        let [c, d] = pair(low / 100);
-        let [e, f] = pair(low % 100);
-        out.extend_from_slice(&[b'0' + (high / 100) as u8, b'.', a, b, c, d, e, f]);
-        return;
-    }
-    let mut digits = itoa::Buffer::new();
-    out.extend_from_slice(digits.format(scaled / 1_000_000).as_bytes());
-    out.push(b'.');
-    let frac = digits.format(scaled % 1_000_000).as_bytes();
-    out.extend(std::iter::repeat_n(b'0', 6 - frac.len()));
-    out.extend_from_slice(frac);
-}
-
 impl Ctx<'_> {
     fn n_caps(&self) -> usize {
         self.matrix.capabilities().len()
@@ -490,15 +391,15 @@ impl Ctx<'_> {
         self.versus(e.gaps.iter().map(|g| (g.capability, g.value, g.level)), sep)
     }
 
-    fn json(
-        &self,
-        respondent: &str,
-        answered: usize,
-        outcome: &Outcome,
-        explanations: &[Explanation],
-        confidence: Option<&Confidence>,
-        flags: QualityFlags,
-    ) -> Value {
+    fn json(&self, p: &RespondentParts) -> Value {
+        let RespondentParts {
+            id: respondent,
+            answered,
+            outcome,
+            explanations,
+            confidence,
+            flags,
+        } = *p;
         let mut v = json!({
             "respondent": respondent,
             "answered": answered,
@@ -636,15 +537,11 @@ impl Ctx<'_> {
         t.to_string()
     }
 
-    fn block(
-        &self,
-        respondent: &str,
-        answered: usize,
-        outcome: &Outcome,
-        explanations: &[Explanation],
-    ) -> String {
+    fn block(&self, p: &RespondentParts) -> String {
         let mut s = format!(
-            "{respondent}: answered {answered} of {} capabilities; strategy {}",
+            "{}: answered {} of {} capabilities; strategy {}",
+            p.id,
+            p.answered,
             self.n_caps(),
             self.strategy.name()
         );
@@ -652,12 +549,12 @@ impl Ctx<'_> {
             s.push_str(&format!("; {note}"));
         }
         s.push('\n');
-        match outcome {
+        match p.outcome {
             Outcome::Insufficient { needed, .. } => {
                 s.push_str(&format!("  not ranked: at least {needed} answers are needed\n"));
             }
             Outcome::Ranked(ranked) => {
-                for (i, (r, e)) in ranked.iter().zip(explanations).enumerate() {
+                for (i, (r, e)) in ranked.iter().zip(p.explanations).enumerate() {
                     s.push_str(&format!(
                         "  {}. {:<28} {:.3} {}\n",
                         i + 1,
@@ -706,6 +603,7 @@ impl Ctx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::bytes::PIECE;
 
     fn fixed(v: f64) -> String {
         let mut out = Vec::new();

@@ -217,33 +217,9 @@ pub fn read_labels_map<R: Read>(reader: R, source: &str) -> Result<Vec<NamedScal
             });
             scales.len() - 1
         });
-        let PendingScale {
-            labels,
-            lines,
-            missing,
-            ..
-        } = &mut scales[index];
-        let label_key = match_key(label);
-        if let Some(&first_line) = lines.get(&label_key) {
-            return Err(ImportError::new(
-                source,
-                ErrorKind::Duplicate {
-                    what: format!("label {label:?} of scale {name:?}"),
-                    first_line,
-                    expected: "each label once per scale (case, spaces and punctuation are ignored)".into(),
-                },
-            )
-            .at_line(line)
-            .at_column(label_col, table.name(label_col)));
-        }
-        lines.insert(label_key, line);
-        match value {
-            Some(value) => labels.push(ScaleLabel {
-                label: label.to_string(),
-                value,
-            }),
-            None => missing.push(label.to_string()),
-        }
+        scales[index]
+            .add(label, value, line, source)
+            .map_err(|e| e.at_column(label_col, table.name(label_col)))?;
     }
     if scales.is_empty() {
         return Err(ImportError::new(
@@ -253,43 +229,71 @@ pub fn read_labels_map<R: Read>(reader: R, source: &str) -> Result<Vec<NamedScal
             },
         ));
     }
-    scales
-        .into_iter()
-        .map(
-            |PendingScale {
-                 name,
-                 labels,
-                 missing,
-                 ..
-             }| {
-                let min = labels.iter().map(|l| l.value).fold(f64::INFINITY, f64::min);
-                let max = labels.iter().map(|l| l.value).fold(f64::NEG_INFINITY, f64::max);
-                let range = Scale::new(min, max).map_err(|_| {
-                    let problem = if labels.is_empty() {
-                        format!("scale {name:?} has no label with a value")
-                    } else {
-                        format!("scale {name:?} has a single value ({min})")
-                    };
-                    ImportError::new(
-                        source,
-                        ErrorKind::Data {
-                            problem,
-                            expected:
-                                "at least two labels with different values, lowest first or in any order"
-                                    .into(),
-                        },
-                    )
-                })?;
-                let scale = ResponseScale::new(range, labels).map_err(|e| ImportError::model(source, e))?;
-                Ok(NamedScale {
-                    description: format!("the scale {name:?} of {source}"),
-                    name,
-                    scale,
-                    missing,
-                })
-            },
-        )
-        .collect()
+    scales.into_iter().map(|scale| scale.finish(source)).collect()
+}
+
+impl PendingScale {
+    /// Adds a label read on `line` of `source` (`None`: a label for no
+    /// answer); a label given twice (compared loosely) is an error, at
+    /// `line`.
+    fn add(&mut self, label: &str, value: Option<f64>, line: u64, source: &str) -> Result<(), ImportError> {
+        let label_key = match_key(label);
+        if let Some(&first_line) = self.lines.get(&label_key) {
+            return Err(ImportError::new(
+                source,
+                ErrorKind::Duplicate {
+                    what: format!("label {label:?} of scale {:?}", self.name),
+                    first_line,
+                    expected: "each label once per scale (case, spaces and punctuation are ignored)".into(),
+                },
+            )
+            .at_line(line));
+        }
+        self.lines.insert(label_key, line);
+        match value {
+            Some(value) => self.labels.push(ScaleLabel {
+                label: label.to_string(),
+                value,
+            }),
+            None => self.missing.push(label.to_string()),
+        }
+        Ok(())
+    }
+
+    /// The scale, once every row is read: its range is that of its values,
+    /// which must hold at least two different ones.
+    fn finish(self, source: &str) -> Result<NamedScale, ImportError> {
+        let PendingScale {
+            name,
+            labels,
+            missing,
+            ..
+        } = self;
+        let min = labels.iter().map(|l| l.value).fold(f64::INFINITY, f64::min);
+        let max = labels.iter().map(|l| l.value).fold(f64::NEG_INFINITY, f64::max);
+        let range = Scale::new(min, max).map_err(|_| {
+            let problem = if labels.is_empty() {
+                format!("scale {name:?} has no label with a value")
+            } else {
+                format!("scale {name:?} has a single value ({min})")
+            };
+            ImportError::new(
+                source,
+                ErrorKind::Data {
+                    problem,
+                    expected: "at least two labels with different values, lowest first or in any order"
+                        .into(),
+                },
+            )
+        })?;
+        let scale = ResponseScale::new(range, labels).map_err(|e| ImportError::model(source, e))?;
+        Ok(NamedScale {
+            description: format!("the scale {name:?} of {source}"),
+            name,
+            scale,
+            missing,
+        })
+    }
 }
 
 /// A scale of a labels map while it is read: its name as first written, its

@@ -67,7 +67,7 @@ pub use centred::{centre_batch, Centred};
 pub use compiled::CompiledMatrix;
 pub use error::ScoreError;
 pub use explain::{explain, Contribution, Explanation, Gap, Strength};
-pub use rank::{rank, rank_into, round_half_away, tie_key, RankedRole, TIE_STEP};
+pub use rank::{rank, rank_into, rank_into_with, round_half_away, tie_key, RankPaths, RankedRole, TIE_STEP};
 pub use scorer::{check_scores, Outcome, Scorer, MAX_SCORE_CELLS};
 pub use strategy::{
     Cosine, Coverage, Draw, Euclidean, Manhattan, Pearson, Registry, Strategy, BUILTIN_STRATEGIES,

@@ -7,11 +7,12 @@ use std::io::Write;
 
 use anyhow::Result;
 use clap::Args;
-use rolefit_model::{Requirement, RoleMatrix};
+use rolefit_model::{Requirement, Role, RoleMatrix};
+use serde_json::{json, Value};
 
-use crate::args::{InputEncoding, MatrixFiles, MatrixSource};
+use crate::args::{Emit, ListFormat, MatrixFiles};
 use crate::io::Output;
-use crate::load;
+use crate::load::{self, Loaded};
 use crate::render::number;
 use crate::settings::Settings;
 
@@ -21,42 +22,131 @@ pub struct MatrixCheckArgs {
     #[command(flatten)]
     pub files: MatrixFiles,
     #[command(flatten)]
-    pub matrix: MatrixSource,
-    #[command(flatten)]
-    pub encoding: InputEncoding,
+    pub emit: Emit<ListFormat>,
 }
 
 /// At most this many warnings of one kind are listed, then a count.
 const WARNINGS_OF_A_KIND: usize = 20;
 
 /// Runs `rolefit matrix check`. An invalid file is an error (exit 2) from
-/// the importer; a valid one gets a summary and any warnings.
+/// the importer; a valid one gets a summary and any warnings: as a table
+/// (warnings and notes included), as JSON (the same, as fields), or as CSV
+/// (a row per role; warnings, notes and the O*NET credit on standard
+/// error, as every command says them).
 pub fn run(args: &MatrixCheckArgs, settings: &Settings) -> Result<()> {
-    let source = args.matrix.with_files(&args.files);
+    let source = args.files.source();
+    let format = args.emit.chosen("matrix check")?;
     let loaded = load::matrix(&source, settings)?;
+    let text = match format {
+        ListFormat::Table => crate::render::terminal(&check_table(&loaded)).into_owned(),
+        ListFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&check_json(&loaded))?;
+            s.push('\n');
+            s
+        }
+        ListFormat::Csv => {
+            for warning in warnings(&loaded.matrix) {
+                eprintln!("warning: {}", crate::render::terminal(&warning));
+            }
+            loaded.print_notes(settings);
+            check_csv(&loaded.matrix, settings.sanitize)?
+        }
+    };
+    let mut out = Output::create(args.emit.output())?;
+    out.write_all(text.as_bytes())?;
+    out.finish()
+}
+
+/// The O*NET credit, for a matrix read from O*NET data.
+fn credit(loaded: &Loaded) -> Option<&str> {
+    loaded.credit.as_deref()
+}
+
+/// The table format: the summary, the layout, notes and the credit.
+fn check_table(loaded: &Loaded) -> String {
     let mut text = summary(&loaded.matrix);
     text.push_str(&format!("  layout: {}\n", loaded.layouts.join(" + ")));
     for note in &loaded.notes {
         text.push_str(&format!("note: {note}\n"));
     }
-    if let Some(credit) = &loaded.credit {
+    if let Some(credit) = credit(loaded) {
         text.push_str(&format!("credit: {credit}\n"));
     }
-    let mut out = Output::create(None)?;
-    out.write_all(crate::render::terminal(&text).as_bytes())?;
-    out.finish()
+    text
+}
+
+/// The JSON format: everything the table says, as fields.
+fn check_json(loaded: &Loaded) -> Value {
+    let matrix = &loaded.matrix;
+    let (cells, weighted) = cell_counts(matrix);
+    json!({
+        "matrix": matrix.source(),
+        "valid": true,
+        "layout": loaded.layouts.join(" + "),
+        "scale": { "min": matrix.scale().min(), "max": matrix.scale().max() },
+        "capabilities": matrix.capabilities().len(),
+        "cells": cells,
+        "weighted_cells": weighted,
+        "roles": matrix.roles().iter().map(|r| {
+            let (capabilities, mean_level) = weighted_level(r);
+            json!({
+                "id": r.id,
+                "name": r.name,
+                "capabilities": capabilities,
+                "mean_level": mean_level,
+            })
+        }).collect::<Vec<_>>(),
+        "warnings": warnings(matrix),
+        "notes": loaded.notes,
+        "credit": credit(loaded),
+    })
+}
+
+/// The CSV format: a row per role, `role,capabilities,mean_level`.
+fn check_csv(matrix: &RoleMatrix, sanitize: bool) -> Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["role", "capabilities", "mean_level"])?;
+    for role in matrix.roles() {
+        let (capabilities, mean_level) = weighted_level(role);
+        crate::render::write_safe(
+            &mut w,
+            [
+                role.name.as_str(),
+                &capabilities.to_string(),
+                &mean_level.to_string(),
+            ],
+            sanitize,
+        )?;
+    }
+    Ok(String::from_utf8(w.into_inner().map_err(|e| e.into_error())?)?)
+}
+
+/// The cells of the matrix, and those with an importance above 0.
+fn cell_counts(matrix: &RoleMatrix) -> (usize, usize) {
+    let cells = matrix.roles().len() * matrix.capabilities().len();
+    let weighted = matrix
+        .roles()
+        .iter()
+        .flat_map(|r| &r.requirements)
+        .filter(|q| q.importance > 0.0)
+        .count();
+    (cells, weighted)
+}
+
+/// How many capabilities `role` weighs (importance above 0), and its
+/// importance-weighted mean level over them.
+fn weighted_level(role: &Role) -> (usize, f64) {
+    let used: Vec<_> = role.requirements.iter().filter(|q| q.importance > 0.0).collect();
+    let total: f64 = used.iter().map(|q| q.importance).sum();
+    let mean = used.iter().map(|q| q.importance * q.level).sum::<f64>() / total;
+    (used.len(), mean)
 }
 
 /// The summary and warnings for a valid matrix.
 pub fn summary(matrix: &RoleMatrix) -> String {
     let roles = matrix.roles();
     let caps = matrix.capabilities();
-    let cells = roles.len() * caps.len();
-    let weighted = roles
-        .iter()
-        .flat_map(|r| &r.requirements)
-        .filter(|q| q.importance > 0.0)
-        .count();
+    let (cells, weighted) = cell_counts(matrix);
     let mut s = format!(
         "ok: {} is a valid role matrix\n  roles: {}\n  capabilities: {}\n  scale: {}\n  cells with importance > 0: {weighted} of {cells}\n",
         matrix.source(),
@@ -65,13 +155,10 @@ pub fn summary(matrix: &RoleMatrix) -> String {
         matrix.scale(),
     );
     for role in roles.iter().take(20) {
-        let used: Vec<_> = role.requirements.iter().filter(|q| q.importance > 0.0).collect();
-        let total: f64 = used.iter().map(|q| q.importance).sum();
-        let mean = used.iter().map(|q| q.importance * q.level).sum::<f64>() / total;
+        let (used, mean) = weighted_level(role);
         s.push_str(&format!(
-            "  - {}: {} capabilities, importance-weighted mean level {}\n",
+            "  - {}: {used} capabilities, importance-weighted mean level {}\n",
             role.name,
-            used.len(),
             number(mean, 2)
         ));
     }

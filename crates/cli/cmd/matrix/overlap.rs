@@ -12,16 +12,15 @@ use rolefit_score::overlap::{group_threshold, near_duplicate_threshold, overlap,
 use rolefit_score::{CompiledMatrix, Strategy};
 use serde_json::json;
 
-use crate::args::{
-    CellSafety, Emit, InputEncoding, ListFormat, MatrixFiles, MatrixSource, OverlapLimit, Quiet,
-    StrategyChoice,
-};
+use crate::args::{Emit, ListFormat, MatrixFiles, OverlapLimit, Quiet, StrategyChoice};
 use crate::io::Output;
 use crate::load;
 use crate::plot;
 use crate::registry::{Finished, Strategies};
-use crate::render::{number, table};
-use crate::role_overlap::{check_size, near_duplicate_text, overlap_heatmap, separating_text};
+use crate::render::table;
+use crate::role_overlap::{
+    check_size, near_duplicate_text, overlap_heatmap, separating_list, separating_text,
+};
 use crate::settings::Settings;
 
 /// `rolefit matrix overlap`
@@ -30,15 +29,9 @@ pub struct OverlapArgs {
     #[command(flatten)]
     pub files: MatrixFiles,
     #[command(flatten)]
-    pub matrix: MatrixSource,
-    #[command(flatten)]
-    pub encoding: InputEncoding,
-    #[command(flatten)]
     pub choice: StrategyChoice,
     #[command(flatten)]
     pub emit: Emit<ListFormat>,
-    #[command(flatten)]
-    pub cells: CellSafety,
     /// Also draw the result as an SVG picture: the role-by-role similarity
     /// as a heatmap.
     #[arg(long, value_name = "FILE.svg")]
@@ -58,7 +51,7 @@ const TABLE_PAIRS: usize = 10;
 
 /// Runs `rolefit matrix overlap`.
 pub fn run(args: &OverlapArgs, settings: &Settings) -> Result<Finished> {
-    let loaded = load::matrix(&args.matrix.with_files(&args.files), settings)?;
+    let loaded = load::matrix(&args.files.source(), settings)?;
     check_size(&loaded.matrix, args.overlap_limit)?;
     loaded.print_notes(settings);
     let strategies = Strategies::open(args.choice.plugin.duration())?;
@@ -174,18 +167,7 @@ fn overlap_table(matrix: &RoleMatrix, o: &Overlap, strategy: &dyn Strategy) -> S
             t.add_row(vec![
                 format!("{}\n{}", roles[p.a].name, roles[p.b].name),
                 format!("{:.3}", p.similarity),
-                p.separating
-                    .iter()
-                    .map(|x| {
-                        format!(
-                            "{} ({} vs {})",
-                            matrix.capabilities()[x.capability].name,
-                            number(x.level_a, 2),
-                            number(x.level_b, 2)
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n"),
+                separating_list(matrix, p, "\n"),
             ]);
         }
         out.push_str(&format!("{t}\n"));

@@ -19,9 +19,7 @@ use rolefit_import::{ChunkParser, ColumnPlan, RawChunk, ResponseChunks, RowPosit
 use rolefit_model::{ProfileBatch, RoleMatrix};
 use rolefit_score::{explain, CompiledMatrix, Outcome, Scorer, Strategy, Workspace};
 
-use crate::args::{
-    CellSafety, Emit, InputEncoding, MatrixSource, MinAnswered, Quiet, ResponsesSource, Scoring,
-};
+use crate::args::{Emit, Inputs, MinAnswered, Quiet, Scoring};
 use crate::error::bad_input;
 use crate::io::{open_responses, Input, Output};
 use crate::load::{self, no_respondents};
@@ -29,7 +27,7 @@ use crate::pipeline::{self, ChunkResult};
 use crate::plot::radar::{self, PLOT_INPUT_MAX};
 use crate::progress::Progress;
 use crate::registry::{Finished, Strategies};
-use crate::render::scores::{Renderer, ScoreFormat, TableRow};
+use crate::render::scores::{Renderer, RespondentParts, ScoreFormat, TableRow};
 use crate::row_policy::{RowCounts, RowPolicy};
 use crate::settings::Settings;
 
@@ -37,11 +35,7 @@ use crate::settings::Settings;
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
     #[command(flatten)]
-    pub responses: ResponsesSource,
-    #[command(flatten)]
-    pub matrix: MatrixSource,
-    #[command(flatten)]
-    pub encoding: InputEncoding,
+    pub inputs: Inputs,
     #[command(flatten)]
     pub scoring: Scoring,
     /// How many of the best roles to show per respondent [default: 5, or
@@ -52,8 +46,6 @@ pub struct ScoreArgs {
     pub answered: MinAnswered,
     #[command(flatten)]
     pub emit: Emit<ScoreFormat>,
-    #[command(flatten)]
-    pub cells: CellSafety,
     /// Explain each ranked role: per-capability contributions, strengths and gaps.
     #[arg(long)]
     pub explain: bool,
@@ -116,10 +108,8 @@ const TABLE_NOTE_ROWS: usize = 20_000;
 /// Runs `rolefit score`.
 pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
     let started = Instant::now();
-    let policy = RowPolicy::new(&args.responses, settings)?;
-    let loaded = load::matrix_for_model(&args.matrix, args.scoring.learned.model.as_deref(), settings)?;
-    loaded.print_notes(settings);
-    let matrix = loaded.matrix;
+    let policy = RowPolicy::new(&args.inputs.responses, settings)?;
+    let matrix = load::scoring_matrix(&args.inputs.matrix, &args.scoring, settings)?;
     let strategies = Strategies::open(args.scoring.choice.plugin.duration())?;
     let chosen = crate::strategy::choose(&strategies, &args.scoring, &matrix, settings)?;
     let strategy = chosen.get();
@@ -131,16 +121,7 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
 
     let (input, chunks) = open_chunks(args, &matrix, settings)?;
     let plan = chunks.plan().clone();
-    let renderer = Renderer::new(
-        args.output_format()?,
-        &matrix,
-        strategy,
-        args.explain,
-        settings.sanitize,
-    )
-    .with_confidence(args.confidence)
-    .with_flags(plan.flags_on())
-    .with_answer_scale(plan.response_scale().scale());
+    let renderer = renderer(args, &matrix, strategy, &plan, settings)?;
 
     let progress = Progress::new(input.len, settings.quiet);
     let mut collected = Collector::new(
@@ -206,12 +187,29 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
                 &input.name,
                 started.elapsed().as_secs_f64(),
                 needed,
-                plan.flags_on().then_some(args.responses.exclude_flagged)
+                plan.flags_on().then_some(args.inputs.responses.exclude_flagged)
             )
         );
     }
     totals.rows.check_some_kept(&input.name)?;
     Ok(finished)
+}
+
+/// The renderer of the output `args` asks for, of the rows `plan` reads.
+fn renderer<'m>(
+    args: &ScoreArgs,
+    matrix: &'m RoleMatrix,
+    strategy: &'m dyn Strategy,
+    plan: &ColumnPlan,
+    settings: &Settings,
+) -> Result<Renderer<'m>> {
+    let format = args.output_format()?;
+    Ok(
+        Renderer::new(format, matrix, strategy, args.explain, settings.sanitize)
+            .with_confidence(args.confidence)
+            .with_flags(plan.flags_on())
+            .with_answer_scale(plan.response_scale().scale()),
+    )
 }
 
 /// The responses of `args` opened in chunks of [`CHUNK_BYTES`] with the
@@ -223,13 +221,13 @@ fn open_chunks(
     matrix: &RoleMatrix,
     settings: &Settings,
 ) -> Result<(Input, ResponseChunks<Box<dyn Read + Send>>)> {
-    let survey = load::survey(args.responses.survey.as_deref(), settings)?;
+    let survey = load::survey(args.inputs.responses.survey.path(), settings)?;
     let mut input = open_responses(
-        args.responses.input.as_deref(),
+        args.inputs.responses.input.as_deref(),
         settings.encoding,
-        args.responses.sheet.as_deref(),
+        args.inputs.responses.sheet.as_deref(),
     )?;
-    let options = load::response_options(&args.responses, settings)?;
+    let options = load::response_options(&args.inputs.responses, settings)?;
     if args.plot.is_some() {
         plot_size_check(&input.name, input.len.unwrap_or(0))?;
     }
@@ -285,7 +283,7 @@ impl<'a> Collector<'a> {
                 out: Output::create(args.emit.output())?,
                 held: plot.then(Vec::new),
             },
-            rejects: policy.rejects_file(&args.responses, plan)?,
+            rejects: policy.rejects_file(&args.inputs.responses, plan)?,
             header: renderer.header(args.no_header),
             header_written: false,
             first_output: true,
@@ -600,17 +598,17 @@ impl Job<'_> {
                 }
                 Outcome::Ranked(_) => {}
             }
-            let respondent = w.batch.respondent(i);
-            let answered = w.batch.answered_count(i);
             self.renderer.row(
                 &mut done.output,
                 &mut done.table,
-                respondent,
-                answered,
-                outcome,
-                &explanations,
-                confidence.get(i),
-                w.batch.flags(i),
+                RespondentParts {
+                    id: w.batch.respondent(i),
+                    answered: w.batch.answered_count(i),
+                    outcome,
+                    explanations: &explanations,
+                    confidence: confidence.get(i),
+                    flags: w.batch.flags(i),
+                },
             );
         }
         done
