@@ -56,6 +56,7 @@ pub mod overlap;
 mod rank;
 mod scorer;
 pub mod strategy;
+pub mod text;
 pub mod whatif;
 mod workspace;
 

@@ -3,10 +3,11 @@
 //! The fast line reader ([`super::fast`]) hands every line it does not
 //! take to it, so its results and errors are the reference.
 
+use std::borrow::Cow;
+
 use csv::ByteRecord;
 use rolefit_model::{ProfileBatch, QualityFlags};
 
-use super::fast::plain_decimal;
 use super::flags::Tally;
 use super::plan::ColumnPlan;
 use crate::error::{ErrorKind, ImportError};
@@ -22,6 +23,22 @@ pub(crate) struct Scratch {
     /// A dense line's values and answered flags.
     pub(super) dense_values: Vec<f64>,
     pub(super) dense_answered: Vec<bool>,
+}
+
+/// The trimmed text of cell `index` of `record`, as [`cell`] reads it, or
+/// the text of a typed number ([`Fields::owned_text`]).
+#[inline]
+fn text_cell<'r, F: Fields + ?Sized>(
+    record: &'r F,
+    index: usize,
+    source: &str,
+    column: &str,
+    line: u64,
+) -> Result<Cow<'r, str>, ImportError> {
+    match record.owned_text(index) {
+        Some(text) => Ok(text),
+        None => cell(record, index, source, column, line).map(Cow::Borrowed),
+    }
 }
 
 /// Whether a trimmed cell means "no answer": empty, `NA` or `N/A`.
@@ -72,7 +89,7 @@ impl ColumnPlan {
         let mut row_id = itoa::Buffer::new();
         let respondent = match self.id_column {
             Some(i) => {
-                let id = cell(record, i, &self.source, name(i), line)?;
+                let id = text_cell(record, i, &self.source, name(i), line)?;
                 if id.is_empty() {
                     return Err(ImportError::new(
                         &self.source,
@@ -86,7 +103,7 @@ impl ColumnPlan {
                 }
                 id
             }
-            None => row_id.format(row_number),
+            None => Cow::Borrowed(row_id.format(row_number)),
         };
         scratch.sums.resize(self.capabilities, 0.0);
         scratch.sums.fill(0.0);
@@ -114,7 +131,7 @@ impl ColumnPlan {
                 };
                 Some(from.map_to(mean, &self.matrix_scale))
             }));
-        out.push(respondent, &scratch.values);
+        out.push(&*respondent, &scratch.values);
         if !flags.is_empty() {
             out.flag_last(flags);
         }
@@ -135,17 +152,16 @@ impl ColumnPlan {
         for m in &self.measures {
             // Most cells are short plain numbers: read those without the
             // general path (UTF-8 check, trim, float parser, labels).
-            let fast =
-                plain_decimal(record.field(m.column).unwrap_or_default()).filter(|&v| m.range.contains(v));
+            let fast = record.number(m.column).filter(|&v| m.range.contains(v));
             let value = match fast {
                 Some(v) => v,
                 None => {
                     let name = self.header[m.column].as_str();
-                    let text = cell(record, m.column, &self.source, name, line)?;
-                    if is_missing(text) {
+                    let text = text_cell(record, m.column, &self.source, name, line)?;
+                    if is_missing(&text) {
                         continue;
                     }
-                    self.answer(text, m.scale)
+                    self.answer(&text, m.scale)
                         .map_err(|e| e.at_line(line).at_column(m.column, name))?
                 }
             };
