@@ -22,15 +22,24 @@ if ! command -v java >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends default-jre-headless
 fi
 
+target=${CARGO_TARGET_DIR:-$PWD/target}
+# The binary the results are compared with: the tests' debug build unless
+# ROLEFIT_BIN names one.
+if [ -z "${ROLEFIT_BIN:-}" ]; then
+    cargo build --bin rolefit
+    ROLEFIT_BIN="$target/debug/rolefit"
+fi
+export ROLEFIT_BIN
+
 step "the wheel (maturin build --release), installed with pip"
-cargo build --bin rolefit
-"$python" -m maturin build --release --manifest-path crates/python/Cargo.toml --out target/wheels
-"$python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps target/wheels/rolefit-*.whl
+rm -f "$target"/wheels/rolefit-*.whl
+"$python" -m maturin build --release --manifest-path crates/python/Cargo.toml --out "$target/wheels"
+"$python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "$target"/wheels/rolefit-*.whl
 
 step "pytest crates/python/tests"
-ROLEFIT_BIN="$PWD/target/debug/rolefit" "$python" -m pytest crates/python/tests -q
+"$python" -m pytest crates/python/tests -q
 
 step "Spark (local-cluster) and Dask on 200,000 rows"
 start=$(date +%s)
-"$python" examples/spark/check.py --rolefit "$PWD/target/debug/rolefit"
+"$python" examples/spark/check.py --rolefit "$ROLEFIT_BIN"
 echo "Spark and Dask checks: $(( $(date +%s) - start )) s" >&2

@@ -106,6 +106,18 @@ impl LongRows {
         }
     }
 
+    /// Makes room for `rows` more rows.
+    pub fn reserve(&mut self, rows: usize) {
+        self.respondent.ends.reserve(rows);
+        self.respondent.nulls.reserve(rows);
+        self.respondent.bytes.reserve(rows * 8);
+        self.rank.reserve(rows);
+        self.role.reserve(rows);
+        self.score.reserve(rows);
+        self.answered.reserve(rows);
+        self.ranked.reserve(rows);
+    }
+
     /// How many rows there are.
     pub fn len(&self) -> usize {
         self.answered.len()

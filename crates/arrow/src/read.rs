@@ -142,12 +142,8 @@ struct Columns<'a> {
 /// One column.
 #[derive(Debug)]
 enum Column<'a> {
-    /// 64-bit floats, read in place.
-    Floats(&'a [f64], Option<&'a NullBuffer>),
-    /// 32-bit floats, converted once per batch.
-    Numbers(Vec<f64>, Option<NullBuffer>),
-    /// Integers, converted once per batch.
-    Integers(Vec<i64>, Option<NullBuffer>),
+    /// Numbers, read in place from the Arrow buffer.
+    Numbers(Numbers<'a>, Option<&'a NullBuffer>),
     Utf8(&'a StringArray),
     LargeUtf8(&'a LargeStringArray),
     Utf8View(&'a StringViewArray),
@@ -155,6 +151,55 @@ enum Column<'a> {
     Owned(Vec<Option<String>>),
     /// A column of nulls only.
     Null,
+}
+
+/// The values buffer of a numeric column.
+#[derive(Debug, Clone, Copy)]
+enum Numbers<'a> {
+    F64(&'a [f64]),
+    F32(&'a [f32]),
+    I64(&'a [i64]),
+    I32(&'a [i32]),
+    I16(&'a [i16]),
+    I8(&'a [i8]),
+    U64(&'a [u64]),
+    U32(&'a [u32]),
+    U16(&'a [u16]),
+    U8(&'a [u8]),
+}
+
+impl Numbers<'_> {
+    /// Value `row` as a cell.
+    #[inline]
+    fn cell(self, row: usize) -> Cell<'static> {
+        match self {
+            Numbers::F64(v) => Cell::Number(v[row]),
+            Numbers::F32(v) => Cell::Number(f64::from(v[row])),
+            Numbers::I64(v) => Cell::Integer(v[row]),
+            Numbers::I32(v) => Cell::Integer(i64::from(v[row])),
+            Numbers::I16(v) => Cell::Integer(i64::from(v[row])),
+            Numbers::I8(v) => Cell::Integer(i64::from(v[row])),
+            Numbers::U64(v) => Cell::Integer(i64::try_from(v[row]).unwrap_or(i64::MAX)),
+            Numbers::U32(v) => Cell::Integer(i64::from(v[row])),
+            Numbers::U16(v) => Cell::Integer(i64::from(v[row])),
+            Numbers::U8(v) => Cell::Integer(i64::from(v[row])),
+        }
+    }
+
+    fn len(self) -> usize {
+        match self {
+            Numbers::F64(v) => v.len(),
+            Numbers::F32(v) => v.len(),
+            Numbers::I64(v) => v.len(),
+            Numbers::I32(v) => v.len(),
+            Numbers::I16(v) => v.len(),
+            Numbers::I8(v) => v.len(),
+            Numbers::U64(v) => v.len(),
+            Numbers::U32(v) => v.len(),
+            Numbers::U16(v) => v.len(),
+            Numbers::U8(v) => v.len(),
+        }
+    }
 }
 
 impl<'a> Columns<'a> {
@@ -191,25 +236,11 @@ impl<'a> Columns<'a> {
     fn cell(&self, column: usize, row: usize) -> Cell<'_> {
         let null = |nulls: Option<&NullBuffer>| nulls.is_some_and(|n| n.is_null(row));
         match &self.columns[column] {
-            Column::Floats(values, nulls) => {
+            Column::Numbers(values, nulls) => {
                 if null(*nulls) {
                     Cell::Missing
                 } else {
-                    Cell::Number(values[row])
-                }
-            }
-            Column::Numbers(values, nulls) => {
-                if null(nulls.as_ref()) {
-                    Cell::Missing
-                } else {
-                    Cell::Number(values[row])
-                }
-            }
-            Column::Integers(values, nulls) => {
-                if null(nulls.as_ref()) {
-                    Cell::Missing
-                } else {
-                    Cell::Integer(values[row])
+                    values.cell(row)
                 }
             }
             Column::Utf8(a) => text(a.is_null(row), || a.value(row)),
@@ -230,25 +261,12 @@ fn text<'a>(null: bool, value: impl FnOnce() -> &'a str) -> Cell<'a> {
     }
 }
 
-/// The integers of a primitive integer array (saturated to `i64`) and
-/// its nulls, as a column.
-macro_rules! integers {
-    ($array:expr, $t:ty) => {{
+/// The values buffer of a primitive numeric array and its nulls.
+macro_rules! numbers {
+    ($array:expr, $t:ty, $variant:ident) => {{
         let a = $array.as_primitive::<$t>();
-        let values = a
-            .values()
-            .iter()
-            .map(|&v| i64::try_from(v).unwrap_or(i64::MAX))
-            .collect();
-        (Number::Integers(values), a.nulls().cloned())
+        (Numbers::$variant(a.values()), a.nulls())
     }};
-}
-
-/// A numeric column's values before it is known whether they are answers
-/// or ids.
-enum Number {
-    Floats(Vec<f64>),
-    Integers(Vec<i64>),
 }
 
 impl<'a> Column<'a> {
@@ -256,29 +274,16 @@ impl<'a> Column<'a> {
     /// column). `None` for a type that holds neither numbers nor text.
     fn new(array: &'a ArrayRef, as_text: bool) -> Option<Self> {
         let (values, nulls) = match array.data_type() {
-            DataType::Float64 if !as_text => {
-                let a = array.as_primitive::<Float64Type>();
-                return Some(Column::Floats(a.values(), a.nulls()));
-            }
-            DataType::Float64 => {
-                let a = array.as_primitive::<Float64Type>();
-                (Number::Floats(a.values().to_vec()), a.nulls().cloned())
-            }
-            DataType::Float32 => {
-                let a = array.as_primitive::<Float32Type>();
-                (
-                    Number::Floats(a.values().iter().map(|&v| f64::from(v)).collect()),
-                    a.nulls().cloned(),
-                )
-            }
-            DataType::Int8 => integers!(array, Int8Type),
-            DataType::Int16 => integers!(array, Int16Type),
-            DataType::Int32 => integers!(array, Int32Type),
-            DataType::Int64 => integers!(array, Int64Type),
-            DataType::UInt8 => integers!(array, UInt8Type),
-            DataType::UInt16 => integers!(array, UInt16Type),
-            DataType::UInt32 => integers!(array, UInt32Type),
-            DataType::UInt64 => integers!(array, UInt64Type),
+            DataType::Float64 => numbers!(array, Float64Type, F64),
+            DataType::Float32 => numbers!(array, Float32Type, F32),
+            DataType::Int8 => numbers!(array, Int8Type, I8),
+            DataType::Int16 => numbers!(array, Int16Type, I16),
+            DataType::Int32 => numbers!(array, Int32Type, I32),
+            DataType::Int64 => numbers!(array, Int64Type, I64),
+            DataType::UInt8 => numbers!(array, UInt8Type, U8),
+            DataType::UInt16 => numbers!(array, UInt16Type, U16),
+            DataType::UInt32 => numbers!(array, UInt32Type, U32),
+            DataType::UInt64 => numbers!(array, UInt64Type, U64),
             DataType::Utf8 => return Some(Column::Utf8(array.as_string::<i32>())),
             DataType::LargeUtf8 => return Some(Column::LargeUtf8(array.as_string::<i64>())),
             DataType::Utf8View => return Some(Column::Utf8View(array.as_string_view())),
@@ -294,28 +299,19 @@ impl<'a> Column<'a> {
             DataType::Dictionary(_, _) => return dictionary(array),
             _ => return None,
         };
-        match (values, as_text) {
-            (Number::Floats(v), false) => Some(Column::Numbers(v, nulls)),
-            (Number::Integers(v), false) => Some(Column::Integers(v, nulls)),
-            // Ids: as pandas writes them to CSV (`17`, `17.0`).
-            (Number::Integers(v), true) => Some(Column::Owned(texts(
-                v.into_iter().map(Cell::Integer),
-                nulls.as_ref(),
-            ))),
-            (Number::Floats(v), true) => Some(Column::Owned(texts(
-                v.into_iter().map(Cell::Number),
-                nulls.as_ref(),
-            ))),
+        if !as_text {
+            return Some(Column::Numbers(values, nulls));
         }
+        // Ids: as pandas writes them to CSV (`17`, `17.0`).
+        Some(Column::Owned(
+            (0..values.len())
+                .map(|i| {
+                    (!nulls.is_some_and(|n| n.is_null(i)))
+                        .then(|| values.cell(i).number_text().unwrap_or_default())
+                })
+                .collect(),
+        ))
     }
-}
-
-/// The values of a numeric id column as text.
-fn texts<'a>(values: impl Iterator<Item = Cell<'a>>, nulls: Option<&NullBuffer>) -> Vec<Option<String>> {
-    values
-        .enumerate()
-        .map(|(i, v)| (!nulls.is_some_and(|n| n.is_null(i))).then(|| v.number_text().unwrap_or_default()))
-        .collect()
 }
 
 /// A dictionary of text (pandas' categories) as its values.

@@ -135,6 +135,14 @@ pub fn score_batch(
     });
     let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut out = LongRows::new(options.explain.is_some());
+    out.reserve(
+        results
+            .iter()
+            .flatten()
+            .flatten()
+            .map(|(rows, _)| rows.len())
+            .sum(),
+    );
     let mut unranked = 0;
     for result in results {
         match result {
@@ -202,6 +210,11 @@ impl<'a> Worker<'a> {
             .score_batch_into(&self.batch, &mut self.workspace, &mut self.outcomes)
             .map_err(BatchError::Score)?;
         let mut rows = LongRows::new(options.explain.is_some());
+        let per_respondent = match self.outcomes.first() {
+            Some(Outcome::Ranked(r)) => r.len().max(1),
+            _ => 1,
+        };
+        rows.reserve(self.outcomes.len() * per_respondent);
         let mut unranked = 0;
         let mut texts = Vec::new();
         for (i, outcome) in self.outcomes.iter().enumerate() {
