@@ -19,7 +19,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 head -n 1 "$input" > "$work/header"
-tail -n +2 "$input" | split -n "l/$shards" -d -a 4 - "$work/body_"
+# split -n needs a file (it cannot size a pipe).
+tail -n +2 "$input" > "$work/body"
+split -n "l/$shards" -d -a 4 "$work/body" "$work/body_"
+rm "$work/body"
 for body in "$work"/body_*; do
     cat "$work/header" "$body" > "$work/shard_${body##*_}.csv" && rm "$body"
 done

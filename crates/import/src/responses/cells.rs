@@ -88,6 +88,11 @@ impl CellParser {
         position: RowPosition,
         out: &mut ProfileBatch,
     ) -> Result<(), ImportError> {
+        // The common shape goes straight in; anything else (and every
+        // error) takes the general path.
+        if plan.parse_dense_cells(cells, position.row, &mut self.scratch, out) {
+            return Ok(());
+        }
         self.numbers.clear();
         if plan.flags_on() {
             self.numbers.extend(cells.iter().map(Cell::number_text));

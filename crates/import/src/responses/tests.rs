@@ -677,3 +677,46 @@ fn typed_cells_carry_the_flags_of_their_csv_text() {
     assert_eq!(typed, csv);
     assert!(!typed.flags(0).is_empty());
 }
+
+/// Files of the common shape take the dense path for typed rows too, with
+/// the general path's results; a row it cannot take (a label, a value off
+/// the scale) falls back, and is read or refused as always.
+#[test]
+fn typed_cells_of_the_common_shape_match_the_general_path() {
+    let text = "respondent,Risk Management,Communication,Budget Management\n r1 ,4,,2.5\nr2,Agree,1,5\n";
+    let (plan, csv) = plan_and_profiles(text, &ResponseOptions::default());
+    let rows = [
+        [
+            Cell::Text(" r1 "),
+            Cell::Integer(4),
+            Cell::Missing,
+            Cell::Number(2.5),
+        ],
+        [
+            Cell::Text("r2"),
+            Cell::Text("Agree"),
+            Cell::Number(1.0),
+            Cell::Integer(5),
+        ],
+    ];
+    let mut typed = ProfileBatch::new(3);
+    let mut parser = CellParser::new();
+    for (i, row) in rows.iter().enumerate() {
+        let position = RowPosition {
+            line: i as u64 + 2,
+            row: i as u64 + 1,
+        };
+        parser.parse(&plan, row, position, &mut typed).unwrap();
+    }
+    assert_eq!(typed, csv);
+    let off = [Cell::Text("r3"), Cell::Integer(6), Cell::Missing, Cell::Missing];
+    let e = parser
+        .parse(&plan, &off, RowPosition { line: 4, row: 3 }, &mut typed)
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("r.csv:4: column 2 \"Risk Management\": \"6\" is outside"),
+        "{e}"
+    );
+    assert_eq!(typed.len(), 2);
+}
