@@ -49,3 +49,14 @@ bench-cluster *ARGS:
 # Functions of the import and score crates and the CLI over 100 lines without a `// Long:` reason (exit 1 if any).
 fn-lengths:
     python3 scripts/fn-lengths.py
+
+# The Python package against the CLI and the pandas + numpy baseline (release wheel and binary): ratios, docs/performance.md.
+bench-python *ARGS:
+    cargo build --release
+    python3 -m maturin build --release --manifest-path crates/python/Cargo.toml --out target/wheels
+    python3 -m pip install --force-reinstall --no-deps target/wheels/rolefit-*.whl
+    python3 benches/python_bench.py {{ARGS}}
+
+# The Python package's tests and the Spark and Dask examples (what .ci/run runs after the Rust tests).
+test-python:
+    bash scripts/python-check.sh

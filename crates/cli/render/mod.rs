@@ -112,26 +112,7 @@ where
     Table(t)
 }
 
-/// A number for people: at most `decimals` places, trailing zeros dropped;
-/// never `-0` (a value that rounds to zero reads `0`).
-pub fn number(value: f64, decimals: usize) -> String {
-    let s = fixed(value, decimals);
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
-}
-
-/// `value` to `decimals` places, never `-0.000`: a value that rounds to
-/// zero has no sign.
-pub fn fixed(value: f64, decimals: usize) -> String {
-    let s = format!("{value:.decimals$}");
-    match s.strip_prefix('-') {
-        Some(digits) if digits.bytes().all(|b| b == b'0' || b == b'.') => digits.to_string(),
-        _ => s,
-    }
-}
+pub use rolefit_score::text::{fixed, number};
 
 /// `value` to `decimals` places with its sign (`+0.061`, `-0.027`), and
 /// `0.000`, without a sign, for a value that rounds to zero.

@@ -6,6 +6,7 @@
 
 use rolefit_learn::evaluate::Confidence;
 use rolefit_model::{QualityFlags, RoleMatrix};
+use rolefit_score::text::LISTED_PER_ROLE;
 use rolefit_score::{Explanation, Outcome, RankedRole, Strategy, Strength};
 use serde_json::{json, Value};
 
@@ -26,9 +27,6 @@ pub enum ScoreFormat {
     /// One JSON object per respondent per line.
     Ndjson,
 }
-
-/// Strengths and gaps listed per role in table and CSV output.
-const LISTED: usize = 3;
 
 /// The CSV header of the score output.
 const CSV_HEADER: &str = "respondent,rank,role,score,answered,status";
@@ -360,19 +358,9 @@ impl Ctx<'_> {
     }
 
     /// `Name (answer vs level)`, on the answer scale, for the first
-    /// [`LISTED`] capabilities of `list`.
+    /// [`LISTED_PER_ROLE`] capabilities of `list`.
     fn versus(&self, list: impl Iterator<Item = (usize, f64, f64)>, sep: &str) -> String {
-        list.take(LISTED)
-            .map(|(c, value, level)| {
-                format!(
-                    "{} ({} vs {})",
-                    self.cap_name(c),
-                    self.shown.value(value),
-                    self.shown.value(level)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(sep)
+        rolefit_score::text::versus(self.matrix.capabilities(), list, &|v| self.shown.value(v), sep)
     }
 
     fn strengths_text(&self, e: &Explanation, sep: &str) -> String {
@@ -565,7 +553,7 @@ impl Ctx<'_> {
                     let drivers: Vec<String> = e
                         .drivers
                         .iter()
-                        .take(LISTED)
+                        .take(LISTED_PER_ROLE)
                         .map(|&c| {
                             format!(
                                 "{} ({})",

@@ -362,8 +362,9 @@ impl ImportError {
         .with_value(value)
     }
 
-    /// A [`ErrorKind::Header`] error.
-    pub(crate) fn header(file: &str, problem: impl Into<String>, expected: impl Into<String>) -> Self {
+    /// A [`ErrorKind::Header`] error: something wrong with the columns
+    /// (`problem`), and what they should be (`expected`).
+    pub fn header(file: &str, problem: impl Into<String>, expected: impl Into<String>) -> Self {
         ImportError::new(
             file,
             ErrorKind::Header {
@@ -388,7 +389,7 @@ impl ImportError {
     }
 
     /// Sets the column from a 0-based index and its header name.
-    pub(crate) fn at_column(mut self, index0: usize, name: &str) -> Self {
+    pub fn at_column(mut self, index0: usize, name: &str) -> Self {
         self.0.column = Some((index0 + 1, name.to_string()));
         self
     }

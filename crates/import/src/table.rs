@@ -224,6 +224,19 @@ pub(crate) trait Fields {
     /// The bytes of all cells together (at least).
     fn total_len(&self) -> usize;
 
+    /// Cell `index` as a number, when it is one that needs no further
+    /// checks of its text: a short plain decimal (or a typed number).
+    #[inline(always)]
+    fn number(&self, index: usize) -> Option<f64> {
+        crate::responses::plain_decimal(self.field(index).unwrap_or_default())
+    }
+
+    /// The text of cell `index` when the row does not hold it as text (a
+    /// typed number), for messages; `None` for cells of text.
+    fn owned_text(&self, _index: usize) -> Option<std::borrow::Cow<'_, str>> {
+        None
+    }
+
     /// Refuses a cell over [`crate::limits::MAX_FIELD_BYTES`], looking at
     /// the cells only when the whole row is that long.
     fn check_sizes(&self, header: &[String], source: &str, line: u64) -> Result<(), ImportError> {

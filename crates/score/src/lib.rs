@@ -53,6 +53,7 @@ pub mod overlap;
 mod rank;
 mod scorer;
 pub mod strategy;
+pub mod text;
 pub mod whatif;
 mod workspace;
 

@@ -19,6 +19,7 @@
 
 use rolefit_model::{ProfileBatch, Scale};
 
+use super::cells::Cell;
 use super::parse::Scratch;
 use super::plan::{ColumnPlan, Measure};
 use super::scales::ColumnScale;
@@ -227,4 +228,67 @@ pub(crate) fn plain_decimal(cell: &[u8]) -> Option<f64> {
         return None;
     }
     Some(mantissa as f64 / POW10[decimals])
+}
+
+impl ColumnPlan {
+    /// [`ColumnPlan::parse_dense_line`] for a row of typed cells: when the
+    /// file has the common shape ([`DensePlan`]) and every cell is plain
+    /// (an id of text, numbers inside the scale, missing answers), the row
+    /// goes straight into `out`. `false` (and nothing done) for anything
+    /// else, which the general path then reads, or reports, as always.
+    pub(crate) fn parse_dense_cells(
+        &self,
+        cells: &[Cell<'_>],
+        row_number: u64,
+        scratch: &mut Scratch,
+        out: &mut ProfileBatch,
+    ) -> bool {
+        let Some(dense) = &self.dense else {
+            return false;
+        };
+        if cells.len() != dense.cells.len() {
+            return false;
+        }
+        let (values, answered) = (&mut scratch.dense_values, &mut scratch.dense_answered);
+        values.clear();
+        values.resize(self.capabilities, 0.0);
+        answered.clear();
+        answered.resize(self.capabilities, false);
+        let mut id = None;
+        for (plan, cell) in dense.cells.iter().zip(cells) {
+            match plan {
+                DenseCell::Skip => {}
+                DenseCell::Id => match cell {
+                    Cell::Text(text)
+                        if !text.trim().is_empty() && text.len() <= crate::limits::MAX_FIELD_BYTES =>
+                    {
+                        id = Some(text.trim());
+                    }
+                    _ => return false,
+                },
+                DenseCell::Answer {
+                    capability, range, ..
+                } => {
+                    let v = match *cell {
+                        Cell::Number(v) => v,
+                        Cell::Integer(i) => i as f64,
+                        Cell::Missing => continue,
+                        Cell::Text(_) => return false,
+                    };
+                    if !range.contains(v) {
+                        return false;
+                    }
+                    values[*capability] = dense.from.map_to(v, &self.matrix_scale);
+                    answered[*capability] = true;
+                }
+            }
+        }
+        let mut row_id = itoa::Buffer::new();
+        let respondent = match id {
+            Some(text) => text,
+            None => row_id.format(row_number),
+        };
+        out.push_parts(respondent, values, answered);
+        true
+    }
 }

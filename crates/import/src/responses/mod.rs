@@ -31,6 +31,7 @@
 //! the general row parser (`parse.rs`), the fast line reader (`fast.rs`)
 //! and the sequential reader (`reader.rs`).
 
+mod cells;
 mod columns;
 mod fast;
 mod flags;
@@ -47,8 +48,8 @@ use std::io::BufRead;
 
 use rolefit_model::{RoleMatrix, Survey};
 
+pub use cells::{Cell, CellParser};
 pub use columns::looks_like_ids;
-#[cfg(test)]
 pub(crate) use fast::plain_decimal;
 pub use flags::STRAIGHT_LINING_MIN_ANSWERS;
 pub use options::{FlagOptions, ResponseOptions};

@@ -3,10 +3,11 @@
 //! The fast line reader ([`super::fast`]) hands every line it does not
 //! take to it, so its results and errors are the reference.
 
+use std::borrow::Cow;
+
 use csv::ByteRecord;
 use rolefit_model::{ProfileBatch, QualityFlags};
 
-use super::fast::plain_decimal;
 use super::flags::Tally;
 use super::missing::is_blank_answer;
 use super::plan::{ColumnPlan, Measure};
@@ -26,6 +27,22 @@ pub(crate) struct Scratch {
     pub(super) dense_answered: Vec<bool>,
     /// The row's answers read as missing because of a "no answer" label.
     no_answer: u64,
+}
+
+/// The trimmed text of cell `index` of `record`, as [`cell`] reads it, or
+/// the text of a typed number ([`Fields::owned_text`]).
+#[inline]
+fn text_cell<'r, F: Fields + ?Sized>(
+    record: &'r F,
+    index: usize,
+    source: &str,
+    column: &str,
+    line: u64,
+) -> Result<Cow<'r, str>, ImportError> {
+    match record.owned_text(index) {
+        Some(text) => Ok(text),
+        None => cell(record, index, source, column, line).map(Cow::Borrowed),
+    }
 }
 
 impl ColumnPlan {
@@ -71,7 +88,7 @@ impl ColumnPlan {
         let mut row_id = itoa::Buffer::new();
         let respondent = match self.id_column {
             Some(i) => {
-                let id = cell(record, i, &self.source, name(i), line)?;
+                let id = text_cell(record, i, &self.source, name(i), line)?;
                 if id.is_empty() {
                     return Err(ImportError::new(
                         &self.source,
@@ -85,7 +102,7 @@ impl ColumnPlan {
                 }
                 id
             }
-            None => row_id.format(row_number),
+            None => Cow::Borrowed(row_id.format(row_number)),
         };
         scratch.sums.resize(self.capabilities, 0.0);
         scratch.sums.fill(0.0);
@@ -114,7 +131,7 @@ impl ColumnPlan {
                 };
                 Some(from.map_to(mean, &self.matrix_scale))
             }));
-        out.push(respondent, &scratch.values);
+        out.push(&*respondent, &scratch.values);
         out.add_no_answer(scratch.no_answer);
         if !flags.is_empty() {
             out.flag_last(flags);
@@ -136,17 +153,16 @@ impl ColumnPlan {
         for m in &self.measures {
             // Most cells are short plain numbers: read those without the
             // general path (UTF-8 check, trim, float parser, labels).
-            let fast =
-                plain_decimal(record.field(m.column).unwrap_or_default()).filter(|&v| m.range.contains(v));
+            let fast = record.number(m.column).filter(|&v| m.range.contains(v));
             let value = match fast {
                 Some(v) => v,
                 None => {
                     let name = self.header[m.column].as_str();
-                    let text = cell(record, m.column, &self.source, name, line)?;
-                    if is_blank_answer(text) {
+                    let text = text_cell(record, m.column, &self.source, name, line)?;
+                    if is_blank_answer(&text) {
                         continue;
                     }
-                    match self.answer(text, m) {
+                    match self.answer(&text, m) {
                         Ok(Some(v)) => v,
                         Ok(None) => {
                             scratch.no_answer += 1;

@@ -758,3 +758,143 @@ fn near_numbers_say_what_they_are() {
     );
     assert!(err("respondent,Q1\nana,abc%\n").ends_with("pass --missing-labels \"abc%\")"));
 }
+
+/// The plan of `text` and the profiles its rows give.
+fn plan_and_profiles(text: &str, options: &ResponseOptions) -> (ColumnPlan, ProfileBatch) {
+    let reader = reader(text, options).unwrap();
+    (reader.plan().clone(), reader.read_all().unwrap())
+}
+
+/// The error of parsing a row of the typed test's plan that starts with
+/// `first` (the rest missing), on line 8.
+fn parse_error(parser: &mut CellParser, plan: &ColumnPlan, first: [Cell<'_>; 2]) -> String {
+    let row = [first[0], first[1], Cell::Missing, Cell::Missing, Cell::Missing];
+    let position = RowPosition { line: 8, row: 7 };
+    let mut out = ProfileBatch::new(3);
+    let e = parser.parse(plan, &row, position, &mut out).unwrap_err();
+    assert!(out.is_empty());
+    e.to_string()
+}
+
+/// Typed cells parse as the CSV cells of the same row would: numbers,
+/// labels, reverse-keyed items, missing answers; and a refused value reads
+/// as pandas writes it to CSV.
+#[test]
+fn typed_cells_parse_as_their_csv_text() {
+    let text = "respondent,Q1,Q2,Q3,Budget Management\nr1,4,2,Agree,\nr2,1.5,5,3,2\n";
+    let (plan, csv) = plan_and_profiles(text, &ResponseOptions::default());
+    let rows: [[Cell<'_>; 5]; 2] = [
+        [
+            Cell::Text("r1"),
+            Cell::Integer(4),
+            Cell::Number(2.0),
+            Cell::Text("Agree"),
+            Cell::Missing,
+        ],
+        [
+            Cell::Text("r2"),
+            Cell::Number(1.5),
+            Cell::Text(" 5 "),
+            Cell::Integer(3),
+            Cell::Integer(2),
+        ],
+    ];
+    let mut typed = ProfileBatch::new(3);
+    let mut parser = CellParser::new();
+    for (i, row) in rows.iter().enumerate() {
+        let position = RowPosition {
+            line: i as u64 + 2,
+            row: i as u64 + 1,
+        };
+        parser.parse(&plan, row, position, &mut typed).unwrap();
+    }
+    assert_eq!(typed, csv);
+    for (cell, shown) in [
+        (Cell::Number(7.0), "\"7.0\" is outside the response scale"),
+        (Cell::Integer(7), "\"7\" is outside the response scale"),
+        (Cell::Number(f64::NAN), "\"NaN\" is not a finite number"),
+        (
+            Cell::Text("agreee"),
+            "\"agreee\" is not a number or a label of the response scale",
+        ),
+    ] {
+        let e = parse_error(&mut parser, &plan, [Cell::Text("r9"), cell]);
+        assert!(
+            e.starts_with(&format!("r.csv:8: column 2 \"Q1\": {shown}")),
+            "{e}"
+        );
+    }
+    // Nothing appended on error; an empty id is refused as in a file.
+    assert_eq!(typed.len(), 2);
+    let e = parse_error(&mut parser, &plan, [Cell::Text(" "), Cell::Integer(3)]);
+    assert_eq!(e, err("respondent,Q1,Q2,Q3,Budget Management\nr1,4,,,\nr2,4,,,\nr3,4,,,\nr4,4,,,\nr5,4,,,\nr6,4,,,\n ,3,,,\n"));
+    assert!(Cell::Missing.is_blank() && Cell::Text(" ").is_blank() && !Cell::Integer(0).is_blank());
+}
+
+/// With quality flags on, typed numbers count for straight-lining as
+/// their text does.
+#[test]
+fn typed_cells_carry_the_flags_of_their_csv_text() {
+    let options = ResponseOptions {
+        flags: Some(FlagOptions::default()),
+        ..ResponseOptions::default()
+    };
+    let text = "respondent,Q1,Q2,Q3,Budget Management\nr1,3,3,3,3\n";
+    let (plan, csv) = plan_and_profiles(text, &options);
+    let mut typed = ProfileBatch::new(3);
+    let row = [
+        Cell::Text("r1"),
+        Cell::Integer(3),
+        Cell::Number(3.0),
+        Cell::Text("3"),
+        Cell::Integer(3),
+    ];
+    CellParser::new()
+        .parse(&plan, &row, RowPosition { line: 2, row: 1 }, &mut typed)
+        .unwrap();
+    assert_eq!(typed, csv);
+    assert!(!typed.flags(0).is_empty());
+}
+
+/// Files of the common shape take the dense path for typed rows too, with
+/// the general path's results; a row it cannot take (a label, a value off
+/// the scale) falls back, and is read or refused as always.
+#[test]
+fn typed_cells_of_the_common_shape_match_the_general_path() {
+    let text = "respondent,Risk Management,Communication,Budget Management\n r1 ,4,,2.5\nr2,Agree,1,5\n";
+    let (plan, csv) = plan_and_profiles(text, &ResponseOptions::default());
+    let rows = [
+        [
+            Cell::Text(" r1 "),
+            Cell::Integer(4),
+            Cell::Missing,
+            Cell::Number(2.5),
+        ],
+        [
+            Cell::Text("r2"),
+            Cell::Text("Agree"),
+            Cell::Number(1.0),
+            Cell::Integer(5),
+        ],
+    ];
+    let mut typed = ProfileBatch::new(3);
+    let mut parser = CellParser::new();
+    for (i, row) in rows.iter().enumerate() {
+        let position = RowPosition {
+            line: i as u64 + 2,
+            row: i as u64 + 1,
+        };
+        parser.parse(&plan, row, position, &mut typed).unwrap();
+    }
+    assert_eq!(typed, csv);
+    let off = [Cell::Text("r3"), Cell::Integer(6), Cell::Missing, Cell::Missing];
+    let e = parser
+        .parse(&plan, &off, RowPosition { line: 4, row: 3 }, &mut typed)
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("r.csv:4: column 2 \"Risk Management\": \"6\" is outside"),
+        "{e}"
+    );
+    assert_eq!(typed.len(), 2);
+}
