@@ -201,7 +201,9 @@ class Data:
         if path.exists():
             log(f"reusing {path}")
             return path
-        tmp = path.with_name(path.name + ".partial")
+        # `rolefit synth -o` takes the format from the extension, so the
+        # partial file keeps it: NAME.partial.csv, renamed when complete.
+        tmp = path.with_name(f"{path.stem}.partial{path.suffix}")
         log(f"$ rolefit {' '.join(str(c) for c in cmd)} -o {tmp.name}")
         run([self.rolefit, *cmd, "-o", tmp])
         tmp.rename(path)
