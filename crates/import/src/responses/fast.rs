@@ -116,11 +116,7 @@ impl ColumnPlan {
             return false;
         }
         let delimiter = self.delimiter;
-        let (values, answered) = (&mut scratch.dense_values, &mut scratch.dense_answered);
-        values.clear();
-        values.resize(self.capabilities, 0.0);
-        answered.clear();
-        answered.resize(self.capabilities, false);
+        let (values, answered) = scratch.dense_row(self.capabilities);
         let mut id = None;
         let mut start = 0;
         let last = dense.cells.len() - 1;
@@ -178,14 +174,35 @@ impl ColumnPlan {
             }
             start = next;
         }
-        let mut row_id = itoa::Buffer::new();
-        let respondent = match id {
-            Some(text) => text,
-            None => row_id.format(row_number),
-        };
-        out.push_parts(respondent, values, answered);
+        push_dense(out, id, row_number, values, answered);
         true
     }
+}
+
+impl Scratch {
+    /// The dense row's values and answered flags, reset to `capabilities`
+    /// blanks.
+    #[inline]
+    fn dense_row(&mut self, capabilities: usize) -> (&mut Vec<f64>, &mut Vec<bool>) {
+        let (values, answered) = (&mut self.dense_values, &mut self.dense_answered);
+        values.clear();
+        values.resize(capabilities, 0.0);
+        answered.clear();
+        answered.resize(capabilities, false);
+        (values, answered)
+    }
+}
+
+/// Pushes a dense row under its id or, when the file has no id column,
+/// its row number.
+#[inline]
+fn push_dense(out: &mut ProfileBatch, id: Option<&str>, row_number: u64, values: &[f64], answered: &[bool]) {
+    let mut row_id = itoa::Buffer::new();
+    let respondent = match id {
+        Some(text) => text,
+        None => row_id.format(row_number),
+    };
+    out.push_parts(respondent, values, answered);
 }
 
 /// Powers of ten that are exact in an `f64`.
@@ -249,11 +266,7 @@ impl ColumnPlan {
         if cells.len() != dense.cells.len() {
             return false;
         }
-        let (values, answered) = (&mut scratch.dense_values, &mut scratch.dense_answered);
-        values.clear();
-        values.resize(self.capabilities, 0.0);
-        answered.clear();
-        answered.resize(self.capabilities, false);
+        let (values, answered) = scratch.dense_row(self.capabilities);
         let mut id = None;
         for (plan, cell) in dense.cells.iter().zip(cells) {
             match plan {
@@ -283,12 +296,7 @@ impl ColumnPlan {
                 }
             }
         }
-        let mut row_id = itoa::Buffer::new();
-        let respondent = match id {
-            Some(text) => text,
-            None => row_id.format(row_number),
-        };
-        out.push_parts(respondent, values, answered);
+        push_dense(out, id, row_number, values, answered);
         true
     }
 }

@@ -759,6 +759,21 @@ fn near_numbers_say_what_they_are() {
     assert!(err("respondent,Q1\nana,abc%\n").ends_with("pass --missing-labels \"abc%\")"));
 }
 
+/// `rows` parsed as typed rows by one parser, as data lines 2, 3, ...
+/// after a header; the profiles and the parser, for more rows.
+fn parse_typed<const N: usize>(plan: &ColumnPlan, rows: &[[Cell<'_>; N]]) -> (ProfileBatch, CellParser) {
+    let mut typed = ProfileBatch::new(plan.capabilities());
+    let mut parser = CellParser::new();
+    for (i, row) in rows.iter().enumerate() {
+        let position = RowPosition {
+            line: i as u64 + 2,
+            row: i as u64 + 1,
+        };
+        parser.parse(plan, row, position, &mut typed).unwrap();
+    }
+    (typed, parser)
+}
+
 /// The plan of `text` and the profiles its rows give.
 fn plan_and_profiles(text: &str, options: &ResponseOptions) -> (ColumnPlan, ProfileBatch) {
     let reader = reader(text, options).unwrap();
@@ -799,15 +814,7 @@ fn typed_cells_parse_as_their_csv_text() {
             Cell::Integer(2),
         ],
     ];
-    let mut typed = ProfileBatch::new(3);
-    let mut parser = CellParser::new();
-    for (i, row) in rows.iter().enumerate() {
-        let position = RowPosition {
-            line: i as u64 + 2,
-            row: i as u64 + 1,
-        };
-        parser.parse(&plan, row, position, &mut typed).unwrap();
-    }
+    let (typed, mut parser) = parse_typed(&plan, &rows);
     assert_eq!(typed, csv);
     for (cell, shown) in [
         (Cell::Number(7.0), "\"7.0\" is outside the response scale"),
@@ -877,15 +884,7 @@ fn typed_cells_of_the_common_shape_match_the_general_path() {
             Cell::Integer(5),
         ],
     ];
-    let mut typed = ProfileBatch::new(3);
-    let mut parser = CellParser::new();
-    for (i, row) in rows.iter().enumerate() {
-        let position = RowPosition {
-            line: i as u64 + 2,
-            row: i as u64 + 1,
-        };
-        parser.parse(&plan, row, position, &mut typed).unwrap();
-    }
+    let (mut typed, mut parser) = parse_typed(&plan, &rows);
     assert_eq!(typed, csv);
     let off = [Cell::Text("r3"), Cell::Integer(6), Cell::Missing, Cell::Missing];
     let e = parser

@@ -438,7 +438,9 @@ impl Data<'_> {
             .collect();
         let folds = if learned.is_empty() { 1 } else { self.options.folds };
         for fold in 0..folds {
-            let test: Vec<usize> = (0..n).filter(|&i| folds == 1 || self.folds[i] == fold).collect();
+            let test: Vec<usize> = (0..n)
+                .filter(|&i| learned.is_empty() || self.folds[i] == fold)
+                .collect();
             if test.is_empty() {
                 continue;
             }
