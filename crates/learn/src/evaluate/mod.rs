@@ -417,12 +417,13 @@ const RESPONDENTS_PER_UNIT: usize = 500;
 impl Data<'_> {
     /// Every candidate's scores (respondents x roles) and per-respondent
     /// stability, out of fold for learned ones. Fold by fold (all rows at
-    /// once when no candidate is learned), the learned candidates' models
-    /// are trained on the other folds, then the fold's respondents are
-    /// cut into units of [`RESPONDENTS_PER_UNIT`], each scored by every
-    /// candidate from one draw of its resamples; both steps run on
-    /// `options.threads` threads, and the result does not depend on how
-    /// many.
+    /// once when no candidate is learned), the fold's respondents are cut
+    /// into units of [`RESPONDENTS_PER_UNIT`], each scored by every
+    /// candidate (the learned ones by models trained on the other folds)
+    /// from one draw of its resamples, on `options.threads` threads. With
+    /// more than one thread, the next fold's models are trained on a thread
+    /// of their own while a fold is scored, so that no core waits for the
+    /// slowest model. The result does not depend on the number of threads.
     fn score_all(&self, candidates: &[Candidate<'_>]) -> Result<Vec<Scored>, EvaluateError> {
         let (n, roles) = (self.batch.len(), self.compiled.n_roles());
         let mut out: Vec<Scored> = candidates
@@ -436,32 +437,31 @@ impl Data<'_> {
                 Candidate::Fixed(_) => None,
             })
             .collect();
+        let threads = self.options.threads;
         let folds = if learned.is_empty() { 1 } else { self.options.folds };
+        let train = |fold: usize, threads: usize| {
+            in_parallel(&learned, threads, |&(method, options)| {
+                self.train_without(fold, method, options)
+            })
+        };
+        let mut models = train(0, threads)?;
         for fold in 0..folds {
             let test: Vec<usize> = (0..n)
                 .filter(|&i| learned.is_empty() || self.folds[i] == fold)
                 .collect();
-            if test.is_empty() {
-                continue;
-            }
-            let models = in_parallel(&learned, self.options.threads, |&(method, options)| {
-                self.train_without(fold, method, options)
-            })?;
-            let mut models = models.iter();
-            let strategies: Vec<&dyn Strategy> = candidates
-                .iter()
-                .map(|c| match c {
-                    Candidate::Fixed(strategy) => *strategy,
-                    Candidate::Learned(..) => {
-                        models.next().expect("one model per learned candidate") as &dyn Strategy
-                    }
-                })
-                .collect();
-            let units: Vec<&[usize]> = test.chunks(RESPONDENTS_PER_UNIT).collect();
-            let parts = in_parallel(&units, self.options.threads, |rows| {
-                self.score_rows(&strategies, rows)
-            })?;
-            for (rows, part) in units.iter().zip(parts) {
+            let later = fold + 1 < folds;
+            let (parts, next) = std::thread::scope(|scope| {
+                let next = (later && threads > 1).then(|| scope.spawn(|| train(fold + 1, 1)));
+                let parts = self.score_fold(candidates, &models, &test);
+                let next = next.map(|handle| {
+                    handle
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                });
+                (parts, next)
+            });
+            let units = parts?;
+            for (rows, part) in test.chunks(RESPONDENTS_PER_UNIT).zip(units) {
                 for ((confidence, scores), (all, stability)) in part.into_iter().zip(&mut out) {
                     for (r, &i) in rows.iter().enumerate() {
                         all.row_mut(i).assign(&scores.row(r));
@@ -469,8 +469,39 @@ impl Data<'_> {
                     }
                 }
             }
+            if later {
+                models = match next {
+                    Some(next) => next?,
+                    None => train(fold + 1, threads)?,
+                };
+            }
         }
         Ok(out)
+    }
+
+    /// The respondents `test` (one fold, or all), cut into units of
+    /// [`RESPONDENTS_PER_UNIT`] and scored on `options.threads` threads by
+    /// every candidate, `models` standing for the learned ones in order.
+    fn score_fold(
+        &self,
+        candidates: &[Candidate<'_>],
+        models: &[learned::LearnedModel],
+        test: &[usize],
+    ) -> Result<Vec<Vec<bootstrap::Confidences>>, EvaluateError> {
+        let mut models = models.iter();
+        let strategies: Vec<&dyn Strategy> = candidates
+            .iter()
+            .map(|c| match c {
+                Candidate::Fixed(strategy) => *strategy,
+                Candidate::Learned(..) => {
+                    models.next().expect("one model per learned candidate") as &dyn Strategy
+                }
+            })
+            .collect();
+        let units: Vec<&[usize]> = test.chunks(RESPONDENTS_PER_UNIT).collect();
+        in_parallel(&units, self.options.threads, |rows| {
+            self.score_rows(&strategies, rows)
+        })
     }
 
     /// A model of `method` trained on every respondent outside `fold`.

@@ -41,9 +41,9 @@ pub(crate) struct Knn {
     params: KnnParams,
     /// Training rows, blanks imputed, rows x capabilities.
     points: Array2<f64>,
-    /// The same, capabilities x rows: one contiguous slice per capability
-    /// for the lower-bound pass.
-    columns: Array2<f64>,
+    /// The same in single precision, one contiguous slice per capability,
+    /// for the scan.
+    single: search::Single,
 }
 
 /// What the model file holds: `k`, the imputation means, and the training
@@ -126,11 +126,15 @@ impl Knn {
                 };
             }
         }
-        let columns = points.t().as_standard_layout().into_owned();
+        let single = search::Single::new(
+            points.as_slice().expect("a new array is contiguous"),
+            capabilities,
+            &params.imputation,
+        );
         Ok(Knn {
             params,
             points,
-            columns,
+            single,
         })
     }
 
@@ -190,8 +194,10 @@ impl Knn {
         let queries = queries.as_slice().expect("a new array is contiguous");
         let query = |i: usize| &queries[i * c..(i + 1) * c];
         let pooled = search::plan(draws, profiles.len());
+        let points = self.points.as_slice().expect("standard layout");
         let columns = Columns {
-            data: self.columns.as_slice().expect("standard layout"),
+            single: &self.single,
+            points,
             rows: n,
             capabilities: c,
         };
@@ -223,7 +229,6 @@ impl Knn {
             pools[i] = pool;
         }
         // Each full profile's resamples, searched together in its pool.
-        let points = self.points.as_slice().expect("standard layout");
         let mut i = 0;
         while i < profiles.len() {
             let Some(of) = pooled[i] else {
@@ -321,25 +326,26 @@ mod tests {
     }
 
     /// Each query's `pool` rows of smallest lower bound
-    /// `sum_d min((q_d - x_d)^2, (mean_d - x_d)^2)`, by (bound, row).
+    /// `sum_d min((q_d - x_d)^2, (mean_d - x_d)^2)`, summed as the scan
+    /// sums it, by (bound, row).
     fn bound_pools(knn: &Knn, queries: &ProfileBatch, pool: usize) -> Vec<Vec<Near>> {
         let mut q = vec![0.0; queries.capabilities()];
         let means = &knn.params.imputation;
+        let means32 = knn.single.convert(means);
+        let rows32: Vec<Vec<f32>> = knn
+            .points
+            .outer_iter()
+            .map(|p| knn.single.convert(p.as_slice().expect("standard layout")))
+            .collect();
         (0..queries.len())
             .map(|i| {
                 let (x, a) = queries.row(i);
                 impute(x, a, means, &mut q);
-                let mut all: Vec<Near> = knn
-                    .points
-                    .outer_iter()
+                let q32 = knn.single.convert(&q);
+                let mut all: Vec<Near> = rows32
+                    .iter()
                     .enumerate()
-                    .map(|(r, p)| {
-                        let bound = q.iter().zip(p).zip(means).fold(0.0, |acc, ((v, x), m)| {
-                            let (t, u) = ((v - x) * (v - x), (m - x) * (m - x));
-                            acc + if t < u { t } else { u }
-                        });
-                        Near(bound, r)
-                    })
+                    .map(|(r, p)| Near(search::pool_bound(&q32, p, &means32), r))
                     .collect();
                 all.sort();
                 all.truncate(pool);
@@ -348,8 +354,6 @@ mod tests {
             .collect()
     }
 
-    /// The draws of a batch built by [`profiles`]: each full profile
-    /// followed by `resamples` resamples of it.
     fn draws(rows: usize, resamples: usize) -> Vec<Draw> {
         (0..rows)
             .flat_map(|i| {

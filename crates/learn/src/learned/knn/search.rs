@@ -4,14 +4,18 @@
 //! answers (a query's `k`-th neighbour is about as far as the centre of
 //! another role), so every training row is looked at once per query. The
 //! training rows are kept capability-major (one contiguous slice per
-//! capability) and walked in blocks that stay in the cache while every
-//! query of the batch passes over them, four queries and eight rows at a
-//! time, so that the squared differences are computed in vector registers.
-//! Each distance is summed over the capabilities in order, starting from
-//! `0.0`, with no fused multiply-add: the same number on every machine and
-//! with or without wide vectors. Of each query, the `m` nearest rows seen
-//! so far are kept below a bar (the `m`-th distance at the last
-//! compaction), so that almost every row costs one comparison. Of rows at
+//! capability) in single precision ([`Single`]) and walked in blocks that
+//! stay in the cache while every query of the batch passes over them, four
+//! queries and eight rows at a time, so that the squared differences are
+//! computed in vector registers. Single precision only filters: of each
+//! query, the `m` nearest rows seen so far are kept below a bar (the
+//! `m`-th distance at the last compaction), and a row whose
+//! single-precision sum passes the bar plus a proven rounding allowance
+//! ([`Slack`]) is measured again exactly, in double precision, summed over
+//! the capabilities in order from `0.0` with no fused multiply-add (the
+//! same number on every machine), and offered at that distance. Almost
+//! every row costs one single-precision comparison, and the neighbours
+//! found are exactly those of a double-precision search. Of rows at
 //! exactly the same distance, the earlier training row ranks first.
 //!
 //! **Bootstrap resamples.** A resample of a respondent (see
@@ -26,10 +30,11 @@
 //! L(x) = sum_d min((q_d - x_d)^2, (m_d - x_d)^2)
 //! ```
 //!
-//! with `q` the full profile (blanks imputed) and `m` the training means.
-//! Every resample takes `q_d` or `m_d` on each capability, so `L(x)` is at
-//! most its squared distance to `x`: the rows of smallest `L` are the rows
-//! that can be near *some* resample. The [`pool_size`] rows of smallest
+//! with `q` the full profile (blanks imputed) and `m` the training means,
+//! summed by the scan in single precision. Every resample takes `q_d` or
+//! `m_d` on each capability, so `L(x)` is (up to that rounding) at most its
+//! squared distance to `x`: the rows of smallest `L` are the rows that can
+//! be near *some* resample. The [`pool_size`] rows of smallest
 //! `L` (ties: the earlier row) form the respondent's **pool**, and each
 //! resample's `k` nearest are its `k` nearest *within the pool* (exact
 //! distances, the same tie rule). This is the one approximation in `knn`:
@@ -62,6 +67,103 @@ pub(crate) const POOL_PER_NEIGHBOUR: usize = 64;
 /// The smallest pool (what `k` = 5 gets).
 pub(crate) const MIN_POOL: usize = 1024;
 
+/// The training rows, twice: in single precision for the scan, and as
+/// they are for exact distances.
+pub(crate) struct Columns<'a> {
+    /// The scan's copy ([`Single`]): `single.data[d * rows + r]` is row
+    /// `r`'s value of capability `d`, times `single.scale`, in single
+    /// precision.
+    pub(crate) single: &'a Single,
+    /// `points[r * capabilities + d]` is row `r`'s value of capability `d`.
+    pub(crate) points: &'a [f64],
+    pub(crate) rows: usize,
+    pub(crate) capabilities: usize,
+}
+
+/// The training rows in single precision, capability-major (one contiguous
+/// slice per capability), multiplied first by a power of two that brings
+/// the largest magnitude among them and the blanks' values into `[1, 2)`:
+/// an exact change of unit that keeps every value in single precision's
+/// range, whatever the scale.
+#[derive(Debug, Clone)]
+pub(crate) struct Single {
+    data: Vec<f32>,
+    /// The power of two the values were multiplied by.
+    scale: f64,
+    /// The largest magnitude of a scaled value (of the rows or the blanks).
+    magnitude: f64,
+}
+
+impl Single {
+    /// The single-precision copy of `points` (rows x capabilities,
+    /// row-major), scaled for them and `means`.
+    pub(crate) fn new(points: &[f64], capabilities: usize, means: &[f64]) -> Self {
+        let largest = points.iter().chain(means).fold(0.0f64, |m, v| m.max(v.abs()));
+        let scale = power_of_two_below(largest);
+        let rows = points.len().checked_div(capabilities).unwrap_or(0);
+        let mut data = vec![0.0f32; rows * capabilities];
+        for (r, point) in points.chunks_exact(capabilities.max(1)).enumerate().take(rows) {
+            for (d, &v) in point.iter().enumerate() {
+                data[d * rows + r] = (v * scale) as f32;
+            }
+        }
+        Single {
+            data,
+            scale,
+            magnitude: largest * scale,
+        }
+    }
+
+    /// `values` in the scan's unit and precision.
+    pub(crate) fn convert(&self, values: &[f64]) -> Vec<f32> {
+        values.iter().map(|&v| (v * self.scale) as f32).collect()
+    }
+}
+
+/// `1 / 2^e` for the `e` with `2^e <= largest < 2^(e + 1)`; `1` for zero,
+/// non-finite or extreme magnitudes.
+fn power_of_two_below(largest: f64) -> f64 {
+    if !largest.is_normal() {
+        return 1.0;
+    }
+    let exponent = ((largest.to_bits() >> 52) & 0x7ff) as i64 - 1023;
+    let exponent = exponent.clamp(-1000, 1000);
+    f64::from_bits(((1023 - exponent) as u64) << 52)
+}
+
+/// How far a single-precision squared distance summed by the scan can be
+/// from the exact one, as a bound in the scan's unit.
+///
+/// With `u = 2^-24`, values of magnitude at most `V` (after the change of
+/// unit) and `c` capabilities: rounding each value to single precision and
+/// subtracting errs by at most `4uV` per difference, squaring by at most
+/// `20uV^2` per term, and summing `c` terms by at most `c u D` for a sum
+/// `D`; so a row at exact distance `D <= bar` has a single-precision sum at
+/// most `bar + c u (20 V^2 + bar)` (to first order). The gate allows
+/// `c 2^-20 (8 V^2 + bar)`, sixteen times that and more, and is rounded up
+/// to single precision: a row the gate turns away is farther than `bar`.
+#[derive(Debug, Clone, Copy)]
+struct Slack {
+    /// `c 2^-20`.
+    per_capability: f64,
+    /// `8 V^2`.
+    values: f64,
+    /// The square of the change of unit.
+    scale2: f64,
+}
+
+impl Slack {
+    /// The single-precision threshold for exact distances below `bar`.
+    fn gate(&self, bar: f64) -> f32 {
+        if bar == f64::INFINITY {
+            return f32::INFINITY;
+        }
+        let x = bar * self.scale2;
+        let loose = x + self.per_capability * (self.values + x);
+        (loose as f32).next_up()
+    }
+}
+
 /// A candidate neighbour: a squared distance and the training row, ordered
 /// by distance, then row.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -81,14 +183,6 @@ impl Ord for Near {
     }
 }
 
-/// The training rows, capability-major.
-pub(crate) struct Columns<'a> {
-    /// `data[d * rows + r]` is row `r`'s value of capability `d`.
-    pub(crate) data: &'a [f64],
-    pub(crate) rows: usize,
-    pub(crate) capabilities: usize,
-}
-
 /// The `m` nearest rows of one query among those offered so far.
 struct Nearest {
     m: usize,
@@ -96,14 +190,22 @@ struct Nearest {
     /// Rows at this distance or farther cannot enter: `m` rows offered
     /// earlier are nearer or as near.
     bar: f64,
+    /// The bar for the scan's single-precision sums: for exact distances
+    /// ([`Slack`]), a row whose sum is above it is farther than the bar;
+    /// for pools, whose bounds are the single-precision sums themselves,
+    /// the bar itself.
+    gate: f32,
+    slack: Option<Slack>,
 }
 
 impl Nearest {
-    fn new(m: usize) -> Self {
+    fn new(m: usize, slack: Option<Slack>) -> Self {
         Nearest {
             m,
             items: Vec::with_capacity(Self::room(m)),
             bar: f64::INFINITY,
+            gate: f32::INFINITY,
+            slack,
         }
     }
 
@@ -140,6 +242,11 @@ impl Nearest {
         }
         if self.items.len() == self.m {
             self.bar = self.items.iter().map(|n| n.0).fold(f64::NEG_INFINITY, f64::max);
+            self.gate = match self.slack {
+                Some(slack) => slack.gate(self.bar),
+                // A pool's values are single-precision sums: exact.
+                None => self.bar as f32,
+            };
         }
     }
 
@@ -166,10 +273,11 @@ pub(crate) fn nearest(columns: &Columns<'_>, queries: &[&[f64]], k: usize) -> Ve
 }
 
 /// Each query's `k` nearest training rows, and its pool: the `pool` rows
-/// of smallest lower bound `sum_d min((q_d - x_d)^2, (means_d - x_d)^2)`
-/// (in no particular order: sorting it would cost more than it saves in
-/// [`Pooled::nearest`]), a bound of the distance from the row to
-/// every resample of the query.
+/// of smallest lower bound `sum_d min((q_d - x_d)^2, (means_d - x_d)^2)`,
+/// summed in single precision in the scan's unit ([`pool_bound`]; in no
+/// particular order: sorting it would cost more than it saves in
+/// [`Pooled::nearest`]), a bound of the distance from the row to every
+/// resample of the query.
 pub(crate) fn nearest_with_pools(
     columns: &Columns<'_>,
     means: &[f64],
@@ -187,15 +295,30 @@ fn search<const POOLS: bool>(
     k: usize,
     pool: usize,
 ) -> Vec<(Vec<Near>, Vec<Near>)> {
-    let mut found: Vec<Nearest> = queries.iter().map(|_| Nearest::new(k.max(1))).collect();
+    let c = columns.capabilities;
+    let single = columns.single;
+    let converted: Vec<Vec<f32>> = queries.iter().map(|q| single.convert(q)).collect();
+    let largest = queries
+        .iter()
+        .flat_map(|q| q.iter())
+        .fold(single.magnitude, |m, &v| m.max((v * single.scale).abs()));
+    let slack = Slack {
+        per_capability: c as f64 * f64::powi(2.0, -20),
+        values: 8.0 * largest * largest,
+        scale2: single.scale * single.scale,
+    };
+    let mut found: Vec<Nearest> = queries
+        .iter()
+        .map(|_| Nearest::new(k.max(1), Some(slack)))
+        .collect();
     let mut pools: Vec<Nearest> = queries
         .iter()
-        .map(|_| Nearest::new(if POOLS { pool.max(1) } else { 1 }))
+        .map(|_| Nearest::new(if POOLS { pool.max(1) } else { 1 }, None))
         .collect();
-    let c = columns.capabilities;
+    let means = single.convert(means);
     // Each group of four queries transposed: `quad[d][i]` is query i's
     // value of capability d (the last query repeated to fill the group).
-    let quads: Vec<Vec<[f64; QUERIES]>> = queries
+    let quads: Vec<Vec<[f32; QUERIES]>> = converted
         .chunks(QUERIES)
         .map(|group| {
             (0..c)
@@ -205,15 +328,17 @@ fn search<const POOLS: bool>(
         .collect();
     for first in (0..columns.rows).step_by(BLOCK) {
         let last = (first + BLOCK).min(columns.rows);
-        for ((quad, found), pools) in quads
+        for (((quad, group), found), pools) in quads
             .iter()
+            .zip(queries.chunks(QUERIES))
             .zip(found.chunks_mut(QUERIES))
             .zip(pools.chunks_mut(QUERIES))
         {
             let step = Step {
                 columns,
-                means,
+                means: &means,
                 quad,
+                group,
                 block: first..last,
             };
             scan::<POOLS>(&step, found, pools);
@@ -234,14 +359,34 @@ fn search<const POOLS: bool>(
 /// One group of queries over one block of training rows.
 struct Step<'a> {
     columns: &'a Columns<'a>,
-    /// The values of a blank (read only when pools are kept).
-    means: &'a [f64],
-    quad: &'a [[f64; QUERIES]],
+    /// The values of a blank, in the scan's unit (read only when pools are
+    /// kept).
+    means: &'a [f32],
+    /// The queries in the scan's unit, transposed.
+    quad: &'a [[f32; QUERIES]],
+    /// The same queries as they are.
+    group: &'a [&'a [f64]],
     block: std::ops::Range<usize>,
+}
+
+impl Step<'_> {
+    /// Offers `row` to query `i`'s `found` at its exact distance.
+    #[inline]
+    fn exact(&self, i: usize, found: &mut Nearest, row: usize) {
+        let c = self.columns.capabilities;
+        let point = &self.columns.points[row * c..(row + 1) * c];
+        found.offer(squared_distance(self.group[i], point), row);
+    }
 }
 
 /// Offers the rows of the step to the (up to four) queries' `found` and,
 /// with `POOLS`, their bounds to `pools`.
+///
+/// The squared distances are summed in single precision first, eight rows
+/// at a time; a row whose sum passes a query's gate (see [`Slack`]), which
+/// few do once the bar has come down, is measured exactly
+/// ([`squared_distance`]) and offered at that distance. So the neighbours
+/// found are exactly those of a search in double precision.
 fn scan<const POOLS: bool>(step: &Step<'_>, found: &mut [Nearest], pools: &mut [Nearest]) {
     #[cfg(target_arch = "x86_64")]
     if avx2::available() {
@@ -251,20 +396,20 @@ fn scan<const POOLS: bool>(step: &Step<'_>, found: &mut [Nearest], pools: &mut [
 }
 
 /// The scan, compiled for the machine's baseline instruction set; see
-/// [`avx2`] for the same code with wider vectors.
+/// [`avx2`] for the same arithmetic with wider vectors.
 #[inline(always)]
 fn scan_portable<const POOLS: bool>(step: &Step<'_>, found: &mut [Nearest], pools: &mut [Nearest]) {
     let n = step.columns.rows;
-    let data = step.columns.data;
+    let data = &step.columns.single.data;
     let mut r = step.block.start;
     while r + LANES <= step.block.end {
-        let mut acc = [[0.0f64; LANES]; QUERIES];
-        let mut low = [[0.0f64; LANES]; QUERIES];
+        let mut acc = [[0.0f32; LANES]; QUERIES];
+        let mut low = [[0.0f32; LANES]; QUERIES];
         for (d, q) in step.quad.iter().enumerate() {
-            let col: &[f64; LANES] = data[d * n + r..d * n + r + LANES]
+            let col: &[f32; LANES] = data[d * n + r..d * n + r + LANES]
                 .try_into()
                 .expect("a slice of LANES values");
-            let blank: [f64; LANES] = if POOLS {
+            let blank: [f32; LANES] = if POOLS {
                 std::array::from_fn(|j| {
                     let u = step.means[d] - col[j];
                     u * u
@@ -283,65 +428,80 @@ fn scan_portable<const POOLS: bool>(step: &Step<'_>, found: &mut [Nearest], pool
                 }
             }
         }
-        offer(found, &acc, r);
+        for (i, (f, acc)) in found.iter_mut().zip(&acc).enumerate() {
+            for (j, &sum) in acc.iter().enumerate() {
+                if sum <= f.gate {
+                    step.exact(i, f, r + j);
+                }
+            }
+        }
         if POOLS {
-            offer(pools, &low, r);
+            for (p, low) in pools.iter_mut().zip(&low) {
+                for (j, &bound) in low.iter().enumerate() {
+                    if bound < p.gate {
+                        p.offer(f64::from(bound), r + j);
+                    }
+                }
+            }
         }
         r += LANES;
     }
     scan_tail::<POOLS>(step, r, found, pools);
 }
 
-/// The rows of the step from `from` on, one at a time.
+/// The rows of the step from `from` on, one at a time: measured exactly,
+/// and their pool bounds summed as the vectors sum them.
 #[inline(always)]
 fn scan_tail<const POOLS: bool>(step: &Step<'_>, from: usize, found: &mut [Nearest], pools: &mut [Nearest]) {
     let n = step.columns.rows;
-    let data = step.columns.data;
+    let data = &step.columns.single.data;
     for row in from..step.block.end {
         for (i, (f, p)) in found.iter_mut().zip(pools.iter_mut()).enumerate() {
-            let (mut acc, mut low) = (0.0, 0.0);
-            for (d, q) in step.quad.iter().enumerate() {
-                let t = q[i] - data[d * n + row];
-                let tt = t * t;
-                acc += tt;
-                if POOLS {
-                    let u = step.means[d] - data[d * n + row];
-                    let uu = u * u;
+            step.exact(i, f, row);
+            if POOLS {
+                let mut low = 0.0f32;
+                for (d, q) in step.quad.iter().enumerate() {
+                    let x = data[d * n + row];
+                    let (t, u) = (q[i] - x, step.means[d] - x);
+                    let (tt, uu) = (t * t, u * u);
                     low += if tt < uu { tt } else { uu };
                 }
-            }
-            f.offer(acc, row);
-            if POOLS {
-                p.offer(low, row);
+                p.offer(f64::from(low), row);
             }
         }
     }
 }
 
-/// Offers eight rows from `first` on to each query.
-#[inline(always)]
-fn offer(to: &mut [Nearest], distances: &[[f64; LANES]; QUERIES], first: usize) {
-    for (f, d) in to.iter_mut().zip(distances) {
-        if d.iter().any(|&d| d < f.bar) {
-            for (j, &d) in d.iter().enumerate() {
-                f.offer(d, first + j);
-            }
-        }
-    }
+/// The lower bound of a pool, as the scan sums it: `sum_d min((q_d -
+/// x_d)^2, (m_d - x_d)^2)` over values in the scan's unit and precision
+/// ([`Single::convert`]), in capability order.
+#[cfg(test)]
+pub(crate) fn pool_bound(query: &[f32], point: &[f32], means: &[f32]) -> f64 {
+    let low = query
+        .iter()
+        .zip(point)
+        .zip(means)
+        .fold(0.0f32, |low, ((&q, &x), &m)| {
+            let (t, u) = (q - x, m - x);
+            let (tt, uu) = (t * t, u * u);
+            low + if tt < uu { tt } else { uu }
+        });
+    f64::from(low)
 }
 
 /// The scan with AVX2 where the processor has it (checked once at run
-/// time): four queries against eight training rows (four with pools) per
-/// step, every sum in registers. The arithmetic is the same operations in
-/// the same order (subtract, multiply, add; no fused multiply-add), so the
-/// distances are bit for bit those of [`scan_portable`].
+/// time): four queries against eight training rows per step, every sum in
+/// registers. The arithmetic is the same operations in the same order
+/// (subtract, multiply, add; no fused multiply-add), so the sums are bit
+/// for bit those of [`scan_portable`].
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
 mod avx2 {
     use super::{Near, Nearest, Pooled, Step, QUERIES};
     use std::arch::x86_64::{
-        __m256d, _mm256_add_pd, _mm256_cmp_pd, _mm256_loadu_pd, _mm256_min_pd, _mm256_movemask_pd,
-        _mm256_mul_pd, _mm256_set1_pd, _mm256_setzero_pd, _mm256_storeu_pd, _mm256_sub_pd, _CMP_LT_OQ,
+        __m256, _mm256_add_ps, _mm256_cmp_ps, _mm256_loadu_ps, _mm256_min_ps, _mm256_movemask_ps,
+        _mm256_mul_ps, _mm256_set1_ps, _mm256_setzero_ps, _mm256_storeu_ps, _mm256_sub_ps, _CMP_LE_OQ,
+        _CMP_LT_OQ,
     };
     use std::sync::OnceLock;
 
@@ -351,19 +511,14 @@ mod avx2 {
     }
 
     pub(super) fn scan<const POOLS: bool>(step: &Step<'_>, found: &mut [Nearest], pools: &mut [Nearest]) {
-        assert_eq!(step.quad.len(), step.columns.capabilities);
-        assert!(step.block.end <= step.columns.rows);
-        assert!(step.columns.data.len() >= step.columns.rows * step.columns.capabilities);
-        assert!(!POOLS || step.means.len() >= step.columns.capabilities);
+        let columns = step.columns;
+        assert_eq!(step.quad.len(), columns.capabilities);
+        assert!(step.block.end <= columns.rows);
+        assert!(columns.single.data.len() >= columns.rows * columns.capabilities);
+        assert!(!POOLS || step.means.len() >= columns.capabilities);
         // SAFETY: called only when `available()` found AVX2 on this
         // processor; the asserts above keep every load in bounds.
-        let from = unsafe {
-            if POOLS {
-                scan_pools(step, found, pools)
-            } else {
-                scan_plain(step, found)
-            }
-        };
+        let from = unsafe { scan8::<POOLS>(step, found, pools) };
         super::scan_tail::<POOLS>(step, from, found, pools);
     }
 
@@ -378,85 +533,88 @@ mod avx2 {
         pooled.nearest_portable(queries, k)
     }
 
-    /// Offers four rows from `first` on, if any is below the bar.
+    /// The lanes of `sums` at or below `gate` (`LE`) or below it (`LT`),
+    /// one bit each.
     #[inline]
     #[target_feature(enable = "avx2")]
-    fn offer(f: &mut Nearest, d: __m256d, first: usize) {
-        if _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_LT_OQ>(d, _mm256_set1_pd(f.bar))) != 0 {
-            let mut v = [0.0; 4];
-            // SAFETY: `v` holds four values.
-            unsafe { _mm256_storeu_pd(v.as_mut_ptr(), d) };
-            offer_each(f, &v, first);
+    fn below<const CMP: i32>(sums: __m256, gate: f32) -> i32 {
+        _mm256_movemask_ps(_mm256_cmp_ps::<CMP>(sums, _mm256_set1_ps(gate)))
+    }
+
+    /// The rare case: some of eight rows from `first` on passed query
+    /// `i`'s gate; each is measured exactly and offered.
+    #[cold]
+    #[inline(never)]
+    fn exact_each(step: &Step<'_>, i: usize, f: &mut Nearest, mask: i32, first: usize) {
+        for j in 0..8 {
+            if mask & (1 << j) != 0 {
+                step.exact(i, f, first + j);
+            }
         }
     }
 
-    /// The rare case: one of four rows is below the bar.
+    /// The rare case: some of eight rows from `first` on (the bits of
+    /// `mask`) are below the pool's bar.
     #[cold]
     #[inline(never)]
-    fn offer_each(f: &mut Nearest, v: &[f64; 4], first: usize) {
-        for (j, &d) in v.iter().enumerate() {
-            f.offer(d, first + j);
+    fn offer_each(p: &mut Nearest, bounds: &[f32; 8], mask: i32, first: usize) {
+        for (j, &bound) in bounds.iter().enumerate() {
+            if mask & (1 << j) != 0 {
+                p.offer(f64::from(bound), first + j);
+            }
         }
     }
 
     /// Eight rows per step; returns the first row not scanned.
     #[target_feature(enable = "avx2")]
-    unsafe fn scan_plain(step: &Step<'_>, found: &mut [Nearest]) -> usize {
+    unsafe fn scan8<const POOLS: bool>(
+        step: &Step<'_>,
+        found: &mut [Nearest],
+        pools: &mut [Nearest],
+    ) -> usize {
         let n = step.columns.rows;
-        let data = step.columns.data.as_ptr();
+        let data = step.columns.single.data.as_ptr();
         let mut r = step.block.start;
         while r + 8 <= step.block.end {
-            let mut acc = [[_mm256_setzero_pd(); 2]; QUERIES];
+            let mut acc = [_mm256_setzero_ps(); QUERIES];
+            let mut low = [_mm256_setzero_ps(); QUERIES];
             for (d, q) in step.quad.iter().enumerate() {
                 // SAFETY: r + 8 <= block.end <= rows, d < capabilities.
-                let (c0, c1) = unsafe {
-                    let col = data.add(d * n + r);
-                    (_mm256_loadu_pd(col), _mm256_loadu_pd(col.add(4)))
+                let col = unsafe { _mm256_loadu_ps(data.add(d * n + r)) };
+                let uu = if POOLS {
+                    let u = _mm256_sub_ps(_mm256_set1_ps(step.means[d]), col);
+                    _mm256_mul_ps(u, u)
+                } else {
+                    _mm256_setzero_ps()
                 };
-                for (acc, &v) in acc.iter_mut().zip(q) {
-                    let v = _mm256_set1_pd(v);
-                    let (t0, t1) = (_mm256_sub_pd(v, c0), _mm256_sub_pd(v, c1));
-                    acc[0] = _mm256_add_pd(acc[0], _mm256_mul_pd(t0, t0));
-                    acc[1] = _mm256_add_pd(acc[1], _mm256_mul_pd(t1, t1));
+                for ((acc, low), &v) in acc.iter_mut().zip(&mut low).zip(q) {
+                    let t = _mm256_sub_ps(_mm256_set1_ps(v), col);
+                    let tt = _mm256_mul_ps(t, t);
+                    *acc = _mm256_add_ps(*acc, tt);
+                    if POOLS {
+                        // min(tt, uu) is `if tt < uu { tt } else { uu }`.
+                        *low = _mm256_add_ps(*low, _mm256_min_ps(tt, uu));
+                    }
                 }
             }
-            for (f, acc) in found.iter_mut().zip(&acc) {
-                offer(f, acc[0], r);
-                offer(f, acc[1], r + 4);
+            for (i, (f, &acc)) in found.iter_mut().zip(&acc).enumerate() {
+                let mask = below::<_CMP_LE_OQ>(acc, f.gate);
+                if mask != 0 {
+                    exact_each(step, i, f, mask, r);
+                }
+            }
+            if POOLS {
+                for (p, &low) in pools.iter_mut().zip(&low) {
+                    let mask = below::<_CMP_LT_OQ>(low, p.gate);
+                    if mask != 0 {
+                        let mut bounds = [0.0f32; 8];
+                        // SAFETY: `bounds` holds eight values.
+                        unsafe { _mm256_storeu_ps(bounds.as_mut_ptr(), low) };
+                        offer_each(p, &bounds, mask, r);
+                    }
+                }
             }
             r += 8;
-        }
-        r
-    }
-
-    /// Four rows per step, with the pools' bounds; returns the first row
-    /// not scanned.
-    #[target_feature(enable = "avx2")]
-    unsafe fn scan_pools(step: &Step<'_>, found: &mut [Nearest], pools: &mut [Nearest]) -> usize {
-        let n = step.columns.rows;
-        let data = step.columns.data.as_ptr();
-        let mut r = step.block.start;
-        while r + 4 <= step.block.end {
-            let mut acc = [_mm256_setzero_pd(); QUERIES];
-            let mut low = [_mm256_setzero_pd(); QUERIES];
-            for (d, q) in step.quad.iter().enumerate() {
-                // SAFETY: r + 4 <= block.end <= rows, d < capabilities.
-                let col = unsafe { _mm256_loadu_pd(data.add(d * n + r)) };
-                let u = _mm256_sub_pd(_mm256_set1_pd(step.means[d]), col);
-                let uu = _mm256_mul_pd(u, u);
-                for ((acc, low), &v) in acc.iter_mut().zip(&mut low).zip(q) {
-                    let t = _mm256_sub_pd(_mm256_set1_pd(v), col);
-                    let tt = _mm256_mul_pd(t, t);
-                    *acc = _mm256_add_pd(*acc, tt);
-                    // min(tt, uu) is `if tt < uu { tt } else { uu }`.
-                    *low = _mm256_add_pd(*low, _mm256_min_pd(tt, uu));
-                }
-            }
-            for ((f, p), (acc, low)) in found.iter_mut().zip(pools.iter_mut()).zip(acc.iter().zip(&low)) {
-                offer(f, *acc, r);
-                offer(p, *low, r);
-            }
-            r += 4;
         }
         r
     }
@@ -591,7 +749,7 @@ impl Pooled<'_> {
             // Rows come in pool order, not by index: a row at the bar's
             // distance may still come before the bar's row, so it is let
             // in and the compaction orders it.
-            let mut near = Nearest::new(k.max(1));
+            let mut near = Nearest::new(k.max(1), None);
             for (distances, rows) in distances.chunks(LANES).zip(rows.chunks(LANES)) {
                 let bar = near.bar;
                 // Not `any`, which stops early and so compares one at a
@@ -650,42 +808,176 @@ mod tests {
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 
+    /// The `k` nearest of each query by brute force in double precision,
+    /// and the `pool` rows of smallest single-precision bound.
+    fn brute_force(
+        points: &[f64],
+        c: usize,
+        means: &[f64],
+        queries: &[&[f64]],
+        k: usize,
+        pool: usize,
+    ) -> Vec<(Vec<Near>, Vec<Near>)> {
+        let single = Single::new(points, c, means);
+        let (means32, rows32): (Vec<f32>, Vec<Vec<f32>>) = (
+            single.convert(means),
+            points.chunks_exact(c).map(|p| single.convert(p)).collect(),
+        );
+        queries
+            .iter()
+            .map(|q| {
+                let q32 = single.convert(q);
+                let mut near: Vec<Near> = points
+                    .chunks_exact(c)
+                    .enumerate()
+                    .map(|(r, p)| Near(squared_distance(q, p), r))
+                    .collect();
+                near.sort();
+                near.truncate(k);
+                let mut bounds: Vec<Near> = rows32
+                    .iter()
+                    .enumerate()
+                    .map(|(r, p)| Near(pool_bound(&q32, p, &means32), r))
+                    .collect();
+                bounds.sort();
+                bounds.truncate(pool);
+                (near, bounds)
+            })
+            .collect()
+    }
+
+    fn searched(points: &[f64], c: usize, means: &[f64], queries: &[&[f64]], k: usize, pool: usize) {
+        let single = Single::new(points, c, means);
+        let columns = Columns {
+            single: &single,
+            points,
+            rows: points.len() / c,
+            capabilities: c,
+        };
+        let found = nearest_with_pools(&columns, means, queries, k, pool);
+        let plain = nearest(&columns, queries, k);
+        let expected = brute_force(points, c, means, queries, k, pool);
+        for (((near, pool), plain), (e_near, e_pool)) in found.into_iter().zip(plain).zip(expected) {
+            assert_eq!(near, e_near);
+            assert_eq!(plain, e_near);
+            let mut pool = pool;
+            pool.sort();
+            assert_eq!(pool, e_pool);
+        }
+    }
+
+    #[test]
+    fn the_single_precision_scan_finds_the_exact_neighbours() {
+        let mut rng = ChaCha8Rng::seed_from_u64(21);
+        let c = 11;
+        // Scales from tiny to huge, whole points (many exact ties), and
+        // rows that differ in the twelfth digit (single precision cannot
+        // tell them apart; the exact measure must).
+        for (unit, whole) in [
+            (1.0, true),
+            (1.0, false),
+            (1e-30, false),
+            (1e6, true),
+            (1e150, false),
+        ] {
+            let value = |rng: &mut ChaCha8Rng| {
+                let v: f64 = if whole {
+                    f64::from(rng.gen_range(1..=5u32))
+                } else {
+                    rng.gen_range(1.0..5.0)
+                };
+                v * unit
+            };
+            let mut points: Vec<f64> = (0..700 * c).map(|_| value(&mut rng)).collect();
+            let twin: Vec<f64> = points[..c].to_vec();
+            for r in 1..40 {
+                for d in 0..c {
+                    points[r * 7 * c + d] = twin[d] * (1.0 + 1e-12 * f64::from(r as u32 % 5));
+                }
+            }
+            let means: Vec<f64> = (0..c).map(|_| 3.1 * unit).collect();
+            let queries: Vec<Vec<f64>> = (0..6)
+                .map(|q| {
+                    if q == 0 {
+                        twin.clone()
+                    } else {
+                        (0..c).map(|_| value(&mut rng)).collect()
+                    }
+                })
+                .collect();
+            let queries: Vec<&[f64]> = queries.iter().map(Vec::as_slice).collect();
+            for (k, pool) in [(1, 1), (5, 64), (30, 300)] {
+                searched(&points, c, &means, &queries, k, pool);
+            }
+        }
+    }
+
     #[test]
     fn the_wide_scan_gives_the_portable_scan_bit_for_bit() {
         let mut rng = ChaCha8Rng::seed_from_u64(11);
         let (rows, c) = (1001, 13);
-        let data: Vec<f64> = (0..rows * c).map(|_| rng.gen_range(1.0..5.0)).collect();
+        let points: Vec<f64> = (0..rows * c).map(|_| rng.gen_range(1.0..5.0)).collect();
+        let means: Vec<f64> = (0..c).map(|_| rng.gen_range(1.0..5.0)).collect();
+        let single = Single::new(&points, c, &means);
         let columns = Columns {
-            data: &data,
+            single: &single,
+            points: &points,
             rows,
             capabilities: c,
         };
-        let quad: Vec<[f64; QUERIES]> = (0..c)
-            .map(|_| std::array::from_fn(|_| rng.gen_range(1.0..5.0)))
+        let queries: Vec<Vec<f64>> = (0..QUERIES)
+            .map(|_| (0..c).map(|_| rng.gen_range(1.0..5.0)).collect())
             .collect();
-        let means: Vec<f64> = (0..c).map(|_| rng.gen_range(1.0..5.0)).collect();
+        let group: Vec<&[f64]> = queries.iter().map(Vec::as_slice).collect();
+        let converted: Vec<Vec<f32>> = queries.iter().map(|q| single.convert(q)).collect();
+        let quad: Vec<[f32; QUERIES]> = (0..c).map(|d| std::array::from_fn(|i| converted[i][d])).collect();
+        let means32 = single.convert(&means);
         let step = Step {
             columns: &columns,
-            means: &means,
+            means: &means32,
             quad: &quad,
+            group: &group,
             block: 0..rows,
         };
-        let all = || (0..QUERIES).map(|_| Nearest::new(rows)).collect::<Vec<_>>();
-        let (mut wide, mut wide_pools, mut portable, mut portable_pools) = (all(), all(), all(), all());
+        let slack = Slack {
+            per_capability: c as f64 * f64::powi(2.0, -20),
+            values: 8.0 * 4.0,
+            scale2: single.scale * single.scale,
+        };
+        let found = || {
+            (0..QUERIES)
+                .map(|_| Nearest::new(7, Some(slack)))
+                .collect::<Vec<_>>()
+        };
+        let pools = || (0..QUERIES).map(|_| Nearest::new(50, None)).collect::<Vec<_>>();
+        let (mut wide, mut wide_pools, mut portable, mut portable_pools) =
+            (found(), pools(), found(), pools());
         scan::<true>(&step, &mut wide, &mut wide_pools);
         scan_portable::<true>(&step, &mut portable, &mut portable_pools);
-        let (mut plain, mut plain_portable) = (all(), all());
-        scan::<false>(&step, &mut plain, &mut all());
-        scan_portable::<false>(&step, &mut plain_portable, &mut all());
+        let (mut plain, mut plain_portable) = (found(), found());
+        scan::<false>(&step, &mut plain, &mut pools());
+        scan_portable::<false>(&step, &mut plain_portable, &mut pools());
         let wide = wide.into_iter().chain(wide_pools).chain(plain);
         let portable = portable.into_iter().chain(portable_pools).chain(plain_portable);
         for (w, p) in wide.zip(portable) {
             let (w, p) = (w.into_sorted(), p.into_sorted());
-            assert_eq!(w.len(), rows);
+            assert!(w.len() == 7 || w.len() == 50);
             assert!(w
                 .iter()
                 .zip(&p)
                 .all(|(a, b)| a.0.to_bits() == b.0.to_bits() && a.1 == b.1));
+        }
+    }
+
+    #[test]
+    fn the_change_of_unit_is_a_power_of_two_that_brings_the_largest_value_into_one_to_two() {
+        for largest in [1.0, 1.5, 5.0, 100.0, 1e-30, 3e250] {
+            let s = power_of_two_below(largest);
+            assert_eq!(s.to_bits() & ((1 << 52) - 1), 0, "{s} is a power of two");
+            assert!((1.0..2.0).contains(&(largest * s)), "{largest} x {s}");
+        }
+        for odd in [0.0, f64::INFINITY, f64::MIN_POSITIVE / 4.0] {
+            assert_eq!(power_of_two_below(odd), 1.0);
         }
     }
 
@@ -762,7 +1054,7 @@ mod tests {
     fn the_bar_never_drops_a_row_that_belongs() {
         // Offered in row order, equal distances everywhere: the first m
         // rows are the nearest.
-        let mut near = Nearest::new(3);
+        let mut near = Nearest::new(3, None);
         for row in 0..100 {
             near.offer(1.0, row);
         }
