@@ -44,6 +44,8 @@ pub(crate) struct Knn {
     /// The same in single precision, one contiguous slice per capability,
     /// for the scan.
     single: search::Single,
+    /// Evenly spaced training rows, scanned first for the pools' bars.
+    sample: Option<search::Sample>,
 }
 
 /// What the model file holds: `k`, the imputation means, and the training
@@ -131,10 +133,16 @@ impl Knn {
             capabilities,
             &params.imputation,
         );
+        let sample = search::Sample::new(
+            points.as_slice().expect("a new array is contiguous"),
+            capabilities,
+            &single,
+        );
         Ok(Knn {
             params,
             points,
             single,
+            sample,
         })
     }
 
@@ -198,6 +206,7 @@ impl Knn {
         let columns = Columns {
             single: &self.single,
             points,
+            sample: self.sample.as_ref(),
             rows: n,
             capabilities: c,
         };

@@ -69,6 +69,7 @@ pub(crate) const MIN_POOL: usize = 1024;
 
 /// The training rows, twice: in single precision for the scan, and as
 /// they are for exact distances.
+#[derive(Clone, Copy)]
 pub(crate) struct Columns<'a> {
     /// The scan's copy ([`Single`]): `single.data[d * rows + r]` is row
     /// `r`'s value of capability `d`, times `single.scale`, in single
@@ -78,6 +79,75 @@ pub(crate) struct Columns<'a> {
     pub(crate) points: &'a [f64],
     pub(crate) rows: usize,
     pub(crate) capabilities: usize,
+    /// Some of the rows, evenly spaced ([`Sample`]), scanned first to give
+    /// each pool a starting bar.
+    pub(crate) sample: Option<&'a Sample>,
+}
+
+/// Rows per [`Sample`].
+pub(crate) const SAMPLE_ROWS: usize = 2048;
+
+/// [`SAMPLE_ROWS`] training rows evenly spaced through the data, in the
+/// same unit as the whole ([`Single`]).
+///
+/// Keeping a pool of the `m` rows of smallest bound out of `n` costs
+/// about the rows admitted on the way, and with no idea of where the
+/// `m`-th bound lies, a scan admits the first `4m` rows and ten thousand
+/// on the way for a pool of 1,024 from 80,000. So the sample is scanned
+/// first: its `ceil(2 m s / n) + 16`-th smallest bound (of `s` sampled
+/// rows; about twice the pool's share of the data) is where the pool
+/// starts, and a row enters only at or below it. If fewer than `m` rows
+/// do (the sample misled), the query is searched again from no bar. Either
+/// way the pool is exactly the `m` rows of smallest bound: the sample only
+/// saves work.
+#[derive(Debug, Clone)]
+pub(crate) struct Sample {
+    single: Single,
+    points: Vec<f64>,
+    rows: usize,
+}
+
+impl Sample {
+    /// The sample of `points` (rows x capabilities, row-major) in the unit
+    /// of `whole`; `None` when there are too few rows to need one.
+    pub(crate) fn new(points: &[f64], capabilities: usize, whole: &Single) -> Option<Self> {
+        Self::of(points, capabilities, whole, SAMPLE_ROWS)
+    }
+
+    /// [`Sample::new`] of `size` rows (at least half the data's rows are
+    /// left out, or there is no sample).
+    fn of(points: &[f64], capabilities: usize, whole: &Single, size: usize) -> Option<Self> {
+        let rows = points.len().checked_div(capabilities).unwrap_or(0);
+        if capabilities == 0 || size == 0 || rows < 2 * size {
+            return None;
+        }
+        let picked: Vec<f64> = (0..size)
+            .flat_map(|i| {
+                let r = i * rows / size;
+                points[r * capabilities..(r + 1) * capabilities].iter().copied()
+            })
+            .collect();
+        Some(Self::given(picked, capabilities, whole))
+    }
+
+    /// The rows `picked` (row-major) as a sample, in the unit of `whole`.
+    fn given(picked: Vec<f64>, capabilities: usize, whole: &Single) -> Self {
+        Sample {
+            single: Single::scaled(&picked, capabilities, whole.scale, whole.magnitude),
+            rows: picked.len() / capabilities,
+            points: picked,
+        }
+    }
+
+    fn columns(&self, capabilities: usize) -> Columns<'_> {
+        Columns {
+            single: &self.single,
+            points: &self.points,
+            rows: self.rows,
+            capabilities,
+            sample: None,
+        }
+    }
 }
 
 /// The training rows in single precision, capability-major (one contiguous
@@ -100,6 +170,12 @@ impl Single {
     pub(crate) fn new(points: &[f64], capabilities: usize, means: &[f64]) -> Self {
         let largest = points.iter().chain(means).fold(0.0f64, |m, v| m.max(v.abs()));
         let scale = power_of_two_below(largest);
+        Self::scaled(points, capabilities, scale, largest * scale)
+    }
+
+    /// The copy of `points` multiplied by `scale`, `magnitude` the largest
+    /// scaled value it is to be compared with.
+    fn scaled(points: &[f64], capabilities: usize, scale: f64, magnitude: f64) -> Self {
         let rows = points.len().checked_div(capabilities).unwrap_or(0);
         let mut data = vec![0.0f32; rows * capabilities];
         for (r, point) in points.chunks_exact(capabilities.max(1)).enumerate().take(rows) {
@@ -110,7 +186,7 @@ impl Single {
         Single {
             data,
             scale,
-            magnitude: largest * scale,
+            magnitude,
         }
     }
 
@@ -250,6 +326,15 @@ impl Nearest {
         }
     }
 
+    /// Lets in only rows at `bound` or below from now on (`bound` a
+    /// single-precision sum, as a pool's are): the bar is the next value
+    /// single precision holds.
+    fn start_below(&mut self, bound: f64) {
+        let bar = (bound as f32).next_up();
+        self.bar = f64::from(bar);
+        self.gate = bar;
+    }
+
     /// The `m` nearest, in no particular order.
     fn into_unordered(mut self) -> Vec<Near> {
         self.compact();
@@ -315,7 +400,12 @@ fn search<const POOLS: bool>(
         .iter()
         .map(|_| Nearest::new(if POOLS { pool.max(1) } else { 1 }, None))
         .collect();
-    let means = single.convert(means);
+    let seeded = if POOLS {
+        seed_pools(columns, means, queries, pool, &mut pools)
+    } else {
+        Vec::new()
+    };
+    let means32 = single.convert(means);
     // Each group of four queries transposed: `quad[d][i]` is query i's
     // value of capability d (the last query repeated to fill the group).
     let quads: Vec<Vec<[f32; QUERIES]>> = converted
@@ -336,7 +426,7 @@ fn search<const POOLS: bool>(
         {
             let step = Step {
                 columns,
-                means: &means,
+                means: &means32,
                 quad,
                 group,
                 block: first..last,
@@ -344,7 +434,7 @@ fn search<const POOLS: bool>(
             scan::<POOLS>(&step, found, pools);
         }
     }
-    found
+    let mut out: Vec<(Vec<Near>, Vec<Near>)> = found
         .into_iter()
         .zip(pools)
         .map(|(f, p)| {
@@ -352,6 +442,56 @@ fn search<const POOLS: bool>(
                 f.into_sorted(),
                 if POOLS { p.into_unordered() } else { Vec::new() },
             )
+        })
+        .collect();
+    // A pool whose starting bar let fewer than its rows in: again, from no
+    // bar.
+    let short: Vec<usize> = (0..queries.len())
+        .filter(|&i| seeded.get(i) == Some(&true) && out[i].1.len() < pool.min(columns.rows))
+        .collect();
+    if !short.is_empty() {
+        let unseeded = Columns {
+            sample: None,
+            ..*columns
+        };
+        let again: Vec<&[f64]> = short.iter().map(|&i| queries[i]).collect();
+        for (&i, (_, p)) in short
+            .iter()
+            .zip(search::<true>(&unseeded, means, &again, k, pool))
+        {
+            out[i].1 = p;
+        }
+    }
+    out
+}
+
+/// Gives each query's pool a starting bar from the [`Sample`] when there
+/// is one and the data are large enough for it to pay; returns which
+/// pools got one.
+fn seed_pools(
+    columns: &Columns<'_>,
+    means: &[f64],
+    queries: &[&[f64]],
+    pool: usize,
+    pools: &mut [Nearest],
+) -> Vec<bool> {
+    let Some(sample) = columns.sample else {
+        return vec![false; queries.len()];
+    };
+    if columns.rows < 4 * pool || sample.rows == 0 {
+        return vec![false; queries.len()];
+    }
+    let j = ((2 * pool * sample.rows).div_ceil(columns.rows) + 16).min(sample.rows);
+    let sampled = search::<true>(&sample.columns(columns.capabilities), means, queries, 1, j);
+    pools
+        .iter_mut()
+        .zip(sampled)
+        .map(|(p, (_, seed))| {
+            let ok = seed.len() == j;
+            if ok {
+                p.start_below(seed.iter().map(|n| n.0).fold(f64::NEG_INFINITY, f64::max));
+            }
+            ok
         })
         .collect()
 }
@@ -853,16 +993,25 @@ mod tests {
             points,
             rows: points.len() / c,
             capabilities: c,
+            sample: None,
         };
-        let found = nearest_with_pools(&columns, means, queries, k, pool);
-        let plain = nearest(&columns, queries, k);
+        // A sample of evenly spaced rows, and one that misleads: every
+        // sampled row is the first query itself, so its bar lets almost
+        // nothing in and the pool must be searched again.
+        let even = Sample::of(points, c, &single, 64).expect("enough rows for a sample");
+        let misleading = Sample::given(queries[0].repeat(64), c, &single);
         let expected = brute_force(points, c, means, queries, k, pool);
-        for (((near, pool), plain), (e_near, e_pool)) in found.into_iter().zip(plain).zip(expected) {
-            assert_eq!(near, e_near);
-            assert_eq!(plain, e_near);
-            let mut pool = pool;
-            pool.sort();
-            assert_eq!(pool, e_pool);
+        for sample in [None, Some(&even), Some(&misleading)] {
+            let columns = Columns { sample, ..columns };
+            let found = nearest_with_pools(&columns, means, queries, k, pool);
+            let plain = nearest(&columns, queries, k);
+            for (((near, pool), plain), (e_near, e_pool)) in found.into_iter().zip(plain).zip(&expected) {
+                assert_eq!(&near, e_near);
+                assert_eq!(&plain, e_near);
+                let mut pool = pool;
+                pool.sort();
+                assert_eq!(&pool, e_pool);
+            }
         }
     }
 
@@ -924,6 +1073,7 @@ mod tests {
             points: &points,
             rows,
             capabilities: c,
+            sample: None,
         };
         let queries: Vec<Vec<f64>> = (0..QUERIES)
             .map(|_| (0..c).map(|_| rng.gen_range(1.0..5.0)).collect())
