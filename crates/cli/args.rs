@@ -383,6 +383,10 @@ pub struct ResponsesSource {
     /// applicable`, ...; see docs/formats.md).
     #[arg(long, value_name = "LABEL;LABEL")]
     pub missing_labels: Option<String>,
+    /// Answers are written with a decimal comma: `3,5` is 3.5 (as
+    /// spreadsheets in many locales save a semicolon CSV).
+    #[arg(long)]
+    pub decimal_comma: bool,
     /// What to do with a row that cannot be read: stop with its error
     /// (`fail`), or set it aside and go on (`skip`, see --rejects).
     #[arg(long, value_enum, default_value_t = OnError::Fail)]

@@ -7,8 +7,8 @@ use std::path::Path;
 use anyhow::Result;
 use rolefit_import::{
     builtin, find_scale, merge_matrices_within, read_labels_map, read_matrix_path, read_matrix_report,
-    read_role_labels, read_survey, scale_names, ByteRecord, ColumnPlan, ColumnRole, FlagOptions, Layout,
-    MatrixOptions, ResponseOptions, ResponseReader, RoleLabels, Source,
+    read_role_labels, read_survey, read_survey_with_scales, scale_names, ByteRecord, ColumnPlan, ColumnRole,
+    FlagOptions, Layout, MatrixOptions, NamedScale, ResponseOptions, ResponseReader, RoleLabels, Source,
 };
 use rolefit_model::{ProfileBatch, ResponseScale, RoleMatrix, Scale, Survey};
 
@@ -236,6 +236,7 @@ pub fn response_options(source: &ResponsesSource, settings: &Settings) -> Result
             .filter(|l| !l.is_empty())
             .map(str::to_string)
             .collect(),
+        decimal_comma: source.decimal_comma,
     })
 }
 
@@ -377,19 +378,14 @@ fn read_responses(
     settings: &Settings,
 ) -> Result<(ProfileBatch, Scale)> {
     let policy = RowPolicy::new(source, settings)?;
-    let survey = survey(source.survey.path(), settings)?;
+    let options = response_options(source, settings)?;
+    let survey = survey_for(source.survey.path(), &options, settings)?;
     let input = open_responses(
         source.input.as_deref(),
         settings.encoding,
         source.sheet.as_deref(),
     )?;
-    let mut reader = ResponseReader::new(
-        input.reader,
-        &input.name,
-        matrix,
-        Some(&survey),
-        &response_options(source, settings)?,
-    )?;
+    let mut reader = ResponseReader::new(input.reader, &input.name, matrix, Some(&survey), &options)?;
     let plan = reader.plan().clone();
     for note in plan_notes(&input.name, &plan) {
         if !settings.quiet {
@@ -531,17 +527,28 @@ pub fn role_labels(path: &Path, matrix: &RoleMatrix, encoding: Encoding) -> Resu
 
 /// The survey named by `--survey`, or the built-in survey.
 pub fn survey(path: Option<&Path>, settings: &Settings) -> Result<Survey> {
-    match path {
-        None => Ok(builtin::survey()),
-        Some(path) => {
-            let input = open_file(path, "survey", settings.encoding)?;
-            Ok(read_survey(
-                input.reader,
-                &input.name,
-                ResponseScale::agreement5(),
-            )?)
-        }
-    }
+    survey_file(path, None, settings)
+}
+
+/// [`survey`] for reading responses with `options`: a `scale` cell that
+/// names no label scale (built-in or of `--labels-map`) is refused at its
+/// line and column of the survey file.
+pub fn survey_for(path: Option<&Path>, options: &ResponseOptions, settings: &Settings) -> Result<Survey> {
+    survey_file(path, Some(&options.labels), settings)
+}
+
+/// The survey of `path` (or the built-in one), its `scale` names checked
+/// against `labels` and the built-in scales when `labels` is given.
+fn survey_file(path: Option<&Path>, labels: Option<&[NamedScale]>, settings: &Settings) -> Result<Survey> {
+    let Some(path) = path else {
+        return Ok(builtin::survey());
+    };
+    let input = open_file(path, "survey", settings.encoding)?;
+    let scale = ResponseScale::agreement5();
+    Ok(match labels {
+        None => read_survey(input.reader, &input.name, scale)?,
+        Some(labels) => read_survey_with_scales(input.reader, &input.name, scale, labels)?,
+    })
 }
 
 /// `n` and `noun`, plural unless `n` is 1: `1 answer column`, `3 answer

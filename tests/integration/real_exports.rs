@@ -375,3 +375,112 @@ fn a_transposed_matrix_is_refused_naming_the_flag_and_read_with_it() {
     );
     rolefit(&["matrix", "check", &wide]).ok();
 }
+
+#[test]
+fn a_scale_name_no_scale_has_is_reported_in_the_survey_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let survey = crate::util::write(
+        dir.path(),
+        "survey.csv",
+        "id,text,capability,reverse,scale\nL1,x,leadership-and-team-management,false,1..5\nC1,y,communication,false,abc\n",
+    );
+    let responses = crate::util::write(dir.path(), "r.csv", "respondent,L1,C1\nr1,4,high\n");
+    let e = rolefit(&["score", &responses, "--survey", &survey])
+        .bad_input()
+        .to_string();
+    assert!(
+        e.contains(&format!(
+            "{survey}:3: column 5 \"scale\": \"abc\" is no range and no label scale; expected a range MIN..MAX"
+        )) && !e.contains("r.csv"),
+        "{e}"
+    );
+    // A labels map's scale of that name is one.
+    let map = crate::util::write(dir.path(), "abc.csv", "label,value\nlow,1\nmid,2\nhigh,3\n");
+    let run = rolefit(&[
+        "score",
+        &responses,
+        "--survey",
+        &survey,
+        "--labels-map",
+        &map,
+        "--min-answered",
+        "0.1",
+        "-f",
+        "csv",
+    ]);
+    assert!(run.ok().contains("r1,1,"), "{}", run.stdout);
+}
+
+#[test]
+fn decimal_commas_are_read_with_the_flag_the_hint_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = crate::util::write(
+        dir.path(),
+        "r.csv",
+        "respondent;Communication;Negotiation\nr1;3,5;4\nr2;2;4,75\n",
+    );
+    let e = rolefit(&["score", &file, "--min-answered", "0.1"])
+        .bad_input()
+        .to_string();
+    assert!(e.contains("pass --decimal-comma to read 3,5 as 3.5"), "{e}");
+    let dotted = crate::util::write(
+        dir.path(),
+        "d.csv",
+        "respondent;Communication;Negotiation\nr1;3.5;4\nr2;2;4.75\n",
+    );
+    let args = |f: &str| {
+        rolefit(&[
+            "score",
+            f,
+            "--decimal-comma",
+            "--min-answered",
+            "0.1",
+            "-f",
+            "csv",
+        ])
+    };
+    assert_eq!(args(&file).ok(), args(&dotted).ok());
+}
+
+#[test]
+fn onet_work_styles_are_read_with_the_level_taken_from_importance() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = "O*NET-SOC Code\tElement ID\tElement Name\tScale ID\tData Value\tN\tStandard Error\t\
+                  Lower CI Bound\tUpper CI Bound\tRecommend Suppress\tNot Relevant\tDate\tDomain Source";
+    let row = |code: &str, id: &str, name: &str, value: &str| {
+        format!("{code}\t{id}\t{name}\tIM\t{value}\t8\t0.1\t3.8\t4.3\tN\tn/a\t07/2024\tAnalyst\n")
+    };
+    let text = [
+        format!("{header}\n"),
+        row("11-1011.00", "1.C.1.a", "Achievement/Effort", "5.00"),
+        row("11-1011.00", "1.C.2.b", "Leadership", "3.00"),
+        row("15-1252.00", "1.C.1.a", "Achievement/Effort", "1.00"),
+        row("15-1252.00", "1.C.2.b", "Leadership", "4.20"),
+    ]
+    .concat();
+    let path = crate::util::write(dir.path(), "Work Styles.txt", &text);
+    let run = rolefit(&["roles", "--matrix", &path, "-f", "csv"]);
+    let out = run.ok();
+    assert!(out.starts_with("# scale: 0..7\n"), "{out}");
+    for line in [
+        "11-1011.00,Achievement/Effort,7,5",
+        "11-1011.00,Leadership,3.5,3",
+        "15-1252.00,Achievement/Effort,0,1",
+        "15-1252.00,Leadership,5.6",
+    ] {
+        assert!(out.contains(line), "{line}: {out}");
+    }
+    assert!(
+        run.stderr.contains(
+            "Work Styles rates importance only (IM): each element's level is its importance mapped"
+        ),
+        "{}",
+        run.stderr
+    );
+    let check = rolefit(&["matrix", "check", &path]);
+    assert!(
+        check.ok().contains("O*NET text (Work Styles)"),
+        "{}",
+        check.stdout
+    );
+}

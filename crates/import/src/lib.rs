@@ -78,7 +78,7 @@ pub use responses::{
     ResponseReader, RowPosition, STRAIGHT_LINING_MIN_ANSWERS,
 };
 pub use role_labels::{read_role_labels, Labelled, RoleLabels};
-pub use survey::read_survey;
+pub use survey::{read_survey, read_survey_with_scales};
 pub use xlsx::read_matrix_xlsx;
 /// The error messages quoted in `docs/formats.md` are produced here, and
 /// each must appear there word for word, so the documentation cannot drift
@@ -219,6 +219,14 @@ mod documented_messages {
             )
             .expect_err("a bad scale")
             .to_string(),
+            crate::read_survey_with_scales(
+                &b"id,text,capability,scale\nQ01,x,planning,abc\n"[..],
+                "survey.csv",
+                rolefit_model::ResponseScale::agreement5(),
+                &[],
+            )
+            .expect_err("a scale name no scale has")
+            .to_string(),
             response_error(b"Respondent ID,Q01,\nr1,4,\n", &survey, &plain),
             response_error(b"respondent;Q01\nr1;3,5\n", &survey, &plain),
             response_error(b"respondent,Q01\nr1,80%\n", &survey, &plain),
@@ -247,9 +255,9 @@ mod documented_messages {
             crate::onet::tests::HEADER,
             crate::onet::tests::row(
                 "11-1011.00",
-                ("1.C.1.a", "Achievement/Effort"),
-                "IM",
-                "4.2",
+                ("4.C.1.a.2.c", "Public Speaking"),
+                "CX",
+                "3.2",
                 ("N", "n/a")
             )
         );
@@ -272,10 +280,25 @@ mod documented_messages {
                 .to_string(),
         );
         out.push(
-            read_matrix(styles.as_bytes(), "styles.txt", &MatrixOptions::default())
-                .expect_err("Work Styles")
+            read_matrix(styles.as_bytes(), "context.txt", &MatrixOptions::default())
+                .expect_err("Work Context")
                 .to_string(),
         );
+        let style =
+            |element, value| crate::onet::tests::row("11-1011.00", element, "IM", value, ("N", "n/a"));
+        let work_styles = format!(
+            "{}\n{}\n{}\n",
+            crate::onet::tests::HEADER,
+            style(("1.C.1.a", "Achievement/Effort"), "4.2"),
+            style(("1.C.2.b", "Leadership"), "3.1"),
+        );
+        let report = read_matrix_report(
+            work_styles.as_bytes(),
+            "Work Styles.txt",
+            &MatrixOptions::default(),
+        )
+        .expect("Work Styles is read");
+        out.push(report.warnings[0].clone());
         out
     }
 

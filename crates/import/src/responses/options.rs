@@ -36,6 +36,9 @@ pub struct ResponseOptions {
     /// missing answers like the built-in ones
     /// ([`NO_ANSWER_LABELS`](crate::NO_ANSWER_LABELS)).
     pub missing_labels: Vec<String>,
+    /// Answers are written with a decimal comma (`3,5` is 3.5), as
+    /// spreadsheets in many locales save them (`--decimal-comma`).
+    pub decimal_comma: bool,
 }
 
 /// When a row gets which quality flag.

@@ -196,13 +196,15 @@ impl ColumnPlan {
     /// measure `m` reads; `None` for a "no answer" label its scale does not
     /// give a value.
     fn answer(&self, text: &str, m: &Measure) -> Result<Option<f64>, ImportError> {
+        // With --decimal-comma, `3,5` is read as 3.5 (and shown as written).
+        let with_dot = self.decimal_comma.then(|| comma_number(text)).flatten();
         let column_scale = &self.scales[m.scale];
         let response_scale = &column_scale.scale;
         let range = response_scale.scale();
         // A column read on another scale than the file's says so (the
         // expectation then names that scale).
         let own = m.scale != 0;
-        let problem = match parse_number(text) {
+        let problem = match parse_number(with_dot.as_deref().unwrap_or(text)) {
             Ok(v) if range.contains(v) => return Ok(Some(v)),
             Ok(v) => {
                 let problem = if own {
@@ -280,6 +282,15 @@ impl ColumnPlan {
     }
 }
 
+/// The text of a number written with a decimal comma (`3,5`), with a dot
+/// instead (`3.5`); `None` for any other text (labels may hold commas).
+fn comma_number(text: &str) -> Option<String> {
+    let (whole, fraction) = text.split_once(',')?;
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let whole_ok = digits(whole.strip_prefix('-').unwrap_or(whole));
+    (whole_ok && digits(fraction)).then(|| format!("{whole}.{fraction}"))
+}
+
 /// What a cell that is nearly a number says about the file: a decimal
 /// comma (`3,5`, from a spreadsheet in a locale that writes them) or a
 /// percentage (`80%`); `None` for anything else.
@@ -288,8 +299,8 @@ fn number_hint(text: &str) -> Option<String> {
     if let Some((whole, fraction)) = text.split_once(',') {
         if digits(whole) && digits(fraction) {
             return Some(format!(
-                "a decimal comma: numbers are written with a dot, {whole}.{fraction}; save the file from a \
-                 spreadsheet set to a locale that writes a dot, or replace the commas"
+                "a decimal comma: pass --decimal-comma to read {whole},{fraction} as {whole}.{fraction} (or \
+                 save the file from a spreadsheet set to a locale that writes a dot)"
             ));
         }
     }

@@ -79,6 +79,8 @@ pub struct ColumnPlan {
     pub(super) ambiguous: Vec<AmbiguousScale>,
     /// The labels read as "no answer".
     pub(super) no_answer: NoAnswer,
+    /// Whether `3,5` is the number 3.5.
+    pub(super) decimal_comma: bool,
 }
 
 impl Measure {
@@ -176,6 +178,7 @@ impl ColumnPlan {
             dense,
             ambiguous,
             no_answer,
+            decimal_comma: options.decimal_comma,
         })
     }
 

@@ -744,8 +744,8 @@ fn near_numbers_say_what_they_are() {
     let e = err("respondent;Q1\nana;3,5\n");
     assert!(
         e.ends_with(
-            "(a decimal comma: numbers are written with a dot, 3.5; save the file from a spreadsheet set to a \
-             locale that writes a dot, or replace the commas)"
+            "(a decimal comma: pass --decimal-comma to read 3,5 as 3.5 (or save the file from a spreadsheet set \
+             to a locale that writes a dot))"
         ),
         "{e}"
     );
@@ -757,6 +757,38 @@ fn near_numbers_say_what_they_are() {
         "{e}"
     );
     assert!(err("respondent,Q1\nana,abc%\n").ends_with("pass --missing-labels \"abc%\")"));
+}
+
+#[test]
+fn decimal_commas_are_read_on_request() {
+    let comma = ResponseOptions {
+        decimal_comma: true,
+        ..Default::default()
+    };
+    // Semicolon file, and a comma file with the cell quoted; labels with
+    // commas stay labels.
+    for text in [
+        "respondent;Q1;Q3\nana;3,5;4\nbo;\"Neither agree, nor disagree\";2,25\n",
+        "respondent,Q1,Q3\nana,\"3,5\",4\nbo,\"Neither agree, nor disagree\",\"2,25\"\n",
+    ] {
+        let b = reader(text, &comma).unwrap().read_all().unwrap();
+        assert_eq!(values(&b, 0), [Some(3.5), Some(4.0), None], "{text}");
+        assert_eq!(values(&b, 1), [Some(3.0), Some(2.25), None], "{text}");
+    }
+    // Still checked against the scale; "3,5,1" is no number.
+    let e = reader("respondent;Q1\nana;5,5\n", &comma)
+        .unwrap()
+        .read_all()
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("\"5,5\" is outside the response scale"),
+        "{e}"
+    );
+    let e = reader("respondent;Q1\nana;3,5,1\n", &comma)
+        .unwrap()
+        .read_all()
+        .unwrap_err();
+    assert!(e.to_string().contains("\"3,5,1\" is not a number"), "{e}");
 }
 
 /// `rows` parsed as typed rows by one parser, as data lines 2, 3, ...
