@@ -54,7 +54,11 @@ fn no_answer_labels_are_missing_and_counted_in_the_summary() {
 
 /// `score` on FILE with the survey SURVEY (both in tests/exports/real), as CSV.
 fn score_with(file: &str, survey: &str, extra: &[&str]) -> crate::util::Run {
-    let path = format!("{DIR}/{file}");
+    let path = if file.contains('/') {
+        file.to_string()
+    } else {
+        format!("{DIR}/{file}")
+    };
     let survey = if survey.contains('/') {
         survey.to_string()
     } else {
@@ -483,4 +487,41 @@ fn onet_work_styles_are_read_with_the_level_taken_from_importance() {
         "{}",
         check.stdout
     );
+}
+
+#[test]
+fn labels_that_fit_no_scale_name_the_scale_column_and_its_fix_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let responses = crate::util::write(
+        dir.path(),
+        "r.csv",
+        "respondent,L1,C1\nr1,Excellent,4\nr2,Poor,5\nr3,Good,3\n",
+    );
+    let survey = format!("{DIR}/survey.csv");
+    let e = score_with(&responses, &survey, &[]).bad_input().to_string();
+    assert!(
+        e.contains(
+            "(the labels seen in this column, \"Excellent\", \"Poor\", \"Good\", fit no label scale: give their \
+             numbers in a labels map, the lines `scale,label,value` `l1,Excellent,1` `l1,Poor,2` `l1,Good,3`"
+        ) && e.contains("give item \"L1\" that scale in the survey definition's scale column: `L1,"),
+        "{e}"
+    );
+    // What it says to do: the map, and the item's scale.
+    let map = crate::util::write(
+        dir.path(),
+        "scales.csv",
+        "scale,label,value\nl1,Poor,1\nl1,Good,2\nl1,Excellent,3\n",
+    );
+    let text = std::fs::read_to_string(&survey).unwrap();
+    let with_scale: String = text
+        .lines()
+        .map(|l| match l.split_once(',') {
+            Some(("id", _)) => format!("{l},scale\n"),
+            Some(("L1", _)) => format!("{l},l1\n"),
+            _ => format!("{l},\n"),
+        })
+        .collect();
+    let fixed = crate::util::write(dir.path(), "survey.csv", &with_scale);
+    let run = score_with(&responses, &fixed, &["--labels-map", &map]);
+    assert_eq!(answered(run.ok()).len(), 3);
 }

@@ -212,6 +212,11 @@ mod documented_messages {
             response_error(b"respondent,Q01\nr1,Skipped\n", &survey, &plain),
             response_error(b"respondent,Q01\nr1,1\n", &sevenish, &plain),
             response_error(b"respondent,Communication\nr1,0\nr2,10\n", &survey, &plain),
+            response_error(
+                b"respondent,Q01\nr1,Excellent\nr2,Good\nr3,Fair\nr4,Poor\n",
+                &survey,
+                &plain,
+            ),
             read_survey(
                 &b"id,text,capability,scale\nQ1,x,planning,5..1\n"[..],
                 "survey.csv",

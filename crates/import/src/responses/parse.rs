@@ -242,6 +242,17 @@ impl ColumnPlan {
         let suggestions = suggest_owned(text, labels);
         let wordy = !text.bytes().any(|b| b.is_ascii_digit());
         if wordy && suggestions.is_empty() && problem.ends_with("scale") && problem.contains("label") {
+            // A word of a column whose labels fit no scale: its scale is
+            // to be given.
+            let key = rolefit_model::match_key(text);
+            if let Some(unfit) = self
+                .unfit
+                .iter()
+                .find(|u| u.column == m.column && u.keys.contains(&key))
+            {
+                let expected = format!("{}{}", column_scale.expected, unfit.hint);
+                return Err(ImportError::bad_value(&self.source, text, problem, &expected));
+            }
             // A word no scale knows, and not a typo of one: most often an
             // answer such as "Skipped" that means no answer.
             let expected = format!(

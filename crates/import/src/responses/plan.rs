@@ -8,7 +8,7 @@ use super::columns::{check_duplicates, check_mapped, find_id_column, looks_like_
 use super::fast::DensePlan;
 use super::flags::{flag_rules, FlagRules};
 use super::missing::NoAnswer;
-use super::scales::{plan_scales, AmbiguousScale, ColumnScale};
+use super::scales::{plan_scales, AmbiguousScale, ColumnScale, Planned, UnfitLabels};
 use super::ResponseOptions;
 use crate::error::ImportError;
 use crate::layout::{resemblance, Head, Source};
@@ -81,6 +81,8 @@ pub struct ColumnPlan {
     pub(super) no_answer: NoAnswer,
     /// Whether `3,5` is the number 3.5.
     pub(super) decimal_comma: bool,
+    /// The columns whose labels fit no label scale.
+    pub(super) unfit: Vec<UnfitLabels>,
 }
 
 impl Measure {
@@ -147,7 +149,12 @@ impl ColumnPlan {
             unknown,
             timing,
         } = mapped;
-        let (scales, ambiguous, no_answer) = plan_scales(head, &mut measures, survey, options, source)?;
+        let Planned {
+            scales,
+            ambiguous,
+            no_answer,
+            unfit,
+        } = plan_scales(head, &mut measures, survey, options, source)?;
         let flags = flag_rules(options.flags, timing, head.layout, source).map_err(at_header)?;
         let dense = DensePlan::new(
             header.len(),
@@ -179,6 +186,7 @@ impl ColumnPlan {
             ambiguous,
             no_answer,
             decimal_comma: options.decimal_comma,
+            unfit,
         })
     }
 

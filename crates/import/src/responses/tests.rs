@@ -929,3 +929,64 @@ fn typed_cells_of_the_common_shape_match_the_general_path() {
     );
     assert_eq!(typed.len(), 2);
 }
+
+#[test]
+fn labels_that_fit_no_scale_point_to_the_scale_column() {
+    let mut items = survey().items().to_vec();
+    items[0].text = "Rate your planning, overall".into();
+    let s = Survey::new("s", items, ResponseScale::agreement5()).unwrap();
+    let text = "respondent,Q1,Q3\nana,Excellent,4\nbo,Poor,3\ncy,Good,2\n";
+    let e = ResponseReader::new(
+        text.as_bytes(),
+        "r.csv",
+        &matrix(),
+        Some(&s),
+        &ResponseOptions::default(),
+    )
+    .unwrap()
+    .read_all()
+    .unwrap_err()
+    .to_string();
+    assert_eq!(
+        e,
+        "r.csv:2: column 2 \"Q1\": \"Excellent\" is not a number or a label of the response scale; expected a \
+         number from 1 to 5 or one of: Strongly disagree, Disagree, Neither agree nor disagree, Agree, Strongly \
+         agree (the labels seen in this column, \"Excellent\", \"Poor\", \"Good\", fit no label scale: give their \
+         numbers in a labels map, the lines `scale,label,value` `q1,Excellent,1` `q1,Poor,2` `q1,Good,3` \
+         (numbered low to high as the scale runs), saved as scales.csv and passed with --labels-map scales.csv; \
+         and give item \"Q1\" that scale in the survey definition's scale column: \
+         `Q1,\"Rate your planning, overall\",risk-management,false,q1`)"
+    );
+    // A capability column: the labels map alone.
+    let e = err("respondent,Communication\nana,Excellent\nbo,Poor\n");
+    assert!(
+        e.ends_with("saved as scales.csv and passed with --labels-map scales.csv)")
+            && e.contains("`communication,Excellent,1`"),
+        "{e}"
+    );
+    // One unknown word among labels a scale holds: the no-answer hint.
+    let e = err("respondent,Q1\nana,Agree\nbo,Skipped\n");
+    assert!(
+        e.ends_with("(if \"Skipped\" means no answer, pass --missing-labels \"Skipped\")"),
+        "{e}"
+    );
+    // The labels map that hint describes reads the column.
+    let labels = crate::read_labels_map(
+        &b"scale,label,value\nq1,Poor,1\nq1,Good,2\nq1,Excellent,3\n"[..],
+        "scales.csv",
+    )
+    .unwrap();
+    let mut items = survey().items().to_vec();
+    items[0].scale = Some("q1".into());
+    let s = Survey::new("s", items, ResponseScale::agreement5()).unwrap();
+    let options = ResponseOptions {
+        labels,
+        ..Default::default()
+    };
+    let b = ResponseReader::new(text.as_bytes(), "r.csv", &matrix(), Some(&s), &options)
+        .unwrap()
+        .read_all()
+        .unwrap();
+    assert_eq!(values(&b, 0)[0], Some(5.0));
+    assert_eq!(values(&b, 2)[0], Some(3.0));
+}
