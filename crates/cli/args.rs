@@ -387,6 +387,12 @@ pub struct ResponsesSource {
     /// spreadsheets in many locales save a semicolon CSV).
     #[arg(long)]
     pub decimal_comma: bool,
+    /// INPUT is a numeric export: read each answer through the label its
+    /// number stands for in FILE, the same survey's export of choice text
+    /// (rows paired by respondent id). Numbers that run opposite to their
+    /// labels are then read the right way round.
+    #[arg(long, value_name = "FILE")]
+    pub choice_text: Option<PathBuf>,
     /// What to do with a row that cannot be read: stop with its error
     /// (`fail`), or set it aside and go on (`skip`, see --rejects).
     #[arg(long, value_enum, default_value_t = OnError::Fail)]

@@ -6,9 +6,10 @@ use std::path::Path;
 
 use anyhow::Result;
 use rolefit_import::{
-    builtin, find_scale, merge_matrices_within, read_labels_map, read_matrix_path, read_matrix_report,
-    read_role_labels, read_survey, read_survey_with_scales, scale_names, ByteRecord, ColumnPlan, ColumnRole,
-    FlagOptions, Layout, MatrixOptions, NamedScale, ResponseOptions, ResponseReader, RoleLabels, Source,
+    builtin, find_scale, merge_matrices_within, read_choice_codes, read_labels_map, read_matrix_path,
+    read_matrix_report, read_role_labels, read_survey, read_survey_with_scales, scale_names, ByteRecord,
+    ChoiceCodes, ColumnPlan, ColumnRole, FlagOptions, Layout, MatrixOptions, NamedScale, ResponseOptions,
+    ResponseReader, RoleLabels, Source,
 };
 use rolefit_model::{ProfileBatch, ResponseScale, RoleMatrix, Scale, Survey};
 
@@ -237,7 +238,36 @@ pub fn response_options(source: &ResponsesSource, settings: &Settings) -> Result
             .map(str::to_string)
             .collect(),
         decimal_comma: source.decimal_comma,
+        choice_codes: match &source.choice_text {
+            Some(text) => Some(choice_codes(source, text, settings)?),
+            None => None,
+        },
     })
+}
+
+/// What the numbers of the numeric export INPUT stand for, from the text
+/// export `text` (`--choice-text`): INPUT is read a first time for it.
+fn choice_codes(source: &ResponsesSource, text: &Path, settings: &Settings) -> Result<ChoiceCodes> {
+    let Some(path) = source.input.as_deref().filter(|p| *p != Path::new("-")) else {
+        return Err(bad_input(
+            "--choice-text needs INPUT as a file (it is read twice: once to pair its numbers with the labels)",
+        ));
+    };
+    let sheet = source.sheet.as_deref();
+    let numeric = open_responses(Some(path), settings.encoding, sheet)?;
+    let labels = open_responses(Some(text), settings.encoding, None)?;
+    let options = ResponseOptions {
+        id_column: source.id_column.clone(),
+        source: source.source.source(),
+        ..ResponseOptions::default()
+    };
+    Ok(read_choice_codes(
+        numeric.reader,
+        &numeric.name,
+        labels.reader,
+        &labels.name,
+        &options,
+    )?)
 }
 
 /// Notes on how a survey-tool export was read (nothing for a plain file):
@@ -285,6 +315,28 @@ pub fn plan_notes(name: &str, plan: &ColumnPlan) -> Vec<String> {
             counted(columns.len(), "column"),
             some_names(&columns)
         ));
+    }
+    let coded = plan.coded_columns();
+    if !coded.is_empty() {
+        let reversed: Vec<&str> = plan
+            .reversed_numbering()
+            .iter()
+            .map(|&i| plan.header()[i].as_str())
+            .collect();
+        let mut note = format!(
+            "{name}: {} read through the labels of {}",
+            counted(coded.len(), "answer column"),
+            plan.choice_text().unwrap_or("the text export")
+        );
+        if !reversed.is_empty() {
+            note.push_str(&format!(
+                "; in {} ({}) the numbers run opposite to the labels (1 = the top answer), and the labels were \
+                 followed",
+                counted(reversed.len(), "column"),
+                some_names(&reversed)
+            ));
+        }
+        notes.push(note);
     }
     let ignored = plan.ignored();
     if !ignored.is_empty() {

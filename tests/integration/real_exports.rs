@@ -525,3 +525,55 @@ fn labels_that_fit_no_scale_name_the_scale_column_and_its_fix_works() {
     let run = score_with(&responses, &fixed, &["--labels-map", &map]);
     assert_eq!(answered(run.ok()).len(), 3);
 }
+
+#[test]
+fn a_numeric_export_is_read_through_its_choice_text() {
+    // The grid Qualtrics numbered from "Strongly agree" needs no
+    // `reverse`: the text export says what its numbers stand for.
+    let plain = score("mixed-scales-plain.csv", &[]);
+    let text = format!("{DIR}/qualtrics-mixed-scales-text.csv");
+    let run = score_with(
+        "qualtrics-mixed-scales.csv",
+        "qualtrics-survey-text.csv",
+        &["--choice-text", &text],
+    );
+    assert_eq!(run.ok(), plain.ok());
+    assert!(
+        run.stderr.contains(
+            "note: tests/exports/real/qualtrics-mixed-scales.csv: 6 answer columns read through the labels of \
+             tests/exports/real/qualtrics-mixed-scales-text.csv; in 1 column (\"Q4_1\") the numbers run opposite \
+             to the labels (1 = the top answer), and the labels were followed"
+        ),
+        "{}",
+        run.stderr
+    );
+    // Without it, that survey reads the numeric grid backwards.
+    let wrong = score_with("qualtrics-mixed-scales.csv", "qualtrics-survey-text.csv", &[]);
+    assert_ne!(wrong.ok(), plain.stdout);
+    // A "Don't know" exported as 6 is a missing answer.
+    let dir = tempfile::tempdir().unwrap();
+    let numeric = std::fs::read_to_string(format!("{DIR}/qualtrics-mixed-scales.csv")).unwrap();
+    let labels = std::fs::read_to_string(&text).unwrap();
+    let numeric = crate::util::write(
+        dir.path(),
+        "n.csv",
+        &numeric.replace("R_4ddd,4,2,", "R_4ddd,6,2,"),
+    );
+    let dont_know = labels
+        .lines()
+        .map(|l| match l.split_once(",Agree,") {
+            Some((head, tail)) if l.contains("R_4ddd") => format!("{head},Don't know,{tail}\n"),
+            _ => format!("{l}\n"),
+        })
+        .collect::<String>();
+    assert!(dont_know.contains("R_4ddd,Don't know,"), "{dont_know}");
+    let labels = crate::util::write(dir.path(), "t.csv", &dont_know);
+    let run = score_with(&numeric, "qualtrics-survey-text.csv", &["--choice-text", &labels]);
+    run.ok();
+    assert!(run.stderr.contains("1 answer read as missing"), "{}", run.stderr);
+    // INPUT on standard input cannot be read twice.
+    let e = rolefit(&["score", "-", "--choice-text", &labels])
+        .bad_input()
+        .to_string();
+    assert!(e.contains("--choice-text needs INPUT as a file"), "{e}");
+}

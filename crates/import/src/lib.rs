@@ -74,8 +74,8 @@ pub use matrix::{
 pub use merge::{merge_matrices, merge_matrices_within};
 pub use onet::{onet_credit, OnetDomain, CREDIT as ONET_CREDIT};
 pub use responses::{
-    looks_like_ids, AmbiguousScale, Cell, CellParser, ColumnPlan, ColumnRole, FlagOptions, ResponseOptions,
-    ResponseReader, RowPosition, STRAIGHT_LINING_MIN_ANSWERS,
+    looks_like_ids, read_choice_codes, AmbiguousScale, Cell, CellParser, ChoiceCodes, ColumnPlan, ColumnRole,
+    FlagOptions, ResponseOptions, ResponseReader, RowPosition, STRAIGHT_LINING_MIN_ANSWERS,
 };
 pub use role_labels::{read_role_labels, Labelled, RoleLabels};
 pub use survey::{read_survey, read_survey_with_scales};
@@ -255,6 +255,7 @@ mod documented_messages {
             not_text(b"PK\x03\x04\x14\x00", "survey.xlsx"),
         ]);
         out.extend(crate::xlsx::tests::sheet_messages());
+        out.extend(crate::responses::choices::tests::messages());
         let styles = format!(
             "{}\n{}\n",
             crate::onet::tests::HEADER,

@@ -32,6 +32,7 @@
 //! and the sequential reader (`reader.rs`).
 
 mod cells;
+pub(crate) mod choices;
 mod columns;
 mod fast;
 mod flags;
@@ -49,6 +50,7 @@ use std::io::BufRead;
 use rolefit_model::{RoleMatrix, Survey};
 
 pub use cells::{Cell, CellParser};
+pub use choices::{read_choice_codes, ChoiceCodes};
 pub use columns::looks_like_ids;
 pub(crate) use fast::plain_decimal;
 pub use flags::STRAIGHT_LINING_MIN_ANSWERS;

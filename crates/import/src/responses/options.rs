@@ -2,6 +2,7 @@
 
 use rolefit_model::Scale;
 
+use super::choices::ChoiceCodes;
 use crate::labels::NamedScale;
 use crate::layout::Source;
 
@@ -39,6 +40,11 @@ pub struct ResponseOptions {
     /// Answers are written with a decimal comma (`3,5` is 3.5), as
     /// spreadsheets in many locales save them (`--decimal-comma`).
     pub decimal_comma: bool,
+    /// The labels the numbers of a numeric export stand for, from the same
+    /// survey's export of choice text (`--choice-text`, see
+    /// [`read_choice_codes`](crate::read_choice_codes)): those columns are
+    /// read as if they held the labels.
+    pub choice_codes: Option<ChoiceCodes>,
 }
 
 /// When a row gets which quality flag.

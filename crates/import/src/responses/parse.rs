@@ -153,7 +153,10 @@ impl ColumnPlan {
         for m in &self.measures {
             // Most cells are short plain numbers: read those without the
             // general path (UTF-8 check, trim, float parser, labels).
-            let fast = record.number(m.column).filter(|&v| m.range.contains(v));
+            let fast = match m.codes {
+                None => record.number(m.column).filter(|&v| m.range.contains(v)),
+                Some(_) => None,
+            };
             let value = match fast {
                 Some(v) => v,
                 None => {
@@ -162,6 +165,13 @@ impl ColumnPlan {
                     if is_blank_answer(&text) {
                         continue;
                     }
+                    let text = match m.codes {
+                        None => text,
+                        Some(c) => Cow::Borrowed(
+                            self.label_of(c, &text)
+                                .map_err(|e| e.at_line(line).at_column(m.column, name))?,
+                        ),
+                    };
                     match self.answer(&text, m) {
                         Ok(Some(v)) => v,
                         Ok(None) => {
@@ -190,6 +200,30 @@ impl ColumnPlan {
             scratch.counts[m.capability] += 1;
         }
         Ok(tally)
+    }
+
+    /// The label the code `text` stands for in the coded column `codes`
+    /// (an index in [`ColumnPlan::codes`]).
+    ///
+    /// # Errors
+    /// A code the text export never showed for the column.
+    fn label_of(&self, codes: usize, text: &str) -> Result<&str, ImportError> {
+        let pairs = &self.codes[codes];
+        if let Some((_, label)) = pairs.iter().find(|(code, _)| code == text) {
+            return Ok(label);
+        }
+        let shown: Vec<String> = pairs.iter().map(|(c, l)| format!("{c} = {l:?}")).collect();
+        let text_source = self.choice_text.as_deref().unwrap_or("the text export");
+        Err(ImportError::bad_value(
+            &self.source,
+            text,
+            format!("is a number no row of {text_source} shows a label for in this column"),
+            format!(
+                "one of the numbers the text export pairs with a label: {} (is the respondent missing from \
+                 {text_source}?)",
+                rolefit_model::first_few(&shown, ", ")
+            ),
+        ))
     }
 
     /// The value of an answer cell (trimmed, not blank) of the column

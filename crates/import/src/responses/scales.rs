@@ -50,12 +50,14 @@ pub(super) struct UnfitLabels {
     pub(super) hint: String,
 }
 
-/// Plans the scales of the answer columns of `measures` ([`Planned`]).
+/// Plans the scales of the answer columns of `measures` ([`Planned`]),
+/// from the `sample` rows after the head.
 ///
 /// # Errors
 /// A `--scale` name that names no label scale.
 pub(super) fn plan_scales(
     head: &Head,
+    sample: &[ByteRecord],
     measures: &mut [Measure],
     survey: Option<&Survey>,
     options: &ResponseOptions,
@@ -77,7 +79,7 @@ pub(super) fn plan_scales(
                 continue;
             };
             let Some(spec) = &item.scale else { continue };
-            let labels = sample_labels(&head.sample, m.column, &no_answer);
+            let labels = sample_labels(sample, m.column, &no_answer);
             m.scale = item_scale(&mut scales, spec, &item.id, &labels, options, source)?;
             *given = true;
         }
@@ -92,10 +94,10 @@ pub(super) fn plan_scales(
             .map(|(m, _)| m)
             .collect();
         let answer_columns: Vec<usize> = open.iter().map(|m| m.column).collect();
-        let detected = detect_scales(&answer_columns, &head.sample, &base, &options.labels, &no_answer);
+        let detected = detect_scales(&answer_columns, sample, &base, &options.labels, &no_answer);
         for (m, detected) in open.iter_mut().zip(detected) {
             if detected.unfit {
-                let labels = sample_label_texts(&head.sample, m.column, &no_answer);
+                let labels = sample_label_texts(sample, m.column, &no_answer);
                 let item = m.item.and_then(|i| survey.map(|s| &s.items()[i]));
                 unfit.push(UnfitLabels {
                     column: m.column,
@@ -118,7 +120,7 @@ pub(super) fn plan_scales(
     for m in measures.iter_mut() {
         m.range = scales[m.scale].scale.scale();
         m.rescale = m.range != base_range;
-        m.seen = numbers_seen(&head.sample, m.column);
+        m.seen = numbers_seen(sample, m.column);
     }
     Ok(Planned {
         scales,
