@@ -238,6 +238,7 @@ pub fn response_options(source: &ResponsesSource, settings: &Settings) -> Result
             .map(str::to_string)
             .collect(),
         decimal_comma: source.decimal_comma,
+        numbering: source.numbering.numbering(),
         choice_codes: match &source.choice_text {
             Some(text) => Some(choice_codes(source, text, settings)?),
             None => None,
@@ -337,6 +338,20 @@ pub fn plan_notes(name: &str, plan: &ColumnPlan) -> Vec<String> {
             ));
         }
         notes.push(note);
+    }
+    let mirrored: Vec<&str> = plan
+        .mirrored_numbering()
+        .iter()
+        .map(|&i| plan.header()[i].as_str())
+        .collect();
+    if !mirrored.is_empty() {
+        notes.push(format!(
+            "{name}: {} read mirrored (--numbering mirror), as {} question text says the numbers run from the top \
+             answer down: {}",
+            counted(mirrored.len(), "column"),
+            if mirrored.len() == 1 { "its" } else { "their" },
+            some_names(&mirrored)
+        ));
     }
     let ignored = plan.ignored();
     if !ignored.is_empty() {

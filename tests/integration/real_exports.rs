@@ -577,3 +577,37 @@ fn a_numeric_export_is_read_through_its_choice_text() {
         .to_string();
     assert!(e.contains("--choice-text needs INPUT as a file"), "{e}");
 }
+
+#[test]
+fn numbers_a_question_says_run_down_are_refused_naming_the_flag() {
+    // Q4_1's question text says "1 = Strongly agree, 5 = Strongly disagree".
+    let file = "qualtrics-anchored.csv";
+    let e = score_with(file, "qualtrics-survey-text.csv", &[])
+        .bad_input()
+        .to_string();
+    assert!(
+        e.contains(
+            "qualtrics-anchored.csv:1: column 15 \"Q4_1\": its question text says 1 = \"Strongly agree\", so its \
+             numbers run from the top answer down"
+        ) && e.contains("pass --numbering mirror"),
+        "{e}"
+    );
+    let plain = score("mixed-scales-plain.csv", &[]);
+    // Mirrored by the flag, or turned round by the survey's `reverse`.
+    let mirror = score_with(file, "qualtrics-survey-text.csv", &["--numbering", "mirror"]);
+    assert_eq!(mirror.ok(), plain.ok());
+    assert!(
+        mirror.stderr.contains(
+            "note: tests/exports/real/qualtrics-anchored.csv: 1 column read mirrored (--numbering mirror), as its \
+             question text says the numbers run from the top answer down: \"Q4_1\""
+        ),
+        "{}",
+        mirror.stderr
+    );
+    let as_is = score_with(file, "qualtrics-survey.csv", &["--numbering", "as-is"]);
+    assert_eq!(as_is.ok(), plain.ok());
+    // The text export settles it without the flag.
+    let text = format!("{DIR}/qualtrics-mixed-scales-text.csv");
+    let through = score_with(file, "qualtrics-survey-text.csv", &["--choice-text", &text]);
+    assert_eq!(through.ok(), plain.ok());
+}

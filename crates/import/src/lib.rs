@@ -75,7 +75,7 @@ pub use merge::{merge_matrices, merge_matrices_within};
 pub use onet::{onet_credit, OnetDomain, CREDIT as ONET_CREDIT};
 pub use responses::{
     looks_like_ids, read_choice_codes, AmbiguousScale, Cell, CellParser, ChoiceCodes, ColumnPlan, ColumnRole,
-    FlagOptions, ResponseOptions, ResponseReader, RowPosition, STRAIGHT_LINING_MIN_ANSWERS,
+    FlagOptions, Numbering, ResponseOptions, ResponseReader, RowPosition, STRAIGHT_LINING_MIN_ANSWERS,
 };
 pub use role_labels::{read_role_labels, Labelled, RoleLabels};
 pub use survey::{read_survey, read_survey_with_scales};
@@ -233,6 +233,12 @@ mod documented_messages {
             .expect_err("a scale name no scale has")
             .to_string(),
             response_error(b"Respondent ID,Q01,\nr1,4,\n", &survey, &plain),
+            response_error(
+                b"ResponseId,Q01\nResponse ID,\"Rate yourself (1 = Strongly agree, 5 = Strongly disagree)\"\n\
+                  \"{\"\"ImportId\"\":\"\"_recordId\"\"}\",\"{\"\"ImportId\"\":\"\"QID1\"\"}\"\nR_1,1\n",
+                &survey,
+                &plain,
+            ),
             response_error(b"respondent;Q01\nr1;3,5\n", &survey, &plain),
             response_error(b"respondent,Q01\nr1,80%\n", &survey, &plain),
         ];

@@ -31,6 +31,7 @@
 //! the general row parser (`parse.rs`), the fast line reader (`fast.rs`)
 //! and the sequential reader (`reader.rs`).
 
+mod anchors;
 mod cells;
 pub(crate) mod choices;
 mod columns;
@@ -49,6 +50,7 @@ use std::io::BufRead;
 
 use rolefit_model::{RoleMatrix, Survey};
 
+pub use anchors::Numbering;
 pub use cells::{Cell, CellParser};
 pub use choices::{read_choice_codes, ChoiceCodes};
 pub use columns::looks_like_ids;

@@ -2,6 +2,7 @@
 
 use rolefit_model::Scale;
 
+use super::anchors::Numbering;
 use super::choices::ChoiceCodes;
 use crate::labels::NamedScale;
 use crate::layout::Source;
@@ -45,6 +46,10 @@ pub struct ResponseOptions {
     /// [`read_choice_codes`](crate::read_choice_codes)): those columns are
     /// read as if they held the labels.
     pub choice_codes: Option<ChoiceCodes>,
+    /// What to do with a column whose question text says its numbers run
+    /// from the top answer down (`1 = Strongly agree`): refuse (the
+    /// default), mirror, or read as it is.
+    pub numbering: Numbering,
 }
 
 /// When a row gets which quality flag.

@@ -5,6 +5,7 @@
 use csv::ByteRecord;
 use rolefit_model::{ResponseScale, RoleMatrix, Scale, Survey};
 
+use super::anchors::{downward_anchor, Anchor, Numbering};
 use super::columns::{check_duplicates, check_mapped, find_id_column, looks_like_ids, map_columns, Mapped};
 use super::fast::DensePlan;
 use super::flags::{flag_rules, FlagRules};
@@ -94,6 +95,8 @@ pub struct ColumnPlan {
     /// The columns read through a text export whose numbers run opposite
     /// to their labels.
     pub(super) reversed: Vec<usize>,
+    /// The columns read mirrored by `--numbering mirror`.
+    pub(super) mirrored: Vec<usize>,
 }
 
 /// Sets `codes` of each measure whose column the text export of
@@ -176,6 +179,74 @@ fn reversed_columns(
         .collect()
 }
 
+/// Finds the answer columns (not read through a text export) whose
+/// question text says their numbers run from the top answer down, and
+/// does what `options.numbering` says: refuse, mirror them (returned), or
+/// nothing.
+///
+/// # Errors
+/// Such columns under [`Numbering::Check`].
+fn numbering(
+    head: &Head,
+    measures: &mut [Measure],
+    scales: &[ColumnScale],
+    options: &ResponseOptions,
+    source: &str,
+) -> Result<Vec<usize>, ImportError> {
+    if options.numbering == Numbering::AsIs {
+        return Ok(Vec::new());
+    }
+    let downward: Vec<(usize, Anchor)> = measures
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.codes.is_none())
+        .filter_map(|(i, m)| {
+            let own = &scales[m.scale].scale;
+            downward_anchor(&head.columns[m.column].texts, m.range, own, &options.labels).map(|a| (i, a))
+        })
+        .collect();
+    let Some((first, anchor)) = downward.first() else {
+        return Ok(Vec::new());
+    };
+    if options.numbering == Numbering::Check {
+        let name = |i: usize| head.columns[measures[i].column].name.as_str();
+        let others = match &downward[1..] {
+            [] => String::new(),
+            rest => {
+                let names = rest.iter().map(|(i, _)| format!("{:?}", name(*i)));
+                format!(
+                    " (as do {} more: {})",
+                    rest.len(),
+                    rolefit_model::first_few_of(names, rest.len(), ", ")
+                )
+            }
+        };
+        let problem = format!(
+            "its question text says {} = {:?}, so its numbers run from the top answer down{others} (Qualtrics \
+             numbers choices in the order they were shown)",
+            crate::table::number(anchor.number),
+            anchor.label
+        );
+        let column = measures[*first].column;
+        return Err(ImportError::header(
+            source,
+            problem,
+            "numbers that run up the scale: pass --numbering mirror to read such columns mirrored, --numbering \
+             as-is if the survey definition's reverse already turns them round, or --choice-text FILE with the \
+             same responses exported as choice text",
+        )
+        .at_line(head.header_line)
+        .at_column(column, name(*first)));
+    }
+    Ok(downward
+        .iter()
+        .map(|&(i, _)| {
+            measures[i].reverse = !measures[i].reverse;
+            measures[i].column
+        })
+        .collect())
+}
+
 impl Measure {
     /// Column `column` answering `capability`, on the response scale until
     /// [`plan_scales`] says otherwise.
@@ -250,6 +321,7 @@ impl ColumnPlan {
             unfit,
         } = plan_scales(head, &sample, &mut measures, survey, options, source)?;
         let reversed = reversed_columns(&measures, &codes, &scales);
+        let mirrored = numbering(head, &mut measures, &scales, options, source)?;
         let flags = flag_rules(options.flags, timing, head.layout, source).map_err(at_header)?;
         let dense = DensePlan::new(
             header.len(),
@@ -285,7 +357,14 @@ impl ColumnPlan {
             codes,
             choice_text: options.choice_codes.as_ref().map(|c| c.text_source.clone()),
             reversed,
+            mirrored,
         })
+    }
+
+    /// The columns read mirrored because their question text says their
+    /// numbers run from the top answer down (`--numbering mirror`), 0-based.
+    pub fn mirrored_numbering(&self) -> &[usize] {
+        &self.mirrored
     }
 
     /// The answer columns read through the labels of a text export
