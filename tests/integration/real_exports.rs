@@ -611,3 +611,31 @@ fn numbers_a_question_says_run_down_are_refused_naming_the_flag() {
     let through = score_with(file, "qualtrics-survey-text.csv", &["--choice-text", &text]);
     assert_eq!(through.ok(), plain.ok());
 }
+
+#[test]
+fn public_qualtrics_exports_are_read_as_published() {
+    // ropensci/qualtRics' test exports (MIT; tests/exports/public/README.md).
+    let survey = "tests/exports/public/survey.csv";
+    for (file, layout) in [
+        ("qualtrics-sample.csv", "a Qualtrics export (3 header rows)"),
+        (
+            "qualtrics-sample-legacy.csv",
+            "a Qualtrics (legacy format) export (2 header rows)",
+        ),
+    ] {
+        let path = format!("tests/exports/public/{file}");
+        // Only the free-text question matches nothing: not the legacy
+        // format's LocationAccuracy, nor the empty column its lines end with.
+        let e = score_with(&path, survey, &[]).bad_input().to_string();
+        assert!(
+            e.contains("\"Q2\"") && !e.contains("LocationAccuracy") && !e.contains("\"\""),
+            "{e}"
+        );
+        let run = score_with(&path, survey, &["--ignore-unknown-columns"]);
+        assert_eq!(
+            answered(run.ok()),
+            [("R_2YPOQ602ER1jkf1".to_string(), "1".to_string())]
+        );
+        assert!(run.stderr.contains(layout), "{}", run.stderr);
+    }
+}
