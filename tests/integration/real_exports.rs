@@ -639,3 +639,43 @@ fn public_qualtrics_exports_are_read_as_published() {
         assert!(run.stderr.contains(layout), "{}", run.stderr);
     }
 }
+
+#[test]
+fn a_public_surveymonkey_export_with_mac_line_ends_scores_with_its_scale() {
+    // fivethirtyeight/data's Star Wars survey (MIT; tests/exports/public/README.md):
+    // `RespondentID` without a Collector ID, lines ending in a lone CR, a
+    // favourability grid no built-in scale holds.
+    let dir = "tests/exports/public";
+    let file = format!("{dir}/surveymonkey-star-wars.csv");
+    let survey = format!("{dir}/star-wars-survey.csv");
+    let no_scale: String = std::fs::read_to_string(&survey)
+        .unwrap()
+        .replace(",favorability\n", ",\n");
+    let tmp = tempfile::tempdir().unwrap();
+    let bare = crate::util::write(tmp.path(), "survey.csv", &no_scale);
+    let e = score_with(&file, &bare, &["--ignore-unknown-columns"])
+        .bad_input()
+        .to_string();
+    assert!(
+        e.contains(":3: column 16 ")
+            && e.contains("(the labels seen in this column, \"Very favorably\", \"Somewhat favorably\", fit no label scale")
+            && e.contains("`SW1,Han Solo,leadership-and-team-management,false,sw1`"),
+        "{e}"
+    );
+    let map = format!("{dir}/favorability.csv");
+    let run = score_with(
+        &file,
+        &survey,
+        &["--ignore-unknown-columns", "--labels-map", &map],
+    );
+    let out = run.ok().to_string();
+    assert!(
+        run.stderr
+            .contains("a SurveyMonkey export (2 header rows): 4 answer columns")
+            && run.stderr.contains("6 rows read, 6 scored"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(answered(&out).len(), 6, "{out}");
+    assert!(out.contains("\n3292879538,,,,0,insufficient\n"), "{out}");
+}
