@@ -179,8 +179,9 @@ fn reversed_columns(
         .collect()
 }
 
-/// Finds the answer columns (not read through a text export) whose
-/// question text says their numbers run from the top answer down, and
+/// Finds the answer columns holding numbers (in their sampled rows; not
+/// read through a text export) whose question text says their numbers
+/// run from the top answer down, and
 /// does what `options.numbering` says: refuse, mirror them (returned), or
 /// nothing.
 ///
@@ -199,7 +200,9 @@ fn numbering(
     let downward: Vec<(usize, Anchor)> = measures
         .iter()
         .enumerate()
-        .filter(|(_, m)| m.codes.is_none())
+        // Only numbers can run the wrong way: a column of labels (a
+        // choice-text export) is read by its labels.
+        .filter(|(_, m)| m.codes.is_none() && m.seen.is_some())
         .filter_map(|(i, m)| {
             let own = &scales[m.scale].scale;
             downward_anchor(&head.columns[m.column].texts, m.range, own, &options.labels).map(|a| (i, a))

@@ -990,3 +990,37 @@ fn labels_that_fit_no_scale_point_to_the_scale_column() {
     assert_eq!(values(&b, 0)[0], Some(5.0));
     assert_eq!(values(&b, 2)[0], Some(3.0));
 }
+
+#[test]
+fn question_anchors_matter_only_for_numbers() {
+    // A Qualtrics grid numbered from "Strongly agree" (its text says so).
+    let head = "ResponseId,Q1\nResponse ID,\"Rate (1 = Strongly agree, 5 = Strongly disagree)\"\n\
+                \"{\"\"ImportId\"\":\"\"_recordId\"\"}\",\"{\"\"ImportId\"\":\"\"QID1\"\"}\"\n";
+    let numbers = format!("{head}R_1,1\nR_2,4\n");
+    let e = reader(&numbers, &ResponseOptions::default())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        e.starts_with("r.csv:1: column 2 \"Q1\": its question text says 1 = \"Strongly agree\""),
+        "{e}"
+    );
+    let mirror = ResponseOptions {
+        numbering: Numbering::Mirror,
+        ..Default::default()
+    };
+    let r = reader(&numbers, &mirror).unwrap();
+    assert_eq!(r.plan().mirrored_numbering(), [1]);
+    let b = r.read_all().unwrap();
+    assert_eq!((values(&b, 0)[0], values(&b, 1)[0]), (Some(5.0), Some(2.0)));
+    let as_is = ResponseOptions {
+        numbering: Numbering::AsIs,
+        ..Default::default()
+    };
+    let b = reader(&numbers, &as_is).unwrap().read_all().unwrap();
+    assert_eq!(values(&b, 0)[0], Some(1.0));
+    // The same grid exported as choice text is read by its labels.
+    let labels = format!("{head}R_1,Strongly agree\nR_2,Disagree\n");
+    let b = read(&labels).unwrap();
+    assert_eq!((values(&b, 0)[0], values(&b, 1)[0]), (Some(5.0), Some(2.0)));
+}
