@@ -317,42 +317,7 @@ pub fn plan_notes(name: &str, plan: &ColumnPlan) -> Vec<String> {
             some_names(&columns)
         ));
     }
-    let coded = plan.coded_columns();
-    if !coded.is_empty() {
-        let reversed: Vec<&str> = plan
-            .reversed_numbering()
-            .iter()
-            .map(|&i| plan.header()[i].as_str())
-            .collect();
-        let mut note = format!(
-            "{name}: {} read through the labels of {}",
-            counted(coded.len(), "answer column"),
-            plan.choice_text().unwrap_or("the text export")
-        );
-        if !reversed.is_empty() {
-            note.push_str(&format!(
-                "; in {} ({}) the numbers run opposite to the labels (1 = the top answer), and the labels were \
-                 followed",
-                counted(reversed.len(), "column"),
-                some_names(&reversed)
-            ));
-        }
-        notes.push(note);
-    }
-    let mirrored: Vec<&str> = plan
-        .mirrored_numbering()
-        .iter()
-        .map(|&i| plan.header()[i].as_str())
-        .collect();
-    if !mirrored.is_empty() {
-        notes.push(format!(
-            "{name}: {} read mirrored (--numbering mirror), as {} question text says the numbers run from the top \
-             answer down: {}",
-            counted(mirrored.len(), "column"),
-            if mirrored.len() == 1 { "its" } else { "their" },
-            some_names(&mirrored)
-        ));
-    }
+    notes.extend(numbering_notes(name, plan));
     let ignored = plan.ignored();
     if !ignored.is_empty() {
         let mut note = format!(
@@ -394,6 +359,50 @@ pub fn plan_notes(name: &str, plan: &ColumnPlan) -> Vec<String> {
             if one { "it was" } else { "they were" },
             others.join(" or "),
             others[0],
+        ));
+    }
+    notes
+}
+
+/// Notes on which way the numbers of a plan's columns were read: through
+/// a text export's labels (`--choice-text`), or mirrored (`--numbering
+/// mirror`).
+fn numbering_notes(name: &str, plan: &ColumnPlan) -> Vec<String> {
+    let mut notes = Vec::new();
+    let coded = plan.coded_columns();
+    if !coded.is_empty() {
+        let reversed: Vec<&str> = plan
+            .reversed_numbering()
+            .iter()
+            .map(|&i| plan.header()[i].as_str())
+            .collect();
+        let mut note = format!(
+            "{name}: {} read through the labels of {}",
+            counted(coded.len(), "answer column"),
+            plan.choice_text().unwrap_or("the text export")
+        );
+        if !reversed.is_empty() {
+            note.push_str(&format!(
+                "; in {} ({}) the numbers run opposite to the labels (1 = the top answer), and the labels were \
+                 followed",
+                counted(reversed.len(), "column"),
+                some_names(&reversed)
+            ));
+        }
+        notes.push(note);
+    }
+    let mirrored: Vec<&str> = plan
+        .mirrored_numbering()
+        .iter()
+        .map(|&i| plan.header()[i].as_str())
+        .collect();
+    if !mirrored.is_empty() {
+        notes.push(format!(
+            "{name}: {} read mirrored (--numbering mirror), as {} question text says the numbers run from the top \
+             answer down: {}",
+            counted(mirrored.len(), "column"),
+            if mirrored.len() == 1 { "its" } else { "their" },
+            some_names(&mirrored)
         ));
     }
     notes
