@@ -202,8 +202,8 @@ const UNSUPPORTED: [(&str, &str, &str); 4] = [
 ];
 
 /// Why a file named `stem`, or whose first element id is `element`, is of
-/// an O*NET domain rolefit does not read (`Work Styles (element 1.C.1.a)
-/// rates importance only ...`), or `None`.
+/// an O*NET domain rolefit does not read (`Work Context (element
+/// 4.C.1.a.2.c) rates the context of work ...`), or `None`.
 fn unsupported_domain(stem: &str, element: Option<&str>) -> Option<String> {
     let key = match_key(stem);
     UNSUPPORTED.iter().find_map(|(name, prefix, why)| {
