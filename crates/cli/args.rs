@@ -383,6 +383,20 @@ pub struct ResponsesSource {
     /// applicable`, ...; see docs/formats.md).
     #[arg(long, value_name = "LABEL;LABEL")]
     pub missing_labels: Option<String>,
+    /// Answers are written with a decimal comma: `3,5` is 3.5 (as
+    /// spreadsheets in many locales save a semicolon CSV).
+    #[arg(long)]
+    pub decimal_comma: bool,
+    /// INPUT is a numeric export: read each answer through the label its
+    /// number stands for in FILE, the same survey's export of choice text
+    /// (rows paired by respondent id). Numbers that run opposite to their
+    /// labels are then read the right way round.
+    #[arg(long, value_name = "FILE")]
+    pub choice_text: Option<PathBuf>,
+    /// What to do with an answer column whose question text says its
+    /// numbers run from the top answer down (`1 = Strongly agree`).
+    #[arg(long, value_enum, default_value_t = NumberingArg::Check)]
+    pub numbering: NumberingArg,
     /// What to do with a row that cannot be read: stop with its error
     /// (`fail`), or set it aside and go on (`skip`, see --rejects).
     #[arg(long, value_enum, default_value_t = OnError::Fail)]
@@ -447,6 +461,29 @@ impl ResponsesSource {
     /// Whether rows get quality flags.
     pub fn flags_on(&self) -> bool {
         self.flags || self.max_missing.is_some() || self.min_seconds.is_some() || self.exclude_flagged
+    }
+}
+
+/// `--numbering`: columns numbered from the top answer down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NumberingArg {
+    /// Refuse the file, naming the columns.
+    Check,
+    /// Read such columns mirrored on their scale.
+    Mirror,
+    /// Read the numbers as they are (the survey definition's `reverse`
+    /// turns them round).
+    AsIs,
+}
+
+impl NumberingArg {
+    /// The importer's value.
+    pub fn numbering(self) -> rolefit_import::Numbering {
+        match self {
+            NumberingArg::Check => rolefit_import::Numbering::Check,
+            NumberingArg::Mirror => rolefit_import::Numbering::Mirror,
+            NumberingArg::AsIs => rolefit_import::Numbering::AsIs,
+        }
     }
 }
 

@@ -6,9 +6,10 @@ use std::path::Path;
 
 use anyhow::Result;
 use rolefit_import::{
-    builtin, find_scale, merge_matrices_within, read_labels_map, read_matrix_path, read_matrix_report,
-    read_role_labels, read_survey, scale_names, ByteRecord, ColumnPlan, ColumnRole, FlagOptions, Layout,
-    MatrixOptions, ResponseOptions, ResponseReader, RoleLabels, Source,
+    builtin, find_scale, merge_matrices_within, read_choice_codes, read_labels_map, read_matrix_path,
+    read_matrix_report, read_role_labels, read_survey, read_survey_with_scales, scale_names, ByteRecord,
+    ChoiceCodes, ColumnPlan, ColumnRole, FlagOptions, Layout, MatrixOptions, NamedScale, ResponseOptions,
+    ResponseReader, RoleLabels, Source,
 };
 use rolefit_model::{ProfileBatch, ResponseScale, RoleMatrix, Scale, Survey};
 
@@ -236,7 +237,38 @@ pub fn response_options(source: &ResponsesSource, settings: &Settings) -> Result
             .filter(|l| !l.is_empty())
             .map(str::to_string)
             .collect(),
+        decimal_comma: source.decimal_comma,
+        numbering: source.numbering.numbering(),
+        choice_codes: match &source.choice_text {
+            Some(text) => Some(choice_codes(source, text, settings)?),
+            None => None,
+        },
     })
+}
+
+/// What the numbers of the numeric export INPUT stand for, from the text
+/// export `text` (`--choice-text`): INPUT is read a first time for it.
+fn choice_codes(source: &ResponsesSource, text: &Path, settings: &Settings) -> Result<ChoiceCodes> {
+    let Some(path) = source.input.as_deref().filter(|p| *p != Path::new("-")) else {
+        return Err(bad_input(
+            "--choice-text needs INPUT as a file (it is read twice: once to pair its numbers with the labels)",
+        ));
+    };
+    let sheet = source.sheet.as_deref();
+    let numeric = open_responses(Some(path), settings.encoding, sheet)?;
+    let labels = open_responses(Some(text), settings.encoding, None)?;
+    let options = ResponseOptions {
+        id_column: source.id_column.clone(),
+        source: source.source.source(),
+        ..ResponseOptions::default()
+    };
+    Ok(read_choice_codes(
+        numeric.reader,
+        &numeric.name,
+        labels.reader,
+        &labels.name,
+        &options,
+    )?)
 }
 
 /// Notes on how a survey-tool export was read (nothing for a plain file):
@@ -285,6 +317,7 @@ pub fn plan_notes(name: &str, plan: &ColumnPlan) -> Vec<String> {
             some_names(&columns)
         ));
     }
+    notes.extend(numbering_notes(name, plan));
     let ignored = plan.ignored();
     if !ignored.is_empty() {
         let mut note = format!(
@@ -326,6 +359,50 @@ pub fn plan_notes(name: &str, plan: &ColumnPlan) -> Vec<String> {
             if one { "it was" } else { "they were" },
             others.join(" or "),
             others[0],
+        ));
+    }
+    notes
+}
+
+/// Notes on which way the numbers of a plan's columns were read: through
+/// a text export's labels (`--choice-text`), or mirrored (`--numbering
+/// mirror`).
+fn numbering_notes(name: &str, plan: &ColumnPlan) -> Vec<String> {
+    let mut notes = Vec::new();
+    let coded = plan.coded_columns();
+    if !coded.is_empty() {
+        let reversed: Vec<&str> = plan
+            .reversed_numbering()
+            .iter()
+            .map(|&i| plan.header()[i].as_str())
+            .collect();
+        let mut note = format!(
+            "{name}: {} read through the labels of {}",
+            counted(coded.len(), "answer column"),
+            plan.choice_text().unwrap_or("the text export")
+        );
+        if !reversed.is_empty() {
+            note.push_str(&format!(
+                "; in {} ({}) the numbers run opposite to the labels (1 = the top answer), and the labels were \
+                 followed",
+                counted(reversed.len(), "column"),
+                some_names(&reversed)
+            ));
+        }
+        notes.push(note);
+    }
+    let mirrored: Vec<&str> = plan
+        .mirrored_numbering()
+        .iter()
+        .map(|&i| plan.header()[i].as_str())
+        .collect();
+    if !mirrored.is_empty() {
+        notes.push(format!(
+            "{name}: {} read mirrored (--numbering mirror), as {} question text says the numbers run from the top \
+             answer down: {}",
+            counted(mirrored.len(), "column"),
+            if mirrored.len() == 1 { "its" } else { "their" },
+            some_names(&mirrored)
         ));
     }
     notes
@@ -377,19 +454,14 @@ fn read_responses(
     settings: &Settings,
 ) -> Result<(ProfileBatch, Scale)> {
     let policy = RowPolicy::new(source, settings)?;
-    let survey = survey(source.survey.path(), settings)?;
+    let options = response_options(source, settings)?;
+    let survey = survey_for(source.survey.path(), &options, settings)?;
     let input = open_responses(
         source.input.as_deref(),
         settings.encoding,
         source.sheet.as_deref(),
     )?;
-    let mut reader = ResponseReader::new(
-        input.reader,
-        &input.name,
-        matrix,
-        Some(&survey),
-        &response_options(source, settings)?,
-    )?;
+    let mut reader = ResponseReader::new(input.reader, &input.name, matrix, Some(&survey), &options)?;
     let plan = reader.plan().clone();
     for note in plan_notes(&input.name, &plan) {
         if !settings.quiet {
@@ -531,17 +603,28 @@ pub fn role_labels(path: &Path, matrix: &RoleMatrix, encoding: Encoding) -> Resu
 
 /// The survey named by `--survey`, or the built-in survey.
 pub fn survey(path: Option<&Path>, settings: &Settings) -> Result<Survey> {
-    match path {
-        None => Ok(builtin::survey()),
-        Some(path) => {
-            let input = open_file(path, "survey", settings.encoding)?;
-            Ok(read_survey(
-                input.reader,
-                &input.name,
-                ResponseScale::agreement5(),
-            )?)
-        }
-    }
+    survey_file(path, None, settings)
+}
+
+/// [`survey`] for reading responses with `options`: a `scale` cell that
+/// names no label scale (built-in or of `--labels-map`) is refused at its
+/// line and column of the survey file.
+pub fn survey_for(path: Option<&Path>, options: &ResponseOptions, settings: &Settings) -> Result<Survey> {
+    survey_file(path, Some(&options.labels), settings)
+}
+
+/// The survey of `path` (or the built-in one), its `scale` names checked
+/// against `labels` and the built-in scales when `labels` is given.
+fn survey_file(path: Option<&Path>, labels: Option<&[NamedScale]>, settings: &Settings) -> Result<Survey> {
+    let Some(path) = path else {
+        return Ok(builtin::survey());
+    };
+    let input = open_file(path, "survey", settings.encoding)?;
+    let scale = ResponseScale::agreement5();
+    Ok(match labels {
+        None => read_survey(input.reader, &input.name, scale)?,
+        Some(labels) => read_survey_with_scales(input.reader, &input.name, scale, labels)?,
+    })
 }
 
 /// `n` and `noun`, plural unless `n` is 1: `1 answer column`, `3 answer

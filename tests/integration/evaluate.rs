@@ -952,14 +952,26 @@ fn labels_are_checked_with_file_and_line() {
     );
     assert!(msg.contains("did you mean \"Product Manager\""), "{msg}");
 
-    // A respondent without a label.
+    // A respondent without a label: trained without, and counted.
     let missing = lines[..lines.len() - 1].join("\n") + "\n";
     let path = write(dir.path(), "missing.csv", &missing);
+    let model = dir.path().join("m.json").display().to_string();
+    let run = rolefit(&["train", &responses, "--labels", &path, "-o", &model]);
+    run.ok();
+    assert!(
+        run.stderr.contains(&format!(
+            "1 of the 10 respondents have no label in {path} and are left out; 9 are used for training"
+        )) && run.stderr.contains("trained model:centroid on 9 respondents"),
+        "{}",
+        run.stderr
+    );
+    // None labelled: refused, naming the first.
+    let path = write(dir.path(), "none.csv", "nobody,Project Manager\n");
     let msg = rolefit(&["train", &responses, "--labels", &path])
         .bad_input()
         .to_string();
     assert!(
-        msg.contains("missing.csv: respondent \"s10\" (data row 10 of") && msg.contains("has no label;"),
+        msg.contains("none.csv: respondent \"s01\" (data row 1 of") && msg.contains("has no label"),
         "{msg}"
     );
 

@@ -54,7 +54,11 @@ fn no_answer_labels_are_missing_and_counted_in_the_summary() {
 
 /// `score` on FILE with the survey SURVEY (both in tests/exports/real), as CSV.
 fn score_with(file: &str, survey: &str, extra: &[&str]) -> crate::util::Run {
-    let path = format!("{DIR}/{file}");
+    let path = if file.contains('/') {
+        file.to_string()
+    } else {
+        format!("{DIR}/{file}")
+    };
     let survey = if survey.contains('/') {
         survey.to_string()
     } else {
@@ -374,4 +378,304 @@ fn a_transposed_matrix_is_refused_naming_the_flag_and_read_with_it() {
         "role,Communication,Risk Management\nProject Manager,4,4\nProduct Manager,4,2\n",
     );
     rolefit(&["matrix", "check", &wide]).ok();
+}
+
+#[test]
+fn a_scale_name_no_scale_has_is_reported_in_the_survey_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let survey = crate::util::write(
+        dir.path(),
+        "survey.csv",
+        "id,text,capability,reverse,scale\nL1,x,leadership-and-team-management,false,1..5\nC1,y,communication,false,abc\n",
+    );
+    let responses = crate::util::write(dir.path(), "r.csv", "respondent,L1,C1\nr1,4,high\n");
+    let e = rolefit(&["score", &responses, "--survey", &survey])
+        .bad_input()
+        .to_string();
+    assert!(
+        e.contains(&format!(
+            "{survey}:3: column 5 \"scale\": \"abc\" is no range and no label scale; expected a range MIN..MAX"
+        )) && !e.contains("r.csv"),
+        "{e}"
+    );
+    // A labels map's scale of that name is one.
+    let map = crate::util::write(dir.path(), "abc.csv", "label,value\nlow,1\nmid,2\nhigh,3\n");
+    let run = rolefit(&[
+        "score",
+        &responses,
+        "--survey",
+        &survey,
+        "--labels-map",
+        &map,
+        "--min-answered",
+        "0.1",
+        "-f",
+        "csv",
+    ]);
+    assert!(run.ok().contains("r1,1,"), "{}", run.stdout);
+}
+
+#[test]
+fn decimal_commas_are_read_with_the_flag_the_hint_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = crate::util::write(
+        dir.path(),
+        "r.csv",
+        "respondent;Communication;Negotiation\nr1;3,5;4\nr2;2;4,75\n",
+    );
+    let e = rolefit(&["score", &file, "--min-answered", "0.1"])
+        .bad_input()
+        .to_string();
+    assert!(e.contains("pass --decimal-comma to read 3,5 as 3.5"), "{e}");
+    let dotted = crate::util::write(
+        dir.path(),
+        "d.csv",
+        "respondent;Communication;Negotiation\nr1;3.5;4\nr2;2;4.75\n",
+    );
+    let args = |f: &str| {
+        rolefit(&[
+            "score",
+            f,
+            "--decimal-comma",
+            "--min-answered",
+            "0.1",
+            "-f",
+            "csv",
+        ])
+    };
+    assert_eq!(args(&file).ok(), args(&dotted).ok());
+}
+
+#[test]
+fn onet_work_styles_are_read_with_the_level_taken_from_importance() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = "O*NET-SOC Code\tElement ID\tElement Name\tScale ID\tData Value\tN\tStandard Error\t\
+                  Lower CI Bound\tUpper CI Bound\tRecommend Suppress\tNot Relevant\tDate\tDomain Source";
+    let row = |code: &str, id: &str, name: &str, value: &str| {
+        format!("{code}\t{id}\t{name}\tIM\t{value}\t8\t0.1\t3.8\t4.3\tN\tn/a\t07/2024\tAnalyst\n")
+    };
+    let text = [
+        format!("{header}\n"),
+        row("11-1011.00", "1.C.1.a", "Achievement/Effort", "5.00"),
+        row("11-1011.00", "1.C.2.b", "Leadership", "3.00"),
+        row("15-1252.00", "1.C.1.a", "Achievement/Effort", "1.00"),
+        row("15-1252.00", "1.C.2.b", "Leadership", "4.20"),
+    ]
+    .concat();
+    let path = crate::util::write(dir.path(), "Work Styles.txt", &text);
+    let run = rolefit(&["roles", "--matrix", &path, "-f", "csv"]);
+    let out = run.ok();
+    assert!(out.starts_with("# scale: 0..7\n"), "{out}");
+    for line in [
+        "11-1011.00,Achievement/Effort,7,5",
+        "11-1011.00,Leadership,3.5,3",
+        "15-1252.00,Achievement/Effort,0,1",
+        "15-1252.00,Leadership,5.6",
+    ] {
+        assert!(out.contains(line), "{line}: {out}");
+    }
+    assert!(
+        run.stderr.contains(
+            "Work Styles rates importance only (IM): each element's level is its importance mapped"
+        ),
+        "{}",
+        run.stderr
+    );
+    let check = rolefit(&["matrix", "check", &path]);
+    assert!(
+        check.ok().contains("O*NET text (Work Styles)"),
+        "{}",
+        check.stdout
+    );
+}
+
+#[test]
+fn labels_that_fit_no_scale_name_the_scale_column_and_its_fix_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let responses = crate::util::write(
+        dir.path(),
+        "r.csv",
+        "respondent,L1,C1\nr1,Excellent,4\nr2,Poor,5\nr3,Good,3\n",
+    );
+    let survey = format!("{DIR}/survey.csv");
+    let e = score_with(&responses, &survey, &[]).bad_input().to_string();
+    assert!(
+        e.contains(
+            "(the labels seen in this column, \"Excellent\", \"Poor\", \"Good\", fit no label scale: give their \
+             numbers in a labels map, the lines `scale,label,value` `l1,Excellent,1` `l1,Poor,2` `l1,Good,3`"
+        ) && e.contains("give item \"L1\" that scale in the survey definition's scale column: `L1,"),
+        "{e}"
+    );
+    // What it says to do: the map, and the item's scale.
+    let map = crate::util::write(
+        dir.path(),
+        "scales.csv",
+        "scale,label,value\nl1,Poor,1\nl1,Good,2\nl1,Excellent,3\n",
+    );
+    let text = std::fs::read_to_string(&survey).unwrap();
+    let with_scale: String = text
+        .lines()
+        .map(|l| match l.split_once(',') {
+            Some(("id", _)) => format!("{l},scale\n"),
+            Some(("L1", _)) => format!("{l},l1\n"),
+            _ => format!("{l},\n"),
+        })
+        .collect();
+    let fixed = crate::util::write(dir.path(), "survey.csv", &with_scale);
+    let run = score_with(&responses, &fixed, &["--labels-map", &map]);
+    assert_eq!(answered(run.ok()).len(), 3);
+}
+
+#[test]
+fn a_numeric_export_is_read_through_its_choice_text() {
+    // The grid Qualtrics numbered from "Strongly agree" needs no
+    // `reverse`: the text export says what its numbers stand for.
+    let plain = score("mixed-scales-plain.csv", &[]);
+    let text = format!("{DIR}/qualtrics-mixed-scales-text.csv");
+    let run = score_with(
+        "qualtrics-mixed-scales.csv",
+        "qualtrics-survey-text.csv",
+        &["--choice-text", &text],
+    );
+    assert_eq!(run.ok(), plain.ok());
+    assert!(
+        run.stderr.contains(
+            "note: tests/exports/real/qualtrics-mixed-scales.csv: 6 answer columns read through the labels of \
+             tests/exports/real/qualtrics-mixed-scales-text.csv; in 1 column (\"Q4_1\") the numbers run opposite \
+             to the labels (1 = the top answer), and the labels were followed"
+        ),
+        "{}",
+        run.stderr
+    );
+    // Without it, that survey reads the numeric grid backwards.
+    let wrong = score_with("qualtrics-mixed-scales.csv", "qualtrics-survey-text.csv", &[]);
+    assert_ne!(wrong.ok(), plain.stdout);
+    // A "Don't know" exported as 6 is a missing answer.
+    let dir = tempfile::tempdir().unwrap();
+    let numeric = std::fs::read_to_string(format!("{DIR}/qualtrics-mixed-scales.csv")).unwrap();
+    let labels = std::fs::read_to_string(&text).unwrap();
+    let numeric = crate::util::write(
+        dir.path(),
+        "n.csv",
+        &numeric.replace("R_4ddd,4,2,", "R_4ddd,6,2,"),
+    );
+    let dont_know = labels
+        .lines()
+        .map(|l| match l.split_once(",Agree,") {
+            Some((head, tail)) if l.contains("R_4ddd") => format!("{head},Don't know,{tail}\n"),
+            _ => format!("{l}\n"),
+        })
+        .collect::<String>();
+    assert!(dont_know.contains("R_4ddd,Don't know,"), "{dont_know}");
+    let labels = crate::util::write(dir.path(), "t.csv", &dont_know);
+    let run = score_with(&numeric, "qualtrics-survey-text.csv", &["--choice-text", &labels]);
+    run.ok();
+    assert!(run.stderr.contains("1 answer read as missing"), "{}", run.stderr);
+    // INPUT on standard input cannot be read twice.
+    let e = rolefit(&["score", "-", "--choice-text", &labels])
+        .bad_input()
+        .to_string();
+    assert!(e.contains("--choice-text needs INPUT as a file"), "{e}");
+}
+
+#[test]
+fn numbers_a_question_says_run_down_are_refused_naming_the_flag() {
+    // Q4_1's question text says "1 = Strongly agree, 5 = Strongly disagree".
+    let file = "qualtrics-anchored.csv";
+    let e = score_with(file, "qualtrics-survey-text.csv", &[])
+        .bad_input()
+        .to_string();
+    assert!(
+        e.contains(
+            "qualtrics-anchored.csv:1: column 15 \"Q4_1\": its question text says 1 = \"Strongly agree\", so its \
+             numbers run from the top answer down"
+        ) && e.contains("pass --numbering mirror"),
+        "{e}"
+    );
+    let plain = score("mixed-scales-plain.csv", &[]);
+    // Mirrored by the flag, or turned round by the survey's `reverse`.
+    let mirror = score_with(file, "qualtrics-survey-text.csv", &["--numbering", "mirror"]);
+    assert_eq!(mirror.ok(), plain.ok());
+    assert!(
+        mirror.stderr.contains(
+            "note: tests/exports/real/qualtrics-anchored.csv: 1 column read mirrored (--numbering mirror), as its \
+             question text says the numbers run from the top answer down: \"Q4_1\""
+        ),
+        "{}",
+        mirror.stderr
+    );
+    let as_is = score_with(file, "qualtrics-survey.csv", &["--numbering", "as-is"]);
+    assert_eq!(as_is.ok(), plain.ok());
+    // The text export settles it without the flag.
+    let text = format!("{DIR}/qualtrics-mixed-scales-text.csv");
+    let through = score_with(file, "qualtrics-survey-text.csv", &["--choice-text", &text]);
+    assert_eq!(through.ok(), plain.ok());
+}
+
+#[test]
+fn public_qualtrics_exports_are_read_as_published() {
+    // ropensci/qualtRics' test exports (MIT; tests/exports/public/README.md).
+    let survey = "tests/exports/public/survey.csv";
+    for (file, layout) in [
+        ("qualtrics-sample.csv", "a Qualtrics export (3 header rows)"),
+        (
+            "qualtrics-sample-legacy.csv",
+            "a Qualtrics (legacy format) export (2 header rows)",
+        ),
+    ] {
+        let path = format!("tests/exports/public/{file}");
+        // Only the free-text question matches nothing: not the legacy
+        // format's LocationAccuracy, nor the empty column its lines end with.
+        let e = score_with(&path, survey, &[]).bad_input().to_string();
+        assert!(
+            e.contains("\"Q2\"") && !e.contains("LocationAccuracy") && !e.contains("\"\""),
+            "{e}"
+        );
+        let run = score_with(&path, survey, &["--ignore-unknown-columns"]);
+        assert_eq!(
+            answered(run.ok()),
+            [("R_2YPOQ602ER1jkf1".to_string(), "1".to_string())]
+        );
+        assert!(run.stderr.contains(layout), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn a_public_surveymonkey_export_with_mac_line_ends_scores_with_its_scale() {
+    // fivethirtyeight/data's Star Wars survey (MIT; tests/exports/public/README.md):
+    // `RespondentID` without a Collector ID, lines ending in a lone CR, a
+    // favourability grid no built-in scale holds.
+    let dir = "tests/exports/public";
+    let file = format!("{dir}/surveymonkey-star-wars.csv");
+    let survey = format!("{dir}/star-wars-survey.csv");
+    let no_scale: String = std::fs::read_to_string(&survey)
+        .unwrap()
+        .replace(",favorability\n", ",\n");
+    let tmp = tempfile::tempdir().unwrap();
+    let bare = crate::util::write(tmp.path(), "survey.csv", &no_scale);
+    let e = score_with(&file, &bare, &["--ignore-unknown-columns"])
+        .bad_input()
+        .to_string();
+    assert!(
+        e.contains(":3: column 16 ")
+            && e.contains("(the labels seen in this column, \"Very favorably\", \"Somewhat favorably\", fit no label scale")
+            && e.contains("`SW1,Han Solo,leadership-and-team-management,false,sw1`"),
+        "{e}"
+    );
+    let map = format!("{dir}/favorability.csv");
+    let run = score_with(
+        &file,
+        &survey,
+        &["--ignore-unknown-columns", "--labels-map", &map],
+    );
+    let out = run.ok().to_string();
+    assert!(
+        run.stderr
+            .contains("a SurveyMonkey export (2 header rows): 4 answer columns")
+            && run.stderr.contains("6 rows read, 6 scored"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(answered(&out).len(), 6, "{out}");
+    assert!(out.contains("\n3292879538,,,,0,insufficient\n"), "{out}");
 }

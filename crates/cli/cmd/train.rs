@@ -63,8 +63,20 @@ pub fn run(args: &TrainArgs, settings: &Settings) -> Result<()> {
     let batch = load::responses_unique(&args.inputs.responses, matrix, settings)?;
     let input = input_name(args.inputs.responses.input.as_deref());
     let labels = load::role_labels(&args.labels, matrix, settings.encoding)?;
-    let (labels, unused) = labels.align(&batch, &input)?;
-    labels_warning(unused, &args.labels, &input);
+    // The labelled respondents are trained on; the others are counted.
+    let labelled = labels.labelled(&batch, &input)?;
+    labels_warning(labelled.unused, &args.labels, &input);
+    if labelled.unlabelled > 0 && !settings.quiet {
+        eprintln!(
+            "note: {}: {} of the {} respondents have no label in {} and are left out; {} are used for training",
+            input,
+            labelled.unlabelled,
+            batch.len(),
+            args.labels.display(),
+            labelled.roles.len()
+        );
+    }
+    let (batch, labels) = (labelled.batch, labelled.roles);
     let needed = load::answers_needed(batch.capabilities(), args.answered.keeping());
     let (batch, kept) = load::keep_answered(batch, needed, settings)?;
     let labels: Vec<usize> = kept.iter().map(|&i| labels[i]).collect();

@@ -211,8 +211,13 @@ pub fn text_input<R: Read + Send + 'static>(
         .take(SNIFF_BYTES as u64)
         .read_to_end(&mut head)
         .map_err(|e| ImportError::io(source, e))?;
+    // Line ends of a lone CR (classic Mac, as Excel for Mac's "CSV
+    // (Macintosh)" saves): the first bytes hold a CR and no LF.
+    let cr_lines = head.contains(&b'\r') && !head.contains(&b'\n');
     let whole = Cursor::new(head.clone()).chain(reader);
     match sniff(&head) {
+        Sniffed::Text if cr_lines && options.latin1 => Ok(Box::new(CrLines(Latin1::new(whole)))),
+        Sniffed::Text if cr_lines => Ok(Box::new(CrLines(whole))),
         Sniffed::Text if options.latin1 => Ok(Box::new(Latin1::new(whole))),
         Sniffed::Text => Ok(Box::new(whole)),
         Sniffed::Utf16 { little_endian } => {
@@ -237,6 +242,22 @@ pub fn text_input<R: Read + Send + 'static>(
             None => Err(not_text(source, "an Excel workbook (or another zip file)")),
         },
         Sniffed::Binary(what) => Err(not_text(source, what)),
+    }
+}
+
+/// Text whose lines end in a lone CR, read with LF line ends (a CR inside
+/// a quoted cell becomes an LF too, which is the same line break).
+struct CrLines<R>(R);
+
+impl<R: Read> Read for CrLines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.0.read(buf)?;
+        for b in &mut buf[..n] {
+            if *b == b'\r' {
+                *b = b'\n';
+            }
+        }
+        Ok(n)
     }
 }
 
@@ -328,6 +349,26 @@ impl<R: Read> Read for Latin1<R> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn lines_ending_in_a_lone_cr_are_read_as_lines() {
+        let read = |bytes: &[u8], latin1: bool| {
+            let options = TextOptions {
+                latin1,
+                ..TextOptions::default()
+            };
+            let mut out = String::new();
+            text_input(Cursor::new(bytes.to_vec()), "mac.csv", &options)
+                .unwrap()
+                .read_to_string(&mut out)
+                .unwrap();
+            out
+        };
+        assert_eq!(read(b"a,b\r1,2\r", false), "a,b\n1,2\n");
+        assert_eq!(read(b"a,b\r1,\xe9\r", true), "a,b\n1,\u{e9}\n");
+        // CRLF and LF files are left as they are.
+        assert_eq!(read(b"a,b\r\n1,2\r\n", false), "a,b\r\n1,2\r\n");
+    }
+
     use super::*;
 
     fn decode(bytes: &[u8]) -> String {

@@ -775,7 +775,18 @@ fn legacy_qualtrics_heads(names: &[String], texts: &[String]) -> Vec<ColumnHead>
         .map(|(i, name)| {
             let text = cell_of(texts, i);
             let key = match_key(text);
-            let legacy_meta = ["responseset", "name", "emailaddress", "externaldatareference"];
+            let legacy_meta = [
+                "responseset",
+                "name",
+                "emailaddress",
+                "externaldatareference",
+                "locationaccuracy",
+            ];
+            // Legacy exports end every line with a delimiter: an empty last
+            // column, named in neither row.
+            if name.is_empty() && key.is_empty() {
+                return metadata(name, Meta::Other);
+            }
             if name.starts_with('V') && name[1..].bytes().all(|b| b.is_ascii_digit()) {
                 let meta = match key.as_str() {
                     "startdate" => Meta::Start,

@@ -74,11 +74,11 @@ pub use matrix::{
 pub use merge::{merge_matrices, merge_matrices_within};
 pub use onet::{onet_credit, OnetDomain, CREDIT as ONET_CREDIT};
 pub use responses::{
-    looks_like_ids, AmbiguousScale, Cell, CellParser, ColumnPlan, ColumnRole, FlagOptions, ResponseOptions,
-    ResponseReader, RowPosition, STRAIGHT_LINING_MIN_ANSWERS,
+    looks_like_ids, read_choice_codes, AmbiguousScale, Cell, CellParser, ChoiceCodes, ColumnPlan, ColumnRole,
+    FlagOptions, Numbering, ResponseOptions, ResponseReader, RowPosition, STRAIGHT_LINING_MIN_ANSWERS,
 };
 pub use role_labels::{read_role_labels, Labelled, RoleLabels};
-pub use survey::read_survey;
+pub use survey::{read_survey, read_survey_with_scales};
 pub use xlsx::read_matrix_xlsx;
 /// The error messages quoted in `docs/formats.md` are produced here, and
 /// each must appear there word for word, so the documentation cannot drift
@@ -212,6 +212,11 @@ mod documented_messages {
             response_error(b"respondent,Q01\nr1,Skipped\n", &survey, &plain),
             response_error(b"respondent,Q01\nr1,1\n", &sevenish, &plain),
             response_error(b"respondent,Communication\nr1,0\nr2,10\n", &survey, &plain),
+            response_error(
+                b"respondent,Q01\nr1,Excellent\nr2,Good\nr3,Fair\nr4,Poor\n",
+                &survey,
+                &plain,
+            ),
             read_survey(
                 &b"id,text,capability,scale\nQ1,x,planning,5..1\n"[..],
                 "survey.csv",
@@ -219,7 +224,21 @@ mod documented_messages {
             )
             .expect_err("a bad scale")
             .to_string(),
+            crate::read_survey_with_scales(
+                &b"id,text,capability,scale\nQ01,x,planning,abc\n"[..],
+                "survey.csv",
+                rolefit_model::ResponseScale::agreement5(),
+                &[],
+            )
+            .expect_err("a scale name no scale has")
+            .to_string(),
             response_error(b"Respondent ID,Q01,\nr1,4,\n", &survey, &plain),
+            response_error(
+                b"ResponseId,Q01\nResponse ID,\"Rate yourself (1 = Strongly agree, 5 = Strongly disagree)\"\n\
+                  \"{\"\"ImportId\"\":\"\"_recordId\"\"}\",\"{\"\"ImportId\"\":\"\"QID1\"\"}\"\nR_1,1\n",
+                &survey,
+                &plain,
+            ),
             response_error(b"respondent;Q01\nr1;3,5\n", &survey, &plain),
             response_error(b"respondent,Q01\nr1,80%\n", &survey, &plain),
         ];
@@ -242,14 +261,15 @@ mod documented_messages {
             not_text(b"PK\x03\x04\x14\x00", "survey.xlsx"),
         ]);
         out.extend(crate::xlsx::tests::sheet_messages());
+        out.extend(crate::responses::choices::tests::messages());
         let styles = format!(
             "{}\n{}\n",
             crate::onet::tests::HEADER,
             crate::onet::tests::row(
                 "11-1011.00",
-                ("1.C.1.a", "Achievement/Effort"),
-                "IM",
-                "4.2",
+                ("4.C.1.a.2.c", "Public Speaking"),
+                "CX",
+                "3.2",
                 ("N", "n/a")
             )
         );
@@ -272,10 +292,25 @@ mod documented_messages {
                 .to_string(),
         );
         out.push(
-            read_matrix(styles.as_bytes(), "styles.txt", &MatrixOptions::default())
-                .expect_err("Work Styles")
+            read_matrix(styles.as_bytes(), "context.txt", &MatrixOptions::default())
+                .expect_err("Work Context")
                 .to_string(),
         );
+        let style =
+            |element, value| crate::onet::tests::row("11-1011.00", element, "IM", value, ("N", "n/a"));
+        let work_styles = format!(
+            "{}\n{}\n{}\n",
+            crate::onet::tests::HEADER,
+            style(("1.C.1.a", "Achievement/Effort"), "4.2"),
+            style(("1.C.2.b", "Leadership"), "3.1"),
+        );
+        let report = read_matrix_report(
+            work_styles.as_bytes(),
+            "Work Styles.txt",
+            &MatrixOptions::default(),
+        )
+        .expect("Work Styles is read");
+        out.push(report.warnings[0].clone());
         out
     }
 

@@ -357,6 +357,22 @@ fn scale_line<R: std::io::BufRead>(
     let Some(text) = text.strip_prefix(SCALE_LINE).map(str::trim) else {
         return Ok((line, None));
     };
+    let scale = stored_scale(text, source, 1, options)?;
+    Ok((b"\n".to_vec(), Some(scale)))
+}
+
+/// The scale a matrix file stores (`text`, after `# scale:`, on `line`):
+/// a CSV file's first line, or a workbook's first row with text.
+///
+/// # Errors
+/// A scale that does not parse, or one that differs from a `--matrix-scale`
+/// other than the default `1..5`.
+pub(crate) fn stored_scale(
+    text: &str,
+    source: &str,
+    line: u64,
+    options: &MatrixOptions,
+) -> Result<Scale, ImportError> {
     let scale: Scale = text.parse().map_err(|problem: String| {
         ImportError::bad_value(
             source,
@@ -364,7 +380,7 @@ fn scale_line<R: std::io::BufRead>(
             format!("is not a scale ({problem})"),
             format!("a first line `{SCALE_LINE} MIN..MAX`, such as `{SCALE_LINE} 1..10`"),
         )
-        .at_line(1)
+        .at_line(line)
     })?;
     if options.scale != Scale::default() && options.scale != scale {
         return Err(ImportError::new(
@@ -377,9 +393,9 @@ fn scale_line<R: std::io::BufRead>(
                 expected: "one scale: leave out --matrix-scale, or change the file's first line".into(),
             },
         )
-        .at_line(1));
+        .at_line(line));
     }
-    Ok((b"\n".to_vec(), Some(scale)))
+    Ok(scale)
 }
 
 /// Reads a role matrix from rows whose header has been read: detects the
@@ -596,11 +612,11 @@ fn level_cell<T: Rows>(
             match crate::responses::suggested_scale(scale.min().min(level), scale.max().max(level)) {
                 Some(seen) => format!(
                     "{expected} (a matrix on another scale needs that scale given, as --matrix-scale MIN..MAX, \
-                     or a first line `# scale: MIN..MAX` in a CSV file; {text} suggests --matrix-scale {seen})"
+                     or a first line `# scale: MIN..MAX` in the file; {text} suggests --matrix-scale {seen})"
                 ),
                 None => format!(
                     "{expected} (a matrix on another scale needs that scale given, as --matrix-scale MIN..MAX, \
-                     or a first line `# scale: MIN..MAX` in a CSV file)"
+                     or a first line `# scale: MIN..MAX` in the file)"
                 ),
             },
         )));
@@ -1096,7 +1112,7 @@ mod tests {
             err("role,capability,level,importance\nLead,Planning,3,1\nLead,Budget,9,1\n"),
             "data/m.csv:3: column 3 \"level\": \"9\" is outside the matrix scale 1..5; expected a level from 1 \
              to 5 (a matrix on another scale needs that scale given, as --matrix-scale MIN..MAX, or a first line \
-             `# scale: MIN..MAX` in a CSV file; 9 suggests --matrix-scale 1..10)"
+             `# scale: MIN..MAX` in the file; 9 suggests --matrix-scale 1..10)"
         );
         assert_eq!(
             err("role,a,b\nx,1,\n"),

@@ -108,7 +108,8 @@ use crate::table::{parse_number, Table};
 use crate::xlsx;
 
 /// A domain of the O*NET content model: the kind of elements a ratings file
-/// holds. Only domains rated on both `IM` and `LV` are listed.
+/// holds. Only domains rated on `IM` and `LV` are listed, and Work Styles,
+/// rated on `IM` alone (see docs/formats.md, O*NET data).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OnetDomain {
@@ -121,12 +122,16 @@ pub enum OnetDomain {
     Knowledge,
     /// `Work Activities.txt`, element ids `4.A...`.
     WorkActivities,
+    /// `Work Styles.txt`, element ids `1.C...`: importance (`IM`) only; the
+    /// level is taken from it (see docs/formats.md, O*NET data).
+    WorkStyles,
 }
 
 impl OnetDomain {
     /// Every domain, in content model order.
-    const ALL: [OnetDomain; 4] = [
+    const ALL: [OnetDomain; 5] = [
         OnetDomain::Abilities,
+        OnetDomain::WorkStyles,
         OnetDomain::Skills,
         OnetDomain::Knowledge,
         OnetDomain::WorkActivities,
@@ -140,6 +145,7 @@ impl OnetDomain {
             OnetDomain::Skills => "Skills",
             OnetDomain::Knowledge => "Knowledge",
             OnetDomain::WorkActivities => "Work Activities",
+            OnetDomain::WorkStyles => "Work Styles",
         }
     }
 
@@ -155,6 +161,7 @@ impl OnetDomain {
         let mut parts = id.split('.');
         match (parts.next(), parts.next().map(str::to_ascii_uppercase).as_deref()) {
             (Some("1"), Some("A")) => Some(OnetDomain::Abilities),
+            (Some("1"), Some("C")) => Some(OnetDomain::WorkStyles),
             (Some("2"), Some("A" | "B")) => Some(OnetDomain::Skills),
             (Some("2"), Some("C")) => Some(OnetDomain::Knowledge),
             (Some("4"), Some("A")) => Some(OnetDomain::WorkActivities),
@@ -171,12 +178,7 @@ impl fmt::Display for OnetDomain {
 
 /// The O*NET domains that are not rated on importance and level, by the
 /// name their files have, their element ids' prefix, and what they rate.
-const UNSUPPORTED: [(&str, &str, &str); 5] = [
-    (
-        "Work Styles",
-        "1.C",
-        "rates importance only (IM), and a role matrix needs a level (LV) for every element",
-    ),
+const UNSUPPORTED: [(&str, &str, &str); 4] = [
     (
         "Work Context",
         "4.C",
@@ -200,8 +202,8 @@ const UNSUPPORTED: [(&str, &str, &str); 5] = [
 ];
 
 /// Why a file named `stem`, or whose first element id is `element`, is of
-/// an O*NET domain rolefit does not read (`Work Styles (element 1.C.1.a)
-/// rates importance only ...`), or `None`.
+/// an O*NET domain rolefit does not read (`Work Context (element
+/// 4.C.1.a.2.c) rates the context of work ...`), or `None`.
 fn unsupported_domain(stem: &str, element: Option<&str>) -> Option<String> {
     let key = match_key(stem);
     UNSUPPORTED.iter().find_map(|(name, prefix, why)| {
@@ -219,13 +221,24 @@ fn unsupported(source: &str, why: &str) -> ImportError {
         source,
         ErrorKind::Data {
             problem: format!("this O*NET domain is not supported: {why}"),
-            expected:
-                "O*NET ratings on importance (IM) and level (LV): Skills, Knowledge, Abilities or Work \
-                       Activities"
-                    .into(),
+            expected: "O*NET ratings on importance (IM) and level (LV): Skills, Knowledge, Abilities or \
+                       Work Activities; or Work Styles, on importance (IM)"
+                .into(),
         },
     )
 }
+
+/// The level of a Work Styles element, which O*NET rates on importance
+/// alone: its importance mapped linearly from `IM`'s 1..5 onto `LV`'s
+/// 0..7, `(IM - 1) * 7 / 4` (an occupation for which a style matters
+/// more asks for more of it). Its importance stays the `IM` value.
+fn style_level(importance: f64) -> f64 {
+    (importance - IMPORTANCE.0) * LEVEL.1 / (IMPORTANCE.1 - IMPORTANCE.0)
+}
+
+/// The note on a Work Styles file, after its name.
+const STYLES_NOTE: &str = "Work Styles rates importance only (IM): each element's level is its importance \
+                           mapped from 1..5 onto 0..7, (IM - 1) x 7 / 4, and its importance is IM";
 
 /// The scale every O*NET matrix is on: that of `LV`, 0 to 7.
 pub(crate) fn scale() -> Scale {
@@ -470,6 +483,7 @@ pub(crate) fn read<T: Rows>(
     if let Some(why) = unsupported_domain(&file_stem(rows.source()), None) {
         return Err(unsupported(rows.source(), &why).at_line(rows.header_line()));
     }
+    ratings.styles = OnetDomain::of_file(rows.source()) == Some(OnetDomain::WorkStyles);
     let mut first = true;
     while let Some(line) = rows.next_record(&mut record)? {
         if std::mem::take(&mut first) {
@@ -480,6 +494,8 @@ pub(crate) fn read<T: Rows>(
             if let Some(why) = id.and_then(|id| unsupported_domain("", Some(id.trim()))) {
                 return Err(unsupported(rows.source(), &why).at_line(line));
             }
+            ratings.styles |=
+                id.and_then(|id| OnetDomain::of_element(id.trim())) == Some(OnetDomain::WorkStyles);
         }
         let row = RatingRow::read(rows, &record, columns, line)?;
         ratings.add(&row, rows.source(), line, options.max_cells)?;
@@ -495,6 +511,9 @@ pub(crate) fn read<T: Rows>(
     let source = rows.source().to_string();
     let mut roles = ratings.roles(&source)?;
     let mut warnings = Vec::new();
+    if ratings.styles {
+        warnings.push(format!("{source}: {STYLES_NOTE}"));
+    }
     ratings.find_titles(
         columns.title.is_some(),
         dir,
@@ -605,6 +624,8 @@ struct Ratings {
     suppressed: usize,
     /// The occupation of the previous row.
     last: Option<usize>,
+    /// Work Styles: rated on importance only, the level taken from it.
+    styles: bool,
 }
 
 impl Ratings {
@@ -711,12 +732,11 @@ impl Ratings {
                 .iter()
                 .enumerate()
                 .map(|(e, element)| {
-                    requirement(
-                        occ,
-                        element,
-                        occ.pairs.get(e).copied().unwrap_or_default(),
-                        source,
-                    )
+                    let mut pair = occ.pairs.get(e).copied().unwrap_or_default();
+                    if self.styles && pair.level.is_none() {
+                        pair.level = pair.importance.map(|(im, line)| (style_level(im), line));
+                    }
+                    requirement(occ, element, pair, source)
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             roles.push(Role::new(slug(&occ.code), occ.code.clone(), requirements));
@@ -1031,13 +1051,39 @@ pub(crate) mod tests {
             assert_eq!(report.layout, Layout::Onet { domain: Some(domain) });
             assert_eq!(report.matrix.capabilities().len(), 2);
         }
-        let styles = file(&[("11-1011.00", ("1.C.1.a", "Achievement/Effort"), "IM", "4.2")]);
-        assert_eq!(
-            read("styles.txt", &styles).unwrap_err().to_string(),
-            "styles.txt:2: this O*NET domain is not supported: Work Styles (element 1.C.1.a) rates importance only \
-             (IM), and a role matrix needs a level (LV) for every element; expected O*NET ratings on importance \
-             (IM) and level (LV): Skills, Knowledge, Abilities or Work Activities"
-        );
+        // Work Styles: importance only, the level taken from it.
+        let styles = file(&[
+            ("11-1011.00", ("1.C.1.a", "Achievement/Effort"), "IM", "4.2"),
+            ("11-1011.00", ("1.C.2.b", "Leadership"), "IM", "1.0"),
+            ("15-1252.00", ("1.C.1.a", "Achievement/Effort"), "IM", "5.0"),
+            ("15-1252.00", ("1.C.2.b", "Leadership"), "IM", "3.0"),
+        ]);
+        for name in ["styles.txt", "Work Styles.txt"] {
+            let report = read(name, &styles).unwrap();
+            assert_eq!(
+                report.layout,
+                Layout::Onet {
+                    domain: Some(OnetDomain::WorkStyles)
+                }
+            );
+            let m = &report.matrix;
+            let levels: Vec<(f64, f64)> = m
+                .roles()
+                .iter()
+                .flat_map(|r| r.requirements.iter().map(|q| (q.level, q.importance)))
+                .collect();
+            let expected = [(3.2 * 7.0 / 4.0, 4.2), (0.0, 1.0), (7.0, 5.0), (3.5, 3.0)];
+            for (got, want) in levels.iter().zip(expected) {
+                assert!((got.0 - want.0).abs() < 1e-12 && got.1 == want.1, "{levels:?}");
+            }
+            assert_eq!(
+                report.warnings[..1],
+                [format!(
+                    "{name}: Work Styles rates importance only (IM): each element's level is its importance \
+                     mapped from 1..5 onto 0..7, (IM - 1) x 7 / 4, and its importance is IM"
+                )]
+            );
+        }
         let context = file(&[("11-1011.00", ("4.C.1.a.2.c", "Public Speaking"), "CX", "3.2")]);
         assert!(read("Work Context.txt", &context)
             .unwrap_err()

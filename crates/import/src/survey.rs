@@ -12,9 +12,10 @@ use std::collections::HashMap;
 use std::io::Read;
 
 use csv::ByteRecord;
-use rolefit_model::{match_key, ResponseScale, Scale, Survey, SurveyItem};
+use rolefit_model::{first_few, match_key, ResponseScale, Scale, Survey, SurveyItem};
 
 use crate::error::{ErrorKind, ImportError};
+use crate::labels::{find_scale, scale_names, NamedScale};
 use crate::matrix::file_stem;
 use crate::rows::Rows;
 use crate::table::{named_columns, Table};
@@ -38,6 +39,34 @@ const REVERSE_VALUES: &str = "true, false, yes, no, 1, 0, or an empty cell (= fa
 /// of the accepted values, an item id given twice (compared loosely), and
 /// anything [`Survey::new`] refuses.
 pub fn read_survey<R: Read>(reader: R, source: &str, scale: ResponseScale) -> Result<Survey, ImportError> {
+    read_survey_inner(reader, source, scale, None)
+}
+
+/// [`read_survey`], with every `scale` cell that is not a range checked
+/// against the label scales known: `labels` (a labels map's) and the
+/// built-in ones. A name that is none of them is refused at its line and
+/// column of the survey file, where the fix belongs (with [`read_survey`]
+/// it is refused only when a responses file uses the item, without them).
+///
+/// # Errors
+/// As [`read_survey`], and a `scale` cell that names no label scale.
+pub fn read_survey_with_scales<R: Read>(
+    reader: R,
+    source: &str,
+    scale: ResponseScale,
+    labels: &[NamedScale],
+) -> Result<Survey, ImportError> {
+    read_survey_inner(reader, source, scale, Some(labels))
+}
+
+/// Reads a survey; `labels`, when given, are the label scales a `scale`
+/// cell may name besides the built-in ones.
+fn read_survey_inner<R: Read>(
+    reader: R,
+    source: &str,
+    scale: ResponseScale,
+    labels: Option<&[NamedScale]>,
+) -> Result<Survey, ImportError> {
     let mut table = Table::open(reader, source, "a header row `id,text,capability,reverse`")?;
     let columns = named_columns(&table, &["id", "text", "capability"], &["reverse", "scale"])?;
     let [Some(id), Some(text), Some(capability), reverse, scale_column] = columns[..] else {
@@ -83,7 +112,7 @@ pub fn read_survey<R: Read>(reader: R, source: &str, scale: ResponseScale) -> Re
                 None => false,
             },
             scale: match scale_column {
-                Some(i) => parse_item_scale(&table, &record, i, line)?,
+                Some(i) => parse_item_scale(&table, &record, i, line, labels)?,
                 None => None,
             },
         };
@@ -105,13 +134,15 @@ const SCALE_VALUES: &str = "a range MIN..MAX such as 1..5 or 0..10, the name of 
                             agreement7, or an empty cell (= the survey's scale)";
 
 /// Parses a `scale` cell: a range is checked here; a label scale's name
-/// is checked when a responses file uses the item (a labels map may define
-/// it).
+/// is checked against `labels` and the built-in scales when `labels` is
+/// given, else when a responses file uses the item (a labels map may
+/// define it).
 fn parse_item_scale<R: Read>(
     table: &Table<R>,
     record: &ByteRecord,
     index: usize,
     line: u64,
+    labels: Option<&[NamedScale]>,
 ) -> Result<Option<String>, ImportError> {
     let text = table.cell(record, index, line)?;
     if text.is_empty() {
@@ -126,6 +157,20 @@ fn parse_item_scale<R: Read>(
                     .at_column(index, table.name(index)),
             );
         }
+    } else if let Some(labels) = labels.filter(|l| find_scale(text, l).is_none()) {
+        let expected = format!(
+            "a range MIN..MAX such as 1..5 or 0..10, the name of a label scale ({}; a labels map's scales \
+             with --labels-map), or an empty cell (= the survey's scale)",
+            first_few(scale_names(labels), ", ")
+        );
+        return Err(ImportError::bad_value(
+            table.source(),
+            text,
+            "is no range and no label scale",
+            &expected,
+        )
+        .at_line(line)
+        .at_column(index, table.name(index)));
     }
     Ok(Some(text.to_string()))
 }
@@ -227,6 +272,25 @@ mod tests {
              MIN < MAX, both within -1000000000..1000000000 and at least 1e-9 apart); expected a range MIN..MAX such as 1..5 or 0..10, \
              the name of a label scale such as agreement7, or an empty cell (= the survey's scale)"
         );
+    }
+
+    #[test]
+    fn a_scale_name_no_scale_has_is_refused_at_its_cell() {
+        let text = "id,text,capability,scale\nQ1,x,a,agreement7\nQ2,y,b,abc\n";
+        let read_with = |labels: &[NamedScale]| {
+            read_survey_with_scales(text.as_bytes(), "survey.csv", ResponseScale::agreement5(), labels)
+        };
+        assert_eq!(
+            read_with(&[]).unwrap_err().to_string(),
+            "survey.csv:3: column 4 \"scale\": \"abc\" is no range and no label scale; expected a range \
+             MIN..MAX such as 1..5 or 0..10, the name of a label scale (agreement5, agreement7, frequency, \
+             like, proficiency; a labels map's scales with --labels-map), or an empty cell (= the survey's scale)"
+        );
+        // A labels map's scale is a name the cell may give.
+        let map = crate::read_labels_map(&b"label,value\nlow,1\nhigh,2\n"[..], "abc.csv").unwrap();
+        assert_eq!(read_with(&map).unwrap().items()[1].scale.as_deref(), Some("abc"));
+        // Unchecked, the name waits for the responses file.
+        assert!(read(text).is_ok());
     }
 
     #[test]

@@ -85,7 +85,17 @@ pub(crate) fn read<R: Read + Seek>(
         sheet,
         &expected,
         options.max_unzipped_mib,
-        |sheet| read_rows(sheet, FileFormat::Excel, dir, options),
+        |sheet| match sheet.stored_scale.take() {
+            // A first row `# scale: MIN..MAX`, as in a CSV file.
+            Some((text, line)) => {
+                let options = MatrixOptions {
+                    scale: crate::matrix::stored_scale(&text, source, line, options)?,
+                    ..options.clone()
+                };
+                read_rows(sheet, FileFormat::Excel, dir, &options)
+            }
+            None => read_rows(sheet, FileFormat::Excel, dir, options),
+        },
     )
 }
 
@@ -363,6 +373,10 @@ pub(crate) struct SheetRows<'a, R: Read + Seek> {
     header_line: u64,
     /// The 0-based sheet column of the header's first cell.
     first_column: u32,
+    /// The text after `# scale:` of a first row with that one cell (the
+    /// matrix's scale, stored as a CSV file's first line stores it), and
+    /// its row number.
+    stored_scale: Option<(String, u64)>,
 }
 
 impl<'a, R: Read + Seek> SheetRows<'a, R> {
@@ -377,6 +391,7 @@ impl<'a, R: Read + Seek> SheetRows<'a, R> {
             header: Vec::new(),
             header_line: 1,
             first_column: 0,
+            stored_scale: None,
         }
     }
 
@@ -468,8 +483,16 @@ impl<'a, R: Read + Seek> SheetRows<'a, R> {
             let Some(row) = self.next_row()? else {
                 return Ok(false);
             };
-            if self.row.iter().any(|(_, text)| !text.trim().is_empty()) {
-                break row;
+            let mut used = self.row.iter().filter(|(_, text)| !text.trim().is_empty());
+            let (Some((_, first)), rest) = (used.next(), used.next()) else {
+                continue;
+            };
+            let stored = first.trim().strip_prefix(crate::matrix::SCALE_LINE);
+            match stored {
+                Some(text) if rest.is_none() && self.stored_scale.is_none() => {
+                    self.stored_scale = Some((text.trim().to_string(), u64::from(row) + 1));
+                }
+                _ => break row,
             }
         };
         self.header_line = u64::from(row) + 1;
@@ -585,7 +608,7 @@ pub(crate) mod tests {
     use super::test_workbooks as wb;
     use super::*;
     use crate::{read_matrix, read_matrix_path, Layout, OnetDomain};
-    use rolefit_model::{Requirement, RoleMatrix};
+    use rolefit_model::{Requirement, RoleMatrix, Scale};
     use rust_xlsxwriter::{Format, Workbook};
     use std::io::Cursor;
 
@@ -704,7 +727,7 @@ pub(crate) mod tests {
             err(&[(0, 0, header), (1, 0, &[S("Lead"), S("Planning"), N(9.5), N(2.0)])]),
             "m.xlsx:2: column 3 \"level\": \"9.5\" is outside the matrix scale 1..5; expected a level from 1 to \
              5 (a matrix on another scale needs that scale given, as --matrix-scale MIN..MAX, or a first line \
-             `# scale: MIN..MAX` in a CSV file)"
+             `# scale: MIN..MAX` in the file)"
         );
         assert!(err(&[
             (0, 0, header),
@@ -720,6 +743,41 @@ pub(crate) mod tests {
             "m.xlsx:3: role \"lead\", capability \"planning\" is given twice, first on line 2; expected one row \
              per role and capability"
         );
+    }
+
+    #[test]
+    fn a_first_row_stores_the_scale_as_a_csv_first_line_does() {
+        let rows: &[(u32, u16, &[C])] = &[
+            (0, 0, &[S("# scale: 1..10")]),
+            (1, 0, &[S("role"), S("capability"), S("level")]),
+            (2, 0, &[S("Engineer I"), S("Coding"), N(3.0)]),
+            (3, 0, &[S("Engineer I"), S("Testing"), N(2.0)]),
+            (4, 0, &[S("Senior Engineer"), S("Coding"), N(8.0)]),
+            (5, 0, &[S("Senior Engineer"), S("Testing"), N(9.0)]),
+        ];
+        let report = read_bytes(workbook(rows), "ladder.xlsx").unwrap();
+        assert_eq!(report.matrix.scale(), Scale::new(1.0, 10.0).unwrap());
+        assert_eq!(levels(&report.matrix), [[3.0, 2.0], [8.0, 9.0]]);
+        // The same as the CSV file.
+        let csv = "# scale: 1..10\nrole,capability,level\nEngineer I,Coding,3\nEngineer I,Testing,2\n\
+                   Senior Engineer,Coding,8\nSenior Engineer,Testing,9\n";
+        let from_csv = read_matrix(csv.as_bytes(), "ladder.xlsx", &MatrixOptions::default()).unwrap();
+        assert_eq!(from_csv, report.matrix);
+        // A --matrix-scale that contradicts it is refused, at its row.
+        let other = MatrixOptions {
+            scale: Scale::new(0.0, 7.0).unwrap(),
+            ..MatrixOptions::default()
+        };
+        let e = read_matrix_xlsx(Cursor::new(workbook(rows)), "ladder.xlsx", &other).unwrap_err();
+        assert!(
+            e.to_string().starts_with(
+                "ladder.xlsx:1: the file stores the scale 1..10 (its first line), and --matrix-scale says 0..7"
+            ),
+            "{e}"
+        );
+        // Only a row with that one cell stores a scale.
+        let two = [(0, 0, &[S("# scale: 1..10"), S("x")][..]), rows[1], rows[2]];
+        assert!(read_bytes(workbook(&two), "m.xlsx").is_err());
     }
 
     #[test]

@@ -221,13 +221,13 @@ fn open_chunks(
     matrix: &RoleMatrix,
     settings: &Settings,
 ) -> Result<(Input, ResponseChunks<Box<dyn Read + Send>>)> {
-    let survey = load::survey(args.inputs.responses.survey.path(), settings)?;
+    let options = load::response_options(&args.inputs.responses, settings)?;
+    let survey = load::survey_for(args.inputs.responses.survey.path(), &options, settings)?;
     let mut input = open_responses(
         args.inputs.responses.input.as_deref(),
         settings.encoding,
         args.inputs.responses.sheet.as_deref(),
     )?;
-    let options = load::response_options(&args.inputs.responses, settings)?;
     if args.plot.is_some() {
         plot_size_check(&input.name, input.len.unwrap_or(0))?;
     }

@@ -72,7 +72,12 @@ impl DensePlan {
         }
         let mut seen = std::collections::HashSet::new();
         for m in measures {
-            if m.reverse || m.rescale || !seen.insert(m.capability) || cells[m.column] != DenseCell::Skip {
+            if m.reverse
+                || m.rescale
+                || m.codes.is_some()
+                || !seen.insert(m.capability)
+                || cells[m.column] != DenseCell::Skip
+            {
                 return None;
             }
             let digits = std::array::from_fn(|d| {

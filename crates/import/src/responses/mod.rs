@@ -31,7 +31,9 @@
 //! the general row parser (`parse.rs`), the fast line reader (`fast.rs`)
 //! and the sequential reader (`reader.rs`).
 
+mod anchors;
 mod cells;
+pub(crate) mod choices;
 mod columns;
 mod fast;
 mod flags;
@@ -48,7 +50,9 @@ use std::io::BufRead;
 
 use rolefit_model::{RoleMatrix, Survey};
 
+pub use anchors::Numbering;
 pub use cells::{Cell, CellParser};
+pub use choices::{read_choice_codes, ChoiceCodes};
 pub use columns::looks_like_ids;
 pub(crate) use fast::plain_decimal;
 pub use flags::STRAIGHT_LINING_MIN_ANSWERS;

@@ -2,6 +2,8 @@
 
 use rolefit_model::Scale;
 
+use super::anchors::Numbering;
+use super::choices::ChoiceCodes;
 use crate::labels::NamedScale;
 use crate::layout::Source;
 
@@ -36,6 +38,18 @@ pub struct ResponseOptions {
     /// missing answers like the built-in ones
     /// ([`NO_ANSWER_LABELS`](crate::NO_ANSWER_LABELS)).
     pub missing_labels: Vec<String>,
+    /// Answers are written with a decimal comma (`3,5` is 3.5), as
+    /// spreadsheets in many locales save them (`--decimal-comma`).
+    pub decimal_comma: bool,
+    /// The labels the numbers of a numeric export stand for, from the same
+    /// survey's export of choice text (`--choice-text`, see
+    /// [`read_choice_codes`](crate::read_choice_codes)): those columns are
+    /// read as if they held the labels.
+    pub choice_codes: Option<ChoiceCodes>,
+    /// What to do with a column whose question text says its numbers run
+    /// from the top answer down (`1 = Strongly agree`): refuse (the
+    /// default), mirror, or read as it is.
+    pub numbering: Numbering,
 }
 
 /// When a row gets which quality flag.

@@ -153,7 +153,10 @@ impl ColumnPlan {
         for m in &self.measures {
             // Most cells are short plain numbers: read those without the
             // general path (UTF-8 check, trim, float parser, labels).
-            let fast = record.number(m.column).filter(|&v| m.range.contains(v));
+            let fast = match m.codes {
+                None => record.number(m.column).filter(|&v| m.range.contains(v)),
+                Some(_) => None,
+            };
             let value = match fast {
                 Some(v) => v,
                 None => {
@@ -162,6 +165,13 @@ impl ColumnPlan {
                     if is_blank_answer(&text) {
                         continue;
                     }
+                    let text = match m.codes {
+                        None => text,
+                        Some(c) => Cow::Borrowed(
+                            self.label_of(c, &text)
+                                .map_err(|e| e.at_line(line).at_column(m.column, name))?,
+                        ),
+                    };
                     match self.answer(&text, m) {
                         Ok(Some(v)) => v,
                         Ok(None) => {
@@ -192,17 +202,43 @@ impl ColumnPlan {
         Ok(tally)
     }
 
+    /// The label the code `text` stands for in the coded column `codes`
+    /// (an index in [`ColumnPlan::codes`]).
+    ///
+    /// # Errors
+    /// A code the text export never showed for the column.
+    fn label_of(&self, codes: usize, text: &str) -> Result<&str, ImportError> {
+        let pairs = &self.codes[codes];
+        if let Some((_, label)) = pairs.iter().find(|(code, _)| code == text) {
+            return Ok(label);
+        }
+        let shown: Vec<String> = pairs.iter().map(|(c, l)| format!("{c} = {l:?}")).collect();
+        let text_source = self.choice_text.as_deref().unwrap_or("the text export");
+        Err(ImportError::bad_value(
+            &self.source,
+            text,
+            format!("is a number no row of {text_source} shows a label for in this column"),
+            format!(
+                "one of the numbers the text export pairs with a label: {} (is the respondent missing from \
+                 {text_source}?)",
+                rolefit_model::first_few(&shown, ", ")
+            ),
+        ))
+    }
+
     /// The value of an answer cell (trimmed, not blank) of the column
     /// measure `m` reads; `None` for a "no answer" label its scale does not
     /// give a value.
     fn answer(&self, text: &str, m: &Measure) -> Result<Option<f64>, ImportError> {
+        // With --decimal-comma, `3,5` is read as 3.5 (and shown as written).
+        let with_dot = self.decimal_comma.then(|| comma_number(text)).flatten();
         let column_scale = &self.scales[m.scale];
         let response_scale = &column_scale.scale;
         let range = response_scale.scale();
         // A column read on another scale than the file's says so (the
         // expectation then names that scale).
         let own = m.scale != 0;
-        let problem = match parse_number(text) {
+        let problem = match parse_number(with_dot.as_deref().unwrap_or(text)) {
             Ok(v) if range.contains(v) => return Ok(Some(v)),
             Ok(v) => {
                 let problem = if own {
@@ -240,6 +276,17 @@ impl ColumnPlan {
         let suggestions = suggest_owned(text, labels);
         let wordy = !text.bytes().any(|b| b.is_ascii_digit());
         if wordy && suggestions.is_empty() && problem.ends_with("scale") && problem.contains("label") {
+            // A word of a column whose labels fit no scale: its scale is
+            // to be given.
+            let key = rolefit_model::match_key(text);
+            if let Some(unfit) = self
+                .unfit
+                .iter()
+                .find(|u| u.column == m.column && u.keys.contains(&key))
+            {
+                let expected = format!("{}{}", column_scale.expected, unfit.hint);
+                return Err(ImportError::bad_value(&self.source, text, problem, &expected));
+            }
             // A word no scale knows, and not a typo of one: most often an
             // answer such as "Skipped" that means no answer.
             let expected = format!(
@@ -280,6 +327,15 @@ impl ColumnPlan {
     }
 }
 
+/// The text of a number written with a decimal comma (`3,5`), with a dot
+/// instead (`3.5`); `None` for any other text (labels may hold commas).
+fn comma_number(text: &str) -> Option<String> {
+    let (whole, fraction) = text.split_once(',')?;
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let whole_ok = digits(whole.strip_prefix('-').unwrap_or(whole));
+    (whole_ok && digits(fraction)).then(|| format!("{whole}.{fraction}"))
+}
+
 /// What a cell that is nearly a number says about the file: a decimal
 /// comma (`3,5`, from a spreadsheet in a locale that writes them) or a
 /// percentage (`80%`); `None` for anything else.
@@ -288,8 +344,8 @@ fn number_hint(text: &str) -> Option<String> {
     if let Some((whole, fraction)) = text.split_once(',') {
         if digits(whole) && digits(fraction) {
             return Some(format!(
-                "a decimal comma: numbers are written with a dot, {whole}.{fraction}; save the file from a \
-                 spreadsheet set to a locale that writes a dot, or replace the commas"
+                "a decimal comma: pass --decimal-comma to read {whole},{fraction} as {whole}.{fraction} (or \
+                 save the file from a spreadsheet set to a locale that writes a dot)"
             ));
         }
     }

@@ -2,13 +2,15 @@
 //! once from its head ([`ColumnPlan::new`]), after which every row is
 //! parsed from the plan and the row alone.
 
+use csv::ByteRecord;
 use rolefit_model::{ResponseScale, RoleMatrix, Scale, Survey};
 
+use super::anchors::{downward_anchor, Anchor, Numbering};
 use super::columns::{check_duplicates, check_mapped, find_id_column, looks_like_ids, map_columns, Mapped};
 use super::fast::DensePlan;
 use super::flags::{flag_rules, FlagRules};
 use super::missing::NoAnswer;
-use super::scales::{plan_scales, AmbiguousScale, ColumnScale};
+use super::scales::{plan_scales, AmbiguousScale, ColumnScale, Planned, UnfitLabels};
 use super::ResponseOptions;
 use crate::error::ImportError;
 use crate::layout::{resemblance, Head, Source};
@@ -50,6 +52,9 @@ pub(super) struct Measure {
     pub(super) rescale: bool,
     /// The survey item the column answers (`None`: a capability column).
     pub(super) item: Option<usize>,
+    /// The index in [`ColumnPlan::codes`] of the labels its numbers stand
+    /// for (`--choice-text`), if it is read through them.
+    pub(super) codes: Option<usize>,
     /// The lowest and highest numbers in the column's sampled rows, to
     /// suggest a scale when a number is outside the column's.
     pub(super) seen: Option<(f64, f64)>,
@@ -79,6 +84,170 @@ pub struct ColumnPlan {
     pub(super) ambiguous: Vec<AmbiguousScale>,
     /// The labels read as "no answer".
     pub(super) no_answer: NoAnswer,
+    /// Whether `3,5` is the number 3.5.
+    pub(super) decimal_comma: bool,
+    /// The columns whose labels fit no label scale.
+    pub(super) unfit: Vec<UnfitLabels>,
+    /// The codes and labels of the columns read through a text export
+    /// (`--choice-text`), and that export's name.
+    pub(super) codes: Vec<Vec<(String, String)>>,
+    pub(super) choice_text: Option<String>,
+    /// The columns read through a text export whose numbers run opposite
+    /// to their labels.
+    pub(super) reversed: Vec<usize>,
+    /// The columns read mirrored by `--numbering mirror`.
+    pub(super) mirrored: Vec<usize>,
+}
+
+/// Sets `codes` of each measure whose column the text export of
+/// `options.choice_codes` shows labels for; the codes and labels, by
+/// measure's `codes` index.
+fn coded(
+    measures: &mut [Measure],
+    header: &[String],
+    options: &ResponseOptions,
+) -> Vec<Vec<(String, String)>> {
+    let Some(choices) = &options.choice_codes else {
+        return Vec::new();
+    };
+    let mut codes = Vec::new();
+    for m in measures.iter_mut() {
+        if let Some(pairs) = choices.columns.get(&header[m.column]) {
+            m.codes = Some(codes.len());
+            codes.push(pairs.clone());
+        }
+    }
+    codes
+}
+
+/// The sample rows with each coded cell replaced by its label, so that
+/// the columns' scales are chosen from the labels.
+fn translated_sample(
+    sample: &[ByteRecord],
+    measures: &[Measure],
+    codes: &[Vec<(String, String)>],
+) -> Vec<ByteRecord> {
+    if codes.is_empty() {
+        return sample.to_vec();
+    }
+    sample
+        .iter()
+        .map(|record| {
+            let mut cells: Vec<&[u8]> = record.iter().collect();
+            for m in measures {
+                let Some(pairs) = m.codes.map(|c| &codes[c]) else {
+                    continue;
+                };
+                let Some(cell) = cells.get_mut(m.column) else {
+                    continue;
+                };
+                let code = String::from_utf8_lossy(cell).trim().to_string();
+                if let Some((_, label)) = pairs.iter().find(|(c, _)| *c == code) {
+                    *cell = label.as_bytes();
+                }
+            }
+            ByteRecord::from(cells)
+        })
+        .collect()
+}
+
+/// The coded columns whose numbers run opposite to their labels' values
+/// on the column's scale (at least two of each, every higher number a
+/// lower value).
+fn reversed_columns(
+    measures: &[Measure],
+    codes: &[Vec<(String, String)>],
+    scales: &[ColumnScale],
+) -> Vec<usize> {
+    measures
+        .iter()
+        .filter(|m| {
+            let Some(pairs) = m.codes.map(|c| &codes[c]) else {
+                return false;
+            };
+            let mut valued: Vec<(f64, f64)> = pairs
+                .iter()
+                .filter_map(|(code, label)| {
+                    let code = code.parse::<f64>().ok()?;
+                    Some((code, scales[m.scale].scale.value_of(label)?))
+                })
+                .collect();
+            valued.sort_by(|a, b| a.0.total_cmp(&b.0));
+            valued.len() >= 2 && valued.windows(2).all(|w| w[1].1 < w[0].1)
+        })
+        .map(|m| m.column)
+        .collect()
+}
+
+/// Finds the answer columns holding numbers (in their sampled rows; not
+/// read through a text export) whose question text says their numbers
+/// run from the top answer down, and
+/// does what `options.numbering` says: refuse, mirror them (returned), or
+/// nothing.
+///
+/// # Errors
+/// Such columns under [`Numbering::Check`].
+fn numbering(
+    head: &Head,
+    measures: &mut [Measure],
+    scales: &[ColumnScale],
+    options: &ResponseOptions,
+    source: &str,
+) -> Result<Vec<usize>, ImportError> {
+    if options.numbering == Numbering::AsIs {
+        return Ok(Vec::new());
+    }
+    let downward: Vec<(usize, Anchor)> = measures
+        .iter()
+        .enumerate()
+        // Only numbers can run the wrong way: a column of labels (a
+        // choice-text export) is read by its labels.
+        .filter(|(_, m)| m.codes.is_none() && m.seen.is_some())
+        .filter_map(|(i, m)| {
+            let own = &scales[m.scale].scale;
+            downward_anchor(&head.columns[m.column].texts, m.range, own, &options.labels).map(|a| (i, a))
+        })
+        .collect();
+    let Some((first, anchor)) = downward.first() else {
+        return Ok(Vec::new());
+    };
+    if options.numbering == Numbering::Check {
+        let name = |i: usize| head.columns[measures[i].column].name.as_str();
+        let others = match &downward[1..] {
+            [] => String::new(),
+            rest => {
+                let names = rest.iter().map(|(i, _)| format!("{:?}", name(*i)));
+                format!(
+                    " (as do {} more: {})",
+                    rest.len(),
+                    rolefit_model::first_few_of(names, rest.len(), ", ")
+                )
+            }
+        };
+        let problem = format!(
+            "its question text says {} = {:?}, so its numbers run from the top answer down{others} (Qualtrics \
+             numbers choices in the order they were shown)",
+            crate::table::number(anchor.number),
+            anchor.label
+        );
+        let column = measures[*first].column;
+        return Err(ImportError::header(
+            source,
+            problem,
+            "numbers that run up the scale: pass --numbering mirror to read such columns mirrored, --numbering \
+             as-is if the survey definition's reverse already turns them round, or --choice-text FILE with the \
+             same responses exported as choice text",
+        )
+        .at_line(head.header_line)
+        .at_column(column, name(*first)));
+    }
+    Ok(downward
+        .iter()
+        .map(|&(i, _)| {
+            measures[i].reverse = !measures[i].reverse;
+            measures[i].column
+        })
+        .collect())
 }
 
 impl Measure {
@@ -94,6 +263,7 @@ impl Measure {
             rescale: false,
             item: None,
             seen: None,
+            codes: None,
         }
     }
 }
@@ -145,7 +315,16 @@ impl ColumnPlan {
             unknown,
             timing,
         } = mapped;
-        let (scales, ambiguous, no_answer) = plan_scales(head, &mut measures, survey, options, source)?;
+        let codes = coded(&mut measures, &header, options);
+        let sample = translated_sample(&head.sample, &measures, &codes);
+        let Planned {
+            scales,
+            ambiguous,
+            no_answer,
+            unfit,
+        } = plan_scales(head, &sample, &mut measures, survey, options, source)?;
+        let reversed = reversed_columns(&measures, &codes, &scales);
+        let mirrored = numbering(head, &mut measures, &scales, options, source)?;
         let flags = flag_rules(options.flags, timing, head.layout, source).map_err(at_header)?;
         let dense = DensePlan::new(
             header.len(),
@@ -176,7 +355,42 @@ impl ColumnPlan {
             dense,
             ambiguous,
             no_answer,
+            decimal_comma: options.decimal_comma,
+            unfit,
+            codes,
+            choice_text: options.choice_codes.as_ref().map(|c| c.text_source.clone()),
+            reversed,
+            mirrored,
         })
+    }
+
+    /// The columns read mirrored because their question text says their
+    /// numbers run from the top answer down (`--numbering mirror`), 0-based.
+    pub fn mirrored_numbering(&self) -> &[usize] {
+        &self.mirrored
+    }
+
+    /// The answer columns read through the labels of a text export
+    /// ([`ResponseOptions::choice_codes`]), 0-based.
+    pub fn coded_columns(&self) -> Vec<usize> {
+        self.measures
+            .iter()
+            .filter(|m| m.codes.is_some())
+            .map(|m| m.column)
+            .collect()
+    }
+
+    /// The name of the text export the coded columns are read through
+    /// ([`ColumnPlan::coded_columns`]).
+    pub fn choice_text(&self) -> Option<&str> {
+        self.choice_text.as_deref()
+    }
+
+    /// The columns read through a text export whose numbers run opposite
+    /// to their labels (1 = the top answer), 0-based: the labels read them
+    /// the right way round.
+    pub fn reversed_numbering(&self) -> &[usize] {
+        &self.reversed
     }
 
     /// The source name errors use.

@@ -6,7 +6,7 @@
 //! choice the labels do not settle is reported ([`AmbiguousScale`]).
 
 use csv::ByteRecord;
-use rolefit_model::{first_few, first_few_of, match_key, ResponseScale, Scale, Survey};
+use rolefit_model::{first_few, first_few_of, match_key, slug, ResponseScale, Scale, Survey, SurveyItem};
 
 use super::missing::{is_blank_answer, NoAnswer};
 use super::plan::Measure;
@@ -24,20 +24,45 @@ pub(super) struct ColumnScale {
     pub(super) expected: String,
 }
 
-/// The scales of a plan's answer columns: the response scale first, then
-/// each other scale some column is read on (each `measures`' `scale`,
-/// `range` and `rescale` are set to match), the columns whose scale
-/// was a guess, and the labels read as "no answer".
+/// The scales of a plan's answer columns ([`Planned`]).
+pub(super) struct Planned {
+    /// The response scale first, then each other scale some column is
+    /// read on (each measure's `scale`, `range` and `rescale` are set to
+    /// match).
+    pub(super) scales: Vec<ColumnScale>,
+    /// The columns whose scale was a guess.
+    pub(super) ambiguous: Vec<AmbiguousScale>,
+    /// The labels read as "no answer".
+    pub(super) no_answer: NoAnswer,
+    /// The columns whose labels fit no label scale.
+    pub(super) unfit: Vec<UnfitLabels>,
+}
+
+/// A column whose sampled labels (two or more) fit no label scale, and
+/// what to do about it, for the error on its first such label.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct UnfitLabels {
+    /// The column, 0-based.
+    pub(super) column: usize,
+    /// The labels seen, by match key.
+    pub(super) keys: Vec<String>,
+    /// ` (the labels seen in this column ... fit no label scale: ...)`.
+    pub(super) hint: String,
+}
+
+/// Plans the scales of the answer columns of `measures` ([`Planned`]),
+/// from the `sample` rows after the head.
 ///
 /// # Errors
 /// A `--scale` name that names no label scale.
 pub(super) fn plan_scales(
     head: &Head,
+    sample: &[ByteRecord],
     measures: &mut [Measure],
     survey: Option<&Survey>,
     options: &ResponseOptions,
     source: &str,
-) -> Result<(Vec<ColumnScale>, Vec<AmbiguousScale>, NoAnswer), ImportError> {
+) -> Result<Planned, ImportError> {
     let (base, base_name) = response_scale(options, survey, source)?;
     let no_answer = NoAnswer::new(options, &base);
     let mut scales = vec![ColumnScale {
@@ -54,12 +79,13 @@ pub(super) fn plan_scales(
                 continue;
             };
             let Some(spec) = &item.scale else { continue };
-            let labels = sample_labels(&head.sample, m.column, &no_answer);
+            let labels = sample_labels(sample, m.column, &no_answer);
             m.scale = item_scale(&mut scales, spec, &item.id, &labels, options, source)?;
             *given = true;
         }
     }
     let mut ambiguous = Vec::new();
+    let mut unfit = Vec::new();
     if options.scale.is_none() && options.scale_name.is_none() {
         let mut open: Vec<&mut Measure> = measures
             .iter_mut()
@@ -68,8 +94,17 @@ pub(super) fn plan_scales(
             .map(|(m, _)| m)
             .collect();
         let answer_columns: Vec<usize> = open.iter().map(|m| m.column).collect();
-        let detected = detect_scales(&answer_columns, &head.sample, &base, &options.labels, &no_answer);
+        let detected = detect_scales(&answer_columns, sample, &base, &options.labels, &no_answer);
         for (m, detected) in open.iter_mut().zip(detected) {
+            if detected.unfit {
+                let labels = sample_label_texts(sample, m.column, &no_answer);
+                let item = m.item.and_then(|i| survey.map(|s| &s.items()[i]));
+                unfit.push(UnfitLabels {
+                    column: m.column,
+                    keys: labels.iter().map(|l| match_key(l)).collect(),
+                    hint: unfit_hint(&labels, &head.columns[m.column].name, item),
+                });
+            }
             if let Some((chosen, alternatives)) = detected.ambiguous {
                 ambiguous.push(AmbiguousScale {
                     column: m.column,
@@ -85,9 +120,63 @@ pub(super) fn plan_scales(
     for m in measures.iter_mut() {
         m.range = scales[m.scale].scale.scale();
         m.rescale = m.range != base_range;
-        m.seen = numbers_seen(&head.sample, m.column);
+        m.seen = numbers_seen(sample, m.column);
     }
-    Ok((scales, ambiguous, no_answer))
+    Ok(Planned {
+        scales,
+        ambiguous,
+        no_answer,
+        unfit,
+    })
+}
+
+/// What to do about a column (named `column`, answering `item` if it is a
+/// survey item's) whose `labels` fit no label scale: a labels map, ready
+/// to paste, and the survey definition's `scale` cell that names it.
+fn unfit_hint(labels: &[String], column: &str, item: Option<&SurveyItem>) -> String {
+    let id = item.map_or(column, |i| i.id.as_str());
+    let name = match slug(id) {
+        s if s.is_empty() => "answers".to_string(),
+        s => s,
+    };
+    let quoted: Vec<String> = labels.iter().map(|l| format!("{l:?}")).collect();
+    let rows: Vec<String> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| format!("`{}`", csv_line(&[&name, l, &(i + 1).to_string()])))
+        .collect();
+    let mut hint = format!(
+        " (the labels seen in this column, {}, fit no label scale: give their numbers in a labels map, the \
+         lines `scale,label,value` {} (numbered low to high as the scale runs), saved as scales.csv and \
+         passed with --labels-map scales.csv",
+        quoted.join(", "),
+        rows.join(" ")
+    );
+    if let Some(item) = item {
+        let reverse = if item.reverse { "true" } else { "false" };
+        hint.push_str(&format!(
+            "; and give item {:?} that scale in the survey definition's scale column: `{}`",
+            item.id,
+            csv_line(&[&item.id, &item.text, &item.capability, reverse, &name])
+        ));
+    }
+    hint.push(')');
+    hint
+}
+
+/// Cells as one CSV line, quoted where they need it.
+fn csv_line(cells: &[&str]) -> String {
+    let quoted: Vec<String> = cells
+        .iter()
+        .map(|c| {
+            if c.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", c.replace('"', "\"\""))
+            } else {
+                (*c).to_string()
+            }
+        })
+        .collect();
+    quoted.join(",")
 }
 
 /// The index of the scale of a survey item whose definition gives it the
@@ -265,6 +354,15 @@ fn expected_answer(scale: &ResponseScale) -> String {
 /// The distinct labels (cells that are neither numbers nor missing) of
 /// column `column` in the sample rows, by match key; at most a few dozen.
 fn sample_labels(sample: &[ByteRecord], column: usize, no_answer: &NoAnswer) -> Vec<String> {
+    sample_label_texts(sample, column, no_answer)
+        .iter()
+        .map(|l| match_key(l))
+        .collect()
+}
+
+/// [`sample_labels`] as first written (trimmed), in the order first seen.
+fn sample_label_texts(sample: &[ByteRecord], column: usize, no_answer: &NoAnswer) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
     let mut labels: Vec<String> = Vec::new();
     for record in sample {
         let Some(text) = record.get(column).and_then(|c| std::str::from_utf8(c).ok()) else {
@@ -275,8 +373,9 @@ fn sample_labels(sample: &[ByteRecord], column: usize, no_answer: &NoAnswer) -> 
             continue;
         }
         let key = match_key(text);
-        if !key.is_empty() && !labels.contains(&key) {
-            labels.push(key);
+        if !key.is_empty() && !keys.contains(&key) {
+            keys.push(key);
+            labels.push(text.to_string());
             if labels.len() >= 40 {
                 break;
             }
@@ -295,6 +394,9 @@ struct Detected {
     /// `agreement5`); `None` when the labels settle it, another column's
     /// labels did, or numbers in the sample vouch for the scale.
     ambiguous: Option<(String, Vec<String>)>,
+    /// Whether the column's labels are mostly ones no scale holds (two or
+    /// more, and more than those the best scale holds).
+    unfit: bool,
 }
 
 /// Chooses the label scale of each answer column from the labels its sample
@@ -365,11 +467,22 @@ fn detect_scales(
     fits.iter()
         .zip(&labels)
         .map(|(fit, labels)| {
+            // Mostly labels no scale knows (one unknown word among known
+            // labels is more likely an answer meaning "no answer").
+            let known = fit.first().map_or(0, |&c| {
+                labels
+                    .iter()
+                    .filter(|l| candidates[c].scale.value_of(l).is_some())
+                    .count()
+            });
+            let unknown = labels.len() - known;
+            let unfit = unknown >= 2 && known < unknown;
             let by_need = fit.iter().find(|i| needed.contains(i));
             let Some(&choice) = by_need.or(fit.first()) else {
                 return Detected {
                     scale: None,
                     ambiguous: None,
+                    unfit,
                 };
             };
             let chosen = &candidates[choice];
@@ -382,6 +495,7 @@ fn detect_scales(
             Detected {
                 scale: (chosen.scale != *base).then(|| chosen.clone()),
                 ambiguous: (!others.is_empty()).then(|| (chosen.name.clone(), others)),
+                unfit,
             }
         })
         .collect()

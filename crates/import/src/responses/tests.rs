@@ -744,8 +744,8 @@ fn near_numbers_say_what_they_are() {
     let e = err("respondent;Q1\nana;3,5\n");
     assert!(
         e.ends_with(
-            "(a decimal comma: numbers are written with a dot, 3.5; save the file from a spreadsheet set to a \
-             locale that writes a dot, or replace the commas)"
+            "(a decimal comma: pass --decimal-comma to read 3,5 as 3.5 (or save the file from a spreadsheet set \
+             to a locale that writes a dot))"
         ),
         "{e}"
     );
@@ -757,6 +757,38 @@ fn near_numbers_say_what_they_are() {
         "{e}"
     );
     assert!(err("respondent,Q1\nana,abc%\n").ends_with("pass --missing-labels \"abc%\")"));
+}
+
+#[test]
+fn decimal_commas_are_read_on_request() {
+    let comma = ResponseOptions {
+        decimal_comma: true,
+        ..Default::default()
+    };
+    // Semicolon file, and a comma file with the cell quoted; labels with
+    // commas stay labels.
+    for text in [
+        "respondent;Q1;Q3\nana;3,5;4\nbo;\"Neither agree, nor disagree\";2,25\n",
+        "respondent,Q1,Q3\nana,\"3,5\",4\nbo,\"Neither agree, nor disagree\",\"2,25\"\n",
+    ] {
+        let b = reader(text, &comma).unwrap().read_all().unwrap();
+        assert_eq!(values(&b, 0), [Some(3.5), Some(4.0), None], "{text}");
+        assert_eq!(values(&b, 1), [Some(3.0), Some(2.25), None], "{text}");
+    }
+    // Still checked against the scale; "3,5,1" is no number.
+    let e = reader("respondent;Q1\nana;5,5\n", &comma)
+        .unwrap()
+        .read_all()
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("\"5,5\" is outside the response scale"),
+        "{e}"
+    );
+    let e = reader("respondent;Q1\nana;3,5,1\n", &comma)
+        .unwrap()
+        .read_all()
+        .unwrap_err();
+    assert!(e.to_string().contains("\"3,5,1\" is not a number"), "{e}");
 }
 
 /// `rows` parsed as typed rows by one parser, as data lines 2, 3, ...
@@ -896,4 +928,99 @@ fn typed_cells_of_the_common_shape_match_the_general_path() {
         "{e}"
     );
     assert_eq!(typed.len(), 2);
+}
+
+#[test]
+fn labels_that_fit_no_scale_point_to_the_scale_column() {
+    let mut items = survey().items().to_vec();
+    items[0].text = "Rate your planning, overall".into();
+    let s = Survey::new("s", items, ResponseScale::agreement5()).unwrap();
+    let text = "respondent,Q1,Q3\nana,Excellent,4\nbo,Poor,3\ncy,Good,2\n";
+    let e = ResponseReader::new(
+        text.as_bytes(),
+        "r.csv",
+        &matrix(),
+        Some(&s),
+        &ResponseOptions::default(),
+    )
+    .unwrap()
+    .read_all()
+    .unwrap_err()
+    .to_string();
+    assert_eq!(
+        e,
+        "r.csv:2: column 2 \"Q1\": \"Excellent\" is not a number or a label of the response scale; expected a \
+         number from 1 to 5 or one of: Strongly disagree, Disagree, Neither agree nor disagree, Agree, Strongly \
+         agree (the labels seen in this column, \"Excellent\", \"Poor\", \"Good\", fit no label scale: give their \
+         numbers in a labels map, the lines `scale,label,value` `q1,Excellent,1` `q1,Poor,2` `q1,Good,3` \
+         (numbered low to high as the scale runs), saved as scales.csv and passed with --labels-map scales.csv; \
+         and give item \"Q1\" that scale in the survey definition's scale column: \
+         `Q1,\"Rate your planning, overall\",risk-management,false,q1`)"
+    );
+    // A capability column: the labels map alone.
+    let e = err("respondent,Communication\nana,Excellent\nbo,Poor\n");
+    assert!(
+        e.ends_with("saved as scales.csv and passed with --labels-map scales.csv)")
+            && e.contains("`communication,Excellent,1`"),
+        "{e}"
+    );
+    // One unknown word among labels a scale holds: the no-answer hint.
+    let e = err("respondent,Q1\nana,Agree\nbo,Skipped\n");
+    assert!(
+        e.ends_with("(if \"Skipped\" means no answer, pass --missing-labels \"Skipped\")"),
+        "{e}"
+    );
+    // The labels map that hint describes reads the column.
+    let labels = crate::read_labels_map(
+        &b"scale,label,value\nq1,Poor,1\nq1,Good,2\nq1,Excellent,3\n"[..],
+        "scales.csv",
+    )
+    .unwrap();
+    let mut items = survey().items().to_vec();
+    items[0].scale = Some("q1".into());
+    let s = Survey::new("s", items, ResponseScale::agreement5()).unwrap();
+    let options = ResponseOptions {
+        labels,
+        ..Default::default()
+    };
+    let b = ResponseReader::new(text.as_bytes(), "r.csv", &matrix(), Some(&s), &options)
+        .unwrap()
+        .read_all()
+        .unwrap();
+    assert_eq!(values(&b, 0)[0], Some(5.0));
+    assert_eq!(values(&b, 2)[0], Some(3.0));
+}
+
+#[test]
+fn question_anchors_matter_only_for_numbers() {
+    // A Qualtrics grid numbered from "Strongly agree" (its text says so).
+    let head = "ResponseId,Q1\nResponse ID,\"Rate (1 = Strongly agree, 5 = Strongly disagree)\"\n\
+                \"{\"\"ImportId\"\":\"\"_recordId\"\"}\",\"{\"\"ImportId\"\":\"\"QID1\"\"}\"\n";
+    let numbers = format!("{head}R_1,1\nR_2,4\n");
+    let e = reader(&numbers, &ResponseOptions::default())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        e.starts_with("r.csv:1: column 2 \"Q1\": its question text says 1 = \"Strongly agree\""),
+        "{e}"
+    );
+    let mirror = ResponseOptions {
+        numbering: Numbering::Mirror,
+        ..Default::default()
+    };
+    let r = reader(&numbers, &mirror).unwrap();
+    assert_eq!(r.plan().mirrored_numbering(), [1]);
+    let b = r.read_all().unwrap();
+    assert_eq!((values(&b, 0)[0], values(&b, 1)[0]), (Some(5.0), Some(2.0)));
+    let as_is = ResponseOptions {
+        numbering: Numbering::AsIs,
+        ..Default::default()
+    };
+    let b = reader(&numbers, &as_is).unwrap().read_all().unwrap();
+    assert_eq!(values(&b, 0)[0], Some(1.0));
+    // The same grid exported as choice text is read by its labels.
+    let labels = format!("{head}R_1,Strongly agree\nR_2,Disagree\n");
+    let b = read(&labels).unwrap();
+    assert_eq!((values(&b, 0)[0], values(&b, 1)[0]), (Some(5.0), Some(2.0)));
 }
