@@ -707,6 +707,10 @@ mod tests {
             "labels",
             "synth responses writes the respondent,role file that evaluate and train read",
         ),
+        (
+            "respondent",
+            "an id either way: the one assess writes with --save, the one whose page explain writes",
+        ),
     ];
 
     /// Long names whose possible values differ between commands.
