@@ -591,3 +591,73 @@ fn docs_person_commands_run() {
         assert!(tmp.path().join(made).exists(), "{made}");
     }
 }
+
+#[test]
+fn statements_with_a_scale_of_their_own_offer_its_choices_and_read_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let survey = write(
+        tmp.path(),
+        "s.csv",
+        "id,text,capability,reverse,scale\n\
+         Q1,I plan.,planning,false,0..10\nQ2,I code.,coding,false,proficiency\nQ3,I test.,testing,false,\n",
+    );
+    let matrix = write(
+        tmp.path(),
+        "m.csv",
+        "role,Planning,Coding,Testing\nLead,5,2,3\nDev,2,5,4\n",
+    );
+    let html = page(
+        tmp.path(),
+        "a.html",
+        &["survey", "--survey", &survey, "--matrix", &matrix, "-f", "html"],
+    );
+    let doc = parse(&html);
+    let labels: Vec<Vec<String>> = elements(&doc, "fieldset")
+        .iter()
+        .map(|f| {
+            f.descendants()
+                .filter(|n| n.tag_name().name() == "label")
+                .map(text_of)
+                .collect()
+        })
+        .collect();
+    assert_eq!(labels[0].len(), 12, "0 to 10, and Skip");
+    assert_eq!(labels[0][0], "0");
+    assert_eq!(
+        labels[1],
+        ["None", "Basic", "Intermediate", "Advanced", "Expert", "Skip"]
+    );
+    assert_eq!(labels[2][2], "Neither agree nor disagree");
+    // The values the page writes are read back on each item's scale.
+    let values: Vec<Vec<String>> = elements(&doc, "fieldset")
+        .iter()
+        .map(|f| {
+            f.descendants()
+                .filter_map(|n| n.attribute("value"))
+                .map(str::to_string)
+                .collect()
+        })
+        .collect();
+    let csv = downloaded(&html, "me", |i| {
+        Some([&values[0][2], &values[1][4], &values[2][3]][i].to_string())
+    });
+    let file = write(tmp.path(), "answers.csv", &csv);
+    let scores = rolefit(&[
+        "score", &file, "--survey", &survey, "--matrix", &matrix, "--format", "csv", "--top", "1",
+    ]);
+    let (header, rows) = parse_csv(scores.ok());
+    assert_eq!(rows[0][header.iter().position(|h| h == "role").unwrap()], "Dev");
+}
+
+#[test]
+fn the_survey_table_names_capabilities_as_the_matrix_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let survey = write(
+        tmp.path(),
+        "s.csv",
+        "id,text,capability,reverse\nQ1,I plan.,plan-ning,false\nQ2,I code.,coding,false\n",
+    );
+    let matrix = write(tmp.path(), "m.csv", "role,Plan Ning,Coding\nLead,5,2\nDev,2,5\n");
+    let table = rolefit(&["survey", "--survey", &survey, "--matrix", &matrix]);
+    assert!(table.ok().contains("Plan Ning"), "{}", table.stdout);
+}

@@ -295,3 +295,35 @@ impl Digest {
         format!("{:016x}", self.0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_storage_key_changes_with_any_statement_or_choice() {
+        let key = |parts: &[&str]| {
+            let mut d = Digest::new();
+            for p in parts {
+                d.add(p);
+            }
+            d.hex()
+        };
+        assert_eq!(key(&["s", "Q1", "x"]), key(&["s", "Q1", "x"]));
+        assert_ne!(key(&["s", "Q1", "x"]), key(&["s", "Q1", "y"]));
+        // Parts are separated: moving a character from one to the next
+        // changes the key.
+        assert_ne!(key(&["ab", "c"]), key(&["a", "bc"]));
+        assert_eq!(key(&[]).len(), 16);
+    }
+
+    #[test]
+    fn the_scale_in_words() {
+        assert_eq!(
+            scale_words(&ResponseScale::agreement5()),
+            "a scale from \u{201c}Strongly disagree\u{201d} to \u{201c}Strongly agree\u{201d}"
+        );
+        let numeric = ResponseScale::numeric("0..10".parse().unwrap());
+        assert_eq!(scale_words(&numeric), "a scale from 0 to 10");
+    }
+}

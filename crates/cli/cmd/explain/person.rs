@@ -509,3 +509,46 @@ fn section(id: &'static str, title: &'static str, content: &impl askama::Templat
         content: Fragment::of(content)?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_safe_and_distinct() {
+        let ids = ["ana", "ANA", "a/b c", "", ".x", "ana", "é"];
+        assert_eq!(
+            file_names(ids.into_iter()),
+            [
+                "ana.html",
+                "ANA-2.html",
+                "a_b_c.html",
+                "_.html",
+                "_.x.html",
+                "ana-3.html",
+                "_-2.html"
+            ]
+        );
+        let long = "x".repeat(200);
+        assert_eq!(file_names(std::iter::once(long.as_str()))[0].len(), 85);
+    }
+
+    #[test]
+    fn confidence_in_words() {
+        let c = |stability, margin| Confidence {
+            top: 0,
+            margin,
+            stability,
+            resamples: 50,
+        };
+        assert_eq!(
+            confidence_words("A", Some("B"), &c(0.98, Some(0.0671))),
+            "A clear result: A stays first in 98% of 50 re-draws of your answers, and leads B by 0.067 in fit score."
+        );
+        assert!(confidence_words("A", Some("B"), &c(0.6, Some(0.01))).starts_with("A fairly clear result"));
+        assert_eq!(
+            confidence_words("A", None, &c(0.5, None)),
+            "A close call: A stays first in 50% of 50 re-draws of your answers."
+        );
+    }
+}
