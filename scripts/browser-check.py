@@ -3,7 +3,9 @@
 
 Drives headless Chromium (Debian's chromium and chromium-driver) with
 Selenium through the self-assessment page and the personal report, as
-docs/person.md describes. Usage: browser-check.py ROLEFIT OUTDIR.
+docs/person.md describes; or headless Firefox (Debian's firefox-esr,
+geckodriver from crates.io) with the same steps. Usage:
+browser-check.py chromium|firefox DRIVER ROLEFIT OUTDIR.
 
 Every wait is for a condition (WebDriverWait with a generous limit);
 nothing depends on timing.
@@ -27,18 +29,20 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.common.print_page_options import PrintOptions
 from selenium.webdriver.support.ui import WebDriverWait
 
-ROLEFIT, OUT = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+BROWSER, DRIVER = sys.argv[1], os.path.abspath(sys.argv[2])
+ROLEFIT, OUT = os.path.abspath(sys.argv[3]), os.path.abspath(sys.argv[4])
 WAIT = 60
+PHONE = 390
 TARGET_ROLE = "Product Manager"
 ID = "ana-browser"
 
 
 def say(text):
-    print(f"browser-check: {text}", flush=True)
+    print(f"browser-check ({BROWSER}): {text}", flush=True)
 
 
 def fail(text):
-    print(f"browser-check: FAILED: {text}", file=sys.stderr, flush=True)
+    print(f"browser-check ({BROWSER}): FAILED: {text}", file=sys.stderr, flush=True)
     sys.exit(1)
 
 
@@ -63,6 +67,43 @@ def pattern():
 
 
 def browser(profile, downloads):
+    return chromium(profile, downloads) if BROWSER == "chromium" else firefox(profile, downloads)
+
+
+def firefox(profile, downloads):
+    options = webdriver.FirefoxOptions()
+    options.binary_location = "/usr/bin/firefox-esr"
+    options.add_argument("-headless")
+    options.add_argument("-profile")
+    options.add_argument(profile)
+    for name, value in {
+        "browser.download.folderList": 2,
+        "browser.download.dir": downloads,
+        "browser.download.useDownloadDir": True,
+        "browser.download.always_ask_before_handling_new_types": False,
+        "browser.helperApps.neverAsk.saveToDisk": "text/csv",
+        "browser.download.manager.showWhenStarting": False,
+        # No network: every connection goes to a proxy that is not there.
+        "network.proxy.type": 1,
+        "network.proxy.http": "127.0.0.1",
+        "network.proxy.http_port": 9,
+        "network.proxy.ssl": "127.0.0.1",
+        "network.proxy.ssl_port": 9,
+        "network.proxy.allow_hijacking_localhost": True,
+        "app.update.enabled": False,
+        "app.update.auto": False,
+        "datareporting.policy.dataSubmissionEnabled": False,
+        "toolkit.telemetry.enabled": False,
+        "browser.shell.checkDefaultBrowser": False,
+        "extensions.update.enabled": False,
+    }.items():
+        options.set_preference(name, value)
+    driver = webdriver.Firefox(service=webdriver.FirefoxService(DRIVER), options=options)
+    driver.set_window_size(1280, 900)
+    return driver
+
+
+def chromium(profile, downloads):
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
     for arg in [
@@ -85,7 +126,7 @@ def browser(profile, downloads):
         "prefs",
         {"download.default_directory": downloads, "download.prompt_for_download": False},
     )
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
     driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
     return driver
 
@@ -136,24 +177,46 @@ def answer_step(driver, step, values, by_keyboard):
         wait(driver, f"statement {number} answered", lambda d: answers(d)[number - 1] == str(value))
 
 
-def no_horizontal_scroll(driver, what):
-    driver.set_window_size(390, 844)
-    wait(driver, "the window to be 390 px wide", lambda d: d.execute_script("return window.innerWidth") <= 400)
-    sizes = driver.execute_script(
-        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth];"
-    )
-    if sizes[0] > sizes[1]:
-        fail(f"{what} scrolls sideways at 390 px: {sizes[0]} px of content in {sizes[1]} px")
-    say(f"{what}: no horizontal scroll at 390 px ({sizes[0]} <= {sizes[1]})")
+def phone(driver, pages):
+    """At a phone's width (390 CSS pixels): no page scrolls sideways; a
+    screenshot of each. Chromium's window is made 390 px wide; Firefox's
+    windows are never narrower than 500 px, so there each page is shown in
+    a frame 390 px wide (a page of this check's own beside it), and checked
+    from inside the frame."""
+    driver.set_window_size(PHONE if BROWSER == "chromium" else 1280, 2500)
+    for url, name in pages:
+        shot = os.path.join(OUT, f"{name}-{PHONE}.png")
+        if BROWSER == "firefox":
+            holder = os.path.join(OUT, f"phone-{name}.html")
+            with open(holder, "w") as f:
+                f.write(f'<!DOCTYPE html><html><body style="margin:0"><iframe id="phone" src="{os.path.basename(url)}" '
+                        f'style="width:{PHONE}px;height:2400px;border:0"></iframe></body></html>')
+            driver.get("file://" + holder)
+            frame = wait(driver, "the frame", lambda d: d.find_element(By.ID, "phone"))
+            driver.switch_to.frame(frame)
+        else:
+            driver.get(url)
+        wait(driver, f"{name} loaded", lambda d: d.execute_script(
+            "return document.readyState === 'complete' && document.querySelector('footer') !== null"))
+        wait(driver, f"a {PHONE} px viewport", lambda d: d.execute_script("return window.innerWidth") <= PHONE + 10)
+        sizes = driver.execute_script(
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth];"
+        )
+        if sizes[0] > sizes[1]:
+            fail(f"{name} scrolls sideways at {PHONE} px: {sizes[0]} px of content in {sizes[1]} px")
+        say(f"{name}: no horizontal scroll at {PHONE} px ({sizes[0]} <= {sizes[1]})")
+        if BROWSER == "firefox":
+            driver.switch_to.default_content()
+            driver.find_element(By.ID, "phone").screenshot(shot)
+        else:
+            driver.save_screenshot(shot)
 
 
-def screenshots(driver, name):
-    for width, height in [(1280, 2400), (390, 2400)]:
-        driver.set_window_size(width, height)
-        wait(driver, f"the window to be {width} px wide",
-             lambda d: abs(d.execute_script("return window.innerWidth") - width) < 20)
-        path = os.path.join(OUT, f"{name}-{width}.png")
-        driver.save_screenshot(path)
+def screenshot(driver, name):
+    """A screenshot 1280 px wide."""
+    driver.set_window_size(1280, 2400)
+    wait(driver, "a 1280 px window", lambda d: abs(d.execute_script("return window.innerWidth") - 1280) < 20)
+    driver.save_screenshot(os.path.join(OUT, f"{name}-1280.png"))
     driver.set_window_size(1280, 900)
 
 
@@ -209,7 +272,13 @@ def check_survey(driver, downloads):
     # Download, score.
     driver.find_element(By.ID, "download").click()
     expected = os.path.join(downloads, f"rolefit-answers-{ID}.csv")
-    wait(driver, "the download", lambda d: os.path.exists(expected) and not os.path.exists(expected + ".crdownload"))
+    wait(
+        driver,
+        "the download",
+        lambda d: os.path.exists(expected)
+        and not any(os.path.exists(expected + e) for e in [".crdownload", ".part"])
+        and os.path.getsize(expected) > 0,
+    )
     with open(expected) as f:
         csv = f.read()
     columns = driver.find_element(By.ID, "survey").get_attribute("data-columns")
@@ -237,9 +306,8 @@ def check_survey(driver, downloads):
 
     driver.get("file://" + page + "#step-1")
     wait(driver, "the first step", lambda d: visible_step(d) == "step-1")
-    no_horizontal_scroll(driver, "the self-assessment page")
-    screenshots(driver, "assessment")
-    return expected
+    screenshot(driver, "assessment")
+    return expected, ("file://" + page + "#step-1", "assessment")
 
 
 def check_report(driver, answers_csv):
@@ -261,9 +329,8 @@ def check_report(driver, answers_csv):
         a4 = print_pdf(driver, f"{name}-a4.pdf", 21.0, 29.7)
         letter = print_pdf(driver, f"{name}-letter.pdf", 21.59, 27.94)
         say(f"{name}: printed to PDF, {a4} page(s) on A4, {letter} on Letter")
-        no_horizontal_scroll(driver, name)
-        screenshots(driver, name)
-        driver.set_window_size(1280, 900)
+        screenshot(driver, name)
+    return [("file://" + report, "report"), ("file://" + wide, "report-32-roles")]
 
 
 def main():
@@ -272,13 +339,14 @@ def main():
     downloads = tempfile.mkdtemp(prefix="rolefit-downloads-")
     driver = browser(profile, downloads)
     try:
-        say(f"Chromium {driver.capabilities.get('browserVersion', '?')}")
-        answers_csv = check_survey(driver, downloads)
-        check_report(driver, answers_csv)
+        say(f"{driver.capabilities.get('browserName', '?')} {driver.capabilities.get('browserVersion', '?')}")
+        answers_csv, survey_page = check_survey(driver, downloads)
+        pages = [survey_page] + check_report(driver, answers_csv)
+        phone(driver, pages)
     finally:
         driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
-        shutil.rmtree(downloads, ignore_errors=True)
+        for d in [profile, downloads]:
+            shutil.rmtree(d, ignore_errors=True)
     say(f"ok: screenshots and PDFs in {OUT}")
 
 

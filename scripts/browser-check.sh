@@ -1,19 +1,17 @@
 #!/usr/bin/env bash
 # The browser check of the person's pages (`just check-pages`, the last
 # step of .ci/run; docs/person.md): the self-assessment page and the
-# personal report in headless Chromium, driven with Selenium.
+# personal report in headless Chromium and in headless Firefox, each
+# driven with Selenium through the same steps (scripts/browser-check.py).
 #
 # Installs what is missing, and nothing twice: Debian's chromium,
-# chromium-driver and poppler-utils (pdfinfo) with apt-get, and Selenium
-# from PyPI into a virtual environment under target/browser-check/venv.
-# Then builds rolefit and runs scripts/browser-check.py, bounded by
-# `timeout`. Screenshots (1280 and 390 px wide), the downloaded answers
-# and the printed PDFs are left in target/browser-check/.
-#
-# Firefox is not driven: Debian's firefox-esr with geckodriver (built
-# from crates.io) would add a second browser, but geckodriver's print and
-# download handling differ enough that the check would need a second
-# implementation; Chromium is the browser checked.
+# chromium-driver, firefox-esr and poppler-utils (pdfinfo) with apt-get,
+# geckodriver (Firefox's WebDriver) from crates.io with `cargo install`
+# into target/browser-check/gecko, and Selenium from PyPI into a virtual
+# environment under target/browser-check/venv. Then builds rolefit and
+# runs the check in each browser, each bounded by `timeout`. Screenshots
+# (1280 and 390 px wide), the downloaded answers and the printed PDFs are
+# left in target/browser-check/chromium/ and target/browser-check/firefox/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +21,7 @@ mkdir -p "$OUT"
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+command -v firefox-esr >/dev/null 2>&1 || missing+=(firefox-esr)
 command -v pdfinfo >/dev/null 2>&1 || missing+=(poppler-utils)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -41,7 +40,14 @@ if ! "$VENV/bin/python" -c 'import selenium' >/dev/null 2>&1; then
     timeout 900 "$VENV/bin/pip" install -q selenium
 fi
 
+GECKO="$OUT/gecko/bin/geckodriver"
+if ! [ -x "$GECKO" ]; then
+    echo "browser-check: building geckodriver with cargo install" >&2
+    timeout 1800 cargo install --quiet --locked geckodriver --root "$OUT/gecko"
+fi
+
 cargo build --quiet
 # Selenium must not look for a driver on the network: it is given one.
 export SE_OFFLINE=true
-timeout 900 "$VENV/bin/python" scripts/browser-check.py target/debug/rolefit "$OUT"
+timeout 900 "$VENV/bin/python" scripts/browser-check.py chromium /usr/bin/chromedriver target/debug/rolefit "$OUT/chromium"
+timeout 900 "$VENV/bin/python" scripts/browser-check.py firefox "$GECKO" target/debug/rolefit "$OUT/firefox"
