@@ -291,6 +291,9 @@ fn a_survey_that_does_not_fit_the_matrix_is_refused() {
         err.stderr
     );
     assert!(!Path::new(&out).exists());
+    // A listing shows the survey whatever matrix it is for.
+    let listed = rolefit(&["survey", "--survey", &survey, "--matrix", &matrix, "-f", "csv"]);
+    assert!(listed.ok().contains("Q1,I plan.,planning,false"));
     let err = rolefit(&["survey", "-o", "x.xlsx"]);
     assert!(err
         .bad_input()

@@ -58,13 +58,16 @@ pub fn run(args: &SurveyArgs, settings: &Settings) -> Result<()> {
     let format = args.emit.chosen("survey")?;
     let loaded = load::matrix(&args.matrix, settings)?;
     let matrix = loaded.matrix;
-    // The page's answers must score: every statement has to measure a
-    // capability of the matrix, as `score` will require.
-    survey
-        .capability_indices(&matrix)
-        .map_err(|e| bad_input(format!("the survey does not fit the role matrix: {e}")))?;
     let html = match format {
-        SurveyFormat::Html => Some(self_assessment(&survey, args.survey.path(), settings.sanitize)?),
+        SurveyFormat::Html => {
+            // The page's answers must score: every statement has to
+            // measure a capability of the matrix, as `score` will require.
+            // (A listing shows a survey whatever matrix it is for.)
+            survey
+                .capability_indices(&matrix)
+                .map_err(|e| bad_input(format!("the survey does not fit the role matrix: {e}")))?;
+            Some(self_assessment(&survey, args.survey.path(), settings.sanitize)?)
+        }
         _ => None,
     };
     let mut out = Output::create(args.emit.output())?;
