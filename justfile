@@ -42,6 +42,10 @@ bench-compare *ARGS:
 check-report:
     bash scripts/check_report.sh
 
+# The self-assessment page and the personal report in headless Chromium with Selenium (installs what is missing): target/browser-check/.
+check-pages:
+    bash scripts/browser-check.sh
+
 # rolefit's k-means vs scikit-learn's (100,000 x 30, k = 12): PASS/FAIL per target, target/bench-cluster.md.
 bench-cluster *ARGS:
     python3 benches/cluster_compare.py {{ARGS}}

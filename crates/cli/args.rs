@@ -266,7 +266,8 @@ pub enum Command {
     /// The CSV format is the long matrix layout, so it can be edited and
     /// read back with --matrix.
     Roles(RolesArgs),
-    /// Show the survey (built-in by default): its statements and the capability each measures.
+    /// Show the survey (built-in by default): its statements and the capability each measures;
+    /// --format html writes the self-assessment page to answer it in a browser.
     Survey(SurveyArgs),
     /// List the scoring strategies with their formulas.
     Strategies(StrategiesArgs),
@@ -280,7 +281,8 @@ pub enum Command {
     Evaluate(EvaluateArgs),
     /// Learn a strategy from labelled role holders and save it as a model file.
     Train(TrainArgs),
-    /// What would it take: the smallest improvements that make a role rank first.
+    /// What would it take: the smallest improvements that make a role rank first; --format html
+    /// writes a person's report.
     Explain(ExplainArgs),
     /// Group respondents into clusters and describe each.
     ///
@@ -743,6 +745,10 @@ mod tests {
         (
             "labels",
             "synth responses writes the respondent,role file that evaluate and train read",
+        ),
+        (
+            "respondent",
+            "an id either way: the one assess writes with --save, the one whose page explain writes",
         ),
     ];
 

@@ -18,7 +18,9 @@ use anyhow::Result;
 
 use crate::args::{Command, ListFormat};
 use crate::cmd::evaluate::EvaluateFormat;
+use crate::cmd::explain::ExplainFormat;
 use crate::cmd::matrix::MatrixCommand;
+use crate::cmd::survey::SurveyFormat;
 use crate::cmd::synth::SynthCommand;
 use crate::error::bad_input;
 use crate::render::scores::ScoreFormat;
@@ -52,6 +54,30 @@ impl OutputFormat for ListFormat {
         ("txt", ListFormat::Table),
     ];
     const DEFAULT: Self = ListFormat::Table;
+    const DEFAULT_NAME: &'static str = "table";
+}
+
+impl OutputFormat for ExplainFormat {
+    const EXTENSIONS: &'static [(&'static str, Self)] = &[
+        ("csv", ExplainFormat::Csv),
+        ("json", ExplainFormat::Json),
+        ("txt", ExplainFormat::Table),
+        ("html", ExplainFormat::Html),
+        ("htm", ExplainFormat::Html),
+    ];
+    const DEFAULT: Self = ExplainFormat::Table;
+    const DEFAULT_NAME: &'static str = "table";
+}
+
+impl OutputFormat for SurveyFormat {
+    const EXTENSIONS: &'static [(&'static str, Self)] = &[
+        ("csv", SurveyFormat::Csv),
+        ("json", SurveyFormat::Json),
+        ("txt", SurveyFormat::Table),
+        ("html", SurveyFormat::Html),
+        ("htm", SurveyFormat::Html),
+    ];
+    const DEFAULT: Self = SurveyFormat::Table;
     const DEFAULT_NAME: &'static str = "table";
 }
 
@@ -144,7 +170,7 @@ pub fn check(command: &Command) -> Result<()> {
             plot(a.plot.as_deref())
         }
         Command::Explain(a) => {
-            a.emit.chosen("explain")?;
+            a.format()?;
             rejects(&a.inputs.responses)
         }
         Command::Cluster(a) => {
@@ -241,10 +267,17 @@ mod tests {
             "{err}"
         );
         // Listings follow -o's extension too.
-        for command in ["roles", "survey", "strategies"] {
+        for command in ["roles", "strategies"] {
             let err = check_args(&["rolefit", command, "-o", "x.xlsx"]).unwrap_err();
             assert!(err.to_string().contains("it writes .csv, .json or .txt"), "{err}");
         }
+        let err = check_args(&["rolefit", "survey", "-o", "x.xlsx"]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("it writes .csv, .json, .txt, .html or .htm"),
+            "{err}"
+        );
+        assert!(check_args(&["rolefit", "survey", "-o", "assessment.html"]).is_ok());
         let err = check_args(&["rolefit", "matrix", "overlap", "-o", "x.md"]).unwrap_err();
         assert!(
             err.to_string()

@@ -28,7 +28,7 @@ use crate::load;
 use crate::registry::{Finished, Strategies};
 use crate::render::bytes::csv_field;
 use crate::render::scores::{Renderer, RespondentParts, ScoreFormat};
-use crate::render::{bar, number, safe};
+use crate::render::{bar, choices, number, safe};
 use crate::settings::Settings;
 
 /// `rolefit assess`
@@ -283,20 +283,6 @@ fn labels(args: &AssessArgs, settings: &Settings) -> Result<Vec<rolefit_import::
             Ok(rolefit_import::read_labels_map(input.reader, &input.name)?)
         }
     }
-}
-
-/// The choices offered for a statement: the scale's labels (or its whole
-/// numbers), each with its value.
-fn choices(scale: &ResponseScale) -> Vec<(String, f64)> {
-    if !scale.labels().is_empty() {
-        return scale
-            .labels()
-            .iter()
-            .map(|l| (l.label.clone(), l.value))
-            .collect();
-    }
-    let (lo, hi) = (scale.scale().min() as i64, scale.scale().max() as i64);
-    (lo..=hi).map(|v| (v.to_string(), v as f64)).collect()
 }
 
 /// How the questions ended.

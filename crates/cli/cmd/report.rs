@@ -287,8 +287,8 @@ impl<'a> Page<'a> {
     /// Adds the section `id`, headed `title`, holding `content` rendered.
     fn section(&mut self, id: &'static str, title: &'static str, content: &impl Template) -> Result<()> {
         self.sections.push(Section {
-            id,
-            title,
+            id: id.into(),
+            title: title.into(),
             content: Fragment::of(content)?,
         });
         Ok(())
@@ -828,6 +828,8 @@ impl<'a> Page<'a> {
             header: Fragment::of(&header)?,
             sections: &self.sections,
             footer: Fragment::of(&footer)?,
+            style: Fragment::default(),
+            script: Fragment::default(),
         })
     }
 }

@@ -19,8 +19,11 @@
 //! close themselves, `<br/>`), so they can be parsed by XML tools and SVG
 //! can be inlined.
 
+pub mod person;
 pub mod report;
+pub mod survey;
 
+use std::borrow::Cow;
 use std::fmt;
 
 use anyhow::{anyhow, Result};
@@ -74,6 +77,11 @@ impl Fragment {
     pub fn of(template: &impl Template) -> Result<Self> {
         Ok(Fragment(render(template)?))
     }
+
+    /// Whether it holds nothing (the page leaves out what would hold it).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 impl fmt::Display for Fragment {
@@ -93,18 +101,21 @@ pub fn render(template: &impl Template) -> Result<String> {
 /// entry in the page's navigation list.
 #[derive(Debug, Clone)]
 pub struct Section {
-    /// The element id, the navigation link's target.
-    pub id: &'static str,
+    /// The element id, the navigation link's target (made by rolefit,
+    /// never from the user's files, so it is unique and a valid id).
+    pub id: Cow<'static, str>,
     /// The heading, and the navigation link's text.
-    pub title: &'static str,
+    pub title: Cow<'static, str>,
     /// What the section holds.
     pub content: Fragment,
 }
 
 /// The shell of a self-contained page (`page.html`): the head with the
-/// page's style sheet (`style.css`: system fonts only, no imports), then
-/// `header`, a navigation list of the sections (none when there are no
-/// sections), the sections, and `footer` inside `<footer>`.
+/// page's style sheet (`style.css`: system fonts only, no imports, then
+/// the page's own `style`), then `header`, a navigation list of the
+/// sections (none when there are no sections), the sections, `footer`
+/// inside `<footer>`, and the page's `script` if it has one (inline, in a
+/// CDATA section so that the page stays well-formed XML).
 #[derive(Template)]
 #[template(path = "page.html")]
 pub struct Page<'a> {
@@ -116,6 +127,12 @@ pub struct Page<'a> {
     pub sections: &'a [Section],
     /// The footer's content.
     pub footer: Fragment,
+    /// Style rules of this page, after the shared ones (a template of
+    /// rolefit's own, never text from the user's files).
+    pub style: Fragment,
+    /// The page's script (a template of rolefit's own), or nothing: the
+    /// cohort report and the personal report have none.
+    pub script: Fragment,
 }
 
 #[cfg(test)]
@@ -125,8 +142,8 @@ mod tests {
     #[test]
     fn the_page_shell_escapes_its_title_and_holds_its_sections() {
         let sections = [Section {
-            id: "one",
-            title: "One",
+            id: "one".into(),
+            title: "One".into(),
             content: Fragment("<p>x</p>".into()),
         }];
         let page = render(&Page {
@@ -134,6 +151,8 @@ mod tests {
             header: Fragment("<header/>".into()),
             sections: &sections,
             footer: Fragment::default(),
+            style: Fragment::default(),
+            script: Fragment::default(),
         })
         .unwrap();
         assert!(page.contains("<title>a &lt;b&gt; &quot;c&quot;\u{FFFD}</title>"));
@@ -146,8 +165,11 @@ mod tests {
             header: Fragment::default(),
             sections: &[],
             footer: Fragment::default(),
+            style: Fragment::default(),
+            script: Fragment::default(),
         })
         .unwrap();
         assert!(!bare.contains("<nav>"));
+        assert!(!bare.contains("<script"), "no script unless the page has one");
     }
 }

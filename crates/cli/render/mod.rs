@@ -8,6 +8,21 @@ use std::borrow::Cow;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::ContentArrangement;
 
+/// The choices offered for a statement (by `assess` and the
+/// self-assessment page): the scale's labels (or its whole numbers), each
+/// with its value.
+pub fn choices(scale: &rolefit_model::ResponseScale) -> Vec<(String, f64)> {
+    if !scale.labels().is_empty() {
+        return scale
+            .labels()
+            .iter()
+            .map(|l| (l.label.clone(), l.value))
+            .collect();
+    }
+    let (lo, hi) = (scale.scale().min() as i64, scale.scale().max() as i64);
+    (lo..=hi).map(|v| (v.to_string(), v as f64)).collect()
+}
+
 /// A text cell from user data (a respondent id, a role or capability name)
 /// as it should go into a CSV file: prefixed with `'` when it starts with
 /// `=`, `+`, `-`, `@`, a tab or a carriage return, which spreadsheets would

@@ -1,17 +1,23 @@
 //! `rolefit explain --target ROLE`: what would it take for ROLE to rank
 //! first, per respondent: the fewest scale points of improvement (then the
 //! fewest capabilities), found by [`rolefit_score::whatif`].
+//!
+//! With `--format html`, the personal report of one respondent
+//! (`--respondent ID`) or of each (`--all -o DIR`), where `--target` is
+//! optional: see [`person`].
+
+mod person;
 
 use std::io::Write;
 
 use anyhow::Result;
-use clap::Args;
+use clap::{Args, ValueEnum};
 use rolefit_model::{ProfileBatch, RoleMatrix};
 use rolefit_score::whatif::{what_it_takes, Improvement, Plan, WhatIf, WhatIfOptions};
 use rolefit_score::{CompiledMatrix, Outcome, RankedRole, ScoreError, Scorer};
 use serde_json::{json, Value};
 
-use crate::args::{Emit, Inputs, ListFormat, MinAnswered, Quiet, Scoring};
+use crate::args::{Emit, Inputs, MinAnswered, Quiet, Scoring};
 use crate::error::bad_input;
 use crate::io::Output;
 use crate::load;
@@ -24,9 +30,18 @@ use crate::settings::Settings;
 pub struct ExplainArgs {
     #[command(flatten)]
     pub inputs: Inputs,
-    /// The role to reach: its name or id.
+    /// The role to reach: its name or id (with --format html optional: the
+    /// personal report then says what it would take).
     #[arg(long, value_name = "ROLE")]
-    pub target: String,
+    pub target: Option<String>,
+    /// With --format html: the respondent whose personal report to write
+    /// [default: the only one of INPUT].
+    #[arg(long, value_name = "ID", conflicts_with = "all")]
+    pub respondent: Option<String>,
+    /// Write one personal report per respondent (--format html) into the
+    /// directory -o names (made if missing), as ID.html.
+    #[arg(long)]
+    pub all: bool,
     #[command(flatten)]
     pub scoring: Scoring,
     #[command(flatten)]
@@ -36,25 +51,78 @@ pub struct ExplainArgs {
     #[arg(long, value_name = "N", default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub budget: u64,
     #[command(flatten)]
-    pub emit: Emit<ListFormat>,
+    pub emit: Emit<ExplainFormat>,
     #[command(flatten)]
     pub quiet: Quiet,
 }
 
-/// Runs `rolefit explain`.
-pub fn run(args: &ExplainArgs, settings: &Settings) -> Result<Finished> {
-    let matrix = load::scoring_matrix(&args.inputs.matrix, &args.scoring, settings)?;
-    let target = matrix.role_index(&args.target).ok_or_else(|| {
+/// What `rolefit explain` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// An aligned table for people.
+    Table,
+    /// JSON.
+    Json,
+    /// CSV with a header row.
+    Csv,
+    /// The personal report: a self-contained, printable HTML page for one
+    /// respondent (--respondent ID, or --all -o DIR for one each).
+    Html,
+}
+
+impl ExplainArgs {
+    /// The output format: `--all` writes HTML pages unless told otherwise.
+    ///
+    /// # Errors
+    /// As [`Emit::chosen`], and `--all` with another format than HTML.
+    pub fn format(&self) -> Result<ExplainFormat> {
+        if self.all {
+            return match self.emit.format {
+                None | Some(ExplainFormat::Html) => Ok(ExplainFormat::Html),
+                Some(_) => Err(bad_input(
+                    "--all writes one personal report (--format html) per respondent; the table, CSV and \
+                     JSON of explain already hold every respondent",
+                )),
+            };
+        }
+        self.emit.chosen("explain")
+    }
+}
+
+/// The role `name` (a name or an id) of `matrix`, for `--target`.
+fn find_target(matrix: &RoleMatrix, name: &str) -> Result<usize> {
+    matrix.role_index(name).ok_or_else(|| {
         let names: Vec<&str> = matrix.roles().iter().map(|r| r.name.as_str()).collect();
-        let hint = closest(&args.target, names.iter().copied())
+        let hint = closest(name, names.iter().copied())
             .map(|s| format!(" (did you mean {s:?}?)"))
             .unwrap_or_default();
         bad_input(format!(
-            "unknown role {:?} for --target{hint}; the roles are: {}",
-            args.target,
+            "unknown role {name:?} for --target{hint}; the roles are: {}",
             rolefit_model::first_few(&names, ", ")
         ))
-    })?;
+    })
+}
+
+/// Runs `rolefit explain`.
+pub fn run(args: &ExplainArgs, settings: &Settings) -> Result<Finished> {
+    let format = args.format()?;
+    if format == ExplainFormat::Html {
+        return person::run(args, settings);
+    }
+    if args.respondent.is_some() {
+        return Err(bad_input(
+            "--respondent chooses whose personal report to write, with --format html (or -o NAME.html); \
+             the table, CSV and JSON of explain hold every respondent",
+        ));
+    }
+    let Some(target) = args.target.as_deref() else {
+        return Err(bad_input(
+            "explain needs --target ROLE, the role to reach (its name or id); a personal report \
+             (--format html) can do without",
+        ));
+    };
+    let matrix = load::scoring_matrix(&args.inputs.matrix, &args.scoring, settings)?;
+    let target = find_target(&matrix, target)?;
     let (batch, answer_scale) = load::responses_and_scale(&args.inputs.responses, &matrix, settings)?;
     let strategies = Strategies::open(args.scoring.choice.plugin.duration())?;
     let chosen = crate::strategy::choose(&strategies, &args.scoring, &matrix, settings)?;
@@ -100,10 +168,11 @@ pub fn run(args: &ExplainArgs, settings: &Settings) -> Result<Finished> {
         budget: options.budget,
         shown: AnswerScale::new(matrix.scale(), answer_scale),
     };
-    let text = match args.emit.chosen("explain")? {
-        ListFormat::Table => crate::render::terminal(&ctx.table(&answers)).into_owned(),
-        ListFormat::Csv => ctx.csv(&answers, settings.sanitize)?,
-        ListFormat::Json => {
+    let text = match format {
+        ExplainFormat::Html => unreachable!("the personal report is written above"),
+        ExplainFormat::Table => crate::render::terminal(&ctx.table(&answers)).into_owned(),
+        ExplainFormat::Csv => ctx.csv(&answers, settings.sanitize)?,
+        ExplainFormat::Json => {
             let mut s = serde_json::to_string_pretty(&Value::Array(
                 answers.iter().enumerate().map(|(i, a)| ctx.json(i, a)).collect(),
             ))?;
