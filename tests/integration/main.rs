@@ -14,6 +14,7 @@ mod files;
 mod formats;
 mod limits;
 mod options;
+mod parquet;
 mod plugins;
 mod real_exports;
 mod reference;

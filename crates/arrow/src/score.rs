@@ -190,6 +190,7 @@ impl<'a> Worker<'a> {
         options: &ScoreOptions<'_>,
     ) -> SliceResult {
         self.batch.clear();
+        self.reader.prepare(range.clone());
         let mut row = before;
         // The header is line 1.
         let header_lines = 1;

@@ -74,8 +74,8 @@ pub use matrix::{
 pub use merge::{merge_matrices, merge_matrices_within};
 pub use onet::{onet_credit, OnetDomain, CREDIT as ONET_CREDIT};
 pub use responses::{
-    looks_like_ids, AmbiguousScale, Cell, CellParser, ColumnPlan, ColumnRole, FlagOptions, ResponseOptions,
-    ResponseReader, RowPosition, STRAIGHT_LINING_MIN_ANSWERS,
+    looks_like_ids, AmbiguousScale, Cell, CellParser, ColumnPlan, ColumnRole, DenseAnswer, FlagOptions,
+    ResponseOptions, ResponseReader, RowPosition, STRAIGHT_LINING_MIN_ANSWERS,
 };
 pub use role_labels::{read_role_labels, Labelled, RoleLabels};
 pub use survey::read_survey;

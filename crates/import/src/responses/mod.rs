@@ -51,6 +51,7 @@ use rolefit_model::{RoleMatrix, Survey};
 pub use cells::{Cell, CellParser};
 pub use columns::looks_like_ids;
 pub(crate) use fast::plain_decimal;
+pub use fast::DenseAnswer;
 pub use flags::STRAIGHT_LINING_MIN_ANSWERS;
 pub use options::{FlagOptions, ResponseOptions};
 pub(crate) use parse::Scratch;
