@@ -45,13 +45,17 @@ const READ_BATCH_ROWS: usize = 4096;
 pub const ROW_GROUP_ROWS: usize = 65_536;
 
 /// Whether `path` is a Parquet file: its name ends in `.parquet`, or it
-/// starts with the magic bytes `PAR1`.
+/// is a regular file that starts with the magic bytes `PAR1` (a pipe, such
+/// as `<(command)`, is never read ahead: its bytes would be lost).
 pub fn is_parquet(path: &Path) -> bool {
     if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
     {
         return true;
+    }
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
     }
     let mut magic = [0u8; 4];
     File::open(path)

@@ -370,3 +370,22 @@ fn hostile_parquet_files_never_panic() {
         }
     }
 }
+
+/// Looking for Parquet's magic bytes never reads a pipe ahead: its first
+/// bytes would be lost to the CSV reader.
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_is_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("responses");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let text = std::fs::read(root().join(SAMPLE)).unwrap();
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, text).unwrap())
+    };
+    let piped = rolefit(&["score", path_str(&fifo), "--format", "csv"]);
+    writer.join().unwrap();
+    assert_eq!(piped.ok(), rolefit(&["score", SAMPLE, "--format", "csv"]).ok());
+}
