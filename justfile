@@ -61,6 +61,13 @@ bench-python *ARGS:
     python3 -m pip install --force-reinstall --no-deps target/wheels/rolefit-*.whl
     python3 benches/python_bench.py {{ARGS}}
 
+# Spark's Arrow route (local-cluster) against rolefit score on one machine, 1M rows by default (minutes): docs/scaling.md.
+bench-spark *ARGS:
+    cargo build --release
+    python3 -m maturin build --release --manifest-path crates/python/Cargo.toml --out target/wheels
+    python3 -m pip install --force-reinstall --no-deps target/wheels/rolefit-*.whl
+    python3 benches/spark_compare.py {{ARGS}}
+
 # The Python package's tests and the Spark and Dask examples (what .ci/run runs after the Rust tests).
 test-python:
     bash scripts/python-check.sh

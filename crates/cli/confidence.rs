@@ -34,16 +34,23 @@ pub fn chunk_confidence(
 /// The CSV header fields `--confidence` adds after `status`.
 pub const CONFIDENCE_CSV_HEADER: &str = ",margin,stability";
 
-/// Appends `,MARGIN,STABILITY` (six decimals; empty where there is none)
-/// to a CSV row.
-pub fn confidence_csv(out: &mut Vec<u8>, confidence: Option<&Confidence>) {
+/// Appends `,MARGIN,STABILITY` (six decimals, or the exact values with
+/// `exact`; empty where there is none) to a CSV row.
+pub fn confidence_csv(out: &mut Vec<u8>, confidence: Option<&Confidence>, exact: bool) {
+    let number = |out: &mut Vec<u8>, v: f64| {
+        if exact {
+            out.extend_from_slice(ryu::Buffer::new().format(v).as_bytes());
+        } else {
+            out.extend_from_slice(format!("{v:.6}").as_bytes());
+        }
+    };
     out.push(b',');
     if let Some(m) = confidence.and_then(|c| c.margin) {
-        out.extend_from_slice(format!("{m:.6}").as_bytes());
+        number(out, m);
     }
     out.push(b',');
     if let Some(c) = confidence {
-        out.extend_from_slice(format!("{:.6}", c.stability).as_bytes());
+        number(out, c.stability);
     }
 }
 

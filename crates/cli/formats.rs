@@ -12,6 +12,7 @@
 //! model, CSV from `synth`, `--rejects` and `--save`) refuse another
 //! extension the same way.
 
+use std::io::IsTerminal;
 use std::path::Path;
 
 use anyhow::Result;
@@ -42,6 +43,7 @@ impl OutputFormat for ScoreFormat {
         ("ndjson", ScoreFormat::Ndjson),
         ("jsonl", ScoreFormat::Ndjson),
         ("txt", ScoreFormat::Table),
+        ("parquet", ScoreFormat::Parquet),
     ];
     const DEFAULT: Self = ScoreFormat::Table;
     const DEFAULT_NAME: &'static str = "table";
@@ -165,7 +167,12 @@ pub fn check(command: &Command) -> Result<()> {
     let plot = |p: Option<&Path>| fixed("--plot", p, "an SVG picture", &["svg"]);
     match command {
         Command::Score(a) => {
-            a.output_format()?;
+            let to_stdout = a.emit.output().is_none_or(|p| p == Path::new("-"));
+            if a.output_format()? == ScoreFormat::Parquet && to_stdout && std::io::stdout().is_terminal() {
+                return Err(bad_input(
+                    "--format parquet writes a binary file, not text for a terminal: name it with -o FILE.parquet",
+                ));
+            }
             rejects(&a.inputs.responses)?;
             plot(a.plot.as_deref())
         }
@@ -247,6 +254,10 @@ mod tests {
             choose::<ScoreFormat>("x", None, p("s.jsonl")).unwrap(),
             ScoreFormat::Ndjson
         );
+        assert_eq!(
+            choose::<ScoreFormat>("x", None, p("s.Parquet")).unwrap(),
+            ScoreFormat::Parquet
+        );
     }
 
     #[test]
@@ -254,8 +265,8 @@ mod tests {
         let err = check_args(&["rolefit", "score", "-o", "scores.xlsx"]).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "-o scores.xlsx: rolefit score cannot write .xlsx files; it writes .csv, .json, .ndjson, .jsonl \
-             or .txt (or pass --format, for example --format table, to write that format under any name)"
+            "-o scores.xlsx: rolefit score cannot write .xlsx files; it writes .csv, .json, .ndjson, .jsonl, \
+             .txt or .parquet (or pass --format, for example --format table, to write that format under any name)"
         );
         assert!(check_args(&["rolefit", "score", "-o", "scores.xlsx", "--format", "csv"]).is_ok());
         let err = check_args(&["rolefit", "cluster", "-o", "c.tsv"]).unwrap_err();

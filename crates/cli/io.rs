@@ -113,6 +113,14 @@ fn open_file_sheet(path: &Path, what: &str, encoding: Encoding, sheet: Option<&s
         )));
     }
     let name = path.display().to_string();
+    // Responses may be a Parquet file, read as the CSV text of its rows.
+    if sheet.is_some() && crate::parquet::is_parquet(path) {
+        return Ok(Input {
+            reader: crate::parquet::open_responses(path, &name)?,
+            name,
+            len: None,
+        });
+    }
     Ok(Input {
         reader: decoded(Box::new(file), &name, what, encoding, sheet)?,
         name,

@@ -34,6 +34,7 @@ mod html;
 mod io;
 mod labels;
 mod load;
+mod parquet;
 mod paths;
 mod pipeline;
 mod plot;

@@ -15,6 +15,7 @@ mod formats;
 mod limits;
 mod options;
 mod pages;
+mod parquet;
 mod plugins;
 mod real_exports;
 mod reference;

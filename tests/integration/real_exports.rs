@@ -166,7 +166,7 @@ fn binary_files_are_named_not_dumped() {
             "plain.csv.gz",
             "this is a gzip-compressed file (.gz), not CSV text",
         ),
-        ("responses.parquet", "this is a Parquet file, not CSV text"),
+        ("responses.parquet", "it is not a readable Parquet file"),
     ] {
         let e = score_export(&format!("{DIR}/{file}"), &[])
             .bad_input()

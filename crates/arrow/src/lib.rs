@@ -23,6 +23,7 @@
 
 #![deny(missing_docs)]
 
+mod dense;
 mod long;
 mod read;
 mod score;
@@ -30,5 +31,5 @@ mod score;
 mod tests;
 
 pub use long::{long_schema, LongRows};
-pub use read::{plan_for, BatchReader, SAMPLE_ROWS};
+pub use read::{plan_for, readable, BatchReader, CsvText, SAMPLE_ROWS};
 pub use score::{score_batch, BatchError, ExplainText, ScoreOptions, Scored};

@@ -40,92 +40,108 @@ struct Texts {
     bytes: Vec<u8>,
     /// Where each cell ends in `bytes`.
     ends: Vec<usize>,
-    /// Which cells are null (only tracked once one is).
-    nulls: Vec<bool>,
-    any_null: bool,
 }
 
 impl Texts {
-    fn push(&mut self, text: Option<&str>) {
-        if let Some(t) = text {
-            self.bytes.extend_from_slice(t.as_bytes());
-        }
+    #[inline]
+    fn push(&mut self, text: &str) {
+        self.bytes.extend_from_slice(text.as_bytes());
         self.ends.push(self.bytes.len());
-        self.nulls.push(text.is_none());
-        self.any_null |= text.is_none();
-    }
-
-    fn append(&mut self, other: Texts) {
-        let base = self.bytes.len();
-        self.bytes.extend_from_slice(&other.bytes);
-        self.ends.extend(other.ends.iter().map(|e| e + base));
-        self.nulls.extend(other.nulls);
-        self.any_null |= other.any_null;
-    }
-
-    fn into_array(self) -> Result<ArrayRef, ArrowError> {
-        let too_long = || ArrowError::InvalidArgumentError("more than 2 GiB of text in one column".into());
-        let mut offsets = Vec::with_capacity(self.ends.len() + 1);
-        offsets.push(0i32);
-        for e in &self.ends {
-            offsets.push(i32::try_from(*e).map_err(|_| too_long())?);
-        }
-        let nulls = self
-            .any_null
-            .then(|| NullBuffer::from(self.nulls.iter().map(|n| !n).collect::<Vec<bool>>()));
-        let array = StringArray::try_new(
-            OffsetBuffer::new(ScalarBuffer::from(offsets)),
-            Buffer::from_vec(self.bytes),
-            nulls,
-        )?;
-        Ok(Arc::new(array))
     }
 }
 
-/// Rows of the long layout, built respondent by respondent (or appended
-/// from another `LongRows`, to join the slices of a batch in order).
+/// One text column of every part, as an array: the cells of `texts` in
+/// order, null where `nulls` says.
+fn text_array<'a>(
+    texts: impl Iterator<Item = &'a Texts> + Clone,
+    nulls: Option<NullBuffer>,
+) -> Result<ArrayRef, ArrowError> {
+    let too_long = || ArrowError::InvalidArgumentError("more than 2 GiB of text in one column".into());
+    let rows: usize = texts.clone().map(|t| t.ends.len()).sum();
+    let size: usize = texts.clone().map(|t| t.bytes.len()).sum();
+    i32::try_from(size).map_err(|_| too_long())?;
+    let mut bytes = Vec::with_capacity(size);
+    let mut offsets = Vec::with_capacity(rows + 1);
+    offsets.push(0i32);
+    for t in texts {
+        let base = bytes.len();
+        bytes.extend_from_slice(&t.bytes);
+        // Every end is at most `size`, checked above.
+        offsets.extend(t.ends.iter().map(|e| (base + e) as i32));
+    }
+    let array = StringArray::try_new(
+        OffsetBuffer::new(ScalarBuffer::from(offsets)),
+        Buffer::from_vec(bytes),
+        nulls,
+    )?;
+    Ok(Arc::new(array))
+}
+
+/// The rows of one slice, as they were pushed.
 #[derive(Debug, Default, Clone)]
-pub struct LongRows {
+struct Part {
     respondent: Texts,
-    rank: Vec<Option<i32>>,
-    /// The role's index in the matrix.
-    role: Vec<Option<usize>>,
-    score: Vec<Option<f64>>,
+    /// Rank, role index and score: placeholders (0) where not ranked.
+    rank: Vec<i32>,
+    role: Vec<usize>,
+    score: Vec<f64>,
     answered: Vec<i32>,
     ranked: Vec<bool>,
     /// strengths, gaps, above_level: with explanations only.
     explain: Option<[Texts; 3]>,
 }
 
+/// Rows of the long layout, built respondent by respondent (or appended
+/// from another `LongRows`, to join the slices of a batch in order: the
+/// rows are not copied until [`LongRows::into_batch`] writes each column
+/// once).
+#[derive(Debug, Default, Clone)]
+pub struct LongRows {
+    explain: bool,
+    parts: Vec<Part>,
+}
+
 impl LongRows {
     /// No rows yet; `explain` adds the explanation columns.
     pub fn new(explain: bool) -> Self {
         LongRows {
-            explain: explain.then(Default::default),
-            ..Default::default()
+            explain,
+            parts: Vec::new(),
         }
+    }
+
+    /// The part rows are pushed to.
+    fn last(&mut self) -> &mut Part {
+        if self.parts.is_empty() {
+            self.parts.push(Part {
+                explain: self.explain.then(Default::default),
+                ..Part::default()
+            });
+        }
+        let last = self.parts.len() - 1;
+        &mut self.parts[last]
     }
 
     /// Makes room for `rows` more rows.
     pub fn reserve(&mut self, rows: usize) {
-        self.respondent.ends.reserve(rows);
-        self.respondent.nulls.reserve(rows);
-        self.respondent.bytes.reserve(rows * 8);
-        self.rank.reserve(rows);
-        self.role.reserve(rows);
-        self.score.reserve(rows);
-        self.answered.reserve(rows);
-        self.ranked.reserve(rows);
+        let part = self.last();
+        part.respondent.ends.reserve(rows);
+        part.respondent.bytes.reserve(rows * 8);
+        part.rank.reserve(rows);
+        part.role.reserve(rows);
+        part.score.reserve(rows);
+        part.answered.reserve(rows);
+        part.ranked.reserve(rows);
     }
 
     /// How many rows there are.
     pub fn len(&self) -> usize {
-        self.answered.len()
+        self.parts.iter().map(|p| p.answered.len()).sum()
     }
 
     /// Whether there are no rows.
     pub fn is_empty(&self) -> bool {
-        self.answered.is_empty()
+        self.len() == 0
     }
 
     /// Adds one respondent's rows: one per ranked role, or one with the
@@ -135,51 +151,43 @@ impl LongRows {
     /// without explanations).
     pub fn push(&mut self, respondent: &str, answered: usize, outcome: &Outcome, explained: &[[String; 3]]) {
         let answered = i32::try_from(answered).unwrap_or(i32::MAX);
+        let part = self.last();
         match outcome {
             Outcome::Ranked(ranked) => {
                 for (i, r) in ranked.iter().enumerate() {
-                    self.respondent.push(Some(respondent));
-                    self.rank.push(Some(i as i32 + 1));
-                    self.role.push(Some(r.role));
-                    self.score.push(Some(r.score));
-                    self.answered.push(answered);
-                    self.ranked.push(true);
-                    if let Some(columns) = &mut self.explain {
+                    part.respondent.push(respondent);
+                    part.rank.push(i as i32 + 1);
+                    part.role.push(r.role);
+                    part.score.push(r.score);
+                    part.answered.push(answered);
+                    part.ranked.push(true);
+                    if let Some(columns) = &mut part.explain {
                         for (c, column) in columns.iter_mut().enumerate() {
-                            column.push(Some(explained.get(i).map_or("", |e| e[c].as_str())));
+                            column.push(explained.get(i).map_or("", |e| e[c].as_str()));
                         }
                     }
                 }
             }
             Outcome::Insufficient { .. } => {
-                self.respondent.push(Some(respondent));
-                self.rank.push(None);
-                self.role.push(None);
-                self.score.push(None);
-                self.answered.push(answered);
-                self.ranked.push(false);
-                if let Some(columns) = &mut self.explain {
+                part.respondent.push(respondent);
+                part.rank.push(0);
+                part.role.push(0);
+                part.score.push(0.0);
+                part.answered.push(answered);
+                part.ranked.push(false);
+                if let Some(columns) = &mut part.explain {
                     for column in columns.iter_mut() {
-                        column.push(None);
+                        column.push("");
                     }
                 }
             }
         }
     }
 
-    /// Appends `other`'s rows after these.
+    /// Appends `other`'s rows after these (without copying them).
     pub fn append(&mut self, other: LongRows) {
-        self.respondent.append(other.respondent);
-        self.rank.extend(other.rank);
-        self.role.extend(other.role);
-        self.score.extend(other.score);
-        self.answered.extend(other.answered);
-        self.ranked.extend(other.ranked);
-        if let (Some(mine), Some(theirs)) = (&mut self.explain, other.explain) {
-            for (m, t) in mine.iter_mut().zip(theirs) {
-                m.append(t);
-            }
-        }
+        self.parts
+            .extend(other.parts.into_iter().filter(|p| !p.answered.is_empty()));
     }
 
     /// The rows as a batch of [`long_schema`], roles named from `matrix`.
@@ -187,29 +195,49 @@ impl LongRows {
     /// # Errors
     /// A text column over 2 GiB.
     pub fn into_batch(self, matrix: &RoleMatrix) -> Result<RecordBatch, ArrowError> {
+        let parts = &self.parts;
+        let rows = self.len();
+        let ranked: Vec<bool> = parts.iter().flat_map(|p| p.ranked.iter().copied()).collect();
+        // Rank, role, score and explanations are null where not ranked.
+        let nulls = ranked
+            .iter()
+            .any(|r| !r)
+            .then(|| NullBuffer::from(ranked.clone()));
+        let concat = |column: fn(&Part) -> &[i32]| {
+            let mut all = Vec::with_capacity(rows);
+            parts.iter().for_each(|p| all.extend_from_slice(column(p)));
+            all
+        };
+        let mut score = Vec::with_capacity(rows);
+        parts.iter().for_each(|p| score.extend_from_slice(&p.score));
+        // Role names and statuses, written once per row.
         let roles = matrix.roles();
-        let mut role = Texts::default();
-        for r in &self.role {
-            role.push(r.map(|r| roles[r].name.as_str()));
-        }
-        let mut status = Texts::default();
-        for &ranked in &self.ranked {
-            status.push(Some(if ranked { "ranked" } else { "insufficient" }));
-        }
-        let mut columns: Vec<ArrayRef> = vec![
-            self.respondent.into_array()?,
-            Arc::new(Int32Array::from(self.rank)),
-            role.into_array()?,
-            Arc::new(Float64Array::from(self.score)),
-            Arc::new(Int32Array::from(self.answered)),
-            status.into_array()?,
-        ];
-        let explain = self.explain.is_some();
-        if let Some(texts) = self.explain {
-            for t in texts {
-                columns.push(t.into_array()?);
+        let (mut role, mut status) = (Texts::default(), Texts::default());
+        for p in parts {
+            for (&r, &ranked) in p.role.iter().zip(&p.ranked) {
+                role.push(if ranked { roles[r].name.as_str() } else { "" });
+                status.push(if ranked { "ranked" } else { "insufficient" });
             }
         }
-        RecordBatch::try_new(long_schema(explain), columns)
+        let mut columns: Vec<ArrayRef> = vec![
+            text_array(parts.iter().map(|p| &p.respondent), None)?,
+            Arc::new(Int32Array::new(
+                ScalarBuffer::from(concat(|p| &p.rank)),
+                nulls.clone(),
+            )),
+            text_array(std::iter::once(&role), nulls.clone())?,
+            Arc::new(Float64Array::new(ScalarBuffer::from(score), nulls.clone())),
+            Arc::new(Int32Array::new(ScalarBuffer::from(concat(|p| &p.answered)), None)),
+            text_array(std::iter::once(&status), None)?,
+        ];
+        if self.explain {
+            for c in 0..EXPLAIN_COLUMNS.len() {
+                let texts = parts
+                    .iter()
+                    .filter_map(move |p| p.explain.as_ref().map(|e| &e[c]));
+                columns.push(text_array(texts, nulls.clone())?);
+            }
+        }
+        RecordBatch::try_new(long_schema(self.explain), columns)
     }
 }

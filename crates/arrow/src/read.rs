@@ -1,7 +1,5 @@
 //! Typed responses from an Arrow batch.
 
-use std::borrow::Cow;
-
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type, UInt32Type, UInt64Type,
@@ -14,6 +12,8 @@ use rolefit_import::{
     Cell, CellParser, ColumnPlan, ImportError, ResponseOptions, ResponseReader, RowPosition,
 };
 use rolefit_model::{ProfileBatch, RoleMatrix, Survey};
+
+use crate::dense::Dense;
 
 /// Rows of the first batch written into the sample the plan is made from
 /// (label scales are chosen from the labels in the first rows, as for a
@@ -34,28 +34,118 @@ pub fn plan_for(
     survey: Option<&Survey>,
     options: &ResponseOptions,
 ) -> Result<ColumnPlan, ImportError> {
-    let columns = Columns::new(batch, source, None)?;
-    let mut head = csv::Writer::from_writer(Vec::new());
-    let schema = batch.schema();
-    let names = schema.fields().iter().map(|f| f.name().as_str());
-    let io = |e: csv::Error| ImportError::io(source, std::io::Error::other(e));
-    head.write_record(names).map_err(io)?;
-    let mut record: Vec<Cow<'_, str>> = Vec::new();
-    for row in 0..batch.num_rows().min(SAMPLE_ROWS) {
-        record.clear();
-        record.extend((0..columns.len()).map(|c| match columns.cell(c, row) {
-            Cell::Missing => Cow::Borrowed(""),
-            Cell::Text(t) => Cow::Borrowed(t),
-            number => Cow::Owned(number.number_text().unwrap_or_default()),
-        }));
-        head.write_record(record.iter().map(|c| c.as_bytes()))
-            .map_err(io)?;
-    }
-    let bytes = head
-        .into_inner()
-        .map_err(|e| ImportError::io(source, std::io::Error::other(e.to_string())))?;
-    let reader = ResponseReader::new(&bytes[..], source, matrix, survey, options)?;
+    let mut text = CsvText::new(batch, source)?;
+    let mut head = Vec::new();
+    text.header(&mut head);
+    text.rows(0..batch.num_rows().min(SAMPLE_ROWS), &mut head);
+    let reader = ResponseReader::new(&head[..], source, matrix, survey, options)?;
     Ok(reader.plan().clone())
+}
+
+/// A batch's rows as the text of the CSV file of the same data (as
+/// pandas' `to_csv(index=False)` writes it): how the plan's sample is
+/// read, and how the CLI reads a Parquet file, so that both read, check
+/// and number rows exactly as that CSV file.
+#[derive(Debug)]
+pub struct CsvText<'a> {
+    batch: &'a RecordBatch,
+    columns: Columns<'a>,
+    /// A number's text, reused.
+    number: String,
+}
+
+impl<'a> CsvText<'a> {
+    /// The text of `batch`, `source` naming it in errors.
+    ///
+    /// # Errors
+    /// A column of a type that holds neither numbers nor text (named).
+    pub fn new(batch: &'a RecordBatch, source: &str) -> Result<Self, ImportError> {
+        Ok(CsvText {
+            batch,
+            columns: Columns::new(batch, source, None)?,
+            number: String::new(),
+        })
+    }
+
+    /// Appends the header line (the column names) to `out`.
+    pub fn header(&self, out: &mut Vec<u8>) {
+        let schema = self.batch.schema();
+        for (i, field) in schema.fields().iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            push_field(out, field.name().as_bytes());
+        }
+        out.push(b'\n');
+    }
+
+    /// Appends the lines of `rows` to `out`: numbers written as
+    /// [`Cell::number_text`] writes them, text quoted where CSV needs it,
+    /// missing cells empty.
+    pub fn rows(&mut self, rows: std::ops::Range<usize>, out: &mut Vec<u8>) {
+        use std::fmt::Write as _;
+        for row in rows {
+            for c in 0..self.columns.len() {
+                if c > 0 {
+                    out.push(b',');
+                }
+                match self.columns.cell(c, row) {
+                    Cell::Missing => {}
+                    Cell::Text(t) => push_field(out, t.as_bytes()),
+                    Cell::Integer(i) => out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes()),
+                    Cell::Number(v) => {
+                        self.number.clear();
+                        // As `Cell::number_text` (a test checks they agree).
+                        let _ = if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e16 {
+                            write!(self.number, "{v:.1}")
+                        } else {
+                            write!(self.number, "{v}")
+                        };
+                        out.extend_from_slice(self.number.as_bytes());
+                    }
+                }
+            }
+            out.push(b'\n');
+        }
+    }
+}
+
+/// Appends one CSV field, quoted (quotes doubled) when it holds a comma, a
+/// quote or a line break.
+fn push_field(out: &mut Vec<u8>, field: &[u8]) {
+    if !field.iter().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        out.extend_from_slice(field);
+        return;
+    }
+    out.push(b'"');
+    for &b in field {
+        if b == b'"' {
+            out.push(b'"');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
+}
+
+/// Whether a column of type `data_type` can be read (numbers, text,
+/// booleans, nulls, or a dictionary of text).
+pub fn readable(data_type: &DataType) -> bool {
+    match data_type {
+        DataType::Dictionary(_, values) => matches!(**values, DataType::Utf8 | DataType::LargeUtf8),
+        t => {
+            t.is_integer()
+                || matches!(
+                    t,
+                    DataType::Float64
+                        | DataType::Float32
+                        | DataType::Utf8
+                        | DataType::LargeUtf8
+                        | DataType::Utf8View
+                        | DataType::Null
+                        | DataType::Boolean
+                )
+        }
+    }
 }
 
 /// Reads the rows of one batch with a plan.
@@ -66,6 +156,8 @@ pub struct BatchReader<'a> {
     parser: CellParser,
     /// The cells of a row: empty between rows, kept for its allocation.
     cells: Vec<Cell<'static>>,
+    /// The column-wise path, for a plan of the common shape.
+    dense: Option<Dense>,
 }
 
 impl<'a> BatchReader<'a> {
@@ -92,7 +184,19 @@ impl<'a> BatchReader<'a> {
             columns: Columns::new(batch, plan.source(), plan.id_column().map(|(i, _)| i))?,
             parser: CellParser::new(),
             cells: Vec::with_capacity(batch.num_columns()),
+            dense: Dense::new(plan),
         })
+    }
+
+    /// Reads the answers of `rows` column by column, when the plan has the
+    /// common shape (one plain numeric column per capability), so that
+    /// [`BatchReader::parse`] then takes the plain ones of those rows
+    /// straight from there (the others as always). Results and errors are
+    /// the same with or without it.
+    pub fn prepare(&mut self, rows: std::ops::Range<usize>) {
+        if let Some(dense) = self.dense.as_mut() {
+            dense.prepare(&self.columns, rows);
+        }
     }
 
     /// How many rows the batch has.
@@ -120,6 +224,11 @@ impl<'a> BatchReader<'a> {
         position: RowPosition,
         out: &mut ProfileBatch,
     ) -> Result<(), ImportError> {
+        if let Some(dense) = &self.dense {
+            if dense.push(&self.columns, row, position.row, out) {
+                return Ok(());
+            }
+        }
         // The empty vector takes the row's lifetime and back, keeping its
         // allocation (collecting in place).
         let mut cells: Vec<Cell<'_>> = std::mem::take(&mut self.cells).into_iter().collect();
@@ -134,14 +243,14 @@ impl<'a> BatchReader<'a> {
 
 /// A batch's columns, each in the form its cells are read from.
 #[derive(Debug)]
-struct Columns<'a> {
-    columns: Vec<Column<'a>>,
+pub(crate) struct Columns<'a> {
+    pub(crate) columns: Vec<Column<'a>>,
     rows: usize,
 }
 
 /// One column.
 #[derive(Debug)]
-enum Column<'a> {
+pub(crate) enum Column<'a> {
     /// Numbers, read in place from the Arrow buffer.
     Numbers(Numbers<'a>, Option<&'a NullBuffer>),
     Utf8(&'a StringArray),
@@ -155,7 +264,7 @@ enum Column<'a> {
 
 /// The values buffer of a numeric column.
 #[derive(Debug, Clone, Copy)]
-enum Numbers<'a> {
+pub(crate) enum Numbers<'a> {
     F64(&'a [f64]),
     F32(&'a [f32]),
     I64(&'a [i64]),
@@ -233,7 +342,7 @@ impl<'a> Columns<'a> {
     }
 
     #[inline]
-    fn cell(&self, column: usize, row: usize) -> Cell<'_> {
+    pub(crate) fn cell(&self, column: usize, row: usize) -> Cell<'_> {
         let null = |nulls: Option<&NullBuffer>| nulls.is_some_and(|n| n.is_null(row));
         match &self.columns[column] {
             Column::Numbers(values, nulls) => {

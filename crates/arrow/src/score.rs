@@ -135,14 +135,6 @@ pub fn score_batch(
     });
     let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut out = LongRows::new(options.explain.is_some());
-    out.reserve(
-        results
-            .iter()
-            .flatten()
-            .flatten()
-            .map(|(rows, _)| rows.len())
-            .sum(),
-    );
     let mut unranked = 0;
     for result in results {
         match result {
@@ -190,6 +182,7 @@ impl<'a> Worker<'a> {
         options: &ScoreOptions<'_>,
     ) -> SliceResult {
         self.batch.clear();
+        self.reader.prepare(range.clone());
         let mut row = before;
         // The header is line 1.
         let header_lines = 1;

@@ -26,6 +26,9 @@ pub enum ScoreFormat {
     Json,
     /// One JSON object per respondent per line.
     Ndjson,
+    /// Parquet: the long CSV's columns, typed, with exact scores (a file:
+    /// -o FILE.parquet).
+    Parquet,
 }
 
 /// The CSV header of the score output.
@@ -158,7 +161,7 @@ impl<'m> Renderer<'m> {
     /// A guess of the output bytes per respondent, to size buffers.
     pub fn bytes_per_row_hint(&self) -> usize {
         match self.format {
-            ScoreFormat::Csv => 48 * self.ctx.matrix.roles().len().min(10),
+            ScoreFormat::Csv | ScoreFormat::Parquet => 48 * self.ctx.matrix.roles().len().min(10),
             _ => 256,
         }
     }
@@ -168,7 +171,8 @@ impl<'m> Renderer<'m> {
     pub fn header(&self, no_header: bool) -> Vec<u8> {
         match self.format {
             ScoreFormat::Csv if no_header => Vec::new(),
-            ScoreFormat::Csv => {
+            // The Parquet writer takes its columns from the header.
+            ScoreFormat::Csv | ScoreFormat::Parquet => {
                 let mut h = CSV_HEADER.to_string();
                 if self.ctx.flags {
                     h.push_str(",flags");
@@ -208,7 +212,7 @@ impl<'m> Renderer<'m> {
         match self.format {
             ScoreFormat::Json if nothing_written => b"]\n".to_vec(),
             ScoreFormat::Json => b"\n]\n".to_vec(),
-            ScoreFormat::Csv | ScoreFormat::Ndjson => Vec::new(),
+            ScoreFormat::Csv | ScoreFormat::Ndjson | ScoreFormat::Parquet => Vec::new(),
             ScoreFormat::Table if self.ctx.explain => {
                 let blocks: Vec<&str> = table_rows
                     .iter()
@@ -235,7 +239,7 @@ impl<'m> Renderer<'m> {
             .filter(|_| ctx.confidence && matches!(parts.outcome, Outcome::Ranked(_)));
         let p = RespondentParts { confidence, ..parts };
         match self.format {
-            ScoreFormat::Csv => self.csv_rows(out, &p),
+            ScoreFormat::Csv | ScoreFormat::Parquet => self.csv_rows(out, &p),
             ScoreFormat::Json => {
                 out.extend_from_slice(b",\n");
                 let value = ctx.json(&p);
@@ -271,6 +275,22 @@ impl<'m> Renderer<'m> {
         }
     }
 
+    /// Whether numbers are written exactly (for Parquet, which reads them
+    /// back) rather than to six decimals.
+    fn exact(&self) -> bool {
+        self.format == ScoreFormat::Parquet
+    }
+
+    /// A score: six decimals, or exact (the shortest text that reads back
+    /// as the same number).
+    fn push_number(&self, out: &mut Vec<u8>, v: f64) {
+        if self.exact() {
+            out.extend_from_slice(ryu::Buffer::new().format(v).as_bytes());
+        } else {
+            push_fixed6(out, v);
+        }
+    }
+
     /// The long CSV rows of one respondent, written field by field.
     fn csv_rows(&self, out: &mut Vec<u8>, p: &RespondentParts) {
         let RespondentParts {
@@ -293,13 +313,13 @@ impl<'m> Renderer<'m> {
                     }
                     self.rank_fields[i].push_to(out);
                     self.role_fields[r.role].push_to(out);
-                    push_fixed6(out, r.score);
+                    self.push_number(out, r.score);
                     self.ranked_tails[answered].push_to(out);
                     if self.ctx.flags {
                         push_flags(out, flags);
                     }
                     if self.ctx.confidence {
-                        crate::confidence::confidence_csv(out, confidence);
+                        crate::confidence::confidence_csv(out, confidence, self.exact());
                     }
                     if self.ctx.explain {
                         let e = &explanations[i];
@@ -324,7 +344,7 @@ impl<'m> Renderer<'m> {
                     push_flags(out, flags);
                 }
                 if self.ctx.confidence {
-                    crate::confidence::confidence_csv(out, None);
+                    crate::confidence::confidence_csv(out, None, self.exact());
                 }
                 if self.ctx.explain {
                     // strengths, gaps, above_level: none.

@@ -3,6 +3,7 @@
 //! A thin layer, as in polars or pydantic-core: it converts values at the
 //! boundary and calls the library crates the `rolefit` binary calls
 //! (`rolefit-import` reads matrices and responses, `rolefit-score` scores,
+//! `rolefit-learn` evaluates strategies on labelled respondents,
 //! `rolefit-arrow` reads Arrow batches typed and writes the long layout);
 //! no scoring logic lives here. The pure-Python half
 //! (`python/rolefit/__init__.py`) turns pandas and Polars frames into Arrow
@@ -20,6 +21,7 @@
 
 #![deny(missing_docs)]
 
+mod evaluate;
 mod explain;
 mod matrix;
 mod responses;
@@ -69,6 +71,7 @@ fn _rolefit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<matrix::Matrix>()?;
     m.add_function(wrap_pyfunction!(scoring::score_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(scoring::strategies, m)?)?;
+    m.add_function(wrap_pyfunction!(evaluate::evaluate_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(responses::read_responses_arrow, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -23,6 +23,7 @@ use crate::args::{Emit, Inputs, MinAnswered, Quiet, Scoring};
 use crate::error::bad_input;
 use crate::io::{open_responses, Input, Output};
 use crate::load::{self, no_respondents};
+use crate::parquet::ScoresParquet;
 use crate::pipeline::{self, ChunkResult};
 use crate::plot::radar::{self, PLOT_INPUT_MAX};
 use crate::progress::Progress;
@@ -204,12 +205,12 @@ fn renderer<'m>(
     settings: &Settings,
 ) -> Result<Renderer<'m>> {
     let format = args.output_format()?;
-    Ok(
-        Renderer::new(format, matrix, strategy, args.explain, settings.sanitize)
-            .with_confidence(args.confidence)
-            .with_flags(plan.flags_on())
-            .with_answer_scale(plan.response_scale().scale()),
-    )
+    // Parquet cells are data, not spreadsheet formulas: never guarded.
+    let sanitize = settings.sanitize && format != ScoreFormat::Parquet;
+    Ok(Renderer::new(format, matrix, strategy, args.explain, sanitize)
+        .with_confidence(args.confidence)
+        .with_flags(plan.flags_on())
+        .with_answer_scale(plan.response_scale().scale()))
 }
 
 /// The responses of `args` opened in chunks of [`CHUNK_BYTES`] with the
@@ -278,9 +279,19 @@ impl<'a> Collector<'a> {
         quiet: bool,
     ) -> Result<Self> {
         let plot = args.plot.is_some();
+        let output = Output::create(args.emit.output())?;
+        let out = if args.output_format()? == ScoreFormat::Parquet {
+            let name = args
+                .emit
+                .output()
+                .map_or("standard output".into(), |p| p.display().to_string());
+            Target::Parquet(Box::new(ScoresParquet::new(output, &name)))
+        } else {
+            Target::Bytes(output)
+        };
         Ok(Collector {
             out: Sink {
-                out: Output::create(args.emit.output())?,
+                out,
                 held: plot.then(Vec::new),
             },
             rejects: policy.rejects_file(&args.inputs.responses, plan)?,
@@ -353,12 +364,28 @@ impl<'a> Collector<'a> {
 /// nothing, not even to standard output. An input with `--plot` is at most
 /// [`PLOT_INPUT_MAX`] bytes, so what is held stays small.
 struct Sink {
-    out: Output,
+    out: Target,
     held: Option<Vec<u8>>,
 }
 
+/// The output proper: bytes as rendered, or Parquet made from the long
+/// CSV rows.
+enum Target {
+    Bytes(Output),
+    Parquet(Box<ScoresParquet>),
+}
+
+impl Target {
+    fn write_all(&mut self, bytes: &[u8]) -> Result<()> {
+        match self {
+            Target::Bytes(out) => Ok(out.write_all(bytes)?),
+            Target::Parquet(out) => out.write_rows(bytes),
+        }
+    }
+}
+
 impl Sink {
-    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+    fn write_all(&mut self, bytes: &[u8]) -> Result<()> {
         match &mut self.held {
             Some(held) => {
                 held.extend_from_slice(bytes);
@@ -368,12 +395,16 @@ impl Sink {
         }
     }
 
-    /// The output, with what was held written to it.
-    fn into_output(mut self) -> std::io::Result<Output> {
+    /// The output, with what was held written to it (and a Parquet file's
+    /// footer).
+    fn into_output(mut self) -> Result<Output> {
         if let Some(held) = self.held.take() {
             self.out.write_all(&held)?;
         }
-        Ok(self.out)
+        match self.out {
+            Target::Bytes(out) => Ok(out),
+            Target::Parquet(out) => out.close(),
+        }
     }
 }
 

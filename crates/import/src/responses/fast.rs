@@ -98,7 +98,50 @@ impl DensePlan {
     }
 }
 
+/// One answer column of a file of the common shape ([`DensePlan`]), for
+/// readers of typed columns (`rolefit-arrow`) that check and map whole
+/// columns at once ([`ColumnPlan::dense_answers`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DenseAnswer {
+    /// The column (0-based).
+    pub column: usize,
+    /// The capability it answers (matrix order).
+    pub capability: usize,
+    /// The numbers it accepts.
+    pub range: Scale,
+}
+
 impl ColumnPlan {
+    /// The answer columns when rows of this plan have the common shape
+    /// ([`DensePlan`]), else `None`. A typed row whose id cell is text (not
+    /// blank, at most [`crate::limits::MAX_FIELD_BYTES`] bytes) and whose
+    /// every answer is a number inside its column's `range` or missing is
+    /// then the profile of those answers, each mapped with
+    /// [`Scale::map_to`] from the response scale's range onto
+    /// [`ColumnPlan::matrix_scale`], under the trimmed id (the row number
+    /// without an id column): what [`crate::CellParser::parse`] makes of
+    /// it. Any other row takes `CellParser::parse`.
+    pub fn dense_answers(&self) -> Option<Vec<DenseAnswer>> {
+        let dense = self.dense.as_ref()?;
+        Some(
+            dense
+                .cells
+                .iter()
+                .enumerate()
+                .filter_map(|(column, cell)| match *cell {
+                    DenseCell::Answer {
+                        capability, range, ..
+                    } => Some(DenseAnswer {
+                        column,
+                        capability,
+                        range,
+                    }),
+                    _ => None,
+                })
+                .collect(),
+        )
+    }
+
     /// Reads a line without quotes straight into `out` when the file has
     /// the common shape ([`DensePlan`]) and every cell of the line is
     /// plain: an id, numbers inside the scale, blanks. One pass over the

@@ -55,6 +55,7 @@ pub use cells::{Cell, CellParser};
 pub use choices::{read_choice_codes, ChoiceCodes};
 pub use columns::looks_like_ids;
 pub(crate) use fast::plain_decimal;
+pub use fast::DenseAnswer;
 pub use flags::STRAIGHT_LINING_MIN_ANSWERS;
 pub use options::{FlagOptions, ResponseOptions};
 pub(crate) use parse::Scratch;

@@ -19,16 +19,21 @@ Functions:
   engines (Spark's ``mapInArrow``, Dask); no CSV text anywhere.
 - :func:`read_responses` -- a responses file or survey-tool export into a
   DataFrame of capability values.
+- :func:`evaluate` -- compare strategies on respondents whose role is
+  known, as ``rolefit evaluate`` does.
 - :func:`strategies` -- the scoring strategies.
 - :class:`Matrix` -- a role matrix (built in, from CSV or from a frame).
 """
 
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence, Tuple, Union
+import json
+import os
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 from . import _frames
 from ._rolefit import InputError, Matrix, __version__
+from ._rolefit import evaluate_arrow as _evaluate_arrow
 from ._rolefit import read_responses_arrow as _read_responses_arrow
 from ._rolefit import score_arrow
 from ._rolefit import strategies as _strategies
@@ -36,6 +41,7 @@ from ._rolefit import strategies as _strategies
 __all__ = [
     "InputError",
     "Matrix",
+    "evaluate",
     "read_responses",
     "score",
     "score_arrow",
@@ -170,3 +176,126 @@ def strategies() -> Sequence[dict]:
     lists them: dicts with ``name``, ``formula``, ``description`` and
     ``default``."""
     return _strategies()
+
+
+def evaluate(
+    data: Any,
+    labels: Any,
+    matrix: Optional[Matrix] = None,
+    *,
+    strategies: Union[str, Sequence[str]] = "all",
+    k: int = 3,
+    folds: int = 5,
+    neighbours: int = 5,
+    seed: int = 1,
+    min_answered: float = 0.5,
+    center: Optional[str] = None,
+    survey: Optional[str] = None,
+    id_column: Optional[str] = None,
+    scale: Scale = None,
+    ignore_unknown_columns: bool = False,
+    threads: Optional[int] = None,
+    source: str = "data",
+) -> Dict[str, Any]:
+    """Compare strategies on respondents whose role is known, as
+    ``rolefit evaluate --format json`` does: top-1 and top-k accuracy, MRR,
+    NDCG@k, macro-F1, the bootstrap stability of the top role, a confusion
+    matrix per strategy and the agreement between strategies; learned
+    strategies (``model:centroid``, ``model:knn``, ``model:logistic``) are
+    cross-validated in ``folds`` folds.
+
+    Parameters
+    ----------
+    data:
+        The responses, as for :func:`score` (a pandas or Polars DataFrame,
+        a pyarrow Table or RecordBatch); each respondent's id once.
+    labels:
+        Each respondent's actual role: a labels CSV file's path (columns
+        ``respondent,role``, as ``--labels`` reads), a dict
+        ``{respondent: role}``, a pandas Series (index: respondent) or a
+        DataFrame whose first two columns are the respondent and the role.
+        Roles by name or id, matched loosely.
+    strategies:
+        ``"all"`` (every built-in and learned strategy), or names, as a
+        list or comma-separated: ``euclidean``, ``cosine+center``,
+        ``model:knn``, ... (as ``--strategies``).
+    k, folds, neighbours, seed, min_answered:
+        As ``--k-accuracy``, ``--folds``, ``--neighbours``, ``--seed`` and
+        ``--min-answered``: the same seed gives the same result.
+    center:
+        ``"person"`` adds each built-in strategy's centred variant (as
+        ``--center person``).
+    survey, id_column, scale, ignore_unknown_columns, threads, source:
+        As for :func:`score`.
+
+    Returns
+    -------
+    dict
+        The keys of ``rolefit evaluate --format json`` (``respondents``,
+        ``excluded``, ``needed``, ``k``, ``folds``, ``seed``,
+        ``resamples``, ``roles``, ``strategies``, ``agreement``), plus
+        ``unlabelled`` (respondents without a label, left out) and
+        ``unused_labels`` (labels naming no respondent).
+        ``pandas.DataFrame(result["strategies"])`` is the metrics table.
+
+    Raises
+    ------
+    InputError
+        Bad responses or labels, an unknown strategy, too few respondents
+        for the folds, with the command line's message.
+    """
+    labels_csv, labels_source = _labels_csv(labels)
+    if not isinstance(strategies, str):
+        strategies = ",".join(strategies)
+    text = _evaluate_arrow(
+        _frames.to_arrow(data),
+        labels_csv,
+        matrix,
+        strategies=strategies,
+        k=k,
+        folds=folds,
+        neighbours=neighbours,
+        seed=seed,
+        min_answered=min_answered,
+        center=center,
+        survey=survey,
+        id_column=id_column,
+        scale=scale,
+        ignore_unknown_columns=ignore_unknown_columns,
+        source=source,
+        labels_source=labels_source,
+        threads=threads,
+    )
+    return json.loads(text)
+
+
+def _labels_csv(labels: Any) -> Tuple[str, str]:
+    """``labels`` as the text of a labels CSV file, and its name for
+    messages."""
+    import csv
+    import io
+
+    if isinstance(labels, (str, os.PathLike)):
+        path = os.fspath(labels)
+        try:
+            with open(path, encoding="utf-8-sig", newline="") as f:
+                return f.read(), path
+        except OSError as e:
+            raise InputError(f"cannot read labels {path}: {e.strerror}") from None
+    if _frames.is_pandas(labels) and hasattr(labels, "columns"):
+        if len(labels.columns) < 2:
+            raise InputError("labels: expected a frame whose first two columns are the respondent and the role")
+        pairs = zip(labels.iloc[:, 0], labels.iloc[:, 1])
+    elif hasattr(labels, "items"):
+        pairs = labels.items()
+    else:
+        raise TypeError(
+            "labels: expected a file path, a dict {respondent: role}, a pandas Series or DataFrame, "
+            f"got {type(labels).__name__}"
+        )
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["respondent", "role"])
+    for respondent, role in pairs:
+        writer.writerow([respondent, role])
+    return out.getvalue(), "labels"

@@ -1,6 +1,8 @@
 """Type hints for the rolefit package (see the docstrings for what each does)."""
 
-from typing import Any, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
+
+import os
 
 import pandas
 import pyarrow
@@ -78,3 +80,22 @@ def read_responses(
     ignore_unknown_columns: bool = False,
 ) -> pandas.DataFrame: ...
 def strategies() -> Sequence[dict[str, Any]]: ...
+def evaluate(
+    data: Union[pandas.DataFrame, pyarrow.Table, pyarrow.RecordBatch, Any],
+    labels: Union[str, "os.PathLike[str]", Dict[str, str], pandas.Series, pandas.DataFrame],
+    matrix: Optional[Matrix] = None,
+    *,
+    strategies: Union[str, Sequence[str]] = "all",
+    k: int = 3,
+    folds: int = 5,
+    neighbours: int = 5,
+    seed: int = 1,
+    min_answered: float = 0.5,
+    center: Optional[str] = None,
+    survey: Optional[str] = None,
+    id_column: Optional[str] = None,
+    scale: Scale = None,
+    ignore_unknown_columns: bool = False,
+    threads: Optional[int] = None,
+    source: str = "data",
+) -> Dict[str, Any]: ...
