@@ -75,7 +75,8 @@ pub use merge::{merge_matrices, merge_matrices_within};
 pub use onet::{onet_credit, OnetDomain, CREDIT as ONET_CREDIT};
 pub use responses::{
     looks_like_ids, read_choice_codes, AmbiguousScale, Cell, CellParser, ChoiceCodes, ColumnPlan, ColumnRole,
-    DenseAnswer, FlagOptions, Numbering, ResponseOptions, ResponseReader, RowPosition, STRAIGHT_LINING_MIN_ANSWERS,
+    DenseAnswer, FlagOptions, Numbering, ResponseOptions, ResponseReader, RowPosition,
+    STRAIGHT_LINING_MIN_ANSWERS,
 };
 pub use role_labels::{read_role_labels, Labelled, RoleLabels};
 pub use survey::{read_survey, read_survey_with_scales};
