@@ -556,21 +556,32 @@ fn words(line: &str) -> Vec<String> {
 
 #[test]
 fn docs_person_commands_run() {
-    let doc = std::fs::read_to_string(crate::util::root().join("docs/person.md")).unwrap();
     let tmp = tempfile::tempdir().unwrap();
     std::fs::create_dir(tmp.path().join("datasets")).unwrap();
     std::fs::copy(crate::util::root().join(SAMPLE), tmp.path().join(SAMPLE)).unwrap();
-    let mut lines = Vec::new();
-    let mut in_sh = false;
-    for line in doc.lines() {
-        match line.trim() {
-            "```sh" => in_sh = true,
-            "```" => in_sh = false,
-            l if in_sh && l.starts_with("rolefit ") => lines.push(l.to_string()),
-            _ => {}
+    // Every `rolefit` line of docs/person.md's `sh` blocks, then the
+    // README's three coach commands (its other examples are run elsewhere).
+    let sh_lines = |file: &str, keep: &dyn Fn(&str) -> bool| {
+        let doc = std::fs::read_to_string(crate::util::root().join(file)).unwrap();
+        let mut lines = Vec::new();
+        let mut in_sh = false;
+        for line in doc.lines() {
+            match line.trim() {
+                "```sh" => in_sh = true,
+                "```" => in_sh = false,
+                l if in_sh && l.starts_with("rolefit ") && keep(l) => lines.push(l.to_string()),
+                _ => {}
+            }
         }
-    }
+        lines
+    };
+    let mut lines = sh_lines("docs/person.md", &|_| true);
     assert_eq!(lines.len(), 5, "{lines:?}");
+    let coach = sh_lines("README.md", &|l| {
+        l.starts_with("rolefit survey") || l.contains("rolefit-answers-")
+    });
+    assert_eq!(coach.len(), 3, "the README's coach commands: {coach:?}");
+    lines.extend(coach);
     for line in &lines {
         // The client's download, made as the page makes it.
         if line.starts_with("rolefit score") {
