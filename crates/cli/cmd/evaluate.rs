@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 use crate::args::{Center, Centring, Emit, Inputs, MinAnswered, PluginTimeout, Quiet};
 use crate::error::bad_input;
 use crate::io::Output;
-use crate::labels::labels_warning;
+use crate::labels::keep_labelled;
 use crate::load::{self, input_name};
 use crate::progress::Progress;
 use crate::registry::{Finished, Strategies};
@@ -88,19 +88,14 @@ pub fn run(args: &EvaluateArgs, settings: &Settings) -> Result<Finished> {
     let input = input_name(args.inputs.responses.input.as_deref());
     let labels = load::role_labels(&args.labels, &matrix, settings.encoding)?;
     // The labelled respondents are evaluated; the others are counted.
-    let labelled = labels.labelled(&batch, &input)?;
-    labels_warning(labelled.unused, &args.labels, &input);
-    if labelled.unlabelled > 0 && !settings.quiet {
-        eprintln!(
-            "note: {}: {} of the {} respondents have no label in {} and are left out; {} are evaluated",
-            input,
-            labelled.unlabelled,
-            batch.len(),
-            args.labels.display(),
-            labelled.roles.len()
-        );
-    }
-    let (batch, labels) = (labelled.batch, labelled.roles);
+    let (batch, labels) = keep_labelled(
+        &labels,
+        &args.labels,
+        &batch,
+        &input,
+        settings.quiet,
+        "are evaluated",
+    )?;
 
     let strategies = Strategies::open(args.plugin.duration())?;
     let registry = strategies.registry();

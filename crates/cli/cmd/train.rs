@@ -12,7 +12,7 @@ use rolefit_score::Strategy;
 use crate::args::{CellSafety, Inputs, MinAnswered, OutputFile, Quiet};
 use crate::error::bad_input;
 use crate::io::Output;
-use crate::labels::labels_warning;
+use crate::labels::keep_labelled;
 use crate::load::{self, input_name};
 use crate::settings::Settings;
 
@@ -64,19 +64,14 @@ pub fn run(args: &TrainArgs, settings: &Settings) -> Result<()> {
     let input = input_name(args.inputs.responses.input.as_deref());
     let labels = load::role_labels(&args.labels, matrix, settings.encoding)?;
     // The labelled respondents are trained on; the others are counted.
-    let labelled = labels.labelled(&batch, &input)?;
-    labels_warning(labelled.unused, &args.labels, &input);
-    if labelled.unlabelled > 0 && !settings.quiet {
-        eprintln!(
-            "note: {}: {} of the {} respondents have no label in {} and are left out; {} are used for training",
-            input,
-            labelled.unlabelled,
-            batch.len(),
-            args.labels.display(),
-            labelled.roles.len()
-        );
-    }
-    let (batch, labels) = (labelled.batch, labelled.roles);
+    let (batch, labels) = keep_labelled(
+        &labels,
+        &args.labels,
+        &batch,
+        &input,
+        settings.quiet,
+        "are used for training",
+    )?;
     let needed = load::answers_needed(batch.capabilities(), args.answered.keeping());
     let (batch, kept) = load::keep_answered(batch, needed, settings)?;
     let labels: Vec<usize> = kept.iter().map(|&i| labels[i]).collect();
