@@ -207,7 +207,7 @@ impl<'a> Worker<'a> {
             Some(Outcome::Ranked(r)) => r.len().max(1),
             _ => 1,
         };
-        rows.reserve(self.outcomes.len() * per_respondent);
+        rows.reserve(self.outcomes.len(), per_respondent);
         let mut unranked = 0;
         let mut texts = Vec::new();
         for (i, outcome) in self.outcomes.iter().enumerate() {

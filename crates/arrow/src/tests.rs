@@ -80,7 +80,7 @@ fn a_batch_scores_as_its_csv_file_on_any_number_of_threads() {
         };
         let scored = score_batch(&plan, &batch, &scorer, &options).unwrap();
         assert_eq!(scored.read, csv.len() as u64);
-        let out = scored.rows.into_batch(&matrix).unwrap();
+        let out = scored.rows.into_batch(&matrix, threads).unwrap();
         assert_eq!(out.schema(), long_schema(false));
         results.push(out);
     }

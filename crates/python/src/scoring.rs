@@ -172,7 +172,7 @@ impl Job<'_> {
                 self.source
             )));
         }
-        rows.into_batch(self.matrix).map_err(arrow_error)
+        rows.into_batch(self.matrix, self.threads).map_err(arrow_error)
     }
 }
 
