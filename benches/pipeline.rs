@@ -26,10 +26,11 @@
 //!   (`all` against `general`).
 //! - `fast_paths_render`: the renderer's, on the CSV rows of those 100,000
 //!   respondents' top 3 (`crates/cli/render/bytes.rs`, included as it is):
-//!   the rows built from padded pieces (`padded`) or copied plainly
-//!   (`plain`), and their scores written with six decimals two digits at a
-//!   time (`pairs`) or by `itoa` (`itoa`, the general path), with
-//!   `format!` for reference (`format`).
+//!   the rows as `score` builds them (`rows`), and their scores written
+//!   with six decimals two digits at a time (`pairs`) or by `itoa`
+//!   (`itoa`, the general path), with `format!` for reference (`format`).
+//!   (The padded pieces this group compared with plain copies were removed
+//!   on 2026-12-07: under 5% end to end.)
 //!
 //! `cargo bench --bench pipeline`. The comparison with other tools on the
 //! same files is `just bench-compare` (benches/compare.py).
@@ -302,15 +303,9 @@ fn fast_paths_render(c: &mut Criterion) {
     group.throughput(Throughput::Elements(top.len() as u64));
     // As `score`'s workers do: each chunk's rows into one buffer.
     const CHUNK_ROWS: usize = 2048;
-    for (name, padded) in [("padded", true), ("plain", false)] {
-        group.bench_function(format!("rows/100k/top3/{name}"), |b| {
-            let push = |p: &bytes::Piece, out: &mut Vec<u8>| {
-                if padded {
-                    p.push_to(out)
-                } else {
-                    p.push_plain(out)
-                }
-            };
+    {
+        group.bench_function("rows/100k/top3", |b| {
+            let push = |p: &bytes::Piece, out: &mut Vec<u8>| p.push_to(out);
             let mut out = Vec::with_capacity(CHUNK_ROWS * 3 * 48);
             b.iter(|| {
                 let mut written = 0;

@@ -1,57 +1,34 @@
-//! The bytes of CSV output, fast: fields, padded pieces and fixed-point
+//! The bytes of CSV output, fast: fields, pieces and fixed-point
 //! numbers.
 //!
 //! Self-contained (it uses nothing of the CLI), so that
 //! `benches/fast_paths.rs` includes this very file and measures each fast
 //! path against its simpler path.
 
-/// The size short pieces of output are padded to.
-pub const PIECE: usize = 32;
-
-/// Bytes of output appended over and over (a role's field, a rank), kept
-/// padded to [`PIECE`] bytes when short: appending one is then a copy of
-/// a fixed size and a truncation, a few moves, rather than a call to
-/// `memcpy` for a handful of bytes (three rows per respondent make that a
-/// measurable share of the time).
+/// Bytes of output appended over and over (a role's field, a rank).
+///
+/// These used to be kept padded to 32 bytes, so that appending one was a
+/// fixed-size copy and a truncation rather than a `memcpy` call for a few
+/// bytes. Measured alone that was 1.06x to 1.25x faster on target A's
+/// rows; but rendering rows is 13% of `score`'s instructions end to end
+/// (callgrind, 100,000 x 30 x 12, top 3, one thread: 90.3 M of 693.2 M),
+/// so it saved at most 13% x 0.25 = 3.3% of the run, under the 5% a fast path must
+/// save to stay (docs/performance.md, "Fast paths"). Removed on
+/// 2026-12-07 (fifth session); pieces are copied as they are.
 #[derive(Debug, Clone)]
 pub struct Piece {
     text: Vec<u8>,
-    padded: Option<[u8; PIECE]>,
 }
 
 impl Piece {
-    /// `text`, padded when it is short.
+    /// The piece `text`.
     pub fn new(text: Vec<u8>) -> Self {
-        let padded = (text.len() <= PIECE).then(|| {
-            let mut padded = [0; PIECE];
-            padded[..text.len()].copy_from_slice(&text);
-            padded
-        });
-        Piece { text, padded }
+        Piece { text }
     }
 
-    /// Appends the text to `out`: the padded copy and a truncation when
-    /// it is short.
-    // Measured alone (`cargo bench --bench pipeline -- fast_paths_render`,
-    // 2026-12-07, a loaded 2-core machine): target A's CSV rows 1.06x to
-    // 1.25x faster than with `push_plain`, within the noise at the low
-    // end; docs/performance.md, "Fast paths".
+    /// Appends the text to `out`.
     #[inline]
     pub fn push_to(&self, out: &mut Vec<u8>) {
-        match &self.padded {
-            Some(padded) => {
-                let at = out.len();
-                out.extend_from_slice(padded);
-                out.truncate(at + self.text.len());
-            }
-            None => self.push_plain(out),
-        }
-    }
-
-    /// Appends the text to `out` as it is: the simpler path, for long
-    /// pieces (and the benchmark).
-    #[inline]
-    pub fn push_plain(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.text);
     }
 }

@@ -611,7 +611,9 @@ impl Ctx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::bytes::PIECE;
+
+    /// Longer than any piece of the usual output.
+    const LONG: usize = 40;
 
     fn fixed(v: f64) -> String {
         let mut out = Vec::new();
@@ -620,13 +622,13 @@ mod tests {
     }
 
     #[test]
-    fn pieces_append_exactly_their_text_short_or_long() {
+    fn pieces_append_exactly_their_text_empty_short_or_long() {
         let mut out = b"x".to_vec();
         for text in [
             &b""[..],
             b",1,",
-            &[b'a'; PIECE],
-            &[b'b'; PIECE + 1],
+            &[b'a'; LONG],
+            &[b'b'; LONG + 1],
             "Program Manager (\u{e9}t\u{e9}),".as_bytes(),
         ] {
             let before = out.len();
@@ -635,7 +637,7 @@ mod tests {
         }
         assert_eq!(
             out.len(),
-            1 + 3 + PIECE + PIECE + 1 + "Program Manager (\u{e9}t\u{e9}),".len()
+            1 + 3 + LONG + LONG + 1 + "Program Manager (\u{e9}t\u{e9}),".len()
         );
     }
 
