@@ -50,6 +50,25 @@ fn a_one_row_file_reads_1_row() {
 }
 
 #[test]
+fn a_role_with_one_capability_has_1_capability() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = crate::util::write(
+        dir.path(),
+        "m.csv",
+        "role,capability,level,importance\nA,x,3,1\nA,y,2,0\nB,y,2,1\nB,x,1,1\n",
+    );
+    let run = rolefit(&["matrix", "check", &m]);
+    let out = run.ok();
+    assert!(
+        out.contains("  - A: 1 capability, importance-weighted mean level 3\n"),
+        "{out}"
+    );
+    assert!(out.contains("  - B: 2 capabilities,"), "{out}");
+    let run = rolefit(&["roles", "--matrix", &m]);
+    assert!(run.ok().contains(": 2 roles x 2 capabilities"), "{}", run.stdout);
+}
+
+#[test]
 fn the_built_in_matrix_is_labelled_built_in_once() {
     let run = rolefit(&["roles"]);
     run.ok();
