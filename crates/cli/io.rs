@@ -20,6 +20,7 @@ use tempfile::TempPath;
 use crate::args::Encoding;
 use crate::error::bad_input;
 use crate::registry::Finished;
+use crate::settings::Settings;
 
 /// `reader` (the input `what` called `name`), decoded to UTF-8 from
 /// `encoding`. Other inputs than role matrices (which may be workbooks,
@@ -63,13 +64,27 @@ pub struct Input {
 /// `encoding`. Refuses to wait on a terminal: with no file and nothing
 /// piped in, that would hang.
 pub fn open_input(path: Option<&Path>, what: &str, encoding: Encoding) -> Result<Input> {
-    open_input_sheet(path, what, encoding, None)
+    open_input_sheet(
+        path,
+        what,
+        encoding,
+        None,
+        "rolefit score datasets/sample-responses.csv",
+    )
 }
 
 /// [`open_input`] for responses, which may be an Excel workbook: `sheet`
-/// names the sheet read (`--sheet`; the first without it).
-pub fn open_responses(path: Option<&Path>, encoding: Encoding, sheet: Option<&str>) -> Result<Input> {
-    open_input_sheet(path, "responses", encoding, Some(sheet.unwrap_or_default()))
+/// names the sheet read (`--sheet`; the first without it). With no file
+/// and nothing piped in, the message shows the command's own example
+/// ([`Settings::example`]).
+pub fn open_responses(path: Option<&Path>, settings: &Settings, sheet: Option<&str>) -> Result<Input> {
+    open_input_sheet(
+        path,
+        "responses",
+        settings.encoding,
+        Some(sheet.unwrap_or_default()),
+        settings.example,
+    )
 }
 
 fn open_input_sheet(
@@ -77,6 +92,7 @@ fn open_input_sheet(
     what: &str,
     encoding: Encoding,
     sheet: Option<&str>,
+    example: &str,
 ) -> Result<Input> {
     match path {
         Some(p) if p != Path::new("-") => open_file_sheet(p, what, encoding, sheet),
@@ -84,7 +100,7 @@ fn open_input_sheet(
             let stdin = io::stdin();
             if stdin.is_terminal() {
                 return Err(bad_input(format!(
-                    "no {what} given: name a file, or pipe one in (for example `rolefit score datasets/sample-responses.csv`)"
+                    "no {what} given: name a file, or pipe one in (for example `{example}`)"
                 )));
             }
             let name = "<stdin>";
@@ -103,8 +119,15 @@ pub fn open_file(path: &Path, what: &str, encoding: Encoding) -> Result<Input> {
 }
 
 fn open_file_sheet(path: &Path, what: &str, encoding: Encoding, sheet: Option<&str>) -> Result<Input> {
-    let file =
-        File::open(path).map_err(|e| bad_input(format!("cannot read {what} {}: {e}", path.display())))?;
+    let file = File::open(path).map_err(|e| {
+        let hint = match e.kind() {
+            io::ErrorKind::NotFound => near_name(path).map_or(String::new(), |near| {
+                format!("; did you mean {}?", near.display())
+            }),
+            _ => String::new(),
+        };
+        bad_input(format!("cannot read {what} {}: {e}{hint}", path.display()))
+    })?;
     let metadata = file.metadata().ok();
     if metadata.as_ref().is_some_and(|m| m.is_dir()) {
         return Err(bad_input(format!(
@@ -126,6 +149,30 @@ fn open_file_sheet(path: &Path, what: &str, encoding: Encoding, sheet: Option<&s
         name,
         len: metadata.filter(|m| m.is_file()).map(|m| m.len()),
     })
+}
+
+/// A file in the folder of `path` (which does not exist) whose name is
+/// the same but for case and punctuation, or else close to it
+/// (`responses.csv` for `response.csv`) by the rule of every
+/// did-you-mean ([`rolefit_import::suggest::closest`]), as `path` would
+/// name it.
+fn near_name(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let entries = std::fs::read_dir(folder.unwrap_or(Path::new("."))).ok()?;
+    let names: Vec<String> = entries
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|other| !other.starts_with('.'))
+        .collect();
+    // A name that differs only in case or punctuation first (the rule
+    // leaves those out, as the same name).
+    let key = rolefit_model::match_key(name);
+    let near = names
+        .iter()
+        .find(|other| rolefit_model::match_key(other) == key)
+        .map(String::as_str)
+        .or_else(|| rolefit_import::suggest::closest(name, names.iter().map(String::as_str)))?;
+    Some(folder.map_or_else(|| PathBuf::from(near), |f| f.join(near)))
 }
 
 /// The run's temporary output files, being written or finished and

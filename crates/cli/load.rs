@@ -16,6 +16,7 @@ use rolefit_model::{ProfileBatch, ResponseScale, RoleMatrix, Scale, Survey};
 use crate::args::{Encoding, MatrixSource, ResponsesSource, ScaleArg, Scoring};
 use crate::error::bad_input;
 use crate::io::{open_file, open_responses};
+use crate::render::counted;
 use crate::row_policy::{RowCounts, RowPolicy};
 use crate::settings::Settings;
 
@@ -255,8 +256,8 @@ fn choice_codes(source: &ResponsesSource, text: &Path, settings: &Settings) -> R
         ));
     };
     let sheet = source.sheet.as_deref();
-    let numeric = open_responses(Some(path), settings.encoding, sheet)?;
-    let labels = open_responses(Some(text), settings.encoding, None)?;
+    let numeric = open_responses(Some(path), settings, sheet)?;
+    let labels = open_responses(Some(text), settings, None)?;
     let options = ResponseOptions {
         id_column: source.id_column.clone(),
         source: source.source.source(),
@@ -456,11 +457,7 @@ fn read_responses(
     let policy = RowPolicy::new(source, settings)?;
     let options = response_options(source, settings)?;
     let survey = survey_for(source.survey.path(), &options, settings)?;
-    let input = open_responses(
-        source.input.as_deref(),
-        settings.encoding,
-        source.sheet.as_deref(),
-    )?;
+    let input = open_responses(source.input.as_deref(), settings, source.sheet.as_deref())?;
     let mut reader = ResponseReader::new(input.reader, &input.name, matrix, Some(&survey), &options)?;
     let plan = reader.plan().clone();
     for note in plan_notes(&input.name, &plan) {
@@ -519,9 +516,9 @@ fn read_responses(
     }
     if rows.rejected > 0 {
         eprintln!(
-            "note: {}: {} rows read, {} kept, {} rejected",
+            "note: {}: {} read, {} kept, {} rejected",
             input.name,
-            rows.read,
+            counted(rows.read, "row"),
             rows.read - rows.rejected,
             rows.rejected
         );
@@ -625,10 +622,4 @@ fn survey_file(path: Option<&Path>, labels: Option<&[NamedScale]>, settings: &Se
         None => read_survey(input.reader, &input.name, scale)?,
         Some(labels) => read_survey_with_scales(input.reader, &input.name, scale, labels)?,
     })
-}
-
-/// `n` and `noun`, plural unless `n` is 1: `1 answer column`, `3 answer
-/// columns`.
-fn counted(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }

@@ -162,16 +162,23 @@ impl RowCounts {
     /// # Errors
     /// Exit 2 in those two cases.
     pub fn check_some_kept(&self, name: &str) -> Result<()> {
+        let every_row = |n: u64| {
+            if n == 1 {
+                "the one row".to_string()
+            } else {
+                format!("every one of the {n} rows")
+            }
+        };
         if self.read > 0 && self.excluded > 0 && self.rejected + self.excluded == self.read {
             return Err(bad_input(format!(
-                "every one of the {} rows of {name} was rejected or flagged and left out (--exclude-flagged)",
-                self.read
+                "{} of {name} was rejected or flagged and left out (--exclude-flagged)",
+                every_row(self.read)
             )));
         }
         if self.read > 0 && self.rejected == self.read {
             return Err(bad_input(format!(
-                "every one of the {} rows of {name} was rejected, so nothing was written; the first: {}",
-                self.read,
+                "{} of {name} was rejected, so nothing was written; the first: {}",
+                every_row(self.read),
                 self.first_reject.as_deref().unwrap_or("?")
             )));
         }

@@ -26,6 +26,10 @@ pub struct Settings {
     /// without `--answers`), whose prompts hide the cursor: an interrupt
     /// shows it again.
     pub interactive: bool,
+    /// The command's own example of reading the sample responses, for a
+    /// message that asks for them (`rolefit cluster
+    /// datasets/sample-responses.csv`).
+    pub example: &'static str,
 }
 
 impl Settings {
@@ -39,7 +43,25 @@ impl Settings {
             sanitize: cells.map_or(default.sanitize, |c| !c.no_sanitize),
             quiet: quiet.is_some_and(|q| q.quiet),
             interactive: matches!(&cli.command, Command::Assess(a) if a.answers.is_none()),
+            example: example(&cli.command),
         }
+    }
+}
+
+/// How `command` reads the sample responses, shown when it is run with
+/// none; `rolefit score`'s for the commands that read no responses.
+fn example(command: &Command) -> &'static str {
+    match command {
+        Command::Cluster(_) => "rolefit cluster datasets/sample-responses.csv",
+        Command::Report(_) => "rolefit report datasets/sample-responses.csv -o report.html",
+        Command::Explain(_) => "rolefit explain datasets/sample-responses.csv --target \"Product Manager\"",
+        Command::Evaluate(_) => {
+            "rolefit evaluate datasets/sample-responses.csv --labels datasets/sample-responses.labels.csv"
+        }
+        Command::Train(_) => {
+            "rolefit train datasets/sample-responses.csv --labels datasets/sample-responses.labels.csv -o model.json"
+        }
+        _ => "rolefit score datasets/sample-responses.csv",
     }
 }
 
@@ -76,6 +98,7 @@ impl Default for Settings {
             sanitize: true,
             quiet: false,
             interactive: false,
+            example: "rolefit score datasets/sample-responses.csv",
         }
     }
 }

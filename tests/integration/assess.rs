@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::util::{parse_csv, rolefit, write};
+use crate::util::{have_script, parse_csv, rolefit, write};
 
 #[test]
 fn without_a_terminal_it_refuses_and_points_to_answers() {
@@ -133,19 +133,6 @@ impl Screen {
     fn clear(&self) {
         self.text.lock().unwrap().clear();
     }
-}
-
-/// Whether util-linux `script` can give a pseudo-terminal here.
-fn have_script() -> bool {
-    let ok = cfg!(target_os = "linux")
-        && Command::new("script")
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success());
-    if !ok {
-        eprintln!("skipped: needs util-linux `script` for a pseudo-terminal");
-    }
-    ok
 }
 
 /// `rolefit assess` in a pseudo-terminal: the child, what it shows, the

@@ -174,7 +174,7 @@ fn a_run_in_which_every_row_is_rejected_leaves_every_output_as_it_was() {
     let run = rolefit(&["score", &r, "--on-error", "skip", "-o", &out]);
     let err = run.bad_input();
     assert!(
-        err.contains("every one of the 1 rows of") && err.contains("so nothing was written; the first: "),
+        err.contains("the one row of") && err.contains("so nothing was written; the first: "),
         "{err}"
     );
     assert!(err.contains("\"9\" is outside the response scale"), "{err}");

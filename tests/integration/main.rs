@@ -13,6 +13,7 @@ mod exports;
 mod files;
 mod formats;
 mod limits;
+mod newcomer;
 mod options;
 mod pages;
 mod parquet;

@@ -39,10 +39,12 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A command for the binary, run from the repository root.
+/// A command for the binary, run from the repository root, with no
+/// `COLUMNS` from the test runner's shell (tables keep their natural
+/// width; a test that fits one to a width sets it).
 pub fn command(args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_rolefit"));
-    cmd.args(args).current_dir(root());
+    cmd.args(args).current_dir(root()).env_remove("COLUMNS");
     cmd
 }
 
@@ -121,4 +123,17 @@ pub fn parse_csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
         .map(|rec| rec.unwrap().iter().map(String::from).collect())
         .collect();
     (header, rows)
+}
+
+/// Whether util-linux `script` can give a pseudo-terminal here.
+pub fn have_script() -> bool {
+    let ok = cfg!(target_os = "linux")
+        && std::process::Command::new("script")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("skipped: needs util-linux `script` for a pseudo-terminal");
+    }
+    ok
 }

@@ -71,9 +71,17 @@ pub fn run(args: &AssessArgs, settings: &Settings) -> Result<Finished> {
     loaded.print_notes(settings);
     let matrix = loaded.matrix;
     let survey = load::survey(args.survey.path(), settings)?;
-    let capabilities = survey
-        .capability_indices(&matrix)
-        .map_err(|e| bad_input(format!("the survey does not fit the role matrix: {e}")))?;
+    let capabilities = survey.capability_indices(&matrix).map_err(|e| {
+        // Your own matrix with the built-in survey: say why, and the fix.
+        let builtin = if args.survey.path().is_none() {
+            " (the built-in survey measures the built-in matrix's capabilities: give a survey of \
+             statements about your matrix's capabilities with --survey FILE, columns \
+             id,text,capability; see docs/formats.md)"
+        } else {
+            ""
+        };
+        bad_input(format!("the survey does not fit the role matrix: {e}{builtin}"))
+    })?;
     let (scale, scale_name) = answer_scale(args, &survey, settings)?;
     let strategies = Strategies::open(args.choice.plugin.duration())?;
     let strategy = strategies.find(&args.choice.strategy)?;

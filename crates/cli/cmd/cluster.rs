@@ -27,7 +27,7 @@ use crate::error::bad_input;
 use crate::io::Output;
 use crate::plot::{self, scatter};
 use crate::registry::{Finished, Strategies};
-use crate::render::{number, table};
+use crate::render::{counted, number, table};
 use crate::settings::Settings;
 
 /// `rolefit cluster`
@@ -143,11 +143,11 @@ pub fn run(args: &ClusterArgs, settings: &Settings) -> Result<Finished> {
         None => "silhouette undefined (one cluster)".into(),
     };
     eprintln!(
-        "rolefit: {}: {} respondents, {} capabilities, {} answers imputed; {} k = {}: inertia {}, {s}; read {:.2} s, fit {:.2} s, total {:.2} s",
+        "rolefit: {}: {}, {}, {} imputed; {} k = {}: inertia {}, {s}; read {:.2} s, fit {:.2} s, total {:.2} s",
         cohort.source,
-        cohort.data.len(),
-        matrix.capabilities().len(),
-        cohort.data.imputed(),
+        counted(cohort.data.len(), "respondent"),
+        counted(matrix.capabilities().len(), "capability"),
+        counted(cohort.data.imputed(), "answer"),
         c.method(),
         c.k(),
         number(c.inertia(), 3),
@@ -261,10 +261,11 @@ fn summary_table(
     let matrix = &cohort.loaded.matrix;
     let n = cohort.data.len();
     let mut out = format!(
-        "{}: {n} respondents, {} capabilities, {} missing answers imputed with the capability's mean\n",
+        "{}: {}, {}, {} imputed with the capability's mean\n",
         headline(result, seed),
-        matrix.capabilities().len(),
-        cohort.data.imputed(),
+        counted(n, "respondent"),
+        counted(matrix.capabilities().len(), "capability"),
+        counted(cohort.data.imputed(), "missing answer"),
     );
     match &result.silhouette {
         Some(s) => out.push_str(&format!(

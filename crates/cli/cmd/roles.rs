@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::args::{Emit, ListFormat, MatrixInput, Quiet};
 use crate::io::Output;
 use crate::load;
-use crate::render::{number, safe, table};
+use crate::render::{counted, number, safe, table};
 use crate::settings::Settings;
 
 /// `rolefit roles`
@@ -94,15 +94,24 @@ fn write_long_csv(matrix: &RoleMatrix, out: &mut Output, sanitize: bool) -> Resu
     Ok(())
 }
 
+/// A matrix's name and, in parentheses, where it came from, unless the
+/// name already says so (the built-in matrix is "Roles guide (built-in)").
+fn labelled(name: &str, source: &str) -> String {
+    if name.ends_with(&format!("({source})")) {
+        name.to_string()
+    } else {
+        format!("{name} ({source})")
+    }
+}
+
 fn roles_table(matrix: &RoleMatrix) -> String {
     let roles = matrix.roles();
     let caps = matrix.capabilities();
     let mut s = format!(
-        "{} ({}): {} roles x {} capabilities, levels on {}; cells are level (importance)\n",
-        matrix.name(),
-        matrix.source(),
-        roles.len(),
-        caps.len(),
+        "{}: {} x {}, levels on {}; cells are level (importance)\n",
+        labelled(matrix.name(), matrix.source()),
+        counted(roles.len(), "role"),
+        counted(caps.len(), "capability"),
         matrix.scale()
     );
     if roles.len() <= GRID_MAX_ROLES {

@@ -23,6 +23,19 @@ pub fn choices(scale: &rolefit_model::ResponseScale) -> Vec<(String, f64)> {
     (lo..=hi).map(|v| (v.to_string(), v as f64)).collect()
 }
 
+/// `n` and `noun`, plural unless `n` is 1: `1 row`, `3 rows`,
+/// `1 capability`, `20 capabilities` (a noun ending in a consonant and `y`
+/// takes `ies`).
+pub fn counted<N: std::fmt::Display + PartialEq + From<u8>>(n: N, noun: &str) -> String {
+    if n == N::from(1) {
+        return format!("1 {noun}");
+    }
+    match noun.strip_suffix('y') {
+        Some(stem) if !stem.ends_with(['a', 'e', 'o', 'u']) => format!("{n} {stem}ies"),
+        _ => format!("{n} {noun}s"),
+    }
+}
+
 /// A text cell from user data (a respondent id, a role or capability name)
 /// as it should go into a CSV file: prefixed with `'` when it starts with
 /// `=`, `+`, `-`, `@`, a tab or a carriage return, which spreadsheets would
@@ -114,7 +127,8 @@ impl std::fmt::Display for Table {
     }
 }
 
-/// A table in the house style: light borders, wrapped to the terminal.
+/// A table in the house style: light borders, wrapped to
+/// [`terminal_width`] when there is one.
 pub fn table<I, S>(header: I) -> Table
 where
     I: IntoIterator<Item = S>,
@@ -124,7 +138,30 @@ where
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(header);
+    if let Some(width) = terminal_width() {
+        t.set_width(u16::try_from(width).unwrap_or(u16::MAX));
+    }
     Table(t)
+}
+
+/// The width tables are fitted to: `COLUMNS` when it holds a positive
+/// number (as clap reads it for `--help`; the tests fix it this way), else
+/// the terminal's when standard output is one, else none: a table piped
+/// or written to a file keeps its natural width.
+pub fn terminal_width() -> Option<usize> {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&w| w > 0);
+    columns.or_else(|| {
+        use std::io::IsTerminal;
+        std::io::stdout()
+            .is_terminal()
+            .then(crossterm::terminal::size)
+            .and_then(Result::ok)
+            .map(|(w, _)| usize::from(w))
+            .filter(|&w| w > 0)
+    })
 }
 
 pub use rolefit_score::text::{fixed, number};
@@ -305,5 +342,16 @@ mod tests {
         assert_eq!(bar(f64::NAN, 3), "");
         assert_eq!(bar(0.5, 1), "▌");
         assert_eq!(bar(1.0 / 8.0, 1), "▏");
+    }
+
+    #[test]
+    fn counts_are_plural_unless_one() {
+        assert_eq!(counted(1u64, "row"), "1 row");
+        assert_eq!(counted(0u64, "row"), "0 rows");
+        assert_eq!(counted(36usize, "respondent"), "36 respondents");
+        assert_eq!(counted(1usize, "capability"), "1 capability");
+        assert_eq!(counted(20usize, "capability"), "20 capabilities");
+        assert_eq!(counted(2usize, "survey"), "2 surveys");
+        assert_eq!(counted(3usize, "missing answer"), "3 missing answers");
     }
 }

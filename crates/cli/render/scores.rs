@@ -88,6 +88,13 @@ struct Ctx<'m> {
     /// Whether text cells are guarded against spreadsheet formulas
     /// (not `--no-sanitize`).
     sanitize: bool,
+    /// The width the compact table is wrapped to (standard output on a
+    /// terminal, or `COLUMNS`); `None` for a file, written at its natural
+    /// width.
+    width: Option<usize>,
+    /// Whether the compact table leaves out its last role columns to fit
+    /// `width` (`score` without `--top`).
+    fit_roles: bool,
 }
 
 impl<'m> Renderer<'m> {
@@ -126,6 +133,8 @@ impl<'m> Renderer<'m> {
                 flags: false,
                 shown: AnswerScale::new(matrix.scale(), matrix.scale()),
                 sanitize,
+                width: None,
+                fit_roles: false,
             },
             role_fields,
             rank_fields,
@@ -151,6 +160,36 @@ impl<'m> Renderer<'m> {
     pub fn with_flags(mut self, on: bool) -> Self {
         self.ctx.flags = on;
         self
+    }
+
+    /// Wraps the compact table to `width` columns (`None`: no limit) and,
+    /// with `fit_roles`, shows only as many of each respondent's ranked
+    /// roles as fit, at least one; [`Renderer::left_out_note`] says how
+    /// many were left out. CSV, JSON and the explained blocks keep every
+    /// role.
+    pub fn with_width(mut self, width: Option<usize>, fit_roles: bool) -> Self {
+        self.ctx.width = width;
+        self.ctx.fit_roles = fit_roles;
+        self
+    }
+
+    /// The note for a compact table that left role columns out to fit
+    /// its width: how many, and the options that show them.
+    pub fn left_out_note(&self, rows: &[TableRow]) -> Option<String> {
+        if self.format != ScoreFormat::Table || self.ctx.explain {
+            return None;
+        }
+        let (shown, ranked) = self.ctx.role_columns(rows);
+        let width = self.ctx.width?;
+        let left_out = ranked - shown;
+        (left_out > 0).then(|| {
+            format!(
+                "the table shows {shown} of the {ranked} ranked roles to fit {width} columns: {left_out} {} left out; \
+                 --top {ranked} shows {} (wrapped), --format csv or json keeps every column",
+                if left_out == 1 { "role is" } else { "roles are" },
+                if left_out == 1 { "it" } else { "them" },
+            )
+        })
     }
 
     /// Whether rows carry explanations.
@@ -495,7 +534,9 @@ impl Ctx<'_> {
         })
     }
 
-    fn compact_table(&self, rows: &[TableRow]) -> String {
+    /// The compact table's header and rows, every ranked role included:
+    /// the fixed columns first, then one column per rank.
+    fn compact_cells(&self, rows: &[TableRow]) -> (Vec<String>, Vec<Vec<String>>) {
         let k = rows
             .iter()
             .map(|row| match row {
@@ -512,7 +553,7 @@ impl Ctx<'_> {
             header.push("Confidence".to_string());
         }
         header.extend((1..=k).map(|i| format!("#{i} ({})", self.strategy.name())));
-        let mut t = table(header);
+        let mut body = Vec::with_capacity(rows.len());
         for row in rows {
             let TableRow::Compact(respondent, answered, outcome, confidence, flags) = row else {
                 continue;
@@ -540,6 +581,59 @@ impl Ctx<'_> {
                     cells.push(format!("not ranked: fewer than {needed} answered"));
                 }
             }
+            body.push(cells);
+        }
+        (header, body)
+    }
+
+    /// How many role columns the compact table shows, and how many ranks
+    /// there are: all of them, or without a fit width as many as fit
+    /// (at least one), each column as wide as its widest cell plus the
+    /// padding and border a row takes (three characters).
+    fn role_columns(&self, rows: &[TableRow]) -> (usize, usize) {
+        let (header, body) = self.compact_cells(rows);
+        let fixed = 2 + usize::from(self.flags) + usize::from(self.confidence);
+        let ranked = header.len() - fixed;
+        let Some(width) = self.width.filter(|_| self.fit_roles) else {
+            return (ranked, ranked);
+        };
+        let column = |i: usize| {
+            let widest = body
+                .iter()
+                .filter_map(|cells| cells.get(i))
+                .chain(std::iter::once(&header[i]))
+                .map(|cell| cell.chars().count())
+                .max()
+                .unwrap_or(0);
+            widest + 3
+        };
+        let mut used = 1 + (0..fixed).map(column).sum::<usize>();
+        let mut shown = 0;
+        while shown < ranked {
+            used += column(fixed + shown);
+            if used > width && shown > 0 {
+                break;
+            }
+            shown += 1;
+        }
+        (shown, ranked)
+    }
+
+    fn compact_table(&self, rows: &[TableRow]) -> String {
+        let (shown, ranked) = self.role_columns(rows);
+        let (mut header, body) = self.compact_cells(rows);
+        header.truncate(header.len() - (ranked - shown));
+        let mut t = table(header.clone());
+        match self.width {
+            Some(width) => {
+                t.set_width(u16::try_from(width).unwrap_or(u16::MAX));
+            }
+            None => {
+                t.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
+            }
+        }
+        for mut cells in body {
+            cells.truncate(header.len());
             t.add_row(cells);
         }
         t.to_string()

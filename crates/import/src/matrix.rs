@@ -555,15 +555,37 @@ fn detect<T: Rows>(table: &T) -> Result<Detected, ImportError> {
     if table.header().first().is_some_and(|h| match_key(h) == "role") {
         return Ok(Detected::Wide);
     }
+    let responses = if looks_like_responses(table.header()) {
+        ": it looks like a responses file (a respondent column, then answers), which is scored as INPUT \
+         (`rolefit score FILE`), not given as the role matrix (--matrix)"
+    } else {
+        ""
+    };
     Err(ImportError::header(
         table.source(),
         format!(
-            "the header {} fits neither role matrix layout",
+            "the header {} fits neither role matrix layout{responses}",
             crate::error::shown(&table.header().join(","))
         ),
         LAYOUTS,
     )
     .at_line(table.header_line()))
+}
+
+/// Whether a header that is no role matrix's is a responses file's: its
+/// first column is named like respondent ids (`respondent`,
+/// `respondent_id`, `id`), or most of its other columns like survey items
+/// (`Q01`).
+fn looks_like_responses(header: &[String]) -> bool {
+    let Some((first, rest)) = header.split_first() else {
+        return false;
+    };
+    let item = |h: &String| {
+        let key = match_key(h);
+        key.len() > 1 && key.starts_with('q') && key[1..].bytes().all(|b| b.is_ascii_digit())
+    };
+    matches!(match_key(first).as_str(), "respondent" | "respondentid" | "id")
+        || (!rest.is_empty() && 2 * rest.iter().filter(|h| item(h)).count() > rest.len())
 }
 
 /// What a layout reader produces: capabilities, roles and the line each
@@ -958,6 +980,17 @@ fn read_long<T: Rows>(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_responses_header_is_recognised_as_one() {
+        let h = |text: &str| text.split(',').map(str::to_string).collect::<Vec<_>>();
+        assert!(looks_like_responses(&h("respondent,Q01,Q02")));
+        assert!(looks_like_responses(&h("Respondent ID,Planning")));
+        assert!(looks_like_responses(&h("person,Q01,Q02,notes")));
+        assert!(!looks_like_responses(&h("name,Planning,Budget")));
+        assert!(!looks_like_responses(&h("person,Q01,notes,more")));
+        assert!(!looks_like_responses(&h("")));
+    }
     use super::*;
     use proptest::prelude::*;
 

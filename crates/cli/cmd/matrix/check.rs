@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use crate::args::{Emit, ListFormat, MatrixFiles};
 use crate::io::Output;
 use crate::load::{self, Loaded};
-use crate::render::number;
+use crate::render::{counted, number};
 use crate::settings::Settings;
 
 /// `rolefit matrix check`
@@ -157,8 +157,9 @@ pub fn summary(matrix: &RoleMatrix) -> String {
     for role in roles.iter().take(20) {
         let (used, mean) = weighted_level(role);
         s.push_str(&format!(
-            "  - {}: {used} capabilities, importance-weighted mean level {}\n",
+            "  - {}: {}, importance-weighted mean level {}\n",
             role.name,
+            counted(used, "capability"),
             number(mean, 2)
         ));
     }

@@ -17,7 +17,7 @@ use crate::io::Output;
 use crate::load;
 use crate::plot;
 use crate::registry::{Finished, Strategies};
-use crate::render::table;
+use crate::render::{counted, table};
 use crate::role_overlap::{
     check_size, near_duplicate_text, overlap_heatmap, separating_list, separating_text,
 };
@@ -131,8 +131,9 @@ fn overlap_table(matrix: &RoleMatrix, o: &Overlap, strategy: &dyn Strategy) -> S
     let k = roles.len();
     let s = o.similarity();
     let mut out = format!(
-        "Role overlap of {} ({k} roles) under {}: each role's levels scored as a profile against every other role, averaged both ways\n",
+        "Role overlap of {} ({}) under {}: each role's levels scored as a profile against every other role, averaged both ways\n",
         matrix.source(),
+        counted(k, "role"),
         strategy.name()
     );
     if k <= TABLE_MATRIX_MAX {

@@ -170,7 +170,7 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
         )?),
         None => None,
     };
-    let (out, rejects, totals) = collected.close()?;
+    let (out, rejects, totals, left_out) = collected.close()?;
     let needed = scorer.needed();
     // A strategy plugin that fails at the end fails the run, output unwritten.
     let finished = strategies.finish()?;
@@ -180,6 +180,9 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
     }
     if let (Some(path), Some(svg)) = (&args.plot, &plot_svg) {
         crate::plot::write(path, svg)?;
+    }
+    if let Some(note) = left_out.filter(|_| !settings.quiet) {
+        eprintln!("note: {note}");
     }
     if !settings.quiet {
         eprintln!(
@@ -207,7 +210,15 @@ fn renderer<'m>(
     let format = args.output_format()?;
     // Parquet cells are data, not spreadsheet formulas: never guarded.
     let sanitize = settings.sanitize && format != ScoreFormat::Parquet;
+    // A table on the terminal (or COLUMNS) is wrapped to its width and,
+    // without --top, shows the roles that fit; one written to a file keeps
+    // its natural width and every role.
+    let width = match args.emit.output() {
+        None => crate::render::terminal_width(),
+        Some(_) => None,
+    };
     Ok(Renderer::new(format, matrix, strategy, args.explain, sanitize)
+        .with_width(width, args.top.is_none())
         .with_confidence(args.confidence)
         .with_flags(plan.flags_on())
         .with_answer_scale(plan.response_scale().scale()))
@@ -226,7 +237,7 @@ fn open_chunks(
     let survey = load::survey_for(args.inputs.responses.survey.path(), &options, settings)?;
     let mut input = open_responses(
         args.inputs.responses.input.as_deref(),
-        settings.encoding,
+        settings,
         args.inputs.responses.sheet.as_deref(),
     )?;
     if args.plot.is_some() {
@@ -311,14 +322,16 @@ impl<'a> Collector<'a> {
     }
 
     /// Once every chunk is in: the header (if no chunk wrote it) and the
-    /// footer written; the output, rejects file and counts, to finish.
-    fn close(mut self) -> Result<(Sink, Option<Output>, Totals)> {
+    /// footer written; the output, rejects file and counts, to finish, and
+    /// the note of a table that left roles out to fit the terminal.
+    fn close(mut self) -> Result<(Sink, Option<Output>, Totals, Option<String>)> {
         if !self.header_written {
             self.out.write_all(&self.header)?;
         }
         let footer = self.renderer.footer(&self.table_rows, self.first_output);
         self.out.write_all(&footer)?;
-        Ok((self.out, self.rejects, self.totals))
+        let note = self.renderer.left_out_note(&self.table_rows);
+        Ok((self.out, self.rejects, self.totals, note))
     }
 
     /// Writes out the chunk `done` (`bytes_read` of the input so far) and
@@ -676,8 +689,11 @@ impl Totals {
             String::new()
         };
         let mut s = format!(
-            "rolefit: {source}: {} rows read, {} scored, {} rejected{excluded} in {:.2} s",
-            self.rows.read, self.scored, self.rows.rejected, seconds
+            "rolefit: {source}: {} read, {} scored, {} rejected{excluded} in {:.2} s",
+            crate::render::counted(self.rows.read, "row"),
+            self.scored,
+            self.rows.rejected,
+            seconds
         );
         if seconds > 0.0 && self.rows.read >= 100_000 {
             s.push_str(&format!(" ({:.0} rows/s)", self.rows.read as f64 / seconds));

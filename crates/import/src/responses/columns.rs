@@ -178,6 +178,20 @@ pub(super) fn check_mapped(
     source: &str,
 ) -> Result<(), ImportError> {
     if !mapped.unknown.is_empty() && !ignore_unknown {
+        // A role matrix given as the responses (its first column `role`
+        // matches nothing): say which argument the file belongs to.
+        if head.layout == Source::Plain
+            && mapped.unknown.first() == Some(&0)
+            && match_key(&head.columns[0].name) == "role"
+        {
+            return Err(ImportError::header(
+                source,
+                "this looks like a role matrix (its first column is `role`), not responses: a role matrix \
+                 is given with --matrix FILE",
+                "responses as INPUT: a respondent id column, then one column per survey item or capability \
+                 (for example `respondent,Q01,Q02`)",
+            ));
+        }
         return Err(unknown_columns(head, &mapped.unknown, matrix, survey, source));
     }
     if mapped.measures.is_empty() {
