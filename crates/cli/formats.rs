@@ -227,7 +227,7 @@ pub fn check(command: &Command) -> Result<()> {
         Command::Synth(SynthCommand::Responses(a)) => {
             fixed("-o", a.to.output.as_deref(), "CSV", CSV)?;
             fixed("--labels", a.labels.as_deref(), "CSV", CSV)?;
-            fixed("--groups", a.groups.as_deref(), "CSV", CSV)
+            fixed("--groups", a.planted.groups.as_deref(), "CSV", CSV)
         }
         Command::Assess(a) => fixed("--save", a.save.as_deref(), "CSV", CSV),
         _ => Ok(()),

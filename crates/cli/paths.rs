@@ -114,7 +114,7 @@ impl<'a> RunFiles<'a> {
                 files.matrix(&a.matrix.matrix);
                 files.output("-o", a.to.output.as_ref());
                 files.output("--labels", a.labels.as_ref());
-                files.output("--groups", a.groups.as_ref());
+                files.output("--groups", a.planted.groups.as_ref());
             }
             Command::Evaluate(a) => {
                 files.inputs(&a.inputs);

@@ -102,6 +102,20 @@ pub struct SynthResponsesArgs {
     /// Also write each respondent's generating role to FILE as `respondent,role`.
     #[arg(long, value_name = "FILE")]
     pub labels: Option<PathBuf>,
+    #[command(flatten)]
+    pub planted: Box<PlantedGroups>,
+    #[command(flatten)]
+    pub to: OutputFile,
+    #[command(flatten)]
+    pub cells: CellSafety,
+    #[command(flatten)]
+    pub quiet: Quiet,
+}
+
+/// The planted group difference of `synth responses`: `--groups`,
+/// `--group-shares`, `--shift`, `--shift-group`.
+#[derive(Debug, Args)]
+pub struct PlantedGroups {
     /// Also write each respondent's group to FILE as `respondent,group` (a
     /// demographics file for `audit --groups`).
     #[arg(long, value_name = "FILE")]
@@ -123,12 +137,6 @@ pub struct SynthResponsesArgs {
     /// --group-shares].
     #[arg(long, value_name = "NAME", requires = "shift")]
     pub shift_group: Option<String>,
-    #[command(flatten)]
-    pub to: OutputFile,
-    #[command(flatten)]
-    pub cells: CellSafety,
-    #[command(flatten)]
-    pub quiet: Quiet,
 }
 
 /// Runs `rolefit synth matrix`.
@@ -168,8 +176,9 @@ pub fn matrix(args: &SynthMatrixArgs, settings: &Settings) -> Result<()> {
     out.finish().with_context(context)
 }
 
-/// Runs `rolefit synth responses`.
-pub fn responses(args: &SynthResponsesArgs, settings: &Settings) -> Result<()> {
+/// Refuses `--labels` on the same file (or standard output) as the
+/// responses.
+fn labels_output_check(args: &SynthResponsesArgs) -> Result<()> {
     if let Some(labels) = &args.labels {
         let stdout = Path::new("-");
         let output = args.to.output.as_deref().unwrap_or(stdout);
@@ -184,20 +193,16 @@ pub fn responses(args: &SynthResponsesArgs, settings: &Settings) -> Result<()> {
             }));
         }
     }
-    if let Some(groups) = &args.groups {
-        let stdout = Path::new("-");
-        let to_stdout =
-            args.to.output.as_deref().is_none_or(|o| o == stdout) || args.labels.as_deref() == Some(stdout);
-        if groups == stdout && to_stdout {
-            return Err(bad_input(
-                "--groups - and another output would both go to standard output; give the groups a file",
-            ));
-        }
-    }
+    Ok(())
+}
+
+/// Runs `rolefit synth responses`.
+pub fn responses(args: &SynthResponsesArgs, settings: &Settings) -> Result<()> {
+    labels_output_check(args)?;
     let loaded = load::matrix(&args.matrix.matrix, settings)?;
     loaded.print_notes(settings);
     let matrix = loaded.matrix;
-    let planted = Planted::of(args, &matrix)?;
+    let planted = Planted::of(&args.planted, args, &matrix)?;
     let (lo, hi) = whole_points(matrix.scale())?;
     let capabilities = matrix.capabilities();
     let roles = matrix.roles();
@@ -232,17 +237,7 @@ pub fn responses(args: &SynthResponsesArgs, settings: &Settings) -> Result<()> {
         }
         None => None,
     };
-    let group_context = || "writing the synthetic groups";
-    let mut groups = match (&args.groups, &planted) {
-        (Some(path), Some(p)) => {
-            let mut g = Output::create(Some(path))?;
-            g.write_all(b"respondent,group\n").with_context(group_context)?;
-            Some((g, p))
-        }
-        _ => None,
-    };
-    let mut group_draws = ChaCha8Rng::seed_from_u64(args.seed);
-    group_draws.set_stream(2);
+    let mut groups = GroupsFile::open(&args.planted, planted, args.seed)?;
 
     // Ids and whole numbers never need quoting, so rows are written as they
     // are, through reused buffers.
@@ -258,15 +253,15 @@ pub fn responses(args: &SynthResponsesArgs, settings: &Settings) -> Result<()> {
         push_respondent_id(&mut row, n, id_width);
         let id_len = row.len();
         let role = values.gen_range(0..roles.len());
-        let group = groups.as_ref().map(|(_, p)| p.draw(group_draws.gen::<f64>()));
+        let group = groups.as_mut().map(GroupsFile::draw);
         for (c, &level) in levels[role * width..(role + 1) * width].iter().enumerate() {
             let z: f64 = values.sample(StandardNormal);
             row.push(b',');
             if !(args.missing > 0.0 && blanks.gen::<f64>() < args.missing) {
-                let shift = match (&groups, group) {
-                    (Some((_, p)), Some(g)) => p.shift(g, c),
-                    _ => 0.0,
-                };
+                let shift = groups
+                    .as_ref()
+                    .zip(group)
+                    .map_or(0.0, |(f, g)| f.planted.shift(g, c));
                 let answer = answer(level + shift, args.noise, z, lo, hi);
                 row.extend_from_slice(number.format(answer).as_bytes());
             }
@@ -281,23 +276,56 @@ pub fn responses(args: &SynthResponsesArgs, settings: &Settings) -> Result<()> {
             label.push(b'\n');
             l.write_all(&label).with_context(label_context)?;
         }
-        if let (Some((g, p)), Some(group)) = (groups.as_mut(), group) {
-            label.clear();
-            label.extend_from_slice(&row[..id_len]);
-            label.push(b',');
-            label.extend_from_slice(&p.fields[group]);
-            label.push(b'\n');
-            g.write_all(&label).with_context(group_context)?;
+        if let (Some(file), Some(group)) = (groups.as_mut(), group) {
+            file.write(&row[..id_len], group)?;
         }
     }
     out.finish().with_context(context)?;
     if let Some(l) = labels {
         l.finish().with_context(label_context)?;
     }
-    if let Some((g, _)) = groups {
-        g.finish().with_context(group_context)?;
+    if let Some(file) = groups {
+        file.out.finish().context("writing the synthetic groups")?;
     }
     Ok(())
+}
+
+/// The `--groups` file being written, with the groups' draws.
+struct GroupsFile {
+    out: Output,
+    planted: Planted,
+    /// The third random stream of the seed.
+    draws: ChaCha8Rng,
+}
+
+impl GroupsFile {
+    /// The file `--groups` names, its header written (`None` without it).
+    fn open(args: &PlantedGroups, planted: Option<Planted>, seed: u64) -> Result<Option<Self>> {
+        let (Some(path), Some(planted)) = (&args.groups, planted) else {
+            return Ok(None);
+        };
+        let mut out = Output::create(Some(path))?;
+        out.write_all(b"respondent,group\n")
+            .context("writing the synthetic groups")?;
+        let mut draws = ChaCha8Rng::seed_from_u64(seed);
+        draws.set_stream(2);
+        Ok(Some(GroupsFile { out, planted, draws }))
+    }
+
+    /// The next respondent's group.
+    fn draw(&mut self) -> usize {
+        self.planted.draw(self.draws.gen::<f64>())
+    }
+
+    /// Writes `id,group`.
+    fn write(&mut self, id: &[u8], group: usize) -> Result<()> {
+        let mut line = Vec::with_capacity(id.len() + 16);
+        line.extend_from_slice(id);
+        line.push(b',');
+        line.extend_from_slice(&self.planted.fields[group]);
+        line.push(b'\n');
+        self.out.write_all(&line).context("writing the synthetic groups")
+    }
 }
 
 /// The groups of `--groups` and the difference `--shift` plants.
@@ -315,9 +343,21 @@ impl Planted {
     ///
     /// # Errors
     /// Exit 2 for a malformed share or shift, an unknown capability or group.
-    fn of(args: &SynthResponsesArgs, matrix: &rolefit_model::RoleMatrix) -> Result<Option<Self>> {
-        if args.groups.is_none() {
+    fn of(
+        args: &PlantedGroups,
+        all: &SynthResponsesArgs,
+        matrix: &rolefit_model::RoleMatrix,
+    ) -> Result<Option<Self>> {
+        let Some(groups) = &args.groups else {
             return Ok(None);
+        };
+        let stdout = Path::new("-");
+        let to_stdout =
+            all.to.output.as_deref().is_none_or(|o| o == stdout) || all.labels.as_deref() == Some(stdout);
+        if groups == stdout && to_stdout {
+            return Err(bad_input(
+                "--groups - and another output would both go to standard output; give the groups a file",
+            ));
         }
         let mut names = Vec::new();
         let mut shares = Vec::new();

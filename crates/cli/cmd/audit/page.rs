@@ -134,6 +134,62 @@ fn section(id: &'static str, title: &'static str, content: &impl askama::Templat
     })
 }
 
+/// The counts section: one table per grouping.
+fn categories(report: &Report) -> html::Categories {
+    html::Categories {
+        groupings: report
+            .groupings
+            .iter()
+            .map(|g| html::CategoryTable {
+                name: g.name(),
+                rows: g
+                    .names
+                    .iter()
+                    .enumerate()
+                    .map(|(c, name)| html::CategoryRow {
+                        name: name.clone(),
+                        n: count(report, g.cells[c]),
+                        share: if g.cells[c].is_shown() {
+                            percent(g.counts[c].share)
+                        } else {
+                            String::new()
+                        },
+                        status: status_words(g.counts[c].status, report),
+                    })
+                    .collect(),
+                missing: count(report, g.cells.last().copied().unwrap_or(Cell::Shown(0))),
+                left_out: left_out_words(report, g),
+            })
+            .collect(),
+    }
+}
+
+/// The drivers section: every flagged pair's capabilities.
+fn drivers(report: &Report) -> html::Drivers {
+    html::Drivers {
+        pairs: report
+            .groupings
+            .iter()
+            .flat_map(|g| {
+                g.roles.iter().flat_map(move |role| {
+                    role.drivers.iter().flat_map(move |(c, list)| {
+                        list.iter().map(move |(name, d)| html::DriverRow {
+                            grouping: g.name(),
+                            category: g.names[*c].clone(),
+                            role: role.role.clone(),
+                            capability: name.clone(),
+                            d: format!("{:+.2}", d.d),
+                            category_mean: format!("{:.2}", d.category_mean),
+                            rest_mean: format!("{:.2}", d.rest_mean),
+                        })
+                    })
+                })
+            })
+            .collect(),
+        threshold: report.params.threshold(),
+    }
+}
+
 /// The whole page.
 pub fn html(report: &Report) -> Result<String> {
     let selection = report.selection_words();
@@ -161,32 +217,7 @@ pub fn html(report: &Report) -> Result<String> {
         selection: &selection,
         threshold: report.params.threshold(),
     };
-    let categories = html::Categories {
-        groupings: report
-            .groupings
-            .iter()
-            .map(|g| html::CategoryTable {
-                name: g.name(),
-                rows: g
-                    .names
-                    .iter()
-                    .enumerate()
-                    .map(|(c, name)| html::CategoryRow {
-                        name: name.clone(),
-                        n: count(report, g.cells[c]),
-                        share: if g.cells[c].is_shown() {
-                            percent(g.counts[c].share)
-                        } else {
-                            String::new()
-                        },
-                        status: status_words(g.counts[c].status, report),
-                    })
-                    .collect(),
-                missing: count(report, g.cells.last().copied().unwrap_or(Cell::Shown(0))),
-                left_out: left_out_words(report, g),
-            })
-            .collect(),
-    };
+    let categories = categories(report);
     let ratios = html::Ratios {
         groupings: report
             .groupings
@@ -195,28 +226,7 @@ pub fn html(report: &Report) -> Result<String> {
             .collect::<Result<_>>()?,
         min_share: percent(report.params.min_share()),
     };
-    let drivers = html::Drivers {
-        pairs: report
-            .groupings
-            .iter()
-            .flat_map(|g| {
-                g.roles.iter().flat_map(move |role| {
-                    role.drivers.iter().flat_map(move |(c, list)| {
-                        list.iter().map(move |(name, d)| html::DriverRow {
-                            grouping: g.name(),
-                            category: g.names[*c].clone(),
-                            role: role.role.clone(),
-                            capability: name.clone(),
-                            d: format!("{:+.2}", d.d),
-                            category_mean: format!("{:.2}", d.category_mean),
-                            rest_mean: format!("{:.2}", d.rest_mean),
-                        })
-                    })
-                })
-            })
-            .collect(),
-        threshold: report.params.threshold(),
-    };
+    let drivers = drivers(report);
     let method = html::Method {
         min_answered: format!("{:.0}", report.min_answered * 100.0),
         strategy: &report.strategy,
