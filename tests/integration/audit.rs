@@ -292,7 +292,15 @@ fn tiny_categories_one_category_and_missing_values() {
         };
         text.push_str(&format!("{id},{team},same\n"));
     }
+    text.push_str("X999,north,same\n");
     let g = write(tmp.path(), "g.csv", &text);
+    let run = rolefit(&["audit", SAMPLE, "--groups", &g, "-f", "json"]);
+    run.ok();
+    assert!(
+        run.stderr.contains("warning: 1 row of") && run.stderr.contains("names respondents that are not in"),
+        "{}",
+        run.stderr
+    );
     let a = audit_json(&[
         SAMPLE,
         "--groups",

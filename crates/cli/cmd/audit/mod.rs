@@ -152,8 +152,20 @@ pub fn run(args: &AuditArgs, settings: &Settings) -> Result<Finished> {
             "{source}: no respondent answered enough capabilities to be ranked (see --min-answered)"
         )));
     }
-    let unused = groups.rows.len() - cohort.found_in(&groups, &profiles);
-    crate::labels::labels_warning(unused, &args.groups, &source);
+    let known: std::collections::HashSet<&str> = profiles.respondents().into_iter().collect();
+    let unused = groups
+        .rows
+        .keys()
+        .filter(|id| !known.contains(id.as_str()))
+        .count();
+    if unused > 0 {
+        eprintln!(
+            "warning: {unused} row{} of {} name{} respondents that are not in {source}; ignored",
+            if unused == 1 { "" } else { "s" },
+            groups.source,
+            if unused == 1 { "s" } else { "" }
+        );
+    }
     let report = Report {
         date: args.date.clone().unwrap_or_else(today),
         source,
@@ -264,13 +276,6 @@ impl Ranked {
             }
         }
         ranked
-    }
-
-    /// How many respondents of `profiles` have a row in `groups`.
-    fn found_in(&self, groups: &Groups, profiles: &ProfileBatch) -> usize {
-        (0..profiles.len())
-            .filter(|&i| groups.rows.contains_key(profiles.respondent(i)))
-            .count()
     }
 }
 
