@@ -13,6 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use rolefit_model::Scale;
 
 use crate::cmd::assess::AssessArgs;
+use crate::cmd::audit::AuditArgs;
 use crate::cmd::cluster::ClusterArgs;
 use crate::cmd::completions::CompletionsArgs;
 use crate::cmd::evaluate::EvaluateArgs;
@@ -291,6 +292,9 @@ pub enum Command {
     Cluster(ClusterArgs),
     /// Write a self-contained HTML report on a cohort of respondents.
     Report(ReportArgs),
+    /// Bias audit: selection and scoring rates per category (--groups), impact ratios, four-fifths
+    /// flags, tests and intervals, as Local Law 144 audits define them.
+    Audit(AuditArgs),
     /// Take the self-assessment in the terminal, one statement at a time, and see your roles.
     Assess(AssessArgs),
     /// List the plugins found (external subcommands and strategies), or check one.
@@ -745,6 +749,18 @@ mod tests {
         (
             "labels",
             "synth responses writes the respondent,role file that evaluate and train read",
+        ),
+        (
+            "top",
+            "-k K: the roles shown per respondent (score) or counted as selected (audit)",
+        ),
+        (
+            "resamples",
+            "what is resampled is the command's: a respondent's answers (score), a category's respondents (audit)",
+        ),
+        (
+            "groups",
+            "synth responses writes the respondent,group file that audit reads",
         ),
         (
             "respondent",

@@ -18,6 +18,7 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::args::{Command, ListFormat};
+use crate::cmd::audit::AuditFormat;
 use crate::cmd::evaluate::EvaluateFormat;
 use crate::cmd::explain::ExplainFormat;
 use crate::cmd::matrix::MatrixCommand;
@@ -92,6 +93,18 @@ impl OutputFormat for EvaluateFormat {
         ("txt", EvaluateFormat::Table),
     ];
     const DEFAULT: Self = EvaluateFormat::Table;
+    const DEFAULT_NAME: &'static str = "table";
+}
+
+impl OutputFormat for AuditFormat {
+    const EXTENSIONS: &'static [(&'static str, Self)] = &[
+        ("csv", AuditFormat::Csv),
+        ("json", AuditFormat::Json),
+        ("txt", AuditFormat::Table),
+        ("html", AuditFormat::Html),
+        ("htm", AuditFormat::Html),
+    ];
+    const DEFAULT: Self = AuditFormat::Table;
     const DEFAULT_NAME: &'static str = "table";
 }
 
@@ -197,6 +210,10 @@ pub fn check(command: &Command) -> Result<()> {
             fixed("-o", Some(&a.output), "an HTML page", &["html", "htm"])?;
             rejects(&a.inputs.responses)
         }
+        Command::Audit(a) => {
+            a.emit.chosen("audit")?;
+            rejects(&a.inputs.responses)
+        }
         Command::Matrix(MatrixCommand::Overlap(a)) => {
             a.emit.chosen("matrix overlap")?;
             plot(a.plot.as_deref())
@@ -209,7 +226,8 @@ pub fn check(command: &Command) -> Result<()> {
         Command::Synth(SynthCommand::Matrix(a)) => fixed("-o", a.to.output.as_deref(), "CSV", CSV),
         Command::Synth(SynthCommand::Responses(a)) => {
             fixed("-o", a.to.output.as_deref(), "CSV", CSV)?;
-            fixed("--labels", a.labels.as_deref(), "CSV", CSV)
+            fixed("--labels", a.labels.as_deref(), "CSV", CSV)?;
+            fixed("--groups", a.planted.groups.as_deref(), "CSV", CSV)
         }
         Command::Assess(a) => fixed("--save", a.save.as_deref(), "CSV", CSV),
         _ => Ok(()),

@@ -38,6 +38,7 @@ mod parquet;
 mod paths;
 mod pipeline;
 mod plot;
+mod privacy;
 mod progress;
 mod registry;
 mod rejects;
@@ -106,6 +107,7 @@ fn run(command: &Command, settings: &Settings) -> anyhow::Result<Finished> {
         Command::Explain(a) => cmd::explain::run(a, settings),
         Command::Cluster(a) => cmd::cluster::run(a, settings),
         Command::Report(a) => cmd::report::run(a, settings),
+        Command::Audit(a) => cmd::audit::run(a, settings),
         Command::Assess(a) => cmd::assess::run(a, settings),
         Command::Plugins(a) => none(cmd::plugins::run(a, settings)),
         Command::Completions(a) => none(cmd::completions::completions(a)),

@@ -114,6 +114,7 @@ impl<'a> RunFiles<'a> {
                 files.matrix(&a.matrix.matrix);
                 files.output("-o", a.to.output.as_ref());
                 files.output("--labels", a.labels.as_ref());
+                files.output("--groups", a.planted.groups.as_ref());
             }
             Command::Evaluate(a) => {
                 files.inputs(&a.inputs);
@@ -138,6 +139,12 @@ impl<'a> RunFiles<'a> {
             Command::Report(a) => {
                 files.inputs(&a.inputs);
                 files.output("-o", Some(&a.output));
+            }
+            Command::Audit(a) => {
+                files.inputs(&a.inputs);
+                files.optional_input("model", a.scoring.learned.model.as_ref());
+                files.input("groups", Some(&a.groups));
+                files.output("-o", a.emit.to.output.as_ref());
             }
             Command::Assess(a) => {
                 files.matrix(&a.matrix.matrix);

@@ -83,6 +83,7 @@ fn groups(command: &Command) -> (Option<InputEncoding>, Option<CellSafety>, Opti
         Command::Explain(a) => (Some(a.inputs.encoding), Some(a.emit.cells), Some(a.quiet)),
         Command::Cluster(a) => (Some(a.inputs.encoding), Some(a.emit.cells), Some(a.quiet)),
         Command::Report(a) => (Some(a.inputs.encoding), Some(a.cells), Some(a.quiet)),
+        Command::Audit(a) => (Some(a.inputs.encoding), Some(a.emit.cells), Some(a.quiet)),
         Command::Assess(a) => (Some(a.matrix.encoding), Some(a.cells), Some(a.quiet)),
         Command::Plugins(a) => (None, Some(a.emit.cells), None),
         Command::Completions(_) | Command::Man | Command::External(_) => (None, None, None),

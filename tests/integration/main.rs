@@ -3,6 +3,7 @@
 
 mod accounting;
 mod assess;
+mod audit;
 mod bad_inputs;
 mod batch;
 mod cohort;

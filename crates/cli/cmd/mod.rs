@@ -1,10 +1,12 @@
 //! One module per subcommand, each with its own arguments (a clap `Args`
 //! struct) and a `run` taking them. Commands never use each other: what
 //! two commands share lives in a module named for what it is (`cohort`,
-//! `strategy`, `confidence`, `labels`, `role_overlap`, `render::scores`),
+//! `strategy`, `confidence`, `labels`, `role_overlap`, `privacy`,
+//! `render::scores`),
 //! which a test checks (`commands_stand_alone`).
 
 pub mod assess;
+pub mod audit;
 pub mod cluster;
 pub mod completions;
 pub mod evaluate;

@@ -10,7 +10,7 @@
 //! Every figure about respondents is over the **ranked** respondents only
 //! (those who answered at least half the capabilities), so that all
 //! sections describe one population, and every count goes through the
-//! small-group rules of [`privacy`]: groups smaller than `--min-group` are
+//! small-group rules of [`crate::privacy`]: groups smaller than `--min-group` are
 //! withheld, and whatever else a withheld group would reveal (its
 //! histogram, its cluster's centroid, its gaps) is left out with it.
 //!
@@ -18,8 +18,6 @@
 //! by the templates of [`crate::html::report`] (one per section) inside the
 //! shared page shell, and the template engine escapes all text from the
 //! user's files.
-
-mod privacy;
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -32,7 +30,6 @@ use rolefit_model::{ProfileBatch, RoleMatrix};
 use rolefit_score::overlap::{group_threshold, near_duplicate_threshold, overlap, Overlap};
 use rolefit_score::{Outcome, RankedRole, Scorer, Strategy};
 
-use self::privacy::{suppress, Cell};
 use crate::args::{
     CellSafety, Centring, ClusterChoice, Inputs, MinAnswered, OverlapLimit, Quiet, StrategyChoice,
 };
@@ -44,6 +41,7 @@ use crate::html::report::{self as html, Count};
 use crate::html::{Fragment, Section, Svg};
 use crate::io::Output;
 use crate::plot::bars::{self, Bin};
+use crate::privacy::{self, suppress, Cell};
 use crate::registry::{Finished, Strategies};
 use crate::render::number;
 use crate::role_overlap::{check_size, near_duplicate_text, overlap_heatmap, separating_text};

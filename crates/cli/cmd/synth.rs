@@ -27,6 +27,14 @@
 //! same seed, so for a given seed and matrix the roles (and the labels file)
 //! do not depend on `--noise` or `--missing`, and raising `--missing` only
 //! blanks more cells of the same answers.
+//!
+//! With `--groups FILE`, each respondent is also put in a group drawn
+//! from `--group-shares` (`A=0.5,B=0.5` by default) with a third stream of
+//! the seed, and `respondent,group` is written to FILE: a demographics
+//! file for `rolefit audit --groups`. Drawing groups changes no answer.
+//! `--shift CAPABILITY=DELTA` then plants a known group difference: the
+//! answers of `--shift-group` (the last group by default) on that
+//! capability are `round(level + DELTA + noise x z)`, clipped as usual.
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -95,11 +103,40 @@ pub struct SynthResponsesArgs {
     #[arg(long, value_name = "FILE")]
     pub labels: Option<PathBuf>,
     #[command(flatten)]
+    pub planted: Box<PlantedGroups>,
+    #[command(flatten)]
     pub to: OutputFile,
     #[command(flatten)]
     pub cells: CellSafety,
     #[command(flatten)]
     pub quiet: Quiet,
+}
+
+/// The planted group difference of `synth responses`: `--groups`,
+/// `--group-shares`, `--shift`, `--shift-group`.
+#[derive(Debug, Args)]
+pub struct PlantedGroups {
+    /// Also write each respondent's group to FILE as `respondent,group` (a
+    /// demographics file for `audit --groups`).
+    #[arg(long, value_name = "FILE")]
+    pub groups: Option<PathBuf>,
+    /// The groups of --groups and the share of respondents drawn into each,
+    /// as NAME=SHARE separated by commas (shares are normalised).
+    #[arg(
+        long,
+        value_name = "NAME=SHARE,...",
+        default_value = "A=0.5,B=0.5",
+        requires = "groups"
+    )]
+    pub group_shares: String,
+    /// Plant a group difference: the answers of --shift-group on CAPABILITY
+    /// move by DELTA scale points before rounding; repeat for several.
+    #[arg(long, value_name = "CAPABILITY=DELTA", requires = "groups")]
+    pub shift: Vec<String>,
+    /// The group whose answers --shift moves [default: the last of
+    /// --group-shares].
+    #[arg(long, value_name = "NAME", requires = "shift")]
+    pub shift_group: Option<String>,
 }
 
 /// Runs `rolefit synth matrix`.
@@ -139,8 +176,9 @@ pub fn matrix(args: &SynthMatrixArgs, settings: &Settings) -> Result<()> {
     out.finish().with_context(context)
 }
 
-/// Runs `rolefit synth responses`.
-pub fn responses(args: &SynthResponsesArgs, settings: &Settings) -> Result<()> {
+/// Refuses `--labels` on the same file (or standard output) as the
+/// responses.
+fn labels_output_check(args: &SynthResponsesArgs) -> Result<()> {
     if let Some(labels) = &args.labels {
         let stdout = Path::new("-");
         let output = args.to.output.as_deref().unwrap_or(stdout);
@@ -155,9 +193,16 @@ pub fn responses(args: &SynthResponsesArgs, settings: &Settings) -> Result<()> {
             }));
         }
     }
+    Ok(())
+}
+
+/// Runs `rolefit synth responses`.
+pub fn responses(args: &SynthResponsesArgs, settings: &Settings) -> Result<()> {
+    labels_output_check(args)?;
     let loaded = load::matrix(&args.matrix.matrix, settings)?;
     loaded.print_notes(settings);
     let matrix = loaded.matrix;
+    let planted = Planted::of(&args.planted, args, &matrix)?;
     let (lo, hi) = whole_points(matrix.scale())?;
     let capabilities = matrix.capabilities();
     let roles = matrix.roles();
@@ -192,6 +237,7 @@ pub fn responses(args: &SynthResponsesArgs, settings: &Settings) -> Result<()> {
         }
         None => None,
     };
+    let mut groups = GroupsFile::open(&args.planted, planted, args.seed)?;
 
     // Ids and whole numbers never need quoting, so rows are written as they
     // are, through reused buffers.
@@ -207,11 +253,16 @@ pub fn responses(args: &SynthResponsesArgs, settings: &Settings) -> Result<()> {
         push_respondent_id(&mut row, n, id_width);
         let id_len = row.len();
         let role = values.gen_range(0..roles.len());
-        for &level in &levels[role * width..(role + 1) * width] {
+        let group = groups.as_mut().map(GroupsFile::draw);
+        for (c, &level) in levels[role * width..(role + 1) * width].iter().enumerate() {
             let z: f64 = values.sample(StandardNormal);
             row.push(b',');
             if !(args.missing > 0.0 && blanks.gen::<f64>() < args.missing) {
-                let answer = answer(level, args.noise, z, lo, hi);
+                let shift = groups
+                    .as_ref()
+                    .zip(group)
+                    .map_or(0.0, |(f, g)| f.planted.shift(g, c));
+                let answer = answer(level + shift, args.noise, z, lo, hi);
                 row.extend_from_slice(number.format(answer).as_bytes());
             }
         }
@@ -225,12 +276,185 @@ pub fn responses(args: &SynthResponsesArgs, settings: &Settings) -> Result<()> {
             label.push(b'\n');
             l.write_all(&label).with_context(label_context)?;
         }
+        if let (Some(file), Some(group)) = (groups.as_mut(), group) {
+            file.write(&row[..id_len], group)?;
+        }
     }
     out.finish().with_context(context)?;
     if let Some(l) = labels {
         l.finish().with_context(label_context)?;
     }
+    if let Some(file) = groups {
+        file.out.finish().context("writing the synthetic groups")?;
+    }
     Ok(())
+}
+
+/// The `--groups` file being written, with the groups' draws.
+struct GroupsFile {
+    out: Output,
+    planted: Planted,
+    /// The third random stream of the seed.
+    draws: ChaCha8Rng,
+}
+
+impl GroupsFile {
+    /// The file `--groups` names, its header written (`None` without it).
+    fn open(args: &PlantedGroups, planted: Option<Planted>, seed: u64) -> Result<Option<Self>> {
+        let (Some(path), Some(planted)) = (&args.groups, planted) else {
+            return Ok(None);
+        };
+        let mut out = Output::create(Some(path))?;
+        out.write_all(b"respondent,group\n")
+            .context("writing the synthetic groups")?;
+        let mut draws = ChaCha8Rng::seed_from_u64(seed);
+        draws.set_stream(2);
+        Ok(Some(GroupsFile { out, planted, draws }))
+    }
+
+    /// The next respondent's group.
+    fn draw(&mut self) -> usize {
+        self.planted.draw(self.draws.gen::<f64>())
+    }
+
+    /// Writes `id,group`.
+    fn write(&mut self, id: &[u8], group: usize) -> Result<()> {
+        let mut line = Vec::with_capacity(id.len() + 16);
+        line.extend_from_slice(id);
+        line.push(b',');
+        line.extend_from_slice(&self.planted.fields[group]);
+        line.push(b'\n');
+        self.out.write_all(&line).context("writing the synthetic groups")
+    }
+}
+
+/// The groups of `--groups` and the difference `--shift` plants.
+struct Planted {
+    /// Each group's name as a CSV field.
+    fields: Vec<Vec<u8>>,
+    /// The cumulative shares, the last 1.
+    cumulative: Vec<f64>,
+    /// The shifted group and, per capability, its shift.
+    shifted: (usize, Vec<f64>),
+}
+
+impl Planted {
+    /// The groups and shifts `args` ask for (`None` without `--groups`).
+    ///
+    /// # Errors
+    /// Exit 2 for a malformed share or shift, an unknown capability or group.
+    fn of(
+        args: &PlantedGroups,
+        all: &SynthResponsesArgs,
+        matrix: &rolefit_model::RoleMatrix,
+    ) -> Result<Option<Self>> {
+        let Some(groups) = &args.groups else {
+            return Ok(None);
+        };
+        let stdout = Path::new("-");
+        let to_stdout =
+            all.to.output.as_deref().is_none_or(|o| o == stdout) || all.labels.as_deref() == Some(stdout);
+        if groups == stdout && to_stdout {
+            return Err(bad_input(
+                "--groups - and another output would both go to standard output; give the groups a file",
+            ));
+        }
+        let mut names = Vec::new();
+        let mut shares = Vec::new();
+        for part in args.group_shares.split(',') {
+            let parsed = part.rsplit_once('=').and_then(|(name, share)| {
+                let share: f64 = share.trim().parse().ok()?;
+                (!name.trim().is_empty() && share.is_finite() && share >= 0.0).then(|| (name.trim(), share))
+            });
+            let Some((name, share)) = parsed else {
+                return Err(bad_input(format!(
+                    "--group-shares: expected NAME=SHARE separated by commas (for example A=0.7,B=0.3), got {part:?}"
+                )));
+            };
+            if names.contains(&name) {
+                return Err(bad_input(format!(
+                    "--group-shares names {name} twice; name each group once"
+                )));
+            }
+            names.push(name);
+            shares.push(share);
+        }
+        let total: f64 = shares.iter().sum();
+        if total <= 0.0 {
+            return Err(bad_input(
+                "--group-shares: the shares add up to 0; give some group a share above 0",
+            ));
+        }
+        let mut cumulative: Vec<f64> = shares
+            .iter()
+            .scan(0.0, |acc, s| {
+                *acc += s / total;
+                Some(*acc)
+            })
+            .collect();
+        if let Some(last) = cumulative.last_mut() {
+            *last = 1.0;
+        }
+        let group = match &args.shift_group {
+            Some(g) => names.iter().position(|n| n == g).ok_or_else(|| {
+                bad_input(format!(
+                    "--shift-group {g}: no such group in --group-shares ({})",
+                    names.join(", ")
+                ))
+            })?,
+            None => names.len() - 1,
+        };
+        let mut shifts = vec![0.0; matrix.capabilities().len()];
+        for s in &args.shift {
+            let (cap, delta) = s
+                .rsplit_once('=')
+                .and_then(|(c, d)| Some((c.trim(), d.trim().parse::<f64>().ok().filter(|d| d.is_finite())?)))
+                .ok_or_else(|| {
+                    bad_input(format!(
+                        "--shift: expected CAPABILITY=DELTA (for example \"Planning=-0.5\"), got {s:?}"
+                    ))
+                })?;
+            let key = rolefit_model::match_key(cap);
+            let c = matrix
+                .capabilities()
+                .iter()
+                .position(|x| {
+                    rolefit_model::match_key(&x.name) == key || rolefit_model::match_key(&x.id) == key
+                })
+                .ok_or_else(|| bad_input(format!("--shift {s}: the matrix has no capability {cap:?}")))?;
+            shifts[c] += delta;
+        }
+        let fields = names
+            .iter()
+            .map(|n| {
+                let mut field = csv_line([*n], true)?;
+                field.pop();
+                Ok(field)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Some(Planted {
+            fields,
+            cumulative,
+            shifted: (group, shifts),
+        }))
+    }
+
+    /// The group a uniform draw `u` in `[0, 1)` falls in.
+    fn draw(&self, u: f64) -> usize {
+        self.cumulative
+            .iter()
+            .position(|&c| u < c)
+            .unwrap_or(self.cumulative.len() - 1)
+    }
+
+    /// The shift of group `g`'s answers on capability `c`.
+    fn shift(&self, g: usize, c: usize) -> f64 {
+        if g == self.shifted.0 {
+            self.shifted.1[c]
+        } else {
+            0.0
+        }
+    }
 }
 
 /// One CSV record, quoted where needed and made safe for spreadsheets

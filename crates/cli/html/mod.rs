@@ -19,6 +19,7 @@
 //! close themselves, `<br/>`), so they can be parsed by XML tools and SVG
 //! can be inlined.
 
+pub mod audit;
 pub mod person;
 pub mod report;
 pub mod survey;

@@ -14,6 +14,7 @@
 //! screen readers) and `role="img"`.
 
 pub mod bars;
+pub mod dots;
 pub mod heatmap;
 pub mod radar;
 pub mod scatter;

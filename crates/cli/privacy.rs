@@ -1,6 +1,6 @@
-//! Small-group suppression for the report's aggregates.
+//! Small-group suppression for the aggregates of `report` and `audit`.
 //!
-//! Every count the report publishes about respondents (respondents per top
+//! Every count the report (and the audit) publishes about respondents (respondents per top
 //! role, per cluster, per histogram bin, with a gap in a capability) goes
 //! through [`suppress`] with the `--min-group` threshold `m`:
 //!
