@@ -432,12 +432,12 @@ fn train_then_score_with_the_model() {
     // A later version is refused by name.
     let text = std::fs::read_to_string(&model)
         .unwrap()
-        .replacen("\"version\": 2", "\"version\": 3", 1);
-    let v3 = write(dir.path(), "v3.json", &text);
-    let err = rolefit(&["score", &responses, "--model", &v3]);
+        .replacen("\"version\": 3", "\"version\": 4", 1);
+    let v4 = write(dir.path(), "v4.json", &text);
+    let err = rolefit(&["score", &responses, "--model", &v4]);
     assert!(
         err.bad_input()
-            .contains("unsupported model file version 3; this rolefit reads version 2"),
+            .contains("unsupported model file version 4; this rolefit reads version 3"),
         "{}",
         err.stderr
     );
