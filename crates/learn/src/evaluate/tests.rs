@@ -268,7 +268,7 @@ fn calibration_metrics_agree_with_an_independent_computation() {
         best.1
     };
     let (mut right, mut top_p, mut margin) = (Vec::new(), Vec::new(), Vec::new());
-    let mut temperature = vec![0.0; 5];
+    let mut temperature = [0.0; 5];
     for (f, t) in temperature.iter_mut().enumerate() {
         let others: Vec<usize> = (0..300).filter(|&i| folds[i] != f).collect();
         *t = grid_fit(&others);

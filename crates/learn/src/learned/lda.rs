@@ -214,7 +214,7 @@ fn cholesky(a: &Array2<f64>) -> Option<Array2<f64>> {
             }
             let s: f64 = a[(i, j)] - (0..j).map(|k| l[(i, k)] * l[(j, k)]).sum::<f64>();
             if i == j {
-                if !(s > 0.0) {
+                if s.is_nan() || s <= 0.0 {
                     return None;
                 }
                 l[(i, i)] = s.sqrt();
