@@ -373,7 +373,8 @@ fn train_then_score_with_the_model() {
         );
         let file = json(&std::fs::read_to_string(&model).unwrap());
         assert_eq!(file["format"], "rolefit-model");
-        assert_eq!(file["version"], 2);
+        assert_eq!(file["version"], 3);
+        assert_eq!(file["weights"].as_array().unwrap().len(), 4);
         assert_eq!(file["matrix"]["source"], "built-in");
         assert_eq!(file["method"], method);
         assert_eq!(file["capabilities"].as_array().unwrap().len(), 20);
