@@ -76,11 +76,55 @@ pub struct Quiet {
 /// The strategy a command scores with, for every command that scores.
 #[derive(Debug, Clone, Args)]
 pub struct StrategyChoice {
-    /// The similarity strategy (see `rolefit strategies`).
-    #[arg(long, short = 's', value_name = "NAME", default_value = rolefit_score::DEFAULT_STRATEGY)]
-    pub strategy: String,
+    /// The similarity strategy (see `rolefit strategies`), or a composed
+    /// name such as `euclidean+center` or `manhattan+uniform` [default:
+    /// euclidean].
+    #[arg(long, short = 's', value_name = "NAME")]
+    pub strategy: Option<String>,
     #[command(flatten)]
     pub plugin: PluginTimeout,
+}
+
+impl StrategyChoice {
+    /// The strategy named, or the default.
+    pub fn name(&self) -> &str {
+        self.strategy
+            .as_deref()
+            .unwrap_or(rolefit_score::DEFAULT_STRATEGY)
+    }
+}
+
+/// `--weights`, for every command that scores with a distance strategy.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Weighting {
+    /// What the distance strategies (euclidean, manhattan) weigh gaps by:
+    /// the matrix's importances, 1 on every capability a role weighs, or
+    /// precisions learned from role holders (the --model file of `rolefit
+    /// train`; in evaluate, cross-validated) [default: importance].
+    #[arg(long, value_enum, value_name = "WEIGHTS")]
+    pub weights: Option<WeightsChoice>,
+}
+
+/// `--weights`' values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WeightsChoice {
+    /// The matrix's importances.
+    Importance,
+    /// 1 on every capability the role weighs.
+    Uniform,
+    /// Precisions learned from labelled holders.
+    Learned,
+}
+
+impl WeightsChoice {
+    /// The library's weighting.
+    pub fn kind(self) -> rolefit_score::WeightsKind {
+        match self {
+            WeightsChoice::Importance => rolefit_score::WeightsKind::Importance,
+            WeightsChoice::Uniform => rolefit_score::WeightsKind::Uniform,
+            WeightsChoice::Learned => rolefit_score::WeightsKind::Learned,
+        }
+    }
 }
 
 /// `--center`, for every command that scores respondents.
@@ -187,8 +231,9 @@ pub struct OutputFile {
 #[derive(Debug, Clone, Args)]
 pub struct ModelFile {
     /// Score with a learned model (a `rolefit train` file) instead of
-    /// --strategy.
-    #[arg(long, value_name = "MODEL", conflicts_with = "strategy")]
+    /// --strategy; with --weights learned, the file whose learned weights
+    /// --strategy uses.
+    #[arg(long, value_name = "MODEL")]
     pub model: Option<PathBuf>,
 }
 
@@ -202,6 +247,8 @@ pub struct Scoring {
     pub learned: ModelFile,
     #[command(flatten)]
     pub centring: Centring,
+    #[command(flatten)]
+    pub weighting: Weighting,
 }
 
 /// The inputs of every command that reads respondents: the responses,
@@ -670,7 +717,7 @@ mod tests {
         let Command::Score(a) = cli.command else {
             panic!("not score")
         };
-        assert_eq!(a.scoring.choice.strategy, "euclidean");
+        assert_eq!(a.scoring.choice.name(), "euclidean");
         assert_eq!(a.answered.ranking(), 0.5);
         assert_eq!(a.emit.format, None);
         assert_eq!(a.output_format().unwrap(), ScoreFormat::Table);

@@ -373,7 +373,8 @@ fn train_then_score_with_the_model() {
         );
         let file = json(&std::fs::read_to_string(&model).unwrap());
         assert_eq!(file["format"], "rolefit-model");
-        assert_eq!(file["version"], 2);
+        assert_eq!(file["version"], 3);
+        assert_eq!(file["weights"].as_array().unwrap().len(), 4);
         assert_eq!(file["matrix"]["source"], "built-in");
         assert_eq!(file["method"], method);
         assert_eq!(file["capabilities"].as_array().unwrap().len(), 20);
@@ -432,12 +433,12 @@ fn train_then_score_with_the_model() {
     // A later version is refused by name.
     let text = std::fs::read_to_string(&model)
         .unwrap()
-        .replacen("\"version\": 2", "\"version\": 3", 1);
-    let v3 = write(dir.path(), "v3.json", &text);
-    let err = rolefit(&["score", &responses, "--model", &v3]);
+        .replacen("\"version\": 3", "\"version\": 4", 1);
+    let v4 = write(dir.path(), "v4.json", &text);
+    let err = rolefit(&["score", &responses, "--model", &v4]);
     assert!(
         err.bad_input()
-            .contains("unsupported model file version 3; this rolefit reads version 2"),
+            .contains("unsupported model file version 4; this rolefit reads version 3"),
         "{}",
         err.stderr
     );

@@ -248,3 +248,18 @@ fn options_only_where_they_do_something_and_the_names_users_try() {
     assert!(err.contains("evaluate and train take --labels FILE"), "{err}");
     assert!(!root().join(&html).exists());
 }
+
+#[test]
+fn composed_names_and_weights_are_accepted_where_strategies_are_named() {
+    let composed = rolefit(&["score", SAMPLE, "--strategy", "euclidean+center", "-f", "json"]);
+    let flag = rolefit(&["score", SAMPLE, "--center", "person", "-f", "json"]);
+    assert_eq!(composed.ok(), flag.ok());
+    let uniform = rolefit(&["score", SAMPLE, "--weights", "uniform", "-f", "json"]);
+    assert!(uniform.ok().contains("euclidean+uniform"), "{}", uniform.stdout);
+    let named = rolefit(&["score", SAMPLE, "--strategy", "euclidean+uniform", "-f", "json"]);
+    assert_eq!(named.ok(), uniform.stdout);
+    let err = rolefit(&["score", SAMPLE, "--strategy", "cosine", "--weights", "uniform"]);
+    assert!(err.bad_input().contains("distance strategies"), "{}", err.stderr);
+    let err = rolefit(&["score", SAMPLE, "--weights", "learned"]);
+    assert!(err.bad_input().contains("--model FILE"), "{}", err.stderr);
+}

@@ -84,7 +84,7 @@ pub fn run(args: &AssessArgs, settings: &Settings) -> Result<Finished> {
     })?;
     let (scale, scale_name) = answer_scale(args, &survey, settings)?;
     let strategies = Strategies::open(args.choice.plugin.duration())?;
-    let strategy = strategies.find(&args.choice.strategy)?;
+    let strategy = strategies.find(args.choice.name())?;
 
     let answers = match &args.answers {
         Some(path) => read_answers(path, &matrix, &survey, args, &scale_name, settings)?,
@@ -230,8 +230,8 @@ fn rescore_command(args: &AssessArgs, path: &Path) -> String {
     if unzipped != rolefit_import::limits::MAX_UNZIPPED_MIB {
         option("--max-unzipped-mib", unzipped.to_string());
     }
-    if args.choice.strategy != rolefit_score::DEFAULT_STRATEGY {
-        option("--strategy", args.choice.strategy.clone());
+    if args.choice.name() != rolefit_score::DEFAULT_STRATEGY {
+        option("--strategy", args.choice.name().to_string());
     }
     words.iter().map(|w| shell_word(w)).collect::<Vec<_>>().join(" ")
 }

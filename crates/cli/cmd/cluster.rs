@@ -61,8 +61,7 @@ pub fn run(args: &ClusterArgs, settings: &Settings) -> Result<Finished> {
     let started = Instant::now();
     let grouping = Grouping::of(&args.grouping)?;
     let strategies = Strategies::open(args.choice.plugin.duration())?;
-    let chosen =
-        crate::strategy::by_name(strategies.registry(), &args.choice.strategy, args.centring.center)?;
+    let chosen = crate::strategy::by_name(strategies.registry(), args.choice.name(), args.centring.center)?;
     let strategy = chosen.get();
     let mut cohort = load_cohort(&args.inputs.responses, &args.inputs.matrix, settings)?;
     cohort.loaded.print_notes(settings);

@@ -14,10 +14,12 @@ use rolefit_learn::evaluate::{
 };
 use rolefit_learn::learned::{Method, TrainParams};
 use rolefit_model::RoleMatrix;
-use rolefit_score::{Centred, Registry, ScoreError, BUILTIN_STRATEGIES};
+use rolefit_score::{Registry, ScoreError, WeightsKind, BUILTIN_STRATEGIES, DISTANCE_STRATEGIES};
 use serde_json::{json, Value};
 
-use crate::args::{Center, Centring, Emit, Inputs, MinAnswered, PluginTimeout, Quiet};
+use crate::args::{
+    Center, Centring, Emit, Inputs, MinAnswered, PluginTimeout, Quiet, Weighting, WeightsChoice,
+};
 use crate::error::bad_input;
 use crate::io::Output;
 use crate::labels::keep_labelled;
@@ -44,14 +46,17 @@ pub struct EvaluateArgs {
     /// Folds of cross-validation for learned strategies.
     #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..))]
     pub folds: u32,
-    /// Neighbours of the learned `knn` strategy.
-    #[arg(long, value_name = "K", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
-    pub neighbours: u32,
+    /// Neighbours of the learned `knn` strategy [default: chosen by
+    /// cross-validation within each training part].
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..))]
+    pub neighbours: Option<u32>,
     /// Random seed: the same seed gives the same result.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
     #[command(flatten)]
     pub centring: Centring,
+    #[command(flatten)]
+    pub weighting: Weighting,
     #[command(flatten)]
     pub answered: MinAnswered,
     #[command(flatten)]
@@ -99,24 +104,50 @@ pub fn run(args: &EvaluateArgs, settings: &Settings) -> Result<Finished> {
 
     let strategies = Strategies::open(args.plugin.duration())?;
     let registry = strategies.registry();
-    let picks = select(&args.strategies, args.centring.center, registry)?;
-    let centred: Vec<Centred> = picks
-        .iter()
-        .filter_map(|p| match p {
-            Pick::Centred(name) => registry.get(name).map(Centred::new),
-            _ => None,
-        })
-        .collect();
-    let train_options = TrainParams::default()
-        .neighbours(args.neighbours as usize)
-        .check()
-        .map_err(|e| bad_input(e.to_string()))?;
-    let mut next_centred = centred.iter();
-    let mut candidates = Vec::with_capacity(picks.len());
+    let weights = args.weighting.weights.map(WeightsChoice::kind);
+    let picks = select(&args.strategies, args.centring.center, weights, registry)?;
+    let names: Vec<String> = picks.iter().map(Pick::key).collect();
+    // The composed strategies that are not learned, built once.
+    let mut composed = Vec::new();
     for pick in &picks {
+        if let Pick::Strategy { weights, center, .. } = pick {
+            if *weights != WeightsKind::Learned && (*center || *weights != WeightsKind::Importance) {
+                composed.push(crate::strategy::build(
+                    registry,
+                    &pick.key(),
+                    Center::None,
+                    None,
+                    &matrix,
+                )?);
+            }
+        }
+    }
+    let mut train_options = TrainParams::default().seed(args.seed);
+    if let Some(k) = args.neighbours {
+        train_options = train_options.neighbours(k as usize);
+    }
+    let train_options = train_options.check().map_err(|e| bad_input(e.to_string()))?;
+    let mut next_composed = composed.iter();
+    let mut candidates = Vec::with_capacity(picks.len());
+    for (pick, name) in picks.iter().zip(&names) {
         candidates.push(match pick {
-            Pick::Registered(name) => Candidate::Fixed(strategies.find(name)?),
-            Pick::Centred(_) => Candidate::Fixed(next_centred.next().expect("one centred per pick")),
+            Pick::Strategy {
+                base,
+                center,
+                weights: WeightsKind::Learned,
+            } => Candidate::LearnedWeights {
+                strategy: strategies.find(base)?,
+                center: *center,
+                name,
+            },
+            Pick::Strategy {
+                base,
+                center: false,
+                weights: WeightsKind::Importance,
+            } => Candidate::Fixed(strategies.find(base)?),
+            Pick::Strategy { .. } => {
+                Candidate::Fixed(next_composed.next().expect("one per composed pick").get())
+            }
             Pick::Learned(method) => Candidate::Learned(*method, train_options),
         });
     }
@@ -176,59 +207,99 @@ pub fn run(args: &EvaluateArgs, settings: &Settings) -> Result<Finished> {
 /// A strategy asked for by name.
 #[derive(Debug, Clone, PartialEq)]
 enum Pick {
-    /// A built-in or plugin strategy, by its registered name.
-    Registered(String),
-    /// The centred variant of a registered strategy.
-    Centred(String),
+    /// A built-in or plugin strategy (its registered name), centred or
+    /// not, with its weights (`importance` for the strategy as it is).
+    Strategy {
+        base: String,
+        center: bool,
+        weights: WeightsKind,
+    },
     /// A learned strategy, cross-validated.
     Learned(Method),
 }
 
 impl Pick {
+    /// The name reported: `euclidean`, `euclidean+uniform+center`,
+    /// `model:knn`.
     fn key(&self) -> String {
         match self {
-            Pick::Registered(n) => n.to_lowercase(),
-            Pick::Centred(n) => format!("{}+center", n.to_lowercase()),
+            Pick::Strategy {
+                base,
+                center,
+                weights,
+            } => {
+                let mut key = base.to_lowercase();
+                if *weights != WeightsKind::Importance {
+                    key = format!("{key}+{}", weights.name());
+                }
+                if *center {
+                    key.push_str("+center");
+                }
+                key
+            }
             Pick::Learned(m) => m.strategy_name().to_string(),
         }
     }
 }
 
 /// The strategies of `--strategies` (`all`: every registered strategy,
-/// then the learned ones), each built-in followed by its centred variant
-/// with `--center person`; duplicates dropped.
-fn select(list: &str, center: Center, registry: &Registry) -> Result<Vec<Pick>> {
+/// then the learned ones; composed names such as `euclidean+uniform+center`
+/// accepted), each built-in followed by its centred variant with `--center
+/// person`, the distance strategies weighted by `--weights` unless their
+/// name says otherwise; duplicates dropped.
+fn select(
+    list: &str,
+    center: Center,
+    weights: Option<WeightsKind>,
+    registry: &Registry,
+) -> Result<Vec<Pick>> {
     let mut picks = Vec::new();
+    let is_distance = |name: &str| DISTANCE_STRATEGIES.iter().any(|d| d.eq_ignore_ascii_case(name));
+    let weigh = |name: &str, given: Option<WeightsKind>| match given.or(weights) {
+        Some(w) if is_distance(name) => Ok(w),
+        Some(WeightsKind::Importance) | None => Ok(WeightsKind::Importance),
+        Some(w) if given.is_some() => Err(bad_input(format!(
+            "{name}+{}: weights apply to the distance strategies {}",
+            w.name(),
+            DISTANCE_STRATEGIES.join(" and ")
+        ))),
+        Some(_) => Ok(WeightsKind::Importance),
+    };
     for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         if item.eq_ignore_ascii_case("all") {
-            picks.extend(
-                registry
-                    .names()
-                    .into_iter()
-                    .map(|n| Pick::Registered(n.to_string())),
-            );
+            for name in registry.names() {
+                picks.push(Pick::Strategy {
+                    base: name.to_string(),
+                    center: false,
+                    weights: weigh(name, None)?,
+                });
+            }
             picks.extend(Method::ALL.into_iter().map(Pick::Learned));
         } else if let Some(method) = Method::from_name(item) {
             picks.push(Pick::Learned(method));
-        } else if let Some(s) = registry.get(item) {
-            picks.push(Pick::Registered(s.name().to_string()));
-        } else if let Some(s) = item
-            .strip_suffix("+center")
-            .or_else(|| item.strip_suffix("+CENTER"))
-            .and_then(|base| registry.get(base))
-        {
-            picks.push(Pick::Centred(s.name().to_string()));
         } else {
-            let mut names: Vec<String> = registry.names().iter().map(|n| n.to_string()).collect();
-            names.extend(Method::ALL.iter().map(|m| m.name().to_string()));
-            let hint = closest(item, names.iter().map(String::as_str))
-                .map(|s| format!(" (did you mean {s:?}?)"))
-                .unwrap_or_default();
-            return Err(bad_input(format!(
-                "unknown strategy {item:?} in --strategies{hint}; the strategies are: all, {}, \
-                 and any of them with +center",
-                names.join(", ")
-            )));
+            let parts = crate::strategy::compose(registry, item).map_err(|e| {
+                let mut names: Vec<String> = registry.names().iter().map(|n| n.to_string()).collect();
+                names.extend(Method::EVERY.iter().map(|m| m.name().to_string()));
+                let hint = closest(item, names.iter().map(String::as_str))
+                    .map(|s| format!(" (did you mean {s:?}?)"))
+                    .unwrap_or_default();
+                bad_input(format!(
+                    "unknown strategy {item:?} in --strategies{hint}; the strategies are: all, {}, \
+                     and the built-ins composed with {} ({e})",
+                    names.join(", "),
+                    crate::strategy::SUFFIXES
+                ))
+            })?;
+            let name = registry
+                .get(parts.base)
+                .map_or(parts.base, |s| s.name())
+                .to_string();
+            picks.push(Pick::Strategy {
+                weights: weigh(&name, parts.weights)?,
+                base: name,
+                center: parts.center,
+            });
         }
     }
     if picks.is_empty() {
@@ -237,18 +308,20 @@ fn select(list: &str, center: Center, registry: &Registry) -> Result<Vec<Pick>> 
     if center == Center::Person {
         let mut with = Vec::with_capacity(picks.len() * 2);
         for pick in picks {
-            let builtin = match &pick {
-                Pick::Registered(n) => BUILTIN_STRATEGIES.contains(&n.as_str()),
-                _ => false,
-            };
-            let name = match &pick {
-                Pick::Registered(n) => n.clone(),
-                _ => String::new(),
+            let centred = match &pick {
+                Pick::Strategy {
+                    base,
+                    center: false,
+                    weights,
+                } if BUILTIN_STRATEGIES.contains(&base.as_str()) => Some(Pick::Strategy {
+                    base: base.clone(),
+                    center: true,
+                    weights: *weights,
+                }),
+                _ => None,
             };
             with.push(pick);
-            if builtin {
-                with.push(Pick::Centred(name));
-            }
+            with.extend(centred);
         }
         picks = with;
     }
@@ -336,6 +409,11 @@ fn metrics_csv(ev: &Evaluation) -> Result<String> {
         "ndcg",
         "macro_f1",
         "stability",
+        "temperature",
+        "calibration_error",
+        "auroc_stability",
+        "auroc_margin",
+        "auroc_probability",
     ])?;
     for s in &ev.strategies {
         w.write_record([
@@ -349,9 +427,84 @@ fn metrics_csv(ev: &Evaluation) -> Result<String> {
             s.ndcg.to_string(),
             s.macro_f1.to_string(),
             s.stability.to_string(),
+            opt(s.temperature),
+            s.calibration_error.to_string(),
+            opt(s.auroc.stability),
+            opt(s.auroc.margin),
+            opt(s.auroc.probability),
         ])?;
     }
     Ok(String::from_utf8(w.into_inner().map_err(|e| e.into_error())?)?)
+}
+
+/// A number or an empty CSV cell.
+fn opt(v: Option<f64>) -> String {
+    v.map_or(String::new(), |v| v.to_string())
+}
+
+/// A number to three decimals for people, or `–`.
+fn opt3(v: Option<f64>) -> String {
+    v.map_or("–".to_string(), m3)
+}
+
+/// The calibration table: one row per strategy, its temperature, the
+/// expected calibration error of its probability and the AUROC of each
+/// confidence signal.
+fn calibration_rows(ev: &Evaluation) -> (Vec<String>, Vec<Vec<String>>) {
+    let header = [
+        "Strategy",
+        "T",
+        "ECE",
+        "AUROC stability",
+        "AUROC margin",
+        "AUROC probability",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows = ev
+        .strategies
+        .iter()
+        .map(|s| {
+            vec![
+                s.name.clone(),
+                s.temperature.map_or("own".to_string(), |t| format!("{t:.4}")),
+                m3(s.calibration_error),
+                opt3(s.auroc.stability),
+                opt3(s.auroc.margin),
+                opt3(s.auroc.probability),
+            ]
+        })
+        .collect();
+    (header, rows)
+}
+
+const CALIBRATION_NOTE: &str = "Calibration: the probability column is a softmax of the scores at \
+     temperature T fitted on labelled respondents (cross-fitted by fold; `own` for a model's own \
+     probabilities); ECE is its expected calibration error over ten bins; AUROC says how well each \
+     signal tells right top-1 roles from wrong ones (stability: how often resampling the answers \
+     keeps the same top role; margin: first score minus second).";
+
+/// One strategy's reliability table: the respondents binned by the top-1
+/// probability, each bin's mean probability and share right (empty bins
+/// left out).
+fn reliability_rows(s: &rolefit_learn::evaluate::StrategyReport) -> (Vec<String>, Vec<Vec<String>>) {
+    let header = ["Probability", "Respondents", "Mean probability", "Right"]
+        .map(String::from)
+        .to_vec();
+    let rows = s
+        .reliability
+        .iter()
+        .filter(|b| b.n > 0)
+        .map(|b| {
+            vec![
+                format!("{:.1}-{:.1}", b.from, b.to),
+                b.n.to_string(),
+                opt3(b.confidence),
+                opt3(b.accuracy),
+            ]
+        })
+        .collect();
+    (header, rows)
 }
 
 /// The agreement matrix: Kendall's tau-b above the diagonal, top-1
@@ -417,6 +570,20 @@ fn render_table(ev: &Evaluation, matrix: &RoleMatrix) -> String {
         });
         out.push_str(&format!("\n{AGREEMENT_NOTE}\n{t}\n"));
     }
+    let (header, rows) = calibration_rows(ev);
+    let mut t = table(header);
+    rows.into_iter().for_each(|r| {
+        t.add_row(r);
+    });
+    out.push_str(&format!("\n{CALIBRATION_NOTE}\n{t}\n"));
+    for s in &ev.strategies {
+        let (header, rows) = reliability_rows(s);
+        let mut t = table(header);
+        rows.into_iter().for_each(|r| {
+            t.add_row(r);
+        });
+        out.push_str(&format!("\nReliability of {}'s probability\n{t}\n", s.name));
+    }
     for s in &ev.strategies {
         let (header, rows) = confusion_rows(s, matrix);
         let mut t = table(header);
@@ -460,6 +627,14 @@ fn render_markdown(ev: &Evaluation, matrix: &RoleMatrix) -> String {
         out.push_str(&format!("\n{AGREEMENT_NOTE}\n\n"));
         out.push_str(&markdown_table(&header, &rows, 1));
     }
+    let (header, rows) = calibration_rows(ev);
+    out.push_str(&format!("\n{CALIBRATION_NOTE}\n\n"));
+    out.push_str(&markdown_table(&header, &rows, 1));
+    for s in &ev.strategies {
+        let (header, rows) = reliability_rows(s);
+        out.push_str(&format!("\nReliability of `{}`'s probability:\n\n", s.name));
+        out.push_str(&markdown_table(&header, &rows, 1));
+    }
     for s in &ev.strategies {
         let (header, rows) = confusion_rows(s, matrix);
         out.push_str(&format!(
@@ -491,6 +666,20 @@ fn to_json(ev: &Evaluation, matrix: &RoleMatrix) -> Value {
             "ndcg": s.ndcg,
             "macro_f1": s.macro_f1,
             "stability": s.stability,
+            "temperature": s.temperature,
+            "calibration_error": s.calibration_error,
+            "auroc": {
+                "stability": s.auroc.stability,
+                "margin": s.auroc.margin,
+                "probability": s.auroc.probability,
+            },
+            "reliability": s.reliability.iter().map(|b| json!({
+                "from": b.from,
+                "to": b.to,
+                "n": b.n,
+                "confidence": b.confidence,
+                "accuracy": b.accuracy,
+            })).collect::<Vec<_>>(),
             "confusion": s.confusion.outer_iter().map(|r| r.to_vec()).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "agreement": ev.agreement.iter().map(|a| json!({
@@ -509,30 +698,73 @@ mod tests {
     #[test]
     fn selection_expands_all_and_centres_builtins() {
         let registry = Registry::builtin();
-        let all = select("all", Center::None, &registry).unwrap();
+        let all = select("all", Center::None, None, &registry).unwrap();
         assert_eq!(all.len(), 8);
         assert_eq!(all[5], Pick::Learned(Method::Centroid));
-        let picks = select("euclidean, knn, Cosine, euclidean", Center::Person, &registry).unwrap();
+        let picks = select(
+            "euclidean, knn, Cosine, euclidean",
+            Center::Person,
+            None,
+            &registry,
+        )
+        .unwrap();
+        let keys: Vec<String> = picks.iter().map(Pick::key).collect();
         assert_eq!(
-            picks,
+            keys,
             vec![
-                Pick::Registered("euclidean".into()),
-                Pick::Centred("euclidean".into()),
-                Pick::Learned(Method::Knn),
-                Pick::Registered("cosine".into()),
-                Pick::Centred("cosine".into()),
+                "euclidean",
+                "euclidean+center",
+                "model:knn",
+                "cosine",
+                "cosine+center"
             ]
         );
-        let picks = select("manhattan+center,model:logistic", Center::None, &registry).unwrap();
-        assert_eq!(
-            picks,
-            vec![Pick::Centred("manhattan".into()), Pick::Learned(Method::Logistic)]
-        );
-        let e = select("eucldean", Center::None, &registry)
+        let picks = select(
+            "manhattan+center,model:logistic,lda",
+            Center::None,
+            None,
+            &registry,
+        )
+        .unwrap();
+        let keys: Vec<String> = picks.iter().map(Pick::key).collect();
+        assert_eq!(keys, vec!["manhattan+center", "model:logistic", "model:lda"]);
+        let e = select("eucldean", Center::None, None, &registry)
             .unwrap_err()
             .to_string();
         assert!(e.contains("did you mean \"euclidean\""), "{e}");
-        assert!(select(" , ", Center::None, &registry).is_err());
+        assert!(select(" , ", Center::None, None, &registry).is_err());
+    }
+
+    #[test]
+    fn weights_apply_to_the_distance_strategies() {
+        let registry = Registry::builtin();
+        let keys = |list: &str, w: Option<WeightsKind>| {
+            select(list, Center::None, w, &registry).map(|p| p.iter().map(Pick::key).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            keys("all", Some(WeightsKind::Uniform)).unwrap()[..5],
+            [
+                "cosine",
+                "pearson",
+                "euclidean+uniform",
+                "manhattan+uniform",
+                "coverage"
+            ]
+        );
+        assert_eq!(
+            keys(
+                "euclidean,euclidean+uniform,euclidean+learned+center,euclidean+importance",
+                None
+            )
+            .unwrap(),
+            vec!["euclidean", "euclidean+uniform", "euclidean+learned+center"]
+        );
+        assert_eq!(
+            keys("euclidean+importance", Some(WeightsKind::Learned)).unwrap(),
+            vec!["euclidean"]
+        );
+        assert!(keys("cosine+uniform", None).is_err());
+        assert!(keys("euclidean+sideways", None).is_err());
     }
 
     #[test]

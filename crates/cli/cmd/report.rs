@@ -106,8 +106,7 @@ pub fn run(args: &ReportArgs, settings: &Settings) -> Result<Finished> {
     }
     let grouping = Grouping::of(&args.grouping)?;
     let strategies = Strategies::open(args.choice.plugin.duration())?;
-    let chosen =
-        crate::strategy::by_name(strategies.registry(), &args.choice.strategy, args.centring.center)?;
+    let chosen = crate::strategy::by_name(strategies.registry(), args.choice.name(), args.centring.center)?;
     let strategy = chosen.get();
     let cohort = load_cohort(&args.inputs.responses, &args.inputs.matrix, settings)?;
     check_size(&cohort.loaded.matrix, args.overlap_limit)?;

@@ -19,7 +19,11 @@
 //! **`synth responses`** writes respondents `s1` .. `sN` (zero-padded to the
 //! width of N) drawn around the roles of a matrix. For each respondent: a
 //! role is picked uniformly at random; then, for each capability, the answer
-//! is `round(level + noise x z)` with `z ~ Normal(0, 1)`, clipped to the
+//! is `round(level + sd x z)` with `z ~ Normal(0, 1)` and `sd = --noise`
+//! (with `--noise-by-importance`, `sd = noise x sqrt(w_mean / w)` for the
+//! role's importance `w` of the capability and the mean `w_mean` of the
+//! matrix's positive importances, so that importance is the noise
+//! precision; importance 0 takes the smallest positive one's), clipped to the
 //! whole numbers of the matrix scale (`ceil(min) ..= floor(max)`), and left
 //! blank with probability `--missing`. `round` takes halves away from zero,
 //! so with no noise a level of 3.5 is answered 4. The role and the `z`s
@@ -96,6 +100,12 @@ pub struct SynthResponsesArgs {
     /// in scale points.
     #[arg(long, value_name = "SD", default_value_t = 0.75, value_parser = parse_non_negative)]
     pub noise: f64,
+    /// Make the noise of each role's capability inversely related to its
+    /// importance: sd = noise * sqrt(mean importance / importance), so that
+    /// importance is the noise precision (capabilities of importance 0 get
+    /// the noise of the least important ones).
+    #[arg(long)]
+    pub noise_by_importance: bool,
     /// Fraction of answers left blank at random.
     #[arg(long, value_name = "FRACTION", default_value_t = 0.0, value_parser = parse_fraction)]
     pub missing: f64,
@@ -211,6 +221,15 @@ pub fn responses(args: &SynthResponsesArgs, settings: &Settings) -> Result<()> {
         .iter()
         .flat_map(|r| r.requirements.iter().map(|q| q.level))
         .collect();
+    let importances: Vec<f64> = roles
+        .iter()
+        .flat_map(|r| r.requirements.iter().map(|q| q.importance))
+        .collect();
+    let noise = noise_per_cell(
+        args.noise,
+        args.noise_by_importance.then_some(importances.as_slice()),
+        levels.len(),
+    );
     // Each role's name as a CSV field (quoted if it must be), for the labels.
     let role_fields = roles
         .iter()
@@ -254,7 +273,8 @@ pub fn responses(args: &SynthResponsesArgs, settings: &Settings) -> Result<()> {
         let id_len = row.len();
         let role = values.gen_range(0..roles.len());
         let group = groups.as_mut().map(GroupsFile::draw);
-        for (c, &level) in levels[role * width..(role + 1) * width].iter().enumerate() {
+        let cells = role * width..(role + 1) * width;
+        for (c, (&level, &sd)) in levels[cells.clone()].iter().zip(&noise[cells]).enumerate() {
             let z: f64 = values.sample(StandardNormal);
             row.push(b',');
             if !(args.missing > 0.0 && blanks.gen::<f64>() < args.missing) {
@@ -262,7 +282,7 @@ pub fn responses(args: &SynthResponsesArgs, settings: &Settings) -> Result<()> {
                     .as_ref()
                     .zip(group)
                     .map_or(0.0, |(f, g)| f.planted.shift(g, c));
-                let answer = answer(level + shift, args.noise, z, lo, hi);
+                let answer = answer(level + shift, sd, z, lo, hi);
                 row.extend_from_slice(number.format(answer).as_bytes());
             }
         }
@@ -507,6 +527,25 @@ fn whole_points(scale: Scale) -> Result<(f64, f64)> {
     Ok((lo, hi))
 }
 
+/// The noise sd of every (role, capability) cell, in row-major order:
+/// `noise` everywhere, or with `importances`, `noise * sqrt(mean / w)` for
+/// the mean `mean` of the positive importances (a cell of importance 0
+/// taking the smallest positive one's).
+fn noise_per_cell(noise: f64, importances: Option<&[f64]>, cells: usize) -> Vec<f64> {
+    let Some(w) = importances else {
+        return vec![noise; cells];
+    };
+    let positive: Vec<f64> = w.iter().copied().filter(|&w| w > 0.0).collect();
+    if positive.is_empty() {
+        return vec![noise; cells];
+    }
+    let mean = positive.iter().sum::<f64>() / positive.len() as f64;
+    let least = positive.iter().copied().fold(f64::INFINITY, f64::min);
+    w.iter()
+        .map(|&w| noise * (mean / if w > 0.0 { w } else { least }).sqrt())
+        .collect()
+}
+
 /// One synthetic answer: `level + noise * z`, rounded (halves away from
 /// zero) and clipped to the whole numbers `lo..=hi`.
 fn answer(level: f64, noise: f64, z: f64, lo: f64, hi: f64) -> i64 {
@@ -615,4 +654,20 @@ mod tests {
     }
 
     const PINNED: &str = "[7, 4, 8, 6, 3, 8, 6, 7] -1.884116 0.851912";
+
+    #[test]
+    fn noise_follows_importance_as_a_precision() {
+        assert_eq!(super::noise_per_cell(0.8, None, 3), vec![0.8; 3]);
+        // Mean positive importance 2: sd = 0.8 * sqrt(2 / w); 0 takes w = 1.
+        let sd = super::noise_per_cell(0.8, Some(&[1.0, 2.0, 3.0, 0.0]), 4);
+        let expected = [
+            0.8 * 2f64.sqrt(),
+            0.8,
+            0.8 * (2.0f64 / 3.0).sqrt(),
+            0.8 * 2f64.sqrt(),
+        ];
+        for (a, b) in sd.iter().zip(expected) {
+            assert!((a - b).abs() < 1e-15, "{sd:?}");
+        }
+    }
 }

@@ -27,13 +27,14 @@ pub struct TrainArgs {
     /// How to learn.
     #[arg(long, value_enum, default_value_t = TrainMethod::Centroid)]
     pub method: TrainMethod,
-    /// Neighbours of the learned `knn` strategy.
-    #[arg(long, value_name = "K", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
-    pub neighbours: u32,
+    /// Neighbours of the learned `knn` strategy [default: chosen by
+    /// cross-validation among the labelled respondents].
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..))]
+    pub neighbours: Option<u32>,
     #[command(flatten)]
     pub answered: MinAnswered,
-    /// Random seed: the same seed gives the same result (the three methods
-    /// are deterministic and do not use it).
+    /// Random seed: the same seed gives the same result (it deals the folds
+    /// that choose knn's k; the other methods are deterministic).
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
     #[command(flatten)]
@@ -53,6 +54,8 @@ pub enum TrainMethod {
     Knn,
     /// Multinomial logistic regression.
     Logistic,
+    /// Linear discriminant analysis (shared covariance, Ledoit-Wolf shrinkage).
+    Lda,
 }
 
 /// Runs `rolefit train`.
@@ -79,11 +82,13 @@ pub fn run(args: &TrainArgs, settings: &Settings) -> Result<()> {
         TrainMethod::Centroid => Method::Centroid,
         TrainMethod::Knn => Method::Knn,
         TrainMethod::Logistic => Method::Logistic,
+        TrainMethod::Lda => Method::Lda,
     };
-    let options = TrainParams::default()
-        .neighbours(args.neighbours as usize)
-        .check()
-        .map_err(|e| bad_input(e.to_string()))?;
+    let mut options = TrainParams::default().seed(args.seed);
+    if let Some(k) = args.neighbours {
+        options = options.neighbours(k as usize);
+    }
+    let options = options.check().map_err(|e| bad_input(e.to_string()))?;
     // The model file keeps the matrix, with O*NET's credit when it is
     // O*NET data, so that the model can be used without it.
     let model = learned::train(method, &options, matrix, &batch, &labels)
@@ -101,8 +106,17 @@ pub fn run(args: &TrainArgs, settings: &Settings) -> Result<()> {
         .map(|(r, _)| r.name.as_str())
         .collect();
     if !settings.quiet {
+        let k = match method {
+            Method::Knn if options.chooses_neighbours() => {
+                format!(
+                    ", k = {} chosen by cross-validation",
+                    model.options().neighbours()
+                )
+            }
+            _ => String::new(),
+        };
         eprintln!(
-            "rolefit: trained {} on {} respondents of {} ({} of {} roles have holders)",
+            "rolefit: trained {} on {} respondents of {} ({} of {} roles have holders{k})",
             model.name(),
             summary.rows,
             input,

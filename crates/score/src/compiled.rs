@@ -62,7 +62,49 @@ impl CompiledMatrix {
         let (k, c) = (roles.len(), matrix.capabilities().len());
         let levels = Array2::from_shape_fn((k, c), |(j, i)| roles[j].requirements[i].level);
         let importances = Array2::from_shape_fn((k, c), |(j, i)| roles[j].requirements[i].importance);
-        let scale = matrix.scale();
+        Self::from_parts(
+            matrix.scale(),
+            levels,
+            importances,
+            matrix.capabilities().iter().map(|c| c.id.clone()).collect(),
+            roles.iter().map(|r| r.name.clone()).collect(),
+        )
+    }
+
+    /// The same matrix with every importance replaced by `weights` (roles x
+    /// capabilities): what a distance strategy weighs gaps by under
+    /// `--weights uniform` or `learned` (see [`crate::Weighted`]).
+    ///
+    /// # Panics
+    /// If `weights` is not roles x capabilities, or holds a negative or
+    /// non-finite value (caller bugs: [`crate::Weights`] builds valid ones).
+    pub fn with_importances(&self, weights: Array2<f64>) -> Self {
+        assert_eq!(
+            weights.dim(),
+            self.importances.dim(),
+            "one weight per role and capability"
+        );
+        assert!(
+            weights.iter().all(|w| w.is_finite() && *w >= 0.0),
+            "weights are finite and at least 0"
+        );
+        Self::from_parts(
+            self.scale,
+            self.levels.clone(),
+            weights,
+            self.capability_ids.clone(),
+            self.role_names.clone(),
+        )
+    }
+
+    /// Builds the arrays from levels and importances (roles x capabilities).
+    fn from_parts(
+        scale: Scale,
+        levels: Array2<f64>,
+        importances: Array2<f64>,
+        capability_ids: Vec<String>,
+        role_names: Vec<String>,
+    ) -> Self {
         let mid = 0.5 * (scale.min() + scale.max());
 
         let weighted_levels = &importances * &levels;
@@ -98,8 +140,8 @@ impl CompiledMatrix {
 
         CompiledMatrix {
             uniform,
-            capability_ids: matrix.capabilities().iter().map(|c| c.id.clone()).collect(),
-            role_names: roles.iter().map(|r| r.name.clone()).collect(),
+            capability_ids,
+            role_names,
             scale,
             levels,
             importances,

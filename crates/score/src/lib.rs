@@ -54,6 +54,7 @@ mod rank;
 mod scorer;
 pub mod strategy;
 pub mod text;
+pub mod weights;
 pub mod whatif;
 mod workspace;
 
@@ -74,4 +75,5 @@ pub use strategy::{
     Cosine, Coverage, Draw, Euclidean, Manhattan, Pearson, Registry, Strategy, BUILTIN_STRATEGIES,
     DEFAULT_STRATEGY,
 };
+pub use weights::{Weighted, Weights, WeightsKind, DEFAULT_WEIGHTS, DISTANCE_STRATEGIES};
 pub use workspace::Workspace;

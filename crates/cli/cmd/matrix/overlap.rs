@@ -55,7 +55,7 @@ pub fn run(args: &OverlapArgs, settings: &Settings) -> Result<Finished> {
     check_size(&loaded.matrix, args.overlap_limit)?;
     loaded.print_notes(settings);
     let strategies = Strategies::open(args.choice.plugin.duration())?;
-    let strategy = strategies.find(&args.choice.strategy)?;
+    let strategy = strategies.find(args.choice.name())?;
     let matrix = &loaded.matrix;
     let compiled = CompiledMatrix::new(matrix);
     let o = overlap(&compiled, strategy)?;

@@ -21,6 +21,7 @@
 //! in their docs and in docs/evaluation.md.
 
 mod bootstrap;
+mod calibration;
 mod crossval;
 mod metrics;
 
@@ -32,9 +33,16 @@ use rolefit_model::{ProfileBatch, RoleMatrix};
 use thiserror::Error;
 
 use crate::learned::{self, LearnError, Method, ValidTrainParams};
-use rolefit_score::{rank, tie_key, CompiledMatrix, Euclidean, ScoreError, Scorer, Strategy, Workspace};
+use rolefit_score::{
+    rank, tie_key, Centred, CompiledMatrix, Euclidean, ScoreError, Scorer, Strategy, Weighted, Weights,
+    Workspace,
+};
 
 pub use bootstrap::{Bootstrap, Confidence, DEFAULT_RESAMPLES, DEFAULT_SEED};
+pub use calibration::{
+    auroc, expected_calibration_error, fit_temperature, reliability, softmax_into, ReliabilityBin,
+    CALIBRATION_BINS,
+};
 pub use crossval::stratified_folds;
 pub use metrics::{
     confusion_matrix, kendall_tau_b, macro_f1, mean_reciprocal_rank, ndcg_at_k, top1_agreement,
@@ -50,6 +58,19 @@ pub enum Candidate<'a> {
     /// A strategy learned from the labelled respondents themselves,
     /// cross-validated.
     Learned(Method, ValidTrainParams),
+    /// A distance strategy weighted by precisions learned from the
+    /// labelled respondents (`--weights learned`,
+    /// [`learned::learn_precisions`]), cross-validated like a learned
+    /// strategy: each fold is scored with the precisions of the other
+    /// folds, on answers centred first when `center`.
+    LearnedWeights {
+        /// The distance strategy.
+        strategy: &'a dyn Strategy,
+        /// Centred first (`+center`).
+        center: bool,
+        /// The name reported, such as `euclidean+learned`.
+        name: &'a str,
+    },
 }
 
 impl Candidate<'_> {
@@ -58,7 +79,13 @@ impl Candidate<'_> {
         match self {
             Candidate::Fixed(s) => s.name(),
             Candidate::Learned(m, _) => m.strategy_name(),
+            Candidate::LearnedWeights { name, .. } => name,
         }
+    }
+
+    /// Whether it is learned from the respondents, so cross-validated.
+    pub fn is_learned(&self) -> bool {
+        !matches!(self, Candidate::Fixed(_))
     }
 }
 
@@ -120,6 +147,31 @@ pub struct StrategyReport {
     /// Top-1 choices: row = actual role, column = chosen role (matrix
     /// order).
     pub confusion: Array2<usize>,
+    /// The softmax temperature of its `probability`, fitted on every
+    /// respondent (the probabilities measured below are cross-fitted:
+    /// each fold's with the temperature of the other folds); `None` for
+    /// a model whose scores are its own probabilities.
+    pub temperature: Option<f64>,
+    /// Expected calibration error of the top-1 probability.
+    pub calibration_error: f64,
+    /// The reliability table of the top-1 probability.
+    pub reliability: Vec<ReliabilityBin>,
+    /// AUROC of each confidence signal for "the top-1 role is right":
+    /// stability, margin, probability (`None` when every top-1 role is
+    /// right, or every one wrong).
+    pub auroc: SignalAuroc,
+}
+
+/// AUROC of each confidence signal for "the top-1 role is right".
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SignalAuroc {
+    /// Bootstrap stability: how often resampling the answers keeps the
+    /// same top role.
+    pub stability: Option<f64>,
+    /// The first role's score minus the second's.
+    pub margin: Option<f64>,
+    /// The top-1 role's calibrated probability.
+    pub probability: Option<f64>,
 }
 
 /// How much two strategies agree.
@@ -254,7 +306,7 @@ pub fn evaluate_with_progress(
     let batch = subset(profiles, &kept);
     let labels: Vec<usize> = kept.iter().map(|&i| labels[i]).collect();
     let n = batch.len();
-    let learned = candidates.iter().any(|c| matches!(c, Candidate::Learned(..)));
+    let learned = candidates.iter().any(Candidate::is_learned);
     if learned && n < options.folds {
         return Err(EvaluateError::TooFewForFolds {
             rows: n,
@@ -279,7 +331,9 @@ pub fn evaluate_with_progress(
     let (strategies, rankings): (Vec<StrategyReport>, Vec<Vec<usize>>) = candidates
         .iter()
         .zip(&scored)
-        .map(|(candidate, (scores, stability))| report(candidate, scores, stability, &labels, roles, options))
+        .map(|(candidate, (scores, stability))| {
+            report(candidate, scores, stability, &labels, &folds, roles, options)
+        })
         .unzip();
     let agreement = agreements(candidates, &scored, &rankings);
 
@@ -335,6 +389,7 @@ fn report(
     scores: &Array2<f64>,
     stability: &[f64],
     labels: &[usize],
+    folds: &[usize],
     roles: usize,
     options: &EvaluateOptions,
 ) -> (StrategyReport, Vec<usize>) {
@@ -342,13 +397,28 @@ fn report(
         .outer_iter()
         .map(|row| rank(row, None).into_iter().map(|r| r.role).collect())
         .collect();
+    let (probability, temperature) = probabilities(candidate, scores, labels, folds, options.folds);
+    let right: Vec<bool> = ranked.iter().zip(labels).map(|(r, &l)| r[0] == l).collect();
+    let top_probability: Vec<f64> = ranked
+        .iter()
+        .enumerate()
+        .map(|(i, r)| probability[(i, r[0])])
+        .collect();
+    let margin: Vec<f64> = ranked
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            r.get(1)
+                .map_or(0.0, |&second| scores[(i, r[0])] - scores[(i, second)])
+        })
+        .collect();
     let ranks = true_ranks(&ranked, labels);
     let top: Vec<usize> = ranked.iter().map(|r| r[0]).collect();
     let confusion = confusion_matrix(&top, labels, roles);
     let k = options.k.min(roles);
     let report = StrategyReport {
         name: candidate.name().to_string(),
-        cross_validated: matches!(candidate, Candidate::Learned(..)),
+        cross_validated: candidate.is_learned(),
         n: labels.len(),
         top1_accuracy: top_k_accuracy(&ranks, 1).unwrap_or(0.0),
         topk_accuracy: top_k_accuracy(&ranks, k).unwrap_or(0.0),
@@ -357,8 +427,71 @@ fn report(
         macro_f1: macro_f1(&confusion).unwrap_or(0.0),
         stability: metrics::mean(stability.iter().copied()).unwrap_or(0.0),
         confusion,
+        temperature,
+        calibration_error: expected_calibration_error(&top_probability, &right).unwrap_or(0.0),
+        reliability: reliability(&top_probability, &right),
+        auroc: SignalAuroc {
+            stability: auroc(stability, &right),
+            margin: auroc(&margin, &right),
+            probability: auroc(&top_probability, &right),
+        },
     };
     (report, top)
+}
+
+/// Whether a candidate's scores are its own probabilities: a learned
+/// `logistic` or `lda`, trained here or read from a model file.
+fn is_probabilistic(candidate: &Candidate<'_>) -> bool {
+    match candidate {
+        Candidate::Learned(method, _) => method.is_probabilistic(),
+        Candidate::Fixed(s) => Method::from_name(s.name())
+            .is_some_and(|m| m.is_probabilistic() && s.name().starts_with("model:")),
+        Candidate::LearnedWeights { .. } => false,
+    }
+}
+
+/// Each respondent's probability of each role (respondents x roles) and
+/// the temperature fitted on everyone (`None` for a probabilistic model,
+/// whose scores, normalised to sum 1, are its probabilities). Otherwise
+/// cross-fitted: the rows of each of the `k` folds get the softmax of
+/// their scores at the temperature fitted on the other folds' rows, so no
+/// respondent's probability was fitted on their own label.
+fn probabilities(
+    candidate: &Candidate<'_>,
+    scores: &Array2<f64>,
+    labels: &[usize],
+    folds: &[usize],
+    k: usize,
+) -> (Array2<f64>, Option<f64>) {
+    let mut out = scores.clone();
+    if is_probabilistic(candidate) {
+        for mut row in out.outer_iter_mut() {
+            let total: f64 = row.sum();
+            let width = row.len() as f64;
+            row.mapv_inplace(|p| if total > 0.0 { p / total } else { 1.0 / width });
+        }
+        return (out, None);
+    }
+    for fold in 0..k {
+        let others: Vec<usize> = (0..labels.len()).filter(|&i| folds[i] != fold).collect();
+        let mine: Vec<usize> = (0..labels.len()).filter(|&i| folds[i] == fold).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let fitted_on = scores.select(ndarray::Axis(0), &others);
+        let their_labels: Vec<usize> = others.iter().map(|&i| labels[i]).collect();
+        let t = fit_temperature(fitted_on.view(), &their_labels);
+        for &i in &mine {
+            let row = scores.row(i);
+            let mut p = out.row_mut(i);
+            softmax_into(
+                row.as_slice().expect("standard layout"),
+                t,
+                p.as_slice_mut().expect("standard layout"),
+            );
+        }
+    }
+    (out, Some(fit_temperature(scores.view(), labels)))
 }
 
 /// How far each pair of candidates agrees, from their scores (Kendall's
@@ -410,6 +543,13 @@ struct Data<'a> {
 /// stability.
 type Scored = (Array2<f64>, Vec<f64>);
 
+/// What is learned for one fold: the learned candidates' models, in order,
+/// and the precisions of `--weights learned` when a candidate uses them.
+struct Fitted {
+    models: Vec<learned::LearnedModel>,
+    precisions: Option<Array2<f64>>,
+}
+
 /// Respondents per unit of work: a unit draws its respondents' resamples
 /// once and scores them with every candidate.
 const RESPONDENTS_PER_UNIT: usize = 500;
@@ -434,20 +574,28 @@ impl Data<'_> {
             .iter()
             .filter_map(|c| match c {
                 Candidate::Learned(method, options) => Some((*method, options)),
-                Candidate::Fixed(_) => None,
+                _ => None,
             })
             .collect();
+        let weighs = candidates
+            .iter()
+            .any(|c| matches!(c, Candidate::LearnedWeights { .. }));
         let threads = self.options.threads;
-        let folds = if learned.is_empty() { 1 } else { self.options.folds };
+        let cross_validated = candidates.iter().any(Candidate::is_learned);
+        let folds = if cross_validated { self.options.folds } else { 1 };
         let train = |fold: usize, threads: usize| {
-            in_parallel(&learned, threads, |&(method, options)| {
+            let models = in_parallel(&learned, threads, |&(method, options)| {
                 self.train_without(fold, method, options)
+            })?;
+            Ok::<_, EvaluateError>(Fitted {
+                models,
+                precisions: weighs.then(|| self.precisions_without(fold)),
             })
         };
         let mut models = train(0, threads)?;
         for fold in 0..folds {
             let test: Vec<usize> = (0..n)
-                .filter(|&i| learned.is_empty() || self.folds[i] == fold)
+                .filter(|&i| !cross_validated || self.folds[i] == fold)
                 .collect();
             let later = fold + 1 < folds;
             let (parts, next) = std::thread::scope(|scope| {
@@ -481,20 +629,45 @@ impl Data<'_> {
 
     /// The respondents `test` (one fold, or all), cut into units of
     /// [`RESPONDENTS_PER_UNIT`] and scored on `options.threads` threads by
-    /// every candidate, `models` standing for the learned ones in order.
+    /// every candidate, `fitted` standing for the learned ones.
     fn score_fold(
         &self,
         candidates: &[Candidate<'_>],
-        models: &[learned::LearnedModel],
+        fitted: &Fitted,
         test: &[usize],
     ) -> Result<Vec<Vec<bootstrap::Confidences>>, EvaluateError> {
-        let mut models = models.iter();
+        let mut models = fitted.models.iter();
+        let weighted: Vec<Option<Weighted<'_>>> = candidates
+            .iter()
+            .map(|c| match (c, &fitted.precisions) {
+                (Candidate::LearnedWeights { strategy, .. }, Some(p)) => Some(Weighted::new(
+                    *strategy,
+                    self.compiled,
+                    &Weights::Learned(p.clone()),
+                )),
+                _ => None,
+            })
+            .collect();
+        let centred: Vec<Option<Centred<'_>>> = candidates
+            .iter()
+            .zip(&weighted)
+            .map(|(c, w)| match (c, w) {
+                (Candidate::LearnedWeights { center: true, .. }, Some(w)) => Some(Centred::new(w)),
+                _ => None,
+            })
+            .collect();
         let strategies: Vec<&dyn Strategy> = candidates
             .iter()
-            .map(|c| match c {
-                Candidate::Fixed(strategy) => *strategy,
-                Candidate::Learned(..) => {
+            .zip(weighted.iter().zip(&centred))
+            .map(|(c, (w, centred))| match (c, w, centred) {
+                (Candidate::Fixed(strategy), _, _) => *strategy,
+                (Candidate::Learned(..), _, _) => {
                     models.next().expect("one model per learned candidate") as &dyn Strategy
+                }
+                (_, _, Some(centred)) => centred as &dyn Strategy,
+                (_, Some(w), None) => w as &dyn Strategy,
+                (Candidate::LearnedWeights { .. }, None, None) => {
+                    unreachable!("precisions are fitted when a candidate learns weights")
                 }
             })
             .collect();
@@ -502,6 +675,14 @@ impl Data<'_> {
         in_parallel(&units, self.options.threads, |rows| {
             self.score_rows(&strategies, rows)
         })
+    }
+
+    /// The precisions of `--weights learned` from every respondent outside
+    /// `fold`.
+    fn precisions_without(&self, fold: usize) -> Array2<f64> {
+        let train: Vec<usize> = (0..self.batch.len()).filter(|&i| self.folds[i] != fold).collect();
+        let labels: Vec<usize> = train.iter().map(|&i| self.labels[i]).collect();
+        learned::learn_precisions(&subset(self.batch, &train), &labels, self.compiled.n_roles())
     }
 
     /// A model of `method` trained on every respondent outside `fold`.
@@ -576,6 +757,11 @@ fn in_parallel<U: Sync, T: Send>(
         .into_iter()
         .map(|r| r.expect("every item was done"))
         .collect()
+}
+
+/// The role ranked first by `scores` (ties as [`rank`] breaks them).
+pub(crate) fn top_role(scores: &[f64]) -> usize {
+    rank(ndarray::ArrayView1::from(scores), Some(1))[0].role
 }
 
 /// The rows `rows` of `profiles`, as a new batch.

@@ -231,3 +231,116 @@ fn errors_are_typed() {
     let e = evaluate(&m, &b, &labels, &fixed, &EvaluateOptions { k: 0, ..options() }).unwrap_err();
     assert!(matches!(e, EvaluateError::Options(_)));
 }
+
+#[test]
+fn calibration_metrics_agree_with_an_independent_computation() {
+    // Every respondent is kept (few blanks, min_answered 0.5), so rows of
+    // the evaluation are rows of the batch.
+    let (m, b, labels) = labelled(300, 1.2, 21);
+    let cm = CompiledMatrix::new(&m);
+    let opts = options();
+    let ev = evaluate(&m, &b, &labels, &[Candidate::Fixed(&Euclidean)], &opts).unwrap();
+    assert_eq!(ev.n, 300);
+    let report = &ev.strategies[0];
+    let scores = Euclidean.score(&cm, &b).unwrap();
+    let folds = stratified_folds(&labels, 4, opts.folds, opts.seed);
+    // The probability of each respondent's top role, the temperature
+    // fitted on the other folds by a plain grid search of the log-loss.
+    let loss = |rows: &[usize], t: f64| -> f64 {
+        rows.iter()
+            .map(|&i| {
+                let row = scores.row(i);
+                let z: f64 = row.iter().map(|s| (s / t).exp()).sum();
+                -((row[labels[i]] / t).exp() / z).ln()
+            })
+            .sum()
+    };
+    let grid_fit = |rows: &[usize]| {
+        // log-spaced grid, then a finer one around the best.
+        let mut best = (f64::INFINITY, 1.0);
+        for k in 0..=600 {
+            let t = 10f64.powf(-4.0 + k as f64 / 100.0);
+            let l = loss(rows, t);
+            if l < best.0 {
+                best = (l, t);
+            }
+        }
+        best.1
+    };
+    let (mut right, mut top_p, mut margin) = (Vec::new(), Vec::new(), Vec::new());
+    let mut temperature = [0.0; 5];
+    for (f, t) in temperature.iter_mut().enumerate() {
+        let others: Vec<usize> = (0..300).filter(|&i| folds[i] != f).collect();
+        *t = grid_fit(&others);
+    }
+    for i in 0..300 {
+        let row = scores.row(i);
+        let ranked = rank(row, None);
+        let (top, second) = (ranked[0].role, ranked[1].role);
+        let t = temperature[folds[i]];
+        let z: f64 = row.iter().map(|s| (s / t).exp()).sum();
+        top_p.push((row[top] / t).exp() / z);
+        right.push(top == labels[i]);
+        margin.push(row[top] - row[second]);
+    }
+    // ECE over ten bins, by its definition.
+    let mut ece = 0.0;
+    for bin in 0..10 {
+        let lo = bin as f64 / 10.0;
+        let members: Vec<usize> = (0..300)
+            .filter(|&i| top_p[i] >= lo && (top_p[i] < lo + 0.1 || (bin == 9 && top_p[i] <= 1.0)))
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        let n = members.len() as f64;
+        let conf = members.iter().map(|&i| top_p[i]).sum::<f64>() / n;
+        let acc = members.iter().filter(|&&i| right[i]).count() as f64 / n;
+        ece += n / 300.0 * (acc - conf).abs();
+    }
+    // The grid is 1% wide, so the probabilities agree to about 1e-3.
+    assert!(
+        (report.calibration_error - ece).abs() < 5e-3,
+        "{} vs {ece}",
+        report.calibration_error
+    );
+    assert_eq!(report.reliability.iter().map(|b| b.n).sum::<usize>(), 300);
+    // AUROC by counting every (right, wrong) pair.
+    let pairs = |signal: &[f64]| {
+        let (mut wins, mut count) = (0.0, 0.0);
+        for i in (0..300).filter(|&i| right[i]) {
+            for j in (0..300).filter(|&j| !right[j]) {
+                count += 1.0;
+                wins += if signal[i] > signal[j] {
+                    1.0
+                } else if signal[i] == signal[j] {
+                    0.5
+                } else {
+                    0.0
+                };
+            }
+        }
+        wins / count
+    };
+    assert!((report.auroc.margin.unwrap() - pairs(&margin)).abs() < 1e-12);
+    assert!((report.auroc.probability.unwrap() - pairs(&top_p)).abs() < 2e-3);
+    // The temperature reported is the one fitted on everyone.
+    let all: Vec<usize> = (0..300).collect();
+    let t = report.temperature.unwrap();
+    assert!((t / grid_fit(&all) - 1.0).abs() < 0.012, "{t}");
+}
+
+#[test]
+fn a_probabilistic_model_keeps_its_own_probabilities() {
+    let (m, b, labels) = labelled(200, 1.0, 5);
+    let ev = evaluate(
+        &m,
+        &b,
+        &labels,
+        &[Candidate::Learned(Method::Logistic, ValidTrainParams::default())],
+        &options(),
+    )
+    .unwrap();
+    assert_eq!(ev.strategies[0].temperature, None);
+    assert!(ev.strategies[0].calibration_error < 0.1);
+}

@@ -43,7 +43,7 @@ pub enum LearnError {
         supported: u64,
     },
     /// A model file of a method this build does not know.
-    #[error("unknown model method {0:?}; the methods are centroid, knn and logistic")]
+    #[error("unknown model method {0:?}; the methods are centroid, knn, logistic and lda")]
     UnknownMethod(String),
     /// The model file is well-formed JSON but its contents are inconsistent
     /// (wrong array sizes, values off the scale, labels out of range).

@@ -11,9 +11,13 @@
 //!   "training": {"rows": 1000, "per_role": {"Project Manager": 251, ...}},
 //!   "parameters": { ... per method ... },
 //!   "matrix": { ... the role matrix it was trained with ... },
-//!   "matrix_credit": "..."
+//!   "matrix_credit": "...",
+//!   "weights": [[1.02, 0.87, ...], ...]
 //! }
 //! ```
+//!
+//! `weights` (version 3 on) holds the precisions of `--weights learned`,
+//! one row per role, one number per capability (`learn_precisions`).
 //!
 //! `capabilities` are the matrix's capability ids and `roles` its role
 //! names, both in matrix order; a model is used only with a matrix whose
@@ -38,6 +42,7 @@ use serde_json::Value;
 
 use super::centroid::{Centroid, CentroidParams};
 use super::knn::{Knn, KnnParams};
+use super::lda::{Lda, LdaParams};
 use super::logistic::{Logistic, LogisticParams};
 use super::{
     Kind, LearnError, LearnedModel, Method, StoredMatrix, TrainParams, TrainingSummary, ValidTrainParams,
@@ -48,7 +53,7 @@ pub const MODEL_FORMAT: &str = "rolefit-model";
 
 /// The version of the model file this build writes; it reads this one and
 /// every earlier one ([`OLDEST_MODEL_VERSION`]).
-pub const MODEL_VERSION: u64 = 2;
+pub const MODEL_VERSION: u64 = 3;
 
 /// The oldest model file version this build reads (version 1 does not hold
 /// the role matrix).
@@ -68,6 +73,8 @@ struct FileOut<'a, P: Serialize> {
     matrix: Option<&'a RoleMatrix>,
     #[serde(skip_serializing_if = "Option::is_none")]
     matrix_credit: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    weights: Option<Vec<Vec<f64>>>,
 }
 
 struct TrainingOut<'a> {
@@ -113,6 +120,8 @@ struct FileIn<P> {
     matrix: Option<RoleMatrix>,
     #[serde(default)]
     matrix_credit: Option<String>,
+    #[serde(default)]
+    weights: Option<Vec<Vec<f64>>>,
 }
 
 #[derive(Deserialize)]
@@ -134,6 +143,7 @@ impl LearnedModel {
             Kind::Centroid(m) => self.file_json(training, m.params()),
             Kind::Knn(m) => self.file_json(training, m.params()),
             Kind::Logistic(m) => self.file_json(training, m.params()),
+            Kind::Lda(m) => self.file_json(training, m.params()),
         };
         text.push('\n');
         text
@@ -151,6 +161,10 @@ impl LearnedModel {
             parameters,
             matrix: self.matrix.as_ref().map(|m| &m.matrix),
             matrix_credit: self.matrix.as_ref().and_then(|m| m.credit.as_deref()),
+            weights: self
+                .precisions
+                .as_ref()
+                .map(|p| p.outer_iter().map(|r| r.to_vec()).collect()),
         };
         // Plain data with string keys and finite numbers always serialises.
         let pretty = serde_json::to_string_pretty(&file).expect("a model serialises");
@@ -172,7 +186,7 @@ impl LearnedModel {
             .get("method")
             .and_then(Value::as_str)
             .ok_or_else(|| LearnError::NotAModel("\"method\" is missing or not a string".into()))?;
-        let method = Method::ALL
+        let method = Method::EVERY
             .into_iter()
             .find(|m| m.name() == method_name)
             .ok_or_else(|| LearnError::UnknownMethod(method_name.to_string()))?;
@@ -204,6 +218,12 @@ impl LearnedModel {
                     .map_err(|e| LearnError::Invalid(e.to_string()))?;
                 let model = Logistic::from_params(file.parameters, shape.roles, shape.capabilities)?;
                 Ok(shape.model(method, options, Kind::Logistic(model)))
+            }
+            Method::Lda => {
+                let file: FileIn<LdaParams> = parse(value)?;
+                let shape = Shape::check(&file, matrix)?;
+                let model = Lda::from_params(file.parameters, shape.roles, shape.capabilities)?;
+                Ok(shape.model(method, ValidTrainParams::default(), Kind::Lda(model)))
             }
         }
     }
@@ -317,6 +337,7 @@ struct Shape {
     scale: Scale,
     training: TrainingSummary,
     matrix: Option<StoredMatrix>,
+    precisions: Option<ndarray::Array2<f64>>,
 }
 
 impl Shape {
@@ -365,7 +386,26 @@ impl Shape {
                 file.training.rows
             )));
         }
+        let (roles, capabilities) = (file.roles.len(), file.capabilities.len());
+        let precisions = match &file.weights {
+            None => None,
+            Some(rows) => {
+                let fits = rows.len() == roles
+                    && rows
+                        .iter()
+                        .all(|r| r.len() == capabilities && r.iter().all(|p| p.is_finite() && *p > 0.0));
+                if !fits {
+                    return Err(LearnError::Invalid(format!(
+                        "\"weights\" must be {roles} rows of {capabilities} positive numbers"
+                    )));
+                }
+                Some(ndarray::Array2::from_shape_fn((roles, capabilities), |(j, c)| {
+                    rows[j][c]
+                }))
+            }
+        };
         Ok(Shape {
+            precisions,
             roles: file.roles.len(),
             capabilities: file.capabilities.len(),
             capability_ids: file.capabilities.clone(),
@@ -392,6 +432,7 @@ impl Shape {
             options,
             kind,
             matrix: self.matrix,
+            precisions: self.precisions,
         }
     }
 }

@@ -189,12 +189,7 @@ impl Logistic {
             for (j, logit) in logits.iter_mut().enumerate() {
                 *logit = self.params.intercept[j] + (0..c).map(|f| z[f] * self.weights[(f, j)]).sum::<f64>();
             }
-            // Softmax, shifted by the largest logit so exp cannot overflow.
-            let top = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            let total: f64 = logits.iter().map(|l| (l - top).exp()).sum();
-            for (j, &l) in logits.iter().enumerate() {
-                out[(i, self.params.classes[j])] = (l - top).exp() / total;
-            }
+            super::softmax_into_classes(&logits, &self.params.classes, out.row_mut(i));
         }
     }
 }

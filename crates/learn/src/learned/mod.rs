@@ -13,9 +13,17 @@
 //! | `centroid` | `1 - sqrt(sum(p*(x-mu)^2) / sum(p)) / (H-L)`, with `mu`, `s` each capability's mean and spread among the role's holders and `p = 1 / (s^2 + f^2)`, `f = (H-L)/8`, over the answered capabilities | `[0, 1]` |
 //! | `knn` | `(n_j + t_j) / (k + 1)`: `n_j` of the `k` nearest holders hold role `j`, `t_j = 1 / (1 + d_j / (H-L))` with `d_j` their mean distance (0 when `n_j = 0`) | `[0, 1]` |
 //! | `logistic` | the multinomial logistic regression's probability of role `j` | `[0, 1]`, sums to 1 |
+//! | `lda` | role `j`'s posterior under Gaussians with one shared, shrunk covariance | `[0, 1]`, sums to 1 |
+//!
+//! `knn`'s `k` is chosen by cross-validation among the training rows
+//! unless it is given ([`TrainParams::neighbours`]); the model records the
+//! `k` in use.
+//!
+//! Every model also records the precisions of `--weights learned`
+//! ([`learn_precisions`]), learned from the same rows.
 //!
 //! **Blanks.** `centroid` sums over the answered capabilities only, like
-//! the built-ins. `knn` and `logistic` need every value: a blank is
+//! the built-ins. `knn`, `logistic` and `lda` need every value: a blank is
 //! replaced by the training mean of that capability (the mean over the
 //! training rows that answered it; the scale's midpoint if none did).
 //!
@@ -32,7 +40,9 @@ mod centroid;
 mod error;
 mod file;
 mod knn;
+mod lda;
 mod logistic;
+mod precision;
 
 use std::fmt;
 
@@ -46,6 +56,8 @@ use crate::params::{at_least_one, ParamError};
 
 pub use error::LearnError;
 pub use file::{MODEL_FORMAT, MODEL_VERSION, OLDEST_MODEL_VERSION};
+pub use knn::K_CANDIDATES;
+pub use precision::{learn_precisions, PRECISION_SHRINKAGE};
 
 /// How a strategy is learned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -56,19 +68,33 @@ pub enum Method {
     Knn,
     /// Multinomial logistic regression (linfa-logistic).
     Logistic,
+    /// Linear discriminant analysis, shared covariance with Ledoit-Wolf
+    /// shrinkage.
+    Lda,
 }
 
 impl Method {
-    /// Every method, in the order evaluations list them.
+    /// The methods `evaluate --strategies all` includes, in the order
+    /// evaluations list them.
     pub const ALL: [Method; 3] = [Method::Centroid, Method::Knn, Method::Logistic];
 
-    /// The method's name: `centroid`, `knn` or `logistic`.
+    /// Every method, `lda` included.
+    pub const EVERY: [Method; 4] = [Method::Centroid, Method::Knn, Method::Logistic, Method::Lda];
+
+    /// The method's name: `centroid`, `knn`, `logistic` or `lda`.
     pub fn name(self) -> &'static str {
         match self {
             Method::Centroid => "centroid",
             Method::Knn => "knn",
             Method::Logistic => "logistic",
+            Method::Lda => "lda",
         }
+    }
+
+    /// Whether its scores are the probabilities of a fitted model
+    /// (`logistic`, `lda`): then they are their own calibrated probability.
+    pub fn is_probabilistic(self) -> bool {
+        matches!(self, Method::Logistic | Method::Lda)
     }
 
     /// The name of the strategies it learns: `model:centroid`, ...
@@ -77,6 +103,7 @@ impl Method {
             Method::Centroid => "model:centroid",
             Method::Knn => "model:knn",
             Method::Logistic => "model:logistic",
+            Method::Lda => "model:lda",
         }
     }
 
@@ -84,7 +111,7 @@ impl Method {
     pub fn from_name(name: &str) -> Option<Method> {
         let lower = name.to_ascii_lowercase();
         let bare = lower.strip_prefix("model:").unwrap_or(&lower);
-        Method::ALL.into_iter().find(|m| m.name() == bare)
+        Method::EVERY.into_iter().find(|m| m.name() == bare)
     }
 }
 
@@ -102,27 +129,40 @@ impl fmt::Display for Method {
 ///
 /// let valid = TrainParams::default().neighbours(15).check().unwrap();
 /// assert_eq!(valid.neighbours(), 15);
+/// assert!(!valid.chooses_neighbours());
+/// assert!(TrainParams::default().check().unwrap().chooses_neighbours());
 /// assert!(TrainParams::default().neighbours(0).check().is_err());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TrainParams(ValidTrainParams);
 
 impl Default for TrainParams {
-    /// `k` = 5, alpha 1, at most 200 iterations.
+    /// `k` of `knn` chosen by cross-validation (5 where there is too
+    /// little data to choose), alpha 1, at most 200 iterations, seed 1.
     fn default() -> Self {
         TrainParams(ValidTrainParams {
-            neighbours: 5,
+            neighbours: knn::DEFAULT_K,
+            choose_neighbours: true,
             alpha: 1.0,
             max_iterations: 200,
+            seed: 1,
         })
     }
 }
 
 impl TrainParams {
     /// `k` of `knn`: at least 1; more than the training rows means all of
-    /// them.
+    /// them. Without it, `k` is chosen by cross-validation among
+    /// [`K_CANDIDATES`].
     pub fn neighbours(mut self, k: usize) -> Self {
         self.0.neighbours = k;
+        self.0.choose_neighbours = false;
+        self
+    }
+
+    /// The seed of the folds that choose `knn`'s `k`.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.0.seed = seed;
         self
     }
 
@@ -158,8 +198,10 @@ impl TrainParams {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ValidTrainParams {
     neighbours: usize,
+    choose_neighbours: bool,
     alpha: f64,
     max_iterations: u64,
+    seed: u64,
 }
 
 impl Default for ValidTrainParams {
@@ -170,9 +212,21 @@ impl Default for ValidTrainParams {
 }
 
 impl ValidTrainParams {
-    /// `k` of `knn` (at least 1).
+    /// `k` of `knn` (at least 1): as given, or, in a trained model's
+    /// options, the one cross-validation chose.
     pub fn neighbours(&self) -> usize {
         self.neighbours
+    }
+
+    /// Whether training chooses `knn`'s `k` by cross-validation (no `k`
+    /// was given).
+    pub fn chooses_neighbours(&self) -> bool {
+        self.choose_neighbours
+    }
+
+    /// The seed of the folds that choose `knn`'s `k`.
+    pub fn seed(&self) -> u64 {
+        self.seed
     }
 
     /// The L2 penalty of `logistic` (finite, at least 0).
@@ -209,6 +263,9 @@ pub struct LearnedModel {
     /// The role matrix it was trained with, kept in its file so that it
     /// travels with the model (`None` for a file of version 1).
     matrix: Option<StoredMatrix>,
+    /// The precisions of `--weights learned`, roles x capabilities (`None`
+    /// for a file before version 3).
+    precisions: Option<Array2<f64>>,
 }
 
 /// The role matrix a model was trained with, as its file keeps it.
@@ -226,6 +283,7 @@ enum Kind {
     Centroid(centroid::Centroid),
     Knn(knn::Knn),
     Logistic(logistic::Logistic),
+    Lda(lda::Lda),
 }
 
 /// Learns a strategy with `method` from `profiles`, where `labels[i]` is
@@ -264,10 +322,17 @@ pub fn train(
     let scale = matrix.scale();
     let mut per_role = vec![0; roles];
     labels.iter().for_each(|&l| per_role[l] += 1);
+    let mut options = *options;
     let kind = match method {
         Method::Centroid => Kind::Centroid(centroid::Centroid::fit(profiles, labels, roles, scale)),
-        Method::Knn => Kind::Knn(knn::Knn::fit(profiles, labels, options.neighbours(), scale)),
-        Method::Logistic => Kind::Logistic(logistic::Logistic::fit(profiles, labels, options, scale)?),
+        Method::Knn => {
+            if options.choose_neighbours {
+                options.neighbours = knn::Knn::choose_k(profiles, labels, roles, scale, options.seed);
+            }
+            Kind::Knn(knn::Knn::fit(profiles, labels, options.neighbours(), scale))
+        }
+        Method::Logistic => Kind::Logistic(logistic::Logistic::fit(profiles, labels, &options, scale)?),
+        Method::Lda => Kind::Lda(lda::Lda::fit(profiles, labels, roles, scale)?),
     };
     Ok(LearnedModel {
         method,
@@ -278,12 +343,13 @@ pub fn train(
             rows: profiles.len(),
             per_role,
         },
-        options: *options,
+        options,
         kind,
         matrix: Some(StoredMatrix {
             matrix: matrix.clone(),
             credit: None,
         }),
+        precisions: Some(learn_precisions(profiles, labels, roles)),
     })
 }
 
@@ -307,6 +373,12 @@ impl LearnedModel {
     /// when read from a file of version 1, which did not).
     pub fn stored_matrix(&self) -> Option<&StoredMatrix> {
         self.matrix.as_ref()
+    }
+
+    /// The precisions of `--weights learned` (roles x capabilities), `None`
+    /// for a model file before version 3.
+    pub fn precisions(&self) -> Option<&Array2<f64>> {
+        self.precisions.as_ref()
     }
 
     /// Sets the credit line the training matrix's data requires (O*NET's),
@@ -358,6 +430,7 @@ impl LearnedModel {
             Kind::Centroid(m) => m.score_into(profiles, self.scale, &mut out),
             Kind::Knn(m) => m.score_draws_into(profiles, draws, self.scale, &mut out),
             Kind::Logistic(m) => m.score_into(profiles, &mut out),
+            Kind::Lda(m) => m.score_into(profiles, &mut out),
         }
         Ok(out)
     }
@@ -373,6 +446,7 @@ impl Strategy for LearnedModel {
             Kind::Centroid(_) => "1 - sqrt(sum(p*(x-mu)^2) / sum(p)) / (H-L), p = 1/(s^2 + ((H-L)/8)^2)",
             Kind::Knn(_) => "(n_j + 1/(1 + d_j/(H-L))) / (k + 1) over the k nearest holders",
             Kind::Logistic(_) => "softmax(z W + b)_j, z the standardised answers",
+            Kind::Lda(_) => "softmax(x S'^-1 mu_j - mu_j S'^-1 mu_j / 2 + ln pi_j)",
         }
     }
 
@@ -384,6 +458,10 @@ impl Strategy for LearnedModel {
             }
             Kind::Knn(_) => "Share of the k most similar labelled holders who hold the role.",
             Kind::Logistic(_) => "Probability of the role under a multinomial logistic regression.",
+            Kind::Lda(_) => {
+                "Probability of the role under Gaussians around each role's holders, with one shared \
+                 covariance."
+            }
         }
     }
 
@@ -446,6 +524,16 @@ fn capability_means(profiles: &ProfileBatch, scale: Scale) -> Vec<f64> {
         .zip(&count)
         .map(|(&s, &n)| if n > 0 { s / n as f64 } else { mid })
         .collect()
+}
+
+/// The softmax of `logits` (one per class), shifted by the largest so that
+/// `exp` cannot overflow, written to `row` at each class's role index.
+fn softmax_into_classes(logits: &[f64], classes: &[usize], mut row: ndarray::ArrayViewMut1<'_, f64>) {
+    let top = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let total: f64 = logits.iter().map(|l| (l - top).exp()).sum();
+    for (&l, &role) in logits.iter().zip(classes) {
+        row[role] = (l - top).exp() / total;
+    }
 }
 
 /// `out[j] = x[j]` where answered, else `means[j]`.

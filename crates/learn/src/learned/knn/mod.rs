@@ -162,29 +162,131 @@ impl Knn {
         scale: Scale,
         out: &mut Array2<f64>,
     ) {
-        let roles = out.ncols();
-        let width = scale.width();
-        let (mut count, mut distance) = (vec![0usize; roles], vec![0.0; roles]);
+        let mut votes = Votes::new(out.ncols(), scale);
         let nearest = self.nearest(profiles, draws);
         for (i, neighbours) in nearest.iter().enumerate() {
-            count.iter_mut().for_each(|c| *c = 0);
-            distance.iter_mut().for_each(|d| *d = 0.0);
-            for &Near(d2, row) in neighbours {
-                let role = self.params.labels[row];
-                count[role] += 1;
-                distance[role] += d2.sqrt();
-            }
-            let k = neighbours.len().max(1) as f64;
-            for j in 0..roles {
-                if count[j] > 0 {
-                    let mean = distance[j] / count[j] as f64;
-                    let t = 1.0 / (1.0 + mean / width);
-                    out[(i, j)] = (count[j] as f64 + t) / (k + 1.0);
-                }
-            }
+            let row = out
+                .row_mut(i)
+                .into_slice()
+                .expect("a fresh array is in standard layout");
+            votes.score(neighbours, &self.params.labels, row);
         }
     }
 
+    /// The `k` of [`K_CANDIDATES`] whose scores put the actual role first
+    /// most often on held-out rows: `folds`-fold stratified cross-validation
+    /// (`crate::evaluate::stratified_folds`, seeded with `seed`) over the
+    /// training rows; each fold's rows are searched once for the largest
+    /// `k` among the other folds, and every smaller `k` is scored from the
+    /// first of those neighbours. Ties go to the smaller `k`. With fewer
+    /// than `2 * folds` rows there is nothing to compare on and
+    /// [`DEFAULT_K`] is kept. Candidates above the smallest training part
+    /// are not tried.
+    pub(crate) fn choose_k(
+        profiles: &ProfileBatch,
+        labels: &[usize],
+        roles: usize,
+        scale: Scale,
+        seed: u64,
+    ) -> usize {
+        let folds = CHOICE_FOLDS;
+        let n = profiles.len();
+        if n < 2 * folds {
+            return DEFAULT_K;
+        }
+        let fold_of = crate::evaluate::stratified_folds(labels, roles, folds, seed);
+        let smallest = (0..folds)
+            .map(|f| fold_of.iter().filter(|&&g| g != f).count())
+            .min()
+            .unwrap_or(0);
+        let candidates: Vec<usize> = K_CANDIDATES.iter().copied().filter(|&k| k <= smallest).collect();
+        let k_max = candidates.last().copied().unwrap_or(1);
+        let mut right = vec![0usize; candidates.len()];
+        let mut votes = Votes::new(roles, scale);
+        let mut row = vec![0.0; roles];
+        for f in 0..folds {
+            let (train, test): (Vec<usize>, Vec<usize>) = (0..n).partition(|&i| fold_of[i] != f);
+            let train_labels: Vec<usize> = train.iter().map(|&i| labels[i]).collect();
+            let knn = Knn::fit(&subset(profiles, &train), &train_labels, k_max, scale);
+            let nearest = knn.nearest(&subset(profiles, &test), None);
+            for (&i, neighbours) in test.iter().zip(&nearest) {
+                for (c, &k) in candidates.iter().enumerate() {
+                    votes.score(
+                        &neighbours[..k.min(neighbours.len())],
+                        &knn.params.labels,
+                        &mut row,
+                    );
+                    if crate::evaluate::top_role(&row) == labels[i] {
+                        right[c] += 1;
+                    }
+                }
+            }
+        }
+        let best = (0..candidates.len()).fold(0, |best, c| if right[c] > right[best] { c } else { best });
+        candidates.get(best).copied().unwrap_or(DEFAULT_K)
+    }
+}
+
+/// The `k` of `knn` when it is not chosen by cross-validation.
+pub(crate) const DEFAULT_K: usize = 5;
+
+/// The values of `k` cross-validation chooses among.
+pub const K_CANDIDATES: [usize; 10] = [1, 3, 5, 10, 15, 20, 30, 50, 75, 100];
+
+/// Folds of the cross-validation that chooses `k`.
+const CHOICE_FOLDS: usize = 5;
+
+/// The rows `rows` of `profiles`, as a new batch.
+fn subset(profiles: &ProfileBatch, rows: &[usize]) -> ProfileBatch {
+    let mut out = ProfileBatch::with_capacity(profiles.capabilities(), rows.len());
+    for &i in rows {
+        out.push(profiles.respondent(i), &profiles.profile(i).values);
+    }
+    out
+}
+
+/// The scores of the roles from a profile's neighbours (see the
+/// [module documentation](self)), with the working counts kept between
+/// rows.
+struct Votes {
+    count: Vec<usize>,
+    distance: Vec<f64>,
+    width: f64,
+}
+
+impl Votes {
+    fn new(roles: usize, scale: Scale) -> Self {
+        Votes {
+            count: vec![0; roles],
+            distance: vec![0.0; roles],
+            width: scale.width(),
+        }
+    }
+
+    /// `out[j] = (n_j + t_j) / (k + 1)` for the neighbours given (`k` of
+    /// them), `0` for roles none of them holds.
+    fn score(&mut self, neighbours: &[Near], labels: &[usize], out: &mut [f64]) {
+        self.count.iter_mut().for_each(|c| *c = 0);
+        self.distance.iter_mut().for_each(|d| *d = 0.0);
+        for &Near(d2, row) in neighbours {
+            let role = labels[row];
+            self.count[role] += 1;
+            self.distance[role] += d2.sqrt();
+        }
+        let k = neighbours.len().max(1) as f64;
+        for (j, out) in out.iter_mut().enumerate() {
+            *out = if self.count[j] > 0 {
+                let mean = self.distance[j] / self.count[j] as f64;
+                let t = 1.0 / (1.0 + mean / self.width);
+                (self.count[j] as f64 + t) / (k + 1.0)
+            } else {
+                0.0
+            };
+        }
+    }
+}
+
+impl Knn {
     /// Each profile's `k` nearest training rows, nearest first and, at
     /// equal distances, the earlier row first: exact, except for the
     /// resamples that `draws` marks (searched in their full profile's
@@ -504,5 +606,57 @@ mod tests {
         let found = knn.nearest(&queries, Some(&marks));
         let exact = brute_force(&knn, &queries, None);
         assert_eq!(found[..11], exact[..11]);
+    }
+
+    #[test]
+    fn k_is_the_one_with_the_best_cross_validated_accuracy() {
+        // Three roles, their holders at the role's level plus much noise:
+        // one neighbour is a poor guide, many are better.
+        use rand_distr::StandardNormal;
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let (mut batch, mut labels) = (ProfileBatch::new(4), Vec::new());
+        for i in 0..600 {
+            let role = i % 3;
+            let row: Vec<Option<f64>> = (0..4)
+                .map(|c| {
+                    let level = [2.0, 3.0, 4.0][(role + c) % 3];
+                    let z: f64 = rng.sample(StandardNormal);
+                    Some((level + 1.5 * z).round().clamp(1.0, 5.0))
+                })
+                .collect();
+            batch.push(format!("p{i}"), &row);
+            labels.push(role);
+        }
+        let scale = Scale::default();
+        let chosen = Knn::choose_k(&batch, &labels, 3, scale, 7);
+        // The same choice by another road: a model per k, scored as
+        // `score` scores, the top role by the largest score.
+        let folds = crate::evaluate::stratified_folds(&labels, 3, 5, 7);
+        let mut best = (0, 0);
+        for k in K_CANDIDATES {
+            let mut right = 0;
+            for f in 0..5 {
+                let (train, test): (Vec<usize>, Vec<usize>) = (0..600).partition(|&i| folds[i] != f);
+                let train_labels: Vec<usize> = train.iter().map(|&i| labels[i]).collect();
+                let knn = Knn::fit(&subset(&batch, &train), &train_labels, k, scale);
+                let mut out = Array2::zeros((test.len(), 3));
+                knn.score_draws_into(&subset(&batch, &test), None, scale, &mut out);
+                for (r, &i) in test.iter().enumerate() {
+                    let row = out.row(r);
+                    let top = (0..3).fold(0, |b, j| if row[j] > row[b] { j } else { b });
+                    right += usize::from(top == labels[i]);
+                }
+            }
+            if right > best.1 {
+                best = (k, right);
+            }
+        }
+        assert_eq!(chosen, best.0);
+        assert!(chosen >= 10, "{chosen}");
+        // Too few rows to compare: the default.
+        assert_eq!(
+            Knn::choose_k(&subset(&batch, &[0, 1, 2]), &labels[..3], 3, scale, 7),
+            DEFAULT_K
+        );
     }
 }
