@@ -107,50 +107,13 @@ pub fn run(args: &EvaluateArgs, settings: &Settings) -> Result<Finished> {
     let weights = args.weighting.weights.map(WeightsChoice::kind);
     let picks = select(&args.strategies, args.centring.center, weights, registry)?;
     let names: Vec<String> = picks.iter().map(Pick::key).collect();
-    // The composed strategies that are not learned, built once.
-    let mut composed = Vec::new();
-    for pick in &picks {
-        if let Pick::Strategy { weights, center, .. } = pick {
-            if *weights != WeightsKind::Learned && (*center || *weights != WeightsKind::Importance) {
-                composed.push(crate::strategy::build(
-                    registry,
-                    &pick.key(),
-                    Center::None,
-                    None,
-                    &matrix,
-                )?);
-            }
-        }
-    }
+    let composed = composed_strategies(&picks, registry, &matrix)?;
     let mut train_options = TrainParams::default().seed(args.seed);
     if let Some(k) = args.neighbours {
         train_options = train_options.neighbours(k as usize);
     }
     let train_options = train_options.check().map_err(|e| bad_input(e.to_string()))?;
-    let mut next_composed = composed.iter();
-    let mut candidates = Vec::with_capacity(picks.len());
-    for (pick, name) in picks.iter().zip(&names) {
-        candidates.push(match pick {
-            Pick::Strategy {
-                base,
-                center,
-                weights: WeightsKind::Learned,
-            } => Candidate::LearnedWeights {
-                strategy: strategies.find(base)?,
-                center: *center,
-                name,
-            },
-            Pick::Strategy {
-                base,
-                center: false,
-                weights: WeightsKind::Importance,
-            } => Candidate::Fixed(strategies.find(base)?),
-            Pick::Strategy { .. } => {
-                Candidate::Fixed(next_composed.next().expect("one per composed pick").get())
-            }
-            Pick::Learned(method) => Candidate::Learned(*method, train_options),
-        });
-    }
+    let candidates = candidates(&picks, &names, &composed, &strategies, train_options)?;
     let options = EvaluateOptions {
         k: args.k_accuracy as usize,
         folds: args.folds as usize,
@@ -202,6 +165,61 @@ pub fn run(args: &EvaluateArgs, settings: &Settings) -> Result<Finished> {
     let finished = strategies.finish()?;
     out.finish()?;
     Ok(finished)
+}
+
+/// The composed strategies among `picks` that are not learned (a centred
+/// or reweighted built-in), built once, in the order of `picks`.
+fn composed_strategies<'r>(
+    picks: &[Pick],
+    registry: &'r Registry,
+    matrix: &RoleMatrix,
+) -> Result<Vec<crate::strategy::Chosen<'r>>> {
+    let mut composed = Vec::new();
+    for pick in picks {
+        if let Pick::Strategy { weights, center, .. } = pick {
+            if *weights != WeightsKind::Learned && (*center || *weights != WeightsKind::Importance) {
+                composed.push(crate::strategy::build(registry, &pick.key(), Center::None, None, matrix)?);
+            }
+        }
+    }
+    Ok(composed)
+}
+
+/// What `evaluate` runs for each of `picks` (named `names`): the strategy
+/// as it is, its composed build from `composed`, learned weights, or a
+/// learned method trained with `train_options`.
+fn candidates<'a>(
+    picks: &'a [Pick],
+    names: &'a [String],
+    composed: &'a [crate::strategy::Chosen<'_>],
+    strategies: &'a Strategies,
+    train_options: rolefit_learn::learned::ValidTrainParams,
+) -> Result<Vec<Candidate<'a>>> {
+    let mut next_composed = composed.iter();
+    let mut candidates = Vec::with_capacity(picks.len());
+    for (pick, name) in picks.iter().zip(names) {
+        candidates.push(match pick {
+            Pick::Strategy {
+                base,
+                center,
+                weights: WeightsKind::Learned,
+            } => Candidate::LearnedWeights {
+                strategy: strategies.find(base)?,
+                center: *center,
+                name,
+            },
+            Pick::Strategy {
+                base,
+                center: false,
+                weights: WeightsKind::Importance,
+            } => Candidate::Fixed(strategies.find(base)?),
+            Pick::Strategy { .. } => {
+                Candidate::Fixed(next_composed.next().expect("one per composed pick").get())
+            }
+            Pick::Learned(method) => Candidate::Learned(*method, train_options),
+        });
+    }
+    Ok(candidates)
 }
 
 /// A strategy asked for by name.

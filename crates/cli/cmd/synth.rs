@@ -230,15 +230,7 @@ pub fn responses(args: &SynthResponsesArgs, settings: &Settings) -> Result<()> {
         args.noise_by_importance.then_some(importances.as_slice()),
         levels.len(),
     );
-    // Each role's name as a CSV field (quoted if it must be), for the labels.
-    let role_fields = roles
-        .iter()
-        .map(|r| {
-            let mut field = csv_line([r.name.as_str()], settings.sanitize)?;
-            field.pop();
-            Ok(field)
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let role_fields = role_fields(roles, settings.sanitize)?;
 
     let context = || "writing the synthetic responses";
     let label_context = || "writing the synthetic labels";
@@ -308,6 +300,18 @@ pub fn responses(args: &SynthResponsesArgs, settings: &Settings) -> Result<()> {
         file.out.finish().context("writing the synthetic groups")?;
     }
     Ok(())
+}
+
+/// Each role's name as a CSV field (quoted if it must be), for the labels.
+fn role_fields(roles: &[rolefit_model::Role], sanitize: bool) -> Result<Vec<Vec<u8>>> {
+    roles
+        .iter()
+        .map(|r| {
+            let mut field = csv_line([r.name.as_str()], sanitize)?;
+            field.pop();
+            Ok(field)
+        })
+        .collect()
 }
 
 /// The `--groups` file being written, with the groups' draws.
