@@ -178,7 +178,13 @@ fn composed_strategies<'r>(
     for pick in picks {
         if let Pick::Strategy { weights, center, .. } = pick {
             if *weights != WeightsKind::Learned && (*center || *weights != WeightsKind::Importance) {
-                composed.push(crate::strategy::build(registry, &pick.key(), Center::None, None, matrix)?);
+                composed.push(crate::strategy::build(
+                    registry,
+                    &pick.key(),
+                    Center::None,
+                    None,
+                    matrix,
+                )?);
             }
         }
     }
