@@ -154,7 +154,7 @@ pub fn run(args: &EvaluateArgs, settings: &Settings) -> Result<Finished> {
         }
         EvaluateFormat::Csv => metrics_csv(&evaluation)?,
         EvaluateFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&to_json(&evaluation, &matrix))?;
+            let mut s = serde_json::to_string_pretty(&evaluation.to_json(&role_names(&matrix)))?;
             s.push('\n');
             s
         }
@@ -226,6 +226,11 @@ fn candidates<'a>(
         });
     }
     Ok(candidates)
+}
+
+/// The matrix's role names, in order.
+fn role_names(matrix: &RoleMatrix) -> Vec<&str> {
+    matrix.roles().iter().map(|r| r.name.as_str()).collect()
 }
 
 /// A strategy asked for by name.
@@ -668,51 +673,6 @@ fn render_markdown(ev: &Evaluation, matrix: &RoleMatrix) -> String {
         out.push_str(&markdown_table(&header, &rows, 1));
     }
     out
-}
-
-fn to_json(ev: &Evaluation, matrix: &RoleMatrix) -> Value {
-    json!({
-        "respondents": ev.n,
-        "excluded": ev.excluded,
-        "needed": ev.needed,
-        "k": ev.options.k,
-        "folds": ev.options.folds,
-        "seed": ev.options.seed,
-        "resamples": ev.options.resamples,
-        "roles": matrix.roles().iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
-        "strategies": ev.strategies.iter().map(|s| json!({
-            "name": s.name,
-            "cross_validated": s.cross_validated,
-            "n": s.n,
-            "top1_accuracy": s.top1_accuracy,
-            "topk_accuracy": s.topk_accuracy,
-            "mrr": s.mrr,
-            "ndcg": s.ndcg,
-            "macro_f1": s.macro_f1,
-            "stability": s.stability,
-            "temperature": s.temperature,
-            "calibration_error": s.calibration_error,
-            "auroc": {
-                "stability": s.auroc.stability,
-                "margin": s.auroc.margin,
-                "probability": s.auroc.probability,
-            },
-            "reliability": s.reliability.iter().map(|b| json!({
-                "from": b.from,
-                "to": b.to,
-                "n": b.n,
-                "confidence": b.confidence,
-                "accuracy": b.accuracy,
-            })).collect::<Vec<_>>(),
-            "confusion": s.confusion.outer_iter().map(|r| r.to_vec()).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "agreement": ev.agreement.iter().map(|a| json!({
-            "a": a.a,
-            "b": a.b,
-            "kendall_tau": a.kendall_tau,
-            "top1_agreement": a.top1_agreement,
-        })).collect::<Vec<_>>(),
-    })
 }
 
 #[cfg(test)]

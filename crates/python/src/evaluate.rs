@@ -13,7 +13,7 @@ use rolefit_learn::evaluate::{evaluate, Candidate, EvaluateOptions, Evaluation, 
 use rolefit_learn::learned::{Method, TrainParams};
 use rolefit_model::{ProfileBatch, RoleMatrix, Survey};
 use rolefit_score::{Centred, Registry, BUILTIN_STRATEGIES};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::matrix::Matrix;
 use crate::responses::{batches_of, options_of, survey_of};
@@ -28,7 +28,7 @@ use crate::{guarded, input_error};
 /// (`respondent,role`), called `labels_source` in messages.
 #[pyfunction]
 #[pyo3(signature = (data, labels_csv, matrix = None, *, strategies = "all", k = 3, folds = 5,
-                    neighbours = 5, seed = 1, min_answered = 0.5, center = None, survey = None,
+                    neighbours = None, seed = 1, min_answered = 0.5, center = None, survey = None,
                     id_column = None, scale = None, ignore_unknown_columns = false, source = "data",
                     labels_source = "labels", threads = None))]
 #[allow(clippy::too_many_arguments)] // Python keyword arguments
@@ -40,7 +40,7 @@ pub fn evaluate_arrow(
     strategies: &str,
     k: usize,
     folds: usize,
-    neighbours: usize,
+    neighbours: Option<usize>,
     seed: u64,
     min_answered: f64,
     center: Option<String>,
@@ -99,7 +99,7 @@ struct Job<'a> {
     labels_csv: &'a str,
     strategies: &'a str,
     centre: bool,
-    neighbours: usize,
+    neighbours: Option<usize>,
     options: EvaluateOptions,
 }
 
@@ -126,10 +126,13 @@ impl Job<'_> {
                 _ => None,
             })
             .collect();
-        let train = TrainParams::default()
-            .neighbours(self.neighbours)
-            .check()
-            .map_err(input_error)?;
+        // Without `neighbours`, knn's k is chosen by cross-validation, as
+        // `rolefit evaluate` does without `--neighbours`.
+        let mut train = TrainParams::default();
+        if let Some(k) = self.neighbours {
+            train = train.neighbours(k);
+        }
+        let train = train.check().map_err(input_error)?;
         let mut next_centred = centred.iter();
         let mut candidates = Vec::with_capacity(picks.len());
         for pick in &picks {
@@ -273,48 +276,9 @@ fn select(list: &str, centre: bool, registry: &Registry) -> PyResult<Vec<Pick>> 
 /// how many respondents had no label (`unlabelled`) and how many labels
 /// named no respondent (`unused_labels`), which the CLI says in notes.
 fn as_json(ev: &Evaluation, matrix: &RoleMatrix, labelled: &rolefit_import::Labelled) -> Value {
-    let strategies: Vec<Value> = ev
-        .strategies
-        .iter()
-        .map(|s| {
-            json!({
-                "name": s.name,
-                "cross_validated": s.cross_validated,
-                "n": s.n,
-                "top1_accuracy": s.top1_accuracy,
-                "topk_accuracy": s.topk_accuracy,
-                "mrr": s.mrr,
-                "ndcg": s.ndcg,
-                "macro_f1": s.macro_f1,
-                "stability": s.stability,
-                "confusion": s.confusion.outer_iter().map(|r| r.to_vec()).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let agreement: Vec<Value> = ev
-        .agreement
-        .iter()
-        .map(|a| {
-            json!({
-                "a": a.a,
-                "b": a.b,
-                "kendall_tau": a.kendall_tau,
-                "top1_agreement": a.top1_agreement,
-            })
-        })
-        .collect();
-    json!({
-        "respondents": ev.n,
-        "excluded": ev.excluded,
-        "needed": ev.needed,
-        "k": ev.options.k,
-        "folds": ev.options.folds,
-        "seed": ev.options.seed,
-        "resamples": ev.options.resamples,
-        "roles": matrix.roles().iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
-        "strategies": strategies,
-        "agreement": agreement,
-        "unlabelled": labelled.unlabelled,
-        "unused_labels": labelled.unused,
-    })
+    let roles: Vec<&str> = matrix.roles().iter().map(|r| r.name.as_str()).collect();
+    let mut json = ev.to_json(&roles);
+    json["unlabelled"] = labelled.unlabelled.into();
+    json["unused_labels"] = labelled.unused.into();
+    json
 }

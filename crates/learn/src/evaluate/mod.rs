@@ -777,5 +777,55 @@ fn subset(profiles: &ProfileBatch, rows: &[usize]) -> ProfileBatch {
     out
 }
 
+impl Evaluation {
+    /// The evaluation as `rolefit evaluate --format json` writes it (and
+    /// Python's `rolefit.evaluate` returns it), roles named from `roles`.
+    pub fn to_json(&self, roles: &[&str]) -> serde_json::Value {
+        let ev = self;
+        serde_json::json!({
+        "respondents": ev.n,
+        "excluded": ev.excluded,
+        "needed": ev.needed,
+        "k": ev.options.k,
+        "folds": ev.options.folds,
+        "seed": ev.options.seed,
+        "resamples": ev.options.resamples,
+        "roles": roles,
+        "strategies": ev.strategies.iter().map(|s| serde_json::json!({
+            "name": s.name,
+            "cross_validated": s.cross_validated,
+            "n": s.n,
+            "top1_accuracy": s.top1_accuracy,
+            "topk_accuracy": s.topk_accuracy,
+            "mrr": s.mrr,
+            "ndcg": s.ndcg,
+            "macro_f1": s.macro_f1,
+            "stability": s.stability,
+            "temperature": s.temperature,
+            "calibration_error": s.calibration_error,
+            "auroc": {
+                "stability": s.auroc.stability,
+                "margin": s.auroc.margin,
+                "probability": s.auroc.probability,
+            },
+            "reliability": s.reliability.iter().map(|b| serde_json::json!({
+                "from": b.from,
+                "to": b.to,
+                "n": b.n,
+                "confidence": b.confidence,
+                "accuracy": b.accuracy,
+            })).collect::<Vec<_>>(),
+            "confusion": s.confusion.outer_iter().map(|r| r.to_vec()).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "agreement": ev.agreement.iter().map(|a| serde_json::json!({
+            "a": a.a,
+            "b": a.b,
+            "kendall_tau": a.kendall_tau,
+            "top1_agreement": a.top1_agreement,
+        })).collect::<Vec<_>>(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -186,7 +186,7 @@ def evaluate(
     strategies: Union[str, Sequence[str]] = "all",
     k: int = 3,
     folds: int = 5,
-    neighbours: int = 5,
+    neighbours: Optional[int] = None,
     seed: int = 1,
     min_answered: float = 0.5,
     center: Optional[str] = None,
@@ -221,7 +221,9 @@ def evaluate(
         ``model:knn``, ... (as ``--strategies``).
     k, folds, neighbours, seed, min_answered:
         As ``--k-accuracy``, ``--folds``, ``--neighbours``, ``--seed`` and
-        ``--min-answered``: the same seed gives the same result.
+        ``--min-answered``: the same seed gives the same result. Without
+        ``neighbours``, knn's k is chosen by cross-validation, as the CLI
+        does.
     center:
         ``"person"`` adds each built-in strategy's centred variant (as
         ``--center person``).

@@ -88,7 +88,7 @@ def evaluate(
     strategies: Union[str, Sequence[str]] = "all",
     k: int = 3,
     folds: int = 5,
-    neighbours: int = 5,
+    neighbours: Optional[int] = None,
     seed: int = 1,
     min_answered: float = 0.5,
     center: Optional[str] = None,
