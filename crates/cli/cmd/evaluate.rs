@@ -15,7 +15,6 @@ use rolefit_learn::evaluate::{
 use rolefit_learn::learned::{Method, TrainParams};
 use rolefit_model::RoleMatrix;
 use rolefit_score::{Registry, ScoreError, WeightsKind, BUILTIN_STRATEGIES, DISTANCE_STRATEGIES};
-use serde_json::{json, Value};
 
 use crate::args::{
     Center, Centring, Emit, Inputs, MinAnswered, PluginTimeout, Quiet, Weighting, WeightsChoice,
