@@ -175,6 +175,30 @@ fn full(rows: usize) {
         ..EvaluateOptions::default()
     };
     if std::env::var_os("ROLEFIT_BENCH_EACH").is_some() {
+        let part = rows * 4 / 5;
+        let mut training = ProfileBatch::with_capacity(20, part);
+        (0..part).for_each(|i| training.push_profile(&batch.profile(i)));
+        for method in Method::ALL {
+            let started = std::time::Instant::now();
+            let model = train(
+                method,
+                &ValidTrainParams::default(),
+                &m,
+                &training,
+                &labels[..part],
+            )
+            .expect("trains");
+            println!(
+                "{:<16} trained on {part}: {:.1} s{}",
+                method.name(),
+                started.elapsed().as_secs_f64(),
+                if method == Method::Knn {
+                    format!(" (k = {})", model.options().neighbours())
+                } else {
+                    String::new()
+                }
+            );
+        }
         for candidate in &candidates {
             let started = std::time::Instant::now();
             let one =

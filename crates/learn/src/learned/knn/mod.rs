@@ -173,15 +173,24 @@ impl Knn {
         }
     }
 
-    /// The `k` of [`K_CANDIDATES`] whose scores put the actual role first
-    /// most often on held-out rows: `folds`-fold stratified cross-validation
+    /// The smallest `k` of [`K_CANDIDATES`] whose scores put the actual role
+    /// first about as often as the best `k` on held-out rows (within one
+    /// standard error: [`within_one_standard_error`]): `folds`-fold stratified cross-validation
     /// (`crate::evaluate::stratified_folds`, seeded with `seed`) over the
     /// training rows; each fold's rows are searched once for the largest
     /// `k` among the other folds, and every smaller `k` is scored from the
-    /// first of those neighbours. Ties go to the smaller `k`. With fewer
-    /// than `2 * folds` rows there is nothing to compare on and
+    /// first of those neighbours. With fewer than `2 * folds` rows there is nothing to compare on and
     /// [`DEFAULT_K`] is kept. Candidates above the smallest training part
     /// are not tried.
+    ///
+    /// With more than [`CHOICE_QUERIES`] rows, only a stratified sample of
+    /// at most that many is held out and searched (each fold's training
+    /// part is still all the rows outside the fold): the rows are dealt
+    /// into `folds * g` stratified groups, `g = ceil(n / CHOICE_QUERIES)`;
+    /// row `i` of group `h` is in fold `h % folds`, and held out only when
+    /// `h < folds`. The held-out count sets how precisely the accuracies
+    /// are compared, the training size sets which `k` is best, so the
+    /// choice costs `O(CHOICE_QUERIES * n)` instead of `O(n^2)`.
     pub(crate) fn choose_k(
         profiles: &ProfileBatch,
         labels: &[usize],
@@ -189,26 +198,42 @@ impl Knn {
         scale: Scale,
         seed: u64,
     ) -> usize {
+        Self::choose_k_within(profiles, labels, roles, scale, seed, CHOICE_QUERIES)
+    }
+
+    /// [`Knn::choose_k`] with at most `queries` held-out rows.
+    fn choose_k_within(
+        profiles: &ProfileBatch,
+        labels: &[usize],
+        roles: usize,
+        scale: Scale,
+        seed: u64,
+        queries: usize,
+    ) -> usize {
         let folds = CHOICE_FOLDS;
         let n = profiles.len();
         if n < 2 * folds {
             return DEFAULT_K;
         }
-        let fold_of = crate::evaluate::stratified_folds(labels, roles, folds, seed);
+        let groups = n.div_ceil(queries.max(1));
+        let group_of = crate::evaluate::stratified_folds(labels, roles, folds * groups, seed);
+        let fold_of: Vec<usize> = group_of.iter().map(|&h| h % folds).collect();
         let smallest = (0..folds)
             .map(|f| fold_of.iter().filter(|&&g| g != f).count())
             .min()
             .unwrap_or(0);
         let candidates: Vec<usize> = K_CANDIDATES.iter().copied().filter(|&k| k <= smallest).collect();
         let k_max = candidates.last().copied().unwrap_or(1);
-        let mut right = vec![0usize; candidates.len()];
+        let (mut right, mut held) = (vec![0usize; candidates.len()], 0);
         let mut votes = Votes::new(roles, scale);
         let mut row = vec![0.0; roles];
         for f in 0..folds {
             let (train, test): (Vec<usize>, Vec<usize>) = (0..n).partition(|&i| fold_of[i] != f);
+            let test: Vec<usize> = test.into_iter().filter(|&i| group_of[i] < folds).collect();
             let train_labels: Vec<usize> = train.iter().map(|&i| labels[i]).collect();
             let knn = Knn::fit(&subset(profiles, &train), &train_labels, k_max, scale);
             let nearest = knn.nearest(&subset(profiles, &test), None);
+            held += test.len();
             for (&i, neighbours) in test.iter().zip(&nearest) {
                 for (c, &k) in candidates.iter().enumerate() {
                     votes.score(
@@ -222,9 +247,40 @@ impl Knn {
                 }
             }
         }
-        let best = (0..candidates.len()).fold(0, |best, c| if right[c] > right[best] { c } else { best });
-        candidates.get(best).copied().unwrap_or(DEFAULT_K)
+        candidates
+            .get(within_one_standard_error(&right, held))
+            .copied()
+            .unwrap_or(DEFAULT_K)
     }
+}
+
+/// The first candidate whose held-out accuracy `right[c] / held` is within
+/// one standard error of the best one's (the "one-standard-error rule" of
+/// Hastie, Tibshirani and Friedman, *The Elements of Statistical
+/// Learning*, section 7.10): with `a` the best accuracy,
+///
+/// ```text
+/// se = sqrt(a (1 - a) / held)
+/// first c with right[c] / held >= a - se
+/// ```
+///
+/// Candidates are in increasing `k`, so this is the smallest `k` that the
+/// held-out rows cannot tell from the best; where the accuracies are flat
+/// (roles far apart), it keeps `k` and the bootstrap's work small instead
+/// of following noise to `k = 100`. `0` when nothing was held out.
+fn within_one_standard_error(right: &[usize], held: usize) -> usize {
+    let Some(&most) = right.iter().max() else {
+        return 0;
+    };
+    if held == 0 {
+        return 0;
+    }
+    let best = most as f64 / held as f64;
+    let se = (best * (1.0 - best) / held as f64).sqrt();
+    right
+        .iter()
+        .position(|&r| r as f64 / held as f64 >= best - se)
+        .unwrap_or(0)
 }
 
 /// The `k` of `knn` when it is not chosen by cross-validation.
@@ -235,6 +291,13 @@ pub const K_CANDIDATES: [usize; 10] = [1, 3, 5, 10, 15, 20, 30, 50, 75, 100];
 
 /// Folds of the cross-validation that chooses `k`.
 const CHOICE_FOLDS: usize = 5;
+
+/// The most rows held out (in all folds together) when `k` is chosen: the
+/// accuracy of each candidate is then known to within about half a point
+/// (binomial standard error at most `0.5 / sqrt(10,000)`), and the
+/// difference between two candidates, measured on the same rows, more
+/// closely still.
+pub const CHOICE_QUERIES: usize = 10_000;
 
 /// The rows `rows` of `profiles`, as a new batch.
 fn subset(profiles: &ProfileBatch, rows: &[usize]) -> ProfileBatch {
@@ -522,11 +585,19 @@ mod tests {
 
     #[test]
     fn resamples_are_searched_in_the_pool_of_their_full_profile() {
-        let train = profiles(3000, 8, true, 0, 5);
+        // Whole points (many equal distances) and values anywhere; k up to
+        // a pool larger than the smallest one.
+        for (whole, k) in [(true, 1), (true, 5), (true, 20), (false, 5), (false, 40)] {
+            resamples_in_pools(whole, k);
+        }
+    }
+
+    fn resamples_in_pools(whole: bool, k: usize) {
+        let train = profiles(3000, 8, whole, 0, 5);
         let (rows, resamples) = (6, 30);
-        let queries = profiles(rows, 8, true, resamples, 6);
+        let queries = profiles(rows, 8, whole, resamples, 6);
         let draws = draws(rows, resamples);
-        for k in [1, 5, 20] {
+        {
             let knn = model(&train, k);
             let exact = brute_force(&knn, &queries, None);
             let pools = bound_pools(&knn, &queries, search::pool_size(k));
@@ -608,8 +679,58 @@ mod tests {
         assert_eq!(found[..11], exact[..11]);
     }
 
+    /// The smallest `k` of [`K_CANDIDATES`] that puts the actual role first
+    /// on the rows `held` marks within one standard error as often as the
+    /// best `k`, each row scored by a model of its own fitted to the rows
+    /// outside its fold, scored as `score` scores (the top role by the
+    /// largest score).
+    fn best_k_another_road(
+        batch: &ProfileBatch,
+        labels: &[usize],
+        folds: &[usize],
+        held: impl Fn(usize) -> bool,
+    ) -> usize {
+        let (scale, n) = (Scale::default(), labels.len());
+        let mut accuracy = Vec::new();
+        for k in K_CANDIDATES {
+            let (mut right, mut held_out) = (0, 0);
+            for f in 0..5 {
+                let (train, test): (Vec<usize>, Vec<usize>) = (0..n).partition(|&i| folds[i] != f);
+                let test: Vec<usize> = test.into_iter().filter(|&i| held(i)).collect();
+                let train_labels: Vec<usize> = train.iter().map(|&i| labels[i]).collect();
+                let knn = Knn::fit(&subset(batch, &train), &train_labels, k, scale);
+                let mut out = Array2::zeros((test.len(), 3));
+                knn.score_draws_into(&subset(batch, &test), None, scale, &mut out);
+                for (r, &i) in test.iter().enumerate() {
+                    let row = out.row(r);
+                    let top = (0..3).fold(0, |b, j| if row[j] > row[b] { j } else { b });
+                    right += usize::from(top == labels[i]);
+                }
+                held_out += test.len();
+            }
+            accuracy.push((k, right as f64 / held_out as f64, held_out as f64));
+        }
+        // The one-standard-error rule: the smallest k within one binomial
+        // standard error of the best accuracy.
+        let &(_, best, held_out) = accuracy.iter().max_by(|a, b| a.1.total_cmp(&b.1)).unwrap();
+        let se = (best * (1.0 - best) / held_out).sqrt();
+        accuracy.iter().find(|a| a.1 >= best - se).unwrap().0
+    }
+
     #[test]
-    fn k_is_the_one_with_the_best_cross_validated_accuracy() {
+    fn the_smallest_k_within_one_standard_error_is_kept() {
+        // 1,000 held out, best 900: se = sqrt(.9 * .1 / 1000) = .0095, so
+        // 891 (.891 >= .8905) is in and 890 (.890) is out.
+        assert_eq!(within_one_standard_error(&[800, 891, 900, 895], 1000), 1);
+        assert_eq!(within_one_standard_error(&[800, 890, 900, 895], 1000), 2);
+        // Every row right: se 0, the first of the best.
+        assert_eq!(within_one_standard_error(&[90, 100, 100], 100), 1);
+        assert_eq!(within_one_standard_error(&[], 100), 0);
+        assert_eq!(within_one_standard_error(&[0, 0], 0), 0);
+    }
+
+    #[test]
+    fn k_is_the_smallest_within_one_standard_error_of_the_best() {
         // Three roles, their holders at the role's level plus much noise:
         // one neighbour is a poor guide, many are better.
         use rand_distr::StandardNormal;
@@ -629,29 +750,20 @@ mod tests {
         }
         let scale = Scale::default();
         let chosen = Knn::choose_k(&batch, &labels, 3, scale, 7);
-        // The same choice by another road: a model per k, scored as
-        // `score` scores, the top role by the largest score.
         let folds = crate::evaluate::stratified_folds(&labels, 3, 5, 7);
-        let mut best = (0, 0);
-        for k in K_CANDIDATES {
-            let mut right = 0;
-            for f in 0..5 {
-                let (train, test): (Vec<usize>, Vec<usize>) = (0..600).partition(|&i| folds[i] != f);
-                let train_labels: Vec<usize> = train.iter().map(|&i| labels[i]).collect();
-                let knn = Knn::fit(&subset(&batch, &train), &train_labels, k, scale);
-                let mut out = Array2::zeros((test.len(), 3));
-                knn.score_draws_into(&subset(&batch, &test), None, scale, &mut out);
-                for (r, &i) in test.iter().enumerate() {
-                    let row = out.row(r);
-                    let top = (0..3).fold(0, |b, j| if row[j] > row[b] { j } else { b });
-                    right += usize::from(top == labels[i]);
-                }
-            }
-            if right > best.1 {
-                best = (k, right);
-            }
+        assert_eq!(chosen, best_k_another_road(&batch, &labels, &folds, |_| true));
+        // At most 150 rows held out: 600 rows dealt into 5 x 4 groups, the
+        // fold is the group mod 5, and groups 0..5 are held out.
+        let groups = crate::evaluate::stratified_folds(&labels, 3, 20, 7);
+        let folds: Vec<usize> = groups.iter().map(|&h| h % 5).collect();
+        let held = |i: usize| groups[i] < 5;
+        let held_out: Vec<usize> = (0..600).filter(|&i| held(i)).collect();
+        assert_eq!(held_out.len(), 150);
+        for role in 0..3 {
+            assert_eq!(held_out.iter().filter(|&&i| labels[i] == role).count(), 50);
         }
-        assert_eq!(chosen, best.0);
+        let within = Knn::choose_k_within(&batch, &labels, 3, scale, 7, 150);
+        assert_eq!(within, best_k_another_road(&batch, &labels, &folds, held));
         assert!(chosen >= 10, "{chosen}");
         // Too few rows to compare: the default.
         assert_eq!(
