@@ -175,11 +175,12 @@ impl Knn {
 
     /// The smallest `k` of [`K_CANDIDATES`] whose scores put the actual role
     /// first about as often as the best `k` on held-out rows (within one
-    /// standard error: [`within_one_standard_error`]): `folds`-fold stratified cross-validation
-    /// (`crate::evaluate::stratified_folds`, seeded with `seed`) over the
-    /// training rows; each fold's rows are searched once for the largest
-    /// `k` among the other folds, and every smaller `k` is scored from the
-    /// first of those neighbours. With fewer than `2 * folds` rows there is nothing to compare on and
+    /// standard error: [`within_one_standard_error`]): `folds`-fold
+    /// stratified cross-validation (`crate::evaluate::stratified_folds`,
+    /// seeded with `seed`) over the training rows; each fold's rows are
+    /// searched once for the largest `k` among the other folds, and every
+    /// smaller `k` is scored from the first of those neighbours. With fewer
+    /// than `2 * folds` rows there is nothing to compare on and
     /// [`DEFAULT_K`] is kept. Candidates above the smallest training part
     /// are not tried.
     ///
@@ -597,49 +598,47 @@ mod tests {
         let (rows, resamples) = (6, 30);
         let queries = profiles(rows, 8, whole, resamples, 6);
         let draws = draws(rows, resamples);
-        {
-            let knn = model(&train, k);
-            let exact = brute_force(&knn, &queries, None);
-            let pools = bound_pools(&knn, &queries, search::pool_size(k));
-            let found = knn.nearest(&queries, Some(&draws));
-            let mut q = vec![0.0; 8];
-            for (i, draw) in draws.iter().enumerate() {
-                match *draw {
-                    // Full profiles stay exact.
-                    Draw::Original => assert_eq!(found[i], exact[i], "k {k}, row {i}"),
-                    Draw::Resample(Some(of)) => {
-                        let (x, a) = queries.row(i);
-                        impute(x, a, &knn.params.imputation, &mut q);
-                        let (x, a) = queries.row(of);
-                        let mut full = vec![0.0; 8];
-                        impute(x, a, &knn.params.imputation, &mut full);
-                        // The full profile's distance plus the change of
-                        // each capability the resample leaves out, in
-                        // order; equal to the distance up to rounding.
-                        let distance = |point: &[f64]| {
-                            let mut sum = search::squared_distance(&full, point);
-                            for d in 0..8 {
-                                if q[d] != full[d] {
-                                    let m = knn.params.imputation[d];
-                                    assert_eq!(q[d], m);
-                                    let (u, t) = (m - point[d], full[d] - point[d]);
-                                    sum += u * u - t * t;
-                                }
+        let knn = model(&train, k);
+        let exact = brute_force(&knn, &queries, None);
+        let pools = bound_pools(&knn, &queries, search::pool_size(k));
+        let found = knn.nearest(&queries, Some(&draws));
+        let mut q = vec![0.0; 8];
+        for (i, draw) in draws.iter().enumerate() {
+            match *draw {
+                // Full profiles stay exact.
+                Draw::Original => assert_eq!(found[i], exact[i], "k {k}, row {i}"),
+                Draw::Resample(Some(of)) => {
+                    let (x, a) = queries.row(i);
+                    impute(x, a, &knn.params.imputation, &mut q);
+                    let (x, a) = queries.row(of);
+                    let mut full = vec![0.0; 8];
+                    impute(x, a, &knn.params.imputation, &mut full);
+                    // The full profile's distance plus the change of
+                    // each capability the resample leaves out, in
+                    // order; equal to the distance up to rounding.
+                    let distance = |point: &[f64]| {
+                        let mut sum = search::squared_distance(&full, point);
+                        for d in 0..8 {
+                            if q[d] != full[d] {
+                                let m = knn.params.imputation[d];
+                                assert_eq!(q[d], m);
+                                let (u, t) = (m - point[d], full[d] - point[d]);
+                                sum += u * u - t * t;
                             }
-                            let direct = search::squared_distance(&q, point);
-                            assert!((sum - direct).abs() < 1e-9, "{sum} {direct}");
-                            sum
-                        };
-                        let mut expected: Vec<Near> = pools[of]
-                            .iter()
-                            .map(|n| Near(distance(knn.points.row(n.1).as_slice().unwrap()), n.1))
-                            .collect();
-                        expected.sort();
-                        expected.truncate(k);
-                        assert_eq!(found[i], expected, "k {k}, row {i}");
-                    }
-                    Draw::Resample(None) => unreachable!(),
+                        }
+                        let direct = search::squared_distance(&q, point);
+                        assert!((sum - direct).abs() < 1e-9, "{sum} {direct}");
+                        sum
+                    };
+                    let mut expected: Vec<Near> = pools[of]
+                        .iter()
+                        .map(|n| Near(distance(knn.points.row(n.1).as_slice().unwrap()), n.1))
+                        .collect();
+                    expected.sort();
+                    expected.truncate(k);
+                    assert_eq!(found[i], expected, "k {k}, row {i}");
                 }
+                Draw::Resample(None) => unreachable!(),
             }
         }
     }
