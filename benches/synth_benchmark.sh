@@ -15,7 +15,7 @@ ROLEFIT=${1:-target/release/rolefit}
 ROWS=${2:-20000}
 OUT=${3:-$(mktemp -d)}
 HERE=$(dirname "$0")
-STRATEGIES=euclidean,euclidean+uniform,euclidean+learned,manhattan,manhattan+uniform,cosine,pearson,centroid,knn,logistic,lda
+STRATEGIES=euclidean+importance,euclidean,euclidean+learned,manhattan+importance,manhattan,cosine,pearson,centroid,knn,logistic,lda
 for setting in equal by-importance; do
     for sd in 0.8 1.2; do
         flag=""

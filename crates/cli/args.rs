@@ -77,7 +77,7 @@ pub struct Quiet {
 #[derive(Debug, Clone, Args)]
 pub struct StrategyChoice {
     /// The similarity strategy (see `rolefit strategies`), or a composed
-    /// name such as `euclidean+center` or `manhattan+uniform` [default:
+    /// name such as `euclidean+center` or `manhattan+importance` [default:
     /// euclidean].
     #[arg(long, short = 's', value_name = "NAME")]
     pub strategy: Option<String>,
@@ -98,9 +98,9 @@ impl StrategyChoice {
 #[derive(Debug, Clone, Copy, Args)]
 pub struct Weighting {
     /// What the distance strategies (euclidean, manhattan) weigh gaps by:
-    /// the matrix's importances, 1 on every capability a role weighs, or
+    /// 1 on every capability a role weighs, the matrix's importances, or
     /// precisions learned from role holders (the --model file of `rolefit
-    /// train`; in evaluate, cross-validated) [default: importance].
+    /// train`; in evaluate, cross-validated) [default: uniform].
     #[arg(long, value_enum, value_name = "WEIGHTS")]
     pub weights: Option<WeightsChoice>,
 }

@@ -5,13 +5,10 @@
 use std::path::Path;
 
 use anyhow::Result;
-use ndarray::Array2;
 use rolefit_learn::learned::LearnedModel;
-use rolefit_model::{ProfileBatch, RoleMatrix};
-use rolefit_score::{
-    Centred, CompiledMatrix, Draw, Registry, ScoreError, Strategy, Weighted, Weights, WeightsKind, Workspace,
-    DISTANCE_STRATEGIES,
-};
+use rolefit_model::RoleMatrix;
+use rolefit_score::compose::{self, Composed, Composition, NameError};
+use rolefit_score::{CompiledMatrix, Registry, Strategy, Weights, WeightsKind};
 
 use crate::args::{Center, Encoding, Scoring, WeightsChoice};
 use crate::error::bad_input;
@@ -29,7 +26,7 @@ pub enum Chosen<'r> {
     /// A built-in or plugin strategy as it is.
     Plain(&'r dyn Strategy),
     /// A strategy on centred profiles, other weights, or both
-    /// (`euclidean+uniform+center`).
+    /// (`euclidean+importance+center`).
     Composed(Box<Composed<'r>>),
     /// A learned model (`--model`).
     Model(Box<LearnedModel>),
@@ -46,58 +43,19 @@ impl Chosen<'_> {
     }
 }
 
-/// A strategy name taken apart: the registered strategy and the variants a
-/// composed name asks for (`euclidean+uniform+center`: `euclidean`, uniform
-/// weights, centred).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Composition<'n> {
-    /// The registered strategy's name, as given.
-    pub base: &'n str,
-    /// `+center`.
-    pub center: bool,
-    /// `+importance`, `+uniform` or `+learned`.
-    pub weights: Option<WeightsKind>,
-}
-
-/// The suffixes a composed strategy name may carry.
-pub const SUFFIXES: &str = "+center, +importance, +uniform, +learned";
-
-/// Takes a strategy name apart: a registered name as it is, else a
-/// registered name followed by any of [`SUFFIXES`] (each at most once),
-/// compared case-insensitively.
+/// Takes a strategy name apart ([`rolefit_score::compose::compose`]).
 ///
 /// # Errors
-/// Exit 2 for an unknown strategy or suffix.
+/// Exit 2 for an unknown strategy (with the names there are and the
+/// closest, plugins included) or suffix.
 pub fn compose<'n>(registry: &Registry, name: &'n str) -> Result<Composition<'n>> {
-    if registry.get(name).is_some() {
-        return Ok(Composition {
-            base: name,
-            center: false,
-            weights: None,
-        });
-    }
-    let mut parts = name.split('+');
-    let base = parts.next().unwrap_or_default();
-    let mut out = Composition {
-        base,
-        center: false,
-        weights: None,
-    };
-    if name.contains('+') {
-        for part in parts {
-            match (part.to_ascii_lowercase().as_str(), WeightsKind::from_name(part)) {
-                ("center", _) if !out.center => out.center = true,
-                (_, Some(kind)) if out.weights.is_none() => out.weights = Some(kind),
-                _ => {
-                    return Err(bad_input(format!(
-                        "{name:?}: +{part} is not a variant, or is given twice; a strategy name may end in {SUFFIXES}"
-                    )))
-                }
-            }
-        }
-    }
-    registry::find(registry, base)?;
-    Ok(out)
+    compose::compose(registry, name).map_err(|e| match e {
+        NameError::Unknown { base } => match registry::find(registry, &base) {
+            Err(e) => e,
+            Ok(_) => bad_input(format!("unknown strategy {name:?}")),
+        },
+        other => bad_input(other.to_string()),
+    })
 }
 
 /// Picks the strategy of `score` and `explain` from `--strategy`,
@@ -149,7 +107,8 @@ pub fn choose<'r>(
         (None, center) => {
             let weights = match weights {
                 Some(WeightsKind::Uniform) => Some(Weights::Uniform),
-                _ => None,
+                Some(WeightsKind::Importance) => Some(Weights::Importance),
+                Some(WeightsKind::Learned) | None => None,
             };
             build(registry, name, center, weights, matrix)
         }
@@ -179,124 +138,17 @@ pub fn build<'r>(
             )))
         }
         (Some(WeightsKind::Uniform), _) => Some(Weights::Uniform),
-        (Some(WeightsKind::Importance), _) => None,
+        (Some(WeightsKind::Importance), _) => Some(Weights::Importance),
         (None, weights) => weights,
     };
     let center = parts.center || center == Center::Person;
-    if weights.is_some()
-        && !DISTANCE_STRATEGIES
-            .iter()
-            .any(|d| d.eq_ignore_ascii_case(strategy.name()))
-    {
-        return Err(bad_input(format!(
-            "--weights (and +uniform, +learned) apply to the distance strategies {}, not to {}",
-            DISTANCE_STRATEGIES.join(" and "),
-            strategy.name()
-        )));
-    }
-    let weighted = weights.map(|w| Weighted::new(strategy, &CompiledMatrix::new(matrix), &w));
-    Ok(match (weighted, center) {
-        (None, false) => Chosen::Plain(strategy),
-        (weighted, center) => Chosen::Composed(Box::new(Composed::new(strategy, weighted, center))),
+    let compiled = CompiledMatrix::new(matrix);
+    let composed = Composed::new(strategy, weights.as_ref().map(|w| (w, &compiled)), center)
+        .map_err(|e| bad_input(e.to_string()))?;
+    Ok(match composed.is_plain() {
+        true => Chosen::Plain(strategy),
+        false => Chosen::Composed(Box::new(composed)),
     })
-}
-
-/// A registered strategy with other weights ([`Weighted`]), centred
-/// ([`Centred`]) or both: centring applies first, to the answers, and the
-/// weighted strategy scores the centred answers (centring's typical level
-/// is importance-weighted whatever the distance weighs).
-pub struct Composed<'r> {
-    plain: &'r dyn Strategy,
-    weighted: Option<Weighted<'r>>,
-    center: bool,
-    name: String,
-    formula: String,
-    description: String,
-}
-
-impl<'r> Composed<'r> {
-    fn new(plain: &'r dyn Strategy, weighted: Option<Weighted<'r>>, center: bool) -> Self {
-        let inner: &dyn Strategy = weighted.as_ref().map_or(plain, |w| w as &dyn Strategy);
-        let (name, formula, description) = if center {
-            let c = Centred::new(inner);
-            (
-                c.name().to_string(),
-                c.formula().to_string(),
-                c.description().to_string(),
-            )
-        } else {
-            (
-                inner.name().to_string(),
-                inner.formula().to_string(),
-                inner.description().to_string(),
-            )
-        };
-        Composed {
-            plain,
-            weighted,
-            center,
-            name,
-            formula,
-            description,
-        }
-    }
-
-    /// The strategy scored, before centring.
-    fn inner(&self) -> &dyn Strategy {
-        self.weighted.as_ref().map_or(self.plain, |w| w as &dyn Strategy)
-    }
-}
-
-impl Strategy for Composed<'_> {
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn formula(&self) -> &str {
-        &self.formula
-    }
-
-    fn description(&self) -> &str {
-        &self.description
-    }
-
-    fn score_in(
-        &self,
-        matrix: &CompiledMatrix,
-        profiles: &ProfileBatch,
-        ws: &mut Workspace,
-    ) -> Result<Array2<f64>, ScoreError> {
-        match self.center {
-            true => Centred::new(self.inner()).score_in(matrix, profiles, ws),
-            false => self.inner().score_in(matrix, profiles, ws),
-        }
-    }
-
-    fn score_draws_in(
-        &self,
-        matrix: &CompiledMatrix,
-        profiles: &ProfileBatch,
-        draws: &[Draw],
-        ws: &mut Workspace,
-    ) -> Result<Array2<f64>, ScoreError> {
-        match self.center {
-            true => Centred::new(self.inner()).score_draws_in(matrix, profiles, draws, ws),
-            false => self.inner().score_draws_in(matrix, profiles, draws, ws),
-        }
-    }
-
-    fn contributions(
-        &self,
-        matrix: &CompiledMatrix,
-        values: &[f64],
-        answered: &[bool],
-        role: usize,
-    ) -> Option<Vec<f64>> {
-        match self.center {
-            true => Centred::new(self.inner()).contributions(matrix, values, answered, role),
-            false => self.inner().contributions(matrix, values, answered, role),
-        }
-    }
 }
 
 /// A built-in or plugin strategy by name (`--strategy`, `+center` accepted
@@ -309,13 +161,16 @@ pub fn by_name<'r>(registry: &'r Registry, name: &str, center: Center) -> Result
     let parts = compose(registry, name)?;
     if parts.weights.is_some() {
         return Err(bad_input(format!(
-            "{name:?}: weights (+uniform, +learned) apply where respondents are ranked: score, explain and evaluate"
+            "{name:?}: weights (+importance, +uniform, +learned) apply where respondents are ranked: score, explain \
+             and evaluate"
         )));
     }
     let strategy = registry::find(registry, parts.base)?;
     Ok(match parts.center || center == Center::Person {
         false => Chosen::Plain(strategy),
-        true => Chosen::Composed(Box::new(Composed::new(strategy, None, true))),
+        true => Chosen::Composed(Box::new(
+            Composed::new(strategy, None, true).map_err(|e| bad_input(e.to_string()))?,
+        )),
     })
 }
 
@@ -324,20 +179,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn composed_names_are_taken_apart() {
+    fn unknown_names_get_the_cli_message() {
         let registry = Registry::builtin();
-        let plain = compose(&registry, "Euclidean").unwrap();
-        assert_eq!(
-            (plain.base, plain.center, plain.weights),
-            ("Euclidean", false, None)
-        );
-        let both = compose(&registry, "manhattan+uniform+CENTER").unwrap();
-        assert_eq!(
-            (both.base, both.center, both.weights),
-            ("manhattan", true, Some(WeightsKind::Uniform))
-        );
-        assert!(compose(&registry, "euclidean+center+center").is_err());
-        assert!(compose(&registry, "euclidean+uniform+learned").is_err());
         let e = compose(&registry, "euclidean+centre").unwrap_err().to_string();
         assert!(e.contains("+centre is not a variant"), "{e}");
         let e = compose(&registry, "eucldean+center").unwrap_err().to_string();
@@ -359,15 +202,29 @@ mod tests {
             name("euclidean", Center::Person, None).unwrap(),
             "euclidean+center"
         );
+        // Uniform weights are the default: the plain name.
         assert_eq!(
             name("euclidean+center", Center::None, Some(Weights::Uniform)).unwrap(),
-            "euclidean+uniform+center"
+            "euclidean+center"
+        );
+        assert_eq!(
+            name("euclidean+center", Center::None, Some(Weights::Importance)).unwrap(),
+            "euclidean+importance+center"
+        );
+        // The name's weights win over --weights.
+        assert_eq!(
+            name("manhattan+uniform", Center::None, Some(Weights::Importance)).unwrap(),
+            "manhattan"
         );
         assert_eq!(
             name("manhattan+importance", Center::None, Some(Weights::Uniform)).unwrap(),
-            "manhattan"
+            "manhattan+importance"
         );
         assert!(name("cosine", Center::None, Some(Weights::Uniform)).is_err());
+        assert_eq!(
+            name("cosine", Center::None, Some(Weights::Importance)).unwrap(),
+            "cosine"
+        );
         assert!(name("euclidean+learned", Center::None, None).is_err());
         assert!(by_name(&registry, "euclidean+uniform", Center::None).is_err());
         assert_eq!(

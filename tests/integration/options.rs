@@ -254,10 +254,28 @@ fn composed_names_and_weights_are_accepted_where_strategies_are_named() {
     let composed = rolefit(&["score", SAMPLE, "--strategy", "euclidean+center", "-f", "json"]);
     let flag = rolefit(&["score", SAMPLE, "--center", "person", "-f", "json"]);
     assert_eq!(composed.ok(), flag.ok());
+    // Uniform weights are the default: the same scores, under the plain name.
+    let plain = rolefit(&["score", SAMPLE, "-f", "json"]);
     let uniform = rolefit(&["score", SAMPLE, "--weights", "uniform", "-f", "json"]);
-    assert!(uniform.ok().contains("euclidean+uniform"), "{}", uniform.stdout);
+    assert_eq!(uniform.ok(), plain.ok());
     let named = rolefit(&["score", SAMPLE, "--strategy", "euclidean+uniform", "-f", "json"]);
-    assert_eq!(named.ok(), uniform.stdout);
+    assert_eq!(named.ok(), plain.stdout);
+    let importance = rolefit(&["score", SAMPLE, "--weights", "importance", "-f", "json"]);
+    assert!(
+        importance.ok().contains("euclidean+importance"),
+        "{}",
+        importance.stdout
+    );
+    assert_ne!(importance.stdout, plain.stdout);
+    let named = rolefit(&[
+        "score",
+        SAMPLE,
+        "--strategy",
+        "euclidean+importance",
+        "-f",
+        "json",
+    ]);
+    assert_eq!(named.ok(), importance.stdout);
     let err = rolefit(&["score", SAMPLE, "--strategy", "cosine", "--weights", "uniform"]);
     assert!(err.bad_input().contains("distance strategies"), "{}", err.stderr);
     let err = rolefit(&["score", SAMPLE, "--weights", "learned"]);

@@ -322,7 +322,7 @@ fn the_personal_report_has_every_part_and_no_script() {
             "--respondent",
             "R001",
             "--target",
-            "Project Manager",
+            "Technical Program Manager",
         ],
     );
     let doc = parse(&text);
@@ -333,21 +333,21 @@ fn the_personal_report_has_every_part_and_no_script() {
     assert_eq!(elements(&doc, "svg").len(), 1, "one chart, inline");
     let all = text_of(doc.root_element());
     for needle in [
-        "Your best fit is Program Manager (fit score 0.814 out of 1), followed by Project Manager (0.747).",
+        "Your best fit is Program Manager (fit score 0.830 out of 1), followed by Project Manager (0.747).",
         "stays first in",
         "Key focus: Coordination of related projects towards a common goal",
         "Identifying and managing interdependencies between projects",
         "Stakeholder Management you 3, role 4.5",
-        "What it would take: Project Manager",
-        "Project Planning and Execution 3.5 \u{2192} 5",
-        "4.5 points on 3 capabilities",
+        "What it would take: Technical Program Manager",
+        "Technical Expertise 1.5 \u{2192} 5",
+        "6 points on 3 capabilities",
         "What it does not mean",
     ] {
         assert!(all.contains(needle), "{needle:?} in:\n{all}");
     }
     // The chart draws the top two roles only.
     let svg = &text[text.find("<svg").unwrap()..text.find("</svg>").unwrap()];
-    assert!(svg.contains("Program Manager 0.814") && svg.contains("Project Manager 0.747"));
+    assert!(svg.contains("Program Manager 0.830") && svg.contains("Project Manager 0.747"));
     assert!(!svg.contains("Product Manager 0."));
     // Print styles.
     assert!(text.contains("@media print") && text.contains("@page"));

@@ -416,9 +416,11 @@ fn rankings(ndjson: &str) -> Vec<(String, Vec<(String, f64)>)> {
 fn same_as_euclidean(plugin_dir: &Path, strategy: &str, args: &[&str]) -> usize {
     let p = Plugins::on(plugin_dir);
     let mut builtin = args.to_vec();
+    // The examples weigh gaps by the importances they are sent: the
+    // built-in distance with `--weights importance`.
     builtin.extend([
         "--strategy",
-        "euclidean",
+        "euclidean+importance",
         "--format",
         "ndjson",
         "--min-answered",

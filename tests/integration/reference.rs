@@ -10,7 +10,15 @@ use serde_json::Value;
 
 use crate::util::{rolefit, write};
 
-const STRATEGIES: [&str; 5] = ["cosine", "pearson", "euclidean", "manhattan", "coverage"];
+const STRATEGIES: [&str; 7] = [
+    "cosine",
+    "pearson",
+    "euclidean",
+    "manhattan",
+    "coverage",
+    "euclidean+importance",
+    "manhattan+importance",
+];
 const L: f64 = 1.0;
 const H: f64 = 5.0;
 
@@ -21,8 +29,14 @@ struct RefRole {
 }
 
 /// The formulas of docs/strategies.md, one respondent and one role at a
-/// time, over the answered capabilities only.
+/// time, over the answered capabilities only. The distances weigh every
+/// capability of importance > 0 by 1 (their default), or by importance
+/// with `+importance`.
 fn reference(strategy: &str, x: &[Option<f64>], role: &RefRole) -> f64 {
+    let (strategy, by_importance) = match strategy.strip_suffix("+importance") {
+        Some(base) => (base, true),
+        None => (strategy, !matches!(strategy, "euclidean" | "manhattan")),
+    };
     let mut xs = Vec::new();
     let mut rs = Vec::new();
     let mut ws = Vec::new();
@@ -30,7 +44,8 @@ fn reference(strategy: &str, x: &[Option<f64>], role: &RefRole) -> f64 {
         if let Some(v) = v {
             xs.push(*v);
             rs.push(role.levels[i]);
-            ws.push(role.weights[i]);
+            let w = role.weights[i];
+            ws.push(if by_importance || w == 0.0 { w } else { 1.0 });
         }
     }
     let sw: f64 = ws.iter().sum();

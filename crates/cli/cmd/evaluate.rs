@@ -9,12 +9,13 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
+use rolefit_learn::evaluate::pick::{self, Pick, PickError, Picked};
 use rolefit_learn::evaluate::{
-    evaluate_with_progress, Candidate, EvaluateError, EvaluateOptions, Evaluation, DEFAULT_RESAMPLES,
+    evaluate_with_progress, EvaluateError, EvaluateOptions, Evaluation, DEFAULT_RESAMPLES,
 };
-use rolefit_learn::learned::{Method, TrainParams};
+use rolefit_learn::learned::TrainParams;
 use rolefit_model::RoleMatrix;
-use rolefit_score::{Registry, ScoreError, WeightsKind, BUILTIN_STRATEGIES, DISTANCE_STRATEGIES};
+use rolefit_score::{Registry, ScoreError, WeightsKind};
 
 use crate::args::{
     Center, Centring, Emit, Inputs, MinAnswered, PluginTimeout, Quiet, Weighting, WeightsChoice,
@@ -105,14 +106,14 @@ pub fn run(args: &EvaluateArgs, settings: &Settings) -> Result<Finished> {
     let registry = strategies.registry();
     let weights = args.weighting.weights.map(WeightsChoice::kind);
     let picks = select(&args.strategies, args.centring.center, weights, registry)?;
-    let names: Vec<String> = picks.iter().map(Pick::key).collect();
-    let composed = composed_strategies(&picks, registry, &matrix)?;
+    let compiled = rolefit_score::CompiledMatrix::new(&matrix);
+    let picked = Picked::new(picks, registry, &compiled).map_err(|e| bad_input(e.to_string()))?;
     let mut train_options = TrainParams::default().seed(args.seed);
     if let Some(k) = args.neighbours {
         train_options = train_options.neighbours(k as usize);
     }
     let train_options = train_options.check().map_err(|e| bad_input(e.to_string()))?;
-    let candidates = candidates(&picks, &names, &composed, &strategies, train_options)?;
+    let candidates = picked.candidates(train_options);
     let options = EvaluateOptions {
         k: args.k_accuracy as usize,
         folds: args.folds as usize,
@@ -166,196 +167,31 @@ pub fn run(args: &EvaluateArgs, settings: &Settings) -> Result<Finished> {
     Ok(finished)
 }
 
-/// The composed strategies among `picks` that are not learned (a centred
-/// or reweighted built-in), built once, in the order of `picks`.
-fn composed_strategies<'r>(
-    picks: &[Pick],
-    registry: &'r Registry,
-    matrix: &RoleMatrix,
-) -> Result<Vec<crate::strategy::Chosen<'r>>> {
-    let mut composed = Vec::new();
-    for pick in picks {
-        if let Pick::Strategy { weights, center, .. } = pick {
-            if *weights != WeightsKind::Learned && (*center || *weights != WeightsKind::Importance) {
-                composed.push(crate::strategy::build(
-                    registry,
-                    &pick.key(),
-                    Center::None,
-                    None,
-                    matrix,
-                )?);
-            }
-        }
-    }
-    Ok(composed)
-}
-
-/// What `evaluate` runs for each of `picks` (named `names`): the strategy
-/// as it is, its composed build from `composed`, learned weights, or a
-/// learned method trained with `train_options`.
-fn candidates<'a>(
-    picks: &'a [Pick],
-    names: &'a [String],
-    composed: &'a [crate::strategy::Chosen<'_>],
-    strategies: &'a Strategies,
-    train_options: rolefit_learn::learned::ValidTrainParams,
-) -> Result<Vec<Candidate<'a>>> {
-    let mut next_composed = composed.iter();
-    let mut candidates = Vec::with_capacity(picks.len());
-    for (pick, name) in picks.iter().zip(names) {
-        candidates.push(match pick {
-            Pick::Strategy {
-                base,
-                center,
-                weights: WeightsKind::Learned,
-            } => Candidate::LearnedWeights {
-                strategy: strategies.find(base)?,
-                center: *center,
-                name,
-            },
-            Pick::Strategy {
-                base,
-                center: false,
-                weights: WeightsKind::Importance,
-            } => Candidate::Fixed(strategies.find(base)?),
-            Pick::Strategy { .. } => {
-                Candidate::Fixed(next_composed.next().expect("one per composed pick").get())
-            }
-            Pick::Learned(method) => Candidate::Learned(*method, train_options),
-        });
-    }
-    Ok(candidates)
-}
-
 /// The matrix's role names, in order.
 fn role_names(matrix: &RoleMatrix) -> Vec<&str> {
     matrix.roles().iter().map(|r| r.name.as_str()).collect()
 }
 
-/// A strategy asked for by name.
-#[derive(Debug, Clone, PartialEq)]
-enum Pick {
-    /// A built-in or plugin strategy (its registered name), centred or
-    /// not, with its weights (`importance` for the strategy as it is).
-    Strategy {
-        base: String,
-        center: bool,
-        weights: WeightsKind,
-    },
-    /// A learned strategy, cross-validated.
-    Learned(Method),
-}
-
-impl Pick {
-    /// The name reported: `euclidean`, `euclidean+uniform+center`,
-    /// `model:knn`.
-    fn key(&self) -> String {
-        match self {
-            Pick::Strategy {
-                base,
-                center,
-                weights,
-            } => {
-                let mut key = base.to_lowercase();
-                if *weights != WeightsKind::Importance {
-                    key = format!("{key}+{}", weights.name());
-                }
-                if *center {
-                    key.push_str("+center");
-                }
-                key
-            }
-            Pick::Learned(m) => m.strategy_name().to_string(),
-        }
-    }
-}
-
-/// The strategies of `--strategies` (`all`: every registered strategy,
-/// then the learned ones; composed names such as `euclidean+uniform+center`
-/// accepted), each built-in followed by its centred variant with `--center
-/// person`, the distance strategies weighted by `--weights` unless their
-/// name says otherwise; duplicates dropped.
+/// The strategies of `--strategies` ([`rolefit_learn::evaluate::pick`]:
+/// `all`, learned methods, composed names such as
+/// `euclidean+importance+center`), with `--center person` and `--weights`.
+///
+/// # Errors
+/// Exit 2 for an unknown strategy (with the closest name), weights on a
+/// strategy that is not a distance, or an empty list.
 fn select(
     list: &str,
     center: Center,
     weights: Option<WeightsKind>,
     registry: &Registry,
 ) -> Result<Vec<Pick>> {
-    let mut picks = Vec::new();
-    let is_distance = |name: &str| DISTANCE_STRATEGIES.iter().any(|d| d.eq_ignore_ascii_case(name));
-    let weigh = |name: &str, given: Option<WeightsKind>| match given.or(weights) {
-        Some(w) if is_distance(name) => Ok(w),
-        Some(WeightsKind::Importance) | None => Ok(WeightsKind::Importance),
-        Some(w) if given.is_some() => Err(bad_input(format!(
-            "{name}+{}: weights apply to the distance strategies {}",
-            w.name(),
-            DISTANCE_STRATEGIES.join(" and ")
-        ))),
-        Some(_) => Ok(WeightsKind::Importance),
-    };
-    for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        if item.eq_ignore_ascii_case("all") {
-            for name in registry.names() {
-                picks.push(Pick::Strategy {
-                    base: name.to_string(),
-                    center: false,
-                    weights: weigh(name, None)?,
-                });
-            }
-            picks.extend(Method::ALL.into_iter().map(Pick::Learned));
-        } else if let Some(method) = Method::from_name(item) {
-            picks.push(Pick::Learned(method));
-        } else {
-            let parts = crate::strategy::compose(registry, item).map_err(|e| {
-                let mut names: Vec<String> = registry.names().iter().map(|n| n.to_string()).collect();
-                names.extend(Method::EVERY.iter().map(|m| m.name().to_string()));
-                let hint = closest(item, names.iter().map(String::as_str))
-                    .map(|s| format!(" (did you mean {s:?}?)"))
-                    .unwrap_or_default();
-                bad_input(format!(
-                    "unknown strategy {item:?} in --strategies{hint}; the strategies are: all, {}, \
-                     and the built-ins composed with {} ({e})",
-                    names.join(", "),
-                    crate::strategy::SUFFIXES
-                ))
-            })?;
-            let name = registry
-                .get(parts.base)
-                .map_or(parts.base, |s| s.name())
-                .to_string();
-            picks.push(Pick::Strategy {
-                weights: weigh(&name, parts.weights)?,
-                base: name,
-                center: parts.center,
-            });
-        }
-    }
-    if picks.is_empty() {
-        return Err(bad_input("--strategies names no strategy"));
-    }
-    if center == Center::Person {
-        let mut with = Vec::with_capacity(picks.len() * 2);
-        for pick in picks {
-            let centred = match &pick {
-                Pick::Strategy {
-                    base,
-                    center: false,
-                    weights,
-                } if BUILTIN_STRATEGIES.contains(&base.as_str()) => Some(Pick::Strategy {
-                    base: base.clone(),
-                    center: true,
-                    weights: *weights,
-                }),
-                _ => None,
-            };
-            with.push(pick);
-            with.extend(centred);
-        }
-        picks = with;
-    }
-    let mut seen = std::collections::HashSet::new();
-    picks.retain(|p| seen.insert(p.key()));
-    Ok(picks)
+    pick::select(list, center == Center::Person, weights, registry).map_err(|e| {
+        let hint = match &e {
+            PickError::Unknown { item, names, .. } => closest(item, names.iter().map(String::as_str)),
+            _ => None,
+        };
+        bad_input(e.message("--strategies", hint))
+    })
 }
 
 /// A metric for people: three decimals.
@@ -683,18 +519,13 @@ mod tests {
         let registry = Registry::builtin();
         let all = select("all", Center::None, None, &registry).unwrap();
         assert_eq!(all.len(), 8);
-        assert_eq!(all[5], Pick::Learned(Method::Centroid));
-        let picks = select(
-            "euclidean, knn, Cosine, euclidean",
-            Center::Person,
-            None,
-            &registry,
-        )
-        .unwrap();
-        let keys: Vec<String> = picks.iter().map(Pick::key).collect();
+        assert_eq!(all[5], Pick::Learned(rolefit_learn::learned::Method::Centroid));
+        let keys = |list: &str, c: Center, w: Option<WeightsKind>| {
+            select(list, c, w, &registry).map(|p| p.iter().map(Pick::key).collect::<Vec<_>>())
+        };
         assert_eq!(
-            keys,
-            vec![
+            keys("euclidean, knn, Cosine, euclidean", Center::Person, None).unwrap(),
+            [
                 "euclidean",
                 "euclidean+center",
                 "model:knn",
@@ -702,19 +533,14 @@ mod tests {
                 "cosine+center"
             ]
         );
-        let picks = select(
-            "manhattan+center,model:logistic,lda",
-            Center::None,
-            None,
-            &registry,
-        )
-        .unwrap();
-        let keys: Vec<String> = picks.iter().map(Pick::key).collect();
-        assert_eq!(keys, vec!["manhattan+center", "model:logistic", "model:lda"]);
+        assert_eq!(
+            keys("manhattan+center,model:logistic,lda", Center::None, None).unwrap(),
+            ["manhattan+center", "model:logistic", "model:lda"]
+        );
         let e = select("eucldean", Center::None, None, &registry)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("did you mean \"euclidean\""), "{e}");
+        assert!(e.contains("in --strategies (did you mean \"euclidean\"?)"), "{e}");
         assert!(select(" , ", Center::None, None, &registry).is_err());
     }
 
@@ -725,12 +551,12 @@ mod tests {
             select(list, Center::None, w, &registry).map(|p| p.iter().map(Pick::key).collect::<Vec<_>>())
         };
         assert_eq!(
-            keys("all", Some(WeightsKind::Uniform)).unwrap()[..5],
+            keys("all", Some(WeightsKind::Importance)).unwrap()[..5],
             [
                 "cosine",
                 "pearson",
-                "euclidean+uniform",
-                "manhattan+uniform",
+                "euclidean+importance",
+                "manhattan+importance",
                 "coverage"
             ]
         );
@@ -740,11 +566,11 @@ mod tests {
                 None
             )
             .unwrap(),
-            vec!["euclidean", "euclidean+uniform", "euclidean+learned+center"]
+            ["euclidean", "euclidean+learned+center", "euclidean+importance"]
         );
         assert_eq!(
-            keys("euclidean+importance", Some(WeightsKind::Learned)).unwrap(),
-            vec!["euclidean"]
+            keys("euclidean+uniform", Some(WeightsKind::Learned)).unwrap(),
+            ["euclidean"]
         );
         assert!(keys("cosine+uniform", None).is_err());
         assert!(keys("euclidean+sideways", None).is_err());

@@ -9,10 +9,11 @@ use pyo3::prelude::*;
 use rolefit_arrow::{plan_for, BatchReader};
 use rolefit_import::suggest::closest;
 use rolefit_import::{read_role_labels, ColumnPlan, ResponseOptions, RowPosition};
-use rolefit_learn::evaluate::{evaluate, Candidate, EvaluateOptions, Evaluation, DEFAULT_RESAMPLES};
-use rolefit_learn::learned::{Method, TrainParams};
+use rolefit_learn::evaluate::pick::{self, PickError, Picked};
+use rolefit_learn::evaluate::{evaluate, EvaluateOptions, Evaluation, DEFAULT_RESAMPLES};
+use rolefit_learn::learned::TrainParams;
 use rolefit_model::{ProfileBatch, RoleMatrix, Survey};
-use rolefit_score::{Centred, Registry, BUILTIN_STRATEGIES};
+use rolefit_score::{CompiledMatrix, Registry, WeightsKind};
 use serde_json::Value;
 
 use crate::matrix::Matrix;
@@ -28,7 +29,7 @@ use crate::{guarded, input_error};
 /// (`respondent,role`), called `labels_source` in messages.
 #[pyfunction]
 #[pyo3(signature = (data, labels_csv, matrix = None, *, strategies = "all", k = 3, folds = 5,
-                    neighbours = None, seed = 1, min_answered = 0.5, center = None, survey = None,
+                    neighbours = None, seed = 1, min_answered = 0.5, center = None, weights = None, survey = None,
                     id_column = None, scale = None, ignore_unknown_columns = false, source = "data",
                     labels_source = "labels", threads = None))]
 #[allow(clippy::too_many_arguments)] // Python keyword arguments
@@ -44,6 +45,7 @@ pub fn evaluate_arrow(
     seed: u64,
     min_answered: f64,
     center: Option<String>,
+    weights: Option<String>,
     survey: Option<PathBuf>,
     id_column: Option<String>,
     scale: Option<&Bound<'_, PyAny>>,
@@ -65,6 +67,14 @@ pub fn evaluate_arrow(
             )))
         }
     };
+    let weights = match weights.as_deref() {
+        None => None,
+        Some(name) => Some(WeightsKind::from_name(name).ok_or_else(|| {
+            input_error(format!(
+                "weights: expected \"importance\", \"uniform\" or \"learned\", got {name:?}"
+            ))
+        })?),
+    };
     let job = Job {
         matrix: &matrix,
         survey: &survey,
@@ -74,6 +84,7 @@ pub fn evaluate_arrow(
         labels_csv: &labels_csv,
         strategies,
         centre,
+        weights,
         neighbours,
         options: EvaluateOptions {
             k,
@@ -99,6 +110,7 @@ struct Job<'a> {
     labels_csv: &'a str,
     strategies: &'a str,
     centre: bool,
+    weights: Option<WeightsKind>,
     neighbours: Option<usize>,
     options: EvaluateOptions,
 }
@@ -118,14 +130,15 @@ impl Job<'_> {
             .map_err(input_error)?;
         let labelled = labels.labelled(&profiles, self.source).map_err(input_error)?;
         let registry = Registry::builtin();
-        let picks = select(self.strategies, self.centre, &registry)?;
-        let centred: Vec<Centred> = picks
-            .iter()
-            .filter_map(|p| match p {
-                Pick::Centred(name) => registry.get(name).map(Centred::new),
+        let picks = pick::select(self.strategies, self.centre, self.weights, &registry).map_err(|e| {
+            let hint = match &e {
+                PickError::Unknown { item, names, .. } => closest(item, names.iter().map(String::as_str)),
                 _ => None,
-            })
-            .collect();
+            };
+            input_error(e.message("strategies", hint))
+        })?;
+        let compiled = CompiledMatrix::new(self.matrix);
+        let picked = Picked::new(picks, &registry, &compiled).map_err(|e| input_error(e.to_string()))?;
         // Without `neighbours`, knn's k is chosen by cross-validation, as
         // `rolefit evaluate` does without `--neighbours`.
         let mut train = TrainParams::default();
@@ -133,21 +146,7 @@ impl Job<'_> {
             train = train.neighbours(k);
         }
         let train = train.check().map_err(input_error)?;
-        let mut next_centred = centred.iter();
-        let mut candidates = Vec::with_capacity(picks.len());
-        for pick in &picks {
-            candidates.push(match pick {
-                Pick::Builtin(name) => match registry.get(name) {
-                    Some(s) => Candidate::Fixed(s),
-                    None => continue,
-                },
-                Pick::Centred(_) => match next_centred.next() {
-                    Some(s) => Candidate::Fixed(s),
-                    None => continue,
-                },
-                Pick::Learned(method) => Candidate::Learned(*method, train),
-            });
-        }
+        let candidates = picked.candidates(train);
         let evaluation = evaluate(
             self.matrix,
             &labelled.batch,
@@ -206,70 +205,6 @@ fn read_unique(plan: &ColumnPlan, batches: &[RecordBatch]) -> PyResult<ProfileBa
         )));
     }
     Ok(out)
-}
-
-/// A strategy asked for by name.
-#[derive(Debug, Clone, PartialEq)]
-enum Pick {
-    Builtin(String),
-    Centred(String),
-    Learned(Method),
-}
-
-/// The strategies of `list` (comma-separated names, `all` for every
-/// built-in and learned one, `NAME+center` for a centred built-in), each
-/// built-in followed by its centred variant with `centre`; duplicates
-/// dropped. The names `rolefit evaluate --strategies` takes.
-fn select(list: &str, centre: bool, registry: &Registry) -> PyResult<Vec<Pick>> {
-    let mut picks = Vec::new();
-    for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        let lower = item.to_ascii_lowercase();
-        if lower == "all" {
-            picks.extend(registry.names().into_iter().map(|n| Pick::Builtin(n.to_string())));
-            picks.extend(Method::ALL.into_iter().map(Pick::Learned));
-        } else if let Some(method) = Method::from_name(item) {
-            picks.push(Pick::Learned(method));
-        } else if let Some(s) = registry.get(item) {
-            picks.push(Pick::Builtin(s.name().to_string()));
-        } else if let Some(s) = lower.strip_suffix("+center").and_then(|b| registry.get(b)) {
-            picks.push(Pick::Centred(s.name().to_string()));
-        } else {
-            let mut names: Vec<String> = registry.names().iter().map(|n| n.to_string()).collect();
-            names.extend(Method::ALL.iter().map(|m| m.name().to_string()));
-            let hint = closest(item, names.iter().map(String::as_str))
-                .map(|s| format!(" (did you mean {s:?}?)"))
-                .unwrap_or_default();
-            return Err(input_error(format!(
-                "unknown strategy {item:?} in strategies{hint}; the strategies are: all, {}, and any of \
-                 them with +center",
-                names.join(", ")
-            )));
-        }
-    }
-    if picks.is_empty() {
-        return Err(input_error("strategies names no strategy"));
-    }
-    if centre {
-        picks = picks
-            .into_iter()
-            .flat_map(|p| {
-                let centred = match &p {
-                    Pick::Builtin(n) if BUILTIN_STRATEGIES.contains(&n.as_str()) => {
-                        Some(Pick::Centred(n.clone()))
-                    }
-                    _ => None,
-                };
-                std::iter::once(p).chain(centred)
-            })
-            .collect();
-    }
-    let mut seen = Vec::new();
-    picks.retain(|p| {
-        let new = !seen.contains(p);
-        seen.push(p.clone());
-        new
-    });
-    Ok(picks)
 }
 
 /// The evaluation with the keys of `rolefit evaluate --format json`, and

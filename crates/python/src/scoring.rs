@@ -12,7 +12,8 @@ use rolefit_arrow::{plan_for, score_batch, BatchError, LongRows, ScoreOptions};
 use rolefit_import::suggest::closest;
 use rolefit_import::ResponseOptions;
 use rolefit_model::{RoleMatrix, Survey};
-use rolefit_score::{CompiledMatrix, Registry, Scorer, Strategy};
+use rolefit_score::compose::{self, Composed, NameError};
+use rolefit_score::{CompiledMatrix, Registry, Scorer, Strategy, Weights, WeightsKind, DEFAULT_STRATEGY};
 
 use crate::matrix::Matrix;
 use crate::responses::{arrow_error, batches_of, options_of, survey_of};
@@ -26,18 +27,38 @@ pub(crate) fn matrix_or_builtin(matrix: Option<&Matrix>) -> Arc<RoleMatrix> {
     }
 }
 
-/// The built-in strategy `name`, or `InputError` naming those there are.
-fn strategy<'r>(registry: &'r Registry, name: &str) -> PyResult<&'r dyn Strategy> {
-    registry.get(name).ok_or_else(|| {
+/// The built-in strategy `name`, composed or not (`euclidean+importance`,
+/// `cosine+center`: [`rolefit_score::compose`]), for `compiled`; or
+/// `InputError` naming those there are.
+fn strategy<'r>(registry: &'r Registry, name: &str, compiled: &CompiledMatrix) -> PyResult<Composed<'r>> {
+    let parts = compose::compose(registry, name).map_err(|e| {
         let names = registry.names();
-        let hint = closest(name, names.iter().copied())
-            .map(|s| format!(" (did you mean {s:?}?)"))
-            .unwrap_or_default();
+        let hint = match &e {
+            NameError::Unknown { base } => closest(base, names.iter().copied())
+                .map(|s| format!(" (did you mean {s:?}?)"))
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
         input_error(format!(
-            "unknown strategy {name:?}{hint}; the strategies are: {}",
-            names.join(", ")
+            "unknown strategy {name:?}{hint}; the strategies are: {}, composed with {} ({e})",
+            names.join(", "),
+            compose::SUFFIXES
         ))
-    })
+    })?;
+    let weights = match parts.weights {
+        Some(WeightsKind::Learned) => {
+            return Err(input_error(format!(
+                "{name:?}: +learned needs the learned weights of a model file, which the Python module \
+                 does not read; use `rolefit score --weights learned --model FILE`"
+            )))
+        }
+        Some(WeightsKind::Importance) => Some(Weights::Importance),
+        Some(WeightsKind::Uniform) => Some(Weights::Uniform),
+        None => None,
+    };
+    let plain = registry.get(parts.base).expect("compose checked the name");
+    Composed::new(plain, weights.as_ref().map(|w| (w, compiled)), parts.center)
+        .map_err(|e| input_error(e.to_string()))
 }
 
 /// Scores Arrow data and returns the long layout as a `pyarrow.RecordBatch`.
@@ -132,8 +153,9 @@ struct Job<'a> {
 impl Job<'_> {
     fn run(&self, batches: &[RecordBatch]) -> PyResult<RecordBatch> {
         let registry = Registry::builtin();
-        let strategy = strategy(&registry, self.strategy)?;
         let compiled = CompiledMatrix::new(self.matrix);
+        let strategy = strategy(&registry, self.strategy, &compiled)?;
+        let strategy = &strategy as &dyn Strategy;
         let scorer = Scorer::new(&compiled, strategy)
             .top(Some(self.top.min(self.matrix.roles().len())))
             .min_answered(self.min_answered);
@@ -187,7 +209,7 @@ pub fn strategies(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyDict>>> {
             d.set_item("name", s.name())?;
             d.set_item("formula", s.formula())?;
             d.set_item("description", s.description())?;
-            d.set_item("default", s.name() == "euclidean")?;
+            d.set_item("default", s.name() == DEFAULT_STRATEGY)?;
             Ok(d)
         })
         .collect()

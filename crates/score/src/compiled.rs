@@ -8,6 +8,8 @@
 //! (`W∘R`, `W∘R∘R`, and their centred variants) depend only on the matrix,
 //! so they are computed once here rather than once per batch.
 
+use std::sync::OnceLock;
+
 use ndarray::{concatenate, Array1, Array2, ArrayView2, Axis};
 use rolefit_model::{ProfileBatch, RoleMatrix, Scale};
 
@@ -51,6 +53,13 @@ pub struct CompiledMatrix {
     /// equally (a wide matrix: importance 1 everywhere); then sums like
     /// `sum(w*x^2)` need no matrix product.
     pub(crate) uniform: Option<Array1<f64>>,
+    /// The same matrix with every importance `> 0` replaced by 1, made on
+    /// first use by [`CompiledMatrix::uniformly_weighted`] (the distance
+    /// strategies' default weights); unset when the importances are 0 or
+    /// 1 already.
+    uniformly: OnceLock<Box<CompiledMatrix>>,
+    /// Every importance is 0 or 1: the matrix is its own uniform copy.
+    zero_one: bool,
 }
 
 impl CompiledMatrix {
@@ -97,6 +106,21 @@ impl CompiledMatrix {
         )
     }
 
+    /// This matrix with `1` in place of every importance `> 0` (and `0`
+    /// where it is `0`): what `euclidean` and `manhattan` weigh their gaps by
+    /// by default (`--weights uniform`, see [`crate::weights`]). Made once,
+    /// on first use, and kept; the matrix itself when its importances are
+    /// all 0 or 1 already.
+    pub fn uniformly_weighted(&self) -> &CompiledMatrix {
+        if self.zero_one {
+            return self;
+        }
+        self.uniformly.get_or_init(|| {
+            let ones = self.importances.mapv(|w| if w > 0.0 { 1.0 } else { 0.0 });
+            Box::new(self.with_importances(ones))
+        })
+    }
+
     /// Builds the arrays from levels and importances (roles x capabilities).
     fn from_parts(
         scale: Scale,
@@ -138,7 +162,10 @@ impl CompiledMatrix {
             })
             .collect::<Option<Array1<f64>>>();
 
+        let zero_one = importances.iter().all(|&w| w == 0.0 || w == 1.0);
         CompiledMatrix {
+            uniformly: OnceLock::new(),
+            zero_one,
             uniform,
             capability_ids,
             role_names,

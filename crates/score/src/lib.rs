@@ -47,6 +47,7 @@
 
 mod centred;
 mod compiled;
+pub mod compose;
 mod error;
 mod explain;
 pub mod overlap;
@@ -75,5 +76,5 @@ pub use strategy::{
     Cosine, Coverage, Draw, Euclidean, Manhattan, Pearson, Registry, Strategy, BUILTIN_STRATEGIES,
     DEFAULT_STRATEGY,
 };
-pub use weights::{Weighted, Weights, WeightsKind, DEFAULT_WEIGHTS, DISTANCE_STRATEGIES};
+pub use weights::{DefaultWeighted, Weighted, Weights, WeightsKind, DEFAULT_WEIGHTS, DISTANCE_STRATEGIES};
 pub use workspace::Workspace;

@@ -15,11 +15,19 @@
 //! | `uniform` | `1` where `w_jc > 0`, else `0` |
 //! | `learned` | `p_jc` where `w_jc > 0`, else `0`: a precision learned from labelled holders (`rolefit train`) |
 //!
+//! The default is `uniform` ([`DEFAULT_WEIGHTS`]): on labelled respondents
+//! it is the better choice over the settings measured in
+//! docs/evaluation.md ("Against the Bayes limit"), and importance still
+//! orders gaps and explanations. The registry's `euclidean` and `manhattan`
+//! are the distances with the default weights ([`DefaultWeighted`]); the
+//! formulas in their own docs ([`crate::Euclidean`], [`crate::Manhattan`])
+//! weigh by whatever weights the matrix they are given holds.
+//!
 //! [`Weighted`] wraps a strategy and scores it against the same matrix with
 //! `w'` in place of `w`, so its formula, range and degenerate cases are the
 //! strategy's with `w'`; a capability the role gives importance 0 stays out
 //! of its distance whatever the weights. It is named after the strategy
-//! with the weighting (`euclidean+uniform`).
+//! with the weighting (`euclidean+importance`).
 
 use ndarray::Array2;
 use rolefit_model::ProfileBatch;
@@ -32,8 +40,8 @@ use crate::{CompiledMatrix, Draw, ScoreError, Strategy, Workspace};
 /// `pearson` are similarities of patterns, not distances.)
 pub const DISTANCE_STRATEGIES: [&str; 2] = ["euclidean", "manhattan"];
 
-/// The weighting used when none is asked for.
-pub const DEFAULT_WEIGHTS: WeightsKind = WeightsKind::Importance;
+/// The weighting used when none is asked for: `uniform`.
+pub const DEFAULT_WEIGHTS: WeightsKind = WeightsKind::Uniform;
 
 /// The three weightings, by name (the learned one without its numbers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -60,6 +68,15 @@ impl WeightsKind {
             WeightsKind::Importance => "importance",
             WeightsKind::Uniform => "uniform",
             WeightsKind::Learned => "learned",
+        }
+    }
+
+    /// What `w'` is, in words, for formulas and descriptions.
+    pub fn words(self) -> &'static str {
+        match self {
+            WeightsKind::Importance => "w = the role's importance",
+            WeightsKind::Uniform => "w = 1 on every capability the role weighs (importance > 0)",
+            WeightsKind::Learned => "w = a precision learned from role holders",
         }
     }
 
@@ -142,6 +159,9 @@ impl<'a> Weighted<'a> {
     /// # Panics
     /// As [`Weights::resolve`].
     pub fn new(inner: &'a dyn Strategy, matrix: &CompiledMatrix, weights: &Weights) -> Self {
+        // A distance with the default weights is weighed afresh from its
+        // kernel, which takes the weights the matrix holds.
+        let inner = inner.kernel().unwrap_or(inner);
         let kind = weights.kind().name();
         Weighted {
             name: format!("{}+{kind}", inner.name()),
@@ -222,6 +242,97 @@ impl Strategy for Weighted<'_> {
     }
 }
 
+/// A distance strategy with the default weights ([`DEFAULT_WEIGHTS`]): the
+/// registry's `euclidean` and `manhattan`. It scores exactly as its kernel
+/// does on [`CompiledMatrix::uniformly_weighted`] (with the default
+/// `uniform`), and is named as the kernel is.
+pub struct DefaultWeighted {
+    kernel: &'static dyn Strategy,
+    formula: String,
+    description: String,
+}
+
+impl std::fmt::Debug for DefaultWeighted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DefaultWeighted")
+            .field("name", &self.kernel.name())
+            .finish()
+    }
+}
+
+impl DefaultWeighted {
+    /// `kernel` (a distance that weighs by the matrix's importances) with
+    /// the default weights.
+    pub fn new(kernel: &'static dyn Strategy) -> Self {
+        DefaultWeighted {
+            formula: format!("{}, {}", kernel.formula(), DEFAULT_WEIGHTS.words()),
+            description: format!(
+                "{} Gaps weighted by {} weights (the default; --weights importance for the role's importances).",
+                kernel.description(),
+                DEFAULT_WEIGHTS.name()
+            ),
+            kernel,
+        }
+    }
+
+    /// The matrix the kernel scores against.
+    fn weighted<'m>(&self, matrix: &'m CompiledMatrix) -> &'m CompiledMatrix {
+        match DEFAULT_WEIGHTS {
+            WeightsKind::Uniform => matrix.uniformly_weighted(),
+            WeightsKind::Importance | WeightsKind::Learned => matrix,
+        }
+    }
+}
+
+impl Strategy for DefaultWeighted {
+    fn name(&self) -> &str {
+        self.kernel.name()
+    }
+
+    fn formula(&self) -> &str {
+        &self.formula
+    }
+
+    fn description(&self) -> &str {
+        &self.description
+    }
+
+    fn kernel(&self) -> Option<&dyn Strategy> {
+        Some(self.kernel)
+    }
+
+    fn score_in(
+        &self,
+        matrix: &CompiledMatrix,
+        profiles: &ProfileBatch,
+        ws: &mut Workspace,
+    ) -> Result<Array2<f64>, ScoreError> {
+        self.kernel.score_in(self.weighted(matrix), profiles, ws)
+    }
+
+    fn score_draws_in(
+        &self,
+        matrix: &CompiledMatrix,
+        profiles: &ProfileBatch,
+        draws: &[Draw],
+        ws: &mut Workspace,
+    ) -> Result<Array2<f64>, ScoreError> {
+        self.kernel
+            .score_draws_in(self.weighted(matrix), profiles, draws, ws)
+    }
+
+    fn contributions(
+        &self,
+        matrix: &CompiledMatrix,
+        values: &[f64],
+        answered: &[bool],
+        role: usize,
+    ) -> Option<Vec<f64>> {
+        self.kernel
+            .contributions(self.weighted(matrix), values, answered, role)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,6 +347,49 @@ mod tests {
         let expected = cm.importances().mapv(|w| if w > 0.0 { 1.0 } else { 0.0 });
         assert_eq!(w, expected);
         assert_eq!(Weights::Importance.resolve(&cm), cm.importances());
+    }
+
+    #[test]
+    fn the_registry_distances_weigh_uniformly_and_reweigh_from_their_kernel() {
+        let cm = CompiledMatrix::new(&example_matrix());
+        let b = example_batch();
+        let registry = crate::Registry::builtin();
+        for (name, kernel) in [
+            ("euclidean", &Euclidean as &dyn Strategy),
+            ("manhattan", &Manhattan),
+        ] {
+            let default = registry.get(name).unwrap();
+            assert_eq!(default.name(), name);
+            assert_eq!(default.kernel().map(|k| k.name()), Some(kernel.name()));
+            // The default is uniform weights, bit for bit.
+            let uniform = Weighted::new(kernel, &cm, &Weights::Uniform)
+                .score(&cm, &b)
+                .unwrap();
+            assert_eq!(default.score(&cm, &b).unwrap(), uniform);
+            // Reweighing the default starts from the kernel: importance
+            // weights give the kernel's scores, not uniform ones.
+            let importance = Weighted::new(default, &cm, &Weights::Importance);
+            assert_eq!(importance.name(), format!("{name}+importance"));
+            assert_eq!(importance.score(&cm, &b).unwrap(), kernel.score(&cm, &b).unwrap());
+            assert_ne!(importance.score(&cm, &b).unwrap(), uniform);
+            let (values, answered) = ([4.0, 0.0, 2.0], [true, false, true]);
+            assert_eq!(
+                default.contributions(&cm, &values, &answered, 0),
+                Weighted::new(kernel, &cm, &Weights::Uniform).contributions(&cm, &values, &answered, 0)
+            );
+        }
+    }
+
+    #[test]
+    fn a_matrix_of_zero_one_importances_is_its_own_uniform_copy() {
+        let ones = CompiledMatrix::new(&matrix(&[&[(2.0, 1.0), (4.0, 0.0)]]));
+        assert!(std::ptr::eq(ones.uniformly_weighted(), &ones));
+        let cm = CompiledMatrix::new(&example_matrix());
+        let uniform = cm.uniformly_weighted();
+        assert!(!std::ptr::eq(uniform, &cm));
+        assert_eq!(uniform.importances(), Weights::Uniform.resolve(&cm));
+        // Made once.
+        assert!(std::ptr::eq(uniform, cm.uniformly_weighted()));
     }
 
     #[test]

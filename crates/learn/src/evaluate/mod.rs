@@ -24,6 +24,7 @@ mod bootstrap;
 mod calibration;
 mod crossval;
 mod metrics;
+pub mod pick;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;

@@ -83,7 +83,11 @@ def score(
         omitted.
     strategy:
         ``euclidean`` (default), ``cosine``, ``pearson``, ``manhattan`` or
-        ``coverage``; see :func:`strategies`.
+        ``coverage`` (see :func:`strategies`), or one of them composed as
+        ``--strategy`` takes it: ``+center`` for centred answers, and for
+        the distances ``+importance`` to weigh gaps by the roles'
+        importances instead of the default uniform weights
+        (``euclidean+importance+center``).
     top:
         How many of the best roles to keep per respondent.
     min_answered:
@@ -190,6 +194,7 @@ def evaluate(
     seed: int = 1,
     min_answered: float = 0.5,
     center: Optional[str] = None,
+    weights: Optional[str] = None,
     survey: Optional[str] = None,
     id_column: Optional[str] = None,
     scale: Scale = None,
@@ -218,7 +223,8 @@ def evaluate(
     strategies:
         ``"all"`` (every built-in and learned strategy), or names, as a
         list or comma-separated: ``euclidean``, ``cosine+center``,
-        ``model:knn``, ... (as ``--strategies``).
+        ``euclidean+importance``, ``manhattan+learned``, ``model:knn``,
+        ``lda``, ... (as ``--strategies``).
     k, folds, neighbours, seed, min_answered:
         As ``--k-accuracy``, ``--folds``, ``--neighbours``, ``--seed`` and
         ``--min-answered``: the same seed gives the same result. Without
@@ -227,6 +233,10 @@ def evaluate(
     center:
         ``"person"`` adds each built-in strategy's centred variant (as
         ``--center person``).
+    weights:
+        ``"importance"``, ``"uniform"`` (the default) or ``"learned"``:
+        what the distance strategies whose name says no weighting weigh
+        their gaps by (as ``--weights``; ``learned`` is cross-validated).
     survey, id_column, scale, ignore_unknown_columns, threads, source:
         As for :func:`score`.
 
@@ -260,6 +270,7 @@ def evaluate(
         seed=seed,
         min_answered=min_answered,
         center=center,
+        weights=weights,
         survey=survey,
         id_column=id_column,
         scale=scale,

@@ -92,6 +92,7 @@ def evaluate(
     seed: int = 1,
     min_answered: float = 0.5,
     center: Optional[str] = None,
+    weights: Optional[str] = None,
     survey: Optional[str] = None,
     id_column: Optional[str] = None,
     scale: Scale = None,

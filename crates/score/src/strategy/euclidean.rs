@@ -80,7 +80,7 @@ impl Strategy for Euclidean {
     }
 
     fn description(&self) -> &str {
-        "One minus the importance-weighted root-mean-square gap between answers and target levels, \
+        "One minus the weighted root-mean-square gap between answers and target levels, \
          as a share of the scale."
     }
 

@@ -52,7 +52,7 @@ impl Strategy for Manhattan {
     }
 
     fn description(&self) -> &str {
-        "One minus the importance-weighted mean absolute gap between answers and target levels, \
+        "One minus the weighted mean absolute gap between answers and target levels, \
          as a share of the scale."
     }
 

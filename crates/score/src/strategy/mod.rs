@@ -54,7 +54,7 @@ use ndarray::{Array1, Array2, ArrayBase, ArrayView2, Data, Ix2};
 use rolefit_model::ProfileBatch;
 
 use crate::compiled::{outside, row_slice, MaskRhs};
-use crate::{CompiledMatrix, ScoreError, Workspace};
+use crate::{CompiledMatrix, DefaultWeighted, ScoreError, Workspace};
 
 pub use cosine::Cosine;
 pub use coverage::Coverage;
@@ -161,6 +161,15 @@ pub trait Strategy: Send + Sync {
         answered: &[bool],
         role: usize,
     ) -> Option<Vec<f64>>;
+
+    /// For a strategy that applies weights of its own on top of the
+    /// matrix's importances (the registry's distances, with the default
+    /// weights: [`crate::weights::DefaultWeighted`]): the strategy that
+    /// weighs by the importances of the matrix it is given, which
+    /// [`crate::Weighted`] reweighs. `None` for every other strategy.
+    fn kernel(&self) -> Option<&dyn Strategy> {
+        None
+    }
 }
 
 impl fmt::Debug for dyn Strategy + '_ {
@@ -186,8 +195,8 @@ impl Registry {
             strategies: vec![
                 Box::new(Cosine),
                 Box::new(Pearson),
-                Box::new(Euclidean),
-                Box::new(Manhattan),
+                Box::new(DefaultWeighted::new(&Euclidean)),
+                Box::new(DefaultWeighted::new(&Manhattan)),
                 Box::new(Coverage),
             ],
         }

@@ -430,8 +430,8 @@ fn worked_example_of_the_docs() {
     let table = [
         ("cosine", [0.989_100, 1.0]),
         ("pearson", [1.0, 1.0]),
-        ("euclidean", [0.855_662, 0.604_715]),
-        ("manhattan", [0.916_667, 0.625]),
+        ("euclidean", [0.823_223, 0.604_715]),
+        ("manhattan", [0.875, 0.625]),
         ("coverage", [0.909_091, 1.0]),
     ];
     let cm = CompiledMatrix::new(&example_matrix());
@@ -439,6 +439,16 @@ fn worked_example_of_the_docs() {
     let reg = Registry::builtin();
     for (name, want) in table {
         let s = reg.get(name).unwrap().score(&cm, &b).unwrap();
+        assert_close(s[[0, 0]], want[0], 5e-7);
+        assert_close(s[[0, 1]], want[1], 5e-7);
+    }
+    // The distances weighed by importance (`euclidean+importance`): the
+    // kernels on the matrix as it is.
+    for (kernel, want) in [
+        (&Euclidean as &dyn Strategy, [0.855_662, 0.604_715]),
+        (&Manhattan, [0.916_667, 0.625]),
+    ] {
+        let s = kernel.score(&cm, &b).unwrap();
         assert_close(s[[0, 0]], want[0], 5e-7);
         assert_close(s[[0, 1]], want[1], 5e-7);
     }
@@ -453,7 +463,17 @@ fn worked_example_of_the_docs() {
             other => panic!("{other:?}"),
         }
     }
-    // The euclidean explanation for role 0: all of the loss is on C.
+    // The default euclidean's contributions for role 0: all of the loss,
+    // 1 - 0.823223, is on C.
+    let d = reg
+        .get("euclidean")
+        .unwrap()
+        .contributions(&cm, &[4.0, 0.0, 2.0], &[true, false, true], 0)
+        .unwrap();
+    assert_close(d[2], -0.176_777, 5e-7);
+    assert_eq!((d[0], d[1]), (0.0, 0.0));
+    // The importance-weighted explanation for role 0: all of the loss is
+    // on C.
     let e = crate::explain(
         &cm,
         &Euclidean,
@@ -467,7 +487,7 @@ fn worked_example_of_the_docs() {
     let c: Vec<f64> = e.contributions.iter().map(|c| c.contribution).collect();
     assert_close(c[2], -0.144_338, 5e-7);
     assert_eq!((c[0], c[1]), (0.0, 0.0));
-    // And manhattan's: -(1 * |2 - 3| / 3) / 4 on C.
+    // And importance-weighted manhattan's: -(1 * |2 - 3| / 3) / 4 on C.
     let m = Manhattan
         .contributions(&cm, &[4.0, 0.0, 2.0], &[true, false, true], 0)
         .unwrap();
