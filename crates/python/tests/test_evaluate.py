@@ -53,6 +53,24 @@ def test_evaluate_mirrors_the_clis_json(cli):
     assert {"name", "top1_accuracy", "mrr", "stability"} <= set(table.columns)
 
 
+def test_composed_names_and_weights_are_the_clis(cli):
+    frame = pd.read_csv(SAMPLE)
+    names = "euclidean,euclidean+importance+center,manhattan+learned,cosine"
+    ours = rolefit.evaluate(frame, LABELS, strategies=names, weights="importance")
+    theirs = cli_json(cli, "--strategies", names, "--weights", "importance")
+    assert_same(ours, theirs)
+    assert [s["name"] for s in ours["strategies"]] == [
+        "euclidean+importance",
+        "euclidean+importance+center",
+        "manhattan+learned",
+        "cosine",
+    ]
+    with pytest.raises(rolefit.InputError, match="unknown strategy \"eucldean\" in strategies"):
+        rolefit.evaluate(frame, LABELS, strategies="eucldean")
+    with pytest.raises(rolefit.InputError, match="weights: expected"):
+        rolefit.evaluate(frame, LABELS, weights="heavy")
+
+
 def test_options_are_the_clis(cli):
     frame = pd.read_csv(SAMPLE)
     ours = rolefit.evaluate(

@@ -25,6 +25,26 @@ def test_sample_responses_match_the_cli_for_every_strategy(cli, strategy):
     assert_same_rankings(ours, theirs, CSV_TOLERANCE)
 
 
+@pytest.mark.parametrize(
+    "strategy", ["euclidean+importance", "manhattan+importance+center", "cosine+center", "Euclidean+uniform"]
+)
+def test_composed_names_score_as_the_clis(cli, strategy):
+    ours = rolefit.score(pd.read_csv(SAMPLE), strategy=strategy, top=3)
+    theirs = cli.score_csv(SAMPLE, "--strategy", strategy, "--top", "3")
+    assert_same_rankings(ours, theirs, CSV_TOLERANCE)
+
+
+def test_uniform_weights_are_the_default_and_importance_differs():
+    frame = pd.read_csv(SAMPLE)
+    plain = rolefit.score(frame, top=4)
+    assert plain.equals(rolefit.score(frame, strategy="euclidean+uniform", top=4))
+    assert not plain.equals(rolefit.score(frame, strategy="euclidean+importance", top=4))
+    with pytest.raises(rolefit.InputError, match="distance strategies"):
+        rolefit.score(frame, strategy="cosine+uniform")
+    with pytest.raises(rolefit.InputError, match="learned weights of a model file"):
+        rolefit.score(frame, strategy="euclidean+learned")
+
+
 def test_scores_equal_the_clis_full_precision_to_1e_9(cli):
     ours = rolefit.score(pd.read_csv(SAMPLE), top=4)
     ours = ours[ours["status"] == "ranked"]
