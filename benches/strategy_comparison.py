@@ -143,9 +143,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rolefit", default=str(ROOT / "target" / "release" / "rolefit"))
     parser.add_argument("--write", action="store_true", help="replace the tables in docs/strategies.md")
+    parser.add_argument("--check", action="store_true", help="fail if docs/strategies.md's tables differ")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         new = make(str(Path(args.rolefit).resolve()), Path(tmp))
+    if args.check:
+        before = DOC.read_text()
+        write(new)
+        after = DOC.read_text()
+        DOC.write_text(before)
+        if after != before:
+            import difflib
+
+            sys.stdout.writelines(difflib.unified_diff(before.splitlines(True), after.splitlines(True), "docs", "made"))
+            sys.exit("docs/strategies.md's comparison tables are not what rolefit prints today: run "
+                     "benches/strategy_comparison.py --write and read the prose again")
+        print("docs/strategies.md's comparison tables are what rolefit prints", file=sys.stderr)
+        return
     if args.write:
         write(new)
     for block in new:

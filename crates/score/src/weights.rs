@@ -267,9 +267,16 @@ impl DefaultWeighted {
         DefaultWeighted {
             formula: format!("{}, {}", kernel.formula(), DEFAULT_WEIGHTS.words()),
             description: format!(
-                "{} Gaps weighted by {} weights (the default; --weights importance for the role's importances).",
+                "{} {}",
                 kernel.description(),
-                DEFAULT_WEIGHTS.name()
+                match DEFAULT_WEIGHTS {
+                    WeightsKind::Uniform => {
+                        "Every capability the role weighs counts alike (--weights uniform, the default; \
+                         --weights importance weighs each gap by the role's importance)."
+                    }
+                    WeightsKind::Importance | WeightsKind::Learned =>
+                        "Gaps weighted by the role's importances.",
+                }
             ),
             kernel,
         }
