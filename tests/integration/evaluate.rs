@@ -433,12 +433,12 @@ fn train_then_score_with_the_model() {
     // A later version is refused by name.
     let text = std::fs::read_to_string(&model)
         .unwrap()
-        .replacen("\"version\": 3", "\"version\": 4", 1);
-    let v4 = write(dir.path(), "v4.json", &text);
-    let err = rolefit(&["score", &responses, "--model", &v4]);
+        .replacen("\"version\": 3", "\"version\": 5", 1);
+    let v5 = write(dir.path(), "v5.json", &text);
+    let err = rolefit(&["score", &responses, "--model", &v5]);
     assert!(
         err.bad_input()
-            .contains("unsupported model file version 4; this rolefit reads version 3"),
+            .contains("unsupported model file version 5; this rolefit reads version 4"),
         "{}",
         err.stderr
     );
