@@ -146,6 +146,33 @@ fn train_calibrate_then_score_gives_the_softmax_at_the_kept_temperature() {
         }
         by_id
     };
+    // Tables show it after each score; with --confidence, CSV puts it last.
+    let table = rolefit(&["score", &data.0, "--model", &model, "--top", "2", "-q"]);
+    assert!(table.ok().contains(" (p 0."), "{}", table.stdout);
+    let block = rolefit(&[
+        "score",
+        &data.0,
+        "--model",
+        &model,
+        "--top",
+        "1",
+        "--explain",
+        "-q",
+    ]);
+    assert!(block.ok().contains(" (p "), "{}", block.stdout);
+    let run = rolefit(&[
+        "score",
+        &data.0,
+        "--model",
+        &model,
+        "--confidence",
+        "-f",
+        "csv",
+        "-q",
+    ]);
+    assert!(run
+        .ok()
+        .starts_with("respondent,rank,role,score,answered,status,margin,stability,probability\n"));
     let (all, two) = (csv("4"), csv("2"));
     assert_eq!(all.len(), 200);
     for (id, p) in &all {
