@@ -227,20 +227,84 @@ fn a_missing_temperature_is_refused_with_the_fix() {
         header,
         ["respondent", "rank", "role", "score", "answered", "status"]
     );
-    // +learned is not calibrated.
+    // +learned applies to distances only.
     let msg = rolefit(&[
         "train",
         &data.0,
         "--labels",
         &data.1,
         "--calibrate",
-        "euclidean+learned",
+        "cosine+learned",
         "-o",
         &plain,
     ])
     .bad_input()
     .to_string();
-    assert!(msg.contains("+learned weights are not calibrated yet"), "{msg}");
+    assert!(msg.contains("apply to the distance strategies"), "{msg}");
+}
+
+#[test]
+fn learned_weights_are_calibrated_and_scored_with_the_model_files_weights() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = labelled(dir.path(), "150", "24");
+    let (model, file, _) = train(
+        dir.path(),
+        &data,
+        "centroid",
+        "w.json",
+        &["--calibrate", "euclidean+learned,manhattan+learned+center"],
+    );
+    let strategies = &file["calibration"]["strategies"];
+    assert_eq!(strategies["euclidean+learned"]["folds"], 5);
+    let t = strategies["euclidean+learned"]["temperature"].as_f64().unwrap();
+    let args = [
+        "--strategy",
+        "euclidean",
+        "--weights",
+        "learned",
+        "--model",
+        &model,
+        "--top",
+        "4",
+    ];
+    assert_softmax(&json_rankings(&[&[data.0.as_str()][..], &args].concat()), t);
+    let t = strategies["manhattan+learned+center"]["temperature"]
+        .as_f64()
+        .unwrap();
+    let args = [
+        "--strategy",
+        "manhattan",
+        "--weights",
+        "learned",
+        "--center",
+        "person",
+    ];
+    assert_softmax(
+        &json_rankings(&[&[data.0.as_str()][..], &args, &["--model", &model, "-k", "4"]].concat()),
+        t,
+    );
+    // Without a temperature for it, --weights learned scores as before,
+    // without a probability.
+    let (header, _) = parse_csv(
+        rolefit(&[
+            "score",
+            &data.0,
+            "--weights",
+            "learned",
+            "--strategy",
+            "manhattan",
+            "--model",
+            &model,
+            "-f",
+            "csv",
+            "-q",
+        ])
+        .ok(),
+    );
+    assert_eq!(
+        header,
+        ["respondent", "rank", "role", "score", "answered", "status"]
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use rolefit_learn::learned::{self, Calibration, LearnError, Method, TrainParams};
-use rolefit_score::{Strategy, WeightsKind};
+use rolefit_score::{Strategy, Weights, WeightsKind};
 
 use crate::args::{CellSafety, Center, Inputs, MinAnswered, OutputFile, PluginTimeout, Quiet};
 use crate::error::bad_input;
@@ -36,8 +36,9 @@ pub struct TrainArgs {
     /// role a calibrated probability: of the trained centroid or knn model
     /// (on out-of-fold scores: 5 stratified folds dealt with --seed), and
     /// of each strategy of the comma list (names as --strategy takes them,
-    /// composed ones too; fitted on every labelled respondent). Bare: the
-    /// default strategy. logistic and lda keep their own probabilities.
+    /// composed ones too; fitted on every labelled respondent, +learned
+    /// ones out of fold). Bare: the default strategy. logistic and lda keep
+    /// their own probabilities.
     #[arg(long, value_name = "STRATEGIES", num_args = 0..=1, default_missing_value = "")]
     pub calibrate: Option<String>,
     #[command(flatten)]
@@ -161,11 +162,12 @@ pub fn run(args: &TrainArgs, settings: &Settings) -> Result<()> {
 /// The temperatures of `train --calibrate NAMES`: the model's own
 /// (centroid, knn; cross-fitted with `seed`) and each named strategy's
 /// (an empty list: the default strategy), keyed by the strategy's
-/// canonical name as `score --strategy` resolves it.
+/// canonical name as `score --strategy` resolves it (`+learned` ones
+/// cross-fitted, their precisions being learned from the same rows).
 ///
 /// # Errors
-/// Exit 2 for an unknown strategy, a `+learned` one, or too few rows to
-/// cross-fit; exit 1 when a strategy plugin fails.
+/// Exit 2 for an unknown strategy, weights on one that is not a distance,
+/// or too few rows to cross-fit; exit 1 when a strategy plugin fails.
 fn calibrate(
     model: &learned::LearnedModel,
     names: &str,
@@ -189,22 +191,33 @@ fn calibrate(
     };
     let strategies = Strategies::open(plugin.duration())?;
     for name in names {
-        let parts = crate::strategy::compose(strategies.registry(), name)?;
-        if parts.weights == Some(WeightsKind::Learned) {
-            return Err(bad_input(format!(
-                "{name:?}: +learned weights are not calibrated yet; calibrate the strategy with the other weights \
-                 (+uniform, +importance) or the model itself"
-            )));
-        }
-        let chosen = crate::strategy::build(strategies.registry(), name, Center::None, None, matrix)?;
-        let strategy = chosen.get();
-        let fitted = match learned::calibrate_strategy(strategy, matrix, batch, labels) {
+        let registry = strategies.registry();
+        let parts = crate::strategy::compose(registry, name)?;
+        let fitted = if parts.weights == Some(WeightsKind::Learned) {
+            // Checked as score builds it (a distance), then cross-fitted:
+            // the precisions are learned from these rows.
+            let center = if parts.center {
+                Center::Person
+            } else {
+                Center::None
+            };
+            let precisions = model.precisions().cloned().map(Weights::Learned);
+            crate::strategy::build(registry, parts.base, center, precisions, matrix)?;
+            let base = strategies.find(parts.base)?;
+            learned::calibrate_learned_weights(base, parts.center, matrix, batch, labels, seed)
+        } else {
+            let chosen = crate::strategy::build(registry, name, Center::None, None, matrix)?;
+            let strategy = chosen.get();
+            learned::calibrate_strategy(strategy, matrix, batch, labels)
+                .map(|t| (strategy.name().to_string(), t))
+        };
+        let (key, fitted) = match fitted {
             Err(LearnError::Score(e)) => {
                 return Err(anyhow::Error::new(e).context(format!("scoring with {name}")))
             }
             other => other.map_err(|e| bad_input(format!("{name}: {e}")))?,
         };
-        calibration.strategies.insert(strategy.name().to_string(), fitted);
+        calibration.strategies.insert(key, fitted);
     }
     // The plugins have ended properly before the model is written; `train`
     // commits its output as a command that started none.

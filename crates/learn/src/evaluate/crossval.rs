@@ -19,7 +19,7 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rolefit_model::{ProfileBatch, RoleMatrix};
-use rolefit_score::{CompiledMatrix, Strategy};
+use rolefit_score::{Centred, CompiledMatrix, Strategy, Weighted, Weights};
 
 use crate::learned::{self, LearnError, LearnedModel, Method, ValidTrainParams};
 
@@ -121,14 +121,64 @@ impl Folded<'_> {
         options: &ValidTrainParams,
     ) -> Result<Array2<f64>, LearnError> {
         let compiled = CompiledMatrix::new(self.matrix);
-        let mut out = Array2::zeros((self.profiles.len(), compiled.n_roles()));
+        self.per_fold(|fold, rows| {
+            Ok(self
+                .train_outside(method, options, fold)?
+                .score(&compiled, rows)?)
+        })
+    }
+
+    /// The precisions of `--weights learned` ([`learned::learn_precisions`])
+    /// learned from the rows outside `fold`.
+    pub(crate) fn precisions_outside(&self, fold: usize) -> Array2<f64> {
+        let train = rows_outside(self.folds, fold);
+        let labels: Vec<usize> = train.iter().map(|&i| self.labels[i]).collect();
+        learned::learn_precisions(
+            &super::subset(self.profiles, &train),
+            &labels,
+            self.matrix.roles().len(),
+        )
+    }
+
+    /// Every row's scores (rows x roles) by the distance `strategy`
+    /// weighted by the precisions learned from the other folds only
+    /// (`+learned`), on answers centred first when `center`: as `evaluate`
+    /// cross-validates learned weights.
+    ///
+    /// # Errors
+    /// [`LearnError::Score`] when a fold cannot be scored.
+    pub fn out_of_fold_weighted_scores(
+        &self,
+        strategy: &dyn Strategy,
+        center: bool,
+    ) -> Result<Array2<f64>, LearnError> {
+        let compiled = CompiledMatrix::new(self.matrix);
+        self.per_fold(|fold, rows| {
+            let weighted = Weighted::new(
+                strategy,
+                &compiled,
+                &Weights::Learned(self.precisions_outside(fold)),
+            );
+            Ok(match center {
+                true => Centred::new(&weighted).score(&compiled, rows)?,
+                false => weighted.score(&compiled, rows)?,
+            })
+        })
+    }
+
+    /// Every row's scores, each fold's rows (as a batch) scored by
+    /// `score(fold, rows)`.
+    fn per_fold(
+        &self,
+        mut score: impl FnMut(usize, &ProfileBatch) -> Result<Array2<f64>, LearnError>,
+    ) -> Result<Array2<f64>, LearnError> {
+        let mut out = Array2::zeros((self.profiles.len(), self.matrix.roles().len()));
         for fold in 0..self.k {
             let mine: Vec<usize> = (0..self.folds.len()).filter(|&i| self.folds[i] == fold).collect();
             if mine.is_empty() {
                 continue;
             }
-            let model = self.train_outside(method, options, fold)?;
-            let scores = model.score(&compiled, &super::subset(self.profiles, &mine))?;
+            let scores = score(fold, &super::subset(self.profiles, &mine))?;
             for (r, &i) in mine.iter().enumerate() {
                 out.row_mut(i).assign(&scores.row(r));
             }

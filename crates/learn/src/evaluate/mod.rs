@@ -676,9 +676,18 @@ impl Data<'_> {
     /// The precisions of `--weights learned` from every respondent outside
     /// `fold`.
     fn precisions_without(&self, fold: usize) -> Array2<f64> {
-        let train = crossval::rows_outside(self.folds, fold);
-        let labels: Vec<usize> = train.iter().map(|&i| self.labels[i]).collect();
-        learned::learn_precisions(&subset(self.batch, &train), &labels, self.compiled.n_roles())
+        self.folded().precisions_outside(fold)
+    }
+
+    /// The labelled rows and their folds.
+    fn folded(&self) -> Folded<'_> {
+        Folded {
+            matrix: self.matrix,
+            profiles: self.batch,
+            labels: self.labels,
+            folds: self.folds,
+            k: self.options.folds,
+        }
     }
 
     /// A model of `method` trained on every respondent outside `fold`.
@@ -688,14 +697,7 @@ impl Data<'_> {
         method: Method,
         options: &ValidTrainParams,
     ) -> Result<learned::LearnedModel, EvaluateError> {
-        let folded = Folded {
-            matrix: self.matrix,
-            profiles: self.batch,
-            labels: self.labels,
-            folds: self.folds,
-            k: self.options.folds,
-        };
-        folded
+        self.folded()
             .train_outside(method, options, fold)
             .map_err(|source| EvaluateError::Learn {
                 name: method.strategy_name().to_string(),

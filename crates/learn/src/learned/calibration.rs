@@ -29,7 +29,7 @@
 use std::collections::BTreeMap;
 
 use rolefit_model::{ProfileBatch, RoleMatrix};
-use rolefit_score::{CompiledMatrix, Strategy};
+use rolefit_score::{Centred, CompiledMatrix, Strategy, Weighted, Weights};
 
 use super::{LearnError, LearnedModel};
 use crate::evaluate::{fit_temperature, softmax_into, stratified_folds, Folded};
@@ -123,6 +123,87 @@ pub fn calibrate_strategy(
     })
 }
 
+/// The temperature of the distance `strategy` weighted by precisions
+/// learned from labelled holders (`+learned`, on answers centred first
+/// when `center`), and the name it is kept under (`euclidean+learned`,
+/// `euclidean+learned+center`): cross-fitted like a model's, since the
+/// precisions are learned from the same rows. The rows are dealt into
+/// [`CALIBRATION_FOLDS`] stratified folds with `seed`, each scored with
+/// the precisions of the other folds ([`Folded::out_of_fold_weighted_scores`]),
+/// and `T` fitted on those scores. (A model file's `weights`, which
+/// `score --weights learned` uses, are learned from every row.)
+///
+/// # Errors
+/// As [`LearnedModel::calibrate_self`].
+pub fn calibrate_learned_weights(
+    strategy: &dyn Strategy,
+    center: bool,
+    matrix: &RoleMatrix,
+    profiles: &ProfileBatch,
+    labels: &[usize],
+    seed: u64,
+) -> Result<(String, Temperature), LearnError> {
+    let fitted = cross_fitted(matrix, profiles, labels, seed, |folded| {
+        folded.out_of_fold_weighted_scores(strategy, center)
+    })?;
+    let roles = matrix.roles().len();
+    // The name and formula of the strategy as scored with every row's
+    // precisions, as `score --weights learned` builds it.
+    let compiled = CompiledMatrix::new(matrix);
+    let weighted = Weighted::new(
+        strategy,
+        &compiled,
+        &Weights::Learned(super::learn_precisions(profiles, labels, roles)),
+    );
+    let centred = Centred::new(&weighted);
+    let named: &dyn Strategy = if center { &centred } else { &weighted };
+    Ok((
+        named.name().to_string(),
+        Temperature {
+            formula: Some(named.formula().to_string()),
+            ..fitted
+        },
+    ))
+}
+
+/// The temperature fitted on the out-of-fold scores `score` gives for the
+/// rows dealt into [`CALIBRATION_FOLDS`] stratified folds with `seed`.
+///
+/// # Errors
+/// [`LearnError::Labels`] for labels that do not fit, or fewer rows than
+/// [`CALIBRATION_FOLDS`]; those of `score`.
+fn cross_fitted(
+    matrix: &RoleMatrix,
+    profiles: &ProfileBatch,
+    labels: &[usize],
+    seed: u64,
+    score: impl FnOnce(&Folded<'_>) -> Result<ndarray::Array2<f64>, LearnError>,
+) -> Result<Temperature, LearnError> {
+    let roles = matrix.roles().len();
+    super::check_labels(profiles, labels, roles)?;
+    if labels.len() < CALIBRATION_FOLDS {
+        return Err(LearnError::Labels(format!(
+            "the cross-fitted temperature needs at least {CALIBRATION_FOLDS} labelled respondents, one per fold; \
+             there are {}",
+            labels.len()
+        )));
+    }
+    let folds = stratified_folds(labels, roles, CALIBRATION_FOLDS, seed);
+    let scores = score(&Folded {
+        matrix,
+        profiles,
+        labels,
+        folds: &folds,
+        k: CALIBRATION_FOLDS,
+    })?;
+    Ok(Temperature {
+        temperature: fit_temperature(scores.view(), labels),
+        rows: labels.len(),
+        folds: Some(CALIBRATION_FOLDS),
+        formula: None,
+    })
+}
+
 impl LearnedModel {
     /// The temperature of the model's own scores, fitted on out-of-fold
     /// scores of the rows it was trained on (`profiles`, `labels`, the
@@ -145,32 +226,12 @@ impl LearnedModel {
         if self.method.is_probabilistic() {
             return Ok(None);
         }
-        let roles = matrix.roles().len();
-        super::check_labels(profiles, labels, roles)?;
-        if labels.len() < CALIBRATION_FOLDS {
-            return Err(LearnError::Labels(format!(
-                "the cross-fitted temperature needs at least {CALIBRATION_FOLDS} labelled respondents, one per fold; \
-                 there are {}",
-                labels.len()
-            )));
-        }
         let mut options = self.options;
         options.choose_neighbours = false;
-        let folds = stratified_folds(labels, roles, CALIBRATION_FOLDS, seed);
-        let folded = Folded {
-            matrix,
-            profiles,
-            labels,
-            folds: &folds,
-            k: CALIBRATION_FOLDS,
-        };
-        let scores = folded.out_of_fold_scores(self.method, &options)?;
-        Ok(Some(Temperature {
-            temperature: fit_temperature(scores.view(), labels),
-            rows: labels.len(),
-            folds: Some(CALIBRATION_FOLDS),
-            formula: None,
-        }))
+        cross_fitted(matrix, profiles, labels, seed, |folded| {
+            folded.out_of_fold_scores(self.method, &options)
+        })
+        .map(Some)
     }
 
     /// The model with `calibration` kept (in its file too); a temperature
@@ -424,6 +485,40 @@ mod tests {
         let other = roles(5.0);
         let e = model.strategy_probability(&Euclidean, &other).unwrap_err();
         assert!(matches!(e, LearnError::Calibration(_)), "{e}");
+    }
+
+    #[test]
+    fn learned_weights_are_calibrated_with_the_precisions_of_the_other_folds() {
+        let (m, b, labels) = noisy(300, 15);
+        let (name, fitted) = calibrate_learned_weights(&Euclidean, false, &m, &b, &labels, 4).unwrap();
+        assert_eq!(name, "euclidean+learned");
+        assert_eq!((fitted.rows, fitted.folds), (300, Some(5)));
+        // By hand: each fold scored with the precisions of the others.
+        let folds = stratified_folds(&labels, 3, CALIBRATION_FOLDS, 4);
+        let compiled = CompiledMatrix::new(&m);
+        let mut oof = ndarray::Array2::zeros((300, 3));
+        for fold in 0..CALIBRATION_FOLDS {
+            let (mut train_rows, mut train_labels) = (ProfileBatch::new(4), Vec::new());
+            for i in (0..300).filter(|&i| folds[i] != fold) {
+                train_rows.push(b.respondent(i), &b.profile(i).values);
+                train_labels.push(labels[i]);
+            }
+            let p = crate::learned::learn_precisions(&train_rows, &train_labels, 3);
+            let all = Weighted::new(&Euclidean, &compiled, &Weights::Learned(p))
+                .score(&compiled, &b)
+                .unwrap();
+            for i in (0..300).filter(|&i| folds[i] == fold) {
+                oof.row_mut(i).assign(&all.row(i));
+            }
+        }
+        let grid = grid_search(&oof, &labels);
+        assert!(
+            (fitted.temperature / grid - 1.0).abs() < 2e-4,
+            "{} vs {grid}",
+            fitted.temperature
+        );
+        let (name, _) = calibrate_learned_weights(&Euclidean, true, &m, &b, &labels, 4).unwrap();
+        assert_eq!(name, "euclidean+learned+center");
     }
 
     #[test]

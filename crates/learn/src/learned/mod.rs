@@ -60,7 +60,9 @@ use rolefit_score::{CompiledMatrix, ScoreError, Strategy, Workspace};
 
 use crate::params::{at_least_one, ParamError};
 
-pub use calibration::{calibrate_strategy, Calibration, Probability, Temperature, CALIBRATION_FOLDS};
+pub use calibration::{
+    calibrate_learned_weights, calibrate_strategy, Calibration, Probability, Temperature, CALIBRATION_FOLDS,
+};
 pub use error::LearnError;
 pub use file::{MODEL_FORMAT, MODEL_VERSION, OLDEST_MODEL_VERSION};
 pub use knn::K_CANDIDATES;
