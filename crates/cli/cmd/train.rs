@@ -226,7 +226,7 @@ fn calibrate(
 }
 
 /// What `--calibrate` fitted, in a few words: `calibrated model:knn (T =
-/// 0.0412, out of fold over 5 folds) and euclidean (T = 0.0100) on 200
+/// 0.0412, out of fold over 5 folds), euclidean (T = 0.0100) on 200
 /// labelled respondents`.
 fn calibration_summary(model: &learned::LearnedModel, calibration: &Calibration, rows: usize) -> String {
     let mut parts = Vec::new();
