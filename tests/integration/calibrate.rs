@@ -227,6 +227,14 @@ fn a_missing_temperature_is_refused_with_the_fix() {
         header,
         ["respondent", "rank", "role", "score", "answered", "status"]
     );
+    // A bare --calibrate before the input takes it as its list.
+    let msg = rolefit(&["train", "--calibrate", &data.0, "--labels", &data.1])
+        .bad_input()
+        .to_string();
+    assert!(
+        msg.contains("--calibrate took") && msg.contains("put the input first"),
+        "{msg}"
+    );
     // +learned applies to distances only.
     let msg = rolefit(&[
         "train",

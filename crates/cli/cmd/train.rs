@@ -38,7 +38,8 @@ pub struct TrainArgs {
     /// of each strategy of the comma list (names as --strategy takes them,
     /// composed ones too; fitted on every labelled respondent, +learned
     /// ones out of fold). Bare: the default strategy. logistic and lda keep
-    /// their own probabilities.
+    /// their own probabilities. Give it after the input, or as
+    /// --calibrate=STRATEGIES.
     #[arg(long, value_name = "STRATEGIES", num_args = 0..=1, default_missing_value = "")]
     pub calibrate: Option<String>,
     #[command(flatten)]
@@ -73,6 +74,16 @@ pub enum TrainMethod {
 
 /// Runs `rolefit train`.
 pub fn run(args: &TrainArgs, settings: &Settings) -> Result<()> {
+    // A bare --calibrate takes the next word as its list: the input file,
+    // when it comes before it.
+    if let (None, Some(names)) = (&args.inputs.responses.input, &args.calibrate) {
+        if std::path::Path::new(names).is_file() {
+            return Err(bad_input(format!(
+                "--calibrate took {names:?} as its list of strategies, and no input is left; put the input \
+                 first (`rolefit train {names} --calibrate ...`) or write --calibrate=STRATEGIES"
+            )));
+        }
+    }
     let loaded = load::matrix(&args.inputs.matrix, settings)?;
     loaded.print_notes(settings);
     let matrix = &loaded.matrix;
