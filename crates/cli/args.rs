@@ -231,8 +231,11 @@ pub struct OutputFile {
 #[derive(Debug, Clone, Args)]
 pub struct ModelFile {
     /// Score with a learned model (a `rolefit train` file) instead of
-    /// --strategy; with --weights learned, the file whose learned weights
-    /// --strategy uses.
+    /// --strategy (score adds each role's probability when the model has
+    /// one); with --weights learned, the file whose learned weights
+    /// --strategy uses. score --strategy NAME --model FILE scores with NAME
+    /// and adds its probability from the temperature FILE keeps for NAME
+    /// (`rolefit train --calibrate NAME`).
     #[arg(long, value_name = "MODEL")]
     pub model: Option<PathBuf>,
 }

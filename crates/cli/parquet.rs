@@ -16,7 +16,7 @@
 //! Writing: `score -o FILE.parquet` renders its rows as the long CSV (with
 //! exact scores, unguarded cells), and [`ScoresParquet`] turns each chunk
 //! of rows into typed columns (`rank` and `answered` int32; `score`,
-//! `margin` and `stability` float64; the rest text; empty cells of
+//! `margin`, `stability` and `probability` float64; the rest text; empty cells of
 //! unranked rows null), written in row groups of
 //! [`ROW_GROUP_ROWS`] rows, snappy-compressed.
 
@@ -231,7 +231,7 @@ impl Kind {
     fn of(name: &str) -> Kind {
         match name {
             "rank" | "answered" => Kind::Int,
-            "score" | "margin" | "stability" => Kind::Float,
+            "score" | "margin" | "stability" | "probability" => Kind::Float,
             "respondent" | "status" | "flags" => Kind::Text,
             _ => Kind::RankedText,
         }

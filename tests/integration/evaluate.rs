@@ -11,7 +11,7 @@ use crate::util::{parse_csv, rolefit, write};
 
 /// Labelled synthetic respondents for the built-in matrix: responses and
 /// labels paths in `dir`.
-fn labelled(dir: &Path, rows: &str, seed: &str, noise: &str, missing: &str) -> (String, String) {
+pub(crate) fn labelled(dir: &Path, rows: &str, seed: &str, noise: &str, missing: &str) -> (String, String) {
     let responses = dir.join("r.csv").to_str().unwrap().to_string();
     let labels = dir.join("labels.csv").to_str().unwrap().to_string();
     rolefit(&[
@@ -34,7 +34,7 @@ fn labelled(dir: &Path, rows: &str, seed: &str, noise: &str, missing: &str) -> (
     (responses, labels)
 }
 
-fn read_labels(path: &str) -> HashMap<String, String> {
+pub(crate) fn read_labels(path: &str) -> HashMap<String, String> {
     let (header, rows) = parse_csv(&std::fs::read_to_string(path).unwrap());
     assert_eq!(header, ["respondent", "role"]);
     rows.into_iter().map(|r| (r[0].clone(), r[1].clone())).collect()
@@ -433,12 +433,12 @@ fn train_then_score_with_the_model() {
     // A later version is refused by name.
     let text = std::fs::read_to_string(&model)
         .unwrap()
-        .replacen("\"version\": 3", "\"version\": 4", 1);
-    let v4 = write(dir.path(), "v4.json", &text);
-    let err = rolefit(&["score", &responses, "--model", &v4]);
+        .replacen("\"version\": 3", "\"version\": 5", 1);
+    let v5 = write(dir.path(), "v5.json", &text);
+    let err = rolefit(&["score", &responses, "--model", &v5]);
     assert!(
         err.bad_input()
-            .contains("unsupported model file version 4; this rolefit reads version 3"),
+            .contains("unsupported model file version 5; this rolefit reads version 4"),
         "{}",
         err.stderr
     );

@@ -6,6 +6,7 @@ mod assess;
 mod audit;
 mod bad_inputs;
 mod batch;
+mod calibrate;
 mod cohort;
 mod contract;
 mod errors;

@@ -682,6 +682,7 @@ fn report(
             explanations: &explanations,
             confidence: None,
             flags: QualityFlags::NONE,
+            probability: &[],
         },
     );
     s.push_str(&String::from_utf8_lossy(&renderer.footer(&rows, false)));

@@ -36,8 +36,9 @@ const CSV_HEADER: &str = "respondent,rank,role,score,answered,status";
 
 /// A row of the table format, collected until the end.
 pub enum TableRow {
-    /// One line per respondent: id, answered count, outcome.
-    Compact(String, usize, Outcome, Option<Confidence>, QualityFlags),
+    /// One line per respondent: id, answered count, outcome, confidence,
+    /// flags, and each ranked role's probability (empty without one).
+    Compact(String, usize, Outcome, Option<Confidence>, QualityFlags, Vec<f64>),
     /// A respondent's explained block of text.
     Block(String),
 }
@@ -57,6 +58,8 @@ pub struct RespondentParts<'a> {
     pub confidence: Option<&'a Confidence>,
     /// Their quality flags.
     pub flags: QualityFlags,
+    /// Each ranked role's probability, in rank order (empty without one).
+    pub probability: &'a [f64],
 }
 
 /// Renders scored respondents in one output format.
@@ -79,6 +82,8 @@ struct Ctx<'m> {
     explain: bool,
     /// Whether rows carry `--confidence` (margin, stability).
     confidence: bool,
+    /// Whether ranked roles carry a calibrated probability.
+    probability: bool,
     /// Whether rows carry quality flags (`--flags` and the options that
     /// imply it): then the CSV has a `flags` column, JSON a `flags` array,
     /// and the table a Flags column, on every row.
@@ -130,6 +135,7 @@ impl<'m> Renderer<'m> {
                 strategy,
                 explain,
                 confidence: false,
+                probability: false,
                 flags: false,
                 shown: AnswerScale::new(matrix.scale(), matrix.scale()),
                 sanitize,
@@ -145,6 +151,13 @@ impl<'m> Renderer<'m> {
     /// Adds each respondent's confidence (`--confidence`) to the rows.
     pub fn with_confidence(mut self, on: bool) -> Self {
         self.ctx.confidence = on;
+        self
+    }
+
+    /// Adds each ranked role's probability to the rows (a model's, or a
+    /// strategy's calibrated by a model file's temperature).
+    pub fn with_probability(mut self, on: bool) -> Self {
+        self.ctx.probability = on;
         self
     }
 
@@ -218,6 +231,9 @@ impl<'m> Renderer<'m> {
                 }
                 if self.ctx.confidence {
                     h.push_str(crate::confidence::CONFIDENCE_CSV_HEADER);
+                }
+                if self.ctx.probability {
+                    h.push_str(",probability");
                 }
                 if self.ctx.explain {
                     h.push_str(",strengths,gaps,above_level");
@@ -310,6 +326,7 @@ impl<'m> Renderer<'m> {
                 p.outcome.clone(),
                 confidence.copied(),
                 p.flags,
+                p.probability.to_vec(),
             )),
         }
     }
@@ -360,6 +377,12 @@ impl<'m> Renderer<'m> {
                     if self.ctx.confidence {
                         crate::confidence::confidence_csv(out, confidence, self.exact());
                     }
+                    if self.ctx.probability {
+                        out.push(b',');
+                        if let Some(&probability) = p.probability.get(i) {
+                            self.push_number(out, probability);
+                        }
+                    }
                     if self.ctx.explain {
                         let e = &explanations[i];
                         out.push(b',');
@@ -385,6 +408,9 @@ impl<'m> Renderer<'m> {
                 if self.ctx.confidence {
                     crate::confidence::confidence_csv(out, None, self.exact());
                 }
+                if self.ctx.probability {
+                    out.push(b',');
+                }
                 if self.ctx.explain {
                     // strengths, gaps, above_level: none.
                     out.extend_from_slice(b",,,");
@@ -393,6 +419,12 @@ impl<'m> Renderer<'m> {
             }
         }
     }
+}
+
+/// A ranked role's probability as tables show it after its score: ` (p
+/// 0.73)`, nothing without one.
+fn probability_text(probability: Option<&f64>) -> String {
+    probability.map_or(String::new(), |p| format!(" (p {p:.2})"))
 }
 
 /// Appends `,` and the flags as they display: names joined by `;`
@@ -446,6 +478,7 @@ impl Ctx<'_> {
             explanations,
             confidence,
             flags,
+            probability,
         } = *p;
         let mut v = json!({
             "respondent": respondent,
@@ -470,6 +503,9 @@ impl Ctx<'_> {
                             "role_id": role.id,
                             "score": r.score,
                         });
+                        if let Some(&p) = probability.get(i) {
+                            entry["probability"] = json!(p);
+                        }
                         if let Some(e) = explanations.get(i) {
                             entry["explanation"] = self.explanation_json(e);
                         }
@@ -540,7 +576,7 @@ impl Ctx<'_> {
         let k = rows
             .iter()
             .map(|row| match row {
-                TableRow::Compact(_, _, Outcome::Ranked(r), _, _) => r.len(),
+                TableRow::Compact(_, _, Outcome::Ranked(r), ..) => r.len(),
                 _ => 0,
             })
             .max()
@@ -555,7 +591,7 @@ impl Ctx<'_> {
         header.extend((1..=k).map(|i| format!("#{i} ({})", self.strategy.name())));
         let mut body = Vec::with_capacity(rows.len());
         for row in rows {
-            let TableRow::Compact(respondent, answered, outcome, confidence, flags) = row else {
+            let TableRow::Compact(respondent, answered, outcome, confidence, flags, probability) = row else {
                 continue;
             };
             let mut cells = vec![respondent.clone(), format!("{answered}/{}", self.n_caps())];
@@ -571,11 +607,14 @@ impl Ctx<'_> {
             }
             match outcome {
                 Outcome::Ranked(ranked) => {
-                    cells.extend(
-                        ranked
-                            .iter()
-                            .map(|r| format!("{} {:.3}", self.role_name(r), r.score)),
-                    );
+                    cells.extend(ranked.iter().enumerate().map(|(i, r)| {
+                        format!(
+                            "{} {:.3}{}",
+                            self.role_name(r),
+                            r.score,
+                            probability_text(probability.get(i))
+                        )
+                    }));
                 }
                 Outcome::Insufficient { needed, .. } => {
                     cells.push(format!("not ranked: fewer than {needed} answered"));
@@ -658,11 +697,12 @@ impl Ctx<'_> {
             Outcome::Ranked(ranked) => {
                 for (i, (r, e)) in ranked.iter().zip(p.explanations).enumerate() {
                     s.push_str(&format!(
-                        "  {}. {:<28} {:.3} {}\n",
+                        "  {}. {:<28} {:.3} {}{}\n",
                         i + 1,
                         self.role_name(r),
                         r.score,
-                        bar(r.score, 20)
+                        bar(r.score, 20),
+                        probability_text(p.probability.get(i))
                     ));
                     let drivers: Vec<String> = e
                         .drivers

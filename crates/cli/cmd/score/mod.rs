@@ -19,7 +19,7 @@ use rolefit_import::{ChunkParser, ColumnPlan, RawChunk, ResponseChunks, RowPosit
 use rolefit_model::{ProfileBatch, RoleMatrix};
 use rolefit_score::{explain, CompiledMatrix, Outcome, Scorer, Strategy, Workspace};
 
-use crate::args::{Emit, Inputs, MinAnswered, Quiet, Scoring};
+use crate::args::{Emit, Inputs, MinAnswered, Quiet, Scoring, WeightsChoice};
 use crate::error::bad_input;
 use crate::io::{open_responses, Input, Output};
 use crate::load::{self, no_respondents};
@@ -31,6 +31,8 @@ use crate::registry::{Finished, Strategies};
 use crate::render::scores::{Renderer, RespondentParts, ScoreFormat, TableRow};
 use crate::row_policy::{RowCounts, RowPolicy};
 use crate::settings::Settings;
+use crate::strategy::Chosen;
+use rolefit_learn::learned::Probability;
 
 /// `rolefit score`
 #[derive(Debug, Args)]
@@ -112,17 +114,20 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
     let policy = RowPolicy::new(&args.inputs.responses, settings)?;
     let matrix = load::scoring_matrix(&args.inputs.matrix, &args.scoring, settings)?;
     let strategies = Strategies::open(args.scoring.choice.plugin.duration())?;
-    let chosen = crate::strategy::choose(&strategies, &args.scoring, &matrix, settings)?;
+    let (chosen, probability) = choose(&strategies, &args.scoring, &matrix, settings)?;
     let strategy = chosen.get();
     let compiled = CompiledMatrix::new(&matrix);
     let top = args.top.map_or(5, |k| k as usize).min(matrix.roles().len());
+    // A probability is a softmax over every role's score: every role is
+    // ranked, and the rows cut to `top` once it is known.
     let scorer = Scorer::new(&compiled, strategy)
-        .top(Some(top))
+        .top(if probability.is_some() { None } else { Some(top) })
         .min_answered(args.answered.ranking());
 
     let (input, chunks) = open_chunks(args, &matrix, settings)?;
     let plan = chunks.plan().clone();
-    let renderer = renderer(args, &matrix, strategy, &plan, settings)?;
+    let renderer =
+        renderer(args, &matrix, strategy, &plan, settings)?.with_probability(probability.is_some());
 
     let progress = Progress::new(input.len, settings.quiet);
     let mut collected = Collector::new(
@@ -142,6 +147,8 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
         strategy,
         renderer: &renderer,
         bootstrap: crate::confidence::score_bootstrap(args.confidence, args.resamples, args.seed),
+        probability,
+        top,
         policy,
         plot: args.plot.is_some(),
         spare: crossbeam_channel::bounded(4 * threads + 4),
@@ -197,6 +204,74 @@ pub fn run(args: &ScoreArgs, settings: &Settings) -> Result<Finished> {
     }
     totals.rows.check_some_kept(&input.name)?;
     Ok(finished)
+}
+
+/// The strategy `score` runs (see [`crate::strategy::choose`]) and how its
+/// probability is made, if it has one: a `--model`'s own (`logistic` and
+/// `lda` always, `centroid` and `knn` trained with `--calibrate`), or,
+/// with `--strategy NAME --model FILE`, NAME's scores and the temperature
+/// the model file keeps for NAME. With `--weights learned` the model gives
+/// the weights, and a probability only if it keeps a temperature for the
+/// weighted strategy.
+///
+/// # Errors
+/// Those of [`crate::strategy::choose`]; exit 2 when `--strategy NAME
+/// --model FILE` names a strategy the model keeps no temperature for, or
+/// one fitted for another strategy of that name or another matrix.
+fn choose<'r>(
+    strategies: &'r Strategies,
+    scoring: &Scoring,
+    matrix: &RoleMatrix,
+    settings: &Settings,
+) -> Result<(Chosen<'r>, Option<Probability>)> {
+    let learned_weights = scoring.weighting.weights == Some(WeightsChoice::Learned);
+    let (Some(path), Some(_), false) = (
+        scoring.learned.model.as_deref(),
+        &scoring.choice.strategy,
+        learned_weights,
+    ) else {
+        let chosen = crate::strategy::choose(strategies, scoring, matrix, settings)?;
+        let probability = match (&chosen, scoring.learned.model.as_deref()) {
+            (Chosen::Model(model), _) => model.probability(),
+            (_, Some(path)) => {
+                let model = crate::strategy::load_model(path, matrix, settings.encoding)?;
+                model
+                    .strategy_probability(chosen.get(), matrix)
+                    .map_err(|e| bad_input(format!("{}: {e}", path.display())))?
+            }
+            (_, None) => None,
+        };
+        return Ok((chosen, probability));
+    };
+    // The strategy as it is named, the model for its temperature.
+    let mut by_name = scoring.clone();
+    by_name.learned.model = None;
+    let chosen = crate::strategy::choose(strategies, &by_name, matrix, settings)?;
+    let model = crate::strategy::load_model(path, matrix, settings.encoding)?;
+    let name = chosen.get().name();
+    let in_file = |e: String| bad_input(format!("{}: {e}", path.display()));
+    match model.strategy_probability(chosen.get(), matrix) {
+        Ok(Some(probability)) => Ok((chosen, Some(probability))),
+        Ok(None) => {
+            let kept: Vec<&str> = model
+                .calibration()
+                .map(|c| c.strategies.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            Err(in_file(format!(
+                "the model keeps no temperature for {name} ({}), so it cannot give {name}'s probability; \
+                 fit one with `rolefit train --calibrate {name} ...` on labelled respondents, or leave out \
+                 --strategy to score with the model itself",
+                if kept.is_empty() {
+                    "it keeps none: it was trained without --calibrate".to_string()
+                } else {
+                    format!("it keeps {}", kept.join(", "))
+                }
+            )))
+        }
+        Err(e) => Err(in_file(format!(
+            "{e}; fit it again with `rolefit train --calibrate {name} ...` with this matrix"
+        ))),
+    }
 }
 
 /// The renderer of the output `args` asks for, of the rows `plan` reads.
@@ -493,6 +568,11 @@ struct Job<'a> {
     renderer: &'a Renderer<'a>,
     /// `--confidence`: how each respondent's answers are resampled.
     bootstrap: Option<rolefit_learn::evaluate::Bootstrap>,
+    /// How each role's probability is made, when there is one: then every
+    /// role is ranked, and the rankings cut to `top` after it.
+    probability: Option<Probability>,
+    /// The roles shown per respondent.
+    top: usize,
     /// `--on-error` and `--exclude-flagged`.
     policy: RowPolicy,
     /// `--plot`: each chunk keeps its first respondent ([`Done::first`]).
@@ -510,6 +590,9 @@ struct Worker {
     workspace: Workspace,
     /// The outcomes of the last batch; their rankings' space is reused.
     outcomes: Vec<Outcome>,
+    /// The probabilities of the last batch's ranked roles, `top` per
+    /// respondent (see [`Job::probabilities`]).
+    probabilities: Vec<f64>,
 }
 
 impl Worker {
@@ -520,6 +603,7 @@ impl Worker {
             positions: Vec::new(),
             workspace: Workspace::new(),
             outcomes: Vec::new(),
+            probabilities: Vec::new(),
         }
     }
 }
@@ -549,6 +633,29 @@ impl ChunkResult for Done {
 }
 
 impl Job<'_> {
+    /// With a probability: each ranked respondent's probabilities of every
+    /// role from their scores (ranked in full), the first `top` of them
+    /// into `probabilities` at `i * top`, and their ranking cut to `top`.
+    /// Without, nothing.
+    fn probabilities(&self, outcomes: &mut [Outcome], probabilities: &mut Vec<f64>) {
+        let Some(probability) = self.probability else {
+            return;
+        };
+        probabilities.clear();
+        probabilities.resize(outcomes.len() * self.top, 0.0);
+        let (mut scores, mut all) = (Vec::new(), Vec::new());
+        for (i, outcome) in outcomes.iter_mut().enumerate() {
+            if let Outcome::Ranked(ranked) = outcome {
+                scores.clear();
+                scores.extend(ranked.iter().map(|r| r.score));
+                all.resize(scores.len(), 0.0);
+                probability.apply(&scores, &mut all);
+                ranked.truncate(self.top);
+                probabilities[i * self.top..][..ranked.len()].copy_from_slice(&all[..ranked.len()]);
+            }
+        }
+    }
+
     /// An empty output buffer, a spent one if there is one.
     fn spare_output(&self, rows: usize) -> Vec<u8> {
         let mut buffer = self.spare.1.try_recv().unwrap_or_default();
@@ -587,6 +694,7 @@ impl Job<'_> {
         let scored = self
             .scorer
             .score_batch_into(&w.batch, &mut w.workspace, &mut w.outcomes);
+        self.probabilities(&mut w.outcomes, &mut w.probabilities);
         let outcomes = match scored {
             Ok(()) => &w.outcomes,
             Err(e) => {
@@ -652,6 +760,12 @@ impl Job<'_> {
                     explanations: &explanations,
                     confidence: confidence.get(i),
                     flags: w.batch.flags(i),
+                    probability: match (self.probability, outcome) {
+                        (Some(_), Outcome::Ranked(ranked)) => {
+                            &w.probabilities[i * self.top..i * self.top + ranked.len()]
+                        }
+                        _ => &[],
+                    },
                 },
             );
         }

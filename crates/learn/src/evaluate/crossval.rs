@@ -14,9 +14,14 @@
 //! has 7 respondents and there are 5 folds, role 1's first goes to fold 2).
 //! Fold sizes therefore differ by at most one.
 
+use ndarray::Array2;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use rolefit_model::{ProfileBatch, RoleMatrix};
+use rolefit_score::{Centred, CompiledMatrix, Strategy, Weighted, Weights};
+
+use crate::learned::{self, LearnError, LearnedModel, Method, ValidTrainParams};
 
 /// The fold (`0..folds`) of each row, from its label (`0..roles`),
 /// stratified: the roles are taken in matrix order; each role's rows (in
@@ -54,6 +59,132 @@ pub fn stratified_folds(labels: &[usize], roles: usize, folds: usize, seed: u64)
         }
     }
     out
+}
+
+/// The rows (indices) of every fold but `fold`.
+pub(crate) fn rows_outside(folds: &[usize], fold: usize) -> Vec<usize> {
+    (0..folds.len()).filter(|&i| folds[i] != fold).collect()
+}
+
+/// Labelled rows dealt into folds: what cross-validation trains and
+/// scores on.
+#[derive(Debug, Clone, Copy)]
+pub struct Folded<'a> {
+    /// The role matrix.
+    pub matrix: &'a RoleMatrix,
+    /// The rows.
+    pub profiles: &'a ProfileBatch,
+    /// The role (index in `matrix`) of each row.
+    pub labels: &'a [usize],
+    /// The fold (`0..k`) of each row ([`stratified_folds`]).
+    pub folds: &'a [usize],
+    /// The number of folds.
+    pub k: usize,
+}
+
+impl Folded<'_> {
+    /// A model of `method` trained on the rows outside `fold`.
+    ///
+    /// # Errors
+    /// As [`learned::train`].
+    pub(crate) fn train_outside(
+        &self,
+        method: Method,
+        options: &ValidTrainParams,
+        fold: usize,
+    ) -> Result<LearnedModel, LearnError> {
+        let train = rows_outside(self.folds, fold);
+        let labels: Vec<usize> = train.iter().map(|&i| self.labels[i]).collect();
+        learned::train(
+            method,
+            options,
+            self.matrix,
+            &super::subset(self.profiles, &train),
+            &labels,
+        )
+    }
+
+    /// Every row's scores (rows x roles) by a model of `method` trained on
+    /// the other folds only: for each fold, a model is trained on the rows
+    /// outside it ([`learned::train`], `options` as given) and scores the
+    /// fold's rows. So no row is scored by a model that saw it, which
+    /// matters most for `knn`, which finds a training row among its own
+    /// neighbours. `evaluate` cross-validates learned strategies this way,
+    /// and `train --calibrate` fits a model's temperature on these scores.
+    ///
+    /// # Errors
+    /// As [`learned::train`], and [`LearnError::Score`] when a fold cannot
+    /// be scored.
+    pub fn out_of_fold_scores(
+        &self,
+        method: Method,
+        options: &ValidTrainParams,
+    ) -> Result<Array2<f64>, LearnError> {
+        let compiled = CompiledMatrix::new(self.matrix);
+        self.per_fold(|fold, rows| {
+            Ok(self
+                .train_outside(method, options, fold)?
+                .score(&compiled, rows)?)
+        })
+    }
+
+    /// The precisions of `--weights learned` ([`learned::learn_precisions`])
+    /// learned from the rows outside `fold`.
+    pub(crate) fn precisions_outside(&self, fold: usize) -> Array2<f64> {
+        let train = rows_outside(self.folds, fold);
+        let labels: Vec<usize> = train.iter().map(|&i| self.labels[i]).collect();
+        learned::learn_precisions(
+            &super::subset(self.profiles, &train),
+            &labels,
+            self.matrix.roles().len(),
+        )
+    }
+
+    /// Every row's scores (rows x roles) by the distance `strategy`
+    /// weighted by the precisions learned from the other folds only
+    /// (`+learned`), on answers centred first when `center`: as `evaluate`
+    /// cross-validates learned weights.
+    ///
+    /// # Errors
+    /// [`LearnError::Score`] when a fold cannot be scored.
+    pub fn out_of_fold_weighted_scores(
+        &self,
+        strategy: &dyn Strategy,
+        center: bool,
+    ) -> Result<Array2<f64>, LearnError> {
+        let compiled = CompiledMatrix::new(self.matrix);
+        self.per_fold(|fold, rows| {
+            let weighted = Weighted::new(
+                strategy,
+                &compiled,
+                &Weights::Learned(self.precisions_outside(fold)),
+            );
+            Ok(match center {
+                true => Centred::new(&weighted).score(&compiled, rows)?,
+                false => weighted.score(&compiled, rows)?,
+            })
+        })
+    }
+
+    /// Every row's scores, each fold's rows (as a batch) scored by
+    /// `score(fold, rows)`.
+    fn per_fold(
+        &self,
+        mut score: impl FnMut(usize, &ProfileBatch) -> Result<Array2<f64>, LearnError>,
+    ) -> Result<Array2<f64>, LearnError> {
+        let mut out = Array2::zeros((self.profiles.len(), self.matrix.roles().len()));
+        for fold in 0..self.k {
+            let mine: Vec<usize> = (0..self.folds.len()).filter(|&i| self.folds[i] == fold).collect();
+            if mine.is_empty() {
+                continue;
+            }
+            let scores = score(fold, &super::subset(self.profiles, &mine))?;
+            for (r, &i) in mine.iter().enumerate() {
+                out.row_mut(i).assign(&scores.row(r));
+            }
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(test)]

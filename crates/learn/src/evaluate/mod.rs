@@ -33,7 +33,7 @@ use ndarray::Array2;
 use rolefit_model::{ProfileBatch, RoleMatrix};
 use thiserror::Error;
 
-use crate::learned::{self, LearnError, Method, ValidTrainParams};
+use crate::learned::{self, LearnError, Method, Probability, ValidTrainParams};
 use rolefit_score::{
     rank, tie_key, Centred, CompiledMatrix, Euclidean, ScoreError, Scorer, Strategy, Weighted, Weights,
     Workspace,
@@ -44,7 +44,7 @@ pub use calibration::{
     auroc, expected_calibration_error, fit_temperature, reliability, softmax_into, ReliabilityBin,
     CALIBRATION_BINS,
 };
-pub use crossval::stratified_folds;
+pub use crossval::{stratified_folds, Folded};
 pub use metrics::{
     confusion_matrix, kendall_tau_b, macro_f1, mean_reciprocal_rank, ndcg_at_k, top1_agreement,
     top_k_accuracy, true_ranks,
@@ -465,12 +465,15 @@ fn probabilities(
     k: usize,
 ) -> (Array2<f64>, Option<f64>) {
     let mut out = scores.clone();
+    let into = |probability: Probability, i: usize, out: &mut Array2<f64>| {
+        let mut p = out.row_mut(i);
+        probability.apply(
+            scores.row(i).as_slice().expect("standard layout"),
+            p.as_slice_mut().expect("standard layout"),
+        );
+    };
     if is_probabilistic(candidate) {
-        for mut row in out.outer_iter_mut() {
-            let total: f64 = row.sum();
-            let width = row.len() as f64;
-            row.mapv_inplace(|p| if total > 0.0 { p / total } else { 1.0 / width });
-        }
+        (0..labels.len()).for_each(|i| into(Probability::Own, i, &mut out));
         return (out, None);
     }
     for fold in 0..k {
@@ -482,15 +485,8 @@ fn probabilities(
         let fitted_on = scores.select(ndarray::Axis(0), &others);
         let their_labels: Vec<usize> = others.iter().map(|&i| labels[i]).collect();
         let t = fit_temperature(fitted_on.view(), &their_labels);
-        for &i in &mine {
-            let row = scores.row(i);
-            let mut p = out.row_mut(i);
-            softmax_into(
-                row.as_slice().expect("standard layout"),
-                t,
-                p.as_slice_mut().expect("standard layout"),
-            );
-        }
+        mine.iter()
+            .for_each(|&i| into(Probability::Softmax(t), i, &mut out));
     }
     (out, Some(fit_temperature(scores.view(), labels)))
 }
@@ -681,9 +677,18 @@ impl Data<'_> {
     /// The precisions of `--weights learned` from every respondent outside
     /// `fold`.
     fn precisions_without(&self, fold: usize) -> Array2<f64> {
-        let train: Vec<usize> = (0..self.batch.len()).filter(|&i| self.folds[i] != fold).collect();
-        let labels: Vec<usize> = train.iter().map(|&i| self.labels[i]).collect();
-        learned::learn_precisions(&subset(self.batch, &train), &labels, self.compiled.n_roles())
+        self.folded().precisions_outside(fold)
+    }
+
+    /// The labelled rows and their folds.
+    fn folded(&self) -> Folded<'_> {
+        Folded {
+            matrix: self.matrix,
+            profiles: self.batch,
+            labels: self.labels,
+            folds: self.folds,
+            k: self.options.folds,
+        }
     }
 
     /// A model of `method` trained on every respondent outside `fold`.
@@ -693,14 +698,12 @@ impl Data<'_> {
         method: Method,
         options: &ValidTrainParams,
     ) -> Result<learned::LearnedModel, EvaluateError> {
-        let train: Vec<usize> = (0..self.batch.len()).filter(|&i| self.folds[i] != fold).collect();
-        let labels: Vec<usize> = train.iter().map(|&i| self.labels[i]).collect();
-        learned::train(method, options, self.matrix, &subset(self.batch, &train), &labels).map_err(|source| {
-            EvaluateError::Learn {
+        self.folded()
+            .train_outside(method, options, fold)
+            .map_err(|source| EvaluateError::Learn {
                 name: method.strategy_name().to_string(),
                 source,
-            }
-        })
+            })
     }
 
     /// The respondents `rows`, scored and resampled by every strategy:
@@ -766,7 +769,7 @@ pub(crate) fn top_role(scores: &[f64]) -> usize {
 }
 
 /// The rows `rows` of `profiles`, as a new batch.
-fn subset(profiles: &ProfileBatch, rows: &[usize]) -> ProfileBatch {
+pub(crate) fn subset(profiles: &ProfileBatch, rows: &[usize]) -> ProfileBatch {
     let mut out = ProfileBatch::with_capacity(profiles.capabilities(), rows.len());
     let mut values = Vec::with_capacity(profiles.capabilities());
     for &i in rows {

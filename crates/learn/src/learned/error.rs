@@ -53,4 +53,8 @@ pub enum LearnError {
     /// capabilities, roles or scale.
     #[error("the model does not fit the role matrix in use: {0}")]
     Mismatch(String),
+    /// A temperature the model file keeps does not apply: it was fitted
+    /// for another strategy of the same name or another matrix.
+    #[error("{0}")]
+    Calibration(String),
 }

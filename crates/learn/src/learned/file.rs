@@ -12,12 +12,22 @@
 //!   "parameters": { ... per method ... },
 //!   "matrix": { ... the role matrix it was trained with ... },
 //!   "matrix_credit": "...",
-//!   "weights": [[1.02, 0.87, ...], ...]
+//!   "weights": [[1.02, 0.87, ...], ...],
+//!   "calibration": {
+//!     "model": {"temperature": 0.031, "rows": 1000, "folds": 5},
+//!     "strategies": {"euclidean": {"temperature": 0.012, "rows": 1000, "formula": "..."}}
+//!   }
 //! }
 //! ```
 //!
 //! `weights` (version 3 on) holds the precisions of `--weights learned`,
 //! one row per role, one number per capability (`learn_precisions`).
+//! `calibration` (version 4 on, written by `train --calibrate`) holds the
+//! softmax temperatures of the model's own scores and of strategies by
+//! name ([`Calibration`]). A file is written with the lowest version that
+//! holds what it holds: 4 with `calibration`, 3 without, so that a model
+//! trained without `--calibrate` stays readable by builds that read
+//! version 3.
 //!
 //! `capabilities` are the matrix's capability ids and `roles` its role
 //! names, both in matrix order; a model is used only with a matrix whose
@@ -45,7 +55,8 @@ use super::knn::{Knn, KnnParams};
 use super::lda::{Lda, LdaParams};
 use super::logistic::{Logistic, LogisticParams};
 use super::{
-    Kind, LearnError, LearnedModel, Method, StoredMatrix, TrainParams, TrainingSummary, ValidTrainParams,
+    Calibration, Kind, LearnError, LearnedModel, Method, StoredMatrix, Temperature, TrainParams,
+    TrainingSummary, ValidTrainParams,
 };
 
 /// The `format` of every model file.
@@ -53,7 +64,11 @@ pub const MODEL_FORMAT: &str = "rolefit-model";
 
 /// The version of the model file this build writes; it reads this one and
 /// every earlier one ([`OLDEST_MODEL_VERSION`]).
-pub const MODEL_VERSION: u64 = 3;
+pub const MODEL_VERSION: u64 = 4;
+
+/// The version of a model file without `calibration`, the lowest that
+/// holds everything else.
+const UNCALIBRATED_VERSION: u64 = 3;
 
 /// The oldest model file version this build reads (version 1 does not hold
 /// the role matrix).
@@ -75,6 +90,98 @@ struct FileOut<'a, P: Serialize> {
     matrix_credit: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     weights: Option<Vec<Vec<f64>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    calibration: Option<CalibrationFile>,
+}
+
+/// `calibration` as the file holds it.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CalibrationFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    model: Option<TemperatureFile>,
+    #[serde(default)]
+    strategies: BTreeMap<String, TemperatureFile>,
+}
+
+/// One temperature as the file holds it.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TemperatureFile {
+    temperature: f64,
+    rows: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    folds: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    formula: Option<String>,
+}
+
+impl From<&Temperature> for TemperatureFile {
+    fn from(t: &Temperature) -> Self {
+        TemperatureFile {
+            temperature: t.temperature,
+            rows: t.rows,
+            folds: t.folds,
+            formula: t.formula.clone(),
+        }
+    }
+}
+
+impl From<&Calibration> for CalibrationFile {
+    fn from(c: &Calibration) -> Self {
+        CalibrationFile {
+            model: c.model.as_ref().map(TemperatureFile::from),
+            strategies: c.strategies.iter().map(|(k, t)| (k.clone(), t.into())).collect(),
+        }
+    }
+}
+
+impl CalibrationFile {
+    /// The calibration, checked: finite positive temperatures fitted on
+    /// at least one row, at least two folds, no temperature of its own for
+    /// a model whose scores are probabilities, and the matrix kept when a
+    /// strategy's temperature is (it is checked against the matrix in use).
+    fn check(&self, method: Method, has_matrix: bool) -> Result<Calibration, LearnError> {
+        let temperature = |name: &str, t: &TemperatureFile| {
+            if !(t.temperature.is_finite() && t.temperature > 0.0)
+                || t.rows == 0
+                || t.folds.is_some_and(|f| f < 2)
+            {
+                return Err(LearnError::Invalid(format!(
+                    "calibration of {name}: the temperature must be a positive number fitted on at least one row \
+                     (and folds at least 2)"
+                )));
+            }
+            Ok(Temperature {
+                temperature: t.temperature,
+                rows: t.rows,
+                folds: t.folds,
+                formula: t.formula.clone(),
+            })
+        };
+        if self.model.is_some() && method.is_probabilistic() {
+            return Err(LearnError::Invalid(format!(
+                "calibration.model: {method} keeps its own probabilities, it has no temperature"
+            )));
+        }
+        if !self.strategies.is_empty() && !has_matrix {
+            return Err(LearnError::Invalid(
+                "calibration.strategies needs the \"matrix\" they were fitted with".into(),
+            ));
+        }
+        Ok(Calibration {
+            model: self
+                .model
+                .as_ref()
+                .map(|t| temperature("the model", t))
+                .transpose()?,
+            strategies: self
+                .strategies
+                .iter()
+                .map(|(name, t)| Ok((name.clone(), temperature(name, t)?)))
+                .collect::<Result<_, LearnError>>()?,
+        })
+    }
 }
 
 struct TrainingOut<'a> {
@@ -122,6 +229,8 @@ struct FileIn<P> {
     matrix_credit: Option<String>,
     #[serde(default)]
     weights: Option<Vec<Vec<f64>>>,
+    #[serde(default)]
+    calibration: Option<CalibrationFile>,
 }
 
 #[derive(Deserialize)]
@@ -152,7 +261,10 @@ impl LearnedModel {
     fn file_json<P: Serialize>(&self, training: TrainingOut<'_>, parameters: &P) -> String {
         let file = FileOut {
             format: MODEL_FORMAT,
-            version: MODEL_VERSION,
+            version: match self.calibration {
+                Some(_) => MODEL_VERSION,
+                None => UNCALIBRATED_VERSION,
+            },
             method: self.method.name(),
             capabilities: &self.capabilities,
             roles: &self.roles,
@@ -165,6 +277,7 @@ impl LearnedModel {
                 .precisions
                 .as_ref()
                 .map(|p| p.outer_iter().map(|r| r.to_vec()).collect()),
+            calibration: self.calibration.as_ref().map(CalibrationFile::from),
         };
         // Plain data with string keys and finite numbers always serialises.
         let pretty = serde_json::to_string_pretty(&file).expect("a model serialises");
@@ -193,14 +306,14 @@ impl LearnedModel {
         match method {
             Method::Centroid => {
                 let file: FileIn<CentroidParams> = parse(value)?;
-                let shape = Shape::check(&file, matrix)?;
+                let shape = Shape::check(&file, method, matrix)?;
                 let scale = file.scale;
                 let model = Centroid::from_params(file.parameters, shape.roles, shape.capabilities, scale)?;
                 Ok(shape.model(method, ValidTrainParams::default(), Kind::Centroid(model)))
             }
             Method::Knn => {
                 let file: FileIn<KnnParams> = parse(value)?;
-                let shape = Shape::check(&file, matrix)?;
+                let shape = Shape::check(&file, method, matrix)?;
                 let options = TrainParams::default()
                     .neighbours(file.parameters.k)
                     .check()
@@ -210,7 +323,7 @@ impl LearnedModel {
             }
             Method::Logistic => {
                 let file: FileIn<LogisticParams> = parse(value)?;
-                let shape = Shape::check(&file, matrix)?;
+                let shape = Shape::check(&file, method, matrix)?;
                 let options = TrainParams::default()
                     .alpha(file.parameters.alpha)
                     .max_iterations(file.parameters.max_iterations)
@@ -221,7 +334,7 @@ impl LearnedModel {
             }
             Method::Lda => {
                 let file: FileIn<LdaParams> = parse(value)?;
-                let shape = Shape::check(&file, matrix)?;
+                let shape = Shape::check(&file, method, matrix)?;
                 let model = Lda::from_params(file.parameters, shape.roles, shape.capabilities)?;
                 Ok(shape.model(method, ValidTrainParams::default(), Kind::Lda(model)))
             }
@@ -338,10 +451,11 @@ struct Shape {
     training: TrainingSummary,
     matrix: Option<StoredMatrix>,
     precisions: Option<ndarray::Array2<f64>>,
+    calibration: Option<Calibration>,
 }
 
 impl Shape {
-    fn check<P>(file: &FileIn<P>, matrix: &RoleMatrix) -> Result<Shape, LearnError> {
+    fn check<P>(file: &FileIn<P>, method: Method, matrix: &RoleMatrix) -> Result<Shape, LearnError> {
         let ids: Vec<&str> = matrix.capabilities().iter().map(|c| c.id.as_str()).collect();
         let names: Vec<&str> = matrix.roles().iter().map(|r| r.name.as_str()).collect();
         same_list("capabilities", &file.capabilities, &ids)?;
@@ -404,7 +518,13 @@ impl Shape {
                 }))
             }
         };
+        let calibration = file
+            .calibration
+            .as_ref()
+            .map(|c| c.check(method, file.matrix.is_some()))
+            .transpose()?;
         Ok(Shape {
+            calibration,
             precisions,
             roles: file.roles.len(),
             capabilities: file.capabilities.len(),
@@ -433,6 +553,7 @@ impl Shape {
             kind,
             matrix: self.matrix,
             precisions: self.precisions,
+            calibration: self.calibration,
         }
     }
 }

@@ -35,7 +35,13 @@
 //! data's shape; [`LearnedModel::from_json`] refuses a file of another
 //! version or trained on another matrix. docs/evaluation.md has the format
 //! and the exact formulas.
+//!
+//! A model may also keep softmax temperatures (`train --calibrate`,
+//! [`Calibration`]) that turn its own scores, or a built-in strategy's,
+//! into calibrated probabilities; see the `calibration` module's
+//! documentation ([`LearnedModel::calibrate_self`], [`calibrate_strategy`]).
 
+mod calibration;
 mod centroid;
 mod error;
 mod file;
@@ -54,6 +60,9 @@ use rolefit_score::{CompiledMatrix, ScoreError, Strategy, Workspace};
 
 use crate::params::{at_least_one, ParamError};
 
+pub use calibration::{
+    calibrate_learned_weights, calibrate_strategy, Calibration, Probability, Temperature, CALIBRATION_FOLDS,
+};
 pub use error::LearnError;
 pub use file::{MODEL_FORMAT, MODEL_VERSION, OLDEST_MODEL_VERSION};
 pub use knn::K_CANDIDATES;
@@ -266,6 +275,9 @@ pub struct LearnedModel {
     /// The precisions of `--weights learned`, roles x capabilities (`None`
     /// for a file before version 3).
     precisions: Option<Array2<f64>>,
+    /// The softmax temperatures of `train --calibrate` (`None` without
+    /// it, or for a file before version 4).
+    calibration: Option<Calibration>,
 }
 
 /// The role matrix a model was trained with, as its file keeps it.
@@ -302,22 +314,8 @@ pub fn train(
     profiles: &ProfileBatch,
     labels: &[usize],
 ) -> Result<LearnedModel, LearnError> {
-    if profiles.is_empty() {
-        return Err(LearnError::NoTrainingRows);
-    }
-    if labels.len() != profiles.len() {
-        return Err(LearnError::Labels(format!(
-            "{} labels for {} profiles",
-            labels.len(),
-            profiles.len()
-        )));
-    }
     let roles = matrix.roles().len();
-    if let Some(&bad) = labels.iter().find(|&&l| l >= roles) {
-        return Err(LearnError::Labels(format!(
-            "label {bad} is not a role index (the matrix has {roles} roles)"
-        )));
-    }
+    check_labels(profiles, labels, roles)?;
     CompiledMatrix::new(matrix).check(profiles)?;
     let scale = matrix.scale();
     let mut per_role = vec![0; roles];
@@ -350,6 +348,7 @@ pub fn train(
             credit: None,
         }),
         precisions: Some(learn_precisions(profiles, labels, roles)),
+        calibration: None,
     })
 }
 
@@ -501,6 +500,27 @@ impl Strategy for LearnedModel {
             }
             _ => None,
         }
+    }
+}
+
+/// Refuses an empty batch, and labels that are not one role index (below
+/// `roles`) per row.
+fn check_labels(profiles: &ProfileBatch, labels: &[usize], roles: usize) -> Result<(), LearnError> {
+    if profiles.is_empty() {
+        return Err(LearnError::NoTrainingRows);
+    }
+    if labels.len() != profiles.len() {
+        return Err(LearnError::Labels(format!(
+            "{} labels for {} profiles",
+            labels.len(),
+            profiles.len()
+        )));
+    }
+    match labels.iter().find(|&&l| l >= roles) {
+        Some(bad) => Err(LearnError::Labels(format!(
+            "label {bad} is not a role index (the matrix has {roles} roles)"
+        ))),
+        None => Ok(()),
     }
 }
 

@@ -236,7 +236,9 @@ fn model_files_round_trip_bit_for_bit() {
         let json = model.to_json();
         let value: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(value["format"], "rolefit-model");
-        assert_eq!(value["version"], MODEL_VERSION);
+        // Without calibration, the version before it, which holds the rest.
+        assert_eq!(value["version"], 3);
+        assert!(value.get("calibration").is_none());
         assert_eq!(value["method"], method.name());
         assert_eq!(value["capabilities"], serde_json::json!(["c0", "c1", "c2"]));
         assert_eq!(value["roles"], serde_json::json!(["Role 0", "Role 1", "Role 2"]));
@@ -304,12 +306,12 @@ fn model_files_are_checked() {
 
     assert!(matches!(err("not json"), LearnError::NotAModel(_)));
     assert!(matches!(err(r#"{"format": "other"}"#), LearnError::NotAModel(_)));
-    let later = json.replacen("\"version\": 3", "\"version\": 4", 1);
+    let later = json.replacen("\"version\": 3", "\"version\": 5", 1);
     assert!(matches!(
         err(&later),
         LearnError::UnsupportedVersion {
-            found: 4,
-            supported: 3
+            found: 5,
+            supported: 4
         }
     ));
     assert!(matches!(
@@ -359,4 +361,76 @@ fn a_model_refuses_to_score_another_matrix() {
         model.score(&CompiledMatrix::new(&other), &b),
         Err(rolefit_score::ScoreError::Strategy { .. })
     ));
+}
+
+#[test]
+fn calibration_round_trips_in_the_model_file_and_old_files_have_none() {
+    let (m, b, labels) = separable();
+    let plain = train(Method::Knn, &ValidTrainParams::default(), &m, &b, &labels).unwrap();
+    let mut calibration = Calibration {
+        model: plain.calibrate_self(&m, &b, &labels, 1).unwrap(),
+        ..Calibration::default()
+    };
+    let euclidean = calibrate_strategy(&rolefit_score::Euclidean, &m, &b, &labels).unwrap();
+    calibration.strategies.insert("euclidean".into(), euclidean);
+    let model = plain.clone().with_calibration(calibration.clone());
+    let json = model.to_json();
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["version"], MODEL_VERSION);
+    assert_eq!(value["calibration"]["model"]["folds"], 5);
+    assert_eq!(value["calibration"]["strategies"]["euclidean"]["rows"], 60);
+    let back = LearnedModel::from_json(&json, &m).unwrap();
+    assert_eq!(back.calibration(), Some(&calibration));
+    assert_eq!(back.to_json(), json, "writing it again gives the same bytes");
+    let t = calibration.model.as_ref().unwrap().temperature;
+    assert_eq!(back.probability(), Some(Probability::Softmax(t)));
+
+    // Without calibration: version 3, no field, none read back; an empty
+    // calibration is none.
+    let json3 = plain.clone().with_calibration(Calibration::default()).to_json();
+    assert_eq!(json3, plain.to_json());
+    let back = LearnedModel::from_json(&json3, &m).unwrap();
+    assert_eq!((back.calibration(), back.probability()), (None, None));
+    // A version 2 file (no weights, no calibration) still reads.
+    let mut v2: serde_json::Value = serde_json::from_str(&json3).unwrap();
+    v2.as_object_mut().unwrap().remove("weights");
+    v2["version"] = serde_json::json!(2);
+    let old = LearnedModel::from_json(&v2.to_string(), &m).unwrap();
+    assert_eq!((old.calibration(), old.precisions()), (None, None));
+
+    // What is refused.
+    let edited = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut v = value.clone();
+        edit(&mut v);
+        LearnedModel::from_json(&v.to_string(), &m)
+            .unwrap_err()
+            .to_string()
+    };
+    let e = edited(&|v| v["calibration"]["model"]["temperature"] = serde_json::json!(-1.0));
+    assert!(
+        e.contains("calibration of the model: the temperature must be a positive number"),
+        "{e}"
+    );
+    let e = edited(&|v| v["calibration"]["strategies"]["euclidean"]["rows"] = serde_json::json!(0));
+    assert!(e.contains("calibration of euclidean"), "{e}");
+    let e = edited(&|v| v["calibration"]["extra"] = serde_json::json!(1));
+    assert!(e.contains("unknown field `extra`"), "{e}");
+    let e = edited(&|v| {
+        v.as_object_mut().unwrap().remove("matrix");
+    });
+    assert!(e.contains("needs the \"matrix\""), "{e}");
+    let logistic = train(Method::Logistic, &ValidTrainParams::default(), &m, &b, &labels)
+        .unwrap()
+        .with_calibration(calibration.clone());
+    let kept = logistic.calibration().unwrap();
+    assert_eq!(
+        (kept.model.as_ref(), &kept.strategies),
+        (None, &calibration.strategies)
+    );
+    let mut v: serde_json::Value = serde_json::from_str(&logistic.to_json()).unwrap();
+    v["calibration"]["model"] = value["calibration"]["model"].clone();
+    let e = LearnedModel::from_json(&v.to_string(), &m)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("logistic keeps its own probabilities"), "{e}");
 }
