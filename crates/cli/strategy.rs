@@ -151,27 +151,36 @@ pub fn build<'r>(
     })
 }
 
-/// A built-in or plugin strategy by name (`--strategy`, `+center` accepted
-/// in the name), centred with `--center person`: for the commands without
-/// `--weights` (`cluster`, `report`).
+/// A built-in or plugin strategy by name (`--strategy`; `+center`,
+/// `+importance` and `+uniform` accepted in the name), centred with
+/// `--center person`, for `matrix`: for the commands without `--weights`
+/// and `--model` (`cluster`, `report`).
 ///
 /// # Errors
-/// Exit 2 for an unknown strategy, or weights in the name.
-pub fn by_name<'r>(registry: &'r Registry, name: &str, center: Center) -> Result<Chosen<'r>> {
-    let parts = compose(registry, name)?;
-    if parts.weights.is_some() {
+/// Exit 2 for an unknown strategy, `+learned` (which needs a model file),
+/// or weights on a strategy that is not a distance.
+pub fn by_name<'r>(
+    registry: &'r Registry,
+    name: &str,
+    center: Center,
+    matrix: &RoleMatrix,
+) -> Result<Chosen<'r>> {
+    check_plain_name(registry, name)?;
+    build(registry, name, center, None, matrix)
+}
+
+/// Checks a name [`by_name`] takes, before any data is read.
+///
+/// # Errors
+/// As [`by_name`].
+pub fn check_plain_name(registry: &Registry, name: &str) -> Result<()> {
+    if compose(registry, name)?.weights == Some(WeightsKind::Learned) {
         return Err(bad_input(format!(
-            "{name:?}: weights (+importance, +uniform, +learned) apply where respondents are ranked: score, explain \
-             and evaluate"
+            "{name:?}: +learned needs the learned weights of a model file, which cluster and report do not \
+             read; score, explain and evaluate take them (--weights learned --model FILE)"
         )));
     }
-    let strategy = registry::find(registry, parts.base)?;
-    Ok(match parts.center || center == Center::Person {
-        false => Chosen::Plain(strategy),
-        true => Chosen::Composed(Box::new(
-            Composed::new(strategy, None, true).map_err(|e| bad_input(e.to_string()))?,
-        )),
-    })
+    Ok(())
 }
 
 #[cfg(test)]
@@ -226,9 +235,16 @@ mod tests {
             "cosine"
         );
         assert!(name("euclidean+learned", Center::None, None).is_err());
-        assert!(by_name(&registry, "euclidean+uniform", Center::None).is_err());
+        assert!(by_name(&registry, "euclidean+learned", Center::None, &matrix).is_err());
         assert_eq!(
-            by_name(&registry, "pearson+center", Center::None)
+            by_name(&registry, "euclidean+importance", Center::Person, &matrix)
+                .unwrap()
+                .get()
+                .name(),
+            "euclidean+importance+center"
+        );
+        assert_eq!(
+            by_name(&registry, "pearson+center", Center::None, &matrix)
                 .unwrap()
                 .get()
                 .name(),

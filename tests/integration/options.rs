@@ -280,4 +280,30 @@ fn composed_names_and_weights_are_accepted_where_strategies_are_named() {
     assert!(err.bad_input().contains("distance strategies"), "{}", err.stderr);
     let err = rolefit(&["score", SAMPLE, "--weights", "learned"]);
     assert!(err.bad_input().contains("--model FILE"), "{}", err.stderr);
+    // cluster and report take the weights in the name, but not learned
+    // ones, which need a model file.
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("r.html").display().to_string();
+    rolefit(&[
+        "report",
+        SAMPLE,
+        "--strategy",
+        "euclidean+importance",
+        "-o",
+        &page,
+    ])
+    .ok();
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("Role similarity (euclidean+importance)"),
+        "the page names its strategy"
+    );
+    for args in [vec!["cluster"], vec!["report", "-o", &page]] {
+        let err = rolefit(&[&args[..], &[SAMPLE, "--strategy", "euclidean+learned"]].concat());
+        assert!(
+            err.bad_input().contains("+learned needs the learned weights"),
+            "{}",
+            err.stderr
+        );
+    }
 }

@@ -61,9 +61,15 @@ pub fn run(args: &ClusterArgs, settings: &Settings) -> Result<Finished> {
     let started = Instant::now();
     let grouping = Grouping::of(&args.grouping)?;
     let strategies = Strategies::open(args.choice.plugin.duration())?;
-    let chosen = crate::strategy::by_name(strategies.registry(), args.choice.name(), args.centring.center)?;
-    let strategy = chosen.get();
+    crate::strategy::check_plain_name(strategies.registry(), args.choice.name())?;
     let mut cohort = load_cohort(&args.inputs.responses, &args.inputs.matrix, settings)?;
+    let chosen = crate::strategy::by_name(
+        strategies.registry(),
+        args.choice.name(),
+        args.centring.center,
+        &cohort.loaded.matrix,
+    )?;
+    let strategy = chosen.get();
     cohort.loaded.print_notes(settings);
     let needed = Scorer::new(&cohort.compiled, strategy)
         .min_answered(args.answered.keeping())

@@ -106,9 +106,15 @@ pub fn run(args: &ReportArgs, settings: &Settings) -> Result<Finished> {
     }
     let grouping = Grouping::of(&args.grouping)?;
     let strategies = Strategies::open(args.choice.plugin.duration())?;
-    let chosen = crate::strategy::by_name(strategies.registry(), args.choice.name(), args.centring.center)?;
-    let strategy = chosen.get();
+    crate::strategy::check_plain_name(strategies.registry(), args.choice.name())?;
     let cohort = load_cohort(&args.inputs.responses, &args.inputs.matrix, settings)?;
+    let chosen = crate::strategy::by_name(
+        strategies.registry(),
+        args.choice.name(),
+        args.centring.center,
+        &cohort.loaded.matrix,
+    )?;
+    let strategy = chosen.get();
     check_size(&cohort.loaded.matrix, args.overlap_limit)?;
     cohort.loaded.print_notes(settings);
     let html = build(
