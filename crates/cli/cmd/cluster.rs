@@ -90,31 +90,7 @@ pub fn run(args: &ClusterArgs, settings: &Settings) -> Result<Finished> {
     .map_err(cluster_error)?;
 
     // Drawn before anything is written, so a failure leaves no output.
-    // A cohort that cannot be projected still gets the file, with the
-    // title and why the map is missing instead of the scatter.
-    let plot_svg = match &args.plot {
-        Some(path) => Some(
-            match cluster_plot(
-                &cohort.data,
-                &cohort.loaded.matrix,
-                &result.clustering,
-                args.seed,
-                None,
-            )? {
-                ClusterMap::Drawn(svg) => svg,
-                ClusterMap::NotDrawn(why) => {
-                    if !settings.quiet {
-                        eprintln!(
-                        "note: the cluster map is not drawn: {why}; {} holds the title and this note only",
-                        path.display()
-                        );
-                    }
-                    scatter::not_drawn(&map_title(&cohort.data, &result.clustering), &why)?
-                }
-            },
-        ),
-        None => None,
-    };
+    let plot_svg = map_svg(args, &cohort, &result, settings)?;
     let matrix = &cohort.loaded.matrix;
     let text = match args.emit.chosen("cluster")? {
         ListFormat::Csv => assignments_csv(&cohort.profiles, result.clustering.labels(), settings.sanitize)?,
@@ -161,6 +137,40 @@ pub fn run(args: &ClusterArgs, settings: &Settings) -> Result<Finished> {
         started.elapsed().as_secs_f64(),
     );
     Ok(finished)
+}
+
+/// The cluster map of `--plot`, if asked for. A cohort that cannot be
+/// projected still gets the file, with the title and why the map is
+/// missing instead of the scatter.
+fn map_svg(
+    args: &ClusterArgs,
+    cohort: &Cohort,
+    result: &crate::cohort::Clustered,
+    settings: &Settings,
+) -> Result<Option<String>> {
+    Ok(match &args.plot {
+        Some(path) => Some(
+            match cluster_plot(
+                &cohort.data,
+                &cohort.loaded.matrix,
+                &result.clustering,
+                args.seed,
+                None,
+            )? {
+                ClusterMap::Drawn(svg) => svg,
+                ClusterMap::NotDrawn(why) => {
+                    if !settings.quiet {
+                        eprintln!(
+                        "note: the cluster map is not drawn: {why}; {} holds the title and this note only",
+                        path.display()
+                        );
+                    }
+                    scatter::not_drawn(&map_title(&cohort.data, &result.clustering), &why)?
+                }
+            },
+        ),
+        None => None,
+    })
 }
 
 /// The environment variable through which `benches/cluster_compare.py`

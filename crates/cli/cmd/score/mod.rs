@@ -730,6 +730,14 @@ impl Job<'_> {
                 outcome: outcomes[0].clone(),
             });
         }
+        self.render(w, &confidence, &mut done);
+        done
+    }
+
+    /// Renders the chunk's respondents (scored into `w.outcomes`) into
+    /// `done`, counting those not ranked.
+    fn render(&self, w: &Worker, confidence: &[rolefit_learn::evaluate::Confidence], done: &mut Done) {
+        let outcomes = &w.outcomes;
         let mut explanations = Vec::new();
         for (i, outcome) in outcomes.iter().enumerate() {
             explanations.clear();
@@ -769,7 +777,6 @@ impl Job<'_> {
                 },
             );
         }
-        done
     }
 }
 
