@@ -15,15 +15,16 @@
 //!   taking the fast paths (`all`) and with each one's simpler path
 //!   (`general`: without the dense-line reader). docs/performance.md
 //!   records what each is worth end to end.
-//! - `fast_paths_rank`: the ranker's three top-k paths, each against the
+//! - `fast_paths_rank`: the ranker's two top-k paths, each against the
 //!   path that runs without it, on real euclidean scores: 100,000 rows of a
 //!   12 x 30 matrix ranked top 3 (target A), taking every fast path
 //!   (`all`: running maxima of scores tagged with their role in the
-//!   mantissa), then one fewer at a time (`no_tagged`: `k` scans of the
-//!   keys; `no_scans`: the one-pass insertion; `general`:
-//!   `select_nth_unstable_by` and a sort); and 10,000 rows of 879 x 68
-//!   ranked top 10 (target B), where only the insertion pass applies
-//!   (`all` against `general`).
+//!   mantissa), then one fewer at a time (`no_tagged`: the one-pass
+//!   insertion; `general`: `select_nth_unstable_by` and a sort); and 10,000
+//!   rows of 879 x 68 ranked top 10 (target B), where only the insertion
+//!   pass applies (`all` against `general`). (The `k` scans of the keys that
+//!   stood between the first two were removed on 2026-12-08: no gain end to
+//!   end.)
 //! - `fast_paths_render`: the renderer's, on the CSV rows of those 100,000
 //!   respondents' top 3 (`crates/cli/render/bytes.rs`, included as it is):
 //!   the rows as `score` builds them (`rows`), and their scores written
@@ -241,11 +242,7 @@ fn fast_paths(c: &mut Criterion) {
 
 /// The ranker's fast paths, each against the path that runs without it.
 fn fast_paths_rank(c: &mut Criterion) {
-    let no = |tagged, tiny_scans, insertion| RankPaths {
-        tagged,
-        tiny_scans,
-        insertion,
-    };
+    let no = |tagged, insertion| RankPaths { tagged, insertion };
     let target_a = scores(["12", "30", ROWS]);
     let target_b = scores(["879", "68", "10000"]);
     let mut group = c.benchmark_group("fast_paths_rank");
@@ -256,16 +253,15 @@ fn fast_paths_rank(c: &mut Criterion) {
             3,
             &[
                 ("all", RankPaths::ALL),
-                ("no_tagged", no(false, true, true)),
-                ("no_scans", no(false, false, true)),
-                ("general", no(false, false, false)),
+                ("no_tagged", no(false, true)),
+                ("general", no(false, false)),
             ][..],
         ),
         (
             "879x68/10k/top10",
             &target_b,
             10,
-            &[("all", RankPaths::ALL), ("general", no(false, false, false))][..],
+            &[("all", RankPaths::ALL), ("general", no(false, false))][..],
         ),
     ] {
         group.throughput(Throughput::Elements(scores.nrows() as u64));

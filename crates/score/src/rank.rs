@@ -81,10 +81,12 @@ pub(crate) fn ranking_order(a: &RankedRole, b: &RankedRole) -> Ordering {
 /// [`TIE_STEP`] cannot break a tie; NaN scores rank last. Each score's key
 /// is computed once. `top = Some(k)` keeps the first `k` (all of them if `k`
 /// is at least the number of roles, none if `k = 0`) by partial selection,
-/// never a full sort: for `k <= 16` one pass keeps the best `k` in order
-/// (most roles lose to the current `k`-th at one comparison), for larger
-/// `k` `select_nth_unstable_by` finds them in `O(n)` and only those are
-/// sorted; `None` ranks all roles.
+/// never a full sort: for `k <= 16` and at most 32 roles, running maxima of
+/// the scores decide when the best `k + 1` are clearly apart; otherwise for
+/// `k <= 16` one pass keeps the best `k` in order (most roles lose to the
+/// current `k`-th at one comparison), and for larger `k`
+/// `select_nth_unstable_by` finds them in `O(n)` and only those are sorted;
+/// `None` ranks all roles.
 ///
 /// ```
 /// use ndarray::array;
@@ -114,18 +116,16 @@ pub fn rank_into(scores: ArrayView1<'_, f64>, top: Option<usize>, out: &mut Vec<
 
 /// Which of the ranker's fast paths [`rank_into_with`] may take. Each has a
 /// simpler path that gives the same ranking: switching one off measures
-/// what it saves (`cargo bench --bench fast_paths -- rank`) and lets tests
-/// check it against the others. `rolefit` always takes all of them.
+/// what it saves (`cargo bench --bench pipeline -- fast_paths_rank`, and
+/// end to end a build of `rolefit` whose [`rank_into`] passes it) and lets
+/// tests check it against the others. `rolefit` always takes all of them.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RankPaths {
     /// At most 32 (`TINY_N`) roles and the best `k + 1` clearly apart: running
     /// maxima of the scores with the role index in their low mantissa bits
-    /// (`top_by_tagged_max`). Simpler path: the `k` scans of keys below.
+    /// (`top_by_tagged_max`). Simpler path: the one-pass insertion below.
     pub tagged: bool,
-    /// At most 32 (`TINY_N`) roles: `k` scans of every score's key for the
-    /// largest (`top_of_tiny`). Simpler path: the one-pass insertion below.
-    pub tiny_scans: bool,
     /// `k <= 16` and no NaN: one pass that keeps the best `k` in order by
     /// insertion (`top_few`). Simpler path: `select_nth_unstable_by`, then a
     /// sort of the selected.
@@ -136,7 +136,6 @@ impl RankPaths {
     /// Every fast path, as `rolefit` ranks.
     pub const ALL: RankPaths = RankPaths {
         tagged: true,
-        tiny_scans: true,
         insertion: true,
     };
 }
@@ -165,7 +164,7 @@ pub fn rank_into_with(
         }
     };
     if k <= SMALL_TOP {
-        if top_of_tiny(scores, k, out, paths) {
+        if paths.tagged && scores.len() <= TINY_N && top_by_tagged_max(scores, k, out) {
             return;
         }
         if paths.insertion && !scores.iter().any(|s| s.is_nan()) {
@@ -189,69 +188,40 @@ pub fn rank_into_with(
     }));
 }
 
-/// Up to this many roles, [`top_of_tiny`]: `k` scans for the largest.
+/// Up to this many roles, [`top_by_tagged_max`] (the role index fits in
+/// the 5 lowest bits of the mantissa).
 const TINY_N: usize = 32;
-
-/// The best `k` of at most [`TINY_N`] scores, appended to `out` (ranking
-/// a small matrix is mostly this). First [`top_by_tagged_max`], kept when
-/// the best `k + 1` are clearly apart; else `k` scans of every score's key
-/// for the largest ([`argmax`]), where the first of equal keys wins, so ties
-/// keep matrix order. `false` (nothing appended; for the general path) for
-/// more scores, or a key that is NaN or `-inf` (a NaN or `-inf` score, or
-/// one so low its key overflows), or either path not in `paths`.
-///
-/// The scans, measured alone (`fast_paths_rank`, 2026-12-07, loaded):
-/// 1.2x to 1.5x faster than [`top_few`] on target A's scores.
-fn top_of_tiny(scores: &[f64], k: usize, out: &mut Vec<RankedRole>, paths: RankPaths) -> bool {
-    let n = scores.len();
-    if n > TINY_N {
-        return false;
-    }
-    if paths.tagged && top_by_tagged_max(scores, k, out) {
-        return true;
-    }
-    if !paths.tiny_scans {
-        return false;
-    }
-    let mut keys = [f64::NEG_INFINITY; TINY_N];
-    for (key, &s) in keys[..n].iter_mut().zip(scores) {
-        *key = tie_key(s);
-    }
-    if !keys[..n].iter().all(|&key| key > f64::NEG_INFINITY) {
-        return false;
-    }
-    for _ in 0..k {
-        let role = argmax(&mut keys, n);
-        out.push(RankedRole {
-            role,
-            score: scores[role],
-        });
-    }
-    true
-}
 
 /// Products `s * 10^12` below this in magnitude have a unit in the last
 /// place of at most `2^-6`, so [`top_by_tagged_max`]'s tags move them by
 /// less than `0.5`.
 const TAGGED_LIMIT: f64 = 70_368_744_177_664.0; // 2^46
 
-/// The usual case of [`top_of_tiny`], without computing any key: when no
-/// two of the best `k + 1` scores are near a tie, the order of the scores is
-/// the order of their keys. Each product `p = s * 10^12` (what keys round)
-/// gets its role's index written into the 5 lowest bits of its mantissa,
-/// so every tagged value is distinct and the largest one names its role:
-/// each of the `k + 1` selections is a plain running maximum below the
-/// previous one, with no index to carry. The tags move a product by less
-/// than `0.5` (all `|p|` must be below [`TAGGED_LIMIT`]), so when the
-/// selected products, untagged, are more than `3` apart, no other score
-/// comes within `2` of the `k`-th, and rounding moves each product by at
-/// most `0.5`: the keys are in the same strict order, and the top `k` are
-/// right. Appends them and returns `true` then; `false` (nothing appended)
-/// otherwise.
+/// The best `k` of at most [`TINY_N`] scores (ranking a small matrix is
+/// mostly this), without computing any key: when no two of the best `k + 1`
+/// scores are near a tie, the order of the scores is the order of their
+/// keys. Each product `p = s * 10^12` (what keys round) gets its role's
+/// index written into the 5 lowest bits of its mantissa, so every tagged
+/// value is distinct and the largest one names its role: each of the `k + 1`
+/// selections is a plain running maximum below the previous one, with no
+/// index to carry. The tags move a product by less than `0.5` (all `|p|`
+/// must be below [`TAGGED_LIMIT`]), so when the selected products, untagged,
+/// are more than `3` apart, no other score comes within `2` of the `k`-th,
+/// and rounding moves each product by at most `0.5`: the keys are in the
+/// same strict order, and the top `k` are right. Appends them and returns
+/// `true` then; `false` (nothing appended) otherwise.
 ///
-/// Measured alone (`cargo bench --bench pipeline -- fast_paths_rank`,
-/// 2026-12-07, a loaded 2-core machine): 1.6x to 2.0x faster than the `k`
-/// scans of keys on target A's scores (12 roles, top 3).
+/// End to end on target A (30 capabilities x 12 roles, top 3, one thread;
+/// measured 2026-12-08 against a build whose `rank_into` leaves it off, so
+/// that every row takes [`top_few`]), `score` takes 1.05x to 1.09x as long
+/// without it: user + system CPU 1.05x and 1.09x on 1,000,000 rows (medians
+/// of 21 and 31 paired runs, quartiles 1.03 .. 1.13 and 1.06 .. 1.19, on the
+/// loaded machine). It executes about as many instructions as [`top_few`]
+/// (+0.7% end to end without it, under cachegrind) but without
+/// data-dependent branches: 0.93 million fewer mispredicted branches per
+/// 100,000 rows (cachegrind's model: 1.71 against 2.64 million). Alone
+/// (`cargo bench --bench pipeline -- fast_paths_rank`) 1.6x to 2.0x faster
+/// than the `k` scans of keys that were its simpler path until 2026-12-08.
 fn top_by_tagged_max(scores: &[f64], k: usize, out: &mut Vec<RankedRole>) -> bool {
     let n = scores.len();
     let mut tagged = [f64::NEG_INFINITY; TINY_N];
@@ -315,41 +285,20 @@ fn tagged_max_below(values: &[f64; TINY_N], n: usize, below: f64) -> (usize, f64
     (((bits & TAG_MASK) ^ tag_flip(bits)) as usize, max)
 }
 
-/// The index of the largest of `values[..n]` (the first of equal ones),
-/// which is then set to `-inf`, below every other. Every value must be
-/// above `-inf`, and `values` past `n` are `-inf`. Two running maxima, over
-/// even and odd indices, halve the chain of dependent comparisons, and
-/// compile to branch-free selects.
-fn argmax(values: &mut [f64; TINY_N], n: usize) -> usize {
-    let pairs = n.div_ceil(2);
-    let (mut even, mut even_value) = (0, f64::NEG_INFINITY);
-    let (mut odd, mut odd_value) = (1, f64::NEG_INFINITY);
-    for (p, pair) in values[..2 * pairs].chunks_exact(2).enumerate() {
-        let better = pair[0] > even_value;
-        even = if better { 2 * p } else { even };
-        even_value = if better { pair[0] } else { even_value };
-        let better = pair[1] > odd_value;
-        odd = if better { 2 * p + 1 } else { odd };
-        odd_value = if better { pair[1] } else { odd_value };
-    }
-    let best = if odd_value > even_value || (odd_value == even_value && odd < even) {
-        odd
-    } else {
-        even
-    };
-    values[best] = f64::NEG_INFINITY;
-    best
-}
-
-/// The best `k` of scores without NaN, in one pass that keeps them in
-/// order: a role enters only if its key beats the current `k`-th (roles
-/// come in index order, so an equal key never moves ahead of an earlier
-/// role), and a score more than two steps below the `k`-th key, which
-/// cannot round up to it, is dropped after one multiplication.
+/// The best `k` of scores without NaN, in one pass that keeps them in order:
+/// a role enters only if its key beats the current `k`-th (roles come in
+/// index order, so an equal key never moves ahead of an earlier role), and a
+/// score more than two steps below the `k`-th key, which cannot round up to
+/// it, is dropped after one multiplication.
 ///
-/// Measured alone (`fast_paths_rank`, 2026-12-07, loaded): 1.6x to 1.9x
-/// faster than `select_nth_unstable_by` and a sort for 12 roles, top 3;
-/// 4.2x to 5.7x for 879 roles, top 10.
+/// End to end on target B (879 roles x 68 capabilities, top 10, one thread;
+/// measured 2026-12-08 against a build whose `rank_into` leaves it off),
+/// `score` takes 1.55x to 1.79x as long without it: 1.55x the instructions
+/// (2,184 against 1,407 million for 10,000 rows, under cachegrind) and
+/// 1.79x the user + system CPU (median of 11 paired runs on 100,000 rows,
+/// quartiles 1.68 .. 1.91). Alone (`fast_paths_rank`, 2026-12-07, loaded):
+/// 4.2x to 5.7x faster than `select_nth_unstable_by` and a sort for 879
+/// roles, top 10.
 fn top_few(scores: &[f64], k: usize, out: &mut Vec<RankedRole>) {
     // Kept on the stack while they change; copied out at the end.
     let mut keys = [0.0f64; SMALL_TOP + 1];
@@ -545,11 +494,10 @@ mod tests {
                 }
                 // Every fast path switched off in turn, and all of them:
                 // the same ranking (the benchmark compares like with like).
-                for bits in 0..8u8 {
+                for bits in 0..4u8 {
                     let paths = RankPaths {
                         tagged: bits & 1 != 0,
-                        tiny_scans: bits & 2 != 0,
-                        insertion: bits & 4 != 0,
+                        insertion: bits & 2 != 0,
                     };
                     let mut out = Vec::new();
                     rank_into_with(s.view(), Some(k), &mut out, paths);
