@@ -104,14 +104,7 @@ pub fn choose<'r>(
             "--weights learned takes the learned weights from a model file: add --model FILE (made by \
              `rolefit train`)",
         )),
-        (None, center) => {
-            let weights = match weights {
-                Some(WeightsKind::Uniform) => Some(Weights::Uniform),
-                Some(WeightsKind::Importance) => Some(Weights::Importance),
-                Some(WeightsKind::Learned) | None => None,
-            };
-            build(registry, name, center, weights, matrix)
-        }
+        (None, center) => build(registry, name, center, weights.and_then(Weights::fixed), matrix),
     }
 }
 
@@ -137,8 +130,7 @@ pub fn build<'r>(
                 "{name:?}: +learned needs the learned weights of a model file: use --weights learned --model FILE"
             )))
         }
-        (Some(WeightsKind::Uniform), _) => Some(Weights::Uniform),
-        (Some(WeightsKind::Importance), _) => Some(Weights::Importance),
+        (Some(kind), _) => Weights::fixed(kind),
         (None, weights) => weights,
     };
     let center = parts.center || center == Center::Person;

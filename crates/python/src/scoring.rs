@@ -52,9 +52,7 @@ fn strategy<'r>(registry: &'r Registry, name: &str, compiled: &CompiledMatrix) -
                  does not read; use `rolefit score --weights learned --model FILE`"
             )))
         }
-        Some(WeightsKind::Importance) => Some(Weights::Importance),
-        Some(WeightsKind::Uniform) => Some(Weights::Uniform),
-        None => None,
+        kind => kind.and_then(Weights::fixed),
     };
     let plain = registry.get(parts.base).expect("compose checked the name");
     Composed::new(plain, weights.as_ref().map(|w| (w, compiled)), parts.center)

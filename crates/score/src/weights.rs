@@ -101,6 +101,16 @@ pub enum Weights {
 }
 
 impl Weights {
+    /// The weighting `kind` when it needs no numbers (`importance`,
+    /// `uniform`); `None` for `learned`, whose precisions come from a model.
+    pub fn fixed(kind: WeightsKind) -> Option<Weights> {
+        match kind {
+            WeightsKind::Importance => Some(Weights::Importance),
+            WeightsKind::Uniform => Some(Weights::Uniform),
+            WeightsKind::Learned => None,
+        }
+    }
+
     /// Which weighting this is.
     pub fn kind(&self) -> WeightsKind {
         match self {

@@ -201,10 +201,7 @@ impl<'r> Picked<'r> {
                     let plain = registry
                         .get(base)
                         .ok_or_else(|| NameError::Unknown { base: base.clone() })?;
-                    let weights = weights.map(|kind| match kind {
-                        WeightsKind::Importance => Weights::Importance,
-                        WeightsKind::Uniform | WeightsKind::Learned => Weights::Uniform,
-                    });
+                    let weights = weights.and_then(Weights::fixed);
                     let c = Composed::new(plain, weights.as_ref().map(|w| (w, matrix)), *center)?;
                     (!c.is_plain()).then_some(c)
                 }
