@@ -34,6 +34,8 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 STRATEGIES = ("cosine", "pearson", "euclidean", "manhattan", "coverage")
+# The distance strategies whose default weighting is uniform.
+UNIFORM_BY_DEFAULT = ("euclidean", "manhattan")
 # Ranking compares scores rounded to this grid (rolefit_score::tie_key), so
 # that scores equal in exact arithmetic tie and keep matrix order.
 TIE_STEP = 1e-12
@@ -236,6 +238,11 @@ def run(args) -> None:
     m_all = mask.astype(np.float64)
     del values
 
+    if args.strategy in UNIFORM_BY_DEFAULT:
+        # rolefit's `euclidean` and `manhattan` weigh alike every capability
+        # a role weighs at all (docs/strategies.md, "Weights"); importance
+        # only decides which capabilities count.
+        weights = (weights > 0).astype(np.float64)
     scorer = Scorer(levels, weights, lo, hi)
     best = np.empty((n, k), dtype=np.int64)
     best_scores = np.empty((n, k))

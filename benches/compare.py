@@ -4,6 +4,7 @@
     python3 benches/compare.py            # full sizes (what `just bench-compare` runs)
     python3 benches/compare.py --quick    # small sizes, a smoke test of this script
     python3 benches/compare.py --check    # only the correctness check of the baseline
+    python3 benches/compare.py --check --rolefit target/debug/rolefit   # the same, no release build (CI)
 
 In one run, on the same files, it:
 
@@ -519,6 +520,8 @@ def main() -> int:
     p.add_argument("--threads", type=int, help="rolefit --threads for the timed runs (default: rolefit's)")
     p.add_argument("--runs", type=int, default=3, help="timed runs per command; the median is reported")
     p.add_argument("--check", action="store_true", help="only check that the baseline agrees with rolefit")
+    p.add_argument("--rolefit", type=Path,
+                   help="with --check: the rolefit binary to check against (default: build the release one)")
     p.add_argument("--data-dir", type=Path, default=ROOT / "target" / "bench-data",
                    help="where the generated files go (default target/bench-data)")
     p.add_argument("--venv", type=Path, default=ROOT / "target" / "bench-venv",
@@ -534,8 +537,10 @@ def main() -> int:
 
     if not a.check and not os.access(TIME, os.X_OK):
         raise SystemExit(f"error: {TIME} (GNU time) is needed to measure peak RSS: apt-get install time")
+    if a.rolefit and not a.check:
+        raise SystemExit("error: --rolefit goes with --check (the timed runs build and use the release binary)")
     python = ensure_venv(a.venv)
-    rolefit, floor = build()
+    rolefit, floor = (a.rolefit.resolve(), None) if a.rolefit else build()
     data = Data(rolefit, a.data_dir)
     try:
         log("correctness check: baseline.py against rolefit score")

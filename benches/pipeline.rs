@@ -28,10 +28,10 @@
 //! - `fast_paths_render`: the renderer's, on the CSV rows of those 100,000
 //!   respondents' top 3 (`crates/cli/render/bytes.rs`, included as it is):
 //!   the rows as `score` builds them (`rows`), and their scores written
-//!   with six decimals two digits at a time (`pairs`) or by `itoa`
-//!   (`itoa`, the general path), with `format!` for reference (`format`).
-//!   (The padded pieces this group compared with plain copies were removed
-//!   on 2026-12-07: under 5% end to end.)
+//!   with six decimals as `score` does (`itoa`), with `format!` for
+//!   reference (`format`). (The padded pieces this group compared with
+//!   plain copies were removed on 2026-12-07, and the decimals written two
+//!   digits at a time on 2026-12-08: each under 5% end to end.)
 //!
 //! `cargo bench --bench pipeline`. The comparison with other tools on the
 //! same files is `just bench-compare` (benches/compare.py).
@@ -325,11 +325,8 @@ fn fast_paths_render(c: &mut Criterion) {
     }
     let values: Vec<f64> = top.iter().flatten().map(|r| r.score).collect();
     type Writer = fn(&mut Vec<u8>, f64);
-    let variants: [(&str, Writer); 3] = [
-        ("pairs", bytes::push_fixed6),
-        ("itoa", |out, v| {
-            bytes::push_micros(out, rolefit_score::round_half_away(v * 1e6) as u64)
-        }),
+    let variants: [(&str, Writer); 2] = [
+        ("itoa", bytes::push_fixed6),
         ("format", |out, v| {
             use std::io::Write;
             let _ = write!(out, "{v:.6}");

@@ -50,22 +50,16 @@ pub fn csv_field(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
 }
 
-/// `00`, `01`, ... `99`.
-const DIGIT_PAIRS: &[u8; 200] = b"\
-    0001020304050607080910111213141516171819\
-    2021222324252627282930313233343536373839\
-    4041424344454647484950515253545556575859\
-    6061626364656667686970717273747576777879\
-    8081828384858687888990919293949596979899";
-
 /// Appends `value` with exactly six decimals (rounded half away from zero
-/// at the sixth), without the formatting machinery for the common case of
-/// a moderate finite value.
+/// at the sixth), by `itoa` for a moderate finite value and by `format!`
+/// otherwise.
 ///
-/// The short form (one digit before the point, two decimals at a time),
-/// measured alone (`fast_paths_render`, 2026-12-07, loaded): 1.6x to 1.9x
-/// faster than [`push_micros`] on target A's scores, 7x to 10x faster
-/// than `format!`.
+/// A short form for one digit before the point (the eight bytes written at
+/// once, the decimals two at a time from a table of digit pairs) was 1.6x
+/// to 1.9x faster than this alone but saved only 2.5% to 3.4% of `score`'s
+/// end-to-end time on target A (docs/performance.md, "Fast paths: only the
+/// ones that pay"), under the 5% a fast path must save: removed on
+/// 2026-12-08.
 pub fn push_fixed6(out: &mut Vec<u8>, value: f64) {
     if !(value.is_finite() && value.abs() < 1e12) {
         out.extend_from_slice(format!("{value:.6}").as_bytes());
@@ -75,29 +69,11 @@ pub fn push_fixed6(out: &mut Vec<u8>, value: f64) {
     if value < 0.0 && scaled != 0 {
         out.push(b'-');
     }
-    if scaled < 10_000_000 {
-        // One digit before the point (every score of the built-in
-        // strategies): eight bytes, written at once, the decimals two at a
-        // time from a table (three independent divisions rather than a
-        // chain of six).
-        let (high, low) = (scaled / 10_000, scaled % 10_000);
-        let pair = |n: u64| {
-            let at = 2 * n as usize;
-            [DIGIT_PAIRS[at], DIGIT_PAIRS[at + 1]]
-        };
-        let [a, b] = pair(high % 100);
-        let [c, d] = pair(low / 100);
-        let [e, f] = pair(low % 100);
-        out.extend_from_slice(&[b'0' + (high / 100) as u8, b'.', a, b, c, d, e, f]);
-        return;
-    }
     push_micros(out, scaled);
 }
 
-/// Appends `scaled` millionths as a number with six decimals, by `itoa`:
-/// the general path of [`push_fixed6`] (and the simpler path its short
-/// form is measured against).
-pub fn push_micros(out: &mut Vec<u8>, scaled: u64) {
+/// Appends `scaled` millionths as a number with six decimals, by `itoa`.
+fn push_micros(out: &mut Vec<u8>, scaled: u64) {
     let mut digits = itoa::Buffer::new();
     out.extend_from_slice(digits.format(scaled / 1_000_000).as_bytes());
     out.push(b'.');

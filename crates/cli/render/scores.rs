@@ -776,9 +776,9 @@ mod tests {
     }
 
     #[test]
-    fn the_eight_byte_form_is_the_integer_and_six_digits() {
-        // Below 10 the digits are written at once; the same text as the
-        // integer part, a point and six zero-padded digits.
+    fn six_decimals_are_the_integer_and_six_zero_padded_digits() {
+        // The range every built-in strategy's scores fall in, and the
+        // carry into a second digit before the point.
         let mut v = 0.0;
         while v < 10.5 {
             let scaled = rolefit_score::round_half_away(v * 1e6) as u64;

@@ -213,11 +213,12 @@ const TAGGED_LIMIT: f64 = 70_368_744_177_664.0; // 2^46
 ///
 /// End to end on target A (30 capabilities x 12 roles, top 3, one thread;
 /// measured 2026-12-08 against a build whose `rank_into` leaves it off, so
-/// that every row takes [`top_few`]), `score` takes 1.05x to 1.09x as long
-/// without it: user + system CPU 1.05x and 1.09x on 1,000,000 rows (medians
-/// of 21 and 31 paired runs, quartiles 1.03 .. 1.13 and 1.06 .. 1.19, on the
-/// loaded machine). It executes about as many instructions as [`top_few`]
-/// (+0.7% end to end without it, under cachegrind) but without
+/// that every row takes [`top_few`]), `score` takes 1.10x as long without
+/// it on the idle machine: user + system CPU 1.105 and 1.106 on 1,000,000
+/// rows (medians of two series of 31 paired runs, quartiles 1.10 .. 1.13
+/// and 1.08 .. 1.14); 1.05x and 1.09x earlier on the loaded machine. It
+/// executes about as many instructions as [`top_few`] (+0.7% end to end
+/// without it, under cachegrind) but without
 /// data-dependent branches: 0.93 million fewer mispredicted branches per
 /// 100,000 rows (cachegrind's model: 1.71 against 2.64 million). Alone
 /// (`cargo bench --bench pipeline -- fast_paths_rank`) 1.6x to 2.0x faster
