@@ -6,7 +6,8 @@
 //! Arrow record batch (`score_batch` then `LongRows::into_batch`).
 //!
 //! `cargo bench --bench arrow [-- ROWS [RUNS]]` (default 1,000,000 rows, 5
-//! runs) prints each run's wall time and the median. The Python figures
+//! runs) prints each run's wall and CPU time, split into `score_batch`
+//! and `into_batch`, and the median. The Python figures
 //! and the ratio to the CLI that issue 15 asks for are
 //! benches/python_bench.py's (`just bench-python`); this one isolates
 //! rolefit's own part of them, so it can be profiled (`perf record`) and
@@ -98,6 +99,7 @@ fn main() {
             explain: None,
         };
         let scored = score_batch(&plan, &batch, &scorer, &options).expect("scored");
+        let scoring = started.elapsed().as_secs_f64();
         let mut rows_out = LongRows::new(false);
         rows_out.append(scored.rows);
         let out = rows_out.into_batch(&matrix, threads).expect("a batch");
@@ -107,7 +109,11 @@ fn main() {
             (Some(a), Some(b)) => format!(", {:.2} s of CPU", b - a),
             _ => String::new(),
         };
-        println!("run {}: {seconds:.3} s wall{cpu} ({threads} threads)", run + 1);
+        println!(
+            "run {}: {seconds:.3} s wall{cpu} ({threads} threads; score_batch {scoring:.3} s, into_batch {:.3} s)",
+            run + 1,
+            seconds - scoring
+        );
         times.push(seconds);
     }
     times.sort_by(f64::total_cmp);
