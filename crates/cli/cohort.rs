@@ -14,9 +14,9 @@ use rolefit_learn::cluster::{
     Method, Silhouette, ValidClusterParams,
 };
 use rolefit_model::{ProfileBatch, RoleMatrix};
-use rolefit_score::{CompiledMatrix, ScoreError};
+use rolefit_score::{CompiledMatrix, Registry, ScoreError};
 
-use crate::args::{ClusterChoice, ClusterMethod, MatrixSource, ResponsesSource};
+use crate::args::{Center, ClusterChoice, ClusterMethod, MatrixSource, ResponsesSource};
 use crate::error::bad_input;
 use crate::load::{self, Loaded};
 use crate::plot::scatter;
@@ -38,6 +38,27 @@ pub struct Cohort {
     pub data: CohortData,
     /// The input's name for messages.
     pub source: String,
+}
+
+/// The cohort and the strategy `cluster` and `report` score it with: the
+/// strategy's name (built-in or plugin, `+center`, `+importance` or
+/// `+uniform`, never `+learned`) is checked before any response is read,
+/// then the strategy is made for the cohort's matrix.
+///
+/// # Errors
+/// As [`strategy::by_name`](crate::strategy::by_name) and [`load_cohort`].
+pub fn load_cohort_scored_by<'r>(
+    registry: &'r Registry,
+    name: &str,
+    center: Center,
+    responses: &ResponsesSource,
+    matrix: &MatrixSource,
+    settings: &Settings,
+) -> Result<(Cohort, crate::strategy::Chosen<'r>)> {
+    crate::strategy::check_plain_name(registry, name)?;
+    let cohort = load_cohort(responses, matrix, settings)?;
+    let chosen = crate::strategy::by_name(registry, name, center, &cohort.loaded.matrix)?;
+    Ok((cohort, chosen))
 }
 
 /// Loads the matrix and every response, checked against the matrix scale.

@@ -21,7 +21,8 @@ use serde_json::json;
 
 use crate::args::{Centring, ClusterChoice, Emit, Inputs, ListFormat, MinAnswered, Quiet, StrategyChoice};
 use crate::cohort::{
-    cluster, cluster_error, cluster_plot, load_cohort, map_title, ClusterMap, Clustered, Cohort, Grouping,
+    cluster, cluster_error, cluster_plot, load_cohort_scored_by, map_title, ClusterMap, Clustered, Cohort,
+    Grouping,
 };
 use crate::error::bad_input;
 use crate::io::Output;
@@ -61,13 +62,13 @@ pub fn run(args: &ClusterArgs, settings: &Settings) -> Result<Finished> {
     let started = Instant::now();
     let grouping = Grouping::of(&args.grouping)?;
     let strategies = Strategies::open(args.choice.plugin.duration())?;
-    crate::strategy::check_plain_name(strategies.registry(), args.choice.name())?;
-    let mut cohort = load_cohort(&args.inputs.responses, &args.inputs.matrix, settings)?;
-    let chosen = crate::strategy::by_name(
+    let (mut cohort, chosen) = load_cohort_scored_by(
         strategies.registry(),
         args.choice.name(),
         args.centring.center,
-        &cohort.loaded.matrix,
+        &args.inputs.responses,
+        &args.inputs.matrix,
+        settings,
     )?;
     let strategy = chosen.get();
     cohort.loaded.print_notes(settings);

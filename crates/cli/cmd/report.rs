@@ -34,7 +34,8 @@ use crate::args::{
     CellSafety, Centring, ClusterChoice, Inputs, MinAnswered, OverlapLimit, Quiet, StrategyChoice,
 };
 use crate::cohort::{
-    cluster, cluster_error, cluster_plot, load_cohort, ClusterMap, Cohort, Grouping, DEFAULT_K_RANGE,
+    cluster, cluster_error, cluster_plot, load_cohort_scored_by, ClusterMap, Cohort, Grouping,
+    DEFAULT_K_RANGE,
 };
 use crate::error::bad_input;
 use crate::html::report::{self as html, Count};
@@ -106,13 +107,13 @@ pub fn run(args: &ReportArgs, settings: &Settings) -> Result<Finished> {
     }
     let grouping = Grouping::of(&args.grouping)?;
     let strategies = Strategies::open(args.choice.plugin.duration())?;
-    crate::strategy::check_plain_name(strategies.registry(), args.choice.name())?;
-    let cohort = load_cohort(&args.inputs.responses, &args.inputs.matrix, settings)?;
-    let chosen = crate::strategy::by_name(
+    let (cohort, chosen) = load_cohort_scored_by(
         strategies.registry(),
         args.choice.name(),
         args.centring.center,
-        &cohort.loaded.matrix,
+        &args.inputs.responses,
+        &args.inputs.matrix,
+        settings,
     )?;
     let strategy = chosen.get();
     check_size(&cohort.loaded.matrix, args.overlap_limit)?;

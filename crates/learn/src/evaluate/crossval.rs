@@ -66,6 +66,11 @@ pub(crate) fn rows_outside(folds: &[usize], fold: usize) -> Vec<usize> {
     (0..folds.len()).filter(|&i| folds[i] != fold).collect()
 }
 
+/// The rows (indices) of fold `fold`.
+pub(crate) fn rows_in(folds: &[usize], fold: usize) -> Vec<usize> {
+    (0..folds.len()).filter(|&i| folds[i] == fold).collect()
+}
+
 /// Labelled rows dealt into folds: what cross-validation trains and
 /// scores on.
 #[derive(Debug, Clone, Copy)]
@@ -93,15 +98,15 @@ impl Folded<'_> {
         options: &ValidTrainParams,
         fold: usize,
     ) -> Result<LearnedModel, LearnError> {
+        let (rows, labels) = self.outside(fold);
+        learned::train(method, options, self.matrix, &rows, &labels)
+    }
+
+    /// The rows outside `fold`, as a batch, and their labels.
+    fn outside(&self, fold: usize) -> (ProfileBatch, Vec<usize>) {
         let train = rows_outside(self.folds, fold);
-        let labels: Vec<usize> = train.iter().map(|&i| self.labels[i]).collect();
-        learned::train(
-            method,
-            options,
-            self.matrix,
-            &super::subset(self.profiles, &train),
-            &labels,
-        )
+        let labels = train.iter().map(|&i| self.labels[i]).collect();
+        (super::subset(self.profiles, &train), labels)
     }
 
     /// Every row's scores (rows x roles) by a model of `method` trained on
@@ -131,13 +136,8 @@ impl Folded<'_> {
     /// The precisions of `--weights learned` ([`learned::learn_precisions`])
     /// learned from the rows outside `fold`.
     pub(crate) fn precisions_outside(&self, fold: usize) -> Array2<f64> {
-        let train = rows_outside(self.folds, fold);
-        let labels: Vec<usize> = train.iter().map(|&i| self.labels[i]).collect();
-        learned::learn_precisions(
-            &super::subset(self.profiles, &train),
-            &labels,
-            self.matrix.roles().len(),
-        )
+        let (rows, labels) = self.outside(fold);
+        learned::learn_precisions(&rows, &labels, self.matrix.roles().len())
     }
 
     /// Every row's scores (rows x roles) by the distance `strategy`
@@ -174,7 +174,7 @@ impl Folded<'_> {
     ) -> Result<Array2<f64>, LearnError> {
         let mut out = Array2::zeros((self.profiles.len(), self.matrix.roles().len()));
         for fold in 0..self.k {
-            let mine: Vec<usize> = (0..self.folds.len()).filter(|&i| self.folds[i] == fold).collect();
+            let mine = rows_in(self.folds, fold);
             if mine.is_empty() {
                 continue;
             }

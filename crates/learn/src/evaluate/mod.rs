@@ -477,8 +477,8 @@ fn probabilities(
         return (out, None);
     }
     for fold in 0..k {
-        let others: Vec<usize> = (0..labels.len()).filter(|&i| folds[i] != fold).collect();
-        let mine: Vec<usize> = (0..labels.len()).filter(|&i| folds[i] == fold).collect();
+        let others = crossval::rows_outside(folds, fold);
+        let mine = crossval::rows_in(folds, fold);
         if mine.is_empty() {
             continue;
         }
